@@ -1,0 +1,75 @@
+/* lint.h: every problem gammatop knows how to find, as one X-macro list (code, default
+ * severity, one-line documentation) from which the docs and `gammatop lint --codes` are
+ * generated, and lint_run() that gathers the topology's findings and the policy rules of
+ * every route rule. */
+#ifndef GAMMATOP_LINT_H
+#define GAMMATOP_LINT_H
+#include <stddef.h>
+
+#include "gammatop/findings.h"
+#include "gammatop/store.h"
+#include "gammatop/topology.h"
+
+/* X(IDENT, "Code", severity, "what it means and what to do") */
+#define LINT_CODES(X)                                                                         \
+	X(PARENT_NOT_FOUND, "ParentNotFound", SEV_ERROR,                                       \
+	  "A parentRef names a Gateway or Service that does not exist.")                      \
+	X(NOT_ALLOWED_BY_LISTENERS, "NotAllowedByListeners", SEV_ERROR,                        \
+	  "No listener of the Gateway admits the route (namespace or kind not allowed).")     \
+	X(NO_MATCHING_LISTENER_HOSTNAME, "NoMatchingListenerHostname", SEV_ERROR,              \
+	  "The route's hostnames do not intersect any selected listener's hostname.")         \
+	X(NO_MATCHING_PARENT, "NoMatchingParent", SEV_ERROR,                                   \
+	  "sectionName or port selects no listener (Gateway) or no port (Service).")          \
+	X(INVALID_SERVICE_PARENT, "InvalidServiceParent", SEV_ERROR,                           \
+	  "A mesh route's Service parent is headless or ExternalName.")                       \
+	X(BACKEND_NOT_FOUND, "BackendNotFound", SEV_ERROR,                                     \
+	  "A backendRef names a Service that does not exist.")                                \
+	X(REF_NOT_PERMITTED, "RefNotPermitted", SEV_ERROR,                                     \
+	  "A cross-namespace backendRef has no ReferenceGrant in the backend's namespace.")   \
+	X(INVALID_KIND, "InvalidKind", SEV_ERROR, "A backendRef names a kind that is not a Service.") \
+	X(MISSING_PORT, "MissingPort", SEV_ERROR, "A Service backendRef has no port.")       \
+	X(STATUS_DISAGREES, "StatusDisagrees", SEV_WARNING,                                    \
+	  "The controller's reported Accepted condition differs from what the spec implies.") \
+	X(NO_STATUS, "NoStatus", SEV_INFO, "No controller has reported status for this parent yet.") \
+	X(INVALID_DURATION, "InvalidDuration", SEV_ERROR,                                      \
+	  "A timeout or backoff is not a GEP-2257 duration (e.g. 500ms, 10s, 1m30s).")        \
+	X(BACKEND_TIMEOUT_EXCEEDS_REQUEST, "BackendTimeoutExceedsRequest", SEV_ERROR,          \
+	  "timeouts.backendRequest is longer than timeouts.request (and request is not 0s).") \
+	X(TIMEOUT_TOO_SMALL, "TimeoutTooSmall", SEV_ERROR, "A non-zero timeout is below 1ms.")  \
+	X(RETRY_ATTEMPTS_INVALID, "RetryAttemptsInvalid", SEV_ERROR, "retry.attempts must be at least 1.") \
+	X(RETRY_CODE_OUT_OF_RANGE, "RetryCodeOutOfRange", SEV_ERROR,                           \
+	  "A retry code is outside 400-599.")                                                 \
+	X(RETRY_CODE_DUPLICATE, "RetryCodeDuplicate", SEV_ERROR, "A retry code is listed twice.") \
+	X(RETRIES_EXCEED_REQUEST_TIMEOUT, "RetriesExceedRequestTimeout", SEV_WARNING,          \
+	  "backendRequest x (attempts+1) + backoff x attempts exceeds timeouts.request: the " \
+	  "last retries can never run.")                                                      \
+	X(RETRY_WITHOUT_TIMEOUTS, "RetryWithoutTimeouts", SEV_WARNING,                         \
+	  "Retries with no backendRequest timeout and request 0s: a hung backend is never "  \
+	  "retried and requests wait forever.")                                               \
+	X(DUPLICATE_RULE_NAME, "DuplicateRuleName", SEV_ERROR, "Two rules of a route share a name.") \
+	X(REDIRECT_WITH_BACKENDS, "RedirectWithBackends", SEV_ERROR,                           \
+	  "A rule with a RequestRedirect filter also has backendRefs.")                       \
+	X(GATEWAYCLASS_NOT_FOUND, "GatewayClassNotFound", SEV_ERROR,                           \
+	  "A Gateway names a GatewayClass that does not exist.")
+
+enum lint_code_id {
+#define X(id, code, sev, doc) LINT_##id,
+	LINT_CODES(X)
+#undef X
+	LINT_CODE_COUNT
+};
+
+struct lint_code {
+	const char *code;
+	enum severity severity;
+	const char *doc;
+};
+
+extern const struct lint_code lint_codes[LINT_CODE_COUNT];
+#define LINT_CODE(id) (lint_codes[LINT_##id].code)
+
+/* Gather every finding: the topology's (attachment, references, status) and the policy
+ * rules of every rule of every route. out is appended to and sorted. */
+void lint_run(struct gt_store *s, const struct gt_topology *t, struct findings *out);
+
+#endif

@@ -1,0 +1,258 @@
+/* object.h: typed Gateway API and core objects as gammatop models them: GatewayClass,
+ * Gateway (+listeners), HTTPRoute/GRPCRoute (+rules), ReferenceGrant, Service, Namespace,
+ * each with the status its controller reported. Built by decode.c from API JSON, owned by
+ * the store. Strings are heap copies exactly as the cluster sent them (NOT sanitised: use
+ * str_sanitize before printing to a terminal); NULL means "absent". */
+#ifndef GAMMATOP_OBJECT_H
+#define GAMMATOP_OBJECT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GW_GROUP "gateway.networking.k8s.io"
+
+enum gt_kind {
+	GT_GATEWAYCLASS,
+	GT_GATEWAY,
+	GT_HTTPROUTE,
+	GT_GRPCROUTE,
+	GT_REFERENCEGRANT,
+	GT_SERVICE,
+	GT_NAMESPACE,
+	GT_KIND_COUNT
+};
+
+/* "HTTPRoute", "Service", ... */
+const char *kind_name(enum gt_kind k);
+/* "httproute" (lower case, used in object ids "httproute/NS/NAME") */
+const char *kind_id(enum gt_kind k);
+/* Plural resource ("httproutes") and API group ("" for core) and preferred version. */
+const char *kind_resource(enum gt_kind k);
+const char *kind_group(enum gt_kind k);
+const char *kind_version(enum gt_kind k);
+bool kind_namespaced(enum gt_kind k);
+/* By Kind name ("HTTPRoute") or id/resource ("httproute", "httproutes"); -1 if unknown. */
+int kind_from_name(const char *name);
+bool kind_is_route(enum gt_kind k);
+
+struct gt_kv {
+	char *key, *value;
+};
+
+struct gt_kvlist {
+	struct gt_kv *items;
+	size_t n;
+};
+const char *kvlist_get(const struct gt_kvlist *l, const char *key);
+
+struct gt_condition {
+	char *type, *status, *reason, *message; /* status: "True" | "False" | "Unknown" */
+	int64_t observed_generation;           /* 0 when absent */
+};
+
+struct gt_conditions {
+	struct gt_condition *items;
+	size_t n;
+};
+const struct gt_condition *conditions_find(const struct gt_conditions *c, const char *type);
+
+struct gt_meta {
+	char *name, *namespace_; /* namespace_ NULL for cluster-scoped kinds */
+	char *uid, *resource_version, *creation_timestamp;
+	int64_t generation;
+	struct gt_kvlist labels, annotations;
+};
+
+/* Label selector (matchLabels + matchExpressions). */
+struct gt_label_req {
+	char *key, *op; /* op: In, NotIn, Exists, DoesNotExist */
+	char **values;
+	size_t n_values;
+};
+struct gt_selector {
+	bool present;
+	struct gt_kvlist match_labels;
+	struct gt_label_req *exprs;
+	size_t n_exprs;
+};
+
+/* ---- GatewayClass ---- */
+struct gt_gatewayclass {
+	char *controller_name, *description;
+	struct gt_conditions conditions;
+};
+
+/* ---- Gateway ---- */
+enum gt_from { GT_FROM_SAME, GT_FROM_ALL, GT_FROM_SELECTOR };
+
+struct gt_group_kind {
+	char *group, *kind; /* group defaults to GW_GROUP when absent */
+};
+
+struct gt_listener {
+	char *name, *hostname, *protocol; /* hostname NULL: any */
+	int port;
+	enum gt_from from; /* allowedRoutes.namespaces.from; default Same */
+	struct gt_selector selector; /* for GT_FROM_SELECTOR */
+	struct gt_group_kind *kinds; /* allowedRoutes.kinds; n_kinds 0 = inferred from protocol */
+	size_t n_kinds;
+};
+
+struct gt_listener_status {
+	char *name;
+	int attached_routes; /* -1 when absent */
+	struct gt_conditions conditions;
+};
+
+struct gt_gateway {
+	char *class_name;
+	struct gt_listener *listeners;
+	size_t n_listeners;
+	char **addresses; /* status.addresses[].value */
+	size_t n_addresses;
+	struct gt_conditions conditions;
+	struct gt_listener_status *listener_status;
+	size_t n_listener_status;
+};
+
+/* ---- Routes ---- */
+struct gt_parent_ref {
+	char *group;   /* defaulted: GW_GROUP for Gateway; "" for Service (also when "core") */
+	char *kind;    /* defaulted: "Gateway" */
+	char *namespace_; /* defaulted: the route's namespace */
+	char *name;
+	char *section_name; /* NULL when unset */
+	int port;           /* 0 when unset */
+};
+
+struct gt_backend_ref {
+	char *group; /* "" for core */
+	char *kind;  /* defaulted "Service" */
+	char *namespace_; /* defaulted: the route's namespace */
+	char *name;
+	int port;   /* 0 when unset */
+	int weight; /* defaulted 1 */
+};
+
+struct gt_string_match {
+	char *type, *name, *value; /* headers/queryParams: type Exact|RegularExpression */
+};
+
+struct gt_match {
+	/* HTTPRoute: path (type Exact|PathPrefix|RegularExpression), headers, queryParams, method.
+	 * GRPCRoute: method.type/service/method in grpc_*; headers. */
+	char *path_type, *path_value;
+	struct gt_string_match *headers;
+	size_t n_headers;
+	struct gt_string_match *query_params;
+	size_t n_query_params;
+	char *method;
+	char *grpc_type, *grpc_service, *grpc_method;
+};
+
+struct gt_filter {
+	char *type;    /* RequestHeaderModifier, RequestRedirect, URLRewrite, ... */
+	char *summary; /* one line a person can read: "set X-Env=prod; remove X-Debug" */
+};
+
+/* timeouts (GEP-1742) and retry (GEP-1731): strings exactly as written, NULL when unset. */
+struct gt_timeouts {
+	char *request, *backend_request;
+};
+
+struct gt_retry {
+	int attempts;  /* -1 when unset */
+	char *backoff; /* NULL when unset */
+	int *codes;
+	size_t n_codes;
+};
+
+struct gt_rule {
+	char *name; /* NULL when unset */
+	struct gt_match *matches;
+	size_t n_matches;
+	struct gt_filter *filters;
+	size_t n_filters;
+	struct gt_backend_ref *backends;
+	size_t n_backends;
+	bool has_timeouts, has_retry;
+	struct gt_timeouts timeouts;
+	struct gt_retry retry;
+};
+
+struct gt_route_parent_status {
+	struct gt_parent_ref ref; /* defaulted like spec parentRefs */
+	char *controller_name;
+	struct gt_conditions conditions;
+};
+
+struct gt_route {
+	char **hostnames;
+	size_t n_hostnames;
+	struct gt_parent_ref *parents;
+	size_t n_parents;
+	struct gt_rule *rules; /* never empty after decoding: a route without rules gets the */
+	size_t n_rules;        /* default rule (match PathPrefix /), default_rule = true */
+	bool default_rule;
+	struct gt_route_parent_status *status;
+	size_t n_status;
+};
+
+/* ---- ReferenceGrant ---- */
+struct gt_grant_from {
+	char *group, *kind, *namespace_;
+};
+struct gt_grant_to {
+	char *group, *kind, *name; /* name NULL: any */
+};
+struct gt_refgrant {
+	struct gt_grant_from *from;
+	size_t n_from;
+	struct gt_grant_to *to;
+	size_t n_to;
+};
+
+/* ---- Service ---- */
+struct gt_service_port {
+	char *name, *protocol, *app_protocol;
+	int port;
+	char *target_port; /* number or name, as a string */
+};
+
+struct gt_service {
+	char *type;        /* ClusterIP (default), NodePort, LoadBalancer, ExternalName */
+	char *cluster_ip;  /* "None" for headless */
+	char *external_name;
+	struct gt_service_port *ports;
+	size_t n_ports;
+};
+
+/* ---- Namespace: only metadata (labels) matters ---- */
+
+struct gt_object {
+	enum gt_kind kind;
+	char *api_version; /* as received, e.g. "gateway.networking.k8s.io/v1beta1" */
+	struct gt_meta meta;
+	union {
+		struct gt_gatewayclass gc;
+		struct gt_gateway gw;
+		struct gt_route route; /* GT_HTTPROUTE and GT_GRPCROUTE */
+		struct gt_refgrant grant;
+		struct gt_service svc;
+	} u;
+};
+
+void object_free(struct gt_object *o);
+/* Deep copy. */
+struct gt_object *object_clone(const struct gt_object *o);
+/* "httproute/NAMESPACE/NAME" or "gatewayclass/NAME" into buf; returns buf. */
+char *object_id(const struct gt_object *o, char *buf, size_t n);
+/* Effective namespace of a namespaced object ("" for cluster-scoped). */
+const char *object_ns(const struct gt_object *o);
+
+bool service_is_headless(const struct gt_service *s);
+/* Does the selector match these labels? An absent selector matches nothing; an empty
+ * present selector matches everything. */
+bool selector_matches(const struct gt_selector *sel, const struct gt_kvlist *labels);
+
+#endif

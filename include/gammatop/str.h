@@ -1,0 +1,35 @@
+/* str.h: small string helpers, and the sanitiser every piece of text from a cluster goes
+ * through before it reaches a terminal. */
+#ifndef GAMMATOP_STR_H
+#define GAMMATOP_STR_H
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Copy src into dst (size n), always NUL-terminating; returns strlen(src) like strlcpy. */
+size_t str_copy(char *dst, const char *src, size_t n);
+bool str_eq(const char *a, const char *b);          /* NULL-safe; NULL == NULL */
+bool str_empty(const char *s);                      /* NULL or "" */
+bool str_starts(const char *s, const char *prefix);
+bool str_ends(const char *s, const char *suffix);
+const char *str_or(const char *s, const char *fallback); /* s unless NULL/empty */
+
+/* A copy of s that is safe to write to a terminal: C0 and C1 control characters, DEL and
+ * ESC become '?', invalid UTF-8 bytes become '?'; tab becomes a space. Valid UTF-8 is kept.
+ * NULL gives "". The caller frees the result. */
+char *str_sanitize(const char *s);
+/* The same into a caller buffer (truncated, NUL-terminated); returns dst. */
+char *str_sanitize_into(char *dst, size_t n, const char *s);
+/* True when s is valid UTF-8 with no control characters (so printing it is safe as is). */
+bool str_is_safe(const char *s);
+
+/* Number of terminal columns s takes (after sanitising; wide characters count 2). */
+int str_width(const char *s);
+/* Copy s into dst (size n) truncated to at most cols columns; a truncated string ends in
+ * "…" (or "~" when ascii is true). Returns the columns used. */
+int str_fit(char *dst, size_t n, const char *s, int cols, bool ascii);
+
+/* Split "a,b,c" style lists: returns a NULL-terminated heap array of heap strings. */
+char **str_split(const char *s, char sep, size_t *count);
+void str_list_free(char **list);
+
+#endif

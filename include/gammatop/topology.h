@@ -1,0 +1,108 @@
+/* topology.h: who attaches to whom, computed from the spec exactly as the Gateway API
+ * says (listener selection by sectionName/port, allowedRoutes namespaces and kinds, hostname
+ * intersection, GAMMA producer/consumer Service parents, backendRefs and ReferenceGrants),
+ * side by side with what the controllers reported in status. Pure: reads the store, no I/O.
+ * Rebuild when store_generation() moves. */
+#ifndef GAMMATOP_TOPOLOGY_H
+#define GAMMATOP_TOPOLOGY_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gammatop/findings.h"
+#include "gammatop/object.h"
+#include "gammatop/store.h"
+
+enum topo_role { TOPO_GATEWAY, TOPO_PRODUCER, TOPO_CONSUMER, TOPO_OTHER };
+const char *topo_role_name(enum topo_role r); /* "gateway" | "producer" | "consumer" | "other" */
+
+/* One parentRef of a route, resolved. */
+struct topo_parent {
+	const struct gt_parent_ref *ref; /* borrowed from the route */
+	enum topo_role role;
+	const struct gt_object *target;  /* the Gateway or Service, NULL when missing */
+	bool attached;
+	const char *reason; /* static: "Accepted", "NotAllowedByListeners",
+	                     * "NoMatchingListenerHostname", "NoMatchingParent", "UnsupportedValue" */
+	char *message;      /* owned: why, in words */
+	size_t *listeners;  /* owned: indices into target's listeners it attaches to */
+	size_t n_listeners;
+	/* What the controller reported for this parentRef (status.parents), if anything. */
+	const struct gt_route_parent_status *reported; /* borrowed; NULL: nothing reported */
+	int reported_accepted; /* 1 True, 0 False, -1 Unknown/absent */
+	const char *reported_reason; /* borrowed; NULL when absent */
+	bool disagrees; /* computed attached != reported Accepted (when reported) */
+};
+
+struct topo_backend {
+	const struct gt_backend_ref *ref; /* borrowed */
+	const struct gt_object *service;  /* NULL when not found or not a Service */
+	bool resolved;
+	const char *reason; /* static: "ResolvedRefs", "BackendNotFound", "RefNotPermitted",
+	                     * "InvalidKind", "MissingPort" */
+	char *message;      /* owned */
+};
+
+struct topo_rule {
+	const struct gt_rule *rule; /* borrowed */
+	size_t index;
+	struct topo_backend *backends; /* owned */
+	size_t n_backends;
+};
+
+struct topo_route {
+	const struct gt_object *obj; /* borrowed from the store */
+	struct topo_parent *parents; /* owned */
+	size_t n_parents;
+	struct topo_rule *rules;     /* owned */
+	size_t n_rules;
+	bool attached_any; /* attached to at least one parent */
+	bool mesh;         /* has at least one Service parent */
+	bool refs_resolved;
+};
+
+struct topo_listener {
+	const struct gt_listener *listener; /* borrowed */
+	size_t index;
+	int attached_routes;          /* computed */
+	int reported_attached_routes; /* from status, -1 when absent */
+	size_t *routes;               /* owned: indices into topology->routes */
+	size_t n_routes;
+};
+
+struct topo_gateway {
+	const struct gt_object *obj;   /* borrowed */
+	const struct gt_object *klass; /* its GatewayClass, NULL when missing */
+	struct topo_listener *listeners; /* owned */
+	size_t n_listeners;
+};
+
+struct topo_service {
+	const struct gt_object *obj; /* borrowed */
+	size_t *producers, n_producers;  /* owned: route indices with this Service as producer parent */
+	size_t *consumers, n_consumers;  /* owned: ... as consumer parent */
+	size_t *backend_of, n_backend_of; /* owned: routes sending traffic to it */
+};
+
+struct gt_topology {
+	uint64_t store_generation; /* the store generation this was built from */
+	struct topo_route *routes; /* sorted: kind, namespace, name */
+	size_t n_routes;
+	struct topo_gateway *gateways;
+	size_t n_gateways;
+	struct topo_service *services;
+	size_t n_services;
+	struct findings findings; /* attachment, reference and status findings */
+};
+
+struct gt_topology *topology_build(struct gt_store *s);
+void topology_free(struct gt_topology *t);
+const struct topo_route *topology_find_route(const struct gt_topology *t, enum gt_kind kind,
+                                             const char *ns, const char *name);
+const struct topo_gateway *topology_find_gateway(const struct gt_topology *t, const char *ns,
+                                                 const char *name);
+
+/* Hostname intersection as the spec defines it (NULL/empty listener hostname matches all;
+ * "*.example.com" covers "a.example.com" and "a.b.example.com"). Exposed for tests. */
+bool topology_hostnames_intersect(const char *listener_host, const char *route_host);
+
+#endif

@@ -1,0 +1,70 @@
+/* cmd.h: what the subcommands share: the global options every command accepts (sources,
+ * output, cache, telemetry, console look), the parser for them, and the entry points that
+ * main.c dispatches to. Exit codes: 0 ok, 1 "found problems / rejected", 2 could not run. */
+#ifndef GAMMATOP_CMD_H
+#define GAMMATOP_CMD_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#define EXIT_FINDINGS 1
+#define EXIT_USAGE 2
+
+struct cmd_opts {
+	const char **manifests; /* --manifests/-f PATH, repeatable (owned array, borrowed strings) */
+	size_t n_manifests;
+	const char *kubeconfig, *context, *namespace_; /* --kubeconfig, --context, -n */
+	bool all_namespaces;                           /* -A */
+	const char *format;      /* -o FORMAT */
+	const char *output_file; /* --output FILE */
+	const char *cache_path;  /* --cache FILE */
+	const char *prometheus;  /* --prometheus URL */
+	const char *mesh;        /* --mesh auto|linkerd|istio|envoy-gateway */
+	const char *window;      /* --window DURATION (telemetry window) */
+	bool offline;            /* --offline: answer from the cache alone */
+	bool no_telemetry;       /* --no-telemetry */
+	const char *theme;       /* --theme NAME|FILE */
+	bool no_color, readonly; /* --no-color, --readonly */
+	const char *log_file;    /* --log FILE */
+	int timeout_s;           /* --request-timeout SECONDS for batch commands (default 30) */
+};
+
+/* A command-specific option: long name, whether it takes an argument, a short letter (or a
+ * value >= 256), and its --help line. */
+struct cmd_option {
+	const char *name;
+	int has_arg;
+	int val;
+	const char *arg_name; /* e.g. "DURATION"; NULL when has_arg is 0 */
+	const char *help;
+};
+
+/* Called for each command-specific option; return 0, or -1 after printing an error. */
+typedef int (*cmd_option_fn)(int val, const char *arg, void *ud);
+
+/* Parse argv (argv[0] is the command name) into o. usage is the synopsis line, summary one
+ * paragraph for --help. extra may be NULL. Returns the index of the first positional
+ * argument, -1 on a usage error (already printed), or -2 when --help was printed. */
+int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
+              const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o);
+void cmd_opts_done(struct cmd_opts *o);
+
+/* Open --output FILE (or stdout); prints an error naming the file and returns NULL. */
+FILE *cmd_open_output(const struct cmd_opts *o);
+/* Close what cmd_open_output returned; returns 0 or -1 after printing a write error. */
+int cmd_close_output(const struct cmd_opts *o, FILE *f);
+
+/* Print "gammatop: <msg>" (sanitised) to stderr. */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_snapshot(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_console(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_undo(int argc, char **argv);
+
+#endif

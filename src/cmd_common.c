@@ -1,0 +1,208 @@
+/* cmd_common.c: the options every subcommand shares, their parser and --help, and output
+ * file handling (see cmd.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "gammatop/buf.h"
+#include "gammatop/str.h"
+#include "gammatop/xalloc.h"
+
+enum {
+	OPT_KUBECONFIG = 1000, OPT_CONTEXT, OPT_OUTPUT_FILE, OPT_CACHE, OPT_PROMETHEUS, OPT_MESH,
+	OPT_WINDOW, OPT_OFFLINE, OPT_THEME, OPT_NO_COLOR, OPT_READONLY, OPT_LOG, OPT_TIMEOUT,
+	OPT_NO_TELEMETRY, OPT_HELP
+};
+
+static const struct cmd_option common_options[] = {
+	{"manifests", 1, 'f', "PATH", "read objects from YAML/JSON manifests (file or directory; "
+	                              "repeatable) instead of a cluster"},
+	{"kubeconfig", 1, OPT_KUBECONFIG, "FILE", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config)"},
+	{"context", 1, OPT_CONTEXT, "NAME", "kubeconfig context to use"},
+	{"namespace", 1, 'n', "NS", "only this namespace"},
+	{"all-namespaces", 0, 'A', NULL, "every namespace (the default)"},
+	{"format", 1, 'o', "FORMAT", "output format (see the command's formats)"},
+	{"output", 1, OPT_OUTPUT_FILE, "FILE", "write to FILE instead of standard output"},
+	{"cache", 1, OPT_CACHE, "FILE", "SQLite cache (default $XDG_CACHE_HOME/gammatop/cache.db)"},
+	{"prometheus", 1, OPT_PROMETHEUS, "URL", "read telemetry from a Prometheus-compatible API"},
+	{"mesh", 1, OPT_MESH, "MESH", "auto, linkerd, istio or envoy-gateway (default auto)"},
+	{"window", 1, OPT_WINDOW, "DURATION", "telemetry window (default 5m)"},
+	{"offline", 0, OPT_OFFLINE, NULL, "answer from the cache alone; say how old the data is"},
+	{"no-telemetry", 0, OPT_NO_TELEMETRY, NULL, "do not collect or show telemetry"},
+	{"theme", 1, OPT_THEME, "NAME|FILE", "console colour theme"},
+	{"no-color", 0, OPT_NO_COLOR, NULL, "no colour (also when NO_COLOR is set)"},
+	{"readonly", 0, OPT_READONLY, NULL, "disable every change to the cluster"},
+	{"log", 1, OPT_LOG, "FILE", "write a diagnostic log to FILE"},
+	{"request-timeout", 1, OPT_TIMEOUT, "SECONDS", "give up on the cluster after this long (default 30)"},
+	{"help", 0, 'h', NULL, "show this help"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+void cmd_error(const char *fmt, ...)
+{
+	struct buf b;
+	buf_init(&b);
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	char *s = str_sanitize(buf_str(&b));
+	fprintf(stderr, "gammatop: %s\n", s);
+	free(s);
+	buf_done(&b);
+}
+
+static void print_options(FILE *f, const struct cmd_option *opts)
+{
+	for (const struct cmd_option *o = opts; o && o->name; o++) {
+		char left[64];
+		if (o->val > 0 && o->val < 128)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", o->val, o->name, o->has_arg ? " " : "",
+			         o->has_arg ? o->arg_name : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->has_arg ? " " : "",
+			         o->has_arg ? o->arg_name : "");
+		fprintf(f, "  %-30s %s\n", left, o->help);
+	}
+}
+
+static void append_longopts(struct option *lo, size_t *n, struct buf *shorts,
+                            const struct cmd_option *opts)
+{
+	for (const struct cmd_option *o = opts; o && o->name; o++) {
+		lo[(*n)++] = (struct option){o->name, o->has_arg ? required_argument : no_argument,
+		                             NULL, o->val};
+		if (o->val > 0 && o->val < 128) {
+			buf_putc(shorts, (char)o->val);
+			if (o->has_arg)
+				buf_putc(shorts, ':');
+		}
+	}
+}
+
+static int set_common(struct cmd_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'f':
+		o->manifests = xreallocarray(o->manifests, o->n_manifests + 1, sizeof *o->manifests);
+		o->manifests[o->n_manifests++] = arg;
+		return 1;
+	case OPT_KUBECONFIG: o->kubeconfig = arg; return 1;
+	case OPT_CONTEXT: o->context = arg; return 1;
+	case 'n': o->namespace_ = arg, o->all_namespaces = false; return 1;
+	case 'A': o->all_namespaces = true, o->namespace_ = NULL; return 1;
+	case 'o': o->format = arg; return 1;
+	case OPT_OUTPUT_FILE: o->output_file = arg; return 1;
+	case OPT_CACHE: o->cache_path = arg; return 1;
+	case OPT_PROMETHEUS: o->prometheus = arg; return 1;
+	case OPT_MESH: o->mesh = arg; return 1;
+	case OPT_WINDOW: o->window = arg; return 1;
+	case OPT_OFFLINE: o->offline = true; return 1;
+	case OPT_NO_TELEMETRY: o->no_telemetry = true; return 1;
+	case OPT_THEME: o->theme = arg; return 1;
+	case OPT_NO_COLOR: o->no_color = true; return 1;
+	case OPT_READONLY: o->readonly = true; return 1;
+	case OPT_LOG: o->log_file = arg; return 1;
+	case OPT_TIMEOUT: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (*end || v <= 0 || v > 3600) {
+			cmd_error("--request-timeout: '%s' is not a number of seconds (1-3600)", arg);
+			return -1;
+		}
+		o->timeout_s = (int)v;
+		return 1;
+	}
+	default: return 0;
+	}
+}
+
+int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
+              const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->all_namespaces = true;
+	o->timeout_s = 30;
+	o->mesh = "auto";
+	o->window = "5m";
+	size_t cap = sizeof common_options / sizeof common_options[0] + 1;
+	for (const struct cmd_option *e = extra; e && e->name; e++)
+		cap++;
+	struct option *lo = xcalloc(cap, sizeof *lo);
+	size_t n = 0;
+	struct buf shorts;
+	buf_init(&shorts);
+	buf_putc(&shorts, ':');
+	append_longopts(lo, &n, &shorts, common_options);
+	append_longopts(lo, &n, &shorts, extra);
+	int result = -1;
+	optind = 1;
+	opterr = 0;
+	for (;;) {
+		int c = getopt_long(argc, argv, buf_str(&shorts), lo, NULL);
+		if (c == -1)
+			break;
+		if (c == 'h') {
+			printf("Usage: %s\n\n%s\n\nOptions:\n", usage, summary);
+			print_options(stdout, extra);
+			print_options(stdout, common_options);
+			result = -2;
+			goto out;
+		}
+		if (c == '?' || c == ':') {
+			const char *bad = argv[optind - 1];
+			if (c == ':')
+				cmd_error("option '%s' needs a value (see '%s --help')", bad, argv[0]);
+			else
+				cmd_error("unknown option '%s' (see '%s --help')", bad, argv[0]);
+			goto out;
+		}
+		int r = set_common(o, c, optarg);
+		if (r < 0)
+			goto out;
+		if (r == 0 && (!fn || fn(c, optarg, ud) < 0))
+			goto out;
+	}
+	result = optind;
+out:
+	free(lo);
+	buf_done(&shorts);
+	return result;
+}
+
+void cmd_opts_done(struct cmd_opts *o)
+{
+	free(o->manifests);
+	o->manifests = NULL;
+	o->n_manifests = 0;
+}
+
+FILE *cmd_open_output(const struct cmd_opts *o)
+{
+	if (!o->output_file || !strcmp(o->output_file, "-"))
+		return stdout;
+	FILE *f = fopen(o->output_file, "w");
+	if (!f)
+		cmd_error("cannot write %s: %s", o->output_file, strerror(errno));
+	return f;
+}
+
+int cmd_close_output(const struct cmd_opts *o, FILE *f)
+{
+	int bad = ferror(f);
+	if (f == stdout)
+		bad |= fflush(f) != 0;
+	else
+		bad |= fclose(f) != 0;
+	if (bad) {
+		cmd_error("error writing %s: %s", o->output_file ? o->output_file : "standard output",
+		          strerror(errno));
+		return -1;
+	}
+	return 0;
+}

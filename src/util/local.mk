@@ -1,0 +1,20 @@
+# src/util/local.mk: the util layer (libc only) and its unit tests.
+noinst_LIBRARIES += src/util/libgtutil.a
+src_util_libgtutil_a_SOURCES = \
+	src/util/xalloc.c include/gammatop/xalloc.h \
+	src/util/buf.c include/gammatop/buf.h \
+	src/util/str.c include/gammatop/str.h \
+	src/util/log.c include/gammatop/log.h \
+	src/util/diag.c include/gammatop/diag.h \
+	src/util/duration.c include/gammatop/duration.h \
+	src/util/timeutil.c include/gammatop/timeutil.h \
+	src/util/evloop.c include/gammatop/evloop.h
+
+if HAVE_CMOCKA
+UNIT_LDADD = $(GT_ALL_LDADD) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop
+TESTS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop
+tests_unit_test_str_LDADD = $(UNIT_LDADD)
+tests_unit_test_duration_LDADD = $(UNIT_LDADD)
+tests_unit_test_evloop_LDADD = $(UNIT_LDADD)
+endif

@@ -1,0 +1,10 @@
+# tests/e2e/local.mk: how the end-to-end shell tests run. Each layer's fragment adds its own
+# scripts to TESTS; they find the binaries through the environment set here.
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	GT_BUILDDIR='$(abs_top_builddir)'; GT_SRCDIR='$(abs_top_srcdir)'; \
+	GAMMATOP='$(abs_top_builddir)/src/gammatop'; GAMMATOP_SIM='$(abs_top_builddir)/src/gammatop-sim'; \
+	GT_SHARED='$(abs_top_srcdir)/../shared'; \
+	export GT_BUILDDIR GT_SRCDIR GAMMATOP GAMMATOP_SIM GT_SHARED;
+EXTRA_DIST += tests/e2e/lib.sh

@@ -1,0 +1,96 @@
+/* test_str.c: string helpers and the terminal sanitiser. */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "gammatop/buf.h"
+#include "gammatop/str.h"
+
+static void test_sanitize(void **state)
+{
+	char *s = str_sanitize("evil\x1b]0;pwned\x07name");
+	assert_string_equal(s, "evil?]0;pwned?name");
+	free(s);
+	s = str_sanitize("tab\there\r\n\x7f");
+	assert_string_equal(s, "tab here???");
+	free(s);
+	s = str_sanitize("caf\xc3\xa9 \xe2\x86\xbb"); /* valid UTF-8 kept */
+	assert_string_equal(s, "caf\xc3\xa9 \xe2\x86\xbb");
+	free(s);
+	s = str_sanitize("bad\xc3(\xff\xc2\x9b"); /* invalid bytes and the C1 CSI */
+	assert_string_equal(s, "bad?(??");
+	free(s);
+	s = str_sanitize("\xed\xa0\x80"); /* surrogate */
+	assert_string_equal(s, "???");
+	free(s);
+	s = str_sanitize(NULL);
+	assert_string_equal(s, "");
+	free(s);
+	assert_true(str_is_safe("plain-name.ns"));
+	assert_false(str_is_safe("x\x1b[2J"));
+	char small[4];
+	str_sanitize_into(small, sizeof small, "abcdef");
+	assert_string_equal(small, "abc");
+}
+
+static void test_fit(void **state)
+{
+	char out[64];
+	assert_int_equal(str_fit(out, sizeof out, "checkout", 20, false), 8);
+	assert_string_equal(out, "checkout");
+	assert_int_equal(str_fit(out, sizeof out, "checkout-service", 8, false), 8);
+	assert_string_equal(out, "checkou\xe2\x80\xa6");
+	str_fit(out, sizeof out, "checkout-service", 8, true);
+	assert_string_equal(out, "checkou~");
+	assert_int_equal(str_fit(out, sizeof out, "abc", 0, false), 0);
+	assert_string_equal(out, "");
+	str_fit(out, sizeof out, "a\x1b[31mb", 10, false);
+	assert_string_equal(out, "a?[31mb");
+}
+
+static void test_misc(void **state)
+{
+	assert_true(str_eq(NULL, NULL));
+	assert_false(str_eq("a", NULL));
+	assert_true(str_starts("httproute/x", "httproute/"));
+	assert_true(str_ends("a.yaml", ".yaml"));
+	assert_false(str_ends("a", ".yaml"));
+	assert_string_equal(str_or("", "x"), "x");
+	size_t n;
+	char **l = str_split("502,503,,504", ',', &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(l[1], "503");
+	assert_string_equal(l[2], "");
+	assert_null(l[4]);
+	str_list_free(l);
+	l = str_split("", ',', &n);
+	assert_int_equal(n, 0);
+	str_list_free(l);
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "%d-%s", 42, "x");
+	buf_puts(&b, "yz");
+	assert_string_equal(buf_str(&b), "42-xyz");
+	buf_consume(&b, 3);
+	assert_string_equal(buf_str(&b), "xyz");
+	char *st = buf_steal(&b);
+	assert_string_equal(st, "xyz");
+	assert_string_equal(buf_str(&b), "");
+	free(st);
+}
+
+int main(void)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_misc),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
