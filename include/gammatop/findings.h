@@ -30,5 +30,7 @@ void findings_add(struct findings *f, enum severity sev, const char *code, const
 /* Sort by severity, then object, then field, then code (stable output for diffs). */
 void findings_sort(struct findings *f);
 size_t findings_count(const struct findings *f, enum severity sev);
+/* Append a deep copy of every finding of src to dst. */
+void findings_append(struct findings *dst, const struct findings *src);
 
 #endif

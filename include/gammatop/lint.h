@@ -50,7 +50,15 @@
 	X(REDIRECT_WITH_BACKENDS, "RedirectWithBackends", SEV_ERROR,                           \
 	  "A rule with a RequestRedirect filter also has backendRefs.")                       \
 	X(GATEWAYCLASS_NOT_FOUND, "GatewayClassNotFound", SEV_ERROR,                           \
-	  "A Gateway names a GatewayClass that does not exist.")
+	  "A Gateway names a GatewayClass that does not exist.")                              \
+	X(BACKEND_PORT_NOT_FOUND, "BackendPortNotFound", SEV_WARNING,                          \
+	  "A backendRef's port is not a port of the Service: traffic to it fails.")           \
+	X(UNSUPPORTED_PARENT, "UnsupportedParent", SEV_INFO,                                   \
+	  "A parentRef names a kind gammatop does not evaluate (e.g. ListenerSet): its "       \
+	  "attachment is not checked.")                                                       \
+	X(ATTACHED_ROUTES_DIFFER, "AttachedRoutesDiffer", SEV_INFO,                            \
+	  "A listener's reported attachedRoutes differs from the routes gammatop sees attached " \
+	  "(routes in namespaces it cannot read, or stale status).")
 
 enum lint_code_id {
 #define X(id, code, sev, doc) LINT_##id,
@@ -67,9 +75,12 @@ struct lint_code {
 
 extern const struct lint_code lint_codes[LINT_CODE_COUNT];
 #define LINT_CODE(id) (lint_codes[LINT_##id].code)
+/* The entry of a code by its name ("StatusDisagrees"), or NULL. */
+const struct lint_code *lint_code_find(const char *code);
 
 /* Gather every finding: the topology's (attachment, references, status) and the policy
- * rules of every rule of every route. out is appended to and sorted. */
+ * rules of every rule of every route. out is appended to and sorted. t may be NULL: one is
+ * then built from s for the call. */
 void lint_run(struct gt_store *s, const struct gt_topology *t, struct findings *out);
 
 #endif

@@ -1,2 +1,902 @@
-/* topology.c: scaffold until its owner lands it. */
-typedef int gt_topology_scaffold;
+/* topology.c: who attaches to whom, computed from the spec as the Gateway API says: for every
+ * route and parentRef, listener selection (sectionName, port), allowedRoutes namespaces and
+ * kinds, hostname intersection, GAMMA producer/consumer Service parents, backendRefs with
+ * ReferenceGrants; side by side with what controllers reported in status.parents. Lookups go
+ * through hash indexes built once per topology, so the cost is linear in the store. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gammatop/buf.h"
+#include "gammatop/lint.h"
+#include "gammatop/str.h"
+#include "gammatop/topology.h"
+#include "gammatop/xalloc.h"
+
+/* ---- a (namespace, name) -> index hash table, open addressing ---- */
+
+struct nn_entry {
+	const char *ns, *name; /* borrowed; NULL ns: empty slot */
+	size_t val;
+};
+
+struct nn_index {
+	struct nn_entry *slots;
+	size_t cap; /* power of two */
+};
+
+static uint64_t nn_hash(const char *ns, const char *name)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)ns; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+static void nn_init(struct nn_index *ix, size_t n)
+{
+	ix->cap = 16;
+	while (ix->cap < n * 2)
+		ix->cap *= 2;
+	ix->slots = xcalloc(ix->cap, sizeof *ix->slots);
+}
+
+static void nn_done(struct nn_index *ix)
+{
+	free(ix->slots);
+	ix->slots = NULL;
+}
+
+/* Insert unless present (the first insertion wins). */
+static void nn_put(struct nn_index *ix, const char *ns, const char *name, size_t val)
+{
+	if (!ns)
+		ns = "";
+	if (!name)
+		name = "";
+	size_t i = nn_hash(ns, name) & (ix->cap - 1);
+	while (ix->slots[i].ns) {
+		if (strcmp(ix->slots[i].ns, ns) == 0 && strcmp(ix->slots[i].name, name) == 0)
+			return;
+		i = (i + 1) & (ix->cap - 1);
+	}
+	ix->slots[i] = (struct nn_entry){ns, name, val};
+}
+
+static bool nn_get(const struct nn_index *ix, const char *ns, const char *name, size_t *val)
+{
+	if (!ns)
+		ns = "";
+	if (!name)
+		name = "";
+	size_t i = nn_hash(ns, name) & (ix->cap - 1);
+	while (ix->slots[i].ns) {
+		if (strcmp(ix->slots[i].ns, ns) == 0 && strcmp(ix->slots[i].name, name) == 0) {
+			*val = ix->slots[i].val;
+			return true;
+		}
+		i = (i + 1) & (ix->cap - 1);
+	}
+	return false;
+}
+
+/* Append v to a heap array of n elements that grows at powers of two. */
+static void push_index(size_t **arr, size_t *n, size_t v)
+{
+	if (*n == 0 || (*n & (*n - 1)) == 0)
+		*arr = xreallocarray(*arr, *n ? *n * 2 : 1, sizeof **arr);
+	(*arr)[(*n)++] = v;
+}
+
+/* ---- the build context ---- */
+
+struct ns_labels {
+	struct gt_kvlist labels; /* the Namespace's labels + kubernetes.io/metadata.name */
+};
+
+struct build {
+	struct gt_topology *t;
+	struct nn_index gateways, services, namespaces, classes, grants;
+	const struct gt_object *const *grant_objs;
+	size_t n_grants;
+	const struct gt_object *const *class_objs;
+	const struct gt_object *const *ns_objs;
+	struct ns_labels *ns_labels;
+	size_t n_ns;
+};
+
+const char *topo_role_name(enum topo_role r)
+{
+	switch (r) {
+	case TOPO_GATEWAY:
+		return "gateway";
+	case TOPO_PRODUCER:
+		return "producer";
+	case TOPO_CONSUMER:
+		return "consumer";
+	case TOPO_OTHER:
+		return "other";
+	}
+	return "other";
+}
+
+/* Hostname intersection as the spec defines it: an absent hostname on either side matches
+ * everything; "*.example.com" covers any name with at least one more label; two wildcards
+ * intersect when one's suffix contains the other's. Case-insensitive (DNS). */
+bool topology_hostnames_intersect(const char *l, const char *r)
+{
+	if (str_empty(l) || str_empty(r))
+		return true;
+	bool lw = l[0] == '*' && l[1] == '.', rw = r[0] == '*' && r[1] == '.';
+	if (!lw && !rw)
+		return strcasecmp(l, r) == 0;
+	if (lw && rw) {
+		const char *ls = l + 1, *rs = r + 1; /* ".example.com" */
+		size_t ll = strlen(ls), rl = strlen(rs);
+		if (ll <= rl)
+			return strcasecmp(rs + (rl - ll), ls) == 0;
+		return strcasecmp(ls + (ll - rl), rs) == 0;
+	}
+	const char *wild = lw ? l + 1 : r + 1; /* ".example.com" */
+	const char *exact = lw ? r : l;
+	size_t wl = strlen(wild), el = strlen(exact);
+	return el > wl && strcasecmp(exact + (el - wl), wild) == 0;
+}
+
+static bool is_core_group(const char *g)
+{
+	return str_empty(g) || strcmp(g, "core") == 0;
+}
+
+static bool ref_is_gateway(const struct gt_parent_ref *r)
+{
+	return str_eq(r->kind, "Gateway") && str_eq(r->group, GW_GROUP);
+}
+
+static bool ref_is_service(const struct gt_parent_ref *r)
+{
+	return str_eq(r->kind, "Service") && is_core_group(r->group);
+}
+
+static const char *ref_ns(const struct gt_parent_ref *r, const struct gt_object *route)
+{
+	return r->namespace_ ? r->namespace_ : object_ns(route);
+}
+
+/* ---- listeners: namespaces, kinds, hostnames ---- */
+
+static bool listener_allows_kind(const struct gt_listener *l, enum gt_kind kind)
+{
+	const char *kn = kind_name(kind);
+	if (l->n_kinds == 0) {
+		/* Inferred from the protocol: HTTP and HTTPS carry HTTPRoute and GRPCRoute. */
+		return str_eq(l->protocol, "HTTP") || str_eq(l->protocol, "HTTPS");
+	}
+	for (size_t i = 0; i < l->n_kinds; i++) {
+		const char *g = l->kinds[i].group ? l->kinds[i].group : GW_GROUP;
+		if (str_eq(g, GW_GROUP) && str_eq(l->kinds[i].kind, kn))
+			return true;
+	}
+	return false;
+}
+
+static const struct gt_kvlist *ns_labels_of(struct build *b, const char *ns)
+{
+	size_t i;
+	if (nn_get(&b->namespaces, "", ns, &i))
+		return &b->ns_labels[i].labels;
+	return NULL;
+}
+
+static bool listener_allows_ns(struct build *b, const struct gt_listener *l,
+                               const struct gt_object *gw, const struct gt_object *route)
+{
+	switch (l->from) {
+	case GT_FROM_ALL:
+		return true;
+	case GT_FROM_SAME:
+		return str_eq(object_ns(gw), object_ns(route));
+	case GT_FROM_SELECTOR: {
+		static const struct gt_kvlist none = {NULL, 0};
+		const struct gt_kvlist *labels = ns_labels_of(b, object_ns(route));
+		return selector_matches(&l->selector, labels ? labels : &none);
+	}
+	}
+	return false;
+}
+
+/* Why listener l does not admit route, in words (into out). */
+static void listener_refusal(struct build *b, const struct gt_listener *l,
+                             const struct gt_object *gw, const struct gt_object *route,
+                             struct buf *out)
+{
+	const char *ln = str_or(l->name, "?");
+	if (!listener_allows_kind(l, route->kind)) {
+		if (l->n_kinds == 0) {
+			buf_printf(out, "listener %s (protocol %s) does not carry %s", ln,
+			           str_or(l->protocol, "?"), kind_name(route->kind));
+		} else {
+			buf_printf(out, "listener %s allows kinds ", ln);
+			for (size_t i = 0; i < l->n_kinds && i < 4; i++)
+				buf_printf(out, "%s%s", i ? ", " : "", str_or(l->kinds[i].kind, "?"));
+			buf_printf(out, ", not %s", kind_name(route->kind));
+		}
+		return;
+	}
+	(void)b;
+	switch (l->from) {
+	case GT_FROM_SAME:
+		buf_printf(out, "listener %s admits routes from namespace %s only (from: Same)", ln,
+		           object_ns(gw));
+		break;
+	case GT_FROM_SELECTOR:
+		buf_printf(out,
+		           "listener %s admits routes from namespaces matching its selector; "
+		           "namespace %s does not match%s",
+		           ln, object_ns(route),
+		           ns_labels_of(b, object_ns(route)) ? "" : " (no Namespace object, no labels)");
+		break;
+	case GT_FROM_ALL:
+		buf_printf(out, "listener %s refuses the route", ln);
+		break;
+	}
+}
+
+static bool route_hosts_intersect(const struct gt_route *r, const char *lhost)
+{
+	if (r->n_hostnames == 0 || str_empty(lhost))
+		return true;
+	for (size_t i = 0; i < r->n_hostnames; i++)
+		if (topology_hostnames_intersect(lhost, r->hostnames[i]))
+			return true;
+	return false;
+}
+
+/* ---- parents ---- */
+
+static void obj_id(const struct gt_object *o, char *buf, size_t n)
+{
+	object_id(o, buf, n);
+}
+
+static void resolve_gateway_parent(struct build *b, const struct gt_object *route, size_t ri,
+                                   size_t pi, struct topo_parent *tp, const char *rid)
+{
+	const struct gt_parent_ref *ref = tp->ref;
+	const char *ns = ref_ns(ref, route);
+	char field[64];
+	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
+	tp->role = TOPO_GATEWAY;
+	size_t gi;
+	if (!nn_get(&b->gateways, ns, ref->name, &gi)) {
+		tp->reason = "NoMatchingParent";
+		tp->message = xasprintf("gateway %s/%s not found", ns, str_or(ref->name, ""));
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), rid, field,
+		             "parentRef names gateway %s/%s, which does not exist", ns,
+		             str_or(ref->name, ""));
+		return;
+	}
+	struct topo_gateway *tg = &b->t->gateways[gi];
+	const struct gt_object *gw = tg->obj;
+	const struct gt_gateway *g = &gw->u.gw;
+	tp->target = gw;
+
+	size_t n_selected = 0, n_allowed = 0;
+	struct buf refusals, hosts;
+	buf_init(&refusals);
+	buf_init(&hosts);
+	for (size_t li = 0; li < g->n_listeners; li++) {
+		const struct gt_listener *l = &g->listeners[li];
+		if (ref->section_name && !str_eq(ref->section_name, l->name))
+			continue;
+		if (ref->port && ref->port != l->port)
+			continue;
+		n_selected++;
+		if (!listener_allows_kind(l, route->kind) || !listener_allows_ns(b, l, gw, route)) {
+			if (refusals.len < 400) {
+				if (refusals.len)
+					buf_puts(&refusals, "; ");
+				listener_refusal(b, l, gw, route, &refusals);
+			}
+			continue;
+		}
+		n_allowed++;
+		if (!route_hosts_intersect(&route->u.route, l->hostname)) {
+			if (hosts.len < 300)
+				buf_printf(&hosts, "%s%s: %s", hosts.len ? ", " : "", str_or(l->name, "?"),
+				           l->hostname);
+			continue;
+		}
+		push_index(&tp->listeners, &tp->n_listeners, li);
+		struct topo_listener *tl = &tg->listeners[li];
+		if (tl->n_routes == 0 || tl->routes[tl->n_routes - 1] != ri) {
+			push_index(&tl->routes, &tl->n_routes, ri);
+			tl->attached_routes++;
+		}
+	}
+
+	char gid[320];
+	snprintf(gid, sizeof gid, "%s/%s", ns, str_or(ref->name, ""));
+	if (tp->n_listeners > 0) {
+		tp->attached = true;
+		tp->reason = "Accepted";
+		struct buf m;
+		buf_init(&m);
+		buf_printf(&m, "attached to gateway %s, listener%s ", gid, tp->n_listeners > 1 ? "s" : "");
+		for (size_t i = 0; i < tp->n_listeners; i++)
+			buf_printf(&m, "%s%s", i ? ", " : "", str_or(g->listeners[tp->listeners[i]].name, "?"));
+		tp->message = buf_steal(&m);
+	} else if (n_selected == 0) {
+		tp->reason = "NoMatchingParent";
+		if (g->n_listeners == 0)
+			tp->message = xasprintf("gateway %s has no listeners", gid);
+		else if (ref->section_name && ref->port)
+			tp->message = xasprintf("gateway %s has no listener named %s on port %d", gid,
+			                        ref->section_name, ref->port);
+		else if (ref->section_name)
+			tp->message = xasprintf("gateway %s has no listener named %s", gid, ref->section_name);
+		else
+			tp->message = xasprintf("gateway %s has no listener on port %d", gid, ref->port);
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), rid, field, "%s",
+		             tp->message);
+	} else if (n_allowed == 0) {
+		tp->reason = "NotAllowedByListeners";
+		tp->message = xasprintf("no listener of gateway %s admits this route: %s", gid,
+		                        buf_str(&refusals));
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NOT_ALLOWED_BY_LISTENERS), rid, field,
+		             "%s", tp->message);
+	} else {
+		tp->reason = "NoMatchingListenerHostname";
+		struct buf rh;
+		buf_init(&rh);
+		for (size_t i = 0; i < route->u.route.n_hostnames && i < 8; i++)
+			buf_printf(&rh, "%s%s", i ? ", " : "", route->u.route.hostnames[i]);
+		tp->message = xasprintf("route hostnames (%s) intersect no hostname of the listeners of "
+		                        "gateway %s (%s)",
+		                        buf_str(&rh), gid, buf_str(&hosts));
+		buf_done(&rh);
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_LISTENER_HOSTNAME), rid,
+		             field, "%s", tp->message);
+	}
+	buf_done(&refusals);
+	buf_done(&hosts);
+}
+
+static void resolve_service_parent(struct build *b, const struct gt_object *route, size_t ri,
+                                   size_t pi, struct topo_parent *tp, const char *rid)
+{
+	const struct gt_parent_ref *ref = tp->ref;
+	const char *ns = ref_ns(ref, route);
+	const char *name = str_or(ref->name, "");
+	char field[64];
+	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
+	tp->role = str_eq(ns, object_ns(route)) ? TOPO_PRODUCER : TOPO_CONSUMER;
+	size_t si;
+	if (!nn_get(&b->services, ns, ref->name, &si)) {
+		tp->reason = "NoMatchingParent";
+		tp->message = xasprintf("service %s/%s not found", ns, name);
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), rid, field,
+		             "parentRef names service %s/%s, which does not exist", ns, name);
+		return;
+	}
+	struct topo_service *ts = &b->t->services[si];
+	const struct gt_service *svc = &ts->obj->u.svc;
+	tp->target = ts->obj;
+	if (str_eq(svc->type, "ExternalName") || service_is_headless(svc)) {
+		tp->reason = "UnsupportedValue";
+		if (str_eq(svc->type, "ExternalName"))
+			tp->message = xasprintf("service %s/%s is of type ExternalName: a mesh route needs "
+			                        "a ClusterIP Service as its parent",
+			                        ns, name);
+		else
+			tp->message = xasprintf("service %s/%s is headless (clusterIP: None): a mesh route "
+			                        "needs a ClusterIP Service as its parent",
+			                        ns, name);
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT), rid, field,
+		             "%s", tp->message);
+		return;
+	}
+	if (ref->port || ref->section_name) {
+		bool found = false;
+		for (size_t i = 0; i < svc->n_ports && !found; i++) {
+			const struct gt_service_port *sp = &svc->ports[i];
+			found = (!ref->port || sp->port == ref->port) &&
+			        (!ref->section_name || str_eq(sp->name, ref->section_name));
+		}
+		if (!found) {
+			tp->reason = "NoMatchingParent";
+			struct buf m;
+			buf_init(&m);
+			buf_printf(&m, "service %s/%s has no port", ns, name);
+			if (ref->port)
+				buf_printf(&m, " %d", ref->port);
+			if (ref->section_name)
+				buf_printf(&m, " named %s", ref->section_name);
+			buf_puts(&m, " (ports:");
+			for (size_t i = 0; i < svc->n_ports && i < 8; i++)
+				buf_printf(&m, " %d%s%s", svc->ports[i].port, svc->ports[i].name ? "/" : "",
+				           svc->ports[i].name ? svc->ports[i].name : "");
+			buf_puts(&m, svc->n_ports ? ")" : " none)");
+			tp->message = buf_steal(&m);
+			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), rid, field,
+			             "%s", tp->message);
+			return;
+		}
+	}
+	tp->attached = true;
+	tp->reason = "Accepted";
+	if (tp->role == TOPO_PRODUCER) {
+		tp->message = xasprintf("producer route of service %s/%s (applies to all clients)", ns,
+		                        name);
+		if (ts->n_producers == 0 || ts->producers[ts->n_producers - 1] != ri)
+			push_index(&ts->producers, &ts->n_producers, ri);
+	} else {
+		tp->message = xasprintf("consumer route of service %s/%s (applies to clients in "
+		                        "namespace %s)",
+		                        ns, name, object_ns(route));
+		if (ts->n_consumers == 0 || ts->consumers[ts->n_consumers - 1] != ri)
+			push_index(&ts->consumers, &ts->n_consumers, ri);
+	}
+}
+
+/* ---- status: what the controllers reported ---- */
+
+static bool parent_ref_eq(const struct gt_parent_ref *a, const struct gt_parent_ref *b,
+                          const struct gt_object *route)
+{
+	bool ga = is_core_group(a->group), gb = is_core_group(b->group);
+	if (ga != gb || (!ga && !str_eq(a->group, b->group)))
+		return false;
+	return str_eq(a->kind, b->kind) && str_eq(ref_ns(a, route), ref_ns(b, route)) &&
+	       str_eq(a->name, b->name) && str_eq(a->section_name, b->section_name) &&
+	       a->port == b->port;
+}
+
+static void match_status(struct build *b, const struct gt_object *route, size_t pi,
+                         struct topo_parent *tp, const char *rid)
+{
+	const struct gt_route *r = &route->u.route;
+	const struct gt_route_parent_status *best = NULL;
+	const struct gt_condition *acc = NULL;
+	for (size_t i = 0; i < r->n_status; i++) {
+		if (!parent_ref_eq(&r->status[i].ref, tp->ref, route))
+			continue;
+		const struct gt_condition *c = conditions_find(&r->status[i].conditions, "Accepted");
+		if (!best || (!acc && c)) {
+			best = &r->status[i];
+			acc = c;
+		}
+	}
+	tp->reported = best;
+	tp->reported_accepted = -1;
+	tp->reported_reason = NULL;
+	char field[64];
+	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
+	bool evaluable = tp->role != TOPO_OTHER;
+	if (!best) {
+		if (tp->attached)
+			findings_add(&b->t->findings, SEV_INFO, LINT_CODE(NO_STATUS), rid, field,
+			             "no controller has reported status for parent %s %s/%s yet: the "
+			             "route may not be programmed",
+			             str_or(tp->ref->kind, "?"), ref_ns(tp->ref, route),
+			             str_or(tp->ref->name, ""));
+		return;
+	}
+	if (acc) {
+		tp->reported_reason = acc->reason;
+		if (str_eq(acc->status, "True"))
+			tp->reported_accepted = 1;
+		else if (str_eq(acc->status, "False"))
+			tp->reported_accepted = 0;
+	}
+	if (!evaluable || tp->reported_accepted < 0)
+		return;
+	if (tp->attached != (tp->reported_accepted == 1)) {
+		tp->disagrees = true;
+		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), rid, field,
+		             "controller %s reports Accepted=%s (%s%s%s) but gammatop computes %s (%s: "
+		             "%s)",
+		             str_or(best->controller_name, "(unnamed)"),
+		             tp->reported_accepted ? "True" : "False", str_or(acc->reason, "no reason"),
+		             str_empty(acc->message) ? "" : ": ", str_or(acc->message, ""),
+		             tp->attached ? "attached" : "not attached", tp->reason,
+		             tp->message ? tp->message : "");
+	}
+}
+
+/* ---- backends and ReferenceGrants ---- */
+
+static bool grant_permits(struct build *b, const struct gt_object *route,
+                          const struct gt_backend_ref *br, const char *bns)
+{
+	size_t start;
+	if (!nn_get(&b->grants, bns, "", &start))
+		return false;
+	const char *rns = object_ns(route), *rkind = kind_name(route->kind);
+	for (size_t gi = start; gi < b->n_grants && str_eq(object_ns(b->grant_objs[gi]), bns); gi++) {
+		const struct gt_refgrant *g = &b->grant_objs[gi]->u.grant;
+		bool from = false, to = false;
+		for (size_t i = 0; i < g->n_from && !from; i++)
+			from = str_eq(g->from[i].group, GW_GROUP) && str_eq(g->from[i].kind, rkind) &&
+			       str_eq(g->from[i].namespace_, rns);
+		for (size_t i = 0; i < g->n_to && from && !to; i++)
+			to = is_core_group(g->to[i].group) && str_eq(g->to[i].kind, "Service") &&
+			     (str_empty(g->to[i].name) || str_eq(g->to[i].name, br->name));
+		if (from && to)
+			return true;
+	}
+	return false;
+}
+
+static void resolve_backend(struct build *b, const struct gt_object *route, bool mesh_only,
+                            size_t ri, size_t rule_i, size_t bi, struct topo_backend *tb,
+                            const char *rid)
+{
+	const struct gt_backend_ref *br = tb->ref;
+	const char *bns = br->namespace_ ? br->namespace_ : object_ns(route);
+	const char *name = str_or(br->name, "");
+	char field[96];
+	snprintf(field, sizeof field, "spec.rules[%zu].backendRefs[%zu]", rule_i, bi);
+	if (!str_eq(br->kind ? br->kind : "Service", "Service") || !is_core_group(br->group)) {
+		tb->reason = "InvalidKind";
+		tb->message = xasprintf("backend kind %s%s%s is not a Service",
+		                        is_core_group(br->group) ? "" : br->group,
+		                        is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_KIND), rid, field,
+		             "backendRef %s names kind %s%s%s: only core Services are supported", name,
+		             is_core_group(br->group) ? "" : br->group,
+		             is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
+		return;
+	}
+	if (!str_eq(bns, object_ns(route)) && !mesh_only && !grant_permits(b, route, br, bns)) {
+		tb->reason = "RefNotPermitted";
+		tb->message = xasprintf("no ReferenceGrant in namespace %s lets %s from namespace %s "
+		                        "refer to service %s",
+		                        bns, kind_name(route->kind), object_ns(route), name);
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(REF_NOT_PERMITTED), rid, field,
+		             "%s: add a ReferenceGrant in %s (from: group %s, kind %s, namespace %s; to: "
+		             "kind Service)",
+		             tb->message, bns, GW_GROUP, kind_name(route->kind), object_ns(route));
+		return;
+	}
+	size_t si;
+	if (!nn_get(&b->services, bns, br->name, &si)) {
+		tb->reason = "BackendNotFound";
+		tb->message = xasprintf("service %s/%s not found", bns, name);
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(BACKEND_NOT_FOUND), rid, field,
+		             "backendRef names service %s/%s, which does not exist", bns, name);
+		return;
+	}
+	struct topo_service *ts = &b->t->services[si];
+	tb->service = ts->obj;
+	if (ts->n_backend_of == 0 || ts->backend_of[ts->n_backend_of - 1] != ri)
+		push_index(&ts->backend_of, &ts->n_backend_of, ri);
+	if (br->port == 0) {
+		tb->reason = "MissingPort";
+		tb->message = xasprintf("backendRef to service %s/%s has no port", bns, name);
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(MISSING_PORT), rid, field,
+		             "backendRef to service %s/%s has no port: a Service backend needs one", bns,
+		             name);
+		return;
+	}
+	tb->resolved = true;
+	tb->reason = "ResolvedRefs";
+	const struct gt_service *svc = &ts->obj->u.svc;
+	bool port_ok = svc->n_ports == 0 || str_eq(svc->type, "ExternalName");
+	for (size_t i = 0; i < svc->n_ports && !port_ok; i++)
+		port_ok = svc->ports[i].port == br->port;
+	if (!port_ok) {
+		tb->message = xasprintf("service %s/%s has no port %d", bns, name, br->port);
+		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(BACKEND_PORT_NOT_FOUND), rid,
+		             field, "service %s/%s has no port %d: traffic to this backend fails", bns,
+		             name, br->port);
+	} else {
+		tb->message = xasprintf("service %s/%s port %d", bns, name, br->port);
+	}
+}
+
+/* ---- routes ---- */
+
+static void build_route(struct build *b, size_t ri)
+{
+	struct topo_route *tr = &b->t->routes[ri];
+	const struct gt_object *o = tr->obj;
+	const struct gt_route *r = &o->u.route;
+	char rid[512];
+	obj_id(o, rid, sizeof rid);
+
+	bool mesh_only = r->n_parents > 0;
+	tr->n_parents = r->n_parents;
+	tr->parents = xcalloc(r->n_parents ? r->n_parents : 1, sizeof *tr->parents);
+	for (size_t pi = 0; pi < r->n_parents; pi++) {
+		struct topo_parent *tp = &tr->parents[pi];
+		tp->ref = &r->parents[pi];
+		tp->reported_accepted = -1;
+		if (ref_is_gateway(tp->ref)) {
+			mesh_only = false;
+			resolve_gateway_parent(b, o, ri, pi, tp, rid);
+		} else if (ref_is_service(tp->ref)) {
+			tr->mesh = true;
+			resolve_service_parent(b, o, ri, pi, tp, rid);
+		} else {
+			mesh_only = false;
+			tp->role = TOPO_OTHER;
+			tp->reason = "UnsupportedValue";
+			tp->message = xasprintf("parent kind %s%s%s is not evaluated by gammatop",
+			                        is_core_group(tp->ref->group) ? "" : tp->ref->group,
+			                        is_core_group(tp->ref->group) ? "" : "/",
+			                        str_or(tp->ref->kind, "?"));
+			char field[64];
+			snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
+			findings_add(&b->t->findings, SEV_INFO, LINT_CODE(UNSUPPORTED_PARENT), rid, field,
+			             "%s: its attachment is not checked", tp->message);
+		}
+		if (tp->attached)
+			tr->attached_any = true;
+		match_status(b, o, pi, tp, rid);
+	}
+
+	tr->refs_resolved = true;
+	tr->n_rules = r->n_rules;
+	tr->rules = xcalloc(r->n_rules ? r->n_rules : 1, sizeof *tr->rules);
+	for (size_t i = 0; i < r->n_rules; i++) {
+		struct topo_rule *rule = &tr->rules[i];
+		rule->rule = &r->rules[i];
+		rule->index = i;
+		rule->n_backends = r->rules[i].n_backends;
+		rule->backends = xcalloc(rule->n_backends ? rule->n_backends : 1, sizeof *rule->backends);
+		for (size_t bi = 0; bi < rule->n_backends; bi++) {
+			struct topo_backend *tb = &rule->backends[bi];
+			tb->ref = &r->rules[i].backends[bi];
+			resolve_backend(b, o, mesh_only, ri, i, bi, tb, rid);
+			if (!tb->resolved)
+				tr->refs_resolved = false;
+		}
+	}
+}
+
+/* ---- gateways ---- */
+
+static bool listener_kinds_modelled(const struct gt_listener *l)
+{
+	if (l->n_kinds == 0)
+		return str_eq(l->protocol, "HTTP") || str_eq(l->protocol, "HTTPS");
+	for (size_t i = 0; i < l->n_kinds; i++) {
+		const char *g = l->kinds[i].group ? l->kinds[i].group : GW_GROUP;
+		if (!str_eq(g, GW_GROUP) ||
+		    !(str_eq(l->kinds[i].kind, "HTTPRoute") || str_eq(l->kinds[i].kind, "GRPCRoute")))
+			return false;
+	}
+	return true;
+}
+
+static void build_gateway(struct build *b, struct topo_gateway *tg)
+{
+	const struct gt_gateway *g = &tg->obj->u.gw;
+	size_t ci;
+	if (g->class_name && nn_get(&b->classes, "", g->class_name, &ci))
+		tg->klass = b->class_objs[ci];
+	tg->n_listeners = g->n_listeners;
+	tg->listeners = xcalloc(g->n_listeners ? g->n_listeners : 1, sizeof *tg->listeners);
+	for (size_t i = 0; i < g->n_listeners; i++) {
+		struct topo_listener *tl = &tg->listeners[i];
+		tl->listener = &g->listeners[i];
+		tl->index = i;
+		tl->reported_attached_routes = -1;
+		for (size_t k = 0; k < g->n_listener_status; k++)
+			if (str_eq(g->listener_status[k].name, g->listeners[i].name)) {
+				tl->reported_attached_routes = g->listener_status[k].attached_routes;
+				break;
+			}
+	}
+}
+
+/* Gateway-level findings, after every route has been placed on its listeners. */
+static void gateway_findings(struct build *b, const struct topo_gateway *tg)
+{
+	const struct gt_gateway *g = &tg->obj->u.gw;
+	char gid[512];
+	obj_id(tg->obj, gid, sizeof gid);
+	if (!tg->klass)
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(GATEWAYCLASS_NOT_FOUND), gid,
+		             "spec.gatewayClassName",
+		             "gateway names GatewayClass %s, which does not exist: no controller will "
+		             "program it",
+		             str_or(g->class_name, "(none)"));
+	for (size_t i = 0; i < tg->n_listeners; i++) {
+		const struct topo_listener *tl = &tg->listeners[i];
+		if (tl->reported_attached_routes < 0 || tl->reported_attached_routes == tl->attached_routes)
+			continue;
+		if (!listener_kinds_modelled(tl->listener))
+			continue; /* it may carry TLSRoutes/TCPRoutes that gammatop does not count */
+		char field[64];
+		snprintf(field, sizeof field, "spec.listeners[%zu]", i);
+		findings_add(&b->t->findings, SEV_INFO, LINT_CODE(ATTACHED_ROUTES_DIFFER), gid, field,
+		             "listener %s: the controller reports %d attached routes, gammatop counts %d "
+		             "in the routes it can see",
+		             str_or(tl->listener->name, "?"), tl->reported_attached_routes,
+		             tl->attached_routes);
+	}
+}
+
+static void build_ns_labels(struct build *b)
+{
+	b->ns_labels = xcalloc(b->n_ns ? b->n_ns : 1, sizeof *b->ns_labels);
+	for (size_t i = 0; i < b->n_ns; i++) {
+		const struct gt_object *o = b->ns_objs[i];
+		const struct gt_kvlist *src = &o->meta.labels;
+		struct gt_kvlist *dst = &b->ns_labels[i].labels;
+		dst->items = xcalloc(src->n + 1, sizeof *dst->items);
+		for (size_t k = 0; k < src->n; k++)
+			dst->items[k] = src->items[k]; /* borrowed strings */
+		dst->n = src->n;
+		/* The API server sets this label on every Namespace; manifests often leave it out. */
+		if (!kvlist_get(src, "kubernetes.io/metadata.name") && o->meta.name) {
+			dst->items[dst->n].key = (char *)"kubernetes.io/metadata.name";
+			dst->items[dst->n].value = o->meta.name;
+			dst->n++;
+		}
+		nn_put(&b->namespaces, "", o->meta.name, i);
+	}
+}
+
+static int route_cmp(const void *pa, const void *pb)
+{
+	const struct topo_route *a = pa, *b = pb;
+	if (a->obj->kind != b->obj->kind)
+		return a->obj->kind < b->obj->kind ? -1 : 1;
+	int c = strcmp(object_ns(a->obj), object_ns(b->obj));
+	return c ? c : strcmp(str_or(a->obj->meta.name, ""), str_or(b->obj->meta.name, ""));
+}
+
+/* Compute the topology of everything in s (see topology.h). Never NULL. */
+struct gt_topology *topology_build(struct gt_store *s)
+{
+	struct gt_topology *t = xcalloc(1, sizeof *t);
+	findings_init(&t->findings);
+	t->store_generation = store_generation(s);
+	struct build b = {.t = t};
+	size_t n_gw, n_svc, n_cls, n_http, n_grpc;
+	const struct gt_object *const *gws = store_list(s, GT_GATEWAY, &n_gw);
+	const struct gt_object *const *svcs = store_list(s, GT_SERVICE, &n_svc);
+	b.class_objs = store_list(s, GT_GATEWAYCLASS, &n_cls);
+	b.ns_objs = store_list(s, GT_NAMESPACE, &b.n_ns);
+	b.grant_objs = store_list(s, GT_REFERENCEGRANT, &b.n_grants);
+	const struct gt_object *const *http = store_list(s, GT_HTTPROUTE, &n_http);
+	const struct gt_object *const *grpc = store_list(s, GT_GRPCROUTE, &n_grpc);
+
+	nn_init(&b.gateways, n_gw);
+	nn_init(&b.services, n_svc);
+	nn_init(&b.classes, n_cls);
+	nn_init(&b.namespaces, b.n_ns);
+	nn_init(&b.grants, b.n_grants);
+	for (size_t i = 0; i < n_cls; i++)
+		nn_put(&b.classes, "", b.class_objs[i]->meta.name, i);
+	for (size_t i = 0; i < b.n_grants; i++) /* sorted by namespace: remember each run's start */
+		nn_put(&b.grants, object_ns(b.grant_objs[i]), "", i);
+	build_ns_labels(&b);
+
+	t->n_gateways = n_gw;
+	t->gateways = xcalloc(n_gw ? n_gw : 1, sizeof *t->gateways);
+	for (size_t i = 0; i < n_gw; i++) {
+		t->gateways[i].obj = gws[i];
+		nn_put(&b.gateways, object_ns(gws[i]), gws[i]->meta.name, i);
+		build_gateway(&b, &t->gateways[i]);
+	}
+	t->n_services = n_svc;
+	t->services = xcalloc(n_svc ? n_svc : 1, sizeof *t->services);
+	for (size_t i = 0; i < n_svc; i++) {
+		t->services[i].obj = svcs[i];
+		nn_put(&b.services, object_ns(svcs[i]), svcs[i]->meta.name, i);
+	}
+
+	t->n_routes = n_http + n_grpc;
+	t->routes = xcalloc(t->n_routes ? t->n_routes : 1, sizeof *t->routes);
+	for (size_t i = 0; i < n_http; i++)
+		t->routes[i].obj = http[i];
+	for (size_t i = 0; i < n_grpc; i++)
+		t->routes[n_http + i].obj = grpc[i];
+	qsort(t->routes, t->n_routes, sizeof *t->routes, route_cmp); /* usually already sorted */
+	for (size_t i = 0; i < t->n_routes; i++)
+		build_route(&b, i);
+	for (size_t i = 0; i < n_gw; i++)
+		gateway_findings(&b, &t->gateways[i]);
+
+	for (size_t i = 0; i < b.n_ns; i++)
+		free(b.ns_labels[i].labels.items);
+	free(b.ns_labels);
+	nn_done(&b.gateways);
+	nn_done(&b.services);
+	nn_done(&b.classes);
+	nn_done(&b.namespaces);
+	nn_done(&b.grants);
+	findings_sort(&t->findings);
+	return t;
+}
+
+/* Free t and everything it owns (not the store's objects). NULL is fine. */
+void topology_free(struct gt_topology *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n_routes; i++) {
+		struct topo_route *r = &t->routes[i];
+		for (size_t p = 0; p < r->n_parents; p++) {
+			free(r->parents[p].message);
+			free(r->parents[p].listeners);
+		}
+		free(r->parents);
+		for (size_t k = 0; k < r->n_rules; k++) {
+			for (size_t bi = 0; bi < r->rules[k].n_backends; bi++)
+				free(r->rules[k].backends[bi].message);
+			free(r->rules[k].backends);
+		}
+		free(r->rules);
+	}
+	free(t->routes);
+	for (size_t i = 0; i < t->n_gateways; i++) {
+		for (size_t l = 0; l < t->gateways[i].n_listeners; l++)
+			free(t->gateways[i].listeners[l].routes);
+		free(t->gateways[i].listeners);
+	}
+	free(t->gateways);
+	for (size_t i = 0; i < t->n_services; i++) {
+		free(t->services[i].producers);
+		free(t->services[i].consumers);
+		free(t->services[i].backend_of);
+	}
+	free(t->services);
+	findings_done(&t->findings);
+	free(t);
+}
+
+/* The route of that kind, namespace and name, or NULL (binary search). */
+const struct topo_route *topology_find_route(const struct gt_topology *t, enum gt_kind kind,
+                                             const char *ns, const char *name)
+{
+	size_t lo = 0, hi = t->n_routes;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct gt_object *o = t->routes[mid].obj;
+		int c = o->kind == kind ? 0 : (o->kind < kind ? -1 : 1);
+		if (!c)
+			c = strcmp(object_ns(o), str_or(ns, ""));
+		if (!c)
+			c = strcmp(str_or(o->meta.name, ""), str_or(name, ""));
+		if (!c)
+			return &t->routes[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The gateway ns/name, or NULL (binary search: gateways are sorted by namespace, name). */
+const struct topo_gateway *topology_find_gateway(const struct gt_topology *t, const char *ns,
+                                                 const char *name)
+{
+	size_t lo = 0, hi = t->n_gateways;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct gt_object *o = t->gateways[mid].obj;
+		int c = strcmp(object_ns(o), str_or(ns, ""));
+		if (!c)
+			c = strcmp(str_or(o->meta.name, ""), str_or(name, ""));
+		if (!c)
+			return &t->gateways[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
