@@ -21,7 +21,8 @@
 	X(NO_MATCHING_PARENT, "NoMatchingParent", SEV_ERROR,                                   \
 	  "sectionName or port selects no listener (Gateway) or no port (Service).")          \
 	X(INVALID_SERVICE_PARENT, "InvalidServiceParent", SEV_ERROR,                           \
-	  "A mesh route's Service parent is headless or ExternalName.")                       \
+	  "A mesh route's Service parent is headless or ExternalName, or the parentRef names " \
+	  "kind Service without group \"\" (core).")                                           \
 	X(BACKEND_NOT_FOUND, "BackendNotFound", SEV_ERROR,                                     \
 	  "A backendRef names a Service that does not exist.")                                \
 	X(REF_NOT_PERMITTED, "RefNotPermitted", SEV_ERROR,                                     \

@@ -5,3 +5,11 @@ src_model_libgtmodel_a_SOURCES += \
 	src/model/topology.c include/gammatop/topology.h \
 	src/model/policy.c include/gammatop/policy.h \
 	src/model/lint.c include/gammatop/lint.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint
+TESTS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint
+tests_unit_test_topology_LDADD = $(UNIT_LDADD)
+tests_unit_test_policy_LDADD = $(UNIT_LDADD)
+tests_unit_test_lint_LDADD = $(UNIT_LDADD)
+endif

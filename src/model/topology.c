@@ -625,6 +625,18 @@ static void build_route(struct build *b, size_t ri)
 		} else if (ref_is_service(tp->ref)) {
 			tr->mesh = true;
 			resolve_service_parent(b, o, ri, pi, tp, rid);
+		} else if (str_eq(tp->ref->kind, "Service")) {
+			/* kind Service with the defaulted group: not the core Service the author meant */
+			mesh_only = false;
+			tp->role = TOPO_OTHER;
+			tp->reason = "UnsupportedValue";
+			tp->message = xasprintf("parentRef kind Service has group %s (the default when "
+			                        "group is omitted): a mesh parent needs group \"\" (core)",
+			                        str_or(tp->ref->group, "?"));
+			char field[64];
+			snprintf(field, sizeof field, "spec.parentRefs[%zu].group", pi);
+			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT), rid,
+			             field, "%s", tp->message);
 		} else {
 			mesh_only = false;
 			tp->role = TOPO_OTHER;
