@@ -6,3 +6,23 @@ src_model_libgtmodel_a_SOURCES = \
 	src/model/decode.c include/gammatop/decode.h \
 	src/model/manifest.c include/gammatop/manifest.h \
 	src/model/store.c include/gammatop/store.h
+
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_object tests/unit/test_decode \
+	tests/unit/test_store
+TESTS += tests/unit/test_object tests/unit/test_decode \
+	tests/unit/test_store
+tests_unit_test_object_LDADD = $(UNIT_LDADD)
+tests_unit_test_decode_LDADD = $(UNIT_LDADD)
+tests_unit_test_store_LDADD = $(UNIT_LDADD)
+endif
+
+check_PROGRAMS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_duration
+TESTS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_duration
+tests_fuzz_fuzz_decode_SOURCES = tests/fuzz/fuzz_decode.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_decode_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_duration_SOURCES = tests/fuzz/fuzz_duration.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_duration_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_duration_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
