@@ -1,0 +1,162 @@
+/* test_lint.c: the finding code table, findings list helpers (sorting, counting), lint_run's
+ * rule checks (policy on HTTPRoute rules only, duplicate rule names, redirect with backends). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "gammatop/decode.h"
+#include "gammatop/lint.h"
+#include "gammatop/str.h"
+#include "gammatop/xalloc.h"
+
+static void put(struct gt_store *s, const char *sq)
+{
+	char *text = xstrdup(sq);
+	for (char *p = text; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	struct gt_object *o = NULL;
+	char err[256] = "";
+	if (decode_text(text, strlen(text), &o, err, sizeof err) != DECODE_OK)
+		fail_msg("decode failed: %s\n%s", err, text);
+	free(text);
+	store_put(s, o);
+}
+
+static const struct finding *find(const struct findings *f, const char *code,
+                                  const char *object, const char *field)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (str_eq(f->items[i].code, code) && (!object || str_eq(f->items[i].object, object)) &&
+		    (!field || str_eq(f->items[i].field, field)))
+			return &f->items[i];
+	return NULL;
+}
+
+/* ---- the code table ---- */
+
+static void test_codes(void **state)
+{
+	for (size_t i = 0; i < LINT_CODE_COUNT; i++) {
+		const struct lint_code *c = &lint_codes[i];
+		assert_non_null(c->code);
+		assert_true(strlen(c->doc) > 20);
+		assert_true(c->severity == SEV_ERROR || c->severity == SEV_WARNING ||
+		            c->severity == SEV_INFO);
+		/* codes are CamelCase identifiers and unique */
+		assert_true(c->code[0] >= 'A' && c->code[0] <= 'Z');
+		for (const char *p = c->code; *p; p++)
+			assert_true((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'));
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(lint_codes[k].code, c->code);
+		assert_ptr_equal(lint_code_find(c->code), c);
+	}
+	assert_null(lint_code_find("NoSuchCode"));
+	assert_string_equal(LINT_CODE(STATUS_DISAGREES), "StatusDisagrees");
+	assert_int_equal(lint_codes[LINT_NO_STATUS].severity, SEV_INFO);
+	assert_string_equal(severity_name(SEV_ERROR), "error");
+	assert_string_equal(severity_name(SEV_WARNING), "warning");
+	assert_string_equal(severity_name(SEV_INFO), "info");
+}
+
+/* ---- the findings list ---- */
+
+static void test_findings_sort(void **state)
+{
+	struct findings f;
+	findings_init(&f);
+	findings_add(&f, SEV_INFO, "NoStatus", "httproute/a/x", "spec.parentRefs[0]", "i");
+	findings_add(&f, SEV_ERROR, "B", "httproute/b/x", "spec.rules[10]", "e1");
+	findings_add(&f, SEV_ERROR, "B", "httproute/b/x", "spec.rules[2]", "e2");
+	findings_add(&f, SEV_WARNING, "W", "httproute/a/x", "", "w");
+	findings_add(&f, SEV_ERROR, "A", "httproute/b/x", "spec.rules[2]", "e3");
+	findings_add(&f, SEV_ERROR, "A", "httproute/a/x", NULL, "e4 %d \x1b[31m", 7);
+	findings_sort(&f);
+	static const char *want[] = {"e4 7 ?[31m", "e3", "e2", "e1", "w", "i"};
+	assert_int_equal(f.n, 6);
+	for (size_t i = 0; i < f.n; i++)
+		assert_string_equal(f.items[i].message, want[i]);
+	assert_string_equal(f.items[0].field, "");
+	assert_int_equal(findings_count(&f, SEV_ERROR), 4);
+	assert_int_equal(findings_count(&f, SEV_WARNING), 1);
+	assert_int_equal(findings_count(&f, SEV_INFO), 1);
+	struct findings g;
+	findings_init(&g);
+	findings_append(&g, &f);
+	assert_int_equal(g.n, 6);
+	assert_string_equal(g.items[3].field, "spec.rules[10]");
+	findings_done(&f);
+	assert_int_equal(f.n, 0);
+	findings_done(&g);
+}
+
+/* ---- lint_run's rule checks ---- */
+
+static void test_rule_checks(void **state)
+{
+	struct gt_store *s = store_new();
+	put(s, "{'apiVersion':'v1','kind':'Service','metadata':{'name':'web','namespace':'app'},"
+	       "'spec':{'ports':[{'port':80}]}}");
+	put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':"
+	       "'r','namespace':'app'},'spec':{'parentRefs':[{'group':'','kind':'Service','name':"
+	       "'web'}],'rules':["
+	       "{'name':'a','backendRefs':[{'name':'web','port':80}],"
+	       "'timeouts':{'request':'1s','backendRequest':'2s'}},"
+	       "{'name':'b','backendRefs':[{'name':'web','port':80}],"
+	       "'retry':{'attempts':2}},"
+	       "{'name':'a','filters':[{'type':'RequestRedirect','requestRedirect':{'scheme':'https'}}],"
+	       "'backendRefs':[{'name':'web','port':80}]},"
+	       "{'name':'d','filters':[{'type':'RequestRedirect','requestRedirect':{'scheme':'https'}}]}"
+	       "]}}");
+	put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'GRPCRoute','metadata':{'name':"
+	       "'g','namespace':'app'},'spec':{'parentRefs':[{'group':'','kind':'Service','name':"
+	       "'web'}],'rules':[{'name':'x','backendRefs':[{'name':'web','port':80}]},"
+	       "{'name':'x','backendRefs':[{'name':'web','port':80}]}]}}");
+	struct gt_topology *t = topology_build(s);
+	struct findings f;
+	findings_init(&f);
+	lint_run(s, t, &f);
+	assert_non_null(find(&f, "BackendTimeoutExceedsRequest", "httproute/app/r",
+	                     "spec.rules[0].timeouts.backendRequest"));
+	assert_non_null(find(&f, "RetryWithoutTimeouts", "httproute/app/r", "spec.rules[1].retry"));
+	assert_non_null(find(&f, "DuplicateRuleName", "httproute/app/r", "spec.rules[2].name"));
+	assert_non_null(find(&f, "RedirectWithBackends", "httproute/app/r", "spec.rules[2].filters[0]"));
+	assert_null(find(&f, "RedirectWithBackends", "httproute/app/r", "spec.rules[3].filters[0]"));
+	assert_non_null(find(&f, "DuplicateRuleName", "grpcroute/app/g", "spec.rules[1].name"));
+	assert_null(find(&f, "DuplicateRuleName", "httproute/app/r", "spec.rules[0].name"));
+	/* the topology's own findings come along (NoStatus for the attached mesh parents) */
+	assert_non_null(find(&f, "NoStatus", "httproute/app/r", "spec.parentRefs[0]"));
+	/* sorted: errors first */
+	for (size_t i = 1; i < f.n; i++)
+		assert_true(f.items[i - 1].severity <= f.items[i].severity);
+	size_t n = f.n;
+	/* without a topology, lint_run builds one and finds the same */
+	struct findings f2;
+	findings_init(&f2);
+	lint_run(s, NULL, &f2);
+	assert_int_equal(f2.n, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(f.items[i].code, f2.items[i].code);
+		assert_string_equal(f.items[i].field, f2.items[i].field);
+		assert_string_equal(f.items[i].message, f2.items[i].message);
+	}
+	findings_done(&f2);
+	findings_done(&f);
+	topology_free(t);
+	store_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_findings_sort),
+		cmocka_unit_test(test_rule_checks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
