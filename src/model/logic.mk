@@ -13,3 +13,8 @@ tests_unit_test_topology_LDADD = $(UNIT_LDADD)
 tests_unit_test_policy_LDADD = $(UNIT_LDADD)
 tests_unit_test_lint_LDADD = $(UNIT_LDADD)
 endif
+
+# Benchmark (prints figures, asserts nothing): tests/bench/bench_topology [ROUTES [RUNS]]
+noinst_PROGRAMS += tests/bench/bench_topology
+tests_bench_bench_topology_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(YAML_LIBS) \
+	$(JANSSON_LIBS) $(LIBS)

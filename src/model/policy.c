@@ -116,7 +116,7 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
                        struct findings *out)
 {
-	size_t before = findings_count(out, SEV_ERROR);
+	size_t before = out->n;
 	char field[96];
 	uint64_t req = 0, breq = 0, backoff = 0;
 	bool req_ok = p->has_request &&
@@ -198,7 +198,10 @@ size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
 			}
 		}
 	}
-	return findings_count(out, SEV_ERROR) - before;
+	size_t errors = 0;
+	for (size_t i = before; i < out->n; i++)
+		errors += out->items[i].severity == SEV_ERROR;
+	return errors;
 }
 
 static bool all_digits(const char *s)

@@ -815,7 +815,11 @@ struct gt_topology *topology_build(struct gt_store *s)
 		t->routes[i].obj = http[i];
 	for (size_t i = 0; i < n_grpc; i++)
 		t->routes[n_http + i].obj = grpc[i];
-	qsort(t->routes, t->n_routes, sizeof *t->routes, route_cmp); /* usually already sorted */
+	for (size_t i = 1; i < t->n_routes; i++) /* store_list order is already right: check */
+		if (route_cmp(&t->routes[i - 1], &t->routes[i]) > 0) {
+			qsort(t->routes, t->n_routes, sizeof *t->routes, route_cmp);
+			break;
+		}
 	for (size_t i = 0; i < t->n_routes; i++)
 		build_route(&b, i);
 	for (size_t i = 0; i < n_gw; i++)

@@ -1,0 +1,143 @@
+/* bench_topology.c: how long topology_build and lint_run take on a generated store (default
+ * 10,000 HTTPRoutes, 10,000 Services, 20 Gateways, a ReferenceGrant per namespace). Prints
+ * figures; asserts nothing. Usage: bench_topology [ROUTES [RUNS]]. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gammatop/decode.h"
+#include "gammatop/lint.h"
+#include "gammatop/store.h"
+#include "gammatop/topology.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void put(struct gt_store *s, const char *json)
+{
+	struct gt_object *o = NULL;
+	char err[256];
+	if (decode_text(json, strlen(json), &o, err, sizeof err) != DECODE_OK) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(1);
+	}
+	store_put(s, o);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	int routes = argc > 1 ? atoi(argv[1]) : 10000;
+	int runs = argc > 2 ? atoi(argv[2]) : 7;
+	if (routes < 1 || runs < 1 || runs > 1000) {
+		fprintf(stderr, "usage: bench_topology [ROUTES [RUNS]]\n");
+		return 2;
+	}
+	enum { NS = 100, GWS = 20 };
+	struct gt_store *s = store_new();
+	char json[2048];
+	put(s, "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"GatewayClass\","
+	       "\"metadata\":{\"name\":\"gc\"},\"spec\":{\"controllerName\":\"x/y\"}}");
+	for (int n = 0; n < NS; n++) {
+		snprintf(json, sizeof json,
+		         "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ns%d\","
+		         "\"labels\":{\"team\":\"t%d\"}}}",
+		         n, n % 5);
+		put(s, json);
+		snprintf(json, sizeof json,
+		         "{\"apiVersion\":\"gateway.networking.k8s.io/v1beta1\",\"kind\":\"ReferenceGrant\","
+		         "\"metadata\":{\"name\":\"g\",\"namespace\":\"ns%d\"},\"spec\":{\"from\":[{\"group\":"
+		         "\"gateway.networking.k8s.io\",\"kind\":\"HTTPRoute\",\"namespace\":\"ns%d\"}],"
+		         "\"to\":[{\"group\":\"\",\"kind\":\"Service\"}]}}",
+		         n, (n + NS - 1) % NS);
+		put(s, json);
+	}
+	for (int g = 0; g < GWS; g++) {
+		snprintf(json, sizeof json,
+		         "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"Gateway\",\"metadata\":"
+		         "{\"name\":\"gw%d\",\"namespace\":\"infra\"},\"spec\":{\"gatewayClassName\":\"gc\","
+		         "\"listeners\":[{\"name\":\"http\",\"port\":80,\"protocol\":\"HTTP\",\"allowedRoutes\":"
+		         "{\"namespaces\":{\"from\":\"All\"}}},{\"name\":\"https\",\"port\":443,\"protocol\":"
+		         "\"HTTPS\",\"hostname\":\"*.example.com\",\"allowedRoutes\":{\"namespaces\":{\"from\":"
+		         "\"Selector\",\"selector\":{\"matchLabels\":{\"team\":\"t1\"}}}}}]}}",
+		         g);
+		put(s, json);
+	}
+	for (int i = 0; i < routes; i++) {
+		int ns = i % NS;
+		snprintf(json, sizeof json,
+		         "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"svc%d\","
+		         "\"namespace\":\"ns%d\"},\"spec\":{\"clusterIP\":\"10.0.0.1\",\"ports\":[{\"name\":"
+		         "\"http\",\"port\":8080}]}}",
+		         i, ns);
+		put(s, json);
+		/* every 4th route is a mesh route; the others go through a gateway and send a tenth
+		 * of their traffic to a service in the next namespace (granted) */
+		if (i % 4 == 0)
+			snprintf(json, sizeof json,
+			         "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\","
+			         "\"metadata\":{\"name\":\"r%d\",\"namespace\":\"ns%d\"},\"spec\":{\"parentRefs\":"
+			         "[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"svc%d\",\"port\":8080}],"
+			         "\"rules\":[{\"backendRefs\":[{\"name\":\"svc%d\",\"port\":8080}],\"timeouts\":"
+			         "{\"request\":\"5s\",\"backendRequest\":\"2s\"},\"retry\":{\"attempts\":3}}]}}",
+			         i, ns, i, i);
+		else
+			snprintf(json, sizeof json,
+			         "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\","
+			         "\"metadata\":{\"name\":\"r%d\",\"namespace\":\"ns%d\"},\"spec\":{\"hostnames\":"
+			         "[\"r%d.example.com\"],\"parentRefs\":[{\"name\":\"gw%d\",\"namespace\":\"infra\"}],"
+			         "\"rules\":[{\"name\":\"main\",\"backendRefs\":[{\"name\":\"svc%d\",\"port\":8080,"
+			         "\"weight\":9},{\"name\":\"svc%d\",\"namespace\":\"ns%d\",\"port\":8080}]}]},"
+			         "\"status\":{\"parents\":[{\"parentRef\":{\"name\":\"gw%d\",\"namespace\":"
+			         "\"infra\"},\"controllerName\":\"x/y\",\"conditions\":[{\"type\":\"Accepted\","
+			         "\"status\":\"True\",\"reason\":\"Accepted\"}]}]}}",
+			         i, ns, i, i % GWS, i, (i + 1) % routes, (ns + 1) % NS, i % GWS);
+		put(s, json);
+	}
+
+	double *tb = calloc((size_t)runs, sizeof *tb), *tl = calloc((size_t)runs, sizeof *tl);
+	size_t n_findings = 0, attached = 0;
+	for (int r = 0; r < runs; r++) {
+		double t0 = now_ms();
+		struct gt_topology *t = topology_build(s);
+		double t1 = now_ms();
+		struct findings f;
+		findings_init(&f);
+		lint_run(s, t, &f);
+		double t2 = now_ms();
+		tb[r] = t1 - t0;
+		tl[r] = t2 - t1;
+		n_findings = f.n;
+		attached = 0;
+		for (size_t i = 0; i < t->n_routes; i++)
+			attached += t->routes[i].attached_any;
+		findings_done(&f);
+		topology_free(t);
+	}
+	qsort(tb, (size_t)runs, sizeof *tb, cmp_double);
+	qsort(tl, (size_t)runs, sizeof *tl, cmp_double);
+	printf("store: %d HTTPRoutes, %d Services, %d Gateways, %d Namespaces, %d ReferenceGrants\n",
+	       routes, routes, GWS, NS, NS);
+	printf("topology_build: median %.2f ms, min %.2f ms, max %.2f ms over %d runs "
+	       "(%zu routes attached)\n",
+	       tb[runs / 2], tb[0], tb[runs - 1], runs, attached);
+	printf("lint_run (on a built topology): median %.2f ms, min %.2f ms, max %.2f ms "
+	       "(%zu findings)\n",
+	       tl[runs / 2], tl[0], tl[runs - 1], n_findings);
+	free(tb);
+	free(tl);
+	store_free(s);
+	return 0;
+}
