@@ -1,12 +1,106 @@
-/* cmd_snapshot.c: the 'snapshot' subcommand. Scaffold: its owner replaces this file. */
+/* cmd_snapshot.c: `gammatop snapshot`: export topology, status and findings of the store
+ * (from --manifests or the cluster) as JSON, YAML or Graphviz DOT. */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "cmd_source.h"
+#include "gammatop/buf.h"
+#include "gammatop/dot.h"
+#include "gammatop/lint.h"
+#include "gammatop/snapshot.h"
+#include "gammatop/topology.h"
+
+static const char usage[] = "gammatop snapshot [-o json|yaml|dot] [--output FILE] [OPTIONS]";
+static const char summary[] =
+	"Export the topology (GatewayClasses, Gateways and listeners, Services, routes with their\n"
+	"computed and reported attachment, rules, backends, timeouts and retry) and every lint\n"
+	"finding as one document. -o json (the default) and -o yaml give the same document\n"
+	"(apiVersion gammatop.dev/v1, kind Snapshot); -o dot gives a Graphviz graph\n"
+	"(render with: dot -Tsvg). Annotations and labels are never exported.";
+
+enum snap_fmt { FMT_JSON, FMT_YAML, FMT_DOT };
+
+static int parse_format(const char *s, enum snap_fmt *out)
+{
+	if (!s || !strcmp(s, "json"))
+		*out = FMT_JSON;
+	else if (!strcmp(s, "yaml") || !strcmp(s, "yml"))
+		*out = FMT_YAML;
+	else if (!strcmp(s, "dot"))
+		*out = FMT_DOT;
+	else {
+		cmd_error("snapshot: unknown output format '%s' (expected json, yaml or dot)", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_doc(struct cmd_source *src, struct gt_topology *t, enum snap_fmt fmt, FILE *f)
+{
+	if (fmt == FMT_DOT) {
+		struct buf b;
+		buf_init(&b);
+		dot_render(src->store, t, &b);
+		fputs(buf_str(&b), f);
+		buf_done(&b);
+		return 0;
+	}
+	struct findings fs;
+	findings_init(&fs);
+	lint_run(src->store, t, &fs);
+	struct snapshot_input in = {
+		.store = src->store,
+		.topo = t,
+		.findings = &fs,
+		.source = {src->description, src->context, src->server},
+	};
+	json_t *doc = snapshot_build(&in);
+	char err[256];
+	int r = snapshot_write(f, doc, fmt == FMT_YAML ? SNAPSHOT_YAML : SNAPSHOT_JSON, err, sizeof err);
+	if (r < 0)
+		cmd_error("snapshot: %s", err);
+	json_decref(doc);
+	findings_done(&fs);
+	return r;
+}
 
 int cmd_snapshot(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cmd_error("'snapshot' is not built yet");
-	return EXIT_USAGE;
+	struct cmd_opts o;
+	int idx = cmd_parse(argc, argv, usage, summary, NULL, NULL, NULL, &o);
+	if (idx < 0) {
+		cmd_opts_done(&o);
+		return idx == -2 ? 0 : EXIT_USAGE;
+	}
+	enum snap_fmt fmt;
+	if (idx < argc) {
+		cmd_error("snapshot: unexpected argument '%s' (see 'snapshot --help')", argv[idx]);
+		cmd_opts_done(&o);
+		return EXIT_USAGE;
+	}
+	if (parse_format(o.format, &fmt) < 0) {
+		cmd_opts_done(&o);
+		return EXIT_USAGE;
+	}
+	struct cmd_source src;
+	int rc = cmd_source_open(&o, &src);
+	if (rc == 0) {
+		struct gt_topology *t = topology_build(src.store);
+		FILE *f = cmd_open_output(&o);
+		if (!f)
+			rc = EXIT_USAGE;
+		else {
+			if (write_doc(&src, t, fmt, f) < 0)
+				rc = EXIT_USAGE;
+			if (cmd_close_output(&o, f) < 0)
+				rc = EXIT_USAGE;
+		}
+		topology_free(t);
+	}
+	cmd_source_close(&src);
+	cmd_opts_done(&o);
+	return rc;
 }

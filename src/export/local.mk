@@ -1,3 +1,19 @@
-# src/export/local.mk: the export layer (see doc/architecture.md), its tests and fuzz targets.
+# src/export/local.mk: the export layer (see doc/architecture.md): snapshot (JSON/YAML), DOT,
+# kubectl-style tables and the routes listing, with their tests.
 noinst_LIBRARIES += src/export/libgtexport.a
-src_export_libgtexport_a_SOURCES = src/export/placeholder.c
+src_export_libgtexport_a_SOURCES = \
+	src/export/snapshot.c include/gammatop/snapshot.h \
+	src/export/dot.c include/gammatop/dot.h \
+	src/export/table.c include/gammatop/table.h \
+	src/export/routes.c include/gammatop/routes.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_snapshot tests/unit/test_dot tests/unit/test_table
+TESTS += tests/unit/test_snapshot tests/unit/test_dot tests/unit/test_table
+tests_unit_test_snapshot_LDADD = $(UNIT_LDADD)
+tests_unit_test_dot_LDADD = $(UNIT_LDADD)
+tests_unit_test_table_LDADD = $(UNIT_LDADD)
+endif
+
+TESTS += tests/e2e/export-manifests.sh
+EXTRA_DIST += tests/e2e/export-manifests.sh

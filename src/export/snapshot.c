@@ -1,0 +1,500 @@
+/* snapshot.c: build the `gammatop snapshot` document from the store and the topology, and
+ * write it as JSON or YAML (see snapshot.h for the schema and what is never exported). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gammatop/manifest.h"
+#include "gammatop/snapshot.h"
+#include "gammatop/str.h"
+#include "gammatop/timeutil.h"
+
+#define ID_MAX 1024
+
+/* json_object_set_new that tolerates a NULL value (stored as null). */
+static void put(json_t *o, const char *key, json_t *v)
+{
+	json_object_set_new(o, key, v ? v : json_null());
+}
+
+json_t *snapshot_string(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	char *clean = str_sanitize(s);
+	j = json_string(clean);
+	free(clean);
+	return j ? j : json_string("");
+}
+
+static json_t *opt_int(int v, int unset)
+{
+	return v == unset ? json_null() : json_integer(v);
+}
+
+static json_t *id_string(const struct gt_object *o)
+{
+	char id[ID_MAX];
+	return snapshot_string(object_id(o, id, sizeof id));
+}
+
+static json_t *string_array(char *const *items, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, snapshot_string(items[i]));
+	return a;
+}
+
+static json_t *conditions_json(const struct gt_conditions *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < c->n; i++) {
+		const struct gt_condition *x = &c->items[i];
+		json_t *o = json_object();
+		put(o, "type", snapshot_string(x->type));
+		put(o, "status", snapshot_string(x->status));
+		put(o, "reason", snapshot_string(x->reason));
+		put(o, "message", snapshot_string(x->message));
+		put(o, "observedGeneration", x->observed_generation ? json_integer(x->observed_generation)
+		                                                    : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *status_conditions(const struct gt_conditions *c)
+{
+	json_t *o = json_object();
+	put(o, "conditions", conditions_json(c));
+	return o;
+}
+
+static json_t *selector_json(const struct gt_selector *s)
+{
+	if (!s->present)
+		return json_null();
+	json_t *o = json_object();
+	json_t *ml = json_object();
+	for (size_t i = 0; i < s->match_labels.n; i++) {
+		const struct gt_kv *kv = &s->match_labels.items[i];
+		json_t *v = snapshot_string(kv->value);
+		json_t *k = snapshot_string(kv->key);
+		json_object_set_new(ml, json_string_value(k), v);
+		json_decref(k);
+	}
+	put(o, "matchLabels", ml);
+	json_t *ex = json_array();
+	for (size_t i = 0; i < s->n_exprs; i++) {
+		json_t *e = json_object();
+		put(e, "key", snapshot_string(s->exprs[i].key));
+		put(e, "operator", snapshot_string(s->exprs[i].op));
+		put(e, "values", string_array(s->exprs[i].values, s->exprs[i].n_values));
+		json_array_append_new(ex, e);
+	}
+	put(o, "matchExpressions", ex);
+	return o;
+}
+
+static const char *from_name(enum gt_from f)
+{
+	switch (f) {
+	case GT_FROM_ALL: return "All";
+	case GT_FROM_SELECTOR: return "Selector";
+	default: return "Same";
+	}
+}
+
+/* ---- top-level sections ---- */
+
+static json_t *source_json(const struct snapshot_input *in)
+{
+	json_t *o = json_object();
+	bool cluster = in->source.context || in->source.server;
+	put(o, "type", json_string(cluster ? "cluster" : "manifests"));
+	put(o, "description", snapshot_string(in->source.description));
+	put(o, "context", snapshot_string(in->source.context));
+	put(o, "server", snapshot_string(in->source.server));
+	if (!cluster)
+		return o;
+	json_t *kinds = json_array();
+	for (int k = 0; k < GT_KIND_COUNT; k++) {
+		struct store_kind_state *st = store_kind_state(in->store, (enum gt_kind)k);
+		if (!st)
+			continue;
+		json_t *ks = json_object();
+		put(ks, "kind", json_string(kind_name((enum gt_kind)k)));
+		put(ks, "installed", json_boolean(st->installed));
+		put(ks, "synced", json_boolean(st->synced));
+		put(ks, "stale", json_boolean(st->stale));
+		char ts[40];
+		put(ks, "lastHeard", st->last_heard_ms
+		                         ? json_string(time_rfc3339((time_t)(st->last_heard_ms / 1000), ts,
+		                                                    sizeof ts))
+		                         : json_null());
+		put(ks, "error", snapshot_string(st->error));
+		json_array_append_new(kinds, ks);
+	}
+	put(o, "kinds", kinds);
+	return o;
+}
+
+static json_t *gatewayclasses_json(struct gt_store *s)
+{
+	json_t *a = json_array();
+	size_t n;
+	const struct gt_object *const *objs = store_list(s, GT_GATEWAYCLASS, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct gt_object *o = objs[i];
+		json_t *j = json_object();
+		put(j, "name", snapshot_string(o->meta.name));
+		put(j, "controllerName", snapshot_string(o->u.gc.controller_name));
+		put(j, "description", snapshot_string(o->u.gc.description));
+		put(j, "status", status_conditions(&o->u.gc.conditions));
+		json_array_append_new(a, j);
+	}
+	return a;
+}
+
+static json_t *route_ids(const struct gt_topology *t, const size_t *idx, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (idx[i] < t->n_routes)
+			json_array_append_new(a, id_string(t->routes[idx[i]].obj));
+	return a;
+}
+
+static json_t *allowed_routes_json(const struct gt_listener *l)
+{
+	json_t *ar = json_object();
+	json_t *ns = json_object();
+	put(ns, "from", json_string(from_name(l->from)));
+	put(ns, "selector", l->from == GT_FROM_SELECTOR ? selector_json(&l->selector) : json_null());
+	put(ar, "namespaces", ns);
+	json_t *kinds = json_array();
+	for (size_t i = 0; i < l->n_kinds; i++) {
+		json_t *k = json_object();
+		put(k, "group", snapshot_string(l->kinds[i].group));
+		put(k, "kind", snapshot_string(l->kinds[i].kind));
+		json_array_append_new(kinds, k);
+	}
+	put(ar, "kinds", kinds);
+	return ar;
+}
+
+static json_t *listener_json(const struct gt_topology *t, const struct topo_listener *tl)
+{
+	const struct gt_listener *l = tl->listener;
+	json_t *j = json_object();
+	put(j, "name", snapshot_string(l->name));
+	put(j, "port", json_integer(l->port));
+	put(j, "protocol", snapshot_string(l->protocol));
+	put(j, "hostname", snapshot_string(l->hostname));
+	put(j, "allowedRoutes", allowed_routes_json(l));
+	put(j, "attachedRoutes", json_integer(tl->attached_routes));
+	put(j, "reportedAttachedRoutes", opt_int(tl->reported_attached_routes, -1));
+	put(j, "routes", route_ids(t, tl->routes, tl->n_routes));
+	return j;
+}
+
+static json_t *gateways_json(const struct gt_topology *t)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < t->n_gateways; i++) {
+		const struct topo_gateway *g = &t->gateways[i];
+		const struct gt_gateway *gw = &g->obj->u.gw;
+		json_t *j = json_object();
+		put(j, "namespace", snapshot_string(object_ns(g->obj)));
+		put(j, "name", snapshot_string(g->obj->meta.name));
+		put(j, "gatewayClassName", snapshot_string(gw->class_name));
+		put(j, "addresses", string_array(gw->addresses, gw->n_addresses));
+		json_t *ls = json_array();
+		for (size_t k = 0; k < g->n_listeners; k++)
+			json_array_append_new(ls, listener_json(t, &g->listeners[k]));
+		put(j, "listeners", ls);
+		json_t *st = status_conditions(&gw->conditions);
+		json_t *lst = json_array();
+		for (size_t k = 0; k < gw->n_listener_status; k++) {
+			const struct gt_listener_status *x = &gw->listener_status[k];
+			json_t *o = json_object();
+			put(o, "name", snapshot_string(x->name));
+			put(o, "attachedRoutes", opt_int(x->attached_routes, -1));
+			put(o, "conditions", conditions_json(&x->conditions));
+			json_array_append_new(lst, o);
+		}
+		put(st, "listeners", lst);
+		put(j, "status", st);
+		json_array_append_new(a, j);
+	}
+	return a;
+}
+
+static json_t *services_json(const struct gt_topology *t)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < t->n_services; i++) {
+		const struct topo_service *ts = &t->services[i];
+		const struct gt_service *s = &ts->obj->u.svc;
+		json_t *j = json_object();
+		put(j, "namespace", snapshot_string(object_ns(ts->obj)));
+		put(j, "name", snapshot_string(ts->obj->meta.name));
+		put(j, "type", snapshot_string(str_or(s->type, "ClusterIP")));
+		put(j, "clusterIP", snapshot_string(s->cluster_ip));
+		put(j, "externalName", snapshot_string(s->external_name));
+		json_t *ports = json_array();
+		for (size_t k = 0; k < s->n_ports; k++) {
+			const struct gt_service_port *p = &s->ports[k];
+			json_t *o = json_object();
+			put(o, "name", snapshot_string(p->name));
+			put(o, "port", json_integer(p->port));
+			put(o, "protocol", snapshot_string(str_or(p->protocol, "TCP")));
+			put(o, "appProtocol", snapshot_string(p->app_protocol));
+			put(o, "targetPort", snapshot_string(p->target_port));
+			json_array_append_new(ports, o);
+		}
+		put(j, "ports", ports);
+		put(j, "producers", route_ids(t, ts->producers, ts->n_producers));
+		put(j, "consumers", route_ids(t, ts->consumers, ts->n_consumers));
+		put(j, "backendOf", route_ids(t, ts->backend_of, ts->n_backend_of));
+		json_array_append_new(a, j);
+	}
+	return a;
+}
+
+/* ---- routes ---- */
+
+static json_t *parent_ref_json(const struct gt_parent_ref *r)
+{
+	json_t *o = json_object();
+	put(o, "group", snapshot_string(r->group));
+	put(o, "kind", snapshot_string(r->kind));
+	put(o, "namespace", snapshot_string(r->namespace_));
+	put(o, "name", snapshot_string(r->name));
+	put(o, "sectionName", snapshot_string(r->section_name));
+	put(o, "port", opt_int(r->port, 0));
+	return o;
+}
+
+json_t *snapshot_parents(const struct topo_route *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->n_parents; i++) {
+		const struct topo_parent *p = &r->parents[i];
+		json_t *o = json_object();
+		put(o, "kind", snapshot_string(p->ref->kind));
+		put(o, "namespace", snapshot_string(p->ref->namespace_));
+		put(o, "name", snapshot_string(p->ref->name));
+		put(o, "sectionName", snapshot_string(p->ref->section_name));
+		put(o, "port", opt_int(p->ref->port, 0));
+		put(o, "role", json_string(topo_role_name(p->role)));
+		put(o, "attached", json_boolean(p->attached));
+		put(o, "reason", snapshot_string(p->reason));
+		put(o, "message", snapshot_string(p->message));
+		json_t *ls = json_array();
+		if (p->target && p->target->kind == GT_GATEWAY)
+			for (size_t k = 0; k < p->n_listeners; k++)
+				if (p->listeners[k] < p->target->u.gw.n_listeners)
+					json_array_append_new(
+						ls, snapshot_string(p->target->u.gw.listeners[p->listeners[k]].name));
+		put(o, "listeners", ls);
+		json_t *rep = json_null();
+		if (p->reported) {
+			rep = json_object();
+			put(rep, "controllerName", snapshot_string(p->reported->controller_name));
+			put(rep, "accepted", p->reported_accepted < 0 ? json_null()
+			                                              : json_boolean(p->reported_accepted));
+			put(rep, "reason", snapshot_string(p->reported_reason));
+		}
+		put(o, "reported", rep);
+		put(o, "disagrees", json_boolean(p->disagrees));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *string_matches(const struct gt_string_match *m, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		put(o, "type", snapshot_string(str_or(m[i].type, "Exact")));
+		put(o, "name", snapshot_string(m[i].name));
+		put(o, "value", snapshot_string(m[i].value));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* A match in the Gateway API's own shape; only the parts that are set. */
+static json_t *match_json(const struct gt_match *m)
+{
+	json_t *o = json_object();
+	if (m->path_type || m->path_value) {
+		json_t *p = json_object();
+		put(p, "type", snapshot_string(m->path_type));
+		put(p, "value", snapshot_string(m->path_value));
+		put(o, "path", p);
+	}
+	if (m->grpc_type || m->grpc_service || m->grpc_method) {
+		json_t *g = json_object();
+		put(g, "type", snapshot_string(m->grpc_type));
+		put(g, "service", snapshot_string(m->grpc_service));
+		put(g, "method", snapshot_string(m->grpc_method));
+		put(o, "method", g);
+	} else if (m->method) {
+		put(o, "method", snapshot_string(m->method));
+	}
+	if (m->n_headers)
+		put(o, "headers", string_matches(m->headers, m->n_headers));
+	if (m->n_query_params)
+		put(o, "queryParams", string_matches(m->query_params, m->n_query_params));
+	return o;
+}
+
+static json_t *backend_json(const struct topo_backend *b)
+{
+	json_t *o = json_object();
+	put(o, "kind", snapshot_string(b->ref->kind));
+	put(o, "group", snapshot_string(b->ref->group));
+	put(o, "namespace", snapshot_string(b->ref->namespace_));
+	put(o, "name", snapshot_string(b->ref->name));
+	put(o, "port", opt_int(b->ref->port, 0));
+	put(o, "weight", json_integer(b->ref->weight));
+	put(o, "resolved", json_boolean(b->resolved));
+	put(o, "reason", snapshot_string(b->reason));
+	put(o, "message", snapshot_string(b->message));
+	return o;
+}
+
+json_t *snapshot_rule(const struct topo_rule *tr)
+{
+	const struct gt_rule *r = tr->rule;
+	json_t *o = json_object();
+	put(o, "index", json_integer((json_int_t)tr->index));
+	put(o, "name", snapshot_string(r->name));
+	json_t *ms = json_array();
+	for (size_t i = 0; i < r->n_matches; i++)
+		json_array_append_new(ms, match_json(&r->matches[i]));
+	put(o, "matches", ms);
+	json_t *fs = json_array();
+	for (size_t i = 0; i < r->n_filters; i++) {
+		json_t *f = json_object();
+		put(f, "type", snapshot_string(r->filters[i].type));
+		put(f, "summary", snapshot_string(r->filters[i].summary));
+		json_array_append_new(fs, f);
+	}
+	put(o, "filters", fs);
+	json_t *bs = json_array();
+	for (size_t i = 0; i < tr->n_backends; i++)
+		json_array_append_new(bs, backend_json(&tr->backends[i]));
+	put(o, "backends", bs);
+	json_t *to = json_object();
+	put(to, "request", snapshot_string(r->has_timeouts ? r->timeouts.request : NULL));
+	put(to, "backendRequest", snapshot_string(r->has_timeouts ? r->timeouts.backend_request : NULL));
+	put(o, "timeouts", to);
+	json_t *re = json_object();
+	put(re, "attempts", r->has_retry ? opt_int(r->retry.attempts, -1) : json_null());
+	put(re, "backoff", snapshot_string(r->has_retry ? r->retry.backoff : NULL));
+	json_t *codes = json_array();
+	for (size_t i = 0; r->has_retry && i < r->retry.n_codes; i++)
+		json_array_append_new(codes, json_integer(r->retry.codes[i]));
+	put(re, "codes", codes);
+	put(o, "retry", re);
+	return o;
+}
+
+static json_t *route_status_json(const struct gt_route *r)
+{
+	json_t *st = json_object();
+	json_t *ps = json_array();
+	for (size_t i = 0; i < r->n_status; i++) {
+		json_t *o = json_object();
+		put(o, "parentRef", parent_ref_json(&r->status[i].ref));
+		put(o, "controllerName", snapshot_string(r->status[i].controller_name));
+		put(o, "conditions", conditions_json(&r->status[i].conditions));
+		json_array_append_new(ps, o);
+	}
+	put(st, "parents", ps);
+	return st;
+}
+
+json_t *snapshot_route(const struct topo_route *r)
+{
+	const struct gt_object *obj = r->obj;
+	json_t *o = json_object();
+	put(o, "kind", json_string(kind_name(obj->kind)));
+	put(o, "namespace", snapshot_string(object_ns(obj)));
+	put(o, "name", snapshot_string(obj->meta.name));
+	put(o, "hostnames", string_array(obj->u.route.hostnames, obj->u.route.n_hostnames));
+	put(o, "attached", json_boolean(r->attached_any));
+	put(o, "mesh", json_boolean(r->mesh));
+	put(o, "parents", snapshot_parents(r));
+	json_t *rules = json_array();
+	for (size_t i = 0; i < r->n_rules; i++)
+		json_array_append_new(rules, snapshot_rule(&r->rules[i]));
+	put(o, "rules", rules);
+	put(o, "status", route_status_json(&obj->u.route));
+	return o;
+}
+
+json_t *snapshot_finding(const struct finding *f)
+{
+	json_t *o = json_object();
+	put(o, "severity", json_string(severity_name(f->severity)));
+	put(o, "code", snapshot_string(f->code));
+	put(o, "object", snapshot_string(f->object));
+	put(o, "field", snapshot_string(f->field ? f->field : ""));
+	put(o, "message", snapshot_string(f->message));
+	return o;
+}
+
+json_t *snapshot_build(const struct snapshot_input *in)
+{
+	json_t *doc = json_object();
+	char ts[40];
+	put(doc, "apiVersion", json_string(SNAPSHOT_API_VERSION));
+	put(doc, "kind", json_string("Snapshot"));
+	put(doc, "generatedAt",
+	    json_string(time_rfc3339(in->generated_at ? in->generated_at : time(NULL), ts, sizeof ts)));
+	put(doc, "source", source_json(in));
+	put(doc, "gatewayClasses", gatewayclasses_json(in->store));
+	put(doc, "gateways", gateways_json(in->topo));
+	put(doc, "services", services_json(in->topo));
+	json_t *routes = json_array();
+	for (size_t i = 0; i < in->topo->n_routes; i++)
+		json_array_append_new(routes, snapshot_route(&in->topo->routes[i]));
+	put(doc, "routes", routes);
+	json_t *fs = json_array();
+	for (size_t i = 0; in->findings && i < in->findings->n; i++)
+		json_array_append_new(fs, snapshot_finding(&in->findings->items[i]));
+	put(doc, "findings", fs);
+	if (in->telemetry)
+		put(doc, "telemetry", json_deep_copy(in->telemetry));
+	return doc;
+}
+
+int snapshot_write(FILE *f, const json_t *doc, enum snapshot_format fmt, char *err,
+                   size_t errlen)
+{
+	char *text;
+	if (fmt == SNAPSHOT_YAML)
+		text = manifest_json_to_yaml(doc);
+	else
+		text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!text) {
+		snprintf(err, errlen, "cannot serialise the snapshot as %s",
+		         fmt == SNAPSHOT_YAML ? "YAML" : "JSON");
+		return -1;
+	}
+	size_t len = strlen(text);
+	fputs(text, f);
+	if (!len || text[len - 1] != '\n')
+		fputc('\n', f);
+	free(text);
+	return 0;
+}
