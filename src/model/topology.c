@@ -204,9 +204,14 @@ static bool listener_allows_ns(struct build *b, const struct gt_listener *l,
 	case GT_FROM_SAME:
 		return str_eq(object_ns(gw), object_ns(route));
 	case GT_FROM_SELECTOR: {
-		static const struct gt_kvlist none = {NULL, 0};
 		const struct gt_kvlist *labels = ns_labels_of(b, object_ns(route));
-		return selector_matches(&l->selector, labels ? labels : &none);
+		if (labels)
+			return selector_matches(&l->selector, labels);
+		/* No Namespace object: of its labels only the one the API server always sets is
+		 * known. */
+		struct gt_kv kv = {(char *)"kubernetes.io/metadata.name", (char *)object_ns(route)};
+		struct gt_kvlist only = {&kv, 1};
+		return selector_matches(&l->selector, &only);
 	}
 	}
 	return false;
@@ -241,7 +246,9 @@ static void listener_refusal(struct build *b, const struct gt_listener *l,
 		           "listener %s admits routes from namespaces matching its selector; "
 		           "namespace %s does not match%s",
 		           ln, object_ns(route),
-		           ns_labels_of(b, object_ns(route)) ? "" : " (no Namespace object, no labels)");
+		           ns_labels_of(b, object_ns(route)) ? ""
+		                                                   : " (no Namespace object: its labels "
+		                                                     "are unknown)");
 		break;
 	case GT_FROM_ALL:
 		buf_printf(out, "listener %s refuses the route", ln);

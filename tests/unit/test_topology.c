@@ -105,6 +105,8 @@ static void gateway_world(struct gt_store *s)
 	       "'Selector','selector':{'matchLabels':{'env':'prod'}}}}},"
 	       "{'name':'byname','port':8082,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':"
 	       "'Selector','selector':{'matchLabels':{'kubernetes.io/metadata.name':'named'}}}}},"
+	       "{'name':'byname2','port':8083,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':"
+	       "'Selector','selector':{'matchLabels':{'kubernetes.io/metadata.name':'ghost'}}}}},"
 	       "{'name':'tcp','port':9000,'protocol':'TCP','allowedRoutes':{'namespaces':{'from':'All'}}},"
 	       "{'name':'grpc','port':8081,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':'All'},"
 	       "'kinds':[{'kind':'GRPCRoute'}]}},"
@@ -155,6 +157,11 @@ static void test_gateway_parents(void **state)
 		{"HTTPRoute", "named", "{'name':'gw','namespace':'infra','sectionName':'byname'}", "",
 		 true, "Accepted", "byname", NULL},
 		{"HTTPRoute", "app", "{'name':'gw','namespace':'infra','sectionName':'byname'}", "",
+		 false, "NotAllowedByListeners", "", "NotAllowedByListeners"},
+		/* no Namespace object: only kubernetes.io/metadata.name is known */
+		{"HTTPRoute", "ghost", "{'name':'gw','namespace':'infra','sectionName':'byname2'}", "",
+		 true, "Accepted", "byname2", NULL},
+		{"HTTPRoute", "ghost", "{'name':'gw','namespace':'infra','sectionName':'byname'}", "",
 		 false, "NotAllowedByListeners", "", "NotAllowedByListeners"},
 		/* kinds: inferred from the protocol, or listed */
 		{"HTTPRoute", "app", "{'name':'gw','namespace':'infra','sectionName':'tcp'}", "", false,
@@ -235,7 +242,7 @@ static void test_listener_counts(void **state)
 	assert_non_null(g->klass);
 	assert_int_equal(g->listeners[0].attached_routes, 2); /* http: r1 (once), r2 */
 	assert_int_equal(g->listeners[0].n_routes, 2);
-	assert_int_equal(g->listeners[6].attached_routes, 1); /* api: r1 by port */
+	assert_int_equal(g->listeners[7].attached_routes, 1); /* api: r1 by port */
 	assert_int_equal(g->listeners[2].attached_routes, 0); /* sel: r3 refused */
 	assert_int_equal(g->listeners[0].reported_attached_routes, -1);
 	const struct topo_route *r1 = topology_find_route(t, GT_HTTPROUTE, "app", "r1");
