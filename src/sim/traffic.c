@@ -334,12 +334,53 @@ static void read_parents(struct traffic_route *rt, const json_t *spec)
 
 /* ---- the sampled requests ---- */
 
-static void record_dur(struct traffic_rule *r, int outcome, double ms)
+/* Index of the first bound >= ms (TRAFFIC_NB when above them all). */
+static int bucket_of(double ms)
+{
+	int lo = 0, hi = TRAFFIC_NB;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (ms <= traffic_bounds_ms[mid])
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Per-sample tallies, histograms not yet cumulative. */
+struct tally {
+	uint32_t dur[TO_N][TRAFFIC_NB + 1];
+	uint32_t try_lat[TRAFFIC_NB + 1];
+	uint8_t qbucket[QN]; /* bucket of the latency of quantile index q */
+};
+
+static void record_dur(struct traffic_rule *r, struct tally *ty, int outcome, double ms, int b)
 {
 	r->share[TC_OUT + outcome]++;
 	r->share_sum[TS_DUR + outcome] += ms;
-	for (int b = TRAFFIC_NB - 1; b >= 0 && ms <= traffic_bounds_ms[b]; b--)
-		r->share[TC_DUR + outcome * TRAFFIC_NB + b]++;
+	ty->dur[outcome][b < 0 ? bucket_of(ms) : b]++;
+}
+
+/* qbucket[q] for latencies exp(mu + sigma * qtab[q]), increasing in q. */
+static void fill_qbucket(struct tally *ty, double mu, double sigma)
+{
+	size_t q = 0;
+	for (int b = 0; b < TRAFFIC_NB; b++) {
+		size_t lo = 0, hi = QN; /* cut = how many quantiles have latency <= bound */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (exp(mu + sigma * qtab[mid]) <= traffic_bounds_ms[b])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t cut = lo;
+		for (; q < cut; q++)
+			ty->qbucket[q] = (uint8_t)b;
+	}
+	for (; q < QN; q++)
+		ty->qbucket[q] = TRAFFIC_NB;
 }
 
 static void simulate(struct traffic_rule *r, uint64_t rule_seed)
@@ -349,6 +390,8 @@ static void simulate(struct traffic_rule *r, uint64_t rule_seed)
 	uint64_t fail_cut = (uint64_t)(r->failure * (double)(1ULL << 52));
 	if (r->failure >= 1)
 		fail_cut = 1ULL << 52;
+	struct tally *ty = xcalloc(1, sizeof *ty);
+	fill_qbucket(ty, mu, sigma);
 
 	memset(r->share, 0, sizeof r->share);
 	memset(r->share_sum, 0, sizeof r->share_sum);
@@ -357,16 +400,18 @@ static void simulate(struct traffic_rule *r, uint64_t rule_seed)
 		double t = 0;
 		for (int k = 0;; k++) {
 			uint64_t x = splitmix64(&s);
-			double L = exp(mu + sigma * qtab[x >> (64 - QBITS)]);
+			unsigned q = (unsigned)(x >> (64 - QBITS));
+			double L = exp(mu + sigma * qtab[q]);
 			bool fail = (x & ((1ULL << 52) - 1)) < fail_cut;
 			if (k > 0)
 				r->share[TC_RETRIES]++;
 			r->share[TC_TRIES]++;
 			bool pto = B > 0 && L > B;
 			double end = t + (pto ? B : L);
+			int end_b = k == 0 && !pto ? ty->qbucket[q] : -1;
 			if (R > 0 && end > R) {
 				r->share[TC_TRY_CUT]++;
-				record_dur(r, TO_RTO, R);
+				record_dur(r, ty, TO_RTO, R, -1);
 				break;
 			}
 			if (pto) {
@@ -375,32 +420,37 @@ static void simulate(struct traffic_rule *r, uint64_t rule_seed)
 				r->share[fail ? TC_TRY_503 : TC_TRY_OK]++;
 				r->share[TC_TRY_ANSWERED]++;
 				r->share_sum[TS_TRY] += L;
-				for (int b = TRAFFIC_NB - 1; b >= 0 && L <= traffic_bounds_ms[b]; b--)
-					r->share[TC_TRY_LE + b]++;
+				ty->try_lat[ty->qbucket[q]]++;
 			}
 			if (!pto && !fail) {
 				if (k > 0)
 					r->share[TC_RETRY_OK]++;
-				record_dur(r, TO_OK, end);
+				record_dur(r, ty, TO_OK, end, end_b);
 				break;
 			}
 			bool retryable = r->retry && (pto || r->retry_503);
 			if (!retryable) {
-				record_dur(r, pto ? TO_PTO : TO_503, end);
+				record_dur(r, ty, pto ? TO_PTO : TO_503, end, end_b);
 				break;
 			}
 			if (k >= r->attempts) {
 				r->share[TC_EXHAUSTED]++;
-				record_dur(r, pto ? TO_PTO_EXH : TO_503_EXH, end);
+				record_dur(r, ty, pto ? TO_PTO_EXH : TO_503_EXH, end, end_b);
 				break;
 			}
 			t = end + (double)r->backoff_ms;
 			if (R > 0 && t >= R) {
-				record_dur(r, TO_RTO, R);
+				record_dur(r, ty, TO_RTO, R, -1);
 				break;
 			}
 		}
 	}
+	for (int o = 0; o < TO_N; o++)
+		for (uint32_t b = 0, acc = 0; b < TRAFFIC_NB; b++)
+			r->share[TC_DUR + o * TRAFFIC_NB + b] = acc += ty->dur[o][b];
+	for (uint32_t b = 0, acc = 0; b < TRAFFIC_NB; b++)
+		r->share[TC_TRY_LE + b] = acc += ty->try_lat[b];
+	free(ty);
 }
 
 /* ---- counters ---- */
