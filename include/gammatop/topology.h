@@ -31,6 +31,8 @@ struct topo_parent {
 	int reported_accepted; /* 1 True, 0 False, -1 Unknown/absent */
 	const char *reported_reason; /* borrowed; NULL when absent */
 	bool disagrees; /* computed attached != reported Accepted (when reported) */
+	int reported_resolved; /* the reported ResolvedRefs: 1 True, 0 False, -1 Unknown/absent */
+	bool refs_disagree; /* reported ResolvedRefs contradicts the computed backendRefs */
 };
 
 struct topo_backend {

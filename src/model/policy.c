@@ -91,8 +91,8 @@ static bool check_duration(const char *value, const char *object_id, size_t ri, 
 	char field[96];
 	snprintf(field, sizeof field, "spec.rules[%zu].%s", ri, path);
 	findings_add(out, SEV_ERROR, LINT_CODE(INVALID_DURATION), object_id, field,
-	             "%s is not a valid duration: %s (write e.g. 500ms, 10s, 1m30s)", path,
-	             err[0] ? err : value);
+	             "%s is not a valid duration: %s%s", path, err[0] ? err : value,
+	             strstr(err, "write") ? "" : " (write e.g. 500ms, 10s, 1m30s)");
 	return false;
 }
 
@@ -183,18 +183,22 @@ size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
 			if (need > req) {
 				/* How many retries do fit: breq*(k+1) + backoff*k <= req. */
 				uint64_t fit = req >= breq ? (req - breq) / (breq + backoff) : 0;
-				char needs[32], reqs[32];
+				char needs[32], reqs[32], fits[48];
+				if (fit == 0)
+					snprintf(fits, sizeof fits, "no retry can run");
+				else
+					snprintf(fits, sizeof fits, "only %llu retr%s can run",
+					         (unsigned long long)fit, fit == 1 ? "y" : "ies");
 				duration_human(need, needs, sizeof needs);
 				duration_human(req, reqs, sizeof reqs);
 				snprintf(field, sizeof field, "spec.rules[%zu].retry.attempts", ri);
 				findings_add(out, SEV_WARNING, LINT_CODE(RETRIES_EXCEED_REQUEST_TIMEOUT),
 				             object_id, field,
 				             "%d retries of backendRequest %s%s%s need up to %s, more than the "
-				             "request timeout %s: only %llu retr%s can run; lower attempts or "
-				             "backendRequest, or raise request",
+				             "request timeout %s: %s; lower attempts or backendRequest, or "
+				             "raise request",
 				             attempts, p->backend_request, p->has_backoff ? " with backoff " : "",
-				             p->has_backoff ? p->backoff : "", needs, reqs,
-				             (unsigned long long)fit, fit == 1 ? "y" : "ies");
+				             p->has_backoff ? p->backoff : "", needs, reqs, fits);
 			}
 		}
 	}

@@ -466,9 +466,62 @@ static bool parent_ref_eq(const struct gt_parent_ref *a, const struct gt_parent_
 	       a->port == b->port;
 }
 
-static void match_status(struct build *b, const struct gt_object *route, size_t pi,
+/* The first unresolved backendRef of tr, or NULL; rule_i and bi say where. */
+static const struct topo_backend *first_unresolved(const struct topo_route *tr, size_t *rule_i,
+                                                   size_t *bi)
+{
+	for (size_t i = 0; i < tr->n_rules; i++)
+		for (size_t k = 0; k < tr->rules[i].n_backends; k++)
+			if (!tr->rules[i].backends[k].resolved) {
+				*rule_i = i;
+				*bi = k;
+				return &tr->rules[i].backends[k];
+			}
+	return NULL;
+}
+
+/* Compare the controller's ResolvedRefs with the computed backendRefs. A reported False is
+ * only contradicted when its reason is one gammatop computes (it cannot see, say, a
+ * BackendTLSPolicy or an unsupported appProtocol). */
+static void compare_resolved(struct build *b, const struct topo_route *tr, size_t pi,
+                             struct topo_parent *tp, const char *rid)
+{
+	const struct gt_condition *rr = conditions_find(&tp->reported->conditions, "ResolvedRefs");
+	if (!rr)
+		return;
+	if (str_eq(rr->status, "True"))
+		tp->reported_resolved = 1;
+	else if (str_eq(rr->status, "False"))
+		tp->reported_resolved = 0;
+	if (tp->role == TOPO_OTHER || tp->reported_resolved < 0)
+		return;
+	char field[64];
+	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
+	const char *ctl = str_or(tp->reported->controller_name, "(unnamed)");
+	size_t ri = 0, bi = 0;
+	const struct topo_backend *bad = first_unresolved(tr, &ri, &bi);
+	if (tp->reported_resolved == 1 && bad) {
+		tp->refs_disagree = true;
+		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), rid, field,
+		             "controller %s reports ResolvedRefs=True but gammatop finds "
+		             "spec.rules[%zu].backendRefs[%zu] unresolved (%s: %s)",
+		             ctl, ri, bi, bad->reason, bad->message ? bad->message : "");
+	} else if (tp->reported_resolved == 0 && !bad &&
+	           (str_eq(rr->reason, "RefNotPermitted") || str_eq(rr->reason, "BackendNotFound") ||
+	            str_eq(rr->reason, "InvalidKind"))) {
+		tp->refs_disagree = true;
+		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), rid, field,
+		             "controller %s reports ResolvedRefs=False (%s%s%s) but gammatop resolves "
+		             "every backendRef of the route (the status may be stale)",
+		             ctl, str_or(rr->reason, "no reason"), str_empty(rr->message) ? "" : ": ",
+		             str_or(rr->message, ""));
+	}
+}
+
+static void match_status(struct build *b, const struct topo_route *tr, size_t pi,
                          struct topo_parent *tp, const char *rid)
 {
+	const struct gt_object *route = tr->obj;
 	const struct gt_route *r = &route->u.route;
 	const struct gt_route_parent_status *best = NULL;
 	const struct gt_condition *acc = NULL;
@@ -483,6 +536,7 @@ static void match_status(struct build *b, const struct gt_object *route, size_t 
 	}
 	tp->reported = best;
 	tp->reported_accepted = -1;
+	tp->reported_resolved = -1;
 	tp->reported_reason = NULL;
 	char field[64];
 	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
@@ -496,6 +550,7 @@ static void match_status(struct build *b, const struct gt_object *route, size_t 
 			             str_or(tp->ref->name, ""));
 		return;
 	}
+	compare_resolved(b, tr, pi, tp, rid);
 	if (acc) {
 		tp->reported_reason = acc->reason;
 		if (str_eq(acc->status, "True"))
@@ -626,6 +681,7 @@ static void build_route(struct build *b, size_t ri)
 		struct topo_parent *tp = &tr->parents[pi];
 		tp->ref = &r->parents[pi];
 		tp->reported_accepted = -1;
+		tp->reported_resolved = -1;
 		if (ref_is_gateway(tp->ref)) {
 			mesh_only = false;
 			resolve_gateway_parent(b, o, ri, pi, tp, rid);
@@ -659,7 +715,6 @@ static void build_route(struct build *b, size_t ri)
 		}
 		if (tp->attached)
 			tr->attached_any = true;
-		match_status(b, o, pi, tp, rid);
 	}
 
 	tr->refs_resolved = true;
@@ -679,6 +734,8 @@ static void build_route(struct build *b, size_t ri)
 				tr->refs_resolved = false;
 		}
 	}
+	for (size_t pi = 0; pi < r->n_parents; pi++)
+		match_status(b, tr, pi, &tr->parents[pi], rid);
 }
 
 /* ---- gateways ---- */

@@ -545,6 +545,56 @@ static void test_status(void **state)
 	}
 }
 
+/* ResolvedRefs reported vs the computed backendRefs */
+static void test_status_resolved(void **state)
+{
+	static const struct {
+		const char *backend, *cond; /* backendRef; ResolvedRefs condition */
+		int reported;
+		bool disagree;
+	} cases[] = {
+		{"{'name':'web','port':80}", "'status':'True','reason':'ResolvedRefs'", 1, false},
+		{"{'name':'gone','port':80}", "'status':'True','reason':'ResolvedRefs'", 1, true},
+		{"{'name':'gone','port':80}", "'status':'False','reason':'BackendNotFound'", 0, false},
+		{"{'name':'web','port':80}", "'status':'False','reason':'BackendNotFound'", 0, true},
+		{"{'name':'web','port':80}", "'status':'False','reason':'RefNotPermitted'", 0, true},
+		/* a reason gammatop cannot compute is not contradicted */
+		{"{'name':'web','port':80}", "'status':'False','reason':'UnsupportedProtocol'", 0, false},
+		{"{'name':'web','port':80}", "'status':'Unknown','reason':'Pending'", -1, false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct gt_store *s = store_new();
+		put(s, "{'apiVersion':'v1','kind':'Service','metadata':{'name':'web','namespace':'app'},"
+		       "'spec':{'ports':[{'port':80}]}}");
+		char json[2048];
+		snprintf(json, sizeof json,
+		         "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{"
+		         "'name':'r','namespace':'app'},'spec':{'parentRefs':[{'group':'','kind':"
+		         "'Service','name':'web'}],'rules':[{'backendRefs':[%s]}]},'status':{'parents':"
+		         "[{'parentRef':{'group':'','kind':'Service','name':'web'},'controllerName':"
+		         "'mesh/ctl','conditions':[{'type':'Accepted','status':'True','reason':"
+		         "'Accepted'},{'type':'ResolvedRefs',%s}]}]}}",
+		         cases[i].backend, cases[i].cond);
+		put(s, json);
+		struct gt_topology *t = topology_build(s);
+		const struct topo_parent *p = &t->routes[0].parents[0];
+		assert_int_equal(p->reported_accepted, 1);
+		assert_false(p->disagrees);
+		if (p->reported_resolved != cases[i].reported || p->refs_disagree != cases[i].disagree)
+			fail_msg("case %zu: reported %d disagree %d", i, p->reported_resolved,
+			         p->refs_disagree);
+		const struct finding *f =
+			find(&t->findings, "StatusDisagrees", "httproute/app/r", "spec.parentRefs[0]");
+		assert_int_equal(f != NULL, cases[i].disagree);
+		if (f) {
+			assert_non_null(strstr(f->message, "mesh/ctl"));
+			assert_non_null(strstr(f->message, "ResolvedRefs"));
+		}
+		topology_free(t);
+		store_free(s);
+	}
+}
+
 /* ---- a generated store: 5,000 routes ---- */
 
 static void test_generated(void **state)
@@ -638,6 +688,7 @@ int main(void)
 		cmocka_unit_test(test_service_parents),
 		cmocka_unit_test(test_backends),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_status_resolved),
 		cmocka_unit_test(test_generated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
