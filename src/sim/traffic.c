@@ -34,9 +34,11 @@
  *   retry_rate          retries / (requests + retries)
  *   retry_success_rate  retries answered 200 / retries (0 when there are none)
  *   exhausted_per_s     rps * (TO_503_EXH + TO_PTO_EXH) / requests
- * Counters: with n = floor(rps * (clock - t0) / 1000) requests since the last upsert, each
- * channel is base + floor(n * share / TRAFFIC_SAMPLES), exact integers, monotonic; an upsert
- * folds the current values into base and restarts n, so counters never go back. */
+ * Counters: with n = floor(carry + rps * (clock - t0) / 1000) requests since the rule's
+ * figures last changed, each channel is base + (rem + n * share) / TRAFFIC_SAMPLES (integer
+ * division; rem carries fractions of an event across changes): exact integers, monotonic. An upsert that leaves a rule's figures as they were (status updates,
+ * churn) changes nothing; one that changes them folds the current values into base and
+ * starts a new segment (carrying the fraction of a request), so counters never go back. */
 #include "traffic.h"
 
 #include <ctype.h>
@@ -457,9 +459,8 @@ static void simulate(struct traffic_rule *r, uint64_t rule_seed)
 
 static uint64_t rule_n(const struct traffic *t, const struct traffic_rule *r)
 {
-	if (t->clock <= r->t0 || r->rps <= 0)
-		return 0;
-	return (uint64_t)floor(r->rps * (double)(t->clock - r->t0) / 1000.0);
+	double dt = t->clock > r->t0 ? (double)(t->clock - r->t0) : 0;
+	return (uint64_t)floor(r->carry + r->rps * dt / 1000.0);
 }
 
 void traffic_rule_counts(const struct traffic *t, const struct traffic_rule *r, uint64_t *cnt,
@@ -467,7 +468,7 @@ void traffic_rule_counts(const struct traffic *t, const struct traffic_rule *r, 
 {
 	uint64_t n = rule_n(t, r);
 	for (int c = 0; c < TC_N; c++)
-		cnt[c] += r->base[c] + n * r->share[c] / TRAFFIC_SAMPLES;
+		cnt[c] += r->base[c] + (r->rem[c] + n * r->share[c]) / TRAFFIC_SAMPLES;
 	for (int s = 0; s < TS_N; s++)
 		sums[s] += r->base_sum[s] + (double)n * r->share_sum[s] / TRAFFIC_SAMPLES;
 }
@@ -548,6 +549,32 @@ static void rule_model(struct traffic *t, struct traffic_route *rt, const json_t
 	simulate(r, h);
 }
 
+/* A rule of a modified route continues the counters of the rule it replaces: unchanged
+ * figures (a status or metadata update, churn) keep counting from the same origin; changed
+ * ones start a new segment from the current values, keeping the fraction of a request. */
+static void rule_carry_over(const struct traffic *t, struct traffic_rule *r,
+                            const struct traffic_rule *old)
+{
+	if (r->rps == old->rps && !memcmp(r->share, old->share, sizeof r->share) &&
+	    !memcmp(r->share_sum, old->share_sum, sizeof r->share_sum)) {
+		memcpy(r->base, old->base, sizeof r->base);
+		memcpy(r->rem, old->rem, sizeof r->rem);
+		memcpy(r->base_sum, old->base_sum, sizeof r->base_sum);
+		r->t0 = old->t0;
+		r->carry = old->carry;
+		return;
+	}
+	memset(r->base, 0, sizeof r->base);
+	memset(r->base_sum, 0, sizeof r->base_sum);
+	traffic_rule_counts(t, old, r->base, r->base_sum);
+	uint64_t n = rule_n(t, old);
+	for (int c = 0; c < TC_N; c++)
+		r->rem[c] = (uint32_t)((old->rem[c] + n * old->share[c]) % TRAFFIC_SAMPLES);
+	double dt = t->clock > old->t0 ? (double)(t->clock - old->t0) : 0;
+	double req = old->carry + old->rps * dt / 1000.0;
+	r->carry = req - floor(req);
+}
+
 struct traffic *traffic_new(uint64_t seed)
 {
 	struct traffic *t = xcalloc(1, sizeof *t);
@@ -606,10 +633,8 @@ void traffic_route_upsert(struct traffic *t, const json_t *route, int64_t now_ms
 	long at = route_find(t, rt->kind, rt->ns, rt->name);
 	if (at >= 0) {
 		struct traffic_route *old = t->routes[at];
-		for (size_t i = 0; i < rt->n_rules && i < old->n_rules; i++) {
-			memset(rt->rules[i].base, 0, sizeof rt->rules[i].base);
-			traffic_rule_counts(t, &old->rules[i], rt->rules[i].base, rt->rules[i].base_sum);
-		}
+		for (size_t i = 0; i < rt->n_rules && i < old->n_rules; i++)
+			rule_carry_over(t, &rt->rules[i], &old->rules[i]);
 		route_free(old);
 		t->routes[at] = rt;
 		return;

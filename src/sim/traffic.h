@@ -108,10 +108,13 @@ struct traffic_rule {
 	/* results of the sampled requests */
 	uint32_t share[TC_N];
 	double share_sum[TS_N];
-	/* counters = base + floor(n * share / TRAFFIC_SAMPLES), n = floor(rps * (clock - t0)) */
+	/* counters = base + (rem + n * share) / TRAFFIC_SAMPLES (integer division),
+	 * n = floor(carry + rps * (clock - t0) / 1000): requests since the model last changed */
 	uint64_t base[TC_N];
+	uint32_t rem[TC_N]; /* fractions of an event (in 1/TRAFFIC_SAMPLES) carried over */
 	double base_sum[TS_N];
 	int64_t t0;
+	double carry; /* fraction of a request left over when the model last changed */
 };
 struct traffic_route {
 	char *kind, *ns, *name; /* kind is "HTTPRoute" or "GRPCRoute" */

@@ -673,6 +673,42 @@ static void test_istio_per_service(void **state)
 	traffic_free(t);
 }
 
+/* Churn: a route re-applied every 100 ms keeps counting at its rate (1 rps here, so a
+ * model restarting its count at every upsert would show nothing), and frequent policy
+ * changes keep the totals right. */
+static void test_churn(void **state)
+{
+	(void)state;
+	struct traffic *t = traffic_new(6);
+	for (int64_t now = 0; now <= 100000; now += 100)
+		slow(t, "0.1", "", now);
+	struct page pg;
+	page_of(t, SIM_MESH_ENVOY_GATEWAY, NULL, 100000, &pg);
+	double n = page_sum(&pg, "envoy_cluster_upstream_rq_total", NULL);
+	page_free(&pg);
+	struct traffic_expect e;
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "n", "slow", 0, &e), 0);
+	near(n, e.rps * 100, 0.02, "requests under churn");
+
+	/* now flip the retry policy at every upsert: two segments' figures alternate */
+	struct traffic *u = traffic_new(6);
+	struct traffic_expect a, b;
+	for (int64_t now = 0, i = 0; now < 3600000; now += 1000, i++) {
+		slow(u, "0.2", i % 2 ? ",\"retry\":{\"attempts\":1}" : "", now);
+		if (i < 2)
+			assert_int_equal(traffic_expected(u, "HTTPRoute", "n", "slow", 0, i ? &b : &a), 0);
+	}
+	page_of(u, SIM_MESH_LINKERD, NULL, 3600000, &pg);
+	double req = page_sum(&pg, "outbound_http_route_request_statuses_total", NULL);
+	double retries = page_sum(&pg, "outbound_http_route_retry_requests_total", NULL);
+	page_free(&pg);
+	near(req, a.rps * 3600, 0.01, "requests under policy churn");
+	/* half the time no retries, half the time b's retries per request */
+	near(retries, a.rps * 1800 * b.retry_rate / (1 - b.retry_rate), 0.05, "retries under churn");
+	traffic_free(t);
+	traffic_free(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -685,6 +721,7 @@ int main(void)
 		cmocka_unit_test(test_grpc),
 		cmocka_unit_test(test_defaults_and_hostile),
 		cmocka_unit_test(test_istio_per_service),
+		cmocka_unit_test(test_churn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
