@@ -10,7 +10,8 @@
 #include "gammatop/findings.h"
 #include "gammatop/object.h"
 
-#define POLICY_MAX_CODES 32
+/* Distinct valid retry codes (400-599) number 200: more than that cannot all be valid. */
+#define POLICY_MAX_CODES 200
 
 /* The policy of one rule. Durations are kept as the user wrote them. */
 struct policy {
@@ -22,6 +23,7 @@ struct policy {
 	char backoff[32];
 	int codes[POLICY_MAX_CODES];
 	size_t n_codes;
+	bool codes_truncated; /* the rule listed more than POLICY_MAX_CODES codes (invalid) */
 };
 
 void policy_init(struct policy *p); /* nothing set */

@@ -50,6 +50,7 @@ void policy_from_rule(const struct gt_rule *rule, struct policy *p)
 		}
 		for (size_t i = 0; i < rule->retry.n_codes && p->n_codes < POLICY_MAX_CODES; i++)
 			p->codes[p->n_codes++] = rule->retry.codes[i];
+		p->codes_truncated = rule->retry.n_codes > POLICY_MAX_CODES;
 	}
 }
 
@@ -162,6 +163,13 @@ size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
 				}
 		}
 
+		if (p->codes_truncated) {
+			snprintf(field, sizeof field, "spec.rules[%zu].retry.codes", ri);
+			findings_add(out, SEV_ERROR, LINT_CODE(RETRY_CODE_DUPLICATE), object_id, field,
+			             "retry lists more than %d codes: only %d distinct codes 400-599 exist, "
+			             "so some are repeated or out of range",
+			             POLICY_MAX_CODES, POLICY_MAX_CODES);
+		}
 		bool req_bounded = req_ok && req != 0;
 		bool try_bounded = breq_ok && breq != 0;
 		bool req_unknown = p->has_request && !req_ok;

@@ -227,6 +227,41 @@ static void test_from_rule_and_summary(void **state)
 	assert_int_equal(strlen(tiny), 5);
 }
 
+/* More codes than can all be valid: the excess is reported, not silently dropped. */
+static void test_too_many_codes(void **state)
+{
+	char text[4096];
+	int len = snprintf(text, sizeof text,
+	                   "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\","
+	                   "\"metadata\":{\"name\":\"web\",\"namespace\":\"app\"},\"spec\":{\"rules\":"
+	                   "[{\"timeouts\":{\"backendRequest\":\"1s\"},\"retry\":{\"attempts\":1,"
+	                   "\"codes\":[");
+	for (int c = 400; c <= 600; c++)
+		len += snprintf(text + len, sizeof text - (size_t)len, "%s%d", c > 400 ? "," : "",
+		                c == 600 ? 500 : c);
+	snprintf(text + len, sizeof text - (size_t)len, "]}}]}}");
+	struct gt_object *o = NULL;
+	char err[256];
+	assert_int_equal(decode_text(text, strlen(text), &o, err, sizeof err), DECODE_OK);
+	assert_int_equal(o->u.route.rules[0].retry.n_codes, 201);
+	struct policy p;
+	policy_from_rule(&o->u.route.rules[0], &p);
+	assert_true(p.codes_truncated);
+	assert_int_equal(p.n_codes, POLICY_MAX_CODES);
+	struct findings f;
+	findings_init(&f);
+	assert_int_equal(policy_validate(&p, "httproute/app/web", 0, &f), 1);
+	assert_string_equal(f.items[0].code, "RetryCodeDuplicate");
+	assert_string_equal(f.items[0].field, "spec.rules[0].retry.codes");
+	findings_done(&f);
+	/* 200 distinct codes are fine */
+	p.codes_truncated = false;
+	findings_init(&f);
+	assert_int_equal(policy_validate(&p, "httproute/app/web", 0, &f), 0);
+	findings_done(&f);
+	object_free(o);
+}
+
 /* ---- merge patches ---- */
 
 static const char *ROUTE =
@@ -460,6 +495,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_validate_messages),
+		cmocka_unit_test(test_too_many_codes),
 		cmocka_unit_test(test_from_rule_and_summary),
 		cmocka_unit_test(test_find_rule),
 		cmocka_unit_test(test_merge_patch_set),
