@@ -1,16 +1,38 @@
-/* metrics.c: renders the traffic model's counters (traffic.c) as a mesh proxy would expose
- * them, in Prometheus text format:
- *  - Linkerd: outbound_{http,grpc}_route_* per route and parentRef (the rule's traffic is
- *    spread evenly over its parentRefs: each parent's series carry floor(total / parents)),
- *    statuses and backend tries in the text section, then the request-duration histogram and
- *    the retry families in a trailing OpenMetrics-style section (TYPE names the family
- *    without _total, UNIT lines, final "# EOF"), as the real proxy's page ends.
- *  - Envoy Gateway: envoy_cluster_* per rule, cluster "httproute/<ns>/<name>/rule/<i>"
- *    (grpcroute/... for GRPCRoute); upstream_rq_total and the code classes count tries
- *    (timed-out tries are charged 504), upstream_rq_time is the latency of answered tries.
- *  - Istio: istio_requests_total and istio_request_duration_milliseconds (reporter="source")
- *    per destination service: every rule counts toward its first backendRef; rules without
- *    one are not shown. Flags: "UT" timeouts, "URX" retries exhausted ("UT,URX" for both).
+/* metrics.c: renders the traffic model's counters (traffic.c) as mesh proxies expose them,
+ * in Prometheus text format. Outcomes are those of traffic.h (TO_*).
+ *
+ * Linkerd (per route and parentRef; a rule's traffic is spread evenly over the route's
+ * parentRefs, each parent's series carrying floor(route total / parents); routes without
+ * parentRefs have no series; parent_port is the parentRef's port or 80, parent_group "core"
+ * for group ""): text section first, then a trailing OpenMetrics-style section (TYPE names the
+ * counter family without _total, UNIT lines) that ends with "# EOF", as the real proxy's does.
+ *   outbound_http_route_request_statuses_total{...,http_status,error}: "200" TO_OK; "503"
+ *     TO_503 + TO_503_EXH; error="REQUEST_TIMEOUT" TO_RTO; error="RESPONSE_HEADERS_TIMEOUT"
+ *     TO_PTO + TO_PTO_EXH (the request ended on a per-try timeout), http_status="" for errors
+ *   outbound_http_route_backend_requests_total{...,backend_*}: tries, split by weight
+ *   [OM] outbound_http_route_request_duration_seconds: client-perceived duration, buckets
+ *     0.05, 0.5, 1, 10, +Inf
+ *   [OM] outbound_http_route_retry_requests_total: retries sent; _retry_successes_total:
+ *     retries answered 200; _retry_limit_exceeded_total: TO_503_EXH + TO_PTO_EXH;
+ *     _retry_overflow_total: always 0 (no budget in the model)
+ *   GRPCRoute: outbound_grpc_route_* with grpc_status "OK" / "UNAVAILABLE" instead.
+ * Envoy Gateway (per rule, envoy_cluster_name="httproute/<ns>/<name>/rule/<i>", grpcroute/...
+ * for GRPCRoute; all parents together; Envoy counts tries, not client requests):
+ *   envoy_cluster_upstream_rq_total: tries (requests + retries)
+ *   envoy_cluster_upstream_rq_xx{envoy_response_code_class}: "2" tries answered 200; "5" tries
+ *     answered 503 + per-try timeouts + tries cut by the request timeout (charged 504)
+ *   envoy_cluster_upstream_rq{envoy_response_code}: the same by code 200 / 503 / 504
+ *   _rq_retry: retries; _rq_retry_success: retries answered 200; _rq_retry_limit_exceeded:
+ *     TO_503_EXH + TO_PTO_EXH; _rq_retry_overflow: 0; _rq_timeout: TO_RTO (requests);
+ *     _rq_per_try_timeout: tries cut by timeouts.backendRequest
+ *   envoy_cluster_upstream_rq_time: latency (ms) of answered tries (timed-out tries excluded)
+ * Istio (reporter="source", per destination service: every rule counts toward its first
+ * backendRef, rules without one are not shown; client requests, retries hidden):
+ *   istio_requests_total{response_code,response_flags,grpc_response_status}: 200 "-" TO_OK;
+ *     503 "-" TO_503; 503 "URX" TO_503_EXH; 504 "UT" TO_RTO + TO_PTO; 504 "UT,URX" TO_PTO_EXH
+ *     (gRPC: grpc_response_status 0 / 14 / 4 alongside the same codes)
+ *   istio_request_duration_milliseconds: client-perceived duration per the same labels
+ * The ns filter keeps routes of that namespace (Istio: destination services of it).
  * Label values are escaped (\\, \", \n); other control bytes and invalid UTF-8 become '?'. */
 #include "traffic.h"
 

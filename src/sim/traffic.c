@@ -26,8 +26,10 @@
  * TO_PTO_EXH); a failure that is not retryable ends as TO_503 or TO_PTO.
  *
  * Each rule runs TRAFFIC_SAMPLES requests drawn from a PRNG seeded by seed/kind/ns/name/rule
- * (the same draws whatever the policy, so a policy change shows its own effect only). The
- * shares found are exact: the expected figures (traffic_expected) are
+ * (the same draws whatever the policy, so a policy change shows its own effect only). A try
+ * takes one 64-bit draw: its top 12 bits pick one of 4096 standard-normal quantiles for the
+ * latency, the low 52 bits decide failure (independent of latency; a 503 takes as long as a
+ * 200). The shares found are exact: the expected figures (traffic_expected) are
  *   rps                 the rule's rate
  *   success_rate        TO_OK / requests
  *   timeout_rate        (TO_RTO + TO_PTO + TO_PTO_EXH) / requests
@@ -36,9 +38,11 @@
  *   exhausted_per_s     rps * (TO_503_EXH + TO_PTO_EXH) / requests
  * Counters: with n = floor(carry + rps * (clock - t0) / 1000) requests since the rule's
  * figures last changed, each channel is base + (rem + n * share) / TRAFFIC_SAMPLES (integer
- * division; rem carries fractions of an event across changes): exact integers, monotonic. An upsert that leaves a rule's figures as they were (status updates,
- * churn) changes nothing; one that changes them folds the current values into base and
- * starts a new segment (carrying the fraction of a request), so counters never go back. */
+ * division; rem carries fractions of an event across changes): exact integers, monotonic.
+ * An upsert that leaves a rule's figures as they were (status updates, churn) changes
+ * nothing; one that changes them folds the current values into base and starts a new
+ * segment, so counters never go back and totals stay exact. How the channels become each
+ * mesh's series is described in metrics.c. */
 #include "traffic.h"
 
 #include <ctype.h>
