@@ -1,11 +1,12 @@
-# src/export/local.mk: the export layer (see doc/architecture.md): snapshot (JSON/YAML), DOT,
-# kubectl-style tables and the routes listing, with their tests.
+# src/export/local.mk: the export layer (see doc/architecture.md): snapshot (JSON, and YAML
+# via yamlout), DOT, kubectl-style tables and the routes listing, with their tests.
 noinst_LIBRARIES += src/export/libgtexport.a
 src_export_libgtexport_a_SOURCES = \
 	src/export/snapshot.c include/gammatop/snapshot.h \
 	src/export/dot.c include/gammatop/dot.h \
 	src/export/table.c include/gammatop/table.h \
-	src/export/routes.c include/gammatop/routes.h
+	src/export/routes.c include/gammatop/routes.h \
+	src/export/yamlout.c include/gammatop/yamlout.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_snapshot tests/unit/test_dot tests/unit/test_table

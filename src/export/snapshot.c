@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gammatop/manifest.h"
 #include "gammatop/snapshot.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
+#include "gammatop/yamlout.h"
 
 #define ID_MAX 1024
 
@@ -483,7 +483,7 @@ int snapshot_write(FILE *f, const json_t *doc, enum snapshot_format fmt, char *e
 {
 	char *text;
 	if (fmt == SNAPSHOT_YAML)
-		text = manifest_json_to_yaml(doc);
+		text = yamlout_json(doc);
 	else
 		text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (!text) {

@@ -15,6 +15,7 @@
 #include "gammatop/snapshot.h"
 #include "gammatop/str.h"
 #include "gammatop/topology.h"
+#include "gammatop/yamlout.h"
 #include "export_fixture.h"
 
 #define T0 1700000000 /* 2023-11-14T22:13:20Z */
@@ -313,7 +314,7 @@ static void test_yaml_round_trip(void **state)
 	(void)state;
 	struct snap s;
 	snap_build(&s, fixture_store());
-	char *yaml = manifest_json_to_yaml(s.doc);
+	char *yaml = yamlout_json(s.doc);
 	assert_non_null(yaml);
 	assert_null(strchr(yaml, '\x1b'));
 	char err[256] = "";
@@ -327,6 +328,41 @@ static void test_yaml_round_trip(void **state)
 	json_decref(back);
 	free(yaml);
 	snap_done(&s);
+}
+
+/* Strings that YAML 1.1 or 1.2 readers would retype, keys that are not schema words, and
+ * control characters: all come back as the same JSON, nothing raw. */
+static void test_yaml_quoting(void **state)
+{
+	(void)state;
+	static const char *const tricky[] = {"on", "Off", "yes", "n", "null", "~", "", "true",
+	                                     "0755", "1e3", "1_000", "12:30", "0x1F", ".inf",
+	                                     "2026-11-26T15:04:05Z", "2026-11-26", "a: b", "- x",
+	                                     "#c", "&a", "*a", "!t", "%x", "@x", "`x", "'q'",
+	                                     "\"dq\"", "multi\nline\n", "esc\x1b[2J", "tab\tx",
+	                                     "caf\xc3\xa9", " lead", "trail ", "back\\slash"};
+	json_t *doc = json_object(), *arr = json_array(), *keys = json_object();
+	for (size_t i = 0; i < sizeof tricky / sizeof tricky[0]; i++) {
+		json_array_append_new(arr, json_string(tricky[i]));
+		if (*tricky[i])
+			json_object_set_new(keys, tricky[i], json_integer((json_int_t)i));
+	}
+	json_object_set_new(doc, "strings", arr);
+	json_object_set_new(doc, "keys", keys);
+	json_object_set_new(doc, "numbers", json_pack("[i, f, f, b, n]", -7, 2.0, 0.125, 1));
+	char *yaml = yamlout_json(doc);
+	assert_non_null(yaml);
+	assert_null(strchr(yaml, '\x1b'));
+	assert_non_null(strstr(yaml, "\"2026-11-26T15:04:05Z\""));
+	char err[256] = "";
+	json_t *back = manifest_yaml_to_json(yaml, strlen(yaml), err, sizeof err);
+	if (!back)
+		fail_msg("does not parse back: %s\n%s", err, yaml);
+	if (!json_equal(back, doc))
+		fail_msg("round trip differs:\n%s", yaml);
+	json_decref(back);
+	free(yaml);
+	json_decref(doc);
 }
 
 static void test_write_and_telemetry(void **state)
@@ -379,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_json_round_trip_and_no_annotations),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_yaml_round_trip),
+		cmocka_unit_test(test_yaml_quoting),
 		cmocka_unit_test(test_write_and_telemetry),
 		cmocka_unit_test(test_invalid_utf8_string),
 	};

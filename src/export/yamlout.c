@@ -1,0 +1,121 @@
+/* yamlout.c: write a JSON document as YAML with libyaml, every string value double-quoted
+ * (see yamlout.h for why). */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "gammatop/buf.h"
+#include "gammatop/yamlout.h"
+
+#define YAMLOUT_MAX_DEPTH 512
+
+static int write_cb(void *data, unsigned char *buffer, size_t size)
+{
+	buf_append(data, buffer, size);
+	return 1;
+}
+
+static int scalar(yaml_emitter_t *em, const char *s, size_t len, yaml_scalar_style_t style)
+{
+	yaml_event_t e;
+	bool plain = style == YAML_PLAIN_SCALAR_STYLE;
+	if (!yaml_scalar_event_initialize(&e, NULL, NULL, (yaml_char_t *)s, (int)len, plain,
+	                                  !plain, style))
+		return 0;
+	return yaml_emitter_emit(em, &e);
+}
+
+/* Keys of the schema (camelCase words) stay plain; anything else is quoted. */
+static bool plain_key(const char *k)
+{
+	if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z')))
+		return false;
+	for (const char *p = k; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return false;
+	static const char *const words[] = {"y", "n", "yes", "no", "on", "off", "true", "false",
+	                                    "null"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (!strcasecmp(k, words[i]))
+			return false;
+	return true;
+}
+
+static int value(yaml_emitter_t *em, const json_t *j, int depth)
+{
+	yaml_event_t e;
+	char num[64];
+	if (depth > YAMLOUT_MAX_DEPTH)
+		return 0;
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: {
+		if (!yaml_mapping_start_event_initialize(&e, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) ||
+		    !yaml_emitter_emit(em, &e))
+			return 0;
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)j, k, v) {
+			if (!scalar(em, k, strlen(k),
+			            plain_key(k) ? YAML_PLAIN_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE) ||
+			    !value(em, v, depth + 1))
+				return 0;
+		}
+		yaml_mapping_end_event_initialize(&e);
+		return yaml_emitter_emit(em, &e);
+	}
+	case JSON_ARRAY: {
+		if (!yaml_sequence_start_event_initialize(&e, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE) ||
+		    !yaml_emitter_emit(em, &e))
+			return 0;
+		for (size_t i = 0; i < json_array_size(j); i++)
+			if (!value(em, json_array_get(j, i), depth + 1))
+				return 0;
+		yaml_sequence_end_event_initialize(&e);
+		return yaml_emitter_emit(em, &e);
+	}
+	case JSON_STRING:
+		return scalar(em, json_string_value(j), json_string_length(j),
+		              YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+	case JSON_INTEGER:
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+		return scalar(em, num, strlen(num), YAML_PLAIN_SCALAR_STYLE);
+	case JSON_REAL:
+		snprintf(num, sizeof num, "%.17g", json_real_value(j));
+		if (!strpbrk(num, ".eEn")) /* keep it a float: 2 -> 2.0 ("nan"/"inf" never occur) */
+			strcat(num, ".0");
+		return scalar(em, num, strlen(num), YAML_PLAIN_SCALAR_STYLE);
+	case JSON_TRUE: return scalar(em, "true", 4, YAML_PLAIN_SCALAR_STYLE);
+	case JSON_FALSE: return scalar(em, "false", 5, YAML_PLAIN_SCALAR_STYLE);
+	default: return scalar(em, "null", 4, YAML_PLAIN_SCALAR_STYLE);
+	}
+}
+
+char *yamlout_json(const json_t *j)
+{
+	struct buf out;
+	buf_init(&out);
+	yaml_emitter_t em;
+	yaml_event_t e;
+	yaml_emitter_initialize(&em);
+	yaml_emitter_set_output(&em, write_cb, &out);
+	yaml_emitter_set_unicode(&em, 1);
+	yaml_emitter_set_width(&em, -1);
+	yaml_emitter_set_indent(&em, 2);
+	int ok = yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING) &&
+	         yaml_emitter_emit(&em, &e) &&
+	         yaml_document_start_event_initialize(&e, NULL, NULL, NULL, 1) &&
+	         yaml_emitter_emit(&em, &e) && value(&em, j, 0) &&
+	         yaml_document_end_event_initialize(&e, 1) && yaml_emitter_emit(&em, &e) &&
+	         yaml_stream_end_event_initialize(&e) && yaml_emitter_emit(&em, &e) &&
+	         yaml_emitter_flush(&em);
+	yaml_emitter_delete(&em);
+	if (!ok) {
+		buf_done(&out);
+		return NULL;
+	}
+	return buf_steal(&out);
+}
