@@ -8,21 +8,27 @@ src_model_libgtmodel_a_SOURCES = \
 	src/model/store.c include/gammatop/store.h
 
 
+EXTRA_DIST += tests/fixtures/manifests
+
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_object tests/unit/test_decode \
+check_PROGRAMS += tests/unit/test_object tests/unit/test_decode tests/unit/test_manifest \
 	tests/unit/test_store
-TESTS += tests/unit/test_object tests/unit/test_decode \
+TESTS += tests/unit/test_object tests/unit/test_decode tests/unit/test_manifest \
 	tests/unit/test_store
 tests_unit_test_object_LDADD = $(UNIT_LDADD)
 tests_unit_test_decode_LDADD = $(UNIT_LDADD)
+tests_unit_test_manifest_LDADD = $(UNIT_LDADD)
 tests_unit_test_store_LDADD = $(UNIT_LDADD)
 endif
 
-check_PROGRAMS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_duration
-TESTS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_duration
+check_PROGRAMS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_manifest tests/fuzz/fuzz_duration
+TESTS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_manifest tests/fuzz/fuzz_duration
 tests_fuzz_fuzz_decode_SOURCES = tests/fuzz/fuzz_decode.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_decode_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_manifest_SOURCES = tests/fuzz/fuzz_manifest.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_manifest_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_manifest_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_duration_SOURCES = tests/fuzz/fuzz_duration.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_duration_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_duration_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
