@@ -3,6 +3,7 @@
 #include "gammatop/xalloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void buf_init(struct buf *b) { b->data = NULL, b->len = 0, b->cap = 0; }

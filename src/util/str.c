@@ -3,6 +3,7 @@
 #include "gammatop/xalloc.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
