@@ -11,6 +11,9 @@ src_export_libgtexport_a_SOURCES = \
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_snapshot tests/unit/test_dot tests/unit/test_table
 TESTS += tests/unit/test_snapshot tests/unit/test_dot tests/unit/test_table
+tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/export_fixture.h
+tests_unit_test_dot_SOURCES = tests/unit/test_dot.c tests/unit/export_fixture.h
+tests_unit_test_table_SOURCES = tests/unit/test_table.c tests/unit/export_fixture.h
 tests_unit_test_snapshot_LDADD = $(UNIT_LDADD)
 tests_unit_test_dot_LDADD = $(UNIT_LDADD)
 tests_unit_test_table_LDADD = $(UNIT_LDADD)
