@@ -10,6 +10,11 @@
  *     TO_503 + TO_503_EXH; error="REQUEST_TIMEOUT" TO_RTO; error="RESPONSE_HEADERS_TIMEOUT"
  *     TO_PTO + TO_PTO_EXH (the request ended on a per-try timeout), http_status="" for errors
  *   outbound_http_route_backend_requests_total{...,backend_*}: tries, split by weight
+ *   outbound_http_route_backend_response_statuses_total{...,backend_*,http_status,error}: tries
+ *     by outcome, split by weight: "200", "503", error="RESPONSE_HEADERS_TIMEOUT" (per-try
+ *     timeout), error="REQUEST_TIMEOUT" (try in flight when timeouts.request fired)
+ *   [OM] outbound_http_route_backend_response_duration_seconds{...,backend_*}: latency of
+ *     answered tries (same buckets as below)
  *   [OM] outbound_http_route_request_duration_seconds: client-perceived duration, buckets
  *     0.05, 0.5, 1, 10, +Inf
  *   [OM] outbound_http_route_retry_requests_total: retries sent; _retry_successes_total:
@@ -181,13 +186,53 @@ static bool same_backend(const struct traffic_backend *a, const struct traffic_b
 	       !strcmp(a->kind, b->kind) && !strcmp(a->group, b->group);
 }
 
-/* Tries sent to each distinct backend of rt: every rule's tries split by weight. */
-static void lk_backend_rows(struct buf *out, const struct traffic *t,
-                            const struct traffic_route *rt, const char *name, const char *labels,
-                            uint64_t P)
+enum lk_fam { LK_STATUSES, LK_BACKENDS, LK_BACKEND_STATUSES, LK_BACKEND_DURATION, LK_DURATION,
+              LK_RETRY, LK_RETRY_OK, LK_RETRY_LIMIT, LK_RETRY_OVERFLOW };
+
+static const int lk_bounds[] = {5, 8, 9, 12}; /* 0.05s 0.5s 1s 10s in traffic_bounds_ms */
+static const char *const lk_le[] = {"0.05", "0.5", "1", "10"};
+
+/* A histogram in seconds from cumulative millisecond buckets cnt[first..], total, sum (ms). */
+static void lk_histogram(struct buf *out, const char *name, const char *labels,
+                         const uint64_t *buckets, size_t stride, uint64_t total, double sum_ms,
+                         uint64_t P)
 {
+	char nm[200];
 	struct buf e;
 	buf_init(&e);
+	snprintf(nm, sizeof nm, "%s_bucket", name);
+	for (int k = 0; k < 4; k++) {
+		uint64_t v = 0;
+		for (size_t o = 0; o < (stride ? TO_N : 1); o++)
+			v += buckets[o * stride + (size_t)lk_bounds[k]];
+		buf_reset(&e);
+		label(&e, "le", lk_le[k]);
+		sample(out, nm, labels, buf_str(&e), v / P);
+	}
+	buf_reset(&e);
+	label(&e, "le", "+Inf");
+	sample(out, nm, labels, buf_str(&e), total / P);
+	snprintf(nm, sizeof nm, "%s_sum", name);
+	sample_f(out, nm, labels, sum_ms / 1000.0 / (double)P);
+	snprintf(nm, sizeof nm, "%s_count", name);
+	sample(out, nm, labels, NULL, total / P);
+	buf_done(&e);
+}
+
+/* Each distinct backend of rt, with every rule's try channels split by weight. */
+static void lk_backend_rows(struct buf *out, const struct traffic *t,
+                            const struct traffic_route *rt, enum lk_fam fam, const char *name,
+                            const char *labels, uint64_t P)
+{
+	static const struct { const char *status, *grpc_status, *error; int chan; } rows[] = {
+		{"200", "OK", "", TC_TRY_OK},
+		{"503", "UNAVAILABLE", "", TC_TRY_503},
+		{"", "", "RESPONSE_HEADERS_TIMEOUT", TC_TRY_PTO},
+		{"", "", "REQUEST_TIMEOUT", TC_TRY_CUT},
+	};
+	struct buf e, e2;
+	buf_init(&e);
+	buf_init(&e2);
 	for (size_t i = 0; i < rt->n_rules; i++)
 		for (size_t b = 0; b < rt->rules[i].n_backends; b++) {
 			const struct traffic_backend *be = &rt->rules[i].backends[b];
@@ -198,7 +243,8 @@ static void lk_backend_rows(struct buf *out, const struct traffic *t,
 						seen = true;
 			if (seen)
 				continue;
-			uint64_t v = 0;
+			uint64_t v[TC_N] = {0}, pot[TC_N] = {0};
+			double vs = 0;
 			for (size_t i2 = i; i2 < rt->n_rules; i2++) {
 				const struct traffic_rule *r2 = &rt->rules[i2];
 				uint64_t W = 0, w = 0;
@@ -212,22 +258,41 @@ static void lk_backend_rows(struct buf *out, const struct traffic *t,
 				uint64_t c[TC_N] = {0};
 				double s[TS_N] = {0};
 				traffic_rule_counts(t, r2, c, s);
-				v += c[TC_TRIES] * w / W;
+				for (int k = TC_RETRIES; k < TC_N; k++) {
+					v[k] += c[k] * w / W;
+					pot[k] += r2->rps > 0 ? r2->share[k] : 0;
+				}
+				vs += s[TS_TRY] * (double)w / (double)W;
 			}
 			buf_reset(&e);
+			buf_puts(&e, labels);
 			label(&e, "backend_group", be->group);
 			label(&e, "backend_kind", be->kind);
 			label(&e, "backend_namespace", be->ns);
 			label(&e, "backend_name", be->name);
 			label_long(&e, "backend_port", be->port);
 			label(&e, "backend_section_name", "");
-			sample(out, name, labels, buf_str(&e), v / P);
+			if (fam == LK_BACKENDS) {
+				sample(out, name, buf_str(&e), NULL, v[TC_TRIES] / P);
+			} else if (fam == LK_BACKEND_DURATION) {
+				lk_histogram(out, name, buf_str(&e), &v[TC_TRY_LE], 0, v[TC_TRY_ANSWERED], vs,
+				             P);
+			} else {
+				for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+					if (v[rows[k].chan] == 0 && pot[rows[k].chan] == 0)
+						continue;
+					buf_reset(&e2);
+					label(&e2, rt->grpc ? "grpc_status" : "http_status",
+					      rt->grpc ? rows[k].grpc_status : rows[k].status);
+					label(&e2, "error", rows[k].error);
+					sample(out, name, buf_str(&e), buf_str(&e2), v[rows[k].chan] / P);
+				}
+			}
 		}
 	buf_done(&e);
+	buf_done(&e2);
 }
 
-enum lk_fam { LK_STATUSES, LK_BACKENDS, LK_DURATION, LK_RETRY, LK_RETRY_OK, LK_RETRY_LIMIT,
-              LK_RETRY_OVERFLOW };
 
 static void lk_family_rows(struct buf *out, struct traffic *t, bool grpc, const char *ns,
                            enum lk_fam fam, const char *name)
@@ -244,8 +309,6 @@ static void lk_family_rows(struct buf *out, struct traffic *t, bool grpc, const 
 		{"", "REQUEST_TIMEOUT", TO_RTO, -1},
 		{"", "RESPONSE_HEADERS_TIMEOUT", TO_PTO, TO_PTO_EXH},
 	};
-	static const int lk_bounds[] = {5, 8, 9, 12}; /* 0.05s 0.5s 1s 10s */
-	static const char *const lk_le[] = {"0.05", "0.5", "1", "10"};
 	uint64_t cnt[TC_N], pot[TC_N];
 	double sums[TS_N];
 	struct buf l, e;
@@ -276,32 +339,18 @@ static void lk_family_rows(struct buf *out, struct traffic *t, bool grpc, const 
 				}
 				break;
 			case LK_BACKENDS:
-				lk_backend_rows(out, t, rt, name, buf_str(&l), P);
+			case LK_BACKEND_STATUSES:
+			case LK_BACKEND_DURATION:
+				lk_backend_rows(out, t, rt, fam, name, buf_str(&l), P);
 				break;
 			case LK_DURATION: {
-				char nm[200];
 				uint64_t total = 0;
-				for (int o = 0; o < TO_N; o++)
+				double sum = 0;
+				for (int o = 0; o < TO_N; o++) {
 					total += cnt[TC_OUT + o];
-				snprintf(nm, sizeof nm, "%s_bucket", name);
-				for (int k = 0; k < 4; k++) {
-					uint64_t v = 0;
-					for (int o = 0; o < TO_N; o++)
-						v += cnt[TC_DUR + o * TRAFFIC_NB + lk_bounds[k]];
-					buf_reset(&e);
-					label(&e, "le", lk_le[k]);
-					sample(out, nm, buf_str(&l), buf_str(&e), v / P);
+					sum += sums[TS_DUR + o];
 				}
-				buf_reset(&e);
-				label(&e, "le", "+Inf");
-				sample(out, nm, buf_str(&l), buf_str(&e), total / P);
-				double s = 0;
-				for (int o = 0; o < TO_N; o++)
-					s += sums[TS_DUR + o];
-				snprintf(nm, sizeof nm, "%s_sum", name);
-				sample_f(out, nm, buf_str(&l), s / 1000.0 / (double)P);
-				snprintf(nm, sizeof nm, "%s_count", name);
-				sample(out, nm, buf_str(&l), NULL, total / P);
+				lk_histogram(out, name, buf_str(&l), &cnt[TC_DUR], TRAFFIC_NB, total, sum, P);
 				break;
 			}
 			case LK_RETRY:
@@ -334,6 +383,10 @@ static void render_linkerd(struct buf *out, struct traffic *t, const char *ns)
 		 "Completed request-response streams.", false},
 		{LK_BACKENDS, "backend_requests_total", "counter", NULL,
 		 "The total number of requests dispatched to each backend.", false},
+		{LK_BACKEND_STATUSES, "backend_response_statuses_total", "counter", NULL,
+		 "Completed responses of each backend (one per try).", false},
+		{LK_BACKEND_DURATION, "backend_response_duration_seconds", "histogram", "seconds",
+		 "The time between request initialization and response completion of each try.", true},
 		{LK_DURATION, "request_duration_seconds", "histogram", "seconds",
 		 "The time between request initialization and response completion.", true},
 		{LK_RETRY, "retry_requests", "counter", NULL, "Retry requests emitted.", true},

@@ -393,6 +393,16 @@ static void test_expected_vs_counters(void **state)
 	                     "backend_name=\"web-canary\"", NULL);
 	near(bw, 3 * bc, 0.01, "backend weights");
 	near(bw + bc, e0.rps * secs + want_retries, 0.01, "backend tries");
+	near(page_sum(&lk, "outbound_http_route_backend_response_statuses_total", R, NULL),
+	     page_sum(&lk, "outbound_http_route_backend_requests_total", R, NULL), 0.001,
+	     "every try has an outcome");
+	near(page_sum(&lk, "outbound_http_route_backend_response_statuses_total", R,
+	              "backend_name=\"web\"", "http_status=\"200\"", NULL),
+	     page_sum(&lk, "outbound_http_route_backend_response_duration_seconds_count", R,
+	              "backend_name=\"web\"", NULL) -
+	             page_sum(&lk, "outbound_http_route_backend_response_statuses_total", R,
+	                      "backend_name=\"web\"", "http_status=\"503\"", NULL),
+	     0.001, "answered tries = 200s + 503s");
 	near(page_sum(&lk, "outbound_http_route_request_duration_seconds_count", R, NULL), req, 0.001,
 	     "histogram count");
 	assert_true(page_sum(&lk, "outbound_http_route_request_duration_seconds_bucket", R,
