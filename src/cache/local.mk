@@ -1,3 +1,17 @@
-# src/cache/local.mk: the cache layer (see doc/architecture.md), its tests and fuzz targets.
+# src/cache/local.mk: the cache layer (see doc/architecture.md): SQLite cache, samples with
+# rollups and retention, last topology per context; its tests and benchmark.
 noinst_LIBRARIES += src/cache/libgtcache.a
-src_cache_libgtcache_a_SOURCES = src/cache/placeholder.c
+src_cache_libgtcache_a_SOURCES = \
+	src/cache/cache.c include/gammatop/cache.h \
+	src/cache/samples.c include/gammatop/samples.h \
+	src/cache/strmap.c include/gammatop/strmap.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_cache
+TESTS += tests/unit/test_cache
+tests_unit_test_cache_LDADD = $(UNIT_LDADD)
+endif
+
+noinst_PROGRAMS += tests/bench/bench_cache
+tests_bench_bench_cache_LDADD = $(GT_ALL_LDADD)
+EXTRA_DIST += tests/bench/bench-cache.sh

@@ -1,3 +1,24 @@
-# src/telemetry/local.mk: the telemetry layer (see doc/architecture.md), its tests and fuzz targets.
+# src/telemetry/local.mk: the telemetry layer (see doc/architecture.md): exposition parser,
+# Prometheus API, mesh profiles, rates, figures, proxy scrape, collector; tests, fuzz targets.
 noinst_LIBRARIES += src/telemetry/libgttelemetry.a
-src_telemetry_libgttelemetry_a_SOURCES = src/telemetry/placeholder.c
+src_telemetry_libgttelemetry_a_SOURCES = \
+	src/telemetry/exposition.c include/gammatop/exposition.h \
+	src/telemetry/promresult.c include/gammatop/promresult.h \
+	src/telemetry/rate.c include/gammatop/rate.h \
+	src/telemetry/figures.c include/gammatop/figures.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_exposition tests/unit/test_promresult
+TESTS += tests/unit/test_exposition tests/unit/test_promresult
+tests_unit_test_exposition_LDADD = $(UNIT_LDADD)
+tests_unit_test_promresult_LDADD = $(UNIT_LDADD)
+endif
+
+check_PROGRAMS += tests/fuzz/fuzz_exposition tests/fuzz/fuzz_promresult
+TESTS += tests/fuzz/fuzz_exposition tests/fuzz/fuzz_promresult
+tests_fuzz_fuzz_exposition_SOURCES = tests/fuzz/fuzz_exposition.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_exposition_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_exposition_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_promresult_SOURCES = tests/fuzz/fuzz_promresult.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_promresult_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_promresult_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

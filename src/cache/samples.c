@@ -1,0 +1,534 @@
+/* samples.c: telemetry samples in the cache: batched ingest with prepared statements, 1-minute
+ * and 10-minute rollups, retention, and window sums answered from the coarsest tables that
+ * cover the window. Histogram buckets travel as a blob of (le, count) double pairs; the SQL
+ * aggregates gt_bsum (merge blobs) and gt_or (bitwise or) let SQLite sum them. */
+#include "config.h"
+
+#include "gammatop/samples.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gammatop/strmap.h"
+#include "gammatop/xalloc.h"
+
+#define M1 60000LL
+#define M10 600000LL
+#define ROLLUP_GRACE_MS 30000 /* a minute is rolled up this long after it ended */
+
+static const char *const col_names = "seconds, requests, successes, failures, timeouts, retries, "
+                                     "retry_successes, exhausted, have, buckets";
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int db_err(struct cache *c, char *err, size_t errlen, const char *what)
+{
+	set_err(err, errlen, "cache %s: %s: %s", cache_path(c), what,
+	        sqlite3_errmsg(cache_db(c)));
+	return -1;
+}
+
+void samples_counts_bucket(struct sample_counts *a, double le, double count)
+{
+	unsigned i = 0;
+	while (i < a->n_buckets && a->le[i] < le)
+		i++;
+	if (i < a->n_buckets && a->le[i] == le) {
+		a->bucket[i] += count;
+		return;
+	}
+	if (a->n_buckets == SAMPLES_MAX_BUCKETS) {
+		a->bucket[i < a->n_buckets ? i : a->n_buckets - 1] += count;
+		return;
+	}
+	memmove(&a->le[i + 1], &a->le[i], (a->n_buckets - i) * sizeof a->le[0]);
+	memmove(&a->bucket[i + 1], &a->bucket[i], (a->n_buckets - i) * sizeof a->bucket[0]);
+	a->le[i] = le;
+	a->bucket[i] = count;
+	a->n_buckets++;
+}
+
+void samples_counts_add(struct sample_counts *a, const struct sample_counts *b)
+{
+	a->seconds += b->seconds;
+	for (int i = 0; i < SC_LATENCY; i++)
+		a->v[i] += b->v[i];
+	a->have |= b->have;
+	if (a->n_buckets == b->n_buckets &&
+	    !memcmp(a->le, b->le, a->n_buckets * sizeof a->le[0])) {
+		for (unsigned i = 0; i < b->n_buckets; i++)
+			a->bucket[i] += b->bucket[i];
+		return;
+	}
+	for (unsigned i = 0; i < b->n_buckets; i++)
+		samples_counts_bucket(a, b->le[i], b->bucket[i]);
+}
+
+/* ---- bucket blobs and the SQL aggregates ---- */
+
+static void blob_decode(const void *blob, int bytes, struct sample_counts *c)
+{
+	const double *d = blob;
+	int n = bytes > 0 ? bytes / (int)(2 * sizeof(double)) : 0;
+	for (int i = 0; i < n; i++)
+		samples_counts_bucket(c, d[2 * i], d[2 * i + 1]);
+}
+
+static void bind_blob(sqlite3_stmt *st, int col, const struct sample_counts *c)
+{
+	if (!c->n_buckets) {
+		sqlite3_bind_null(st, col);
+		return;
+	}
+	double d[2 * SAMPLES_MAX_BUCKETS];
+	for (unsigned i = 0; i < c->n_buckets; i++) {
+		d[2 * i] = c->le[i];
+		d[2 * i + 1] = c->bucket[i];
+	}
+	sqlite3_bind_blob(st, col, d, (int)(c->n_buckets * 2 * sizeof(double)), SQLITE_TRANSIENT);
+}
+
+static void bsum_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	struct sample_counts *acc = sqlite3_aggregate_context(ctx, sizeof *acc);
+	if (acc && sqlite3_value_type(argv[0]) == SQLITE_BLOB)
+		blob_decode(sqlite3_value_blob(argv[0]), sqlite3_value_bytes(argv[0]), acc);
+}
+
+static void bsum_final(sqlite3_context *ctx)
+{
+	struct sample_counts *acc = sqlite3_aggregate_context(ctx, 0);
+	if (!acc || !acc->n_buckets) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	double d[2 * SAMPLES_MAX_BUCKETS];
+	for (unsigned i = 0; i < acc->n_buckets; i++) {
+		d[2 * i] = acc->le[i];
+		d[2 * i + 1] = acc->bucket[i];
+	}
+	sqlite3_result_blob(ctx, d, (int)(acc->n_buckets * 2 * sizeof(double)), SQLITE_TRANSIENT);
+}
+
+static void or_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_int64 *acc = sqlite3_aggregate_context(ctx, sizeof *acc);
+	if (acc)
+		*acc |= sqlite3_value_int64(argv[0]);
+}
+
+static void or_final(sqlite3_context *ctx)
+{
+	sqlite3_int64 *acc = sqlite3_aggregate_context(ctx, 0);
+	sqlite3_result_int64(ctx, acc ? *acc : 0);
+}
+
+int samples_register(struct sqlite3 *db)
+{
+	int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+	if (sqlite3_create_function(db, "gt_bsum", 1, f, NULL, NULL, bsum_step, bsum_final) ||
+	    sqlite3_create_function(db, "gt_or", 1, f, NULL, NULL, or_step, or_final))
+		return -1;
+	return 0;
+}
+
+/* ---- key and source ids ---- */
+
+static void map_free(void *p)
+{
+	struct strmap *m = p;
+	strmap_done(m);
+	free(m);
+}
+
+static struct strmap *id_map(struct cache *c)
+{
+	struct strmap *m = cache_slot(c);
+	if (!m) {
+		m = xmalloc(sizeof *m);
+		strmap_init(m, NULL);
+		cache_set_slot(c, m, map_free);
+	}
+	return m;
+}
+
+/* The id of name in table (sources: name; series_keys: route/rule/scope), created if absent. */
+static int64_t lookup_id(struct cache *c, const char *route, int rule, const char *scope,
+                         sqlite3_stmt **sel, sqlite3_stmt **ins)
+{
+	struct strmap *m = id_map(c);
+	char key[1024];
+	snprintf(key, sizeof key, "%s\x1f%d\x1f%s", route, rule, scope ? scope : "\x1e");
+	void *v = strmap_get(m, key);
+	if (v)
+		return (int64_t)(intptr_t)v;
+	sqlite3 *db = cache_db(c);
+	bool source = !scope;
+	if (!*sel)
+		sqlite3_prepare_v2(db, source ? "SELECT id FROM sources WHERE name = ?"
+		                              : "SELECT id FROM series_keys WHERE route = ? AND rule = ? "
+		                                "AND scope = ?", -1, sel, NULL);
+	if (!*ins)
+		sqlite3_prepare_v2(db, source ? "INSERT INTO sources (name) VALUES (?)"
+		                              : "INSERT INTO series_keys (route, rule, scope) "
+		                                "VALUES (?, ?, ?)", -1, ins, NULL);
+	if (!*sel || !*ins)
+		return -1;
+	int64_t id = -1;
+	for (int pass = 0; pass < 2 && id < 0; pass++) {
+		sqlite3_stmt *st = pass ? *ins : *sel;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, route, -1, SQLITE_STATIC);
+		if (!source) {
+			sqlite3_bind_int(st, 2, rule);
+			sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC);
+		}
+		int rc = sqlite3_step(st);
+		if (!pass && rc == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+		else if (pass && rc == SQLITE_DONE)
+			id = sqlite3_last_insert_rowid(db);
+		else if (pass || rc != SQLITE_DONE)
+			break;
+	}
+	sqlite3_reset(*sel);
+	sqlite3_reset(*ins);
+	if (id > 0)
+		*strmap_slot(m, key, NULL) = (void *)(intptr_t)id;
+	return id;
+}
+
+/* ---- rollups and retention ---- */
+
+static int meta_get(sqlite3 *db, const char *key, int64_t *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL))
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return found;
+}
+
+static int run(sqlite3 *db, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int np = sqlite3_bind_parameter_count(st);
+	if (np >= 1)
+		sqlite3_bind_int64(st, 1, a);
+	if (np >= 2)
+		sqlite3_bind_int64(st, 2, b);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Roll rows of from (span `step` ms) with upto <= t < target into to. */
+static int rollup(sqlite3 *db, const char *from, const char *to, const char *meta, int64_t step,
+                  int64_t target)
+{
+	int64_t upto;
+	int found = meta_get(db, meta, &upto);
+	if (found < 0)
+		return -1;
+	if (!found) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT MIN(t_ms) FROM %s", from);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL))
+			return -1;
+		upto = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+		               ? sqlite3_column_int64(st, 0) / step * step
+		               : target;
+		sqlite3_finalize(st);
+	}
+	if (upto < target) {
+		char sql[1024];
+		snprintf(sql, sizeof sql,
+		         "INSERT OR IGNORE INTO %s (t_ms, source_id, key_id, %s) SELECT "
+		         "(t_ms / %lld) * %lld, source_id, key_id, SUM(seconds), SUM(requests), "
+		         "SUM(successes), SUM(failures), SUM(timeouts), SUM(retries), "
+		         "SUM(retry_successes), SUM(exhausted), gt_or(have), gt_bsum(buckets) FROM %s "
+		         "WHERE t_ms >= ?1 AND t_ms < ?2 GROUP BY t_ms / %lld, source_id, key_id",
+		         to, col_names, (long long)step, (long long)step, from, (long long)step);
+		if (run(db, sql, upto, target) < 0)
+			return -1;
+	}
+	if (found && upto >= target)
+		return 0;
+	char msql[128];
+	snprintf(msql, sizeof msql, "INSERT OR REPLACE INTO meta (key, value) VALUES ('%s', ?1)",
+	         meta);
+	return run(db, msql, target > upto ? target : upto, 0);
+}
+
+static int maintain(struct cache *c, int64_t now, const struct samples_retention *ret)
+{
+	static const struct samples_retention def = SAMPLES_RETENTION_DEFAULT;
+	if (!ret)
+		ret = &def;
+	sqlite3 *db = cache_db(c);
+	int64_t t1 = (now - ROLLUP_GRACE_MS) / M1 * M1;
+	if (rollup(db, "samples", "samples_1m", "rollup_1m", M1, t1) < 0)
+		return -1;
+	int64_t upto1 = t1;
+	meta_get(db, "rollup_1m", &upto1);
+	if (rollup(db, "samples_1m", "samples_10m", "rollup_10m", M10, upto1 / M10 * M10) < 0)
+		return -1;
+	int64_t upto10 = 0;
+	meta_get(db, "rollup_10m", &upto10);
+	int64_t cut_raw = now - ret->raw_ms, cut_1 = now - ret->m1_ms;
+	if (run(db, "DELETE FROM samples WHERE t_ms < ?1", cut_raw < upto1 ? cut_raw : upto1, 0) ||
+	    run(db, "DELETE FROM samples_1m WHERE t_ms < ?1", cut_1 < upto10 ? cut_1 : upto10, 0) ||
+	    run(db, "DELETE FROM samples_10m WHERE t_ms < ?1", now - ret->m10_ms, 0))
+		return -1;
+	return 0;
+}
+
+int samples_maintain(struct cache *c, int64_t now_ms, const struct samples_retention *ret,
+                     char *err, size_t errlen)
+{
+	if (cache_begin(c, err, errlen) < 0)
+		return -1;
+	if (maintain(c, now_ms, ret) < 0) {
+		db_err(c, err, errlen, "cannot roll up samples");
+		cache_rollback(c);
+		return -1;
+	}
+	return cache_commit(c, err, errlen);
+}
+
+int samples_put(struct cache *c, const char *source, int64_t t_ms, const struct samples_row *rows,
+                size_t n, int64_t now_ms, const struct samples_retention *ret, char *err,
+                size_t errlen)
+{
+	if (cache_begin(c, err, errlen) < 0)
+		return -1;
+	sqlite3 *db = cache_db(c);
+	sqlite3_stmt *ssel = NULL, *sins = NULL, *ksel = NULL, *kins = NULL, *ins = NULL;
+	int rc = -1;
+	int64_t sid = lookup_id(c, source, 0, NULL, &ssel, &sins);
+	if (sid < 0) {
+		db_err(c, err, errlen, "cannot record the source");
+		goto out;
+	}
+	char sql[512];
+	snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO samples (t_ms, source_id, key_id, %s) "
+	                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", col_names);
+	if (sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK) {
+		db_err(c, err, errlen, "cannot store samples");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct samples_row *r = &rows[i];
+		int64_t kid = lookup_id(c, r->route, r->rule, r->scope ? r->scope : "route", &ksel, &kins);
+		if (kid < 0) {
+			db_err(c, err, errlen, "cannot record a route key");
+			goto out;
+		}
+		sqlite3_bind_int64(ins, 1, t_ms);
+		sqlite3_bind_int64(ins, 2, sid);
+		sqlite3_bind_int64(ins, 3, kid);
+		sqlite3_bind_double(ins, 4, r->counts.seconds);
+		for (int j = 0; j < SC_LATENCY; j++) {
+			if (r->counts.have & SC_BIT(j))
+				sqlite3_bind_double(ins, 5 + j, r->counts.v[j]);
+			else
+				sqlite3_bind_null(ins, 5 + j);
+		}
+		sqlite3_bind_int(ins, 12, (int)r->counts.have);
+		bind_blob(ins, 13, &r->counts);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			db_err(c, err, errlen, "cannot store samples");
+			goto out;
+		}
+		sqlite3_reset(ins);
+	}
+	if (maintain(c, now_ms, ret) < 0) {
+		db_err(c, err, errlen, "cannot roll up samples");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(ssel);
+	sqlite3_finalize(sins);
+	sqlite3_finalize(ksel);
+	sqlite3_finalize(kins);
+	sqlite3_finalize(ins);
+	if (rc == 0)
+		return cache_commit(c, err, errlen);
+	cache_rollback(c);
+	/* ids learnt inside the rolled-back transaction are no longer valid */
+	strmap_clear(id_map(c));
+	return -1;
+}
+
+/* ---- reading windows ---- */
+
+struct window {
+	struct sample_counts *acc; /* indexed by key id */
+	bool *used;
+	int64_t n;
+};
+
+static int64_t floor_to(int64_t t, int64_t step) { return (t >= 0 ? t : t - step + 1) / step * step; }
+static int64_t ceil_to(int64_t t, int64_t step) { return floor_to(t + step - 1, step); }
+
+static int read_piece(struct cache *c, struct window *w, const char *table, int64_t sid,
+                      int64_t s, int64_t e)
+{
+	if (s >= e)
+		return 0;
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT key_id, %s FROM %s WHERE t_ms >= ? AND t_ms < ? AND "
+	                          "source_id = ?", col_names, table);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, s);
+	sqlite3_bind_int64(st, 2, e);
+	sqlite3_bind_int64(st, 3, sid);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t k = sqlite3_column_int64(st, 0);
+		if (k < 0 || k >= w->n)
+			continue;
+		struct sample_counts one;
+		one.seconds = sqlite3_column_double(st, 1);
+		for (int j = 0; j < SC_LATENCY; j++)
+			one.v[j] = sqlite3_column_double(st, 2 + j); /* NULL reads as 0 */
+		one.have = (unsigned)sqlite3_column_int(st, 9);
+		one.n_buckets = 0;
+		if (sqlite3_column_type(st, 10) == SQLITE_BLOB)
+			blob_decode(sqlite3_column_blob(st, 10), sqlite3_column_bytes(st, 10), &one);
+		samples_counts_add(&w->acc[k], &one);
+		w->used[k] = true;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* [s, e) from 1-minute rollups where complete (up to u1), raw rows for the edges. */
+static int read_minutes(struct cache *c, struct window *w, int64_t sid, int64_t s, int64_t e,
+                        int64_t u1)
+{
+	int64_t a = ceil_to(s, M1), b = floor_to(e, M1);
+	if (b > u1)
+		b = floor_to(u1, M1);
+	if (a >= b)
+		return read_piece(c, w, "samples", sid, s, e);
+	return read_piece(c, w, "samples", sid, s, a) || read_piece(c, w, "samples_1m", sid, a, b) ||
+	               read_piece(c, w, "samples", sid, b, e)
+	               ? -1
+	               : 0;
+}
+
+int samples_window(struct cache *c, const char *source, int64_t start, int64_t end,
+                   samples_window_cb cb, void *ud, char *err, size_t errlen)
+{
+	sqlite3 *db = cache_db(c);
+	sqlite3_stmt *st;
+	int64_t sid = -1, maxkey = 0, u1 = 0, u10 = 0;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT id FROM sources WHERE name = ?), "
+	                           "(SELECT MAX(id) FROM series_keys)", -1, &st, NULL) != SQLITE_OK)
+		return db_err(c, err, errlen, "cannot read samples");
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		sid = sqlite3_column_int64(st, 0);
+		maxkey = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (sid < 0)
+		return 0;
+	meta_get(db, "rollup_1m", &u1);
+	meta_get(db, "rollup_10m", &u10);
+	/* A read transaction, so that a writer's rollup cannot move rows under us. */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	struct window w = {.n = maxkey + 1};
+	w.acc = xcalloc((size_t)w.n, sizeof *w.acc);
+	w.used = xcalloc((size_t)w.n, sizeof *w.used);
+	int rc = 0;
+	int64_t a = ceil_to(start, M10), b = floor_to(end, M10);
+	if (b > floor_to(u10, M10))
+		b = floor_to(u10, M10);
+	if (a < b)
+		rc = read_minutes(c, &w, sid, start, a, u1) || read_piece(c, &w, "samples_10m", sid, a, b) ||
+		     read_minutes(c, &w, sid, b, end, u1);
+	else
+		rc = read_minutes(c, &w, sid, start, end, u1);
+	int count = 0;
+	if (rc == 0 && sqlite3_prepare_v2(db, "SELECT id, route, rule, scope FROM series_keys", -1,
+	                                  &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int64_t k = sqlite3_column_int64(st, 0);
+			if (k < 0 || k >= w.n || !w.used[k])
+				continue;
+			cb((const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
+			   (const char *)sqlite3_column_text(st, 3), &w.acc[k], ud);
+			count++;
+		}
+		sqlite3_finalize(st);
+	} else {
+		rc = -1;
+	}
+	if (rc)
+		db_err(c, err, errlen, "cannot read samples");
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	free(w.acc);
+	free(w.used);
+	return rc ? -1 : count;
+}
+
+int samples_latest(struct cache *c, char **source, int64_t *t_ms, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(cache_db(c), "SELECT s.t_ms, (SELECT name FROM sources WHERE id = "
+	                                    "s.source_id) FROM samples s ORDER BY s.t_ms DESC LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_err(c, err, errlen, "cannot read samples");
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW) {
+		*t_ms = sqlite3_column_int64(st, 0);
+		*source = xstrdup((const char *)sqlite3_column_text(st, 1));
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = db_err(c, err, errlen, "cannot read samples");
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int64_t samples_count(struct cache *c, const char *table)
+{
+	if (strcmp(table, "samples") && strcmp(table, "samples_1m") && strcmp(table, "samples_10m"))
+		return -1;
+	char sql[64];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n;
+}

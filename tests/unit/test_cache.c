@@ -1,0 +1,337 @@
+/* test_cache.c: the SQLite cache: creation and modes, migration from a hand-made v1 file,
+ * corrupt and newer files set aside, topology per context, sample ingest, rollups,
+ * retention, windows across rollups, and two connections side by side. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "gammatop/cache.h"
+#include "gammatop/samples.h"
+
+static char dir[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/gt-test-cache.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *path_in(const char *name)
+{
+	static char p[512];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return p;
+}
+
+/* Count files in dir whose name starts with prefix. */
+static int count_files(const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d)))
+		n += !strncmp(e->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return n;
+}
+
+static void test_create_and_modes(void **state)
+{
+	(void)state;
+	char err[512] = "", *notice = NULL;
+	char p[512];
+	snprintf(p, sizeof p, "%s", path_in("sub/dir/cache.db"));
+	struct cache *c = cache_open(p, &notice, err, sizeof err);
+	assert_non_null(c);
+	assert_null(notice);
+	assert_int_equal(cache_schema_version(c), CACHE_SCHEMA_VERSION);
+	struct stat st;
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(stat(path_in("sub/dir"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	/* Topology per context: newest wins, other contexts untouched. */
+	assert_int_equal(cache_topology_put(c, "prod", "{\"v\":1}", 1000, err, sizeof err), 0);
+	assert_int_equal(cache_topology_put(c, "prod", "{\"v\":2}", 2000, err, sizeof err), 0);
+	assert_int_equal(cache_topology_put(c, "prod", "{\"v\":0}", 500, err, sizeof err), 0);
+	assert_int_equal(cache_topology_put(c, "dev", "{\"d\":1}", 100, err, sizeof err), 0);
+	char *json = NULL;
+	int64_t at = 0;
+	assert_int_equal(cache_topology_get(c, "prod", &json, &at, err, sizeof err), 1);
+	assert_string_equal(json, "{\"v\":2}");
+	assert_int_equal(at, 2000);
+	free(json);
+	assert_int_equal(cache_topology_get(c, "nope", &json, &at, err, sizeof err), 0);
+	cache_close(c);
+	/* Reopening keeps the data. */
+	c = cache_open(p, NULL, err, sizeof err);
+	if (!c)
+		fail_msg("reopen: %s", err);
+	assert_int_equal(cache_topology_get(c, "dev", &json, &at, err, sizeof err), 1);
+	free(json);
+	cache_close(c);
+	/* The default path follows XDG_CACHE_HOME, then HOME. */
+	char buf[512];
+	setenv("XDG_CACHE_HOME", "/x/y", 1);
+	assert_string_equal(cache_default_path(buf, sizeof buf, NULL, 0), "/x/y/gammatop/cache.db");
+	unsetenv("XDG_CACHE_HOME");
+	setenv("HOME", "/home/u", 1);
+	assert_string_equal(cache_default_path(buf, sizeof buf, NULL, 0),
+	                    "/home/u/.cache/gammatop/cache.db");
+}
+
+static void test_migrate_v1(void **state)
+{
+	(void)state;
+	const char *p = path_in("v1.db");
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	const char *v1 =
+		"CREATE TABLE series_keys (id INTEGER PRIMARY KEY, route TEXT NOT NULL, rule INTEGER "
+		"NOT NULL, scope TEXT NOT NULL, UNIQUE (route, rule, scope));"
+		"CREATE TABLE sources (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+		"CREATE TABLE samples (source_id INTEGER NOT NULL, t_ms INTEGER NOT NULL, key_id "
+		"INTEGER NOT NULL, seconds REAL, requests REAL, successes REAL, failures REAL, "
+		"timeouts REAL, retries REAL, retry_successes REAL, exhausted REAL, have INTEGER, "
+		"buckets BLOB, PRIMARY KEY (t_ms, source_id, key_id)) WITHOUT ROWID;"
+		"CREATE TABLE topology (context TEXT PRIMARY KEY, at_ms INTEGER NOT NULL, json TEXT "
+		"NOT NULL);"
+		"INSERT INTO sources VALUES (1, 'prometheus http://p');"
+		"INSERT INTO series_keys VALUES (1, 'httproute/ns/web', -1, 'route');"
+		"INSERT INTO samples VALUES (1, 60000, 1, 15, 100, 90, NULL, 5, 10, 8, 1, 115, NULL);"
+		"INSERT INTO topology VALUES ('ctx', 5, '{}');"
+		"PRAGMA user_version = 1;";
+	assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	char err[512] = "", *notice = NULL;
+	struct cache *c = cache_open(p, &notice, err, sizeof err);
+	assert_non_null(c);
+	assert_null(notice);
+	assert_int_equal(cache_schema_version(c), 2);
+	assert_int_equal(samples_count(c, "samples"), 1);
+	assert_int_equal(samples_count(c, "samples_1m"), 0); /* new table exists, empty */
+	char *json;
+	int64_t at;
+	assert_int_equal(cache_topology_get(c, "ctx", &json, &at, err, sizeof err), 1);
+	free(json);
+	/* The audit table of schema 2 is there. */
+	assert_int_equal(sqlite3_exec(cache_db(c), "SELECT id, at_ms, context, user, route, rule, "
+	                                          "before_json, after_json, result, message FROM "
+	                                          "audit", NULL, NULL, NULL), SQLITE_OK);
+	cache_close(c);
+}
+
+static void test_set_aside(void **state)
+{
+	(void)state;
+	char err[512] = "", *notice = NULL;
+	/* Garbage. */
+	const char *p = path_in("bad.db");
+	FILE *f = fopen(p, "w");
+	for (int i = 0; i < 300; i++)
+		fputs("this is not a database at all ", f);
+	fclose(f);
+	struct cache *c = cache_open(p, &notice, err, sizeof err);
+	assert_non_null(c);
+	assert_non_null(notice);
+	assert_non_null(strstr(notice, "bad.db.corrupt-"));
+	assert_int_equal(count_files("bad.db.corrupt-"), 1);
+	assert_int_equal(cache_schema_version(c), CACHE_SCHEMA_VERSION);
+	free(notice);
+	notice = NULL;
+	cache_close(c);
+	/* A database from a newer gammatop. */
+	p = path_in("newer.db");
+	sqlite3 *db;
+	sqlite3_open(p, &db);
+	sqlite3_exec(db, "CREATE TABLE future (x); PRAGMA user_version = 99;", NULL, NULL, NULL);
+	sqlite3_close(db);
+	c = cache_open(p, &notice, err, sizeof err);
+	assert_non_null(c);
+	assert_non_null(notice);
+	assert_non_null(strstr(notice, "schema 99"));
+	assert_int_equal(count_files("newer.db.newer-"), 1);
+	free(notice);
+	notice = NULL;
+	cache_close(c);
+	/* Someone else's database. */
+	p = path_in("other.db");
+	sqlite3_open(p, &db);
+	sqlite3_exec(db, "CREATE TABLE theirs (x);", NULL, NULL, NULL);
+	sqlite3_close(db);
+	c = cache_open(p, &notice, err, sizeof err);
+	assert_non_null(c);
+	assert_non_null(strstr(notice, "not a gammatop cache"));
+	free(notice);
+	cache_close(c);
+	/* No cache at all: a clear error, not a crash. */
+	c = cache_open("/proc/gammatop/cache.db", NULL, err, sizeof err);
+	assert_null(c);
+	assert_non_null(strstr(err, "/proc/gammatop"));
+}
+
+static struct samples_row row(const char *route, double req, double ok, double to, double le_ms)
+{
+	struct samples_row r = {.route = route, .rule = -1, .scope = "route"};
+	r.counts.seconds = 15;
+	r.counts.v[SC_REQUESTS] = req;
+	r.counts.v[SC_SUCCESSES] = ok;
+	r.counts.v[SC_TIMEOUTS] = to;
+	r.counts.have = SC_BIT(SC_REQUESTS) | SC_BIT(SC_SUCCESSES) | SC_BIT(SC_TIMEOUTS) |
+	                SC_BIT(SC_LATENCY);
+	samples_counts_bucket(&r.counts, INFINITY, req);
+	samples_counts_bucket(&r.counts, le_ms, req / 2);
+	return r;
+}
+
+struct got {
+	int n;
+	double req[4], to[4], secs[4];
+	unsigned nb[4];
+	double b0[4];
+};
+
+static void collect(const char *route, int rule, const char *scope,
+                    const struct sample_counts *s, void *ud)
+{
+	struct got *g = ud;
+	(void)rule;
+	(void)scope;
+	int i = route[strlen(route) - 1] - 'a';
+	assert_true(i >= 0 && i < 4);
+	g->req[i] = s->v[SC_REQUESTS];
+	g->to[i] = s->v[SC_TIMEOUTS];
+	g->secs[i] = s->seconds;
+	g->nb[i] = s->n_buckets;
+	g->b0[i] = s->bucket[0];
+	g->n++;
+}
+
+static void test_samples_rollup_retention(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct cache *c = cache_open(path_in("samples.db"), NULL, err, sizeof err);
+	assert_non_null(c);
+	struct samples_retention ret = {.raw_ms = 30 * 60000, .m1_ms = 3 * 3600000,
+	                                .m10_ms = 24 * 3600000LL};
+	const int64_t t0 = 1800000000000LL / 600000 * 600000; /* aligned to 10 minutes */
+	/* Two hours of 15 s samples for routes a and b (b with a different bucket layout). */
+	for (int i = 0; i < 480; i++) {
+		int64_t t = t0 + i * 15000LL;
+		struct samples_row rows[2] = {row("httproute/ns/a", 10, 9, 1, 50),
+		                              row("httproute/ns/b", 4, 4, 0, i < 240 ? 100 : 250)};
+		assert_int_equal(samples_put(c, "scrape ctx", t, rows, 2, t + 15000, &ret, err,
+		                             sizeof err), 0);
+	}
+	/* Re-putting the same interval (a second process) is not double counted. */
+	struct samples_row dup = row("httproute/ns/a", 1000, 0, 0, 50);
+	assert_int_equal(samples_put(c, "scrape ctx", t0 + 479 * 15000LL, &dup, 1,
+	                             t0 + 480 * 15000LL, &ret, err, sizeof err), 0);
+	int64_t now = t0 + 480 * 15000LL;
+	/* Retention dropped raw rows older than 30 min but kept what the rollups cover. */
+	int64_t raw = samples_count(c, "samples"), m1 = samples_count(c, "samples_1m"),
+	        m10 = samples_count(c, "samples_10m");
+	assert_true(raw > 0 && raw <= 2 * (30 * 4 + 8));
+	assert_true(m1 >= 2 * 30 && m1 <= 2 * 120);
+	assert_int_equal(m10, 2 * 11); /* 110 minutes rolled (1m rollups lag the grace) */
+	/* The last hour: 240 samples of each route, read from 10m/1m/raw pieces. */
+	struct got g = {0};
+	assert_int_equal(samples_window(c, "scrape ctx", now - 3600000, now, collect, &g, err,
+	                                sizeof err), 2);
+	assert_true(fabs(g.req[0] - 2400) < 1e-6);
+	assert_true(fabs(g.to[0] - 240) < 1e-6);
+	assert_true(fabs(g.secs[0] - 3600) < 1e-6);
+	assert_true(fabs(g.req[1] - 960) < 1e-6);
+	assert_int_equal(g.nb[1], 2); /* le 250 and +Inf (the 100 ms layout is older) */
+	/* A window that is not aligned to anything: 7.5 minutes = 30 samples. */
+	memset(&g, 0, sizeof g);
+	assert_int_equal(samples_window(c, "scrape ctx", now - 450000 - 15000 * 7, now - 15000 * 7,
+	                                collect, &g, err, sizeof err), 2);
+	assert_true(fabs(g.req[0] - 300) < 1e-6);
+	/* The whole 2 h: the first hour comes from 10m rollups (raw rows are gone). */
+	memset(&g, 0, sizeof g);
+	samples_window(c, "scrape ctx", t0, now, collect, &g, err, sizeof err);
+	assert_true(fabs(g.req[0] - 4800) < 1e-6);
+	assert_int_equal(g.nb[1], 3); /* both layouts merged: 100, 250, +Inf */
+	/* Unknown source: nothing. */
+	assert_int_equal(samples_window(c, "other", t0, now, collect, &g, err, sizeof err), 0);
+	char *src = NULL;
+	int64_t latest = 0;
+	assert_int_equal(samples_latest(c, &src, &latest, err, sizeof err), 1);
+	assert_string_equal(src, "scrape ctx");
+	assert_int_equal(latest, t0 + 479 * 15000LL);
+	free(src);
+	/* A second connection to the same file sees the data and can write alongside. */
+	struct cache *c2 = cache_open(path_in("samples.db"), NULL, err, sizeof err);
+	assert_non_null(c2);
+	struct samples_row more = row("httproute/ns/c", 7, 7, 0, 50);
+	assert_int_equal(samples_put(c2, "scrape ctx", now, &more, 1, now + 15000, &ret, err,
+	                             sizeof err), 0);
+	struct samples_row more1 = row("httproute/ns/d", 7, 7, 0, 50);
+	assert_int_equal(samples_put(c, "scrape ctx", now, &more1, 1, now + 15000, &ret, err,
+	                             sizeof err), 0);
+	memset(&g, 0, sizeof g);
+	assert_int_equal(samples_window(c, "scrape ctx", now, now + 15000, collect, &g, err,
+	                                sizeof err), 2);
+	assert_true(g.req[2] == 7 && g.req[3] == 7);
+	cache_close(c2);
+	/* Much later, retention empties every table. */
+	assert_int_equal(samples_maintain(c, now + 30LL * 86400000, &ret, err, sizeof err), 0);
+	assert_int_equal(samples_count(c, "samples_10m"), 0);
+	cache_close(c);
+}
+
+static void test_counts_buckets(void **state)
+{
+	(void)state;
+	struct sample_counts a = {0}, b = {0};
+	samples_counts_bucket(&a, INFINITY, 10);
+	samples_counts_bucket(&a, 100, 5);
+	samples_counts_bucket(&a, 10, 1);
+	assert_int_equal(a.n_buckets, 3);
+	assert_true(a.le[0] == 10 && a.le[1] == 100 && isinf(a.le[2]));
+	samples_counts_bucket(&b, 100, 2);
+	samples_counts_bucket(&b, 50, 1);
+	a.seconds = 1;
+	b.seconds = 2;
+	samples_counts_add(&a, &b);
+	assert_int_equal(a.n_buckets, 4);
+	assert_true(a.bucket[2] == 7 && a.bucket[1] == 1 && a.seconds == 3);
+	/* A full table never overflows. */
+	struct sample_counts f = {0};
+	for (int i = 0; i < SAMPLES_MAX_BUCKETS + 10; i++)
+		samples_counts_bucket(&f, i, 1);
+	assert_int_equal(f.n_buckets, SAMPLES_MAX_BUCKETS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_and_modes),
+		cmocka_unit_test(test_migrate_v1),
+		cmocka_unit_test(test_set_aside),
+		cmocka_unit_test(test_counts_buckets),
+		cmocka_unit_test(test_samples_rollup_retention),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
