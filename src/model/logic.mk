@@ -18,3 +18,10 @@ endif
 noinst_PROGRAMS += tests/bench/bench_topology
 tests_bench_bench_topology_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(YAML_LIBS) \
 	$(JANSSON_LIBS) $(LIBS)
+
+# Fuzz target: hostile objects through store, topology, lint and the merge patch builder.
+check_PROGRAMS += tests/fuzz/fuzz_topology
+TESTS += tests/fuzz/fuzz_topology
+tests_fuzz_fuzz_topology_SOURCES = tests/fuzz/fuzz_topology.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_topology_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_topology_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
