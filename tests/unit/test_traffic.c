@@ -12,8 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../../src/sim/traffic.h"
+#include "gammatop/diag.h"
+#include "gammatop/manifest.h"
 
 #define HOUR_MS 3600000LL
 
@@ -719,6 +722,59 @@ static void test_churn(void **state)
 	traffic_free(u);
 }
 
+/* Every HTTPRoute and GRPCRoute of the upstream examples and conformance manifests goes
+ * through the model and renders valid pages for every mesh. */
+struct upstream_ctx {
+	struct traffic *t;
+	int routes;
+};
+
+static int upstream_doc(const json_t *doc, const char *file, int line, void *ud)
+{
+	(void)file, (void)line;
+	struct upstream_ctx *c = ud;
+	const char *kind = json_string_value(json_object_get(doc, "kind"));
+	if (kind && (!strcmp(kind, "HTTPRoute") || !strcmp(kind, "GRPCRoute"))) {
+		traffic_route_upsert(c->t, doc, 1000);
+		c->routes++;
+	}
+	return 0;
+}
+
+static void test_upstream(void **state)
+{
+	(void)state;
+	char base[1024];
+	const char *shared = getenv("GT_SHARED");
+	const char *src = getenv("GT_SRCDIR");
+	if (shared)
+		snprintf(base, sizeof base, "%s/data/gateway-api-v1.6.1", shared);
+	else
+		snprintf(base, sizeof base, "%s/../shared/data/gateway-api-v1.6.1", src ? src : ".");
+	struct stat st;
+	if (stat(base, &st) < 0)
+		skip();
+	struct upstream_ctx c = {traffic_new(42), 0};
+	static const char *const subdirs[] = {"examples", "conformance"};
+	for (size_t i = 0; i < 2; i++) {
+		char dir[1100];
+		struct diag d;
+		snprintf(dir, sizeof dir, "%s/%s", base, subdirs[i]);
+		diag_init(&d);
+		manifest_read(dir, upstream_doc, &c, &d);
+		diag_done(&d);
+	}
+	print_message("upstream: %d routes modelled\n", c.routes);
+	assert_true(c.routes > 50);
+	for (int m = 0; m < 3; m++) {
+		struct page pg;
+		page_of(c.t, (enum sim_mesh)m, NULL, 61000, &pg);
+		assert_true(pg.n > 100);
+		page_free(&pg);
+	}
+	traffic_free(c.t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -732,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_and_hostile),
 		cmocka_unit_test(test_istio_per_service),
 		cmocka_unit_test(test_churn),
+		cmocka_unit_test(test_upstream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
