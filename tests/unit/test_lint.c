@@ -1,5 +1,7 @@
 /* test_lint.c: the finding code table, findings list helpers (sorting, counting), lint_run's
- * rule checks (policy on HTTPRoute rules only, duplicate rule names, redirect with backends). */
+ * rule checks (policy on HTTPRoute rules only, duplicate rule names, redirect with backends),
+ * lint over the bundled fixtures (tests/fixtures/manifests, via $GT_SRCDIR) and over the
+ * upstream conformance manifests (via $GT_SHARED; skipped when absent). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 
 #include "gammatop/decode.h"
 #include "gammatop/lint.h"
+#include "gammatop/manifest.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
@@ -151,12 +154,148 @@ static void test_rule_checks(void **state)
 	store_free(s);
 }
 
+/* ---- the bundled fixtures and the upstream manifests ---- */
+
+/* Load paths into a new store; NULL when the first path is absent. */
+static struct gt_store *load(const char *const *paths, size_t n)
+{
+	FILE *fp = fopen(paths[0], "r");
+	if (!fp)
+		return NULL;
+	fclose(fp);
+	struct gt_store *s = store_new();
+	struct diag d;
+	diag_init(&d);
+	int got = manifest_load_store(s, paths, n, &d);
+	if (got <= 0 || d.errors) {
+		diag_print(&d, stderr);
+		fail_msg("cannot load %s", paths[0]);
+	}
+	diag_done(&d);
+	return s;
+}
+
+/* Every error and warning of f as "severity Code object field" lines, in f's order. */
+static char *problems(const struct findings *f)
+{
+	size_t cap = 64 + f->n * 160, len = 0;
+	char *out = xmalloc(cap);
+	out[0] = '\0';
+	for (size_t i = 0; i < f->n; i++) {
+		const struct finding *it = &f->items[i];
+		if (it->severity == SEV_INFO)
+			continue;
+		len += (size_t)snprintf(out + len, cap - len, "%s %s %s %s\n",
+		                        severity_name(it->severity), it->code, it->object, it->field);
+	}
+	return out;
+}
+
+static void test_fixtures(void **state)
+{
+	const char *src = getenv("GT_SRCDIR");
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/fixtures/manifests", src ? src : "..");
+	const char *paths[] = {path};
+	struct gt_store *s = load(paths, 1);
+	if (!s)
+		skip();
+	struct gt_topology *t = topology_build(s);
+	struct findings f;
+	findings_init(&f);
+	lint_run(s, t, &f);
+	/* exactly the deliberate problems of tests/fixtures/manifests/README.md */
+	char *got = problems(&f);
+	assert_string_equal(got,
+	                    "error NotAllowedByListeners httproute/legacy/blocked spec.parentRefs[0]\n"
+	                    "error RefNotPermitted httproute/payments/checkout "
+	                    "spec.rules[1].backendRefs[0]\n"
+	                    "error InvalidServiceParent httproute/payments/ledger-mesh "
+	                    "spec.parentRefs[0]\n"
+	                    "error InvalidDuration httproute/shop/bad-timeouts "
+	                    "spec.rules[0].timeouts.request\n"
+	                    "error BackendTimeoutExceedsRequest httproute/shop/bad-timeouts "
+	                    "spec.rules[1].timeouts.backendRequest\n"
+	                    "error BackendNotFound httproute/shop/broken-backend "
+	                    "spec.rules[0].backendRefs[0]\n"
+	                    "error NoMatchingListenerHostname httproute/shop/wrong-host "
+	                    "spec.parentRefs[0]\n"
+	                    "warning RetriesExceedRequestTimeout httproute/shop/bad-timeouts "
+	                    "spec.rules[2].retry.attempts\n"
+	                    "warning StatusDisagrees httproute/shop/broken-backend "
+	                    "spec.parentRefs[0]\n");
+	free(got);
+	/* NoStatus only for attached parents without status */
+	assert_non_null(find(&f, "NoStatus", "httproute/mesh-clients/cart-consumer", NULL));
+	assert_null(find(&f, "NoStatus", "httproute/shop/storefront", NULL));
+	assert_null(find(&f, "NoStatus", "httproute/shop/cart-producer", NULL));
+	assert_null(find(&f, "NoStatus", "httproute/legacy/blocked", NULL));
+
+	/* the topology behind it */
+	const struct topo_route *r = topology_find_route(t, GT_HTTPROUTE, "shop", "cart-producer");
+	assert_non_null(r);
+	assert_int_equal(r->parents[0].role, TOPO_PRODUCER);
+	assert_true(r->parents[0].attached && r->mesh);
+	r = topology_find_route(t, GT_HTTPROUTE, "mesh-clients", "cart-consumer");
+	assert_int_equal(r->parents[0].role, TOPO_CONSUMER);
+	assert_true(r->parents[0].attached && r->refs_resolved);
+	r = topology_find_route(t, GT_HTTPROUTE, "shop", "catalog");
+	assert_true(r->refs_resolved); /* granted by backends/allow-shop-routes */
+	r = topology_find_route(t, GT_GRPCROUTE, "shop", "echo");
+	assert_true(r->attached_any);
+	const struct topo_gateway *g = topology_find_gateway(t, "infra", "public");
+	assert_non_null(g);
+	assert_int_equal(g->n_listeners, 3);
+	assert_int_equal(g->listeners[0].attached_routes, 2); /* http: redirect-http, old-app */
+	assert_int_equal(g->listeners[2].attached_routes, 1); /* grpc: echo */
+	assert_int_equal(g->listeners[0].reported_attached_routes, 2);
+	g = topology_find_gateway(t, "infra", "internal");
+	assert_int_equal(g->listeners[0].attached_routes, 2); /* tools, tools-default */
+	findings_done(&f);
+	topology_free(t);
+	store_free(s);
+}
+
+static void test_upstream_conformance(void **state)
+{
+	const char *shared = getenv("GT_SHARED");
+	char base[1024], timeout[1024], retry[1024];
+	const char *root = shared ? shared : "../shared";
+	snprintf(base, sizeof base, "%s/data/gateway-api-v1.6.1/conformance/base/manifests.yaml", root);
+	snprintf(timeout, sizeof timeout,
+	         "%s/data/gateway-api-v1.6.1/conformance/tests/httproute-timeout-request.yaml", root);
+	snprintf(retry, sizeof retry, "%s/data/gateway-api-v1.6.1/conformance/tests/httproute-retry.yaml",
+	         root);
+	const char *paths[] = {base, timeout, retry};
+	struct gt_store *s = load(paths, 3);
+	if (!s)
+		skip();
+	struct findings f;
+	findings_init(&f);
+	lint_run(s, NULL, &f);
+	/* the GatewayClass is a template placeholder; everything else in the base attaches and
+	 * resolves; the retry test's rules retry with no timeout at all */
+	for (size_t i = 0; i < f.n; i++) {
+		const struct finding *it = &f.items[i];
+		if (it->severity == SEV_ERROR && !str_eq(it->code, "GatewayClassNotFound"))
+			fail_msg("unexpected %s %s %s: %s", it->code, it->object, it->field, it->message);
+	}
+	assert_non_null(find(&f, "GatewayClassNotFound",
+	                     "gateway/gateway-conformance-infra/same-namespace", NULL));
+	assert_non_null(find(&f, "RetryWithoutTimeouts", "httproute/gateway-conformance-infra/retries",
+	                     "spec.rules[0].retry"));
+	findings_done(&f);
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_findings_sort),
 		cmocka_unit_test(test_rule_checks),
+		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_upstream_conformance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
