@@ -1,3 +1,30 @@
-# src/ui/local.mk: the ui layer (see doc/architecture.md), its tests and fuzz targets.
+# src/ui/local.mk: the ui layer (console screen, themes, views), its tests, themes and goldens.
 noinst_LIBRARIES += src/ui/libgtui.a
-src_ui_libgtui_a_SOURCES = src/ui/placeholder.c
+src_ui_libgtui_a_SOURCES = \
+	src/ui/theme.c include/gammatop/theme.h \
+	src/ui/screen.c include/gammatop/screen.h \
+	src/ui/keys.c include/gammatop/keys.h \
+	src/ui/grid.c include/gammatop/grid.h \
+	src/ui/figfmt.c include/gammatop/figfmt.h \
+	src/ui/uirows.c include/gammatop/uirows.h \
+	src/ui/view.c include/gammatop/view.h \
+	src/ui/chrome.c include/gammatop/chrome.h \
+	src/ui/console.c include/gammatop/console.h \
+	src/ui/view_topology.c src/ui/view_routes.c src/ui/view_route.c \
+	src/ui/view_findings.c src/ui/view_help.c
+nodist_src_ui_libgtui_a_SOURCES = src/ui/theme_default.c
+CLEANFILES += src/ui/theme_default.c
+
+# The default theme is compiled in from themes/default.theme (through the same parser).
+src/ui/theme_default.c: $(top_srcdir)/themes/default.theme
+	$(AM_V_GEN)$(MKDIR_P) src/ui && { \
+	  echo '/* Generated from themes/default.theme by src/ui/local.mk: do not edit. */'; \
+	  echo 'const char theme_default_text[] = {'; \
+	  od -An -v -tx1 < $(top_srcdir)/themes/default.theme | \
+	    sed -e 's/  */ /g' -e 's/^ //' -e 's/ *$$//' -e '/^$$/d' -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00 };'; } > $@.tmp && mv $@.tmp $@
+
+gtthemesdir = $(pkgdatadir)/themes
+dist_gtthemes_DATA = themes/default.theme themes/light.theme themes/high-contrast.theme \
+	themes/solarized-dark.theme themes/monochrome.theme
+EXTRA_DIST += src/cmd_console.h

@@ -1,0 +1,57 @@
+/* view.h: a console screen as a table of functions (tmux window_mode, tig view_ops) with
+ * designated initialisers, NULL meaning the default: draw the grid, hand navigation keys to
+ * the grid, nothing to do on resize. Views live on the console's stack: Enter pushes a
+ * drill-down, Esc pops it, and the titles of the stack are the breadcrumbs. */
+#ifndef GAMMATOP_VIEW_H
+#define GAMMATOP_VIEW_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gammatop/grid.h"
+
+struct console;
+struct view;
+
+struct view_ops {
+	const char *name; /* "topology", "routes", ... (also the :command that opens it) */
+	bool scoped;      /* the :ns scope applies to its rows */
+	void (*init)(struct view *v);
+	void (*free)(struct view *v);
+	/* Draw into the rectangle. Default: the grid. */
+	void (*draw)(struct view *v, int y, int x, int h, int w);
+	/* An action from keys.h; return true when consumed. Default: grid navigation. */
+	bool (*key)(struct view *v, int action);
+	/* The console's data moved (store, topology, figures, scope): rebuild the rows. */
+	void (*refresh)(struct view *v);
+	void (*resize)(struct view *v, int h, int w);
+	/* Enter on the selected row. Default: expand or collapse a tree node. */
+	void (*open)(struct view *v, struct grid_row *row);
+};
+
+struct view {
+	const struct view_ops *ops; /* static */
+	struct console *con;        /* borrowed: the console that owns this view */
+	struct grid grid;           /* rows (embedded, owned) */
+	char *title;  /* owned: breadcrumb text */
+	char *arg;    /* owned: what the view shows (route id for the detail), or NULL */
+	uint64_t built; /* console data generation the rows were built from (0: never) */
+	void *priv;     /* the view's own state, freed by ops->free */
+};
+
+/* A new view (calls ops->init). arg is copied (may be NULL). */
+struct view *view_new(const struct view_ops *ops, struct console *con, const char *arg);
+void view_free(struct view *v);
+/* Rebuild when the console's data generation moved since the last build. */
+void view_refresh_if_needed(struct view *v);
+void view_draw(struct view *v, int y, int x, int h, int w);
+bool view_key(struct view *v, int action);
+void view_resize(struct view *v, int h, int w);
+
+/* The views (one file each). */
+extern const struct view_ops view_topology_ops;
+extern const struct view_ops view_routes_ops;
+extern const struct view_ops view_route_ops;    /* arg: "httproute/NS/NAME" */
+extern const struct view_ops view_findings_ops;
+extern const struct view_ops view_help_ops;
+
+#endif

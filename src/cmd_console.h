@@ -1,0 +1,16 @@
+/* cmd_console.h: running the console over an opened source, shared by the 'console' and
+ * 'demo' subcommands. */
+#ifndef GAMMATOP_CMD_CONSOLE_H
+#define GAMMATOP_CMD_CONSOLE_H
+#include <stdbool.h>
+
+#include "cmd.h"
+#include "cmd_source.h"
+#include "gammatop/console.h"
+
+/* Open the console on src (headless when dump or $GAMMATOP_HEADLESS) and run it until the
+ * user quits. cs says what the header shows about the source. Returns the exit status. */
+int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
+                    const struct console_source *cs);
+
+#endif

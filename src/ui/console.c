@@ -1,0 +1,512 @@
+/* console.c: the console's life on the event loop: data rebuilt when the store moves, keys
+ * dispatched to the prompt, the top view or the global actions, commands, and one frame per
+ * loop iteration when something changed (see console.h). The header, breadcrumbs and status
+ * bar are drawn by chrome.c. */
+#include "config.h"
+
+#include <curses.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gammatop/chrome.h"
+#include "gammatop/console.h"
+#include "gammatop/keys.h"
+#include "gammatop/lint.h"
+#include "gammatop/screen.h"
+#include "gammatop/str.h"
+#include "gammatop/timeutil.h"
+#include "gammatop/view.h"
+#include "gammatop/xalloc.h"
+
+#define MIN_ROWS 6
+#define MIN_COLS 30
+
+static const struct view_ops *const top_views[] = {
+	&view_topology_ops, &view_routes_ops, &view_findings_ops,
+};
+
+static void timing(struct console *c, const char *what, int64_t value)
+{
+	if (!c->timings_path)
+		return;
+	FILE *f = fopen(c->timings_path, "a");
+	if (f) {
+		fprintf(f, "%s %lld\n", what, (long long)value);
+		fclose(f);
+	}
+}
+
+static void store_changed(enum store_event ev, const struct gt_object *obj, void *ud)
+{
+	(void)ev, (void)obj;
+	((struct console *)ud)->dirty = true;
+}
+
+struct console *console_new(struct gt_store *store, struct evloop *loop,
+                            const struct console_source *src, const struct console_opts *o,
+                            char *err, size_t errlen)
+{
+	struct console *c = xcalloc(1, sizeof *c);
+	struct diag d;
+	diag_init(&d);
+	if (theme_load(&c->theme, o->theme, &d) < 0 || d.errors) {
+		/* A theme with errors is still usable, but say what is wrong before starting. */
+		snprintf(err, errlen, "%s", d.n ? d.items[0].msg : "cannot load theme");
+		if (d.n > 1)
+			snprintf(err + strlen(err), errlen - strlen(err), " (and %zu more)", d.n - 1);
+		diag_done(&d);
+		free(c);
+		return NULL;
+	}
+	diag_done(&d);
+	c->store = store;
+	c->loop = loop;
+	c->src = *src;
+	c->readonly = o->readonly;
+	c->scope = str_empty(o->ns) ? NULL : xstrdup(o->ns);
+	findings_init(&c->findings);
+	buf_init(&c->prompt_buf);
+	c->started_ms = time_mono_ms();
+	c->timings_path = xstrdup_null(getenv("GAMMATOP_TIMINGS"));
+	c->data_gen = 1;
+	c->window_ms = o->window_ms > 0 ? o->window_ms : 300000;
+	c->dirty = true;
+	store_add_listener(store, store_changed, c);
+	console_push(c, view_new(&view_topology_ops, c, NULL));
+	return c;
+}
+
+void console_free(struct console *c)
+{
+	if (!c)
+		return;
+	screen_close();
+	if (c->tick_timer)
+		evloop_timer_cancel(c->loop, c->tick_timer);
+	store_remove_listener(c->store, store_changed, c);
+	for (size_t i = 0; i < c->depth; i++)
+		view_free(c->stack[i]);
+	topology_free(c->topo);
+	findings_done(&c->findings);
+	buf_done(&c->prompt_buf);
+	free(c->scope);
+	free(c->timings_path);
+	free(c);
+}
+
+void console_set_figures(struct console *c, const struct console_figures *f)
+{
+	c->figs = *f;
+	console_figures_changed(c);
+}
+
+void console_figures_changed(struct console *c)
+{
+	c->data_gen++;
+	c->dirty = true;
+}
+
+bool console_figures_window(struct console *c, const char *route, int rule, int64_t window_ms,
+                            struct route_figures *f)
+{
+	memset(f, 0, sizeof *f);
+	f->rps = f->success = f->timeout_rate = f->retry_rate = NAN;
+	f->retry_success = f->exhausted = f->p95_ms = NAN;
+	if (!c->figs.get)
+		return false;
+	return c->figs.get(c->figs.ud, route, rule, window_ms, f);
+}
+
+bool console_figures_get(struct console *c, const char *route, int rule, struct route_figures *f)
+{
+	return console_figures_window(c, route, rule, c->window_ms, f);
+}
+
+void console_message(struct console *c, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->message, sizeof c->message, fmt, ap);
+	va_end(ap);
+	c->message_error = error;
+	c->dirty = true;
+}
+
+void console_push(struct console *c, struct view *v)
+{
+	if (c->depth == CONSOLE_MAX_VIEWS) { /* drop the oldest drill-down, keep the root */
+		view_free(c->stack[1]);
+		memmove(&c->stack[1], &c->stack[2], (CONSOLE_MAX_VIEWS - 2) * sizeof *c->stack);
+		c->depth--;
+	}
+	c->stack[c->depth++] = v;
+	c->dirty = true;
+}
+
+static void pop(struct console *c)
+{
+	if (c->depth > 1) {
+		view_free(c->stack[--c->depth]);
+		c->dirty = true;
+	}
+}
+
+bool console_switch(struct console *c, const char *name)
+{
+	for (size_t i = 0; i < sizeof top_views / sizeof top_views[0]; i++) {
+		if (strcmp(top_views[i]->name, name))
+			continue;
+		if (c->depth == 1 && c->stack[0]->ops == top_views[i])
+			return true;
+		while (c->depth)
+			view_free(c->stack[--c->depth]);
+		console_push(c, view_new(top_views[i], c, NULL));
+		return true;
+	}
+	return false;
+}
+
+static void set_scope(struct console *c, const char *ns)
+{
+	free(c->scope);
+	c->scope = str_empty(ns) || !strcmp(ns, "all") || !strcmp(ns, "*") ? NULL : xstrdup(ns);
+	c->data_gen++;
+	c->dirty = true;
+	if (c->scope)
+		console_message(c, false, "namespace scope: %s", c->scope);
+	else
+		console_message(c, false, "namespace scope: all");
+}
+
+void console_command(struct console *c, const char *line)
+{
+	size_t n;
+	char **w = str_split(line, ' ', &n);
+	size_t k = 0; /* skip empty words from repeated spaces */
+	for (size_t i = 0; i < n; i++)
+		if (*w[i])
+			w[k++] = w[i];
+		else
+			free(w[i]);
+	w[k] = NULL;
+	const char *cmd = k ? w[0] : "";
+	const char *arg = k > 1 ? w[1] : NULL;
+	if (!k) {
+		/* nothing */
+	} else if (!strcmp(cmd, "q") || !strcmp(cmd, "quit") || !strcmp(cmd, "q!")) {
+		c->quit = true;
+	} else if (!strcmp(cmd, "topology") || !strcmp(cmd, "topo") || !strcmp(cmd, "gw") ||
+	           !strcmp(cmd, "tree")) {
+		console_switch(c, "topology");
+	} else if (!strcmp(cmd, "routes") || !strcmp(cmd, "rules") || !strcmp(cmd, "top")) {
+		console_switch(c, "routes");
+	} else if (!strcmp(cmd, "findings") || !strcmp(cmd, "lint")) {
+		console_switch(c, "findings");
+	} else if (!strcmp(cmd, "help") || !strcmp(cmd, "h")) {
+		console_push(c, view_new(&view_help_ops, c, NULL));
+	} else if (!strcmp(cmd, "ns") || !strcmp(cmd, "namespace")) {
+		set_scope(c, arg);
+	} else if (!strcmp(cmd, "ctx") || !strcmp(cmd, "context")) {
+		char err[256] = "";
+		if (!arg)
+			console_message(c, false, "context: %s", str_or(c->src.context, "(none: manifests)"));
+		else if (!c->src.switch_context)
+			console_message(c, true, "cannot switch context: this console reads %s",
+			                str_or(c->src.label, "manifests"));
+		else if (c->src.switch_context(c->src.ud, arg, err, sizeof err) < 0)
+			console_message(c, true, "%s", err);
+		else
+			console_message(c, false, "switching to context %s", arg);
+	} else {
+		console_message(c, true, "unknown command ':%s' (try :help)", cmd);
+	}
+	for (size_t i = 0; i < k; i++)
+		free(w[i]);
+	free(w);
+	c->dirty = true;
+}
+
+static void prompt_done(struct console *c, bool accept)
+{
+	int kind = c->prompt;
+	c->prompt = 0;
+	char *text = xstrdup(buf_str(&c->prompt_buf));
+	buf_reset(&c->prompt_buf);
+	if (accept && kind == ':') {
+		console_command(c, text);
+	} else if (accept && kind == '/' && c->depth) {
+		char err[256];
+		struct view *v = c->stack[c->depth - 1];
+		if (grid_set_filter(&v->grid, text, err, sizeof err) < 0)
+			console_message(c, true, "%s", err);
+	}
+	free(text);
+	c->dirty = true;
+}
+
+static void prompt_key(struct console *c, int key)
+{
+	if (key == '\r' || key == '\n' || key == SCREEN_FN(KEY_ENTER)) {
+		prompt_done(c, true);
+	} else if (key == 27 || key == KEY_CTRL('c') || key == KEY_CTRL('g')) {
+		prompt_done(c, false);
+	} else if (key == SCREEN_FN(KEY_BACKSPACE) || key == 127 || key == KEY_CTRL('h')) {
+		struct buf *b = &c->prompt_buf;
+		if (!b->len) {
+			prompt_done(c, false);
+			return;
+		}
+		do /* drop one UTF-8 character */
+			b->len--;
+		while (b->len && (b->data[b->len] & 0xC0) == 0x80);
+		b->data[b->len] = '\0';
+	} else if (key == KEY_CTRL('u')) {
+		buf_reset(&c->prompt_buf);
+	} else if (key >= 0x20 && key < 0x110000 && key != 0x7F && c->prompt_buf.len < 200) {
+		char mb[5] = {0};
+		if (key < 0x80) {
+			mb[0] = (char)key;
+		} else if (key < 0x800) {
+			mb[0] = (char)(0xC0 | key >> 6), mb[1] = (char)(0x80 | (key & 0x3F));
+		} else if (key < 0x10000) {
+			mb[0] = (char)(0xE0 | key >> 12), mb[1] = (char)(0x80 | (key >> 6 & 0x3F));
+			mb[2] = (char)(0x80 | (key & 0x3F));
+		} else {
+			mb[0] = (char)(0xF0 | key >> 18), mb[1] = (char)(0x80 | (key >> 12 & 0x3F));
+			mb[2] = (char)(0x80 | (key >> 6 & 0x3F)), mb[3] = (char)(0x80 | (key & 0x3F));
+		}
+		buf_puts(&c->prompt_buf, mb);
+	}
+	c->dirty = true;
+}
+
+static void global_action(struct console *c, int action)
+{
+	struct view *top = c->stack[c->depth - 1];
+	switch (action) {
+	case ACT_QUIT:
+		if (c->depth > 1)
+			pop(c);
+		else
+			c->quit = true;
+		break;
+	case ACT_BACK:
+		if (top->grid.filter) {
+			char err[8];
+			grid_set_filter(&top->grid, NULL, err, sizeof err);
+		} else {
+			pop(c);
+		}
+		break;
+	case ACT_HELP:
+		if (top->ops != &view_help_ops)
+			console_push(c, view_new(&view_help_ops, c, NULL));
+		break;
+	case ACT_FILTER:
+	case ACT_COMMAND:
+		c->prompt = action == ACT_FILTER ? '/' : ':';
+		buf_reset(&c->prompt_buf);
+		if (action == ACT_FILTER && top->grid.filter)
+			buf_puts(&c->prompt_buf, top->grid.filter);
+		break;
+	case ACT_NEXT_PANE: {
+		size_t n = sizeof top_views / sizeof top_views[0], i = 0;
+		for (; i < n && c->stack[0]->ops != top_views[i]; i++)
+			;
+		console_switch(c, top_views[(i + 1) % n]->name);
+		break;
+	}
+	case ACT_REFRESH:
+		c->topo_store_gen = (uint64_t)-1; /* rebuild even if the store did not move */
+		if (c->src.request_refresh)
+			c->src.request_refresh(c->src.ud);
+		console_message(c, false, "refreshed");
+		break;
+	case ACT_VIEW_TOPOLOGY: console_switch(c, "topology"); break;
+	case ACT_VIEW_ROUTES: console_switch(c, "routes"); break;
+	case ACT_VIEW_FINDINGS: console_switch(c, "findings"); break;
+	default: break;
+	}
+}
+
+void console_key(struct console *c, int key)
+{
+	c->dirty = true;
+	if (key == SCREEN_FN(KEY_RESIZE)) {
+		for (size_t i = 0; i < c->depth; i++)
+			view_resize(c->stack[i], screen_rows(), screen_cols());
+		return;
+	}
+	if (c->prompt) {
+		prompt_key(c, key);
+		return;
+	}
+	c->message[0] = '\0';
+	int action = keys_action(key);
+	if (action < 0 || c->too_small) {
+		if (action == ACT_QUIT || action == ACT_BACK)
+			global_action(c, ACT_QUIT);
+		return;
+	}
+	struct view *top = c->stack[c->depth - 1];
+	view_refresh_if_needed(top);
+	if (action != ACT_QUIT && action != ACT_BACK && view_key(top, action))
+		return;
+	global_action(c, action);
+}
+
+static void update_data(struct console *c)
+{
+	uint64_t gen = store_generation(c->store);
+	if (c->topo && gen == c->topo_store_gen)
+		return;
+	topology_free(c->topo);
+	findings_done(&c->findings);
+	findings_init(&c->findings);
+	c->topo = topology_build(c->store);
+	lint_run(c->store, c->topo, &c->findings);
+	c->topo_store_gen = gen;
+	c->data_gen++;
+	c->dirty = true;
+	if (!c->synced_ms && store_all_synced(c->store) && store_count(c->store, GT_HTTPROUTE) +
+	                                                      store_count(c->store, GT_GATEWAY) > 0) {
+		c->synced_ms = time_mono_ms();
+		timing(c, "synced_ms", c->synced_ms - c->started_ms);
+	}
+}
+
+static void draw(struct console *c)
+{
+	int64_t t0 = time_mono_ms() * 1000;
+	struct timespec ts0, ts1;
+	clock_gettime(CLOCK_MONOTONIC, &ts0);
+	screen_begin();
+	int rows = screen_rows(), cols = screen_cols();
+	c->too_small = rows < MIN_ROWS || cols < MIN_COLS;
+	if (c->too_small) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "terminal too small (%dx%d; need %dx%d)", cols, rows,
+		         MIN_COLS, MIN_ROWS);
+		for (int y = 0; y < rows; y++)
+			screen_fill(y, 0, cols, THEME_NORMAL, 0);
+		screen_put(rows / 2, 0, cols, THEME_ERROR, 0, msg);
+		if (rows > 1)
+			screen_put(rows / 2 + 1 < rows ? rows / 2 + 1 : 0, 0, cols, THEME_DIM, 0, "q: quit");
+	} else {
+		struct view *top = c->stack[c->depth - 1];
+		view_refresh_if_needed(top);
+		chrome_draw_header(c, 0, cols);
+		chrome_draw_crumbs(c, 1, cols);
+		view_draw(top, 2, 0, rows - 3, cols);
+		chrome_draw_status(c, rows - 1, cols);
+	}
+	screen_end();
+	clock_gettime(CLOCK_MONOTONIC, &ts1);
+	(void)t0;
+	c->last_frame_us = (ts1.tv_sec - ts0.tv_sec) * 1000000 + (ts1.tv_nsec - ts0.tv_nsec) / 1000;
+	if (!c->first_frame_ms) {
+		c->first_frame_ms = time_mono_ms();
+		timing(c, "first_frame_ms", c->first_frame_ms - c->started_ms);
+	}
+	timing(c, "frame_us", c->last_frame_us);
+}
+
+static void tick(struct evloop *loop, void *ud)
+{
+	struct console *c = ud;
+	(void)loop;
+	c->tick_timer = 0;
+	c->dirty = true;
+}
+
+/* While a source is stale, the header shows an age: redraw once a second, else sleep. */
+static void schedule_tick(struct console *c)
+{
+	if (c->tick_timer || !chrome_needs_tick(c))
+		return;
+	c->tick_timer = evloop_timer_add(c->loop, 1000, tick, c);
+}
+
+void console_frame(struct console *c)
+{
+	update_data(c);
+	if (c->dirty) {
+		c->dirty = false;
+		draw(c);
+	}
+	schedule_tick(c);
+}
+
+static void on_stdin(struct evloop *loop, int fd, int events, void *ud)
+{
+	struct console *c = ud;
+	(void)fd, (void)events;
+	int key;
+	while ((key = screen_getkey()) != -1 && !c->quit)
+		console_key(c, key);
+	if (c->quit)
+		evloop_stop(loop);
+}
+
+static void after(struct evloop *loop, void *ud)
+{
+	struct console *c = ud;
+	if (c->quit) {
+		evloop_stop(loop);
+		return;
+	}
+	console_frame(c);
+}
+
+static void on_winch(struct evloop *loop, int signo, void *ud)
+{
+	struct console *c = ud;
+	(void)loop, (void)signo;
+	screen_winch();
+	console_key(c, SCREEN_FN(KEY_RESIZE));
+}
+
+static void on_signal(struct evloop *loop, int signo, void *ud)
+{
+	struct console *c = ud;
+	(void)signo;
+	c->quit = true;
+	evloop_stop(loop);
+}
+
+int console_start(struct console *c, const struct console_opts *o, char *err, size_t errlen)
+{
+	struct screen_opts so = {.no_color = o->no_color, .headless_rows = o->headless_rows,
+	                         .headless_cols = o->headless_cols};
+	if (screen_open(&so, &c->theme, err, errlen) < 0)
+		return -1;
+	c->ascii = !screen_utf8();
+	if (!screen_headless()) {
+		evloop_watch_fd(c->loop, STDIN_FILENO, EV_READ, on_stdin, c);
+		evloop_signal(c->loop, SIGINT, on_signal, c);
+		evloop_signal(c->loop, SIGTERM, on_signal, c);
+		evloop_signal(c->loop, SIGHUP, on_signal, c);
+		evloop_signal(c->loop, SIGWINCH, on_winch, c);
+	}
+	evloop_set_after(c->loop, after, c);
+	return 0;
+}
+
+int console_run(struct console *c)
+{
+	console_frame(c);
+	while (!c->quit) {
+		evloop_run_once(c->loop, -1);
+		if (evloop_stopped(c->loop) && !c->quit)
+			break;
+	}
+	evloop_unwatch_fd(c->loop, STDIN_FILENO);
+	evloop_set_after(c->loop, NULL, NULL);
+	screen_close();
+	return 0;
+}

@@ -1,0 +1,173 @@
+/* uirows.c: one-line descriptions of topology items for the console views (see uirows.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "gammatop/policy.h"
+#include "gammatop/str.h"
+#include "gammatop/uirows.h"
+
+static const char *kind_short(const struct gt_object *o) { return kind_name(o->kind); }
+
+void uirows_route_text(const struct topo_route *tr, struct buf *out)
+{
+	const struct gt_object *o = tr->obj;
+	buf_printf(out, "%s %s/%s", kind_short(o), object_ns(o), str_or(o->meta.name, "?"));
+	const struct gt_route *r = &o->u.route;
+	if (r->n_hostnames)
+		buf_printf(out, "  %s", r->hostnames[0]);
+	if (r->n_hostnames > 1)
+		buf_printf(out, " +%zu", r->n_hostnames - 1);
+}
+
+char *uirows_route_policy(const struct topo_route *tr, bool ascii, char *buf, size_t n)
+{
+	if (!tr->n_rules) {
+		snprintf(buf, n, "-");
+		return buf;
+	}
+	char first[96], other[96];
+	struct policy p;
+	policy_from_rule(tr->rules[0].rule, &p);
+	policy_summary(&p, ascii, first, sizeof first);
+	size_t differ = 0;
+	for (size_t i = 1; i < tr->n_rules; i++) {
+		policy_from_rule(tr->rules[i].rule, &p);
+		policy_summary(&p, ascii, other, sizeof other);
+		differ += strcmp(first, other) != 0;
+	}
+	if (differ)
+		snprintf(buf, n, "%s (+%zu differ)", first, differ);
+	else
+		snprintf(buf, n, "%s", first);
+	return buf;
+}
+
+void uirows_match_text(const struct gt_object *route, const struct gt_match *m, struct buf *out)
+{
+	size_t start = out->len;
+	if (route->kind == GT_GRPCROUTE) {
+		if (m->grpc_service || m->grpc_method)
+			buf_printf(out, "grpc %s/%s", str_or(m->grpc_service, "*"), str_or(m->grpc_method, "*"));
+	} else {
+		if (m->path_value)
+			buf_printf(out, "%s %s", str_or(m->path_type, "PathPrefix"), m->path_value);
+		if (m->method)
+			buf_printf(out, "%s%s", out->len > start ? "  " : "", m->method);
+	}
+	for (size_t h = 0; h < m->n_headers; h++)
+		buf_printf(out, "%sheader %s%s%s", out->len > start ? "  " : "", str_or(m->headers[h].name, "?"),
+		           str_eq(m->headers[h].type, "RegularExpression") ? "~" : "=",
+		           str_or(m->headers[h].value, ""));
+	for (size_t q = 0; q < m->n_query_params; q++)
+		buf_printf(out, "%squery %s=%s", out->len > start ? "  " : "",
+		           str_or(m->query_params[q].name, "?"), str_or(m->query_params[q].value, ""));
+	if (out->len == start)
+		buf_puts(out, "any request");
+}
+
+void uirows_rule_text(const struct gt_object *route, const struct topo_rule *ru, struct buf *out)
+{
+	const struct gt_rule *rule = ru->rule;
+	buf_printf(out, "rule %zu", ru->index);
+	if (rule->name)
+		buf_printf(out, " \"%s\"", rule->name);
+	buf_puts(out, "  ");
+	if (rule->n_matches)
+		uirows_match_text(route, &rule->matches[0], out);
+	else
+		buf_puts(out, "any request");
+	if (rule->n_matches > 1)
+		buf_printf(out, "  +%zu match%s", rule->n_matches - 1, rule->n_matches > 2 ? "es" : "");
+	if (rule->n_filters)
+		buf_printf(out, "  [%s%s]", str_or(rule->filters[0].type, "filter"),
+		           rule->n_filters > 1 ? ",..." : "");
+}
+
+void uirows_backend_text(const struct topo_backend *tb, bool ascii, struct buf *out)
+{
+	const struct gt_backend_ref *b = tb->ref;
+	buf_printf(out, "%s %s %s/%s", ascii ? "->" : "\xe2\x86\x92", str_or(b->kind, "Service"),
+	           str_or(b->namespace_, "?"), str_or(b->name, "?"));
+	if (b->port)
+		buf_printf(out, ":%d", b->port);
+	buf_printf(out, "  weight %d", b->weight);
+	if (!tb->resolved)
+		buf_printf(out, "  %s %s%s%s", ascii ? "x" : "\xe2\x9c\x97", str_or(tb->reason, "Unresolved"),
+		           tb->message ? ": " : "", tb->message ? tb->message : "");
+}
+
+bool uirows_gateway_text(const struct topo_gateway *g, struct buf *out)
+{
+	const struct gt_object *o = g->obj;
+	buf_printf(out, "Gateway %s/%s", object_ns(o), str_or(o->meta.name, "?"));
+	const struct gt_gateway *gw = &o->u.gw;
+	if (gw->n_addresses)
+		buf_printf(out, "  %s%s", gw->addresses[0], gw->n_addresses > 1 ? " +" : "");
+	const struct gt_condition *prog = conditions_find(&gw->conditions, "Programmed");
+	const struct gt_condition *acc = conditions_find(&gw->conditions, "Accepted");
+	const struct gt_condition *c = prog ? prog : acc;
+	if (!c) {
+		buf_puts(out, "  (no status)");
+		return true;
+	}
+	bool ok = str_eq(c->status, "True");
+	if (ok)
+		buf_printf(out, "  %s", c->type);
+	else
+		buf_printf(out, "  not %s: %s", str_or(c->type, "?"), str_or(c->reason, "?"));
+	return ok;
+}
+
+void uirows_listener_text(const struct topo_listener *tl, struct buf *out)
+{
+	const struct gt_listener *l = tl->listener;
+	buf_printf(out, "listener %s %s :%d", str_or(l->name, "?"), str_or(l->protocol, "?"), l->port);
+	if (l->hostname)
+		buf_printf(out, " %s", l->hostname);
+	buf_printf(out, "  routes %d", tl->attached_routes);
+	if (tl->reported_attached_routes >= 0 && tl->reported_attached_routes != tl->attached_routes)
+		buf_printf(out, " (reported %d)", tl->reported_attached_routes);
+}
+
+void uirows_service_text(const struct gt_object *svc, struct buf *out)
+{
+	buf_printf(out, "Service %s/%s", object_ns(svc), str_or(svc->meta.name, "?"));
+	const struct gt_service *s = &svc->u.svc;
+	for (size_t i = 0; i < s->n_ports && i < 3; i++)
+		buf_printf(out, "%s:%d%s%s", i ? " " : "  ", s->ports[i].port, s->ports[i].name ? "/" : "",
+		           s->ports[i].name ? s->ports[i].name : "");
+	if (s->n_ports > 3)
+		buf_printf(out, " +%zu", s->n_ports - 3);
+}
+
+void uirows_parent_text(const struct topo_parent *p, bool ascii, struct buf *out)
+{
+	const struct gt_parent_ref *r = p->ref;
+	buf_printf(out, "%s %s %s/%s", p->attached ? (ascii ? "+" : "\xe2\x9c\x93") : (ascii ? "x" : "\xe2\x9c\x97"),
+	           str_or(r->kind, "Gateway"), str_or(r->namespace_, "?"), str_or(r->name, "?"));
+	if (r->section_name)
+		buf_printf(out, " section %s", r->section_name);
+	if (r->port)
+		buf_printf(out, " port %d", r->port);
+	if (!p->attached)
+		buf_printf(out, ": %s%s%s", str_or(p->reason, "?"), p->message ? ": " : "",
+		           p->message ? p->message : "");
+}
+
+void uirows_reported_text(const struct topo_parent *p, struct buf *out)
+{
+	if (!p->reported) {
+		buf_puts(out, "not reported");
+		return;
+	}
+	if (p->reported_accepted == 1)
+		buf_puts(out, "Accepted");
+	else if (p->reported_accepted == 0)
+		buf_printf(out, "Rejected: %s", str_or(p->reported_reason, "?"));
+	else
+		buf_puts(out, "Accepted unknown");
+	if (p->reported->controller_name)
+		buf_printf(out, " (%s)", p->reported->controller_name);
+}

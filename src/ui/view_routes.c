@@ -1,0 +1,154 @@
+/* view_routes.c: every route rule as one sortable row: namespace, route, rule, parents,
+ * timeouts, retry, and the figures (rps, success, timeout rate, retry rate, retry success,
+ * exhausted, p95, sparkline of the last hour). Default order: worst timeout rate first. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gammatop/buf.h"
+#include "gammatop/console.h"
+#include "gammatop/figfmt.h"
+#include "gammatop/keys.h"
+#include "gammatop/policy.h"
+#include "gammatop/str.h"
+#include "gammatop/view.h"
+#include "gammatop/xalloc.h"
+
+enum { C_NS, C_ROUTE, C_RULE, C_PARENTS, C_TIMEOUTS, C_RETRY, C_RPS, C_SUCCESS, C_TORATE,
+       C_RERATE, C_RESUCC, C_EXH, C_P95, C_SPARK, NCOLS };
+
+static const struct grid_col cols[NCOLS] = {
+	{"NAMESPACE", 12, 0, false, false},
+	{"ROUTE", 0, 14, false, false},
+	{"RULE", 6, 0, false, false},
+	{"PARENTS", 0, 10, false, false},
+	{"TIMEOUTS", 11, 0, false, false},
+	{"RETRY", 9, 0, false, false},
+	{"RPS", 6, 0, true, true},
+	{"SUCCESS", 7, 0, true, true},
+	{"TIMEOUT%", 8, 0, true, true},
+	{"RETRY%", 7, 0, true, true},
+	{"RETRY-OK", 8, 0, true, true},
+	{"EXHAUST", 7, 0, true, true},
+	{"P95", 6, 0, true, true},
+	{"RPS 1H", CONSOLE_SPARK, 0, false, false},
+};
+
+static void init(struct view *v)
+{
+	grid_init(&v->grid, cols, NCOLS, false);
+	v->grid.sort_col = C_TORATE;
+	v->grid.sort_desc = true;
+}
+
+static void figure(struct grid_row *r, int col, double value, enum theme_elem e, int kind)
+{
+	char b[32];
+	if (kind == 0)
+		figfmt_percent(value, b, sizeof b);
+	else if (kind == 1)
+		figfmt_rate(value, b, sizeof b);
+	else
+		figfmt_ms(value, b, sizeof b);
+	grid_set(r, (size_t)col, isnan(value) ? THEME_DIM : e, b);
+	grid_set_num(r, (size_t)col, value);
+}
+
+static void parents_text(const struct topo_route *tr, struct buf *b)
+{
+	size_t attached = 0;
+	for (size_t p = 0; p < tr->n_parents; p++)
+		attached += tr->parents[p].attached;
+	if (tr->n_parents)
+		buf_printf(b, "%s", str_or(tr->parents[0].ref->name, "?"));
+	if (tr->n_parents > 1)
+		buf_printf(b, " +%zu", tr->n_parents - 1);
+	if (attached < tr->n_parents)
+		buf_printf(b, " (%zu/%zu)", attached, tr->n_parents);
+}
+
+static void add_rule(struct view *v, const struct topo_route *tr, const char *id, size_t i)
+{
+	const struct gt_rule *rule = tr->rules[i].rule;
+	char key[600];
+	snprintf(key, sizeof key, "%s#%zu", id, i);
+	struct grid_row *r = grid_add(&v->grid, 0, key);
+	r->target = xstrdup(id);
+	r->rule = (int)i;
+	r->ns = xstrdup(object_ns(tr->obj));
+	grid_set(r, C_NS, THEME_DIM, object_ns(tr->obj));
+	grid_setf(r, C_ROUTE, tr->attached_any ? THEME_ROUTE : THEME_WARN, "%s%s",
+	          tr->obj->kind == GT_GRPCROUTE ? "grpc:" : "", str_or(tr->obj->meta.name, "?"));
+	if (rule->name)
+		grid_set(r, C_RULE, THEME_RULE, rule->name);
+	else
+		grid_setf(r, C_RULE, THEME_RULE, "%zu", i);
+	struct buf b;
+	buf_init(&b);
+	parents_text(tr, &b);
+	grid_set(r, C_PARENTS, tr->attached_any ? THEME_NORMAL : THEME_WARN, buf_str(&b));
+	buf_done(&b);
+	struct policy p;
+	policy_from_rule(rule, &p);
+	if (p.has_request || p.has_backend_request)
+		grid_setf(r, C_TIMEOUTS, THEME_POLICY, "%s/%s", p.has_request ? p.request : "-",
+		          p.has_backend_request ? p.backend_request : "-");
+	else
+		grid_set(r, C_TIMEOUTS, THEME_DIM, "-");
+	if (p.has_retry) {
+		char a[16] = "?";
+		if (p.attempts >= 0)
+			snprintf(a, sizeof a, "%d", p.attempts);
+		grid_setf(r, C_RETRY, THEME_POLICY, "%sx%s%s", a, p.has_backoff ? " " : "",
+		          p.has_backoff ? p.backoff : "");
+	} else {
+		grid_set(r, C_RETRY, THEME_DIM, "-");
+	}
+	struct route_figures f;
+	if (!console_figures_get(v->con, id, (int)i, &f)) {
+		for (int c = C_RPS; c <= C_P95; c++)
+			grid_set(r, (size_t)c, THEME_DIM, "-");
+		return;
+	}
+	figure(r, C_RPS, f.rps, THEME_NORMAL, 1);
+	figure(r, C_SUCCESS, f.success, figfmt_success_elem(f.success), 0);
+	figure(r, C_TORATE, f.timeout_rate, figfmt_timeout_elem(f.timeout_rate), 0);
+	figure(r, C_RERATE, f.retry_rate, figfmt_retry_elem(f.retry_rate), 0);
+	figure(r, C_RESUCC, f.retry_success, THEME_NORMAL, 0);
+	figure(r, C_EXH, f.exhausted, figfmt_timeout_elem(f.exhausted), 0);
+	figure(r, C_P95, f.p95_ms, THEME_NORMAL, 2);
+	if (f.n_spark) {
+		char s[CONSOLE_SPARK * 4 + 1];
+		grid_set(r, C_SPARK, THEME_SPARK, figfmt_spark(f.spark, f.n_spark, v->con->ascii, s, sizeof s));
+	}
+}
+
+static void refresh(struct view *v)
+{
+	grid_clear(&v->grid);
+	const struct gt_topology *topo = v->con->topo;
+	if (!topo)
+		return;
+	for (size_t i = 0; i < topo->n_routes; i++) {
+		char id[512];
+		object_id(topo->routes[i].obj, id, sizeof id);
+		for (size_t k = 0; k < topo->routes[i].n_rules; k++)
+			add_rule(v, &topo->routes[i], id, k);
+	}
+}
+
+static void open_row(struct view *v, struct grid_row *r)
+{
+	if (r->target)
+		console_push(v->con, view_new(&view_route_ops, v->con, r->target));
+}
+
+const struct view_ops view_routes_ops = {
+	.name = "routes",
+	.scoped = true,
+	.init = init,
+	.refresh = refresh,
+	.open = open_row,
+};

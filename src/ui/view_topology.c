@@ -1,0 +1,299 @@
+/* view_topology.c: the topology tree: GatewayClass → Gateway → listener → routes → rules →
+ * backends (north-south), Service → producer/consumer routes → rules → backends (east-west,
+ * GAMMA), and the routes attached nowhere with the reason for each parent. Route and rule
+ * lines carry their policy and current timeout/retry rates, coloured by health. */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gammatop/buf.h"
+#include "gammatop/console.h"
+#include "gammatop/figfmt.h"
+#include "gammatop/policy.h"
+#include "gammatop/screen.h"
+#include "gammatop/str.h"
+#include "gammatop/uirows.h"
+#include "gammatop/view.h"
+#include "gammatop/keys.h"
+#include "gammatop/xalloc.h"
+
+enum { COL_NAME, COL_POLICY, COL_TIMEOUT, COL_RETRY, COL_RPS, NCOLS };
+
+static const struct grid_col cols[NCOLS] = {
+	{"TOPOLOGY", 0, 20, false, false},
+	{"POLICY", 16, 0, false, false},
+	{"TIMEOUT", 7, 0, true, true},
+	{"RETRY", 7, 0, true, true},
+	{"RPS", 7, 0, true, true},
+};
+
+/* Row keys are paths ("gc/NAME/gateway/NS/NAME/l0/..."): stable across rebuilds. */
+static void mkkey(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void mkkey(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(dst, n, fmt, ap);
+	va_end(ap);
+}
+
+static void init(struct view *v) { grid_init(&v->grid, cols, NCOLS, true); }
+
+static void put_figures(struct view *v, struct grid_row *r, const char *route, int rule)
+{
+	struct route_figures f;
+	if (!console_figures_get(v->con, route, rule, &f))
+		return;
+	char b[32];
+	grid_set(r, COL_TIMEOUT, figfmt_timeout_elem(f.timeout_rate),
+	         figfmt_percent(f.timeout_rate, b, sizeof b));
+	grid_set_num(r, COL_TIMEOUT, f.timeout_rate);
+	grid_set(r, COL_RETRY, figfmt_retry_elem(f.retry_rate), figfmt_percent(f.retry_rate, b, sizeof b));
+	grid_set_num(r, COL_RETRY, f.retry_rate);
+	grid_set(r, COL_RPS, THEME_NORMAL, figfmt_rate(f.rps, b, sizeof b));
+	grid_set_num(r, COL_RPS, f.rps);
+}
+
+static void add_backends(struct view *v, const struct topo_rule *tr, const char *key,
+                         const char *ns, int depth, const char *route_id)
+{
+	for (size_t b = 0; b < tr->n_backends; b++) {
+		const struct topo_backend *tb = &tr->backends[b];
+		char k[1024];
+		mkkey(k, sizeof k, "%s/b%zu", key, b);
+		struct grid_row *r = grid_add(&v->grid, depth, k);
+		struct buf t;
+		buf_init(&t);
+		uirows_backend_text(tb, v->con->ascii, &t);
+		grid_set(r, COL_NAME, tb->resolved ? THEME_SERVICE : THEME_ERROR, buf_str(&t));
+		buf_done(&t);
+		r->ns = xstrdup_null(ns);
+		r->target = xstrdup(route_id);
+		r->rule = (int)tr->index;
+	}
+}
+
+/* A route, its rules and their backends under the row at depth-1. */
+static void add_route(struct view *v, const struct topo_route *tr, const char *parent_key,
+                      int depth)
+{
+	char id[512], key[1024];
+	object_id(tr->obj, id, sizeof id);
+	mkkey(key, sizeof key, "%s/%s", parent_key, id);
+	struct grid_row *r = grid_add(&v->grid, depth, key);
+	struct buf t;
+	buf_init(&t);
+	uirows_route_text(tr, &t);
+	grid_set(r, COL_NAME, tr->attached_any ? THEME_ROUTE : THEME_WARN, buf_str(&t));
+	buf_done(&t);
+	char pol[96];
+	uirows_route_policy(tr, v->con->ascii, pol, sizeof pol);
+	grid_set(r, COL_POLICY, THEME_POLICY, pol);
+	r->ns = xstrdup(object_ns(tr->obj));
+	r->target = xstrdup(id);
+	put_figures(v, r, id, -1);
+	for (size_t i = 0; i < tr->n_rules; i++) {
+		const struct topo_rule *ru = &tr->rules[i];
+		char rk[1024];
+		mkkey(rk, sizeof rk, "%s/r%zu", key, i);
+		struct grid_row *rr = grid_add(&v->grid, depth + 1, rk);
+		struct buf rt;
+		buf_init(&rt);
+		uirows_rule_text(tr->obj, ru, &rt);
+		grid_set(rr, COL_NAME, THEME_RULE, buf_str(&rt));
+		buf_done(&rt);
+		struct policy p;
+		policy_from_rule(ru->rule, &p);
+		char ps[96];
+		grid_set(rr, COL_POLICY, THEME_POLICY, policy_summary(&p, v->con->ascii, ps, sizeof ps));
+		rr->ns = xstrdup(object_ns(tr->obj));
+		rr->target = xstrdup(id);
+		rr->rule = (int)i;
+		put_figures(v, rr, id, (int)i);
+		add_backends(v, ru, rk, object_ns(tr->obj), depth + 2, id);
+	}
+}
+
+static void add_gateway(struct view *v, const struct gt_topology *topo,
+                        const struct topo_gateway *g, const char *parent_key, int depth)
+{
+	char id[512], key[1024];
+	object_id(g->obj, id, sizeof id);
+	mkkey(key, sizeof key, "%s/%s", parent_key, id);
+	struct grid_row *r = grid_add(&v->grid, depth, key);
+	struct buf t;
+	buf_init(&t);
+	bool ok = uirows_gateway_text(g, &t);
+	grid_set(r, COL_NAME, ok ? THEME_GATEWAY : THEME_WARN, buf_str(&t));
+	buf_done(&t);
+	r->ns = xstrdup(object_ns(g->obj));
+	r->target = xstrdup(id);
+	for (size_t l = 0; l < g->n_listeners; l++) {
+		const struct topo_listener *tl = &g->listeners[l];
+		char lk[1024];
+		mkkey(lk, sizeof lk, "%s/l%zu", key, l);
+		struct grid_row *lr = grid_add(&v->grid, depth + 1, lk);
+		struct buf lt;
+		buf_init(&lt);
+		uirows_listener_text(tl, &lt);
+		grid_set(lr, COL_NAME, THEME_LISTENER, buf_str(&lt));
+		buf_done(&lt);
+		lr->ns = xstrdup(object_ns(g->obj));
+		lr->target = xstrdup(id);
+		for (size_t i = 0; i < tl->n_routes; i++)
+			if (tl->routes[i] < topo->n_routes)
+				add_route(v, &topo->routes[tl->routes[i]], lk, depth + 2);
+	}
+}
+
+static void add_north_south(struct view *v, const struct gt_topology *topo)
+{
+	size_t n;
+	const struct gt_object *const *classes = store_list(v->con->store, GT_GATEWAYCLASS, &n);
+	bool *done = calloc(topo->n_gateways + 1, 1);
+	for (size_t c = 0; c < n; c++) {
+		char key[300];
+		mkkey(key, sizeof key, "gc/%s", str_or(classes[c]->meta.name, "?"));
+		struct grid_row *r = grid_add(&v->grid, 0, key);
+		grid_setf(r, COL_NAME, THEME_CLASS, "GatewayClass %s  (%s)", classes[c]->meta.name,
+		          str_or(classes[c]->u.gc.controller_name, "no controller"));
+		char id[300];
+		r->target = xstrdup(object_id(classes[c], id, sizeof id));
+		for (size_t g = 0; g < topo->n_gateways; g++) {
+			if (topo->gateways[g].klass != classes[c])
+				continue;
+			add_gateway(v, topo, &topo->gateways[g], key, 1);
+			done[g] = true;
+		}
+	}
+	bool header = false;
+	for (size_t g = 0; g < topo->n_gateways; g++) {
+		if (done[g])
+			continue;
+		if (!header) {
+			struct grid_row *r = grid_add(&v->grid, 0, "gc/?");
+			grid_set(r, COL_NAME, THEME_ERROR, "GatewayClass missing");
+			header = true;
+		}
+		add_gateway(v, topo, &topo->gateways[g], "gc/?", 1);
+	}
+	free(done);
+}
+
+static void add_mesh(struct view *v, const struct gt_topology *topo)
+{
+	bool header = false;
+	for (size_t s = 0; s < topo->n_services; s++) {
+		const struct topo_service *ts = &topo->services[s];
+		if (!ts->n_producers && !ts->n_consumers)
+			continue;
+		if (!header) {
+			struct grid_row *r = grid_add(&v->grid, 0, "mesh");
+			grid_set(r, COL_NAME, THEME_GROUP, "Mesh (GAMMA): Services with routes");
+			header = true;
+		}
+		char id[512], key[1024];
+		object_id(ts->obj, id, sizeof id);
+		mkkey(key, sizeof key, "mesh/%s", id);
+		struct grid_row *r = grid_add(&v->grid, 1, key);
+		struct buf t;
+		buf_init(&t);
+		uirows_service_text(ts->obj, &t);
+		grid_set(r, COL_NAME, THEME_SERVICE, buf_str(&t));
+		buf_done(&t);
+		r->ns = xstrdup(object_ns(ts->obj));
+		r->target = xstrdup(id);
+		for (int side = 0; side < 2; side++) {
+			size_t *idx = side ? ts->consumers : ts->producers;
+			size_t cnt = side ? ts->n_consumers : ts->n_producers;
+			if (!cnt)
+				continue;
+			char gk[1024];
+			mkkey(gk, sizeof gk, "%s/%s", key, side ? "consumer" : "producer");
+			struct grid_row *gr = grid_add(&v->grid, 2, gk);
+			grid_setf(gr, COL_NAME, THEME_GROUP, "%s routes (%zu)",
+			          side ? "consumer" : "producer", cnt);
+			gr->ns = xstrdup(object_ns(ts->obj));
+			for (size_t i = 0; i < cnt; i++)
+				if (idx[i] < topo->n_routes)
+					add_route(v, &topo->routes[idx[i]], gk, 3);
+		}
+	}
+}
+
+static void add_unattached(struct view *v, const struct gt_topology *topo)
+{
+	bool header = false;
+	for (size_t i = 0; i < topo->n_routes; i++) {
+		const struct topo_route *tr = &topo->routes[i];
+		if (tr->attached_any)
+			continue;
+		if (!header) {
+			struct grid_row *r = grid_add(&v->grid, 0, "unattached");
+			grid_set(r, COL_NAME, THEME_GROUP, "Unattached routes");
+			header = true;
+		}
+		add_route(v, tr, "unattached", 1);
+		/* Why: one row per parentRef, under the route's rules. */
+		char id[512];
+		object_id(tr->obj, id, sizeof id);
+		for (size_t p = 0; p < tr->n_parents; p++) {
+			char k[1024];
+			mkkey(k, sizeof k, "unattached/%s/why%zu", id, p);
+			struct grid_row *r = grid_add(&v->grid, 2, k);
+			struct buf t;
+			buf_init(&t);
+			uirows_parent_text(&tr->parents[p], v->con->ascii, &t);
+			grid_set(r, COL_NAME, tr->parents[p].attached ? THEME_OK : THEME_ERROR, buf_str(&t));
+			buf_done(&t);
+			r->ns = xstrdup(object_ns(tr->obj));
+			r->target = xstrdup(id);
+		}
+	}
+}
+
+static void refresh(struct view *v)
+{
+	grid_clear(&v->grid);
+	const struct gt_topology *topo = v->con->topo;
+	if (!topo)
+		return;
+	add_north_south(v, topo);
+	add_mesh(v, topo);
+	add_unattached(v, topo);
+	if (!v->grid.n) {
+		struct grid_row *r = grid_add(&v->grid, 0, "empty");
+		grid_set(r, COL_NAME, THEME_DIM, "no Gateways, routes or Services (yet)");
+	}
+}
+
+static void open_row(struct view *v, struct grid_row *r)
+{
+	if (r->target && (str_starts(r->target, "httproute/") || str_starts(r->target, "grpcroute/")) &&
+	    !r->has_children) {
+		console_push(v->con, view_new(&view_route_ops, v->con, r->target));
+		return;
+	}
+	if (r->target && (str_starts(r->target, "httproute/") || str_starts(r->target, "grpcroute/")) &&
+	    r->rule < 0) {
+		console_push(v->con, view_new(&view_route_ops, v->con, r->target));
+		return;
+	}
+	if (r->has_children)
+		grid_action(&v->grid, r->expanded ? ACT_COLLAPSE : ACT_EXPAND);
+	else if (r->target && (str_starts(r->target, "httproute/") ||
+	                       str_starts(r->target, "grpcroute/")))
+		console_push(v->con, view_new(&view_route_ops, v->con, r->target));
+}
+
+const struct view_ops view_topology_ops = {
+	.name = "topology",
+	.scoped = true,
+	.init = init,
+	.refresh = refresh,
+	.open = open_row,
+};
