@@ -111,17 +111,18 @@ static bool in_namespace(const struct finding *f, const char *ns)
 	return q && (size_t)(q - p - 1) == strlen(ns) && !strncmp(p + 1, ns, strlen(ns));
 }
 
-static int report(FILE *f, const struct findings *fs, const char *source, bool json)
+static int report(FILE *f, const struct findings *fs, const struct cmd_source *src, bool json)
 {
 	if (json) {
 		json_t *doc = json_object(), *sum = json_object(), *items = json_array();
 		json_object_set_new(doc, "apiVersion", json_string(SNAPSHOT_API_VERSION));
 		json_object_set_new(doc, "kind", json_string("LintReport"));
-		json_object_set_new(doc, "source", snapshot_string(source));
+		json_object_set_new(doc, "source", snapshot_string(src->description));
 		json_object_set_new(sum, "errors", json_integer((json_int_t)findings_count(fs, SEV_ERROR)));
 		json_object_set_new(sum, "warnings",
 		                    json_integer((json_int_t)findings_count(fs, SEV_WARNING)));
 		json_object_set_new(sum, "info", json_integer((json_int_t)findings_count(fs, SEV_INFO)));
+		json_object_set_new(sum, "inputErrors", json_integer((json_int_t)src->input_errors));
 		json_object_set_new(doc, "summary", sum);
 		for (size_t i = 0; i < fs->n; i++)
 			json_array_append_new(items, snapshot_finding(&fs->items[i]));
@@ -175,11 +176,15 @@ static int run(const struct cmd_opts *o, bool json)
 	if (!f)
 		rc = EXIT_USAGE;
 	else {
-		if (report(f, &shown, src.description, json) < 0)
+		if (report(f, &shown, &src, json) < 0)
 			rc = EXIT_USAGE;
 		if (cmd_close_output(o, f) < 0)
 			rc = EXIT_USAGE;
-		else if (!rc && findings_count(&shown, SEV_ERROR))
+		else if (!rc && src.input_errors) {
+			cmd_error("lint: %zu manifest problem(s) reported above: the input could not be "
+			          "read completely, so the result is incomplete", src.input_errors);
+			rc = EXIT_USAGE;
+		} else if (!rc && findings_count(&shown, SEV_ERROR))
 			rc = EXIT_FINDINGS;
 	}
 	findings_done(&shown);

@@ -17,6 +17,7 @@ static int open_manifests(const struct cmd_opts *o, struct cmd_source *src)
 	diag_init(&d);
 	int n = manifest_load_store(src->store, o->manifests, o->n_manifests, &d);
 	diag_print(&d, stderr);
+	src->input_errors = d.errors;
 	diag_done(&d);
 	if (n < 0)
 		return EXIT_USAGE;

@@ -170,6 +170,13 @@ rc=$?; [ $rc -eq 1 ] || fail "lint -o json with errors: exit $rc"
 jq -e '.kind == "LintReport" and .summary.errors >= 2' "$T/lint.json" >/dev/null || fail "lint -o json document"
 "$GAMMATOP" lint -f "$T/does-not-exist" >/dev/null 2>&1
 rc=$?; [ $rc -eq 2 ] || fail "lint on a missing path: exit $rc"
+printf 'apiVersion: v1\nkind: Service\nmetadata: {name: a\n  bad: [\n' >"$T/broken.yaml"
+"$GAMMATOP" lint -f "$T/clean.yaml" -f "$T/broken.yaml" >/dev/null 2>"$T/err"
+rc=$?; [ $rc -eq 2 ] || fail "lint with a YAML syntax error: exit $rc"
+grep -q "broken.yaml:4" "$T/err" || fail "lint does not say where the YAML is broken: $(cat "$T/err")"
+sed 's/port: 8080}]}/port: "eighty"}]}/' "$T/clean.yaml" >"$T/badtype.yaml"
+"$GAMMATOP" lint -f "$T/badtype.yaml" >/dev/null 2>"$T/err"
+rc=$?; [ $rc -eq 2 ] || fail "lint with an invalid object: exit $rc ($(cat "$T/err"))"
 "$GAMMATOP" lint --bogus -f "$T/clean.yaml" >/dev/null 2>&1
 rc=$?; [ $rc -eq 2 ] || fail "lint with a bad option: exit $rc"
 "$GAMMATOP" lint -o xml -f "$T/clean.yaml" >/dev/null 2>"$T/err"
@@ -177,7 +184,7 @@ rc=$?; [ $rc -eq 2 ] || fail "lint -o xml: exit $rc"
 grep -q "unknown output format 'xml'" "$T/err" || fail "lint -o xml message: $(cat "$T/err")"
 "$GAMMATOP" lint --codes | grep -Eq '^RetriesExceedRequestTimeout +warning' || fail "lint --codes"
 "$GAMMATOP" lint --codes -o json | jq -e '.items | length > 10' >/dev/null || fail "lint --codes -o json"
-ok "lint exit codes: 0 clean, 1 errors, 2 missing input / bad option / bad format; --codes"
+ok "lint exit codes: 0 clean, 1 errors, 2 missing input / broken YAML / invalid object / bad option / bad format; --codes"
 
 # usage errors, --help and --output for every command
 for cmd in snapshot routes lint; do
