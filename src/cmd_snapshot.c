@@ -55,7 +55,7 @@ static int write_doc(struct cmd_source *src, struct gt_topology *t, enum snap_fm
 		.store = src->store,
 		.topo = t,
 		.findings = &fs,
-		.source = {src->description, src->context, src->server},
+		.source = {src->description, src->context, src->server, src->input_errors},
 	};
 	json_t *doc = snapshot_build(&in);
 	char err[256];

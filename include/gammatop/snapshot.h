@@ -25,6 +25,7 @@
 struct snapshot_source {
 	const char *description; /* "manifests: a.yaml" or "context prod (https://...)" */
 	const char *context, *server; /* NULL for manifests */
+	size_t input_errors; /* documents or files that could not be read (the export is partial) */
 };
 
 struct snapshot_input {

@@ -119,6 +119,7 @@ static json_t *source_json(const struct snapshot_input *in)
 	put(o, "description", snapshot_string(in->source.description));
 	put(o, "context", snapshot_string(in->source.context));
 	put(o, "server", snapshot_string(in->source.server));
+	put(o, "inputErrors", json_integer((json_int_t)in->source.input_errors));
 	if (!cluster)
 		return o;
 	json_t *kinds = json_array();

@@ -105,6 +105,7 @@ static void test_top_level(void **state)
 	assert_string_equal(sget(src, "type"), "manifests");
 	assert_string_equal(sget(src, "description"), "manifests: fixture");
 	assert_true(json_is_null(json_object_get(src, "context")));
+	assert_int_equal(json_integer_value(json_object_get(src, "inputErrors")), 0);
 	const json_t *gcs = json_object_get(s.doc, "gatewayClasses");
 	assert_int_equal(json_array_size(gcs), 1);
 	assert_string_equal(sget(json_array_get(gcs, 0), "name"), "eg");
