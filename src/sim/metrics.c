@@ -74,6 +74,11 @@ static size_t utf8_len(const unsigned char *s)
 static void put_escaped(struct buf *b, const char *v)
 {
 	const unsigned char *s = (const unsigned char *)(v ? v : "");
+	size_t plain = 0;
+	while (s[plain] >= 0x20 && s[plain] < 0x7F && s[plain] != '\\' && s[plain] != '"')
+		plain++;
+	buf_append(b, s, plain); /* the common case: all of it */
+	s += plain;
 	while (*s) {
 		if (*s == '\\')
 			buf_puts(b, "\\\\");
@@ -101,7 +106,8 @@ static void label(struct buf *b, const char *key, const char *val)
 {
 	if (b->len > 0)
 		buf_putc(b, ',');
-	buf_printf(b, "%s=\"", key);
+	buf_puts(b, key);
+	buf_puts(b, "=\"");
 	put_escaped(b, val);
 	buf_putc(b, '"');
 }
@@ -121,12 +127,31 @@ static void family(struct buf *out, const char *name, const char *type, const ch
 		buf_printf(out, "# UNIT %s %s\n", name, unit);
 }
 
+static void put_u64(struct buf *out, unsigned long long v)
+{
+	char d[24];
+	size_t i = sizeof d;
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	buf_append(out, d + i, sizeof d - i);
+}
+
 /* name{labels[,extra]} value */
 static void sample(struct buf *out, const char *name, const char *labels, const char *extra,
                    unsigned long long v)
 {
-	buf_printf(out, "%s{%s%s%s} %llu\n", name, labels, *labels && extra && *extra ? "," : "",
-	           extra ? extra : "", v);
+	buf_puts(out, name);
+	buf_putc(out, '{');
+	buf_puts(out, labels);
+	if (extra && *extra) {
+		if (*labels)
+			buf_putc(out, ',');
+		buf_puts(out, extra);
+	}
+	buf_puts(out, "} ");
+	put_u64(out, v);
+	buf_putc(out, '\n');
 }
 
 static void sample_f(struct buf *out, const char *name, const char *labels, double v)
