@@ -528,8 +528,19 @@ static void route_free(struct traffic_route *rt)
 	free(rt);
 }
 
+static bool same_inputs(const struct traffic_rule *a, const struct traffic_rule *b)
+{
+	return a->rps == b->rps && a->p50_ms == b->p50_ms && a->p99_ms == b->p99_ms &&
+	       a->failure == b->failure && a->request_ms == b->request_ms &&
+	       a->backend_ms == b->backend_ms && a->retry == b->retry &&
+	       a->retry_503 == b->retry_503 && a->attempts == b->attempts &&
+	       a->backoff_ms == b->backoff_ms;
+}
+
+/* The rule's rate, latency and failure share; then its shares, simulated unless prev (the
+ * same rule before this upsert, or NULL) had the same inputs. */
 static void rule_model(struct traffic *t, struct traffic_route *rt, const json_t *route,
-                       size_t i, struct traffic_rule *r)
+                       size_t i, struct traffic_rule *r, const struct traffic_rule *prev)
 {
 	uint64_t h = rule_hash(t->seed, rt->kind, rt->ns, rt->name, i);
 	char val[512];
@@ -549,6 +560,11 @@ static void rule_model(struct traffic *t, struct traffic_route *rt, const json_t
 		static const double pmul[] = {1, 0.01};
 		if (parse_number(val, &v, pct, pmul) && v >= 0 && v <= 1)
 			r->failure = v;
+	}
+	if (prev && same_inputs(r, prev)) {
+		memcpy(r->share, prev->share, sizeof r->share);
+		memcpy(r->share_sum, prev->share_sum, sizeof r->share_sum);
+		return;
 	}
 	simulate(r, h);
 }
@@ -625,16 +641,17 @@ void traffic_route_upsert(struct traffic *t, const json_t *route, int64_t now_ms
 	const json_t *rules = json_object_get(spec, "rules");
 	rt->n_rules = json_array_size(rules);
 	rt->rules = rt->n_rules ? xcalloc(rt->n_rules, sizeof *rt->rules) : NULL;
+	long at = route_find(t, rt->kind, rt->ns, rt->name);
+	const struct traffic_route *prev = at >= 0 ? t->routes[at] : NULL;
 	for (size_t i = 0; i < rt->n_rules; i++) {
 		struct traffic_rule *r = &rt->rules[i];
 		const json_t *rule = json_array_get(rules, i);
 		read_policy(r, rule);
 		read_backends(r, rule, rt->ns);
-		rule_model(t, rt, route, i, r);
+		rule_model(t, rt, route, i, r, prev && i < prev->n_rules ? &prev->rules[i] : NULL);
 		r->t0 = t->clock;
 	}
 
-	long at = route_find(t, rt->kind, rt->ns, rt->name);
 	if (at >= 0) {
 		struct traffic_route *old = t->routes[at];
 		for (size_t i = 0; i < rt->n_rules && i < old->n_rules; i++)
