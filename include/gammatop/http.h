@@ -56,6 +56,9 @@ struct http_response {
  * unless the request was cancelled). */
 typedef bool (*http_data_cb)(struct http_request *req, long status, const char *data, size_t n,
                              void *ud);
+/* Headers: called once when the final response's status line and headers have arrived
+ * (before any body), e.g. to learn that a watch stream is established. */
+typedef void (*http_headers_cb)(struct http_request *req, long status, void *ud);
 /* Completion: called exactly once per request that was not cancelled. The request is freed
  * right after the callback returns; starting new requests from it is allowed. */
 typedef void (*http_done_cb)(struct http_request *req, const struct http_response *resp,
@@ -82,6 +85,7 @@ struct http_opts {
 	size_t max_body;           /* cap on a collected body, 0 = 256 MiB; over: error */
 	http_data_cb on_data;      /* set: 2xx bodies are streamed to it, not collected
 	                              (non-2xx bodies are always collected for on_done) */
+	http_headers_cb on_headers; /* may be NULL */
 	http_done_cb on_done;      /* may be NULL (fire and forget) */
 	void *ud;
 };

@@ -1,3 +1,29 @@
 # src/kube/local.mk: the kube layer (see doc/architecture.md), its tests and fuzz targets.
 noinst_LIBRARIES += src/kube/libgtkube.a
-src_kube_libgtkube_a_SOURCES = src/kube/placeholder.c
+src_kube_libgtkube_a_SOURCES = \
+	src/kube/kubeconfig.c include/gammatop/kubeconfig.h \
+	src/kube/credential.c include/gammatop/credential.h \
+	src/kube/apierr.c include/gammatop/apierr.h \
+	src/kube/watchsplit.c include/gammatop/watchsplit.h \
+	src/kube/kclient.c include/gammatop/kclient.h \
+	src/kube/discovery.c include/gammatop/discovery.h \
+	src/kube/reflector.c include/gammatop/reflector.h \
+	src/kube/kcluster.c include/gammatop/kcluster.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr
+TESTS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr
+tests_unit_test_kubeconfig_LDADD = $(UNIT_LDADD)
+tests_unit_test_watchsplit_LDADD = $(UNIT_LDADD)
+tests_unit_test_apierr_LDADD = $(UNIT_LDADD)
+endif
+
+check_PROGRAMS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit
+TESTS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit
+tests_fuzz_fuzz_kubeconfig_SOURCES = tests/fuzz/fuzz_kubeconfig.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_kubeconfig_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_kubeconfig_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_watchsplit_SOURCES = tests/fuzz/fuzz_watchsplit.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_watchsplit_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_watchsplit_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+

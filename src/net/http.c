@@ -26,6 +26,7 @@ struct http_request {
 	char *early_error;                /* owned: failure found before sending */
 	uint64_t early_timer;
 	http_data_cb on_data;
+	http_headers_cb on_headers;
 	http_done_cb on_done;
 	void *ud;
 	size_t max_body;
@@ -153,6 +154,21 @@ static size_t on_write(char *p, size_t sz, size_t nm, void *ud)
 	}
 	buf_append(&r->body, p, n);
 	return n;
+}
+
+static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
+{
+	struct http_request *r = ud;
+	size_t n = sz * nm;
+	if (r->cancelled)
+		return 0;
+	if (r->on_headers && (n == 2 || n == 1) && (p[0] == '\r' || p[0] == '\n')) {
+		long st = 0;
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &st);
+		if (st >= 200)
+			r->on_headers(r, st, r->ud);
+	}
+	return r->cancelled ? 0 : n;
 }
 
 static void finish(struct http_request *r, int code, const char *error)
@@ -348,6 +364,7 @@ struct http_request *http_start(struct http_client *c, const struct http_opts *o
 	r->c = c;
 	r->on_data = o->on_data;
 	r->on_done = o->on_done;
+	r->on_headers = o->on_headers;
 	r->ud = o->ud;
 	r->max_body = o->max_body ? o->max_body : DEFAULT_MAX_BODY;
 	r->start_ms = time_mono_ms();
@@ -377,6 +394,8 @@ struct http_request *http_start(struct http_client *c, const struct http_opts *o
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	                 o->connect_timeout_ms > 0 ? o->connect_timeout_ms : DEFAULT_CONNECT_MS);
 	if (o->timeout_ms > 0)

@@ -1,0 +1,39 @@
+/* credential.h: the kubeconfig user's credentials at request time: a static token, a token
+ * file (re-read at most once a minute), client certificate + key (in memory), basic auth, or
+ * an exec plugin (client.authentication.k8s.io v1/v1beta1) run without a terminal, bounded
+ * in time, its ExecCredential cached until it expires or the server answers 401. Secrets
+ * never go to logs or error texts (a plugin's stderr is shown on failure, as kubectl does). */
+#ifndef GAMMATOP_CREDENTIAL_H
+#define GAMMATOP_CREDENTIAL_H
+#include <stdbool.h>
+
+#include "gammatop/evloop.h"
+#include "gammatop/http.h"
+#include "gammatop/kubeconfig.h"
+
+struct credential;
+
+/* kc is borrowed and must outlive the credential. */
+struct credential *credential_new(const struct kubeconfig *kc, struct evloop *loop);
+void credential_free(struct credential *c);
+
+/* error is NULL when a credential is ready, else a message naming the plugin or file. */
+typedef void (*credential_cb)(const char *error, void *ud);
+/* Make sure a current credential is at hand. cb is called exactly once: right away when
+ * nothing needs to run, else from the loop when the exec plugin has finished. */
+void credential_ensure(struct credential *c, credential_cb cb, void *ud);
+/* Forget a waiter registered with credential_ensure (e.g. its request was cancelled). */
+void credential_forget(struct credential *c, void *ud);
+/* The server said 401: drop a cached exec credential and force a token file re-read.
+ * Returns true when asking again may give a different credential. */
+bool credential_invalidate(struct credential *c);
+/* Put the current credential into o (token / basic auth) and tls (client cert/key, CA,
+ * insecure, server name). Pointers stay valid until the next ensure/invalidate. Nothing is
+ * sent over plain http:// (like kubectl). */
+void credential_apply(struct credential *c, struct http_opts *o, struct http_tls *tls);
+/* How many times the exec plugin has run (for tests and --stats). */
+unsigned credential_exec_runs(const struct credential *c);
+/* Exec plugin time limit in ms (default 60000). */
+void credential_set_exec_timeout(struct credential *c, long ms);
+
+#endif

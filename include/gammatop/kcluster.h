@@ -1,0 +1,40 @@
+/* kcluster.h: a live connection to one cluster feeding a store: kubeconfig resolution, the
+ * API client, discovery, and one reflector per installed kind. The console starts it and
+ * lets it run on the loop; batch commands start it and wait until every kind is synced. */
+#ifndef GAMMATOP_KCLUSTER_H
+#define GAMMATOP_KCLUSTER_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gammatop/evloop.h"
+#include "gammatop/kclient.h"
+#include "gammatop/kubeconfig.h"
+#include "gammatop/reflector.h"
+#include "gammatop/store.h"
+
+struct kcluster;
+
+/* Resolve the kubeconfig (ko) and prepare a connection that will fill s. Namespaced kinds
+ * are watched in ko->namespace_ when it is set (-n), else in all namespaces. Returns NULL
+ * with err set ("context 'x' not found in ...") when the kubeconfig cannot be used. */
+struct kcluster *kcluster_new(struct evloop *loop, struct gt_store *s,
+                              const struct kubeconfig_opts *ko, char *err, size_t errlen);
+/* Stops every request; the store keeps its objects. */
+void kcluster_free(struct kcluster *c);
+
+/* Discovery, then the reflectors. Failed discovery is retried with backoff. */
+void kcluster_start(struct kcluster *c);
+
+/* Batch: run the loop until every installed kind is synced (kinds that are forbidden are
+ * given up with a note), discovery fails (unreachable server, bad credentials: fail fast),
+ * or max_ms passes. Returns 0 when synced, -1 with err set otherwise. */
+int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errlen);
+
+struct kclient *kcluster_client(const struct kcluster *c);
+const struct kubeconfig *kcluster_config(const struct kcluster *c);
+/* NULL until discovery is done or for a kind that is not installed. */
+struct reflector *kcluster_reflector(const struct kcluster *c, enum gt_kind kind);
+/* Was discovery done? */
+bool kcluster_discovered(const struct kcluster *c);
+
+#endif

@@ -1,0 +1,71 @@
+/* kubeconfig.h: find, merge and resolve kubeconfig files exactly as kubectl does
+ * (--kubeconfig; KUBECONFIG list merged first-wins; ~/.kube/config; in-cluster), pick the
+ * context, and produce one resolved connection: server, TLS material (read into memory),
+ * the user's auth settings, and the namespace. Errors name the file and entry. */
+#ifndef GAMMATOP_KUBECONFIG_H
+#define GAMMATOP_KUBECONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Where to look. NULL fields fall back to the process environment. */
+struct kubeconfig_opts {
+	const char *explicit_path; /* --kubeconfig: exactly this file, which must exist */
+	const char *env_kubeconfig; /* value of $KUBECONFIG; NULL = getenv */
+	const char *home;          /* $HOME; NULL = getenv */
+	const char *context;       /* --context */
+	const char *namespace_;    /* -n */
+	const char *incluster_dir; /* service account dir; NULL = /var/run/secrets/kubernetes.io/serviceaccount */
+	const char *service_host, *service_port; /* NULL = getenv KUBERNETES_SERVICE_HOST/PORT */
+	bool no_incluster;         /* do not fall back to in-cluster config */
+};
+
+struct kc_exec {
+	char *command;      /* resolved: relative with '/' -> against the file's directory */
+	char **args;        /* NULL-terminated */
+	char **env;         /* NULL-terminated "NAME=VALUE" from exec.env */
+	char *api_version;  /* client.authentication.k8s.io/v1 or v1beta1 */
+	char *interactive_mode; /* Never, IfAvailable, Always (default IfAvailable) */
+	bool provide_cluster_info;
+	char *install_hint;
+};
+
+/* The resolved context. Everything is owned; free with kubeconfig_free. PEM data is held only
+ * in memory. */
+struct kubeconfig {
+	char *context;    /* context name ("in-cluster" for in-cluster config) */
+	char *namespace_; /* -n, else the context's, else "default" */
+	char *files;      /* the files that were read, ':'-joined (for messages) */
+
+	char *cluster_name, *cluster_file; /* cluster_file: where the entry came from */
+	char *server;
+	char *ca_pem;      /* certificate-authority(-data), decoded/read; NULL = system store */
+	size_t ca_len;
+	bool insecure;     /* insecure-skip-tls-verify */
+	char *tls_server_name, *proxy_url;
+
+	char *user_name, *user_file; /* user_name may be "" (no user) */
+	char *token;       /* token, or tokenFile contents at load time */
+	char *token_file;  /* resolved path, re-read by the credential layer */
+	char *cert_pem, *key_pem; /* client-certificate/key(-data) */
+	size_t cert_len, key_len;
+	char *username, *password;
+	char *auth_provider; /* name of a deprecated auth-provider (its id-token is used as token) */
+	struct kc_exec *exec; /* NULL unless the user has exec */
+};
+
+/* Load and resolve. Returns 0 and *out, or -1 with err set, e.g.
+ * "user 'eks-admin' in /home/me/.kube/config: client-certificate set without client-key". */
+int kubeconfig_load(const struct kubeconfig_opts *o, struct kubeconfig **out, char *err,
+                    size_t errlen);
+/* Resolve from one document in memory (name is used as its file name and its directory as
+ * the base of relative paths). Same contract; used by tests and the fuzzer. */
+int kubeconfig_load_text(const char *text, size_t len, const char *name,
+                         const struct kubeconfig_opts *o, struct kubeconfig **out, char *err,
+                         size_t errlen);
+void kubeconfig_free(struct kubeconfig *kc);
+
+/* Decode base64 (standard alphabet, padding optional, whitespace ignored). Returns a new
+ * NUL-terminated buffer and its length, or NULL when the text is not base64. */
+char *kubeconfig_base64_decode(const char *s, size_t *len);
+
+#endif

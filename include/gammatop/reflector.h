@@ -1,0 +1,39 @@
+/* reflector.h: keep one kind of the store in step with the cluster, like client-go's
+ * reflector: paginated LIST (limit=500, continue; an expired continue token restarts the
+ * list), replace the kind in the store, then WATCH from the list's resourceVersion with
+ * bookmarks and a random timeoutSeconds in [300,600); re-watch when the server closes the
+ * stream; relist on 410 (HTTP or ERROR event); back off 800 ms doubling to 30 s with jitter on
+ * connection errors, 429 and 5xx. It never gives up. The kind's store_kind_state says whether
+ * it is synced, stale, when it last heard from the server, and the last error. */
+#ifndef GAMMATOP_REFLECTOR_H
+#define GAMMATOP_REFLECTOR_H
+#include <stdbool.h>
+
+#include "gammatop/kclient.h"
+#include "gammatop/store.h"
+
+struct reflector;
+
+struct reflector_stats {
+	unsigned lists;         /* completed full lists (first one included) */
+	unsigned pages;         /* list pages received */
+	unsigned relists;       /* lists caused by 410 */
+	unsigned watches;       /* watch requests started */
+	unsigned events;        /* watch events applied (bookmarks excluded) */
+	unsigned bookmarks;
+	unsigned decode_errors; /* objects the model could not read (skipped) */
+	unsigned failures;      /* errors that caused a backoff */
+};
+
+/* ns NULL or "": all namespaces (cluster-scoped kinds always ignore ns). */
+struct reflector *reflector_new(struct kclient *k, struct gt_store *s, enum gt_kind kind,
+                                const char *ns);
+void reflector_start(struct reflector *r);
+/* Stops its requests and timers; the store keeps the objects. */
+void reflector_free(struct reflector *r);
+/* True when the kind cannot sync for a reason retrying will not soon fix (403 Forbidden,
+ * 401, credentials): batch commands stop waiting for it. */
+bool reflector_blocked(const struct reflector *r);
+const struct reflector_stats *reflector_stats(const struct reflector *r);
+
+#endif

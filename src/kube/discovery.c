@@ -1,0 +1,148 @@
+/* discovery.c: find the served Gateway API versions per kind (see discovery.h). Both group
+ * versions are asked for at once; 404 means the version is not served. */
+#include "gammatop/discovery.h"
+#include "gammatop/log.h"
+#include "gammatop/str.h"
+#include "gammatop/xalloc.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const versions[] = {"v1", "v1beta1"};
+#define NVERSIONS 2
+
+struct discovery;
+struct part {
+	struct discovery *d;
+	int i;
+};
+
+struct discovery {
+	struct part parts[NVERSIONS];
+	struct kclient *k;
+	struct gt_store *s;
+	discovery_cb cb;
+	void *ud;
+	struct kreq *req[NVERSIONS];
+	json_t *resources[NVERSIONS]; /* APIResourceList.resources, NULL when not served */
+	struct apierr err;            /* first failure */
+	bool failed;
+	int pending;
+};
+
+static bool serves(const json_t *resources, const char *resource)
+{
+	size_t i;
+	const json_t *r;
+	json_array_foreach(resources, i, r)
+	{
+		if (str_eq(json_string_value(json_object_get(r, "name")), resource))
+			return true;
+	}
+	return false;
+}
+
+static void apply(struct discovery *d)
+{
+	bool group = false;
+	for (int v = 0; v < NVERSIONS; v++)
+		group |= d->resources[v] != NULL;
+	for (int k = 0; k < GT_KIND_COUNT; k++) {
+		if (strcmp(kind_group(k), GW_GROUP) != 0)
+			continue;
+		struct store_kind_state *st = store_kind_state(d->s, k);
+		int found = -1;
+		for (int v = 0; v < NVERSIONS && found < 0; v++)
+			if (d->resources[v] && serves(d->resources[v], kind_resource(k)))
+				found = v;
+		if (found >= 0) {
+			kclient_set_version(d->k, k, versions[found]);
+			st->installed = true;
+			continue;
+		}
+		st->installed = false;
+		char *msg = group ? xasprintf("%s is not installed on this cluster", kind_name(k))
+		                  : xasprintf("%s is not installed on this cluster (no Gateway API "
+		                              "CRDs: group %s is not served)",
+		                              kind_name(k), GW_GROUP);
+		store_set_error(d->s, k, msg);
+		log_info("discovery: %s", msg);
+		free(msg);
+	}
+}
+
+static void done(struct discovery *d)
+{
+	if (!d->failed)
+		apply(d);
+	discovery_cb cb = d->cb;
+	void *ud = d->ud;
+	struct apierr err = d->err;
+	bool failed = d->failed;
+	for (int v = 0; v < NVERSIONS; v++)
+		json_decref(d->resources[v]);
+	free(d);
+	cb(failed ? &err : NULL, ud);
+	apierr_done(&err);
+}
+
+static void on_part(const struct kresponse *r, void *ud)
+{
+	struct part *p = ud;
+	struct discovery *d = p->d;
+	int i = p->i;
+	d->req[i] = NULL;
+	if (!r->err) {
+		json_t *j = json_loadb(r->body, r->body_len, 0, NULL);
+		json_t *res = json_object_get(j, "resources");
+		if (json_is_array(res))
+			d->resources[i] = json_incref(res);
+		json_decref(j);
+	} else if (r->err->kind != APIERR_NOT_FOUND && !d->failed) {
+		d->failed = true;
+		d->err = *r->err;
+		d->err.reason = xstrdup_null(r->err->reason);
+		d->err.message = xstrdup_null(r->err->message);
+		d->err.causes = NULL;
+		d->err.n_causes = 0;
+	}
+	if (--d->pending == 0)
+		done(d);
+}
+
+struct discovery *discovery_start(struct kclient *k, struct gt_store *s, discovery_cb cb,
+                                  void *ud)
+{
+	struct discovery *d = xcalloc(1, sizeof *d);
+	d->k = k;
+	d->s = s;
+	d->cb = cb;
+	d->ud = ud;
+	for (int v = 0; v < NVERSIONS; v++) {
+		char *path = xasprintf("/apis/%s/%s", GW_GROUP, versions[v]);
+		char *what = xasprintf("discover %s/%s", GW_GROUP, versions[v]);
+		struct part *p = &d->parts[v];
+		*p = (struct part){d, v};
+		struct kreq_opts o = {.path = path, .what = what, .timeout_ms = 30000,
+		                      .on_done = on_part, .ud = p};
+		d->req[v] = kclient_request(k, &o);
+		d->pending++;
+		free(path);
+		free(what);
+	}
+	return d;
+}
+
+void discovery_cancel(struct discovery *d)
+{
+	if (!d)
+		return;
+	for (int v = 0; v < NVERSIONS; v++) {
+		if (d->req[v])
+			kreq_cancel(d->req[v]);
+		json_decref(d->resources[v]);
+	}
+	apierr_done(&d->err);
+	free(d);
+}

@@ -1,0 +1,171 @@
+/* kcluster.c: kubeconfig -> client -> discovery -> reflectors, for one store (see
+ * kcluster.h). */
+#include "gammatop/kcluster.h"
+#include "gammatop/discovery.h"
+#include "gammatop/log.h"
+#include "gammatop/str.h"
+#include "gammatop/timeutil.h"
+#include "gammatop/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RETRY_MIN_MS 800
+#define RETRY_MAX_MS 30000
+
+struct kcluster {
+	struct evloop *loop;
+	struct gt_store *s;
+	struct kclient *k;             /* owned */
+	struct discovery *disc;        /* in flight */
+	struct reflector *refl[GT_KIND_COUNT]; /* owned */
+	uint64_t retry_timer;
+	long retry_ms;
+	bool discovered;
+	bool disc_failed;              /* the last discovery attempt failed */
+	char *disc_error;              /* owned: its message */
+	char *ns;                      /* owned; NULL = all namespaces */
+};
+
+struct kcluster *kcluster_new(struct evloop *loop, struct gt_store *s,
+                              const struct kubeconfig_opts *ko, char *err, size_t errlen)
+{
+	struct kubeconfig *kc;
+	if (kubeconfig_load(ko, &kc, err, errlen) < 0)
+		return NULL;
+	struct kcluster *c = xcalloc(1, sizeof *c);
+	c->loop = loop;
+	c->s = s;
+	c->k = kclient_new(loop, kc);
+	c->retry_ms = RETRY_MIN_MS;
+	c->ns = str_empty(ko->namespace_) ? NULL : xstrdup(ko->namespace_);
+	return c;
+}
+
+void kcluster_free(struct kcluster *c)
+{
+	if (!c)
+		return;
+	for (int k = 0; k < GT_KIND_COUNT; k++)
+		reflector_free(c->refl[k]);
+	discovery_cancel(c->disc);
+	if (c->retry_timer)
+		evloop_timer_cancel(c->loop, c->retry_timer);
+	kclient_free(c->k);
+	free(c->disc_error);
+	free(c->ns);
+	free(c);
+}
+
+struct kclient *kcluster_client(const struct kcluster *c) { return c->k; }
+const struct kubeconfig *kcluster_config(const struct kcluster *c)
+{
+	return kclient_config(c->k);
+}
+struct reflector *kcluster_reflector(const struct kcluster *c, enum gt_kind kind)
+{
+	return c->refl[kind];
+}
+bool kcluster_discovered(const struct kcluster *c) { return c->discovered; }
+
+static void start_discovery(struct kcluster *c);
+
+static void on_retry(struct evloop *loop, void *ud)
+{
+	struct kcluster *c = ud;
+	c->retry_timer = 0;
+	start_discovery(c);
+}
+
+static void on_discovered(const struct apierr *err, void *ud)
+{
+	struct kcluster *c = ud;
+	c->disc = NULL;
+	if (err) {
+		c->disc_failed = true;
+		free(c->disc_error);
+		c->disc_error = xstrdup(err->message ? err->message : "discovery failed");
+		log_warn("kube: %s", c->disc_error);
+		for (int k = 0; k < GT_KIND_COUNT; k++) {
+			store_set_error(c->s, k, c->disc_error);
+			if (store_kind_state(c->s, k)->synced)
+				store_kind_state(c->s, k)->stale = true;
+		}
+		long d = c->retry_ms;
+		c->retry_ms = c->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : c->retry_ms * 2;
+		c->retry_timer = evloop_timer_add(c->loop, d, on_retry, c);
+		return;
+	}
+	c->disc_failed = false;
+	c->discovered = true;
+	for (int k = 0; k < GT_KIND_COUNT; k++) {
+		struct store_kind_state *st = store_kind_state(c->s, k);
+		if (!st->installed)
+			continue;
+		if (st->error)
+			store_set_error(c->s, k, NULL);
+		c->refl[k] = reflector_new(c->k, c->s, k, c->ns);
+		reflector_start(c->refl[k]);
+	}
+}
+
+static void start_discovery(struct kcluster *c)
+{
+	c->disc = discovery_start(c->k, c->s, on_discovered, c);
+}
+
+void kcluster_start(struct kcluster *c)
+{
+	if (c->disc || c->discovered || c->retry_timer)
+		return;
+	start_discovery(c);
+}
+
+/* 1: all done; 0: keep waiting. */
+static int sync_state(struct kcluster *c)
+{
+	if (!c->discovered)
+		return 0;
+	for (int k = 0; k < GT_KIND_COUNT; k++) {
+		struct store_kind_state *st = store_kind_state(c->s, k);
+		if (!st->installed || st->synced)
+			continue;
+		if (c->refl[k] && reflector_blocked(c->refl[k]))
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errlen)
+{
+	kcluster_start(c);
+	int64_t deadline = time_mono_ms() + (max_ms > 0 ? max_ms : 30000);
+	for (;;) {
+		if (sync_state(c))
+			return 0;
+		if (c->disc_failed) {
+			snprintf(err, errlen, "%s", c->disc_error);
+			return -1;
+		}
+		int64_t left = deadline - time_mono_ms();
+		if (left <= 0)
+			break;
+		evloop_run_once(c->loop, left > 1000 ? 1000 : (int)left);
+	}
+	/* Say which kinds are missing and why. */
+	size_t off = 0;
+	off += (size_t)snprintf(err, errlen, "not synced with %s within %ld s:",
+	                        kclient_config(c->k)->server, (max_ms > 0 ? max_ms : 30000) / 1000);
+	if (!c->discovered)
+		snprintf(err + off, off < errlen ? errlen - off : 0, " discovery did not finish");
+	for (int k = 0; k < GT_KIND_COUNT && off < errlen; k++) {
+		struct store_kind_state *st = store_kind_state(c->s, k);
+		if (!c->discovered || !st->installed || st->synced)
+			continue;
+		off += (size_t)snprintf(err + off, errlen - off, " %s%s%s", kind_name(k),
+		                        st->error ? ": " : "", st->error ? st->error : "");
+	}
+	return -1;
+}
