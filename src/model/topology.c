@@ -2,7 +2,8 @@
  * route and parentRef, listener selection (sectionName, port), allowedRoutes namespaces and
  * kinds, hostname intersection, GAMMA producer/consumer Service parents, backendRefs with
  * ReferenceGrants; side by side with what controllers reported in status.parents. Lookups go
- * through hash indexes built once per topology, so the cost is linear in the store. */
+ * through hash indexes built once per topology (topology_index.c), so the cost is linear in
+ * the store; reported status is compared in topology_status.c. */
 #include "config.h"
 
 #include <stdint.h>
@@ -16,84 +17,8 @@
 #include "gammatop/str.h"
 #include "gammatop/topology.h"
 #include "gammatop/xalloc.h"
+#include "topology_int.h"
 
-/* ---- a (namespace, name) -> index hash table, open addressing ---- */
-
-struct nn_entry {
-	const char *ns, *name; /* borrowed; NULL ns: empty slot */
-	size_t val;
-};
-
-struct nn_index {
-	struct nn_entry *slots;
-	size_t cap; /* power of two */
-};
-
-static uint64_t nn_hash(const char *ns, const char *name)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)ns; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h ^ (h >> 29);
-}
-
-static void nn_init(struct nn_index *ix, size_t n)
-{
-	ix->cap = 16;
-	while (ix->cap < n * 2)
-		ix->cap *= 2;
-	ix->slots = xcalloc(ix->cap, sizeof *ix->slots);
-}
-
-static void nn_done(struct nn_index *ix)
-{
-	free(ix->slots);
-	ix->slots = NULL;
-}
-
-/* Insert unless present (the first insertion wins). */
-static void nn_put(struct nn_index *ix, const char *ns, const char *name, size_t val)
-{
-	if (!ns)
-		ns = "";
-	if (!name)
-		name = "";
-	size_t i = nn_hash(ns, name) & (ix->cap - 1);
-	while (ix->slots[i].ns) {
-		if (strcmp(ix->slots[i].ns, ns) == 0 && strcmp(ix->slots[i].name, name) == 0)
-			return;
-		i = (i + 1) & (ix->cap - 1);
-	}
-	ix->slots[i] = (struct nn_entry){ns, name, val};
-}
-
-static bool nn_get(const struct nn_index *ix, const char *ns, const char *name, size_t *val)
-{
-	if (!ns)
-		ns = "";
-	if (!name)
-		name = "";
-	size_t i = nn_hash(ns, name) & (ix->cap - 1);
-	while (ix->slots[i].ns) {
-		if (strcmp(ix->slots[i].ns, ns) == 0 && strcmp(ix->slots[i].name, name) == 0) {
-			*val = ix->slots[i].val;
-			return true;
-		}
-		i = (i + 1) & (ix->cap - 1);
-	}
-	return false;
-}
-
-/* Append v to a heap array of n elements that grows at powers of two. */
-static void push_index(size_t **arr, size_t *n, size_t v)
-{
-	if (*n == 0 || (*n & (*n - 1)) == 0)
-		*arr = xreallocarray(*arr, *n ? *n * 2 : 1, sizeof **arr);
-	(*arr)[(*n)++] = v;
-}
 
 /* ---- the build context ---- */
 
@@ -103,7 +28,7 @@ struct ns_labels {
 
 struct build {
 	struct gt_topology *t;
-	struct nn_index gateways, services, namespaces, classes, grants;
+	struct topology_index gateways, services, namespaces, classes, grants;
 	const struct gt_object *const *grant_objs;
 	size_t n_grants;
 	const struct gt_object *const *class_objs;
@@ -150,11 +75,6 @@ bool topology_hostnames_intersect(const char *l, const char *r)
 	return el > wl && strcasecmp(exact + (el - wl), wild) == 0;
 }
 
-static bool is_core_group(const char *g)
-{
-	return str_empty(g) || strcmp(g, "core") == 0;
-}
-
 static bool ref_is_gateway(const struct gt_parent_ref *r)
 {
 	return str_eq(r->kind, "Gateway") && str_eq(r->group, GW_GROUP);
@@ -162,12 +82,7 @@ static bool ref_is_gateway(const struct gt_parent_ref *r)
 
 static bool ref_is_service(const struct gt_parent_ref *r)
 {
-	return str_eq(r->kind, "Service") && is_core_group(r->group);
-}
-
-static const char *ref_ns(const struct gt_parent_ref *r, const struct gt_object *route)
-{
-	return r->namespace_ ? r->namespace_ : object_ns(route);
+	return str_eq(r->kind, "Service") && topology_is_core_group(r->group);
 }
 
 /* ---- listeners: namespaces, kinds, hostnames ---- */
@@ -190,7 +105,7 @@ static bool listener_allows_kind(const struct gt_listener *l, enum gt_kind kind)
 static const struct gt_kvlist *ns_labels_of(struct build *b, const char *ns)
 {
 	size_t i;
-	if (nn_get(&b->namespaces, "", ns, &i))
+	if (topology_index_get(&b->namespaces, "", ns, &i))
 		return &b->ns_labels[i].labels;
 	return NULL;
 }
@@ -277,12 +192,12 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
                                    size_t pi, struct topo_parent *tp, const char *rid)
 {
 	const struct gt_parent_ref *ref = tp->ref;
-	const char *ns = ref_ns(ref, route);
+	const char *ns = topology_ref_ns(ref, route);
 	char field[64];
 	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
 	tp->role = TOPO_GATEWAY;
 	size_t gi;
-	if (!nn_get(&b->gateways, ns, ref->name, &gi)) {
+	if (!topology_index_get(&b->gateways, ns, ref->name, &gi)) {
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("gateway %s/%s not found", ns, str_or(ref->name, ""));
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), rid, field,
@@ -321,10 +236,10 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 				           l->hostname);
 			continue;
 		}
-		push_index(&tp->listeners, &tp->n_listeners, li);
+		topology_push_index(&tp->listeners, &tp->n_listeners, li);
 		struct topo_listener *tl = &tg->listeners[li];
 		if (tl->n_routes == 0 || tl->routes[tl->n_routes - 1] != ri) {
-			push_index(&tl->routes, &tl->n_routes, ri);
+			topology_push_index(&tl->routes, &tl->n_routes, ri);
 			tl->attached_routes++;
 		}
 	}
@@ -380,13 +295,13 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
                                    size_t pi, struct topo_parent *tp, const char *rid)
 {
 	const struct gt_parent_ref *ref = tp->ref;
-	const char *ns = ref_ns(ref, route);
+	const char *ns = topology_ref_ns(ref, route);
 	const char *name = str_or(ref->name, "");
 	char field[64];
 	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
 	tp->role = str_eq(ns, object_ns(route)) ? TOPO_PRODUCER : TOPO_CONSUMER;
 	size_t si;
-	if (!nn_get(&b->services, ns, ref->name, &si)) {
+	if (!topology_index_get(&b->services, ns, ref->name, &si)) {
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("service %s/%s not found", ns, name);
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), rid, field,
@@ -443,133 +358,13 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 		tp->message = xasprintf("producer route of service %s/%s (applies to all clients)", ns,
 		                        name);
 		if (ts->n_producers == 0 || ts->producers[ts->n_producers - 1] != ri)
-			push_index(&ts->producers, &ts->n_producers, ri);
+			topology_push_index(&ts->producers, &ts->n_producers, ri);
 	} else {
 		tp->message = xasprintf("consumer route of service %s/%s (applies to clients in "
 		                        "namespace %s)",
 		                        ns, name, object_ns(route));
 		if (ts->n_consumers == 0 || ts->consumers[ts->n_consumers - 1] != ri)
-			push_index(&ts->consumers, &ts->n_consumers, ri);
-	}
-}
-
-/* ---- status: what the controllers reported ---- */
-
-static bool parent_ref_eq(const struct gt_parent_ref *a, const struct gt_parent_ref *b,
-                          const struct gt_object *route)
-{
-	bool ga = is_core_group(a->group), gb = is_core_group(b->group);
-	if (ga != gb || (!ga && !str_eq(a->group, b->group)))
-		return false;
-	return str_eq(a->kind, b->kind) && str_eq(ref_ns(a, route), ref_ns(b, route)) &&
-	       str_eq(a->name, b->name) && str_eq(a->section_name, b->section_name) &&
-	       a->port == b->port;
-}
-
-/* The first unresolved backendRef of tr, or NULL; rule_i and bi say where. */
-static const struct topo_backend *first_unresolved(const struct topo_route *tr, size_t *rule_i,
-                                                   size_t *bi)
-{
-	for (size_t i = 0; i < tr->n_rules; i++)
-		for (size_t k = 0; k < tr->rules[i].n_backends; k++)
-			if (!tr->rules[i].backends[k].resolved) {
-				*rule_i = i;
-				*bi = k;
-				return &tr->rules[i].backends[k];
-			}
-	return NULL;
-}
-
-/* Compare the controller's ResolvedRefs with the computed backendRefs. A reported False is
- * only contradicted when its reason is one gammatop computes (it cannot see, say, a
- * BackendTLSPolicy or an unsupported appProtocol). */
-static void compare_resolved(struct build *b, const struct topo_route *tr, size_t pi,
-                             struct topo_parent *tp, const char *rid)
-{
-	const struct gt_condition *rr = conditions_find(&tp->reported->conditions, "ResolvedRefs");
-	if (!rr)
-		return;
-	if (str_eq(rr->status, "True"))
-		tp->reported_resolved = 1;
-	else if (str_eq(rr->status, "False"))
-		tp->reported_resolved = 0;
-	if (tp->role == TOPO_OTHER || tp->reported_resolved < 0)
-		return;
-	char field[64];
-	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
-	const char *ctl = str_or(tp->reported->controller_name, "(unnamed)");
-	size_t ri = 0, bi = 0;
-	const struct topo_backend *bad = first_unresolved(tr, &ri, &bi);
-	if (tp->reported_resolved == 1 && bad) {
-		tp->refs_disagree = true;
-		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), rid, field,
-		             "controller %s reports ResolvedRefs=True but gammatop finds "
-		             "spec.rules[%zu].backendRefs[%zu] unresolved (%s: %s)",
-		             ctl, ri, bi, bad->reason, bad->message ? bad->message : "");
-	} else if (tp->reported_resolved == 0 && !bad &&
-	           (str_eq(rr->reason, "RefNotPermitted") || str_eq(rr->reason, "BackendNotFound") ||
-	            str_eq(rr->reason, "InvalidKind"))) {
-		tp->refs_disagree = true;
-		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), rid, field,
-		             "controller %s reports ResolvedRefs=False (%s%s%s) but gammatop resolves "
-		             "every backendRef of the route (the status may be stale)",
-		             ctl, str_or(rr->reason, "no reason"), str_empty(rr->message) ? "" : ": ",
-		             str_or(rr->message, ""));
-	}
-}
-
-static void match_status(struct build *b, const struct topo_route *tr, size_t pi,
-                         struct topo_parent *tp, const char *rid)
-{
-	const struct gt_object *route = tr->obj;
-	const struct gt_route *r = &route->u.route;
-	const struct gt_route_parent_status *best = NULL;
-	const struct gt_condition *acc = NULL;
-	for (size_t i = 0; i < r->n_status; i++) {
-		if (!parent_ref_eq(&r->status[i].ref, tp->ref, route))
-			continue;
-		const struct gt_condition *c = conditions_find(&r->status[i].conditions, "Accepted");
-		if (!best || (!acc && c)) {
-			best = &r->status[i];
-			acc = c;
-		}
-	}
-	tp->reported = best;
-	tp->reported_accepted = -1;
-	tp->reported_resolved = -1;
-	tp->reported_reason = NULL;
-	char field[64];
-	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
-	bool evaluable = tp->role != TOPO_OTHER;
-	if (!best) {
-		if (tp->attached)
-			findings_add(&b->t->findings, SEV_INFO, LINT_CODE(NO_STATUS), rid, field,
-			             "no controller has reported status for parent %s %s/%s yet: the "
-			             "route may not be programmed",
-			             str_or(tp->ref->kind, "?"), ref_ns(tp->ref, route),
-			             str_or(tp->ref->name, ""));
-		return;
-	}
-	compare_resolved(b, tr, pi, tp, rid);
-	if (acc) {
-		tp->reported_reason = acc->reason;
-		if (str_eq(acc->status, "True"))
-			tp->reported_accepted = 1;
-		else if (str_eq(acc->status, "False"))
-			tp->reported_accepted = 0;
-	}
-	if (!evaluable || tp->reported_accepted < 0)
-		return;
-	if (tp->attached != (tp->reported_accepted == 1)) {
-		tp->disagrees = true;
-		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), rid, field,
-		             "controller %s reports Accepted=%s (%s%s%s) but gammatop computes %s (%s: "
-		             "%s)",
-		             str_or(best->controller_name, "(unnamed)"),
-		             tp->reported_accepted ? "True" : "False", str_or(acc->reason, "no reason"),
-		             str_empty(acc->message) ? "" : ": ", str_or(acc->message, ""),
-		             tp->attached ? "attached" : "not attached", tp->reason,
-		             tp->message ? tp->message : "");
+			topology_push_index(&ts->consumers, &ts->n_consumers, ri);
 	}
 }
 
@@ -579,7 +374,7 @@ static bool grant_permits(struct build *b, const struct gt_object *route,
                           const struct gt_backend_ref *br, const char *bns)
 {
 	size_t start;
-	if (!nn_get(&b->grants, bns, "", &start))
+	if (!topology_index_get(&b->grants, bns, "", &start))
 		return false;
 	const char *rns = object_ns(route), *rkind = kind_name(route->kind);
 	for (size_t gi = start; gi < b->n_grants && str_eq(object_ns(b->grant_objs[gi]), bns); gi++) {
@@ -589,7 +384,7 @@ static bool grant_permits(struct build *b, const struct gt_object *route,
 			from = str_eq(g->from[i].group, GW_GROUP) && str_eq(g->from[i].kind, rkind) &&
 			       str_eq(g->from[i].namespace_, rns);
 		for (size_t i = 0; i < g->n_to && from && !to; i++)
-			to = is_core_group(g->to[i].group) && str_eq(g->to[i].kind, "Service") &&
+			to = topology_is_core_group(g->to[i].group) && str_eq(g->to[i].kind, "Service") &&
 			     (str_empty(g->to[i].name) || str_eq(g->to[i].name, br->name));
 		if (from && to)
 			return true;
@@ -606,15 +401,15 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 	const char *name = str_or(br->name, "");
 	char field[96];
 	snprintf(field, sizeof field, "spec.rules[%zu].backendRefs[%zu]", rule_i, bi);
-	if (!str_eq(br->kind ? br->kind : "Service", "Service") || !is_core_group(br->group)) {
+	if (!str_eq(br->kind ? br->kind : "Service", "Service") || !topology_is_core_group(br->group)) {
 		tb->reason = "InvalidKind";
 		tb->message = xasprintf("backend kind %s%s%s is not a Service",
-		                        is_core_group(br->group) ? "" : br->group,
-		                        is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
+		                        topology_is_core_group(br->group) ? "" : br->group,
+		                        topology_is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_KIND), rid, field,
 		             "backendRef %s names kind %s%s%s: only core Services are supported", name,
-		             is_core_group(br->group) ? "" : br->group,
-		             is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
+		             topology_is_core_group(br->group) ? "" : br->group,
+		             topology_is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
 		return;
 	}
 	if (!str_eq(bns, object_ns(route)) && !mesh_only && !grant_permits(b, route, br, bns)) {
@@ -629,7 +424,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		return;
 	}
 	size_t si;
-	if (!nn_get(&b->services, bns, br->name, &si)) {
+	if (!topology_index_get(&b->services, bns, br->name, &si)) {
 		tb->reason = "BackendNotFound";
 		tb->message = xasprintf("service %s/%s not found", bns, name);
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(BACKEND_NOT_FOUND), rid, field,
@@ -639,7 +434,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 	struct topo_service *ts = &b->t->services[si];
 	tb->service = ts->obj;
 	if (ts->n_backend_of == 0 || ts->backend_of[ts->n_backend_of - 1] != ri)
-		push_index(&ts->backend_of, &ts->n_backend_of, ri);
+		topology_push_index(&ts->backend_of, &ts->n_backend_of, ri);
 	if (br->port == 0) {
 		tb->reason = "MissingPort";
 		tb->message = xasprintf("backendRef to service %s/%s has no port", bns, name);
@@ -705,8 +500,8 @@ static void build_route(struct build *b, size_t ri)
 			tp->role = TOPO_OTHER;
 			tp->reason = "UnsupportedValue";
 			tp->message = xasprintf("parent kind %s%s%s is not evaluated by gammatop",
-			                        is_core_group(tp->ref->group) ? "" : tp->ref->group,
-			                        is_core_group(tp->ref->group) ? "" : "/",
+			                        topology_is_core_group(tp->ref->group) ? "" : tp->ref->group,
+			                        topology_is_core_group(tp->ref->group) ? "" : "/",
 			                        str_or(tp->ref->kind, "?"));
 			char field[64];
 			snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
@@ -735,7 +530,7 @@ static void build_route(struct build *b, size_t ri)
 		}
 	}
 	for (size_t pi = 0; pi < r->n_parents; pi++)
-		match_status(b, tr, pi, &tr->parents[pi], rid);
+		topology_match_status(&b->t->findings, tr, pi, &tr->parents[pi], rid);
 }
 
 /* ---- gateways ---- */
@@ -757,7 +552,7 @@ static void build_gateway(struct build *b, struct topo_gateway *tg)
 {
 	const struct gt_gateway *g = &tg->obj->u.gw;
 	size_t ci;
-	if (g->class_name && nn_get(&b->classes, "", g->class_name, &ci))
+	if (g->class_name && topology_index_get(&b->classes, "", g->class_name, &ci))
 		tg->klass = b->class_objs[ci];
 	tg->n_listeners = g->n_listeners;
 	tg->listeners = xcalloc(g->n_listeners ? g->n_listeners : 1, sizeof *tg->listeners);
@@ -819,7 +614,7 @@ static void build_ns_labels(struct build *b)
 			dst->items[dst->n].value = o->meta.name;
 			dst->n++;
 		}
-		nn_put(&b->namespaces, "", o->meta.name, i);
+		topology_index_put(&b->namespaces, "", o->meta.name, i);
 	}
 }
 
@@ -848,29 +643,29 @@ struct gt_topology *topology_build(struct gt_store *s)
 	const struct gt_object *const *http = store_list(s, GT_HTTPROUTE, &n_http);
 	const struct gt_object *const *grpc = store_list(s, GT_GRPCROUTE, &n_grpc);
 
-	nn_init(&b.gateways, n_gw);
-	nn_init(&b.services, n_svc);
-	nn_init(&b.classes, n_cls);
-	nn_init(&b.namespaces, b.n_ns);
-	nn_init(&b.grants, b.n_grants);
+	topology_index_init(&b.gateways, n_gw);
+	topology_index_init(&b.services, n_svc);
+	topology_index_init(&b.classes, n_cls);
+	topology_index_init(&b.namespaces, b.n_ns);
+	topology_index_init(&b.grants, b.n_grants);
 	for (size_t i = 0; i < n_cls; i++)
-		nn_put(&b.classes, "", b.class_objs[i]->meta.name, i);
+		topology_index_put(&b.classes, "", b.class_objs[i]->meta.name, i);
 	for (size_t i = 0; i < b.n_grants; i++) /* sorted by namespace: remember each run's start */
-		nn_put(&b.grants, object_ns(b.grant_objs[i]), "", i);
+		topology_index_put(&b.grants, object_ns(b.grant_objs[i]), "", i);
 	build_ns_labels(&b);
 
 	t->n_gateways = n_gw;
 	t->gateways = xcalloc(n_gw ? n_gw : 1, sizeof *t->gateways);
 	for (size_t i = 0; i < n_gw; i++) {
 		t->gateways[i].obj = gws[i];
-		nn_put(&b.gateways, object_ns(gws[i]), gws[i]->meta.name, i);
+		topology_index_put(&b.gateways, object_ns(gws[i]), gws[i]->meta.name, i);
 		build_gateway(&b, &t->gateways[i]);
 	}
 	t->n_services = n_svc;
 	t->services = xcalloc(n_svc ? n_svc : 1, sizeof *t->services);
 	for (size_t i = 0; i < n_svc; i++) {
 		t->services[i].obj = svcs[i];
-		nn_put(&b.services, object_ns(svcs[i]), svcs[i]->meta.name, i);
+		topology_index_put(&b.services, object_ns(svcs[i]), svcs[i]->meta.name, i);
 	}
 
 	t->n_routes = n_http + n_grpc;
@@ -892,11 +687,11 @@ struct gt_topology *topology_build(struct gt_store *s)
 	for (size_t i = 0; i < b.n_ns; i++)
 		free(b.ns_labels[i].labels.items);
 	free(b.ns_labels);
-	nn_done(&b.gateways);
-	nn_done(&b.services);
-	nn_done(&b.classes);
-	nn_done(&b.namespaces);
-	nn_done(&b.grants);
+	topology_index_done(&b.gateways);
+	topology_index_done(&b.services);
+	topology_index_done(&b.classes);
+	topology_index_done(&b.namespaces);
+	topology_index_done(&b.grants);
 	findings_sort(&t->findings);
 	return t;
 }
