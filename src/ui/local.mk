@@ -28,3 +28,10 @@ gtthemesdir = $(pkgdatadir)/themes
 dist_gtthemes_DATA = themes/default.theme themes/light.theme themes/high-contrast.theme \
 	themes/solarized-dark.theme themes/monochrome.theme
 EXTRA_DIST += src/cmd_console.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_theme tests/unit/test_views
+TESTS += tests/unit/test_theme tests/unit/test_views
+tests_unit_test_theme_LDADD = $(UNIT_LDADD)
+tests_unit_test_views_LDADD = $(UNIT_LDADD)
+endif
