@@ -775,6 +775,88 @@ static void test_upstream(void **state)
 	traffic_free(c.t);
 }
 
+/* Random annotation text and random policy values of random types (a fixed seed, so the
+ * test is repeatable): the model never crashes, its figures stay in range, pages stay valid. */
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static json_t *random_value(uint64_t *s)
+{
+	static const char *const strs[] = {"1s", "0s", "500ms", "1h", "99999h", "-1s", "1.5s", "",
+	                                   "10ms", "x", "1ms1s", "100000s"};
+	switch (rnd(s) % 6) {
+	case 0: return json_integer((json_int_t)(rnd(s) % 7) - 2);
+	case 1: return json_integer((json_int_t)rnd(s));
+	case 2: return json_string(strs[rnd(s) % (sizeof strs / sizeof strs[0])]);
+	case 3: return json_real(-1.5);
+	case 4: return json_null();
+	default: return json_array();
+	}
+}
+
+static void random_text(uint64_t *s, char *out, size_t n)
+{
+	static const char alphabet[] = "0123456789.:;,=%pmsu9 -e5x";
+	size_t len = rnd(s) % (n - 1);
+	for (size_t i = 0; i < len; i++)
+		out[i] = alphabet[rnd(s) % (sizeof alphabet - 1)];
+	out[len] = '\0';
+}
+
+static void test_random_input(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {"sim.gammatop.dev/rps", "sim.gammatop.dev/latency",
+	                                   "sim.gammatop.dev/failure"};
+	uint64_t seed = 12345;
+	struct traffic *t = traffic_new(3);
+	for (int it = 0; it < 400; it++) {
+		json_t *j = route_json(
+			"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"f\",\"annotations\":{}},"
+			"\"spec\":{\"parentRefs\":[{\"name\":\"g\"}],\"rules\":[{\"backendRefs\":"
+			"[{\"name\":\"b\"}],\"timeouts\":{},\"retry\":{}}]}}");
+		json_t *ann = json_object_get(json_object_get(j, "metadata"), "annotations");
+		json_t *rule = json_array_get(json_object_get(json_object_get(j, "spec"), "rules"), 0);
+		for (size_t k = 0; k < 3; k++) {
+			char text[48];
+			random_text(&seed, text, sizeof text);
+			if (k == 1 && rnd(&seed) % 2)
+				snprintf(text, sizeof text, "p50=%dms,p99=%ds", (int)(rnd(&seed) % 900),
+				         (int)(rnd(&seed) % 9));
+			json_object_set_new(ann, keys[k], json_string(text));
+		}
+		json_object_set_new(json_object_get(rule, "timeouts"), "request", random_value(&seed));
+		json_object_set_new(json_object_get(rule, "timeouts"), "backendRequest",
+		                    random_value(&seed));
+		json_object_set_new(json_object_get(rule, "retry"), "attempts", random_value(&seed));
+		json_object_set_new(json_object_get(rule, "retry"), "backoff", random_value(&seed));
+		json_object_set_new(json_object_get(rule, "retry"), "codes", random_value(&seed));
+		traffic_route_upsert(t, j, it * 1000LL);
+		json_decref(j);
+		struct traffic_expect e;
+		assert_int_equal(traffic_expected(t, "HTTPRoute", "default", "f", 0, &e), 0);
+		assert_true(e.rps >= 0 && e.rps <= 1e6);
+		assert_true(e.success_rate >= 0 && e.success_rate <= 1);
+		assert_true(e.timeout_rate >= 0 && e.timeout_rate <= 1);
+		assert_true(e.success_rate + e.timeout_rate <= 1 + 1e-12);
+		assert_true(e.retry_rate >= 0 && e.retry_rate < 1);
+		assert_true(e.retry_success_rate >= 0 && e.retry_success_rate <= 1);
+		assert_true(e.exhausted_per_s >= 0 && e.exhausted_per_s <= e.rps);
+		if (it % 50 == 49)
+			for (int m = 0; m < 3; m++) {
+				struct page pg;
+				page_of(t, (enum sim_mesh)m, NULL, it * 1000LL + 500, &pg);
+				page_free(&pg);
+			}
+	}
+	traffic_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -788,6 +870,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_and_hostile),
 		cmocka_unit_test(test_istio_per_service),
 		cmocka_unit_test(test_churn),
+		cmocka_unit_test(test_random_input),
 		cmocka_unit_test(test_upstream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
