@@ -32,3 +32,8 @@ tests_fuzz_fuzz_manifest_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_duration_SOURCES = tests/fuzz/fuzz_duration.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_duration_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_duration_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+# Benchmark (prints figures, asserts nothing): tests/bench/bench_decode [N [RUNS]]
+noinst_PROGRAMS += tests/bench/bench_decode
+tests_bench_bench_decode_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(YAML_LIBS) \
+	$(JANSSON_LIBS) $(LIBS)
