@@ -443,6 +443,13 @@ static void test_expected_vs_counters(void **state)
 	traffic_free(t);
 }
 
+/* P(L > x) for the log-normal with the given median and 99th percentile. */
+static double lognormal_tail(double p50, double p99, double x)
+{
+	double sigma = log(p99 / p50) / 2.3263478740408408;
+	return 0.5 * erfc(log(x / p50) / sigma / sqrt(2.0));
+}
+
 /* With no timeouts the model is analytic: success = 1 - f^(attempts+1). */
 static void test_analytic(void **state)
 {
@@ -462,6 +469,28 @@ static void test_analytic(void **state)
 	near(e.retry_success_rate, (0.2 * 0.8 + 0.04 * 0.8) / retries, 0.03, "retry success");
 	assert_true(e.timeout_rate == 0);
 	near(e.exhausted_per_s, 10 * 0.008, 0.5, "exhausted");
+
+	/* latency: the share of requests within 50 ms follows the fitted log-normal */
+	upsert(t,
+	       "{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"l\",\"annotations\":{"
+	       "\"sim.gammatop.dev/failure\":\"0\",\"sim.gammatop.dev/rps\":\"100\","
+	       "\"sim.gammatop.dev/latency\":\"p50=40ms,p99=900ms\"}},"
+	       "\"spec\":{\"parentRefs\":[{\"name\":\"g\"}],\"rules\":[{}]}}",
+	       0);
+	struct page pg;
+	page_of(t, SIM_MESH_LINKERD, NULL, 600000, &pg);
+	const char *L = "route_name=\"l\"";
+	double all = page_sum(&pg, "outbound_http_route_request_duration_seconds_count", L, NULL);
+	double fast = page_sum(&pg, "outbound_http_route_request_duration_seconds_bucket", L,
+	                       "le=\"0.05\"", NULL);
+	double slow1 = all - page_sum(&pg, "outbound_http_route_request_duration_seconds_bucket", L,
+	                              "le=\"1\"", NULL);
+	near(all, 100 * 600, 1e-9, "latency route requests");
+	near(fast / all, 1 - lognormal_tail(40, 900, 50), 0.05, "share within 50ms");
+	near(slow1 / all, lognormal_tail(40, 900, 1000), 0.5, "share above 1s");
+	near(page_sum(&pg, "outbound_http_route_request_duration_seconds_sum", L, NULL) / all,
+	     0.040 * exp(pow(log(900.0 / 40) / 2.3263478740408408, 2) / 2), 0.15, "mean latency");
+	page_free(&pg);
 	traffic_free(t);
 }
 
@@ -489,8 +518,9 @@ static void test_timeout_policy(void **state)
 	assert_int_equal(traffic_expected(t, "HTTPRoute", "n", "slow", 0, &b), 0);
 	slow(t, "0", "", 120000);
 	assert_int_equal(traffic_expected(t, "HTTPRoute", "n", "slow", 0, &c), 0);
-	/* P(L > 500ms) for p50=400ms, p99=4s is about 0.43 */
-	near(a.timeout_rate, 0.43, 0.1, "timeouts at 500ms");
+	/* P(L > 500ms) for a log-normal with p50=400ms, p99=4s (sampling error ~0.011) */
+	near(a.timeout_rate, lognormal_tail(400, 4000, 500), 0.08, "timeouts at 500ms");
+	near(b.timeout_rate, lognormal_tail(400, 4000, 5000), 0.5, "timeouts at 5s");
 	assert_true(b.timeout_rate < a.timeout_rate / 10);
 	assert_true(c.timeout_rate == 0);
 	near(a.success_rate, 1 - a.timeout_rate, 1e-9, "success = not timed out");
