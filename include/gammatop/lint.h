@@ -57,6 +57,10 @@
 	X(UNSUPPORTED_PARENT, "UnsupportedParent", SEV_INFO,                                   \
 	  "A parentRef names a kind gammatop does not evaluate (e.g. ListenerSet): its "       \
 	  "attachment is not checked.")                                                       \
+	X(NO_PARENTS, "NoParents", SEV_WARNING,                                                \
+	  "The route has no parentRefs: it attaches to nothing and carries no traffic.")      \
+	X(ALL_WEIGHTS_ZERO, "AllWeightsZero", SEV_WARNING,                                     \
+	  "Every backendRef of the rule has weight 0: matching requests get HTTP 500.")       \
 	X(ATTACHED_ROUTES_DIFFER, "AttachedRoutesDiffer", SEV_INFO,                            \
 	  "A listener's reported attachedRoutes differs from the routes gammatop sees attached " \
 	  "(routes in namespaces it cannot read, or stale status).")

@@ -1,7 +1,8 @@
 /* lint.c: the table of every finding code (generated from LINT_CODES in lint.h) and
  * lint_run(), which gathers the topology's findings (attachment, references, status) with the
- * rule-level checks: timeouts/retry policy of every HTTPRoute rule, duplicate rule names and
- * redirects combined with backends. */
+ * route- and rule-level checks: timeouts/retry policy of every HTTPRoute rule, duplicate rule
+ * names, redirects combined with backends, routes without parents, rules whose backends all
+ * have weight 0. */
 #include "config.h"
 
 #include <stdio.h>
@@ -31,8 +32,21 @@ static void lint_route(const struct gt_object *o, struct findings *out)
 	const struct gt_route *r = &o->u.route;
 	char id[512], field[96];
 	object_id(o, id, sizeof id);
+	if (r->n_parents == 0)
+		findings_add(out, SEV_WARNING, LINT_CODE(NO_PARENTS), id, "spec.parentRefs",
+		             "the route has no parentRefs: it attaches to no Gateway or Service; add a "
+		             "parentRef");
 	for (size_t i = 0; i < r->n_rules; i++) {
 		const struct gt_rule *rule = &r->rules[i];
+		size_t weighted = 0;
+		for (size_t b = 0; b < rule->n_backends; b++)
+			weighted += rule->backends[b].weight > 0;
+		if (rule->n_backends > 0 && weighted == 0) {
+			snprintf(field, sizeof field, "spec.rules[%zu].backendRefs", i);
+			findings_add(out, SEV_WARNING, LINT_CODE(ALL_WEIGHTS_ZERO), id, field,
+			             "every backendRef of the rule has weight 0: matching requests get "
+			             "HTTP 500; give at least one backend a weight");
+		}
 		if (o->kind == GT_HTTPROUTE) {
 			struct policy p;
 			policy_from_rule(rule, &p);

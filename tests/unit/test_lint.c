@@ -116,6 +116,10 @@ static void test_rule_checks(void **state)
 	       "'backendRefs':[{'name':'web','port':80}]},"
 	       "{'name':'d','filters':[{'type':'RequestRedirect','requestRedirect':{'scheme':'https'}}]}"
 	       "]}}");
+	put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':"
+	       "'orphan','namespace':'app'},'spec':{'rules':[{'backendRefs':[{'name':'web','port':80,"
+	       "'weight':0},{'name':'web','port':80,'weight':0}]},{'backendRefs':[{'name':'web',"
+	       "'port':80,'weight':0},{'name':'web','port':80}]}]}}");
 	put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'GRPCRoute','metadata':{'name':"
 	       "'g','namespace':'app'},'spec':{'parentRefs':[{'group':'','kind':'Service','name':"
 	       "'web'}],'rules':[{'name':'x','backendRefs':[{'name':'web','port':80}]},"
@@ -132,6 +136,11 @@ static void test_rule_checks(void **state)
 	assert_null(find(&f, "RedirectWithBackends", "httproute/app/r", "spec.rules[3].filters[0]"));
 	assert_non_null(find(&f, "DuplicateRuleName", "grpcroute/app/g", "spec.rules[1].name"));
 	assert_null(find(&f, "DuplicateRuleName", "httproute/app/r", "spec.rules[0].name"));
+	assert_non_null(find(&f, "NoParents", "httproute/app/orphan", "spec.parentRefs"));
+	assert_null(find(&f, "NoParents", "httproute/app/r", NULL));
+	assert_non_null(find(&f, "AllWeightsZero", "httproute/app/orphan", "spec.rules[0].backendRefs"));
+	assert_null(find(&f, "AllWeightsZero", "httproute/app/orphan", "spec.rules[1].backendRefs"));
+	assert_null(find(&f, "AllWeightsZero", "httproute/app/r", NULL));
 	/* the topology's own findings come along (NoStatus for the attached mesh parents) */
 	assert_non_null(find(&f, "NoStatus", "httproute/app/r", "spec.parentRefs[0]"));
 	/* sorted: errors first */
