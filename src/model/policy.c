@@ -226,19 +226,19 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-/* Find a rule of route JSON by "INDEX" (all digits, tried first) or by name; -1 if none. A
- * route without spec.rules has the default rule, index 0. */
+/* Find a rule of route JSON by "INDEX" (all digits, tried first) or by name (so a rule named
+ * "7" is found when there is no rule 7); -1 if none. A route without spec.rules has the
+ * default rule, index 0. */
 int policy_find_rule(const json_t *route, const char *rule)
 {
 	if (!route || !rule)
 		return -1;
 	const json_t *rules = json_object_get(json_object_get(route, "spec"), "rules");
 	size_t n = json_is_array(rules) ? json_array_size(rules) : (rules ? 0 : 1);
-	if (all_digits(rule)) {
-		if (strlen(rule) > 9)
-			return -1;
+	if (all_digits(rule) && strlen(rule) <= 9) {
 		long i = strtol(rule, NULL, 10);
-		return (size_t)i < n ? (int)i : -1;
+		if ((size_t)i < n)
+			return (int)i;
 	}
 	if (!json_is_array(rules))
 		return -1;

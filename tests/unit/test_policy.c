@@ -290,6 +290,12 @@ static void test_find_rule(void **state)
 	assert_int_equal(policy_find_rule(r, "99999999999999999999"), -1);
 	assert_int_equal(policy_find_rule(NULL, "0"), -1);
 	json_decref(r);
+	/* a rule named with digits is found by name when no rule has that index */
+	r = load("{'spec':{'rules':[{'name':'7'},{'name':'0'}]}}");
+	assert_int_equal(policy_find_rule(r, "7"), 0);
+	assert_int_equal(policy_find_rule(r, "0"), 0);
+	assert_int_equal(policy_find_rule(r, "1"), 1);
+	json_decref(r);
 	/* no spec.rules: the default rule is rule 0 */
 	r = load("{'spec':{}}");
 	assert_int_equal(policy_find_rule(r, "0"), 0);
