@@ -4,6 +4,7 @@ noinst_LIBRARIES += src/model/libgtmodel.a
 src_model_libgtmodel_a_SOURCES = \
 	src/model/object.c include/gammatop/object.h \
 	src/model/decode.c include/gammatop/decode.h \
+	src/model/decode_filter.c src/model/jfield.c src/model/jfield.h \
 	src/model/manifest.c include/gammatop/manifest.h \
 	src/model/store.c include/gammatop/store.h
 
