@@ -8,6 +8,7 @@
 #include "cmd_source.h"
 #include "gammatop/buf.h"
 #include "gammatop/diag.h"
+#include "gammatop/kcluster.h"
 #include "gammatop/manifest.h"
 #include "gammatop/xalloc.h"
 
@@ -30,6 +31,46 @@ static int open_manifests(const struct cmd_opts *o, struct cmd_source *src)
 	return 0;
 }
 
+/* Print once what the cluster does not serve and which kinds could not be read. */
+static void print_notes(struct gt_store *store)
+{
+	for (int k = 0; k < GT_KIND_COUNT; k++) {
+		struct store_kind_state *st = store_kind_state(store, k);
+		if (!st->installed)
+			cmd_error("note: %s", st->error ? st->error : kind_name(k));
+		else if (!st->synced && st->error)
+			cmd_error("warning: %s: not read: %s", kind_name(k), st->error);
+	}
+}
+
+static int open_cluster(const struct cmd_opts *o, struct cmd_source *src)
+{
+	struct kubeconfig_opts ko = {
+		.explicit_path = o->kubeconfig,
+		.context = o->context,
+		.namespace_ = o->all_namespaces ? NULL : o->namespace_,
+	};
+	char err[2048];
+	struct kcluster *c = kcluster_new(src->loop, src->store, &ko, err, sizeof err);
+	if (!c) {
+		cmd_error("%s", err);
+		return EXIT_USAGE;
+	}
+	src->cluster = c;
+	const struct kubeconfig *kc = kcluster_config(c);
+	src->context = xstrdup(kc->context);
+	src->server = xstrdup(kc->server);
+	src->user = xstrdup(kc->user_name);
+	src->description = xasprintf("context %s (%s)", kc->context, kc->server);
+	long max_ms = (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
+	if (kcluster_wait_synced(c, max_ms, err, sizeof err) < 0) {
+		cmd_error("context %s: %s", kc->context, err);
+		return EXIT_USAGE;
+	}
+	print_notes(src->store);
+	return 0;
+}
+
 int cmd_source_open(const struct cmd_opts *o, struct cmd_source *src)
 {
 	memset(src, 0, sizeof *src);
@@ -37,12 +78,12 @@ int cmd_source_open(const struct cmd_opts *o, struct cmd_source *src)
 	src->loop = evloop_new();
 	if (o->n_manifests)
 		return open_manifests(o, src);
-	cmd_error("no cluster connection yet: give --manifests PATH");
-	return EXIT_USAGE;
+	return open_cluster(o, src);
 }
 
 void cmd_source_close(struct cmd_source *src)
 {
+	kcluster_free(src->cluster);
 	store_free(src->store);
 	evloop_free(src->loop);
 	free(src->description);
