@@ -57,12 +57,11 @@ static int write_doc(struct cmd_source *src, struct gt_topology *t, enum snap_fm
 		.findings = &fs,
 		.source = {src->description, src->context, src->server, src->input_errors},
 	};
-	json_t *doc = snapshot_build(&in);
 	char err[256];
-	int r = snapshot_write(f, doc, fmt == FMT_YAML ? SNAPSHOT_YAML : SNAPSHOT_JSON, err, sizeof err);
+	int r = snapshot_write_input(f, &in, fmt == FMT_YAML ? SNAPSHOT_YAML : SNAPSHOT_JSON, err,
+	                             sizeof err);
 	if (r < 0)
 		cmd_error("snapshot: %s", err);
-	json_decref(doc);
 	findings_done(&fs);
 	return r;
 }

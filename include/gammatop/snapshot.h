@@ -62,5 +62,10 @@ enum snapshot_format { SNAPSHOT_JSON, SNAPSHOT_YAML };
  * the document could not be serialised (a message in err). */
 int snapshot_write(FILE *f, const json_t *doc, enum snapshot_format fmt, char *err,
                    size_t errlen);
+/* Write the document of in straight to f, one gateway, service, route or finding at a time,
+ * never holding the whole tree: the same bytes as snapshot_write(f, snapshot_build(in)), in
+ * a fraction of the memory for a large cluster. Returns 0 or -1 with a message in err. */
+int snapshot_write_input(FILE *f, const struct snapshot_input *in, enum snapshot_format fmt,
+                         char *err, size_t errlen);
 
 #endif

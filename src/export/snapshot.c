@@ -144,21 +144,14 @@ static json_t *source_json(const struct snapshot_input *in)
 	return o;
 }
 
-static json_t *gatewayclasses_json(struct gt_store *s)
+static json_t *gatewayclass_json(const struct gt_object *o)
 {
-	json_t *a = json_array();
-	size_t n;
-	const struct gt_object *const *objs = store_list(s, GT_GATEWAYCLASS, &n);
-	for (size_t i = 0; i < n; i++) {
-		const struct gt_object *o = objs[i];
-		json_t *j = json_object();
-		put(j, "name", snapshot_string(o->meta.name));
-		put(j, "controllerName", snapshot_string(o->u.gc.controller_name));
-		put(j, "description", snapshot_string(o->u.gc.description));
-		put(j, "status", status_conditions(&o->u.gc.conditions));
-		json_array_append_new(a, j);
-	}
-	return a;
+	json_t *j = json_object();
+	put(j, "name", snapshot_string(o->meta.name));
+	put(j, "controllerName", snapshot_string(o->u.gc.controller_name));
+	put(j, "description", snapshot_string(o->u.gc.description));
+	put(j, "status", status_conditions(&o->u.gc.conditions));
+	return j;
 }
 
 static json_t *route_ids(const struct gt_topology *t, const size_t *idx, size_t n)
@@ -203,68 +196,58 @@ static json_t *listener_json(const struct gt_topology *t, const struct topo_list
 	return j;
 }
 
-static json_t *gateways_json(const struct gt_topology *t)
+static json_t *gateway_json(const struct gt_topology *t, const struct topo_gateway *g)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < t->n_gateways; i++) {
-		const struct topo_gateway *g = &t->gateways[i];
-		const struct gt_gateway *gw = &g->obj->u.gw;
-		json_t *j = json_object();
-		put(j, "namespace", snapshot_string(object_ns(g->obj)));
-		put(j, "name", snapshot_string(g->obj->meta.name));
-		put(j, "gatewayClassName", snapshot_string(gw->class_name));
-		put(j, "addresses", string_array(gw->addresses, gw->n_addresses));
-		json_t *ls = json_array();
-		for (size_t k = 0; k < g->n_listeners; k++)
-			json_array_append_new(ls, listener_json(t, &g->listeners[k]));
-		put(j, "listeners", ls);
-		json_t *st = status_conditions(&gw->conditions);
-		json_t *lst = json_array();
-		for (size_t k = 0; k < gw->n_listener_status; k++) {
-			const struct gt_listener_status *x = &gw->listener_status[k];
-			json_t *o = json_object();
-			put(o, "name", snapshot_string(x->name));
-			put(o, "attachedRoutes", opt_int(x->attached_routes, -1));
-			put(o, "conditions", conditions_json(&x->conditions));
-			json_array_append_new(lst, o);
-		}
-		put(st, "listeners", lst);
-		put(j, "status", st);
-		json_array_append_new(a, j);
+	const struct gt_gateway *gw = &g->obj->u.gw;
+	json_t *j = json_object();
+	put(j, "namespace", snapshot_string(object_ns(g->obj)));
+	put(j, "name", snapshot_string(g->obj->meta.name));
+	put(j, "gatewayClassName", snapshot_string(gw->class_name));
+	put(j, "addresses", string_array(gw->addresses, gw->n_addresses));
+	json_t *ls = json_array();
+	for (size_t k = 0; k < g->n_listeners; k++)
+		json_array_append_new(ls, listener_json(t, &g->listeners[k]));
+	put(j, "listeners", ls);
+	json_t *st = status_conditions(&gw->conditions);
+	json_t *lst = json_array();
+	for (size_t k = 0; k < gw->n_listener_status; k++) {
+		const struct gt_listener_status *x = &gw->listener_status[k];
+		json_t *o = json_object();
+		put(o, "name", snapshot_string(x->name));
+		put(o, "attachedRoutes", opt_int(x->attached_routes, -1));
+		put(o, "conditions", conditions_json(&x->conditions));
+		json_array_append_new(lst, o);
 	}
-	return a;
+	put(st, "listeners", lst);
+	put(j, "status", st);
+	return j;
 }
 
-static json_t *services_json(const struct gt_topology *t)
+static json_t *service_json(const struct gt_topology *t, const struct topo_service *ts)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < t->n_services; i++) {
-		const struct topo_service *ts = &t->services[i];
-		const struct gt_service *s = &ts->obj->u.svc;
-		json_t *j = json_object();
-		put(j, "namespace", snapshot_string(object_ns(ts->obj)));
-		put(j, "name", snapshot_string(ts->obj->meta.name));
-		put(j, "type", snapshot_string(str_or(s->type, "ClusterIP")));
-		put(j, "clusterIP", snapshot_string(s->cluster_ip));
-		put(j, "externalName", snapshot_string(s->external_name));
-		json_t *ports = json_array();
-		for (size_t k = 0; k < s->n_ports; k++) {
-			const struct gt_service_port *p = &s->ports[k];
-			json_t *o = json_object();
-			put(o, "name", snapshot_string(p->name));
-			put(o, "port", json_integer(p->port));
-			put(o, "protocol", snapshot_string(str_or(p->protocol, "TCP")));
-			put(o, "appProtocol", snapshot_string(p->app_protocol));
-			put(o, "targetPort", snapshot_string(p->target_port));
-			json_array_append_new(ports, o);
-		}
-		put(j, "ports", ports);
-		put(j, "producers", route_ids(t, ts->producers, ts->n_producers));
-		put(j, "consumers", route_ids(t, ts->consumers, ts->n_consumers));
-		put(j, "backendOf", route_ids(t, ts->backend_of, ts->n_backend_of));
-		json_array_append_new(a, j);
+	const struct gt_service *s = &ts->obj->u.svc;
+	json_t *j = json_object();
+	put(j, "namespace", snapshot_string(object_ns(ts->obj)));
+	put(j, "name", snapshot_string(ts->obj->meta.name));
+	put(j, "type", snapshot_string(str_or(s->type, "ClusterIP")));
+	put(j, "clusterIP", snapshot_string(s->cluster_ip));
+	put(j, "externalName", snapshot_string(s->external_name));
+	json_t *ports = json_array();
+	for (size_t k = 0; k < s->n_ports; k++) {
+		const struct gt_service_port *p = &s->ports[k];
+		json_t *o = json_object();
+		put(o, "name", snapshot_string(p->name));
+		put(o, "port", json_integer(p->port));
+		put(o, "protocol", snapshot_string(str_or(p->protocol, "TCP")));
+		put(o, "appProtocol", snapshot_string(p->app_protocol));
+		put(o, "targetPort", snapshot_string(p->target_port));
+		json_array_append_new(ports, o);
 	}
-	return a;
+	put(j, "ports", ports);
+	put(j, "producers", route_ids(t, ts->producers, ts->n_producers));
+	put(j, "consumers", route_ids(t, ts->consumers, ts->n_consumers));
+	put(j, "backendOf", route_ids(t, ts->backend_of, ts->n_backend_of));
+	return j;
 }
 
 /* ---- routes ---- */
@@ -454,29 +437,201 @@ json_t *snapshot_finding(const struct finding *f)
 	return o;
 }
 
+/* ---- the document, built whole or streamed ---- */
+
+/* Where the document goes: kept as one json_t (snapshot_build) or written element by element
+ * (snapshot_write_input), so that a large cluster never needs the whole tree in memory. Each
+ * callback takes ownership of v. */
+struct sink {
+	void (*value)(struct sink *k, const char *key, json_t *v);
+	void (*array_begin)(struct sink *k, const char *key);
+	void (*element)(struct sink *k, json_t *v);
+	void (*array_end)(struct sink *k);
+};
+
+static void emit(const struct snapshot_input *in, struct sink *k)
+{
+	char ts[40];
+	k->value(k, "apiVersion", json_string(SNAPSHOT_API_VERSION));
+	k->value(k, "kind", json_string("Snapshot"));
+	k->value(k, "generatedAt", json_string(time_rfc3339(in->generated_at ? in->generated_at
+	                                                                    : time(NULL),
+	                                                    ts, sizeof ts)));
+	k->value(k, "source", source_json(in));
+	size_t n;
+	const struct gt_object *const *gcs = store_list(in->store, GT_GATEWAYCLASS, &n);
+	k->array_begin(k, "gatewayClasses");
+	for (size_t i = 0; i < n; i++)
+		k->element(k, gatewayclass_json(gcs[i]));
+	k->array_end(k);
+	k->array_begin(k, "gateways");
+	for (size_t i = 0; i < in->topo->n_gateways; i++)
+		k->element(k, gateway_json(in->topo, &in->topo->gateways[i]));
+	k->array_end(k);
+	k->array_begin(k, "services");
+	for (size_t i = 0; i < in->topo->n_services; i++)
+		k->element(k, service_json(in->topo, &in->topo->services[i]));
+	k->array_end(k);
+	k->array_begin(k, "routes");
+	for (size_t i = 0; i < in->topo->n_routes; i++)
+		k->element(k, snapshot_route(&in->topo->routes[i]));
+	k->array_end(k);
+	k->array_begin(k, "findings");
+	for (size_t i = 0; in->findings && i < in->findings->n; i++)
+		k->element(k, snapshot_finding(&in->findings->items[i]));
+	k->array_end(k);
+	if (in->telemetry)
+		k->value(k, "telemetry", json_deep_copy(in->telemetry));
+}
+
+/* Sink 1: one json_t. */
+struct tree_sink {
+	struct sink k;
+	json_t *doc, *array;
+};
+
+static void tree_value(struct sink *k, const char *key, json_t *v)
+{
+	put(((struct tree_sink *)k)->doc, key, v);
+}
+
+static void tree_array_begin(struct sink *k, const char *key)
+{
+	struct tree_sink *t = (struct tree_sink *)k;
+	t->array = json_array();
+	put(t->doc, key, t->array);
+}
+
+static void tree_element(struct sink *k, json_t *v)
+{
+	json_array_append_new(((struct tree_sink *)k)->array, v);
+}
+
+static void tree_array_end(struct sink *k) { ((struct tree_sink *)k)->array = NULL; }
+
 json_t *snapshot_build(const struct snapshot_input *in)
 {
-	json_t *doc = json_object();
-	char ts[40];
-	put(doc, "apiVersion", json_string(SNAPSHOT_API_VERSION));
-	put(doc, "kind", json_string("Snapshot"));
-	put(doc, "generatedAt",
-	    json_string(time_rfc3339(in->generated_at ? in->generated_at : time(NULL), ts, sizeof ts)));
-	put(doc, "source", source_json(in));
-	put(doc, "gatewayClasses", gatewayclasses_json(in->store));
-	put(doc, "gateways", gateways_json(in->topo));
-	put(doc, "services", services_json(in->topo));
-	json_t *routes = json_array();
-	for (size_t i = 0; i < in->topo->n_routes; i++)
-		json_array_append_new(routes, snapshot_route(&in->topo->routes[i]));
-	put(doc, "routes", routes);
-	json_t *fs = json_array();
-	for (size_t i = 0; in->findings && i < in->findings->n; i++)
-		json_array_append_new(fs, snapshot_finding(&in->findings->items[i]));
-	put(doc, "findings", fs);
-	if (in->telemetry)
-		put(doc, "telemetry", json_deep_copy(in->telemetry));
-	return doc;
+	struct tree_sink t = {{tree_value, tree_array_begin, tree_element, tree_array_end},
+	                      json_object(), NULL};
+	emit(in, &t.k);
+	return t.doc;
+}
+
+/* Sink 2: JSON text, byte for byte what json_dumps(JSON_INDENT(2)) gives for the whole
+ * document, written one element at a time. */
+struct json_sink {
+	struct sink k;
+	FILE *f;
+	bool first_key, first_elem;
+	int failed;
+};
+
+/* Write v (dumped with indent 2) with every line after the first indented by pad spaces.
+ * JSON strings never hold a raw newline, so every '\n' is a line break. */
+static void json_put(struct json_sink *j, json_t *v, int pad)
+{
+	char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	json_decref(v);
+	if (!text) {
+		j->failed = 1;
+		return;
+	}
+	for (const char *p = text; *p; p++) {
+		fputc(*p, j->f);
+		if (*p == '\n')
+			fprintf(j->f, "%*s", pad, "");
+	}
+	free(text);
+}
+
+static void json_key(struct json_sink *j, const char *key)
+{
+	fputs(j->first_key ? "{\n  " : ",\n  ", j->f);
+	j->first_key = false;
+	json_t *k = json_string(key);
+	json_put(j, k, 2);
+	fputs(": ", j->f);
+}
+
+static void json_value(struct sink *k, const char *key, json_t *v)
+{
+	struct json_sink *j = (struct json_sink *)k;
+	json_key(j, key);
+	json_put(j, v ? v : json_null(), 2);
+}
+
+static void json_array_begin(struct sink *k, const char *key)
+{
+	struct json_sink *j = (struct json_sink *)k;
+	json_key(j, key);
+	fputc('[', j->f);
+	j->first_elem = true;
+}
+
+static void json_element(struct sink *k, json_t *v)
+{
+	struct json_sink *j = (struct json_sink *)k;
+	fputs(j->first_elem ? "\n    " : ",\n    ", j->f);
+	j->first_elem = false;
+	json_put(j, v, 4);
+}
+
+static void json_array_end(struct sink *k)
+{
+	struct json_sink *j = (struct json_sink *)k;
+	fputs(j->first_elem ? "]" : "\n  ]", j->f);
+}
+
+/* Sink 3: YAML events, one element at a time (yamlout.h). */
+struct yaml_sink {
+	struct sink k;
+	struct yamlout *y;
+};
+
+static void yaml_value(struct sink *k, const char *key, json_t *v)
+{
+	struct yamlout *y = ((struct yaml_sink *)k)->y;
+	yamlout_key(y, key);
+	yamlout_value(y, v);
+	json_decref(v);
+}
+
+static void yaml_array_begin(struct sink *k, const char *key)
+{
+	struct yamlout *y = ((struct yaml_sink *)k)->y;
+	yamlout_key(y, key);
+	yamlout_seq_begin(y);
+}
+
+static void yaml_element(struct sink *k, json_t *v)
+{
+	yamlout_value(((struct yaml_sink *)k)->y, v);
+	json_decref(v);
+}
+
+static void yaml_array_end(struct sink *k) { yamlout_seq_end(((struct yaml_sink *)k)->y); }
+
+int snapshot_write_input(FILE *f, const struct snapshot_input *in, enum snapshot_format fmt,
+                         char *err, size_t errlen)
+{
+	int failed;
+	if (fmt == SNAPSHOT_YAML) {
+		struct yaml_sink y = {{yaml_value, yaml_array_begin, yaml_element, yaml_array_end},
+		                      yamlout_new(f)};
+		yamlout_map_begin(y.y);
+		emit(in, &y.k);
+		yamlout_map_end(y.y);
+		failed = yamlout_finish(y.y, err, errlen) < 0;
+	} else {
+		struct json_sink j = {{json_value, json_array_begin, json_element, json_array_end},
+		                      f, true, true, 0};
+		emit(in, &j.k);
+		fputs("\n}\n", f);
+		failed = j.failed;
+		if (failed)
+			snprintf(err, errlen, "cannot serialise the snapshot as JSON");
+	}
+	return failed ? -1 : 0;
 }
 
 int snapshot_write(FILE *f, const json_t *doc, enum snapshot_format fmt, char *err,

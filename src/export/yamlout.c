@@ -4,11 +4,13 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
 
 #include "gammatop/buf.h"
+#include "gammatop/xalloc.h"
 #include "gammatop/yamlout.h"
 
 #define YAMLOUT_MAX_DEPTH 512
@@ -94,26 +96,106 @@ static int value(yaml_emitter_t *em, const json_t *j, int depth)
 	}
 }
 
+struct yamlout {
+	yaml_emitter_t em;
+	int ok;              /* 0 after the first failure */
+	const char *problem; /* libyaml's static message, kept past yaml_emitter_delete */
+};
+
+static void start(struct yamlout *y)
+{
+	yaml_event_t e;
+	yaml_emitter_set_unicode(&y->em, 1);
+	yaml_emitter_set_width(&y->em, -1);
+	yaml_emitter_set_indent(&y->em, 2);
+	y->ok = yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING) &&
+	        yaml_emitter_emit(&y->em, &e) &&
+	        yaml_document_start_event_initialize(&e, NULL, NULL, NULL, 1) &&
+	        yaml_emitter_emit(&y->em, &e);
+}
+
+static int finish(struct yamlout *y)
+{
+	yaml_event_t e;
+	if (y->ok)
+		y->ok = yaml_document_end_event_initialize(&e, 1) && yaml_emitter_emit(&y->em, &e) &&
+		        yaml_stream_end_event_initialize(&e) && yaml_emitter_emit(&y->em, &e) &&
+		        yaml_emitter_flush(&y->em);
+	int ok = y->ok;
+	y->problem = y->em.problem;
+	yaml_emitter_delete(&y->em);
+	return ok;
+}
+
+struct yamlout *yamlout_new(FILE *f)
+{
+	struct yamlout *y = xcalloc(1, sizeof *y);
+	yaml_emitter_initialize(&y->em);
+	yaml_emitter_set_output_file(&y->em, f);
+	start(y);
+	return y;
+}
+
+void yamlout_map_begin(struct yamlout *y)
+{
+	yaml_event_t e;
+	y->ok = y->ok &&
+	        yaml_mapping_start_event_initialize(&e, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) &&
+	        yaml_emitter_emit(&y->em, &e);
+}
+
+void yamlout_map_end(struct yamlout *y)
+{
+	yaml_event_t e;
+	y->ok = y->ok && yaml_mapping_end_event_initialize(&e) && yaml_emitter_emit(&y->em, &e);
+}
+
+void yamlout_seq_begin(struct yamlout *y)
+{
+	yaml_event_t e;
+	y->ok = y->ok &&
+	        yaml_sequence_start_event_initialize(&e, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE) &&
+	        yaml_emitter_emit(&y->em, &e);
+}
+
+void yamlout_seq_end(struct yamlout *y)
+{
+	yaml_event_t e;
+	y->ok = y->ok && yaml_sequence_end_event_initialize(&e) && yaml_emitter_emit(&y->em, &e);
+}
+
+void yamlout_key(struct yamlout *y, const char *key)
+{
+	y->ok = y->ok && scalar(&y->em, key, strlen(key),
+	                        plain_key(key) ? YAML_PLAIN_SCALAR_STYLE
+	                                       : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+}
+
+void yamlout_value(struct yamlout *y, const json_t *v)
+{
+	y->ok = y->ok && value(&y->em, v ? v : json_null(), 1);
+}
+
+int yamlout_finish(struct yamlout *y, char *err, size_t errlen)
+{
+	int ok = finish(y);
+	if (!ok)
+		snprintf(err, errlen, "cannot write the YAML document%s%s", y->problem ? ": " : "",
+		         y->problem ? y->problem : "");
+	free(y);
+	return ok ? 0 : -1;
+}
+
 char *yamlout_json(const json_t *j)
 {
 	struct buf out;
 	buf_init(&out);
-	yaml_emitter_t em;
-	yaml_event_t e;
-	yaml_emitter_initialize(&em);
-	yaml_emitter_set_output(&em, write_cb, &out);
-	yaml_emitter_set_unicode(&em, 1);
-	yaml_emitter_set_width(&em, -1);
-	yaml_emitter_set_indent(&em, 2);
-	int ok = yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING) &&
-	         yaml_emitter_emit(&em, &e) &&
-	         yaml_document_start_event_initialize(&e, NULL, NULL, NULL, 1) &&
-	         yaml_emitter_emit(&em, &e) && value(&em, j, 0) &&
-	         yaml_document_end_event_initialize(&e, 1) && yaml_emitter_emit(&em, &e) &&
-	         yaml_stream_end_event_initialize(&e) && yaml_emitter_emit(&em, &e) &&
-	         yaml_emitter_flush(&em);
-	yaml_emitter_delete(&em);
-	if (!ok) {
+	struct yamlout y;
+	yaml_emitter_initialize(&y.em);
+	yaml_emitter_set_output(&y.em, write_cb, &out);
+	start(&y);
+	yamlout_value(&y, j);
+	if (!finish(&y)) {
 		buf_done(&out);
 		return NULL;
 	}

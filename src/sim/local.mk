@@ -1,5 +1,15 @@
-# src/sim/local.mk: gammatop-sim, the Kubernetes API and mesh-proxy simulator.
+# src/sim/local.mk: gammatop-sim, the Kubernetes API and mesh-proxy simulator (libmicrohttpd;
+# GnuTLS, which libmicrohttpd uses, for client-certificate checks; OpenSSL for certificates),
+# its end-to-end tests and its benchmark. (traffic.mk, included by Makefile.am, has the
+# traffic model's unit test.)
 bin_PROGRAMS += src/gammatop-sim
-src_gammatop_sim_SOURCES = src/sim/main.c
-src_gammatop_sim_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(MHD_LIBS) \
-	$(YAML_LIBS) $(JANSSON_LIBS) $(OPENSSL_LIBS) $(LIBS)
+src_gammatop_sim_SOURCES = src/sim/main.c src/sim/sim.h src/sim/resource.c src/sim/objects.c \
+	src/sim/server.c src/sim/server.h src/sim/api.c src/sim/api.h src/sim/mutate.c \
+	src/sim/patch.c src/sim/apply.c src/sim/selector.c src/sim/watch.c src/sim/discovery.c \
+	src/sim/validate.c src/sim/controller.c src/sim/world.c src/sim/world.h src/sim/demo.c \
+	src/sim/generate.c src/sim/admin.c src/sim/state.c src/sim/tls.c src/sim/tls.h \
+	src/sim/traffic_glue.c src/sim/traffic_glue.h \
+	src/sim/traffic.c src/sim/traffic.h src/sim/metrics.c
+src_gammatop_sim_CPPFLAGS = $(AM_CPPFLAGS) -DSIM_HAVE_TRAFFIC
+src_gammatop_sim_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(MHD_LIBS) -lgnutls \
+	$(YAML_LIBS) $(JANSSON_LIBS) $(OPENSSL_LIBS) -lpthread -lm $(LIBS)

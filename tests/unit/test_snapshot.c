@@ -394,6 +394,58 @@ static void test_write_and_telemetry(void **state)
 	snap_done(&s);
 }
 
+/* The streamed writer gives the very bytes of the whole-tree writer, in both formats, with
+ * and without telemetry. */
+static void test_stream_equals_tree(void **state)
+{
+	(void)state;
+	struct snap s;
+	snap_build(&s, fixture_store());
+	json_t *tel = json_pack("{s:s, s:s, s:[{s:s, s:i, s:f}]}", "window", "5m", "source", "t",
+	                        "routes", "route", "httproute/default/web", "rule", 0, "rps", 1.5);
+	for (int with_tel = 0; with_tel < 2; with_tel++)
+		for (int fmt = SNAPSHOT_JSON; fmt <= SNAPSHOT_YAML; fmt++) {
+			struct snapshot_input in = {.store = s.store, .topo = s.topo,
+			                            .findings = &s.findings, .generated_at = T0,
+			                            .source = {"d", "ctx", "https://x"},
+			                            .telemetry = with_tel ? tel : NULL};
+			json_t *doc = snapshot_build(&in);
+			char *a = NULL, *b = NULL, err[128];
+			size_t na = 0, nb = 0;
+			FILE *fa = open_memstream(&a, &na), *fb = open_memstream(&b, &nb);
+			assert_int_equal(snapshot_write(fa, doc, fmt, err, sizeof err), 0);
+			assert_int_equal(snapshot_write_input(fb, &in, fmt, err, sizeof err), 0);
+			fclose(fa);
+			fclose(fb);
+			if (strcmp(a, b))
+				fail_msg("format %d: streamed output differs:\n%.600s\n---\n%.600s", fmt, a, b);
+			free(a);
+			free(b);
+			json_decref(doc);
+		}
+	/* an empty store: empty arrays written as [] */
+	struct gt_store *empty = store_new();
+	struct gt_topology *t = topology_build(empty);
+	struct snapshot_input in = {.store = empty, .topo = t, .generated_at = T0};
+	json_t *doc = snapshot_build(&in);
+	char *a = NULL, *b = NULL, err[128];
+	size_t na = 0, nb = 0;
+	FILE *fa = open_memstream(&a, &na), *fb = open_memstream(&b, &nb);
+	assert_int_equal(snapshot_write(fa, doc, SNAPSHOT_JSON, err, sizeof err), 0);
+	assert_int_equal(snapshot_write_input(fb, &in, SNAPSHOT_JSON, err, sizeof err), 0);
+	fclose(fa);
+	fclose(fb);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(b, "\"routes\": []"));
+	free(a);
+	free(b);
+	json_decref(doc);
+	topology_free(t);
+	store_free(empty);
+	json_decref(tel);
+	snap_done(&s);
+}
+
 static void test_invalid_utf8_string(void **state)
 {
 	(void)state;
@@ -418,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_round_trip),
 		cmocka_unit_test(test_yaml_quoting),
 		cmocka_unit_test(test_write_and_telemetry),
+		cmocka_unit_test(test_stream_equals_tree),
 		cmocka_unit_test(test_invalid_utf8_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

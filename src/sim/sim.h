@@ -1,0 +1,270 @@
+/* sim.h: the simulator's internal contracts: the resource table, the object store with its
+ * event history, requests and replies, and the `struct sim` every module shares. The sim is a
+ * JSON object server: objects are jansson values, immutable once stored (a change stores a new
+ * value), so that watch events and list replies can hold references without copying. Every
+ * access to the store goes under sim->lock (libmicrohttpd runs one thread per connection). */
+#ifndef GAMMATOP_SIM_H
+#define GAMMATOP_SIM_H
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gammatop/buf.h"
+
+#define SIM_GW_GROUP "gateway.networking.k8s.io"
+#define SIM_CONTROLLER "sim.gammatop.dev/gateway-controller"
+#define SIM_ANN_WRONG_STATUS "sim.gammatop.dev/wrong-status"
+
+/* ---- resources (resource.c) ---- */
+enum sim_res {
+	RES_NAMESPACE,
+	RES_SERVICE,
+	RES_POD,
+	RES_GATEWAYCLASS,
+	RES_GATEWAY,
+	RES_HTTPROUTE,
+	RES_GRPCROUTE,
+	RES_REFERENCEGRANT,
+	RES_COUNT
+};
+
+struct sim_resource {
+	const char *group;     /* "" for core */
+	const char *resource;  /* plural: "httproutes" */
+	const char *singular;  /* "httproute" */
+	const char *kind;      /* "HTTPRoute" */
+	const char *list_kind; /* "HTTPRouteList" */
+	const char *short_names[3];
+	bool namespaced;
+	bool custom; /* a CRD: strategic merge patch is refused (415) */
+	const char *versions[3]; /* served, preferred (and storage) first; NULL-terminated */
+	const char *category;    /* "gateway-api" or NULL */
+};
+
+const struct sim_resource *resource_get(enum sim_res r);
+/* Find the resource served at group/version with plural name; -1 when not served. */
+int resource_find(const char *group, const char *version, const char *plural);
+/* By kind ("HTTPRoute") and apiVersion ("gateway.networking.k8s.io/v1"); -1 when unknown
+ * or the version is not served. */
+int resource_by_kind(const char *api_version, const char *kind);
+/* Is version served for r? */
+bool resource_serves(enum sim_res r, const char *version);
+/* "gateway.networking.k8s.io/v1" or "v1" into buf. */
+const char *resource_api_version(enum sim_res r, const char *version, char *buf, size_t n);
+
+/* ---- object store and event history (objects.c) ---- */
+enum obj_event { EV_ADDED, EV_MODIFIED, EV_DELETED };
+
+struct obj_entry {
+	char *ns;    /* owned; "" for cluster-scoped */
+	char *name;  /* owned */
+	json_t *obj; /* one reference, immutable */
+};
+
+struct obj_table {
+	struct obj_entry *v; /* sorted by (ns, name) unless bulk loading */
+	size_t n, cap;
+};
+
+struct sim_event {
+	uint64_t rv;
+	enum obj_event type;
+	enum sim_res res;
+	json_t *obj; /* reference; for DELETED the last state with the deletion's RV */
+};
+
+struct objects {
+	struct obj_table tables[RES_COUNT];
+	uint64_t rv;           /* the last resourceVersion handed out */
+	uint64_t compacted_rv; /* events with rv <= this are gone from the history */
+	struct sim_event *ring; /* history, oldest first from ring_start */
+	size_t ring_cap, ring_start, ring_n;
+	uint64_t uid_seq;
+	bool bulk; /* inserts append; objects_end_bulk() sorts */
+};
+
+void objects_init(struct objects *o, size_t history);
+void objects_done(struct objects *o);
+/* Borrowed pointer to the stored object, or NULL. */
+const json_t *objects_get(const struct objects *o, enum sim_res r, const char *ns,
+                          const char *name);
+/* Store obj (reference stolen) under its metadata namespace/name, stamping a new
+ * resourceVersion (and uid/creationTimestamp/generation when adding). Records an ADDED or
+ * MODIFIED event. Returns the stored object (borrowed). */
+const json_t *objects_put(struct objects *o, enum sim_res r, json_t *obj);
+/* Remove; returns a new reference to the last state (with the deletion RV) or NULL. */
+json_t *objects_delete(struct objects *o, enum sim_res r, const char *ns, const char *name);
+/* Index of the first entry with (ns, name) > (after_ns, after_name) (or >= when inclusive). */
+size_t objects_lower_bound(const struct objects *o, enum sim_res r, const char *ns,
+                           const char *name, bool inclusive);
+/* Range of entries in namespace ns (all when ns is NULL): [*lo, *hi). */
+void objects_ns_range(const struct objects *o, enum sim_res r, const char *ns, size_t *lo,
+                      size_t *hi);
+void objects_begin_bulk(struct objects *o);
+void objects_end_bulk(struct objects *o);
+/* First history index whose event rv > rv (ring_n when none). */
+size_t objects_events_after(const struct objects *o, uint64_t rv);
+const struct sim_event *objects_event(const struct objects *o, size_t i);
+/* Drop the whole history (forces 410 on watches and continue tokens from before now). */
+void objects_compact(struct objects *o);
+/* Insert obj (stolen, with its metadata as saved) between objects_begin_bulk and
+ * objects_end_bulk, keeping its resourceVersion (state restore). */
+void objects_restore(struct objects *o, enum sim_res r, json_t *obj);
+/* Set the resourceVersion counter (state restore). */
+void objects_set_rv(struct objects *o, uint64_t rv);
+
+/* ---- requests and replies (server.c) ---- */
+struct request {
+	const char *method;
+	const char *path;
+	const char *content_type; /* may be NULL */
+	const char *accept;       /* may be NULL */
+	const char *body;
+	size_t body_len;
+	void *conn; /* struct MHD_Connection *, for query lookups */
+	const char *user; /* authenticated user name, or NULL when auth is off */
+	bool readonly;    /* the credential may only read */
+};
+
+/* Query parameter or NULL. */
+const char *request_query(const struct request *rq, const char *name);
+
+struct watch;
+struct reply {
+	int code;
+	char *content_type; /* owned; NULL = application/json */
+	char *body;         /* owned */
+	size_t body_len;
+	char *retry_after;  /* owned; Retry-After header, or NULL */
+	struct watch *watch; /* a streaming reply (owned) */
+};
+
+void reply_json(struct reply *rp, int code, json_t *j); /* steals j */
+void reply_text(struct reply *rp, int code, const char *ctype, const char *text);
+/* A Status failure body. details may be NULL (stolen). */
+void reply_status(struct reply *rp, int code, const char *reason, json_t *details,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+json_t *status_object(int code, const char *reason, json_t *details, const char *message);
+
+/* ---- the simulator ---- */
+enum sim_channel { CHANNEL_EXPERIMENTAL, CHANNEL_STANDARD };
+
+struct traffic;
+
+struct sim_faults {
+	int latency_ms;       /* added to every API request */
+	double error_share;   /* share of API requests answered 500 */
+	double throttle_share; /* share answered 429 with Retry-After */
+};
+
+struct sim {
+	pthread_mutex_t lock;
+	pthread_cond_t changed; /* broadcast on every store change, drop and shutdown */
+	struct objects objs;
+	enum sim_channel channel;
+	int mesh;              /* enum sim_mesh of traffic.h */
+	struct traffic *traffic; /* NULL when built without the traffic model */
+	int64_t start_wall_ms;
+	bool shutting_down;
+	uint64_t watch_epoch;  /* bumped to drop every watch connection */
+	int bookmark_ms;
+	struct sim_faults faults;
+	uint64_t fault_seq;    /* deterministic fault choice */
+	bool reconcile_needed; /* status controllers must run */
+	char **wrong_status;   /* "httproute/ns/name" ids given by --wrong-status */
+	size_t n_wrong_status;
+	/* auth */
+	char *token;          /* secret: never logged */
+	char *readonly_token; /* secret */
+	bool client_cert_auth;
+	bool tls;
+	/* churn */
+	double churn_rate;
+	uint64_t churn_seq;
+	uint64_t seed;
+	bool verbose;
+};
+
+/* Make every reply wait for a store change; wake watchers (call with the lock held). */
+void sim_notify(struct sim *s);
+
+/* ---- API handlers (api.c, discovery.c, watch.c) ---- */
+void api_handle(struct sim *s, const struct request *rq, struct reply *rp);
+/* Discovery and /version, /openapi; returns false when path is not a discovery path. */
+bool discovery_handle(struct sim *s, const struct request *rq, struct reply *rp);
+
+/* Start a watch on resource r in namespace ns (NULL: all). Sets rp->watch or a Status. */
+void watch_start(struct sim *s, const struct request *rq, struct reply *rp, enum sim_res r,
+                 const char *ns, const char *version);
+/* libmicrohttpd content reader for a watch reply. */
+long watch_read(void *cls, uint64_t pos, char *buf, size_t max);
+void watch_set_conn(struct watch *w, void *conn);
+void watch_free(void *cls);
+
+/* Label selector "a=b,c!=d,e,!f,g in (x,y)" matched against obj's labels. Returns 1 match,
+ * 0 no match, -1 syntax error (err set). */
+int selector_match(const char *sel, const json_t *obj, char *err, size_t errlen);
+/* Field selector (metadata.name, metadata.namespace): same contract. */
+int field_selector_match(const char *sel, const json_t *obj, char *err, size_t errlen);
+
+/* Object seen through version (apiVersion rewritten): a new reference. */
+json_t *api_object_view(const json_t *obj, enum sim_res r, const char *version);
+
+/* ---- patches (patch.c) ---- */
+/* RFC 7386: a new value (doc and patch borrowed). */
+json_t *patch_merge(const json_t *doc, const json_t *patch);
+/* RFC 6902: a new value, or NULL with err set. */
+json_t *patch_json(const json_t *doc, const json_t *ops, char *err, size_t errlen);
+
+/* ---- server-side apply (apply.c) ---- */
+/* Apply config as manager onto cur (NULL when creating). Returns the new object or NULL with
+ * *conflicts set (a JSON array of Status causes) when fields owned by others differ and force
+ * is false, or err set for a bad config. */
+json_t *apply_config(const json_t *cur, const json_t *config, const char *manager, bool force,
+                     const char *api_version, json_t **conflicts, char *err, size_t errlen);
+/* Record an Update by manager: fields that differ between old (NULL: creation) and new move
+ * to manager. Modifies new_obj's metadata.managedFields in place (new_obj must be private). */
+void apply_track_update(const json_t *old_obj, json_t *new_obj, const char *manager,
+                        const char *api_version, const char *subresource);
+
+/* ---- validation (validate.c) ---- */
+/* Apply the CRD/API server defaults to obj (private). */
+void validate_defaults(enum sim_res r, json_t *obj);
+/* Prune fields the channel's schema does not have (standard: spec.rules[].retry) in obj (private).
+ * Then validate; returns NULL when valid, else a JSON array of Status causes. */
+json_t *validate_object(struct sim *s, enum sim_res r, json_t *obj);
+
+/* ---- controllers (controller.c) ---- */
+/* Recompute route, Gateway and GatewayClass status and the proxy Pods; write what changed.
+ * Call with the lock held. */
+void controller_reconcile(struct sim *s);
+/* The controllerName the sim writes (per mesh). */
+const char *controller_name(const struct sim *s);
+
+/* ---- the world (world.c, demo.c, generate.c) ---- */
+/* Add obj (stolen) to the store as the sim would at startup (defaults, validation skipped). */
+int world_add(struct sim *s, json_t *obj, char *err, size_t errlen);
+json_t *world_namespace(const char *name, const char *team);
+json_t *world_service(const char *ns, const char *name, int port, const char *app);
+void demo_load(struct sim *s);
+/* spec "namespaces=N,gateways=N,services=N,routes=N,seed=S"; -1 with err on a bad spec. */
+int generate_world(struct sim *s, const char *spec, char *err, size_t errlen);
+/* Load manifests from path (file or directory). */
+int world_load_manifests(struct sim *s, const char *path, char *err, size_t errlen);
+
+/* ---- admin, churn, state (admin.c, state.c) ---- */
+bool admin_handle(struct sim *s, const struct request *rq, struct reply *rp);
+/* Apply one churn step (annotation change on a route). Lock held. */
+void admin_churn_step(struct sim *s);
+int state_save(struct sim *s, const char *path, char *err, size_t errlen);
+int state_load(struct sim *s, const char *path, char *err, size_t errlen);
+
+/* ---- small helpers (api.c) ---- */
+const char *json_str(const json_t *obj, const char *key); /* NULL unless a string */
+const char *meta_str(const json_t *obj, const char *key);  /* metadata.<key> */
+uint64_t meta_rv(const json_t *obj);
+char *iso_now(char *buf, size_t n);
+
+#endif
