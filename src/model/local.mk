@@ -6,6 +6,7 @@ src_model_libgtmodel_a_SOURCES = \
 	src/model/decode.c include/gammatop/decode.h \
 	src/model/decode_filter.c src/model/jfield.c src/model/jfield.h \
 	src/model/manifest.c include/gammatop/manifest.h \
+	src/model/manifest_yaml.c src/model/manifest_yaml.h \
 	src/model/store.c include/gammatop/store.h
 
 
