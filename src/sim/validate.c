@@ -181,7 +181,7 @@ static bool check_duration(struct causes *c, const char *field, const json_t *v,
 
 static void check_backend_refs(struct causes *c, const char *base, const json_t *refs)
 {
-	char f[256];
+	char f[400];
 	size_t j;
 	json_t *b;
 	snprintf(f, sizeof f, "%s.backendRefs", base);
@@ -193,7 +193,7 @@ static void check_backend_refs(struct causes *c, const char *base, const json_t 
 		snprintf(f, sizeof f, "%s.backendRefs[%zu]", base, j);
 		if (!want_type(c, f, b, JSON_OBJECT, "object"))
 			continue;
-		char g[320];
+		char g[440];
 		snprintf(g, sizeof g, "%s.name", f);
 		if (!json_is_string(json_object_get(b, "name")))
 			add(c, "FieldValueRequired", g, "Required value");
