@@ -2,7 +2,11 @@
  * into a typed gt_object, applying the API server's defaults (parentRef group/kind/namespace,
  * backend kind and weight, the default rule, "core" group -> ""). Accepts
  * gateway.networking.k8s.io v1 and v1beta1. Hostile input (wrong types, missing fields,
- * huge numbers, deep nesting, invalid UTF-8) gives an error naming the object and field. */
+ * huge numbers, deep nesting, invalid UTF-8) gives an error naming the object and field.
+ * A namespaced object without metadata.namespace gets "default" (as `kubectl apply` without
+ * -n would); kubectl's last-applied-configuration annotation is not kept. Lists are capped at
+ * 1024 items, maps at 10000 entries. Kinds with the right name in another API group (an Istio
+ * Gateway, a Knative Service) and unsupported versions are DECODE_SKIPPED. */
 #ifndef GAMMATOP_DECODE_H
 #define GAMMATOP_DECODE_H
 #include <jansson.h>

@@ -192,7 +192,8 @@ struct gt_route {
 	struct gt_parent_ref *parents;
 	size_t n_parents;
 	struct gt_rule *rules; /* never empty after decoding: a route without rules gets the */
-	size_t n_rules;        /* default rule (match PathPrefix /), default_rule = true */
+	size_t n_rules;        /* default rule (match PathPrefix /), default_rule = true; a */
+	                       /* GRPCRoute's default rule has no matches (matches every call) */
 	bool default_rule;
 	struct gt_route_parent_status *status;
 	size_t n_status;
