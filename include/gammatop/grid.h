@@ -19,6 +19,7 @@ struct grid_col {
 	int min;      /* flexible columns: at least this (else the column is dropped) */
 	bool right;   /* right-aligned (figures) */
 	bool numeric; /* sort by the cells' num */
+	int drop;     /* when the width is short: higher values are dropped first (0: last) */
 };
 
 struct grid_cell {

@@ -389,14 +389,14 @@ static void draw(struct console *c)
 	int rows = screen_rows(), cols = screen_cols();
 	c->too_small = rows < MIN_ROWS || cols < MIN_COLS;
 	if (c->too_small) {
-		char msg[64];
-		snprintf(msg, sizeof msg, "terminal too small (%dx%d; need %dx%d)", cols, rows,
-		         MIN_COLS, MIN_ROWS);
+		char size[64];
+		snprintf(size, sizeof size, "%dx%d, need %dx%d", cols, rows, MIN_COLS, MIN_ROWS);
+		const char *lines[3] = {"terminal too small", size, "q: quit"};
 		for (int y = 0; y < rows; y++)
 			screen_fill(y, 0, cols, THEME_NORMAL, 0);
-		screen_put(rows / 2, 0, cols, THEME_ERROR, 0, msg);
-		if (rows > 1)
-			screen_put(rows / 2 + 1 < rows ? rows / 2 + 1 : 0, 0, cols, THEME_DIM, 0, "q: quit");
+		int y0 = rows > 3 ? (rows - 3) / 2 : 0;
+		for (int i = 0; i < 3 && y0 + i < rows; i++)
+			screen_put(y0 + i, 0, cols, i ? THEME_DIM : THEME_ERROR, 0, lines[i]);
 	} else {
 		struct view *top = c->stack[c->depth - 1];
 		view_refresh_if_needed(top);

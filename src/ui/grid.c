@@ -422,37 +422,51 @@ bool grid_action(struct grid *t, int action)
 	}
 }
 
-/* Column widths for width w: fixed columns as given, flexible ones share the rest; columns
- * that do not fit are dropped (width 0) from the right. */
+/* Column widths for width w: fixed columns as given, flexible ones share the rest. When
+ * not everything fits, columns are dropped (width 0): highest drop value first, the
+ * rightmost of equals first; column 0 is never dropped. */
 static void layout(const struct grid *t, int w, int *widths)
 {
-	int fixed = 0, n_flex = 0;
-	for (size_t c = 0; c < t->n_cols; c++) {
-		widths[c] = t->cols[c].width;
-		if (t->cols[c].width > 0)
-			fixed += t->cols[c].width + (c ? 1 : 0);
-		else
-			n_flex++, fixed += t->cols[c].min + (c ? 1 : 0);
+	size_t n = t->n_cols < 32 ? t->n_cols : 32;
+	bool shown[32];
+	for (size_t c = 0; c < n; c++)
+		shown[c] = true;
+	int need = 0, n_flex = 0;
+	for (;;) {
+		int count = 0;
+		need = 0, n_flex = 0;
+		for (size_t c = 0; c < n; c++) {
+			if (!shown[c])
+				continue;
+			need += (t->cols[c].width > 0 ? t->cols[c].width : t->cols[c].min) + (count ? 1 : 0);
+			n_flex += t->cols[c].width <= 0;
+			count++;
+		}
+		if (need <= w || count <= 1)
+			break;
+		size_t victim = 0;
+		for (size_t c = n; c-- > 1;)
+			if (shown[c] && (!victim || t->cols[c].drop > t->cols[victim].drop))
+				victim = c;
+		if (!victim)
+			break;
+		shown[victim] = false;
 	}
-	size_t last = t->n_cols;
-	while (fixed > w && last > 1) {
-		last--;
-		fixed -= (t->cols[last].width > 0 ? t->cols[last].width : t->cols[last].min) + 1;
-		if (t->cols[last].width <= 0)
-			n_flex--;
-		widths[last] = 0;
-	}
-	int spare = w - fixed, k = 0;
-	for (size_t c = 0; c < last; c++) {
-		if (t->cols[c].width > 0)
+	int spare = w - need, k = 0, count = 0;
+	for (size_t c = 0; c < n; c++) {
+		widths[c] = 0;
+		if (!shown[c])
 			continue;
+		count++;
+		if (t->cols[c].width > 0) {
+			widths[c] = t->cols[c].width;
+			continue;
+		}
 		int extra = n_flex ? spare / n_flex + (k < spare % n_flex ? 1 : 0) : 0;
 		widths[c] = t->cols[c].min + (extra > 0 ? extra : 0);
 		k++;
 	}
-	if (last == 1 && widths[0] > w)
-		widths[0] = w;
-	if (t->n_cols == 1 || (last == 1 && t->cols[0].width > 0))
+	if (count == 1 || widths[0] > w)
 		widths[0] = w;
 }
 
@@ -486,7 +500,7 @@ static void draw_row(struct grid *t, const struct grid_row *r, int y, int x, int
 	for (size_t c = 0; c < t->n_cols && cx < x + w; c++) {
 		int cw = r->span && c == 0 ? w : widths[c];
 		if (cw <= 0)
-			break;
+			continue;
 		if (cx + cw > x + w)
 			cw = x + w - cx;
 		int px = cx, left = cw;
@@ -515,7 +529,9 @@ void grid_draw(struct grid *t, int y, int x, int h, int w)
 	layout(t, w, widths);
 	if (t->titles && nc > 1) {
 		int cx = x;
-		for (size_t c = 0; c < nc && widths[c] > 0; c++) {
+		for (size_t c = 0; c < nc; c++) {
+			if (widths[c] <= 0)
+				continue;
 			char title[64];
 			const char *mark = !t->tree && t->sort_col == (int)c
 			                       ? (t->sort_desc ? (screen_utf8() ? "\xe2\x96\xbc" : "v")

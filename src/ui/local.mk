@@ -30,8 +30,14 @@ dist_gtthemes_DATA = themes/default.theme themes/light.theme themes/high-contras
 EXTRA_DIST += src/cmd_console.h
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_theme tests/unit/test_views
-TESTS += tests/unit/test_theme tests/unit/test_views
+check_PROGRAMS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden
+TESTS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden
 tests_unit_test_theme_LDADD = $(UNIT_LDADD)
 tests_unit_test_views_LDADD = $(UNIT_LDADD)
+tests_unit_test_views_golden_LDADD = $(UNIT_LDADD)
 endif
+EXTRA_DIST += tests/golden
+
+# End-to-end: the real console in tmux (skips without tmux).
+TESTS += tests/e2e/ui-tmux.sh
+EXTRA_DIST += tests/e2e/ui-tmux.sh

@@ -15,11 +15,11 @@
 enum { C_SEV, C_CODE, C_OBJECT, C_FIELD, C_MESSAGE, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"SEVERITY", 8, 0, false, true},
-	{"CODE", 26, 0, false, false},
-	{"OBJECT", 0, 16, false, false},
-	{"FIELD", 0, 10, false, false},
-	{"MESSAGE", 0, 20, false, false},
+	{"SEVERITY", 8, 0, false, true, 0},
+	{"CODE", 26, 0, false, false, 3},
+	{"OBJECT", 0, 16, false, false, 1},
+	{"FIELD", 0, 10, false, false, 4},
+	{"MESSAGE", 0, 20, false, false, 2},
 };
 
 static void init(struct view *v) { grid_init(&v->grid, cols, NCOLS, false); }

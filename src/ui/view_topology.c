@@ -24,11 +24,17 @@
 enum { COL_NAME, COL_POLICY, COL_TIMEOUT, COL_RETRY, COL_RPS, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"TOPOLOGY", 0, 20, false, false},
-	{"POLICY", 16, 0, false, false},
-	{"TIMEOUT", 7, 0, true, true},
-	{"RETRY", 7, 0, true, true},
-	{"RPS", 7, 0, true, true},
+	{"TOPOLOGY", 0, 30, false, false, 0},
+	{"POLICY", 16, 0, false, false, 1},
+	{"TIMEOUT", 7, 0, true, true, 2},
+	{"RETRY", 7, 0, true, true, 3},
+	{"RPS", 7, 0, true, true, 4},
+};
+
+/* Without a telemetry source the figure columns would stay empty: leave them out. */
+static const struct grid_col cols_nofig[2] = {
+	{"TOPOLOGY", 0, 30, false, false, 0},
+	{"POLICY", 16, 0, false, false, 1},
 };
 
 /* Row keys are paths ("gc/NAME/gateway/NS/NAME/l0/..."): stable across rebuilds. */
@@ -259,6 +265,8 @@ static void add_unattached(struct view *v, const struct gt_topology *topo)
 static void refresh(struct view *v)
 {
 	grid_clear(&v->grid);
+	v->grid.cols = v->con->figs.get ? cols : cols_nofig; /* rows are empty: safe to switch */
+	v->grid.n_cols = v->con->figs.get ? NCOLS : 2;
 	const struct gt_topology *topo = v->con->topo;
 	if (!topo)
 		return;

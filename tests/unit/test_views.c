@@ -63,7 +63,7 @@ static char *line(int y)
 	return out;
 }
 
-static const struct grid_col tree_cols[] = {{"NAME", 0, 10, false, false}};
+static const struct grid_col tree_cols[] = {{"NAME", 0, 10, false, false, 0}};
 
 /* a ─ b ─ c, a ─ d; e ─ f */
 static void build_tree(struct grid *g)
@@ -144,9 +144,9 @@ static void test_tree(void **state)
 }
 
 static const struct grid_col table_cols[] = {
-	{"NAME", 8, 0, false, false},
-	{"RATE", 6, 0, true, true},
-	{"NOTE", 0, 4, false, false},
+	{"NAME", 8, 0, false, false, 0},
+	{"RATE", 6, 0, true, true, 0},
+	{"NOTE", 0, 4, false, false, 0},
 };
 
 static void test_table(void **state)

@@ -1,0 +1,137 @@
+#!/bin/sh
+# tests/e2e/ui-tmux.sh: drive the real console in a private tmux server (120x40) over the
+# test manifests: the topology shows, navigation, drill-down, filter, sort, :ns and help
+# work, resizing to 20x6 and back does not crash, a crafted escape sequence in an annotation
+# shows as harmless text, and q restores the terminal. Bounded in time; the tmux server is
+# always killed.
+. "$GT_SRCDIR/tests/e2e/lib.sh"
+
+command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+[ -x "$GAMMATOP" ] || skip "no gammatop binary at $GAMMATOP"
+FIX="$GT_SRCDIR/tests/fixtures/manifests"
+[ -d "$FIX" ] || skip "no test manifests at $FIX"
+
+SOCK="gt-$$"
+TMUX_CMD="tmux -L $SOCK -f /dev/null"
+tmux_cleanup() { $TMUX_CMD kill-server 2>/dev/null; gt_cleanup; }
+trap tmux_cleanup EXIT
+
+# A route whose annotation tries to clear the screen and retitle the terminal.
+mkdir -p "$T/m"
+cp "$FIX"/*.yaml "$T/m/"
+printf '%s\n' \
+  'apiVersion: gateway.networking.k8s.io/v1' \
+  'kind: HTTPRoute' \
+  'metadata:' \
+  '  name: evil' \
+  '  namespace: shop' \
+  '  annotations:' \
+  '    note: "\e[2J\e]0;pwned\a<<END"' \
+  'spec:' \
+  '  parentRefs: [{name: public, namespace: infra, sectionName: https}]' \
+  '  hostnames: [shop.example.com]' \
+  '  rules: [{backendRefs: [{name: web, port: 80}]}]' > "$T/m/99-evil.yaml"
+
+cat > "$T/run.sh" <<EOF
+#!/bin/sh
+cd "$T"
+stty -a > "$T/stty.before" 2>&1
+TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 "$GAMMATOP" console -f m 2>"$T/stderr"
+echo "exit=\$?" > "$T/exit"
+stty -a > "$T/stty.after" 2>&1
+sleep 60
+EOF
+chmod +x "$T/run.sh"
+
+$TMUX_CMD new-session -d -x 120 -y 40 "$T/run.sh" || fail "cannot start tmux"
+cap() { $TMUX_CMD capture-pane -p > "$T/screen"; }
+keys() { $TMUX_CMD send-keys "$@"; sleep 0.3; cap; }
+# Wait for text $1 on the screen (at most 10 s).
+expect() {
+	wait_for "$TMUX_CMD capture-pane -p | grep -q -- \"$1\"" 10 ||
+		{ $TMUX_CMD capture-pane -p >&2; fail "screen never showed '$1' ($2)"; }
+	cap
+}
+
+expect "GatewayClass eg" "first frame"
+grep -q "Gateway infra/public" "$T/screen" || fail "topology lacks Gateway infra/public"
+grep -q "HTTPRoute infra/tools" "$T/screen" || fail "topology lacks HTTPRoute infra/tools"
+cp "$T/screen" "$T/capture-topology.txt"
+ok "topology"
+
+keys j j
+grep -q " 3/" "$T/screen" || fail "j j did not move to row 3"
+keys G
+grep -Eq " ([0-9]+)/\1 *$" "$T/screen" || fail "G did not go to the last row"
+keys g
+grep -q " 1/" "$T/screen" || fail "g did not go to the first row"
+ok "navigation"
+
+keys / storefront Enter
+expect "filter /storefront" "filter"
+grep -q "HTTPRoute shop/storefront" "$T/screen" || fail "filter lost the match"
+grep -q "HTTPRoute shop/catalog" "$T/screen" && fail "filter kept a non-matching route"
+ok "filter"
+keys Escape
+grep -q "filter /" "$T/screen" && fail "Esc did not clear the filter"
+
+# Drill down: the route's detail shows parents computed vs reported.
+keys / "shop/storefront" Enter
+keys j j j Enter
+expect "computed from spec" "route detail"
+grep -q "reported by controller" "$T/screen" || fail "detail lacks the reported column"
+grep -q "topology › shop/storefront" "$T/screen" || fail "no breadcrumbs"
+cp "$T/screen" "$T/capture-detail.txt"
+keys Escape
+expect "TOPOLOGY" "back from detail"
+keys Escape
+ok "drill-down and back"
+
+# The crafted annotation: shown as text, the screen is not cleared.
+keys : "ns shop" Enter
+expect "ns shop" ":ns"
+grep -q "HTTPRoute infra/tools" "$T/screen" && fail ":ns shop still shows infra routes"
+ok ":ns"
+keys / evil Enter j j j Enter
+expect "Annotations" "evil route detail"
+grep -q "note" "$T/screen" || fail "annotation missing"
+grep -q '?\[2J?\]0;pwned?<<END' "$T/screen" || fail "escape sequence not neutralised"
+grep -q "GatewayClass\|gammatop" "$T/screen" || fail "screen was cleared by the annotation"
+ok "escape sequences shown as text"
+keys Escape Escape : "ns all" Enter
+
+keys 2
+expect "TIMEOUT%" "routes view"
+keys ">"
+grep -q "▼\|▲" "$T/screen" || fail "no sort indicator"
+keys r
+ok "routes and sort"
+keys 3
+expect "NotAllowedByListeners" "findings"
+ok "findings"
+keys "?"
+expect "move down" "help"
+grep -q "j/Down" "$T/screen" || fail "help lacks j/Down"
+cp "$T/screen" "$T/capture-help.txt"
+keys q
+ok "help"
+
+$TMUX_CMD resize-window -x 20 -y 6 2>/dev/null || $TMUX_CMD resize-pane -x 20 -y 6
+sleep 0.5
+cap
+grep -q "too small" "$T/screen" || { cat "$T/screen" >&2; fail "no 'too small' at 20x6"; }
+$TMUX_CMD resize-window -x 120 -y 40 2>/dev/null || $TMUX_CMD resize-pane -x 120 -y 40
+sleep 0.5
+keys 1
+expect "GatewayClass eg" "after resizing back"
+ok "resize 20x6 and back"
+
+keys q
+wait_for "test -f '$T/exit'" 5 || fail "q did not quit"
+grep -q "exit=0" "$T/exit" || fail "exit status: $(cat "$T/exit")"
+wait_for "test -s '$T/stty.after'" 5
+# The terminal modes are as they were (echo, icanon back on).
+diff "$T/stty.before" "$T/stty.after" >/dev/null || { diff "$T/stty.before" "$T/stty.after" >&2; fail "terminal modes changed"; }
+ok "q restores the terminal"
+if [ -n "${GT_CAPTURE_DIR:-}" ]; then cp "$T"/capture-*.txt "$GT_CAPTURE_DIR/"; fi
+exit 0
