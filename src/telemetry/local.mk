@@ -5,13 +5,21 @@ src_telemetry_libgttelemetry_a_SOURCES = \
 	src/telemetry/exposition.c include/gammatop/exposition.h \
 	src/telemetry/promresult.c include/gammatop/promresult.h \
 	src/telemetry/rate.c include/gammatop/rate.h \
-	src/telemetry/figures.c include/gammatop/figures.h
+	src/telemetry/figures.c include/gammatop/figures.h \
+	src/telemetry/mesh.c include/gammatop/mesh.h \
+	src/telemetry/scrape.c include/gammatop/scrape.h \
+	src/telemetry/promapi.c include/gammatop/promapi.h \
+	src/telemetry/promsource.c include/gammatop/promsource.h
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_exposition tests/unit/test_promresult
-TESTS += tests/unit/test_exposition tests/unit/test_promresult
+check_PROGRAMS += tests/unit/test_exposition tests/unit/test_promresult tests/unit/test_rate \
+	tests/unit/test_mesh
+TESTS += tests/unit/test_exposition tests/unit/test_promresult tests/unit/test_rate \
+	tests/unit/test_mesh
 tests_unit_test_exposition_LDADD = $(UNIT_LDADD)
 tests_unit_test_promresult_LDADD = $(UNIT_LDADD)
+tests_unit_test_rate_LDADD = $(UNIT_LDADD)
+tests_unit_test_mesh_LDADD = $(UNIT_LDADD)
 endif
 
 check_PROGRAMS += tests/fuzz/fuzz_exposition tests/fuzz/fuzz_promresult
