@@ -24,9 +24,12 @@ typedef void (*credential_cb)(const char *error, void *ud);
 void credential_ensure(struct credential *c, credential_cb cb, void *ud);
 /* Forget a waiter registered with credential_ensure (e.g. its request was cancelled). */
 void credential_forget(struct credential *c, void *ud);
-/* The server said 401: drop a cached exec credential and force a token file re-read.
- * Returns true when asking again may give a different credential. */
-bool credential_invalidate(struct credential *c);
+/* Changes whenever a new credential is obtained (exec run, token file change). */
+unsigned credential_generation(const struct credential *c);
+/* The server said 401 to a request sent with generation gen: drop a cached exec credential
+ * and force a token file re-read (unless a newer credential was obtained since gen, which is
+ * then used as is). Returns true when asking again may give a different credential. */
+bool credential_invalidate(struct credential *c, unsigned gen);
 /* Put the current credential into o (token / basic auth) and tls (client cert/key, CA,
  * insecure, server name). Pointers stay valid until the next ensure/invalidate. Nothing is
  * sent over plain http:// (like kubectl). */

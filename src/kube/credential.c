@@ -43,6 +43,7 @@ struct credential {
 	bool have_exec;
 	time_t exec_expiry; /* 0 = no expiry */
 	unsigned exec_runs;
+	unsigned gen;
 	long exec_timeout_ms;
 	/* a running plugin */
 	pid_t pid;
@@ -148,9 +149,10 @@ static void reread_token_file(struct credential *c, bool force)
 	tok[n] = 0;
 	while (n && (tok[n - 1] == '\n' || tok[n - 1] == '\r' || tok[n - 1] == ' '))
 		tok[--n] = 0;
-	if (n) {
+	if (n && !str_eq(tok, c->file_token)) {
 		wipe_free(c->file_token, 0);
 		c->file_token = xstrdup(tok);
+		c->gen++;
 	}
 	memset(tok, 0, sizeof tok);
 }
@@ -275,6 +277,7 @@ static char *parse_output(struct credential *c)
 	}
 	c->exec_expiry = expiry;
 	c->have_exec = true;
+	c->gen++;
 	log_info("credential: exec plugin %s gave a credential%s", name,
 	         expiry ? " with an expiry" : "");
 out:
@@ -499,18 +502,19 @@ void credential_forget(struct credential *c, void *ud)
 	}
 }
 
-bool credential_invalidate(struct credential *c)
+unsigned credential_generation(const struct credential *c) { return c->gen; }
+
+bool credential_invalidate(struct credential *c, unsigned gen)
 {
+	if (gen != c->gen)
+		return true; /* refreshed since that request was sent */
 	if (c->kc->exec) {
 		clear_exec(c);
 		return true;
 	}
 	if (c->kc->token_file) {
-		char *old = c->file_token ? xstrdup(c->file_token) : NULL;
 		reread_token_file(c, true);
-		bool changed = !str_eq(old, c->file_token ? c->file_token : c->kc->token);
-		wipe_free(old, 0);
-		return changed;
+		return gen != c->gen;
 	}
 	return false;
 }

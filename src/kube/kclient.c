@@ -34,6 +34,7 @@ struct kreq {
 	void *ud;
 	struct http_request *http; /* while in flight */
 	uint64_t timer;            /* start pending */
+	unsigned cred_gen;         /* credential generation the request was sent with */
 	bool waiting_cred, retried, finishing;
 };
 
@@ -183,7 +184,7 @@ static void on_http_done(struct http_request *h, const struct http_response *res
 	struct kreq *r = ud;
 	r->http = NULL;
 	if (!resp->error && resp->status == 401 && !r->retried &&
-	    credential_invalidate(r->k->cred)) {
+	    credential_invalidate(r->k->cred, r->cred_gen)) {
 		log_info("kube: %s: 401, renewing the credential and retrying once", r->path);
 		r->retried = true;
 		start(r);
@@ -217,6 +218,7 @@ static void on_cred(const char *error, void *ud)
 		.ud = r,
 	};
 	credential_apply(r->k->cred, &o, &tls);
+	r->cred_gen = credential_generation(r->k->cred);
 	r->http = http_start(r->k->http, &o);
 }
 
