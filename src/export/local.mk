@@ -19,5 +19,5 @@ tests_unit_test_dot_LDADD = $(UNIT_LDADD)
 tests_unit_test_table_LDADD = $(UNIT_LDADD)
 endif
 
-TESTS += tests/e2e/export-manifests.sh
-EXTRA_DIST += tests/e2e/export-manifests.sh
+TESTS += tests/e2e/export-manifests.sh tests/e2e/export-live.sh
+EXTRA_DIST += tests/e2e/export-manifests.sh tests/e2e/export-live.sh
