@@ -14,10 +14,12 @@
 #include "cmd_source.h"
 #include "gammatop/console.h"
 #include "gammatop/duration.h"
+#include "gammatop/kcluster.h"
 #include "gammatop/keys.h"
 #include "gammatop/log.h"
 #include "gammatop/screen.h"
 #include "gammatop/str.h"
+#include "gammatop/timeutil.h"
 #include "gammatop/xalloc.h"
 
 enum { OPT_DUMP = 300 };
@@ -55,7 +57,13 @@ static int run_headless(struct console *con, const struct console_opts *co)
 	}
 	console_frame(con);
 	for (int i = 0; i < n && !con->quit; i++) {
-		if (ev[i].key < 0) {
+		if (ev[i].key == KEYS_EV_WAIT || ev[i].key == KEYS_EV_SYNC) {
+			int64_t end = time_mono_ms() + ev[i].wait_ms;
+			while (time_mono_ms() < end &&
+			       !(ev[i].key == KEYS_EV_SYNC && store_all_synced(con->store) &&
+			         store_count(con->store, GT_GATEWAYCLASS) + store_count(con->store, GT_SERVICE) > 0))
+				evloop_run_once(con->loop, (int)(end - time_mono_ms()));
+		} else if (ev[i].key == KEYS_EV_RESIZE) {
 			screen_resize_headless(ev[i].rows, ev[i].cols);
 			console_key(con, SCREEN_FN(KEY_RESIZE));
 		} else {
@@ -71,6 +79,108 @@ static int run_headless(struct console *con, const struct console_opts *co)
 	return 0;
 }
 
+/* The console's cluster: started, not waited for (the console opens at once and fills in as
+ * the reflectors sync); ctrl-r restarts the watches, :ctx switches context. */
+struct live {
+	struct cmd_source *src;
+	const struct cmd_opts *o;
+	struct console *con;
+	char *context_opt; /* owned: the context asked for by :ctx, NULL: the kubeconfig's */
+};
+
+static struct kcluster *live_connect(struct live *lv, const char *context, char *err, size_t n)
+{
+	struct kubeconfig_opts ko = {
+		.explicit_path = lv->o->kubeconfig,
+		.context = context,
+		.namespace_ = lv->o->all_namespaces ? NULL : lv->o->namespace_,
+	};
+	struct kcluster *c = kcluster_new(lv->src->loop, lv->src->store, &ko, err, n);
+	if (!c)
+		return NULL;
+	const struct kubeconfig *kc = kcluster_config(c);
+	free(lv->src->context);
+	free(lv->src->server);
+	free(lv->src->user);
+	free(lv->src->description);
+	lv->src->context = xstrdup(kc->context);
+	lv->src->server = xstrdup(kc->server);
+	lv->src->user = xstrdup(kc->user_name);
+	lv->src->description = xasprintf("context %s", kc->context);
+	kcluster_start(c);
+	return c;
+}
+
+static void live_source(struct live *lv, struct console_source *cs);
+
+static void live_refresh(void *ud)
+{
+	struct live *lv = ud;
+	char err[1024];
+	struct kcluster *c = live_connect(lv, lv->context_opt ? lv->context_opt : lv->o->context,
+	                                  err, sizeof err);
+	if (!c) {
+		console_message(lv->con, true, "%s", err);
+		return;
+	}
+	kcluster_free(lv->src->cluster);
+	lv->src->cluster = c;
+	struct console_source cs;
+	live_source(lv, &cs);
+	console_set_source(lv->con, &cs);
+}
+
+static int live_switch(void *ud, const char *ctx, char *err, size_t n)
+{
+	struct live *lv = ud;
+	struct kcluster *c = live_connect(lv, ctx, err, n);
+	if (!c)
+		return -1;
+	kcluster_free(lv->src->cluster);
+	lv->src->cluster = c;
+	free(lv->context_opt);
+	lv->context_opt = xstrdup(ctx);
+	store_clear(lv->src->store); /* another cluster: nothing of the old one may remain */
+	for (int k = 0; k < GT_KIND_COUNT; k++) {
+		struct store_kind_state *st = store_kind_state(lv->src->store, (enum gt_kind)k);
+		st->synced = st->stale = false;
+		st->last_heard_ms = 0;
+		store_set_error(lv->src->store, (enum gt_kind)k, NULL);
+	}
+	struct console_source cs;
+	live_source(lv, &cs);
+	console_set_source(lv->con, &cs);
+	return 0;
+}
+
+static void live_source(struct live *lv, struct console_source *cs)
+{
+	memset(cs, 0, sizeof *cs);
+	cs->label = lv->src->description;
+	cs->context = lv->src->context;
+	cs->server = lv->src->server;
+	cs->live = true;
+	cs->request_refresh = live_refresh;
+	cs->switch_context = live_switch;
+	cs->ud = lv;
+}
+
+/* Open the cluster of o without waiting for it. Returns 0 or EXIT_USAGE after an error. */
+int cmd_console_open_live(const struct cmd_opts *o, struct cmd_source *src)
+{
+	memset(src, 0, sizeof *src);
+	src->store = store_new();
+	src->loop = evloop_new();
+	struct live lv = {.src = src, .o = o};
+	char err[2048];
+	src->cluster = live_connect(&lv, o->context, err, sizeof err);
+	if (!src->cluster) {
+		cmd_error("%s", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 static bool parse_size(const char *s, int *rows, int *cols)
 {
 	return s && sscanf(s, "%dx%d", cols, rows) == 2 && *rows > 0 && *cols > 0 && *rows < 1000 &&
@@ -78,7 +188,7 @@ static bool parse_size(const char *s, int *rows, int *cols)
 }
 
 int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
-                    const struct console_source *cs)
+                    const struct console_source *cs, const struct console_figures *figs)
 {
 	struct console_opts co = {
 		.readonly = o->readonly, .no_color = o->no_color, .theme = o->theme,
@@ -99,11 +209,21 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 			return EXIT_USAGE;
 		}
 	}
+	struct live lv = {.src = src, .o = o};
+	struct console_source live_cs;
+	if (src->cluster) {
+		live_source(&lv, &live_cs);
+		live_cs.cache_at_ms = cs ? cs->cache_at_ms : 0;
+		cs = &live_cs;
+	}
 	struct console *con = console_new(src->store, src->loop, cs, &co, err, sizeof err);
 	if (!con) {
 		cmd_error("%s", err);
 		return EXIT_USAGE;
 	}
+	lv.con = con;
+	if (figs)
+		console_set_figures(con, figs);
 	int rc;
 	if (co.headless_rows) {
 		rc = run_headless(con, &co);
@@ -114,6 +234,7 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		rc = console_run(con);
 	}
 	console_free(con);
+	free(lv.context_opt);
 	return rc;
 }
 
@@ -140,19 +261,14 @@ int cmd_console(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct cmd_source src;
-	int rc = cmd_source_open(&o, &src);
+	int rc = o.n_manifests ? cmd_source_open(&o, &src) : cmd_console_open_live(&o, &src);
 	if (rc) {
 		cmd_source_close(&src);
 		cmd_opts_done(&o);
 		return rc;
 	}
-	struct console_source cs = {
-		.label = src.description,
-		.context = src.context,
-		.server = src.server,
-		.live = src.cluster != NULL,
-	};
-	rc = cmd_console_run(&o, &src, dump, &cs);
+	struct console_source cs = {.label = src.description};
+	rc = cmd_console_run(&o, &src, dump, &cs, NULL);
 	cmd_source_close(&src);
 	cmd_opts_done(&o);
 	log_close();

@@ -9,8 +9,12 @@
 #include "gammatop/console.h"
 
 /* Open the console on src (headless when dump or $GAMMATOP_HEADLESS) and run it until the
- * user quits. cs says what the header shows about the source. Returns the exit status. */
+ * user quits. cs says what the header shows about a manifests source (a cluster source
+ * describes itself); figs plugs in telemetry (NULL: none). Returns the exit status. */
 int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
-                    const struct console_source *cs);
+                    const struct console_source *cs, const struct console_figures *figs);
+/* Open the cluster of o's kubeconfig/context into src without waiting for it to sync (the
+ * console shows it filling in). Returns 0, or EXIT_USAGE after printing why. */
+int cmd_console_open_live(const struct cmd_opts *o, struct cmd_source *src);
 
 #endif

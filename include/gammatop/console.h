@@ -92,6 +92,8 @@ struct console *console_new(struct gt_store *store, struct evloop *loop,
                             const struct console_source *src, const struct console_opts *o,
                             char *err, size_t errlen);
 void console_free(struct console *c);
+/* The source changed (context switch, reconnect): copy the new description. */
+void console_set_source(struct console *c, const struct console_source *src);
 /* Plug in telemetry (copied). */
 void console_set_figures(struct console *c, const struct console_figures *f);
 /* Telemetry has new figures: rebuild what the views show at the next frame. */

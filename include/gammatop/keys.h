@@ -93,15 +93,19 @@ const char *keys_first_name(enum ui_action a);
 /* "j/Down" — every named key bound to a, into buf. Returns buf. */
 char *keys_names(enum ui_action a, char *buf, size_t n);
 
-/* A key script event: a key, or a resize of the (headless) screen. */
+/* A key script event: a key, a resize of the (headless) screen, or a wait. */
+#define KEYS_EV_RESIZE -1
+#define KEYS_EV_WAIT -2 /* run the loop for wait_ms */
+#define KEYS_EV_SYNC -3 /* run the loop until every kind is synced (at most wait_ms) */
 struct keys_event {
-	int key;        /* -1 for a resize */
+	int key;        /* a key, or KEYS_EV_* */
 	int rows, cols; /* for a resize */
+	int wait_ms;    /* for a wait */
 };
 
 /* Read a key script: plain characters are keys; <Enter> <Esc> <Tab> <Up> <Down> <Left>
  * <Right> <PgUp> <PgDn> <Home> <End> <BS> <Space> <lt> <C-x> name keys; <Resize:COLSxROWS>
- * resizes. Returns the number of events (*out is heap, caller frees), or -1 with err set. */
+ * resizes; <Wait:MS> runs the loop that long; <Sync> (or <Sync:MS>) until synced. Returns the number of events (*out is heap, caller frees), or -1 with err set. */
 int keys_parse_script(const char *script, struct keys_event **out, char *err, size_t errlen);
 
 #endif

@@ -99,6 +99,13 @@ void console_free(struct console *c)
 	free(c);
 }
 
+void console_set_source(struct console *c, const struct console_source *src)
+{
+	c->src = *src;
+	c->topo_store_gen = (uint64_t)-1;
+	c->dirty = true;
+}
+
 void console_set_figures(struct console *c, const struct console_figures *f)
 {
 	c->figs = *f;

@@ -122,7 +122,15 @@ int keys_parse_script(const char *script, struct keys_event **out, char *err, si
 				e.key = KEY_CTRL(tok[2]), found = true;
 			if (!found && sscanf(tok, "Resize:%dx%d", &e.cols, &e.rows) == 2 && e.cols > 0 &&
 			    e.rows > 0 && e.cols < 10000 && e.rows < 10000)
-				e.key = -1, found = true;
+				e.key = KEYS_EV_RESIZE, found = true;
+			if (!found && sscanf(tok, "Wait:%d", &e.wait_ms) == 1 && e.wait_ms >= 0 &&
+			    e.wait_ms <= 600000)
+				e.key = KEYS_EV_WAIT, found = true;
+			if (!found && !strcmp(tok, "Sync"))
+				e.key = KEYS_EV_SYNC, e.wait_ms = 30000, found = true;
+			if (!found && sscanf(tok, "Sync:%d", &e.wait_ms) == 1 && e.wait_ms >= 0 &&
+			    e.wait_ms <= 600000)
+				e.key = KEYS_EV_SYNC, found = true;
 			if (!found) {
 				char *clean = str_sanitize(tok);
 				snprintf(err, errlen, "key script: unknown key <%s>", clean);

@@ -123,7 +123,7 @@ static char *render(struct gt_store *store, const struct golden_case *gc, int co
 	assert_true(n >= 0);
 	console_frame(con);
 	for (int i = 0; i < n; i++) {
-		if (ev[i].key < 0) {
+		if (ev[i].key == KEYS_EV_RESIZE) {
 			screen_resize_headless(ev[i].rows, ev[i].cols);
 			console_key(con, SCREEN_FN(KEY_RESIZE));
 		} else {
