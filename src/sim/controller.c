@@ -369,11 +369,8 @@ static void reconcile_route(struct rc *rc, enum sim_res r, const json_t *route)
 		json_array_append_new(parents, json_pack("{s:O, s:s, s:o}", "parentRef", p, "controllerName",
 		                                         controller_name(s), "conditions", conds));
 	}
-	json_t *st = json_copy(json_object_get(route, "status") ? json_object_get(route, "status") : json_object());
-	if (!json_is_object(st)) {
-		json_decref(st);
-		st = json_object();
-	}
+	json_t *old_st = json_object_get(route, "status");
+	json_t *st = json_is_object(old_st) ? json_copy(old_st) : json_object();
 	json_object_set_new(st, "parents", parents);
 	write_status(s, r, route, st);
 }

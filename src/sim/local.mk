@@ -13,3 +13,8 @@ src_gammatop_sim_SOURCES = src/sim/main.c src/sim/sim.h src/sim/resource.c src/s
 src_gammatop_sim_CPPFLAGS = $(AM_CPPFLAGS) -DSIM_HAVE_TRAFFIC
 src_gammatop_sim_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(MHD_LIBS) -lgnutls \
 	$(YAML_LIBS) $(JANSSON_LIBS) $(OPENSSL_LIBS) -lpthread -lm $(LIBS)
+
+# End-to-end tests of the simulator (curl, jq and, when installed, kubectl) and its benchmark.
+SIM_E2E = tests/e2e/sim-protocol.sh
+TESTS += $(SIM_E2E)
+EXTRA_DIST += $(SIM_E2E)

@@ -309,7 +309,8 @@ static int prepare_new(struct sim *s, const struct api_target *t, json_t *nw, co
 	static const char *const drop[] = {"uid", "creationTimestamp", "generation", "resourceVersion",
 	                                   "managedFields", "deletionTimestamp"};
 	for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
-		json_object_del(m, drop[i]);
+		if (track || strcmp(drop[i], "managedFields") != 0) /* apply computed them */
+			json_object_del(m, drop[i]);
 	json_object_set_new(nw, "apiVersion", json_string(resource_api_version(t->res, NULL, av, sizeof av)));
 	json_object_set_new(nw, "kind", json_string(res->kind));
 	if (res->custom)
