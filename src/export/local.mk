@@ -21,3 +21,10 @@ endif
 
 TESTS += tests/e2e/export-manifests.sh tests/e2e/export-live.sh
 EXTRA_DIST += tests/e2e/export-manifests.sh tests/e2e/export-live.sh
+
+# The whole export path on hostile objects (see tests/fuzz/fuzz_export.c).
+check_PROGRAMS += tests/fuzz/fuzz_export
+TESTS += tests/fuzz/fuzz_export
+tests_fuzz_fuzz_export_SOURCES = tests/fuzz/fuzz_export.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_export_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_export_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
