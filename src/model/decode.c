@@ -334,8 +334,10 @@ static void listener(struct jf *c, const json_t *j, struct gt_listener *l)
 {
 	jf_name(c, j, "name", &l->name);
 	jf_str(c, j, "hostname", &l->hostname);
-	jf_str(c, j, "protocol", &l->protocol);
+	jf_name(c, j, "protocol", &l->protocol);
 	jf_int(c, j, "port", 1, 65535, &l->port);
+	if (!c->failed && !l->port)
+		jf_fail_at(c, "port", "required");
 	const json_t *ar = jf_obj(c, j, "allowedRoutes");
 	size_t o = jf_push_key(c, "allowedRoutes");
 	const json_t *ns = jf_obj(c, ar, "namespaces");
