@@ -39,5 +39,5 @@ endif
 EXTRA_DIST += tests/golden
 
 # End-to-end: the real console in tmux (skips without tmux).
-TESTS += tests/e2e/ui-tmux.sh
-EXTRA_DIST += tests/e2e/ui-tmux.sh
+TESTS += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh
+EXTRA_DIST += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh
