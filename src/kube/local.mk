@@ -32,3 +32,9 @@ KUBE_E2E = tests/e2e/kube-tls-token.sh tests/e2e/kube-client-cert.sh tests/e2e/k
 	tests/e2e/kube-resilience.sh tests/e2e/kube-unreachable.sh
 TESTS += $(KUBE_E2E)
 EXTRA_DIST += $(KUBE_E2E) tests/e2e/kube-lib.sh tests/e2e/kube-exec-plugin.sh
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_kclient
+TESTS += tests/unit/test_kclient
+tests_unit_test_kclient_LDADD = $(UNIT_LDADD) $(MHD_LIBS)
+endif
