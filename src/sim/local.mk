@@ -15,6 +15,7 @@ src_gammatop_sim_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(MHD_LIBS)
 	$(YAML_LIBS) $(JANSSON_LIBS) $(OPENSSL_LIBS) -lpthread -lm $(LIBS)
 
 # End-to-end tests of the simulator (curl, jq and, when installed, kubectl) and its benchmark.
-SIM_E2E = tests/e2e/sim-protocol.sh tests/e2e/sim-kubectl.sh tests/e2e/sim-tls.sh
+SIM_E2E = tests/e2e/sim-protocol.sh tests/e2e/sim-kubectl.sh tests/e2e/sim-tls.sh \
+	tests/e2e/sim-world.sh
 TESTS += $(SIM_E2E)
 EXTRA_DIST += $(SIM_E2E)

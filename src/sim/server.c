@@ -384,11 +384,11 @@ struct server *server_start(struct sim *s, const struct server_opts *o, char *er
 	}
 	tls_opts[nt] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	srv->api = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	                            MHD_OPTION_LISTEN_SOCKET, fd,
 	                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0,
-	                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 	                            MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
 	if (!srv->api) {
 		snprintf(err, errlen, "cannot start the API server on %s:%d%s", o->listen,
@@ -405,9 +405,9 @@ struct server *server_start(struct sim *s, const struct server_opts *o, char *er
 		}
 		srv->metrics = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
 		                                MHD_USE_ERROR_LOG, 0, NULL, NULL, on_metrics, srv,
+		                                MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 		                                MHD_OPTION_LISTEN_SOCKET, mfd,
 		                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-		                                MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 		                                MHD_OPTION_END);
 		if (!srv->metrics) {
 			snprintf(err, errlen, "cannot start the metrics server on port %d",
