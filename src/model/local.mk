@@ -10,7 +10,7 @@ src_model_libgtmodel_a_SOURCES = \
 	src/model/store.c include/gammatop/store.h
 
 
-EXTRA_DIST += tests/fixtures/manifests
+EXTRA_DIST += tests/fixtures/manifests tests/fuzz/dict/decode.dict tests/fuzz/dict/manifest.dict
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_object tests/unit/test_decode tests/unit/test_manifest \

@@ -147,9 +147,9 @@ static enum store_event put(struct gt_store *s, struct gt_object *obj)
 		(*pp)->mark = s->mark;
 		if (old->meta.resource_version && obj->meta.resource_version &&
 		    !strcmp(old->meta.resource_version, obj->meta.resource_version)) {
-			/* Same resourceVersion: the same object (a relist); nothing changed. */
-			(*pp)->obj = obj;
-			object_free(old);
+			/* Same resourceVersion: the same object (a relist); nothing changed. Keep the
+			 * stored copy so pointers readers hold (store_list, store_get) stay valid. */
+			object_free(obj);
 			return STORE_MODIFIED;
 		}
 		(*pp)->obj = obj;
@@ -173,8 +173,9 @@ static enum store_event put(struct gt_store *s, struct gt_object *obj)
 	return STORE_ADDED;
 }
 
-/* See store.h. An object whose resourceVersion equals the stored one's replaces it silently
- * (no event, generation unchanged). An object of an invalid kind is freed and ignored. */
+/* See store.h. An object whose resourceVersion equals the stored one's is the same object:
+ * it is freed, the stored one stays (no event, generation unchanged). An object of an invalid
+ * kind is freed and ignored. Listeners must not change the store. */
 enum store_event store_put(struct gt_store *s, struct gt_object *obj)
 {
 	if (!obj)

@@ -74,9 +74,14 @@ static void test_basic(void **state)
 	/* same resourceVersion: silent */
 	uint64_t g2 = store_generation(s);
 	int before = r.n;
+	l = store_list(s, GT_SERVICE, &n);
+	const struct gt_object *held = store_get(s, GT_SERVICE, "a", "web");
 	assert_int_equal(store_put(s, mk(GT_SERVICE, "a", "web", "2")), STORE_MODIFIED);
 	assert_int_equal(store_generation(s), g2);
 	assert_int_equal(r.n, before);
+	assert_ptr_equal(store_get(s, GT_SERVICE, "a", "web"), held); /* pointers stay valid */
+	assert_ptr_equal(store_list(s, GT_SERVICE, &n), l);
+	assert_string_equal(l[1]->meta.name, "web");
 	assert_true(store_delete(s, GT_SERVICE, "b", "web"));
 	assert_false(store_delete(s, GT_SERVICE, "b", "web"));
 	assert_false(store_delete(s, GT_SERVICE, "a", "nope"));
