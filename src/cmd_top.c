@@ -1,12 +1,541 @@
-/* cmd_top.c: the 'top' subcommand. Scaffold: its owner replaces this file. */
+/* cmd_top.c: `gammatop top`: routes ranked by their hit rates (timeouts, retries, success,
+ * latency) over a window, from Prometheus (--prometheus URL), from the proxies scraped
+ * directly through the API server's pod proxy, or from the cache alone (--offline).
+ * Also cmd_top_figures(), the same collection for other batch commands (cmd_top.h). */
 #include "config.h"
 
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "cmd_source.h"
+#include "cmd_top.h"
+#include "gammatop/cache.h"
+#include "gammatop/duration.h"
+#include "gammatop/figures.h"
+#include "gammatop/http.h"
+#include "gammatop/kclient.h"
+#include "gammatop/kcluster.h"
+#include "gammatop/mesh.h"
+#include "gammatop/promapi.h"
+#include "gammatop/promsource.h"
+#include "gammatop/samples.h"
+#include "gammatop/scrape.h"
+#include "gammatop/str.h"
+#include "gammatop/table.h"
+#include "gammatop/timeutil.h"
+#include "gammatop/xalloc.h"
+
+static const char usage[] =
+	"gammatop top [--window 5m] [--sort timeoutRate] [-o table|json|csv] [OPTIONS]";
+static const char summary[] =
+	"Rank routes by their hit rates over a window: RPS, SUCCESS, TIMEOUTS (share of requests\n"
+	"that hit a timeout), RETRIES (retries / (requests + retries)), RETRY-OK, EXHAUSTED and\n"
+	"latency P50/P95/P99. Figures come from --prometheus URL, or else from the mesh proxies\n"
+	"scraped twice (--sample SECONDS apart) through the API server's pod proxy, or with\n"
+	"--offline from the cache alone (saying how old the data is). SCOPE says whether a figure\n"
+	"is per route, per rule (Envoy Gateway) or per destination service (Istio). Prometheus\n"
+	"credentials: GAMMATOP_PROMETHEUS_TOKEN (bearer) or GAMMATOP_PROMETHEUS_USER and\n"
+	"GAMMATOP_PROMETHEUS_PASSWORD, --prometheus-org-id for X-Scope-OrgID.";
+
+enum { OPT_SORT = 300, OPT_SAMPLE, OPT_ORG };
+static const struct cmd_option options[] = {
+	{"sort", 1, OPT_SORT, "FIGURE", "sort by rps, successRate, timeoutRate (default), "
+	                                "retryRate, retrySuccessRate, retriesExhaustedRate, "
+	                                "latencyP50Ms, latencyP95Ms, latencyP99Ms"},
+	{"sample", 1, OPT_SAMPLE, "SECONDS", "direct scrape: seconds between the two scrapes "
+	                                     "(default 10)"},
+	{"prometheus-org-id", 1, OPT_ORG, "ID", "send X-Scope-OrgID: ID (Mimir, Cortex)"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+struct top_args {
+	int sort;
+	int sample_s;
+	const char *org_id;
+};
+
+static int on_option(int val, const char *arg, void *ud)
+{
+	struct top_args *a = ud;
+	switch (val) {
+	case OPT_SORT:
+		if ((a->sort = figures_by_name(arg)) < 0) {
+			cmd_error("top: --sort %s: unknown figure", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_SAMPLE: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (*end || v < 1 || v > 600) {
+			cmd_error("top: --sample %s: expected seconds 1..600", arg);
+			return -1;
+		}
+		a->sample_s = (int)v;
+		return 0;
+	}
+	case OPT_ORG: a->org_id = arg; return 0;
+	}
+	return -1;
+}
+
+/* ---- collection ---- */
+
+static void add_acc(struct figures_set *set, const struct strmap *acc, const char *scope)
+{
+	for (size_t i = 0; i < acc->cap; i++) {
+		const struct mesh_acc_item *it = acc->e[i].key ? acc->e[i].value : NULL;
+		if (it)
+			figures_set_add(set, it->route, it->rule, scope, &it->counts);
+	}
+}
+
+static int from_prometheus(const struct cmd_opts *o, struct evloop *loop, const char *range,
+                           const struct mesh_profile *p, const char *org_id,
+                           struct figures_set **out)
+{
+	struct http_client *hc = http_client_new(loop);
+	struct promapi_config cfg = {.url = o->prometheus,
+	                             .bearer_token = getenv("GAMMATOP_PROMETHEUS_TOKEN"),
+	                             .username = getenv("GAMMATOP_PROMETHEUS_USER"),
+	                             .password = getenv("GAMMATOP_PROMETHEUS_PASSWORD"),
+	                             .org_id = org_id,
+	                             .timeout_ms = (long)o->timeout_s * 1000};
+	char err[1024];
+	struct promapi *api = promapi_new(hc, &cfg, err, sizeof err);
+	if (!api) {
+		cmd_error("top: %s", err);
+		http_client_free(hc);
+		return EXIT_USAGE;
+	}
+	struct strmap acc;
+	strmap_init(&acc, free);
+	int rc = promsource_collect_sync(api, &p, range, 0, &acc, err, sizeof err);
+	if (rc < 0)
+		cmd_error("top: %s", err);
+	else {
+		*out = figures_set_new(range, promapi_describe(api));
+		add_acc(*out, &acc, p->scope);
+	}
+	strmap_done(&acc);
+	promapi_free(api);
+	http_client_free(hc);
+	return rc < 0 ? EXIT_USAGE : 0;
+}
+
+struct proxy_job {
+	scrape_done_fn done;
+	void *done_ud;
+};
+
+static void on_proxy(const struct kresponse *r, void *ud)
+{
+	struct proxy_job *j = ud;
+	const char *err = r->status == 0 ? (r->err && r->err->message ? r->err->message
+	                                                               : "no answer")
+	                  : (r->status < 200 || r->status > 299) && r->err ? r->err->message
+	                                                                  : NULL;
+	j->done(j->done_ud, r->status, r->body ? r->body : "", r->body_len, NULL, err);
+	free(j);
+}
+
+static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn done, void *dud)
+{
+	struct proxy_job *j = xmalloc(sizeof *j);
+	*j = (struct proxy_job){done, dud};
+	kclient_pod_proxy_get(ud, t->ns, t->pod, t->port, t->path, 10000, on_proxy, j);
+}
+
+static const char *json_ann(void *ud, const char *key)
+{
+	return json_string_value(json_object_get(ud, key));
+}
+
+/* Pods asking to be scraped, from a pod list. */
+static size_t list_targets(struct kclient *k, const char *ns, struct scrape_target **out,
+                           char *err, size_t errlen)
+{
+	char *path = ns ? xasprintf("/api/v1/namespaces/%s/pods", ns) : xstrdup("/api/v1/pods");
+	struct kreq_opts ko = {.path = path, .what = "list pods", .timeout_ms = 30000};
+	struct kresult res;
+	int rc = kclient_fetch(k, &ko, &res, 31000);
+	free(path);
+	size_t n = 0;
+	*out = NULL;
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", res.err.message ? res.err.message : "cannot list pods");
+		kresult_done(&res);
+		return 0;
+	}
+	json_t *doc = json_loadb(res.body.data, res.body.len, 0, NULL);
+	json_t *items = json_object_get(doc, "items");
+	*out = xcalloc(json_array_size(items) + 1, sizeof **out);
+	size_t i;
+	json_t *pod;
+	json_array_foreach(items, i, pod) {
+		json_t *md = json_object_get(pod, "metadata");
+		const char *pns = json_string_value(json_object_get(md, "namespace")),
+		           *name = json_string_value(json_object_get(md, "name"));
+		const char *phase =
+			json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
+		if (!pns || !name || (phase && strcmp(phase, "Running")))
+			continue;
+		if (scrape_target_from(&(*out)[n], pns, name, json_ann,
+		                       json_object_get(md, "annotations"), NULL, 0) == 0)
+			n++;
+	}
+	json_decref(doc);
+	kresult_done(&res);
+	return n;
+}
+
+struct wait_round {
+	bool done;
+};
+
+static void round_cb(struct scraper *s, void *ud)
+{
+	(void)s;
+	((struct wait_round *)ud)->done = true;
+}
+
+static int run_round(struct scraper *s, struct evloop *loop)
+{
+	struct wait_round w = {false};
+	scraper_round(s, time_wall_ms(), round_cb, &w);
+	int64_t deadline = time_mono_ms() + 60000;
+	while (!w.done && time_mono_ms() < deadline)
+		evloop_run_once(loop, 200);
+	return w.done ? 0 : -1;
+}
+
+static void store_acc(const struct cmd_opts *o, const char *source, const struct strmap *acc,
+                      const char *scope, int64_t t)
+{
+	char err[1024];
+	char *notice = NULL;
+	struct cache *c = cache_open(o->cache_path, &notice, err, sizeof err);
+	if (notice) {
+		cmd_error("%s", notice);
+		free(notice);
+	}
+	if (!c) {
+		cmd_error("top: not recording in the cache: %s", err);
+		return;
+	}
+	struct samples_row *rows = xcalloc(acc->n + 1, sizeof *rows);
+	size_t n = 0;
+	for (size_t i = 0; i < acc->cap; i++) {
+		const struct mesh_acc_item *it = acc->e[i].key ? acc->e[i].value : NULL;
+		if (it)
+			rows[n++] = (struct samples_row){it->route, it->rule, scope, it->counts};
+	}
+	if (samples_put(c, source, t, rows, n, time_wall_ms(), NULL, err, sizeof err) < 0)
+		cmd_error("top: not recorded in the cache: %s", err);
+	free(rows);
+	cache_close(c);
+}
+
+static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
+                       const struct mesh_profile *p, int sample_s, struct figures_set **out)
+{
+	if (!src->cluster) {
+		cmd_error("top: no telemetry source: give --prometheus URL, or a cluster (not "
+		          "--manifests) whose proxies can be scraped, or --offline");
+		return EXIT_USAGE;
+	}
+	struct kclient *k = kcluster_client(src->cluster);
+	char err[1024] = "";
+	struct scrape_target *targets;
+	size_t n = list_targets(k, o->all_namespaces ? NULL : o->namespace_, &targets, err,
+	                        sizeof err);
+	if (!n) {
+		cmd_error("top: %s", *err ? err : "no pods to scrape (none is running with "
+		                                  "prometheus.io/scrape: \"true\")");
+		free(targets);
+		return EXIT_USAGE;
+	}
+	struct scraper *s = scraper_new(p, pod_fetch, k);
+	scraper_set_targets(s, targets, n);
+	for (size_t i = 0; i < n; i++)
+		scrape_target_done(&targets[i]);
+	free(targets);
+	int rc = 0;
+	int64_t t0 = time_wall_ms();
+	if (run_round(s, src->loop) < 0 || scraper_ok_count(s) == 0 || !scraper_profile(s)) {
+		cmd_error("top: %s", scraper_error(s) ? scraper_error(s) : "scrape timed out");
+		rc = EXIT_USAGE;
+	} else {
+		int64_t until = time_mono_ms() + (int64_t)sample_s * 1000;
+		while (time_mono_ms() < until)
+			evloop_run_once(src->loop, (int)(until - time_mono_ms()));
+		if (run_round(s, src->loop) < 0 || scraper_ok_count(s) == 0) {
+			cmd_error("top: %s", scraper_error(s) ? scraper_error(s) : "scrape timed out");
+			rc = EXIT_USAGE;
+		}
+	}
+	if (rc == 0) {
+		if (scraper_error(s))
+			cmd_error("top: warning: %s", scraper_error(s));
+		char source[512], range[32];
+		snprintf(source, sizeof source, "scrape %s", str_or(src->context, "cluster"));
+		snprintf(range, sizeof range, "%ds", (int)(scraper_seconds(s) + 0.5));
+		const char *scope = scraper_profile(s)->scope;
+		*out = figures_set_new(range, source);
+		add_acc(*out, scraper_acc(s), scope);
+		store_acc(o, source, scraper_acc(s), scope, t0);
+	}
+	scraper_free(s);
+	return rc;
+}
+
+static void window_cb(const char *route, int rule, const char *scope,
+                      const struct sample_counts *sum, void *ud)
+{
+	figures_set_add(ud, route, rule, scope, sum);
+}
+
+static int from_cache(const struct cmd_opts *o, int64_t window_ms, struct figures_set **out)
+{
+	char err[1024], *notice = NULL, *source = NULL;
+	struct cache *c = cache_open(o->cache_path, &notice, err, sizeof err);
+	if (notice) {
+		cmd_error("%s", notice);
+		free(notice);
+	}
+	if (!c) {
+		cmd_error("top: --offline: %s", err);
+		return EXIT_USAGE;
+	}
+	int64_t latest = 0;
+	int found = samples_latest(c, &source, &latest, err, sizeof err);
+	if (found <= 0) {
+		cmd_error("top: --offline: %s", found < 0 ? err : "the cache holds no telemetry yet");
+		cache_close(c);
+		return EXIT_USAGE;
+	}
+	*out = figures_set_new(o->window, source);
+	samples_window(c, source, latest + 1 - window_ms, latest + 1, window_cb, *out, err,
+	               sizeof err);
+	(*out)->at_ms = latest;
+	char age[32], when[32];
+	time_age((time_wall_ms() - latest) / 1000, age, sizeof age);
+	fprintf(stderr, "gammatop: telemetry from the cache %s (source %s): data is %s old "
+	        "(last sample %s)\n", cache_path(c), source, age,
+	        time_rfc3339((time_t)(latest / 1000), when, sizeof when));
+	free(source);
+	cache_close(c);
+	return 0;
+}
+
+int cmd_top_figures(const struct cmd_opts *o, struct cmd_source *src, int sample_s,
+                    const char *org_id, struct figures_set **out)
+{
+	*out = NULL;
+	uint64_t window_ms;
+	char err[256];
+	if (duration_parse(o->window, &window_ms, err, sizeof err) < 0 || window_ms < 1000) {
+		cmd_error("--window %s: %s", o->window, window_ms < 1000 ? "at least 1s" : err);
+		return EXIT_USAGE;
+	}
+	const struct mesh_profile *p = NULL;
+	if (o->mesh && strcmp(o->mesh, "auto") && !(p = mesh_find(o->mesh))) {
+		cmd_error("--mesh %s: expected auto|%s", o->mesh, mesh_names());
+		return EXIT_USAGE;
+	}
+	if (o->offline)
+		return from_cache(o, (int64_t)window_ms, out);
+	if (o->prometheus) {
+		char range[32];
+		duration_format(window_ms, range, sizeof range);
+		return from_prometheus(o, src->loop, range, p, org_id, out);
+	}
+	return from_scrape(o, src, p, sample_s > 0 ? sample_s : 10, out);
+}
+
+/* ---- output ---- */
+
+/* "httproute/NS/NAME" -> namespace and name. */
+static void split_key(const char *route, char *ns, size_t nn, char *name, size_t n)
+{
+	const char *a = strchr(route, '/'), *b = a ? strchr(a + 1, '/') : NULL;
+	snprintf(ns, nn, "%.*s", b ? (int)(b - a - 1) : 0, b ? a + 1 : "");
+	snprintf(name, n, "%s", b ? b + 1 : route);
+}
+
+static const char *kind_of(const char *route)
+{
+	return str_starts(route, "service/") ? "Service"
+	       : str_starts(route, "grpcroute/") ? "GRPCRoute" : "HTTPRoute";
+}
+
+static void write_table(const struct figures_set *set, FILE *f)
+{
+	const char *headers[4 + FIG_N] = {"NAMESPACE", "NAME", "RULE", "SCOPE"};
+	for (int i = 0; i < FIG_N; i++)
+		headers[4 + i] = figures_header(i);
+	struct table *t = table_new(headers, 4 + FIG_N);
+	for (int i = 0; i < FIG_N; i++)
+		table_set_right(t, 4 + i, true);
+	table_set_max_width(t, 1, 48);
+	for (size_t r = 0; r < set->n; r++) {
+		const struct figure *fg = &set->items[r];
+		char ns[256], name[256], buf[32];
+		split_key(fg->route, ns, sizeof ns, name, sizeof name);
+		table_add_row(t);
+		table_add_cell(t, ns);
+		table_add_cellf(t, "%s%s", str_starts(fg->route, "service/") ? "service/" : "", name);
+		if (fg->rule >= 0)
+			table_add_cellf(t, "%d", fg->rule);
+		else
+			table_add_cell(t, "*");
+		table_add_cell(t, fg->scope);
+		for (int i = 0; i < FIG_N; i++)
+			table_add_cell(t, figures_format(i, fg->f[i], buf, sizeof buf));
+	}
+	struct buf b;
+	buf_init(&b);
+	table_render(t, !table_locale_utf8(), &b);
+	fputs(buf_str(&b), f);
+	buf_done(&b);
+	table_free(t);
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void write_csv(const struct figures_set *set, FILE *f)
+{
+	fputs("kind,namespace,name,rule,scope", f);
+	for (int i = 0; i < FIG_N; i++)
+		fprintf(f, ",%s", figures_name(i));
+	fputs("\n", f);
+	for (size_t r = 0; r < set->n; r++) {
+		const struct figure *fg = &set->items[r];
+		char ns[256], name[256];
+		split_key(fg->route, ns, sizeof ns, name, sizeof name);
+		fprintf(f, "%s,", kind_of(fg->route));
+		csv_field(f, ns);
+		fputc(',', f);
+		csv_field(f, name);
+		if (fg->rule >= 0)
+			fprintf(f, ",%d,%s", fg->rule, fg->scope);
+		else
+			fprintf(f, ",,%s", fg->scope);
+		for (int i = 0; i < FIG_N; i++)
+			isfinite(fg->f[i]) ? fprintf(f, ",%.6g", fg->f[i]) : fputs(",", f);
+		fputs("\n", f);
+	}
+}
+
+static int write_json(const struct figures_set *set, FILE *f)
+{
+	json_t *doc = figures_set_json(set);
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	json_decref(doc);
+	if (!text)
+		return -1;
+	fprintf(f, "%s\n", text);
+	free(text);
+	return 0;
+}
+
+/* Keep only keys of routes in the store (and services), and the namespace asked for. */
+static void filter(struct figures_set *set, const struct cmd_opts *o, struct gt_store *store)
+{
+	struct figures_set *keep = figures_set_new(set->window, set->source);
+	keep->at_ms = set->at_ms;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct figure *fg = &set->items[i];
+		char ns[256], name[256];
+		split_key(fg->route, ns, sizeof ns, name, sizeof name);
+		if (o->namespace_ && !o->all_namespaces && strcmp(ns, o->namespace_))
+			continue;
+		if (store && !str_starts(fg->route, "service/") &&
+		    !store_get(store, str_starts(fg->route, "grpcroute/") ? GT_GRPCROUTE : GT_HTTPROUTE,
+		               ns, name))
+			continue;
+		figures_set_add(keep, fg->route, fg->rule, fg->scope, &fg->sum);
+	}
+	/* swap contents */
+	struct figures_set tmp = *set;
+	*set = *keep;
+	*keep = tmp;
+	figures_set_free(keep);
+}
 
 int cmd_top(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cmd_error("'top' is not built yet");
-	return EXIT_USAGE;
+	struct cmd_opts o;
+	struct top_args a = {.sort = FIG_TIMEOUT, .sample_s = 10};
+	int idx = cmd_parse(argc, argv, usage, summary, options, on_option, &a, &o);
+	if (idx < 0) {
+		cmd_opts_done(&o);
+		return idx == -2 ? 0 : EXIT_USAGE;
+	}
+	if (idx < argc) {
+		cmd_error("top: unexpected argument '%s' (see 'top --help')", argv[idx]);
+		cmd_opts_done(&o);
+		return EXIT_USAGE;
+	}
+	const char *fmt = o.format ? o.format : "table";
+	if (strcmp(fmt, "table") && strcmp(fmt, "json") && strcmp(fmt, "csv")) {
+		cmd_error("top: unknown output format '%s' (expected table, json or csv)", fmt);
+		cmd_opts_done(&o);
+		return EXIT_USAGE;
+	}
+	struct cmd_source src;
+	memset(&src, 0, sizeof src);
+	int rc = 0;
+	bool opened = false;
+	if (!o.offline) {
+		if ((rc = cmd_source_open(&o, &src)) != 0) {
+			cmd_opts_done(&o);
+			return rc;
+		}
+		opened = true;
+	}
+	struct figures_set *set = NULL;
+	rc = cmd_top_figures(&o, &src, a.sample_s, a.org_id, &set);
+	if (rc == 0) {
+		filter(set, &o, opened ? src.store : NULL);
+		figures_set_finish(set);
+		figures_set_sort(set, (enum figure_id)a.sort);
+		FILE *f = cmd_open_output(&o);
+		if (!f)
+			rc = EXIT_USAGE;
+		else {
+			if (!strcmp(fmt, "json"))
+				rc = write_json(set, f) < 0 ? EXIT_USAGE : 0;
+			else if (!strcmp(fmt, "csv"))
+				write_csv(set, f);
+			else if (set->n)
+				write_table(set, f);
+			else
+				fprintf(stderr, "No telemetry for any route (source %s).\n", set->source);
+			if (cmd_close_output(&o, f) < 0)
+				rc = EXIT_USAGE;
+		}
+	}
+	figures_set_free(set);
+	if (opened)
+		cmd_source_close(&src);
+	cmd_opts_done(&o);
+	return rc;
 }

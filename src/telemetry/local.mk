@@ -9,7 +9,8 @@ src_telemetry_libgttelemetry_a_SOURCES = \
 	src/telemetry/mesh.c include/gammatop/mesh.h \
 	src/telemetry/scrape.c include/gammatop/scrape.h \
 	src/telemetry/promapi.c include/gammatop/promapi.h \
-	src/telemetry/promsource.c include/gammatop/promsource.h
+	src/telemetry/promsource.c include/gammatop/promsource.h \
+	src/telemetry/collector.c include/gammatop/collector.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_exposition tests/unit/test_promresult tests/unit/test_rate \
@@ -30,3 +31,7 @@ tests_fuzz_fuzz_exposition_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_promresult_SOURCES = tests/fuzz/fuzz_promresult.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_promresult_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_promresult_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
+# End-to-end: the sim's traffic model against a real Prometheus and a direct pod-proxy scrape.
+TESTS += tests/e2e/telemetry-prometheus.sh
+EXTRA_DIST += tests/e2e/telemetry-prometheus.sh src/cmd_top.h doc/telemetry.md
