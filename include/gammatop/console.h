@@ -80,6 +80,8 @@ struct console {
 	struct buf prompt_buf;      /* what is typed at the prompt */
 	struct theme theme;
 	uint64_t tick_timer;        /* 1 s timer while a source is stale (ages in the header) */
+	uint64_t rebuild_timer;     /* pending rebuild after a burst of store changes */
+	int64_t rebuilt_ms;         /* monotonic time of the last topology rebuild */
 	int64_t started_ms, first_frame_ms, synced_ms; /* monotonic, for the timings file */
 	int64_t last_frame_us;      /* draw time of the last frame */
 	char *timings_path;         /* owned: $GAMMATOP_TIMINGS, or NULL */

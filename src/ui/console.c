@@ -25,18 +25,20 @@
 
 #define MIN_ROWS 6
 #define MIN_COLS 30
+#define REBUILD_MIN_MS 250
 
 static const struct view_ops *const top_views[] = {
 	&view_topology_ops, &view_routes_ops, &view_findings_ops,
 };
 
+/* One line per event for benchmarks: "NAME VALUE WALL_MS" (wall clock when it happened). */
 static void timing(struct console *c, const char *what, int64_t value)
 {
 	if (!c->timings_path)
 		return;
 	FILE *f = fopen(c->timings_path, "a");
 	if (f) {
-		fprintf(f, "%s %lld\n", what, (long long)value);
+		fprintf(f, "%s %lld %lld\n", what, (long long)value, (long long)time_wall_ms());
 		fclose(f);
 	}
 }
@@ -88,6 +90,8 @@ void console_free(struct console *c)
 	screen_close();
 	if (c->tick_timer)
 		evloop_timer_cancel(c->loop, c->tick_timer);
+	if (c->rebuild_timer)
+		evloop_timer_cancel(c->loop, c->rebuild_timer);
 	store_remove_listener(c->store, store_changed, c);
 	for (size_t i = 0; i < c->depth; i++)
 		view_free(c->stack[i]);
@@ -367,16 +371,36 @@ void console_key(struct console *c, int key)
 	global_action(c, action);
 }
 
+static void rebuild_due(struct evloop *loop, void *ud)
+{
+	struct console *c = ud;
+	(void)loop;
+	c->rebuild_timer = 0;
+	c->dirty = true;
+}
+
+/* Rebuild the topology when the store moved, at most once per REBUILD_MIN_MS: a burst of
+ * watch events costs one rebuild (the frame in between shows the previous one). */
 static void update_data(struct console *c)
 {
 	uint64_t gen = store_generation(c->store);
 	if (c->topo && gen == c->topo_store_gen)
 		return;
+	int64_t now = time_mono_ms();
+	if (c->topo && c->topo_store_gen != (uint64_t)-1 && now - c->rebuilt_ms < REBUILD_MIN_MS) {
+		if (!c->rebuild_timer)
+			c->rebuild_timer = evloop_timer_add(c->loop, REBUILD_MIN_MS - (now - c->rebuilt_ms),
+			                                    rebuild_due, c);
+		return;
+	}
+	int64_t t0 = time_mono_ms();
 	topology_free(c->topo);
 	findings_done(&c->findings);
 	findings_init(&c->findings);
 	c->topo = topology_build(c->store);
 	lint_run(c->store, c->topo, &c->findings);
+	c->rebuilt_ms = time_mono_ms();
+	timing(c, "topology_ms", c->rebuilt_ms - t0);
 	c->topo_store_gen = gen;
 	c->data_gen++;
 	c->dirty = true;
@@ -389,8 +413,17 @@ static void update_data(struct console *c)
 
 static void draw(struct console *c)
 {
-	int64_t t0 = time_mono_ms() * 1000;
 	struct timespec ts0, ts1;
+	if (c->depth) { /* rebuilding rows is timed apart from drawing them */
+		clock_gettime(CLOCK_MONOTONIC, &ts0);
+		struct view *v = c->stack[c->depth - 1];
+		uint64_t before = v->built;
+		view_refresh_if_needed(v);
+		clock_gettime(CLOCK_MONOTONIC, &ts1);
+		if (before != v->built)
+			timing(c, "rebuild_us", (ts1.tv_sec - ts0.tv_sec) * 1000000 +
+			                            (ts1.tv_nsec - ts0.tv_nsec) / 1000);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &ts0);
 	screen_begin();
 	int rows = screen_rows(), cols = screen_cols();
@@ -414,7 +447,6 @@ static void draw(struct console *c)
 	}
 	screen_end();
 	clock_gettime(CLOCK_MONOTONIC, &ts1);
-	(void)t0;
 	c->last_frame_us = (ts1.tv_sec - ts0.tv_sec) * 1000000 + (ts1.tv_nsec - ts0.tv_nsec) / 1000;
 	if (!c->first_frame_ms) {
 		c->first_frame_ms = time_mono_ms();
