@@ -18,8 +18,11 @@ tests_unit_test_watchsplit_LDADD = $(UNIT_LDADD)
 tests_unit_test_apierr_LDADD = $(UNIT_LDADD)
 endif
 
-check_PROGRAMS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit
-TESTS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit
+check_PROGRAMS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fuzz/fuzz_apierr
+TESTS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fuzz/fuzz_apierr
+tests_fuzz_fuzz_apierr_SOURCES = tests/fuzz/fuzz_apierr.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_apierr_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_apierr_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_kubeconfig_SOURCES = tests/fuzz/fuzz_kubeconfig.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_kubeconfig_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_kubeconfig_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

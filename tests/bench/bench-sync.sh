@@ -3,12 +3,13 @@
 # (plus the other kinds) from gammatop-sim over TLS with a bearer token, side by side with
 # `kubectl get httproutes -A -o json` (and services) on the same sim when kubectl is present.
 # Prints figures; asserts nothing. Usage: tests/bench/bench-sync.sh [BUILDDIR] (default .)
-# Environment: ROUTES, SERVICES (default 10000 each), RUNS (default 3).
+# Environment: ROUTES (generated routes, default 11060: about a tenth become GRPCRoutes, which
+# leaves about 10,000 HTTPRoutes), SERVICES (default 10000), RUNS (default 3).
 set -u
 B=${1:-.}
 GAMMATOP=${GAMMATOP:-$B/src/gammatop}
 GAMMATOP_SIM=${GAMMATOP_SIM:-$B/src/gammatop-sim}
-ROUTES=${ROUTES:-10000}
+ROUTES=${ROUTES:-11060}
 SERVICES=${SERVICES:-10000}
 RUNS=${RUNS:-3}
 [ -x "$GAMMATOP" ] && [ -x "$GAMMATOP_SIM" ] || { echo "build gammatop and gammatop-sim first" >&2; exit 2; }
@@ -26,7 +27,7 @@ n=0
 until grep -q 'serving' "$T/sim.out" 2>/dev/null; do
 	n=$((n + 1)); [ $n -gt 600 ] && { cat "$T/sim.err" >&2; exit 2; }; sleep 0.1
 done
-echo "sim: $(cat "$T/sim.out") with $ROUTES HTTPRoutes, $SERVICES Services (TLS, bearer token)"
+echo "sim: $(cat "$T/sim.out") generating $ROUTES routes (HTTP + gRPC), $SERVICES Services (TLS, bearer token)"
 echo "machine: $(nproc) CPU(s), $(uname -sr)"
 
 # run LABEL CMD...: RUNS times; prints wall seconds and peak RSS of each run, then the best.
