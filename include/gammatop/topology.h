@@ -102,6 +102,8 @@ const struct topo_route *topology_find_route(const struct gt_topology *t, enum g
                                              const char *ns, const char *name);
 const struct topo_gateway *topology_find_gateway(const struct gt_topology *t, const char *ns,
                                                  const char *name);
+const struct topo_service *topology_find_service(const struct gt_topology *t, const char *ns,
+                                                 const char *name);
 
 /* Hostname intersection as the spec defines it (NULL/empty listener hostname matches all;
  * "*.example.com" covers "a.example.com" and "a.b.example.com"). Exposed for tests. */

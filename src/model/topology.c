@@ -775,3 +775,24 @@ const struct topo_gateway *topology_find_gateway(const struct gt_topology *t, co
 	}
 	return NULL;
 }
+
+/* The service ns/name, or NULL (binary search: services are sorted by namespace, name). */
+const struct topo_service *topology_find_service(const struct gt_topology *t, const char *ns,
+                                                 const char *name)
+{
+	size_t lo = 0, hi = t->n_services;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct gt_object *o = t->services[mid].obj;
+		int c = strcmp(object_ns(o), str_or(ns, ""));
+		if (!c)
+			c = strcmp(str_or(o->meta.name, ""), str_or(name, ""));
+		if (!c)
+			return &t->services[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}

@@ -250,6 +250,7 @@ static void test_listener_counts(void **state)
 	assert_int_equal(r1->parents[1].n_listeners, 2);
 	assert_null(topology_find_route(t, GT_GRPCROUTE, "app", "r1"));
 	assert_null(topology_find_gateway(t, "infra", "nope"));
+	assert_null(topology_find_service(t, "infra", "gw"));
 	topology_free(t);
 	store_free(s);
 }
@@ -347,11 +348,10 @@ static void test_service_parents(void **state)
 			assert_int_equal(findings_count(&t->findings, SEV_ERROR), 0);
 			assert_true(t->routes[0].mesh);
 			/* the Service lists the route in the right role */
-			const struct topo_service *ts = NULL;
-			for (size_t k = 0; k < t->n_services; k++)
-				if (t->services[k].obj == p->target)
-					ts = &t->services[k];
+			const struct topo_service *ts =
+				topology_find_service(t, object_ns(p->target), p->target->meta.name);
 			assert_non_null(ts);
+			assert_ptr_equal(ts->obj, p->target);
 			assert_int_equal(ts->n_producers, cases[i].role == TOPO_PRODUCER);
 			assert_int_equal(ts->n_consumers, cases[i].role == TOPO_CONSUMER);
 		}
