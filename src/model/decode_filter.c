@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
 static void sep(struct buf *b, const char *s)
 {
 	if (b->len)
@@ -28,8 +29,13 @@ static void sum_header_mod(struct jf *c, const json_t *f, struct buf *b)
 			jf_name(c, h, "name", &name);
 			jf_str(c, h, "value", &value);
 			if (!c->failed) {
-				buf_puts(b, i ? ", " : (sep(b, "; "), ops[k]));
-				buf_printf(b, "%s%s=%s", i ? "" : " ", name, str_or(value, ""));
+				if (i) {
+					buf_puts(b, ", ");
+				} else {
+					sep(b, "; ");
+					buf_printf(b, "%s ", ops[k]);
+				}
+				buf_printf(b, "%s=%s", name, str_or(value, ""));
 			}
 			free(name);
 			free(value);
@@ -102,132 +108,132 @@ static void sum_strv(struct jf *c, const json_t *f, const char *key, const char 
 	free(v);
 }
 
-/* See jfield.h. */
-void decode_filter_summary(struct jf *c, const json_t *j, const char *type, struct buf *b)
+static void sum_redirect(struct jf *c, const json_t *f, struct buf *b)
 {
-	const json_t *f;
-	if (!strcmp(type, "RequestHeaderModifier") || !strcmp(type, "ResponseHeaderModifier")) {
-		const char *key = type[1] == 'e' && type[2] == 'q' ? "requestHeaderModifier"
-		                                                   : "responseHeaderModifier";
-		size_t o = jf_push_key(c, key);
-		if ((f = jf_obj(c, j, key)))
-			sum_header_mod(c, f, b);
+	char *scheme = NULL, *host = NULL;
+	int port = 0, status = 0;
+	jf_str(c, f, "scheme", &scheme);
+	jf_str(c, f, "hostname", &host);
+	jf_int(c, f, "port", 1, 65535, &port);
+	jf_int(c, f, "statusCode", 100, 599, &status);
+	if (scheme)
+		buf_printf(b, " scheme=%s", scheme);
+	if (host)
+		buf_printf(b, " host=%s", host);
+	if (port)
+		buf_printf(b, " port=%d", port);
+	sum_path_mod(c, f, b);
+	if (status)
+		buf_printf(b, " status=%d", status);
+	free(scheme);
+	free(host);
+}
+
+static void sum_rewrite(struct jf *c, const json_t *f, struct buf *b)
+{
+	char *host = NULL;
+	jf_str(c, f, "hostname", &host);
+	if (host)
+		buf_printf(b, " host=%s", host);
+	sum_path_mod(c, f, b);
+	free(host);
+}
+
+static void sum_mirror(struct jf *c, const json_t *f, struct buf *b)
+{
+	const json_t *r = jf_obj(c, f, "backendRef");
+	size_t o = jf_push_key(c, "backendRef");
+	buf_putc(b, ' ');
+	sum_ref(c, r, b);
+	jf_pop(c, o);
+	int percent = -1;
+	int64_t num = -1, den = 100;
+	jf_int(c, f, "percent", 0, 100, &percent);
+	const json_t *fr = jf_obj(c, f, "fraction");
+	o = jf_push_key(c, "fraction");
+	jf_int64(c, fr, "numerator", 0, INT32_MAX, &num);
+	jf_int64(c, fr, "denominator", 1, INT32_MAX, &den);
+	jf_pop(c, o);
+	if (percent >= 0)
+		buf_printf(b, " (%d%%)", percent);
+	else if (num >= 0)
+		buf_printf(b, " (%" PRId64 "/%" PRId64 ")", num, den);
+}
+
+static void sum_extension(struct jf *c, const json_t *f, struct buf *b)
+{
+	char *group = NULL, *kind = NULL, *name = NULL;
+	jf_str(c, f, "group", &group);
+	jf_str(c, f, "kind", &kind);
+	jf_str(c, f, "name", &name);
+	buf_printf(b, " %s%s%s %s", str_or(kind, "?"), str_empty(group) ? "" : ".",
+	           group ? group : "", str_or(name, "?"));
+	free(group);
+	free(kind);
+	free(name);
+}
+
+static void sum_cors(struct jf *c, const json_t *f, struct buf *b)
+{
+	int cred = -1, age = -1;
+	sum_strv(c, f, "allowOrigins", " origins=", b);
+	sum_strv(c, f, "allowMethods", " methods=", b);
+	sum_strv(c, f, "allowHeaders", " headers=", b);
+	sum_strv(c, f, "exposeHeaders", " expose=", b);
+	jf_bool(c, f, "allowCredentials", &cred);
+	jf_int(c, f, "maxAge", 0, INT32_MAX, &age);
+	if (cred >= 0)
+		buf_printf(b, " credentials=%s", cred ? "true" : "false");
+	if (age >= 0)
+		buf_printf(b, " maxAge=%ds", age);
+}
+
+static void sum_external_auth(struct jf *c, const json_t *f, struct buf *b)
+{
+	char *proto = NULL;
+	jf_str(c, f, "protocol", &proto);
+	if (proto)
+		buf_printf(b, " %s", proto);
+	free(proto);
+	const json_t *r = jf_obj(c, f, "backendRef");
+	if (r) {
+		buf_puts(b, " via ");
+		size_t o = jf_push_key(c, "backendRef");
+		sum_ref(c, r, b);
 		jf_pop(c, o);
-		if (!b->len)
-			buf_puts(b, "no changes");
-	} else if (!strcmp(type, "RequestRedirect")) {
-		buf_puts(b, "redirect");
-		size_t o = jf_push_key(c, "requestRedirect");
-		if ((f = jf_obj(c, j, "requestRedirect"))) {
-			char *scheme = NULL, *host = NULL;
-			int port = 0, status = 0;
-			jf_str(c, f, "scheme", &scheme);
-			jf_str(c, f, "hostname", &host);
-			jf_int(c, f, "port", 1, 65535, &port);
-			jf_int(c, f, "statusCode", 100, 599, &status);
-			if (scheme)
-				buf_printf(b, " scheme=%s", scheme);
-			if (host)
-				buf_printf(b, " host=%s", host);
-			if (port)
-				buf_printf(b, " port=%d", port);
-			sum_path_mod(c, f, b);
-			if (status)
-				buf_printf(b, " status=%d", status);
-			free(scheme);
-			free(host);
-		}
-		jf_pop(c, o);
-	} else if (!strcmp(type, "URLRewrite")) {
-		buf_puts(b, "rewrite");
-		size_t o = jf_push_key(c, "urlRewrite");
-		if ((f = jf_obj(c, j, "urlRewrite"))) {
-			char *host = NULL;
-			jf_str(c, f, "hostname", &host);
-			if (host)
-				buf_printf(b, " host=%s", host);
-			sum_path_mod(c, f, b);
-			free(host);
-		}
-		jf_pop(c, o);
-	} else if (!strcmp(type, "RequestMirror")) {
-		buf_puts(b, "mirror to ");
-		size_t o = jf_push_key(c, "requestMirror");
-		if ((f = jf_obj(c, j, "requestMirror"))) {
-			const json_t *r = jf_obj(c, f, "backendRef");
-			size_t o2 = jf_push_key(c, "backendRef");
-			sum_ref(c, r, b);
-			jf_pop(c, o2);
-			int percent = -1;
-			int64_t num = -1, den = 100;
-			jf_int(c, f, "percent", 0, 100, &percent);
-			const json_t *fr = jf_obj(c, f, "fraction");
-			size_t o3 = jf_push_key(c, "fraction");
-			jf_int64(c, fr, "numerator", 0, INT32_MAX, &num);
-			jf_int64(c, fr, "denominator", 1, INT32_MAX, &den);
-			jf_pop(c, o3);
-			if (percent >= 0)
-				buf_printf(b, " (%d%%)", percent);
-			else if (num >= 0)
-				buf_printf(b, " (%" PRId64 "/%" PRId64 ")", num, den);
-		} else {
-			buf_puts(b, "?");
-		}
-		jf_pop(c, o);
-	} else if (!strcmp(type, "ExtensionRef")) {
-		buf_puts(b, "extension ");
-		size_t o = jf_push_key(c, "extensionRef");
-		if ((f = jf_obj(c, j, "extensionRef"))) {
-			char *group = NULL, *kind = NULL, *name = NULL;
-			jf_str(c, f, "group", &group);
-			jf_str(c, f, "kind", &kind);
-			jf_str(c, f, "name", &name);
-			buf_printf(b, "%s%s%s %s", str_or(kind, "?"), str_empty(group) ? "" : ".",
-			           group ? group : "", str_or(name, "?"));
-			free(group);
-			free(kind);
-			free(name);
-		} else {
-			buf_puts(b, "?");
-		}
-		jf_pop(c, o);
-	} else if (!strcmp(type, "CORS")) {
-		buf_puts(b, "cors");
-		size_t o = jf_push_key(c, "cors");
-		if ((f = jf_obj(c, j, "cors"))) {
-			int cred = -1, age = -1;
-			sum_strv(c, f, "allowOrigins", " origins=", b);
-			sum_strv(c, f, "allowMethods", " methods=", b);
-			sum_strv(c, f, "allowHeaders", " headers=", b);
-			sum_strv(c, f, "exposeHeaders", " expose=", b);
-			jf_bool(c, f, "allowCredentials", &cred);
-			jf_int(c, f, "maxAge", 0, INT32_MAX, &age);
-			if (cred >= 0)
-				buf_printf(b, " credentials=%s", cred ? "true" : "false");
-			if (age >= 0)
-				buf_printf(b, " maxAge=%ds", age);
-		}
-		jf_pop(c, o);
-	} else if (!strcmp(type, "ExternalAuth")) {
-		buf_puts(b, "external auth");
-		size_t o = jf_push_key(c, "externalAuth");
-		if ((f = jf_obj(c, j, "externalAuth"))) {
-			char *proto = NULL;
-			jf_str(c, f, "protocol", &proto);
-			if (proto)
-				buf_printf(b, " %s", proto);
-			free(proto);
-			const json_t *r = jf_obj(c, f, "backendRef");
-			if (r) {
-				buf_puts(b, " via ");
-				size_t o2 = jf_push_key(c, "backendRef");
-				sum_ref(c, r, b);
-				jf_pop(c, o2);
-			}
-		}
-		jf_pop(c, o);
-	} else {
-		buf_puts(b, type);
 	}
 }
 
+static const struct {
+	const char *type, *field, *label;
+	const char *absent; /* appended when the field is missing (or said nothing) */
+	void (*fn)(struct jf *c, const json_t *f, struct buf *b);
+} filters[] = {
+	{"RequestHeaderModifier", "requestHeaderModifier", "", "no changes", sum_header_mod},
+	{"ResponseHeaderModifier", "responseHeaderModifier", "", "no changes", sum_header_mod},
+	{"RequestRedirect", "requestRedirect", "redirect", "", sum_redirect},
+	{"URLRewrite", "urlRewrite", "rewrite", "", sum_rewrite},
+	{"RequestMirror", "requestMirror", "mirror to", " ?", sum_mirror},
+	{"ExtensionRef", "extensionRef", "extension", " ?", sum_extension},
+	{"CORS", "cors", "cors", "", sum_cors},
+	{"ExternalAuth", "externalAuth", "external auth", "", sum_external_auth},
+};
+
+/* See jfield.h. */
+void decode_filter_summary(struct jf *c, const json_t *j, const char *type, struct buf *b)
+{
+	for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
+		if (strcmp(type, filters[i].type))
+			continue;
+		buf_puts(b, filters[i].label);
+		const json_t *f = jf_obj(c, j, filters[i].field);
+		size_t o = jf_push_key(c, filters[i].field);
+		if (f)
+			filters[i].fn(c, f, b);
+		jf_pop(c, o);
+		if (!f || !b->len)
+			buf_puts(b, filters[i].absent);
+		return;
+	}
+	buf_puts(b, type);
+}

@@ -294,7 +294,8 @@ static void test_filters(void **state)
 	    "{\"type\":\"ExtensionRef\",\"extensionRef\":{\"group\":\"example.com\",\"kind\":\"Auth\",\"name\":\"basic\"}},"
 	    "{\"type\":\"CORS\",\"cors\":{\"allowOrigins\":[\"https://a\",\"https://b\"],\"allowCredentials\":true,\"maxAge\":60}},"
 	    "{\"type\":\"ResponseHeaderModifier\",\"responseHeaderModifier\":{\"remove\":[\"Server\",\"Via\"]}},"
-	    "{\"type\":\"SomethingNew\"}]}]}}");
+	    "{\"type\":\"SomethingNew\"},{\"type\":\"RequestMirror\"},{\"type\":\"RequestHeaderModifier\"},"
+	    "{\"type\":\"RequestRedirect\",\"requestRedirect\":{\"path\":{\"type\":\"ReplaceFullPath\",\"replaceFullPath\":\"/x\"}}}]}]}}");
 	struct gt_rule *r = &o->u.route.rules[0];
 	static const char *want[][2] = {
 		{"RequestHeaderModifier", "set X-Env=prod; add A=1, B=2; remove X-Debug"},
@@ -305,6 +306,9 @@ static void test_filters(void **state)
 		{"CORS", "cors origins=https://a,https://b credentials=true maxAge=60s"},
 		{"ResponseHeaderModifier", "remove Server, Via"},
 		{"SomethingNew", "SomethingNew"},
+		{"RequestMirror", "mirror to ?"},
+		{"RequestHeaderModifier", "no changes"},
+		{"RequestRedirect", "redirect path=/x"},
 	};
 	assert_int_equal(r->n_filters, sizeof want / sizeof want[0]);
 	for (size_t i = 0; i < r->n_filters; i++) {
@@ -378,6 +382,8 @@ static void test_hostile(void **state)
 		{HR "\"spec\":{\"rules\":[{\"filters\":[{\"type\":\"RequestRedirect\",\"requestRedirect\":{\"statusCode\":999}}]}]}}", "spec.rules[0].filters[0].requestRedirect.statusCode: expected an integer 100-599"},
 		{HR "\"spec\":{\"rules\":[{\"filters\":[{\"type\":\"RequestHeaderModifier\",\"requestHeaderModifier\":{\"set\":[{\"value\":\"x\"}]}}]}]}}", "spec.rules[0].filters[0].requestHeaderModifier.set[0].name: required"},
 		{HR "\"spec\":{\"rules\":[{\"filters\":[{\"type\":\"RequestMirror\",\"requestMirror\":{\"backendRef\":{\"name\":\"m\"},\"percent\":101}}]}]}}", "requestMirror.percent: expected an integer 0-100"},
+		{HR "\"spec\":{\"rules\":[{\"filters\":[{\"type\":\"RequestRedirect\",\"requestRedirect\":\"x\"}]}]}}", "spec.rules[0].filters[0].requestRedirect: expected an object"},
+		{HR "\"spec\":{\"rules\":[{\"filters\":[{\"type\":\"CORS\",\"cors\":{\"allowOrigins\":\"*\"}}]}]}}", "spec.rules[0].filters[0].cors.allowOrigins: expected a list"},
 		{HR "\"status\":{\"parents\":[{\"controllerName\":\"x\"}]}}", "status.parents[0].parentRef: required"},
 		{HR "\"status\":{\"parents\":[{\"parentRef\":{\"name\":\"g\"},\"conditions\":[{\"observedGeneration\":-4}]}]}}", "status.parents[0].conditions[0].observedGeneration: expected an integer"},
 		{"{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"Gateway\",\"metadata\":{\"name\":\"g\",\"namespace\":\"i\"},\"spec\":{\"listeners\":[{\"name\":\"l\",\"port\":80,\"protocol\":\"HTTP\",\"allowedRoutes\":{\"namespaces\":{\"from\":\"Everywhere\"}}}]}}", "gateway/i/g: spec.listeners[0].allowedRoutes.namespaces.from: expected Same, All or Selector"},
