@@ -36,7 +36,9 @@
 	  "A timeout or backoff is not a GEP-2257 duration (e.g. 500ms, 10s, 1m30s).")        \
 	X(BACKEND_TIMEOUT_EXCEEDS_REQUEST, "BackendTimeoutExceedsRequest", SEV_ERROR,          \
 	  "timeouts.backendRequest is longer than timeouts.request (and request is not 0s).") \
-	X(TIMEOUT_TOO_SMALL, "TimeoutTooSmall", SEV_ERROR, "A non-zero timeout is below 1ms.")  \
+	X(TIMEOUT_TOO_SMALL, "TimeoutTooSmall", SEV_ERROR,                                     \
+	  "A non-zero timeout is below 1ms (the CRD's rule; a GEP-2257 duration cannot be, so " \
+	  "gammatop reports such text as InvalidDuration).")                                 \
 	X(RETRY_ATTEMPTS_INVALID, "RetryAttemptsInvalid", SEV_ERROR, "retry.attempts must be at least 1.") \
 	X(RETRY_CODE_OUT_OF_RANGE, "RetryCodeOutOfRange", SEV_ERROR,                           \
 	  "A retry code is outside 400-599.")                                                 \
