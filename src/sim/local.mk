@@ -18,4 +18,4 @@ src_gammatop_sim_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(MHD_LIBS)
 SIM_E2E = tests/e2e/sim-protocol.sh tests/e2e/sim-kubectl.sh tests/e2e/sim-tls.sh \
 	tests/e2e/sim-world.sh
 TESTS += $(SIM_E2E)
-EXTRA_DIST += $(SIM_E2E)
+EXTRA_DIST += $(SIM_E2E) tests/bench/bench-sim.sh

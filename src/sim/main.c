@@ -314,6 +314,8 @@ int main(int argc, char **argv)
 			if (generate_world(s, generate[i], err, sizeof err) != 0)
 				die("--generate: %s", err);
 		objects_end_bulk(&s->objs);
+		if (s->verbose)
+			fprintf(stderr, "gammatop-sim: world built in %lld ms\n", (long long)(time_mono_ms() - t0));
 		for (size_t i = 0; i < n_manifests; i++)
 			if (world_load_manifests(s, manifests[i], err, sizeof err) < 0)
 				die("%s", err);
