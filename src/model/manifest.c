@@ -48,7 +48,8 @@ struct yb {
 	struct frame st[MAX_DEPTH + 1];
 	int depth;
 	struct anchor *anchors;
-	size_t n_anchors;
+	size_t n_anchors, cap_anchors;
+	json_t *anchor_index; /* name -> index of its latest definition in anchors */
 	size_t expanded;
 	json_t *root;
 	int *item_lines;
@@ -85,7 +86,9 @@ static void yb_reset(struct yb *b)
 	}
 	free(b->anchors);
 	b->anchors = NULL;
-	b->n_anchors = 0;
+	b->n_anchors = b->cap_anchors = 0;
+	json_decref(b->anchor_index);
+	b->anchor_index = NULL;
 	b->expanded = 0;
 	json_decref(b->root);
 	b->root = NULL;
@@ -96,7 +99,13 @@ static void add_anchor(struct yb *b, const char *name, json_t *node, size_t size
 {
 	if (!name)
 		return;
-	b->anchors = xreallocarray(b->anchors, b->n_anchors + 1, sizeof *b->anchors);
+	if (b->n_anchors == b->cap_anchors) {
+		b->cap_anchors = b->cap_anchors ? b->cap_anchors * 2 : 16;
+		b->anchors = xreallocarray(b->anchors, b->cap_anchors, sizeof *b->anchors);
+	}
+	if (!b->anchor_index)
+		b->anchor_index = json_object();
+	json_object_set_new_nocheck(b->anchor_index, name, json_integer((json_int_t)b->n_anchors));
 	b->anchors[b->n_anchors].name = xstrdup(name);
 	b->anchors[b->n_anchors].node = json_incref(node);
 	b->anchors[b->n_anchors].size = size;
@@ -186,9 +195,10 @@ static json_t *scalar_value(struct yb *b, const yaml_event_t *e, int line)
 		return v;
 	}
 	json_t *v = manifest_yaml_plain(s, len);
+	char shown[48];
 	if (tag_is(tag, YAML_INT_TAG) && !json_is_integer(v)) {
 		json_decref(v);
-		yb_fail(b, line, "\"%.40s\" is not an integer (!!int)", s);
+		yb_fail(b, line, "\"%s\" is not an integer (!!int)", str_sanitize_into(shown, sizeof shown, s));
 		return json_null();
 	}
 	if (tag_is(tag, YAML_FLOAT_TAG) && json_is_integer(v)) {
@@ -198,7 +208,7 @@ static json_t *scalar_value(struct yb *b, const yaml_event_t *e, int line)
 	}
 	if (tag_is(tag, YAML_BOOL_TAG) && !json_is_boolean(v)) {
 		json_decref(v);
-		yb_fail(b, line, "\"%.40s\" is not a boolean (!!bool)", s);
+		yb_fail(b, line, "\"%s\" is not a boolean (!!bool)", str_sanitize_into(shown, sizeof shown, s));
 		return json_null();
 	}
 	if (tag_is(tag, YAML_NULL_TAG) && !json_is_null(v)) {
@@ -275,14 +285,15 @@ static int on_event(struct yb *b, yaml_event_t *e, int line)
 	}
 	case YAML_ALIAS_EVENT: {
 		const char *name = (const char *)e->data.alias.anchor;
-		for (size_t i = b->n_anchors; i-- > 0;) {
-			if (strcmp(b->anchors[i].name, name))
-				continue;
+		json_t *at = b->anchor_index ? json_object_get(b->anchor_index, name) : NULL;
+		if (at) {
+			size_t i = (size_t)json_integer_value(at);
 			struct frame *f = b->depth ? &b->st[b->depth - 1] : NULL;
 			json_t *v = b->anchors[i].node;
 			if (f && f->is_map && !f->key) {
-				if (!json_is_string(v)) {
-					yb_fail(b, line, "mapping keys must be scalars");
+				if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
+					yb_fail(b, line, json_is_string(v) ? "a mapping key contains a NUL character"
+					                                   : "mapping keys must be scalars");
 					return 0;
 				}
 				f->key = xstrdup(json_string_value(v));
@@ -441,6 +452,31 @@ static int on_yaml_doc(json_t *doc, int line, const int *item_lines, size_t n_it
 	return r->stop;
 }
 
+/* Collections nested in j (0 for a scalar), the way the YAML reader counts them; the count
+ * stops growing once past MAX_DEPTH. above: collections around j. */
+static int json_depth(const json_t *j, int above)
+{
+	if (!json_is_object(j) && !json_is_array(j))
+		return 0;
+	if (above >= MAX_DEPTH)
+		return 1;
+	int max = 0;
+	if (json_is_object(j)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)j, k, v) {
+			int x = json_depth(v, above + 1);
+			max = x > max ? x : max;
+		}
+	} else {
+		for (size_t i = 0; i < json_array_size(j); i++) {
+			int x = json_depth(json_array_get(j, i), above + 1);
+			max = x > max ? x : max;
+		}
+	}
+	return 1 + max;
+}
+
 /* See manifest.h. Returns 0, or 1 when the callback stopped the reading. */
 int manifest_read_text(const char *text, size_t len, const char *name, manifest_cb cb, void *ud,
                        struct diag *diag)
@@ -453,6 +489,11 @@ int manifest_read_text(const char *text, size_t len, const char *name, manifest_
 		i++;
 	if (i < len && (text[i] == '{' || text[i] == '[')) {
 		json_t *j = json_loadb(text, len, 0, NULL);
+		if (j && json_depth(j, 0) > MAX_DEPTH) {
+			diag_add(diag, DIAG_ERROR, "%s:1: nesting deeper than %d levels", r.name, MAX_DEPTH);
+			json_decref(j);
+			return 0;
+		}
 		if (j) {
 			int line = 1;
 			for (size_t k = 0; k < i; k++)

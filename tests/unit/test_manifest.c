@@ -325,6 +325,42 @@ static void test_anchors(void **state)
 	j = manifest_yaml_to_json(b.data, b.len, err, sizeof err);
 	assert_null(j);
 	assert_non_null(strstr(err, "nesting deeper than"));
+	/* many anchors: each alias finds the latest definition of its name */
+	buf_reset(&b);
+	for (int i = 0; i < 5000; i++)
+		buf_printf(&b, "a%d: &x%d %d\n", i, i % 2500, i);
+	for (int i = 0; i < 2500; i++)
+		buf_printf(&b, "b%d: *x%d\n", i, i);
+	j = manifest_yaml_to_json(b.data, b.len, err, sizeof err);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "b7")), 2507);
+	assert_int_equal(json_object_size(j), 7500);
+	json_decref(j);
+	/* the JSON reader has the same bound as the YAML reader: 100 levels read, 101 do not */
+	for (int depth = 100; depth <= 101; depth++) {
+		buf_reset(&b);
+		buf_puts(&b, "{\"kind\":");
+		for (int i = 1; i < depth; i++)
+			buf_putc(&b, '[');
+		for (int i = 1; i < depth; i++)
+			buf_putc(&b, ']');
+		buf_putc(&b, '}');
+		struct seen sn = {.n = 0};
+		buf_init(&sn.log);
+		struct diag d;
+		diag_init(&d);
+		manifest_read_text(b.data, b.len, "deep.json", collect, &sn, &d);
+		assert_int_equal(sn.n, depth == 100);
+		assert_int_equal(d.errors, depth == 101);
+		if (depth == 101)
+			assert_true(has_diag(&d, DIAG_ERROR, "deep.json:1: nesting deeper than 100 levels"));
+		/* and the YAML reader agrees */
+		json_t *yj = manifest_yaml_to_json(b.data, b.len, err, sizeof err);
+		assert_int_equal(yj != NULL, depth == 100);
+		json_decref(yj);
+		diag_done(&d);
+		buf_done(&sn.log);
+	}
 	buf_done(&b);
 }
 
