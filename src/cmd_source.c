@@ -43,7 +43,7 @@ static void print_notes(struct gt_store *store)
 	}
 }
 
-static int open_cluster(const struct cmd_opts *o, struct cmd_source *src)
+static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool wait)
 {
 	struct kubeconfig_opts ko = {
 		.explicit_path = o->kubeconfig,
@@ -62,6 +62,10 @@ static int open_cluster(const struct cmd_opts *o, struct cmd_source *src)
 	src->server = xstrdup(kc->server);
 	src->user = xstrdup(kc->user_name);
 	src->description = xasprintf("context %s (%s)", kc->context, kc->server);
+	if (!wait) {
+		kcluster_start(c);
+		return 0;
+	}
 	long max_ms = (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
 	if (kcluster_wait_synced(c, max_ms, err, sizeof err) < 0) {
 		cmd_error("context %s: %s", kc->context, err);
@@ -78,7 +82,17 @@ int cmd_source_open(const struct cmd_opts *o, struct cmd_source *src)
 	src->loop = evloop_new();
 	if (o->n_manifests)
 		return open_manifests(o, src);
-	return open_cluster(o, src);
+	return open_cluster(o, src, true);
+}
+
+int cmd_source_start(const struct cmd_opts *o, struct cmd_source *src)
+{
+	memset(src, 0, sizeof *src);
+	src->store = store_new();
+	src->loop = evloop_new();
+	if (o->n_manifests)
+		return open_manifests(o, src);
+	return open_cluster(o, src, false);
 }
 
 void cmd_source_close(struct cmd_source *src)

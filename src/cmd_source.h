@@ -22,6 +22,10 @@ struct cmd_source {
  * o->timeout_s). Returns 0, or EXIT_USAGE after printing an error that names the file,
  * context or server. */
 int cmd_source_open(const struct cmd_opts *o, struct cmd_source *src);
+/* Like cmd_source_open, but a cluster is only connected to, not waited for: discovery and
+ * the reflectors run on src->loop and fill the store as the loop runs (the console shows
+ * the per-kind sync state meanwhile). Kubeconfig errors still return EXIT_USAGE. */
+int cmd_source_start(const struct cmd_opts *o, struct cmd_source *src);
 void cmd_source_close(struct cmd_source *src);
 
 #endif

@@ -55,7 +55,7 @@ struct watch_run {
 	bool notes_printed, synced_reported;
 	int64_t start_ms;
 	unsigned long changes;
-	char *last_error; /* owned: last per-kind error printed */
+	char *last_error[GT_KIND_COUNT]; /* owned: last error printed per kind */
 	bool write_failed;
 };
 
@@ -154,11 +154,14 @@ static void after(struct evloop *loop, void *ud)
 	}
 	for (int k = 0; k < GT_KIND_COUNT; k++) {
 		struct store_kind_state *st = store_kind_state(w->store, k);
-		if (st->installed && st->error && !str_eq(st->error, w->last_error)) {
-			free(w->last_error);
-			w->last_error = xstrdup(st->error);
+		if (!st->installed || str_eq(st->error, w->last_error[k]))
+			continue;
+		if (st->error)
 			cmd_error("%s: %s (retrying)", kind_name(k), st->error);
-		}
+		else
+			cmd_error("%s: connection restored", kind_name(k));
+		free(w->last_error[k]);
+		w->last_error[k] = xstrdup_null(st->error);
 	}
 	if (!w->synced_reported && kcluster_discovered(w->cluster) &&
 	    store_all_synced(w->store)) {
@@ -225,7 +228,8 @@ static int run(const struct cmd_opts *o, const struct watch_args *a, enum out_fo
 	kcluster_free(w.cluster);
 	store_free(w.store);
 	evloop_free(w.loop);
-	free(w.last_error);
+	for (int k = 0; k < GT_KIND_COUNT; k++)
+		free(w.last_error[k]);
 	return rc;
 }
 

@@ -69,7 +69,8 @@ wait_for agree 30 || {
 	fail "gammatop's state differs from the sim's list"
 }
 kill -TERM $WPID
-wait $WPID 2>/dev/null
+wait $WPID || fail "gammatop watch exited with status $? (see $T/watch.err)"
+grep -q "Sanitizer" "$T/watch.err" && { cat "$T/watch.err" >&2; fail "sanitizer report"; }
 for r in $(cat "$T/gone"); do
 	grep -q " $r " "$T/got" && fail "deleted route $r is still there"
 done
