@@ -339,6 +339,53 @@ static void test_skipped(void **state)
 	}
 }
 
+/* Every Gateway API kind in every served version decodes; other versions are skipped. */
+static void test_versions(void **state)
+{
+	(void)state;
+	static const char *kinds[] = {"GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant"};
+	static const struct { const char *version; enum decode_result want; } versions[] = {
+		{"v1", DECODE_OK}, {"v1beta1", DECODE_OK}, {"v1alpha2", DECODE_OK},
+		{"v2", DECODE_SKIPPED}, {"", DECODE_SKIPPED},
+	};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		for (size_t v = 0; v < sizeof versions / sizeof versions[0]; v++) {
+			char json[256], err[256] = "";
+			snprintf(json, sizeof json, "{\"apiVersion\":\"gateway.networking.k8s.io/%s\","
+			         "\"kind\":\"%s\",\"metadata\":{\"name\":\"x\",\"namespace\":\"n\"}}",
+			         versions[v].version, kinds[k]);
+			struct gt_object *o = NULL;
+			enum decode_result r = decode_text(json, strlen(json), &o, err, sizeof err);
+			if (r != versions[v].want)
+				fail_msg("%s %s: %d (%s)", kinds[k], versions[v].version, r, err);
+			if (o) {
+				assert_string_equal(kind_name(o->kind), kinds[k]);
+				object_free(o);
+			}
+		}
+	}
+	/* core kinds only as v1 in the core group */
+	static const char *core[][2] = {{"v1", "Service"}, {"v1", "Namespace"}};
+	static const char *not_core[][2] = {{"v2", "Service"}, {"apps/v1", "Service"}, {"core/v1", "Namespace"}};
+	for (size_t i = 0; i < 2; i++) {
+		char json[256];
+		snprintf(json, sizeof json, "{\"apiVersion\":\"%s\",\"kind\":\"%s\",\"metadata\":{\"name\":\"x\"}}",
+		         core[i][0], core[i][1]);
+		struct gt_object *o = NULL;
+		assert_int_equal(decode_text(json, strlen(json), &o, NULL, 0), DECODE_OK);
+		object_free(o);
+	}
+	for (size_t i = 0; i < 3; i++) {
+		char json[256];
+		snprintf(json, sizeof json, "{\"apiVersion\":\"%s\",\"kind\":\"%s\",\"metadata\":{\"name\":\"x\"}}",
+		         not_core[i][0], not_core[i][1]);
+		assert_int_equal(decode_text(json, strlen(json), NULL, NULL, 0), DECODE_SKIPPED);
+	}
+	/* the kind is case-sensitive, as in the API */
+	const char *lower = "{\"apiVersion\":\"v1\",\"kind\":\"service\",\"metadata\":{\"name\":\"x\"}}";
+	assert_int_equal(decode_text(lower, strlen(lower), NULL, NULL, 0), DECODE_SKIPPED);
+}
+
 #define HR "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"web\",\"namespace\":\"default\"},"
 
 static void test_hostile(void **state)
@@ -496,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_other_kinds),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_skipped),
+		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_huge_and_deep),
 		cmocka_unit_test(test_many),
