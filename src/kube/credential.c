@@ -290,8 +290,9 @@ static void plugin_finished(struct credential *c, int status)
 {
 	char *msg = NULL, *name = plugin_name(c);
 	if (c->timed_out) {
-		msg = xasprintf("exec plugin %s: no answer within %ld s (killed)", name,
-		                c->exec_timeout_ms / 1000);
+		long t = c->exec_timeout_ms;
+		msg = xasprintf("exec plugin %s: no answer within %ld %s (killed)", name,
+		                t % 1000 ? t : t / 1000, t % 1000 ? "ms" : "s");
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		/* stderr is the plugin's own explanation; show its start, sanitised. */
 		char errtxt[1025];

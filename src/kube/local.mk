@@ -37,7 +37,8 @@ TESTS += $(KUBE_E2E)
 EXTRA_DIST += $(KUBE_E2E) tests/e2e/kube-lib.sh tests/e2e/kube-exec-plugin.sh
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_kclient
-TESTS += tests/unit/test_kclient
+check_PROGRAMS += tests/unit/test_kclient tests/unit/test_credential
+TESTS += tests/unit/test_kclient tests/unit/test_credential
+tests_unit_test_credential_LDADD = $(UNIT_LDADD)
 tests_unit_test_kclient_LDADD = $(UNIT_LDADD) $(MHD_LIBS)
 endif

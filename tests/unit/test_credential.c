@@ -1,0 +1,222 @@
+/* test_credential.c: request-time credentials: an exec plugin runs once and its credential
+ * is cached, runs again after invalidation, gets exec.env and KUBERNETES_EXEC_INFO, is killed
+ * after its time limit, and bad output or a failure gives a message (with its stderr);
+ * a token file is re-read after a 401; nothing is sent over plain http. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "gammatop/credential.h"
+#include "gammatop/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[256];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof dir, "%s/gt-cred-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	int rc = system(cmd);
+	free(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+static char *script(const char *name, const char *body)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fclose(f);
+	chmod(p, 0700);
+	return p;
+}
+
+static struct kubeconfig *exec_config(const char *cmd, const char *server)
+{
+	struct kubeconfig *kc = xcalloc(1, sizeof *kc);
+	kc->server = xstrdup(server);
+	kc->user_name = xstrdup("u");
+	kc->user_file = xstrdup("/k/config");
+	kc->exec = xcalloc(1, sizeof *kc->exec);
+	kc->exec->command = xstrdup(cmd);
+	kc->exec->args = xcalloc(2, sizeof(char *));
+	kc->exec->args[0] = xstrdup("arg1");
+	kc->exec->env = xcalloc(2, sizeof(char *));
+	kc->exec->env[0] = xstrdup("CRED_FOO=from-env");
+	kc->exec->api_version = xstrdup("client.authentication.k8s.io/v1");
+	kc->exec->interactive_mode = xstrdup("Never");
+	kc->exec->provide_cluster_info = true;
+	return kc;
+}
+
+struct wait {
+	bool done;
+	char err[1024];
+};
+
+static void on_cred(const char *error, void *ud)
+{
+	struct wait *w = ud;
+	w->done = true;
+	snprintf(w->err, sizeof w->err, "%s", error ? error : "");
+}
+
+static void ensure(struct credential *c, struct evloop *loop, struct wait *w)
+{
+	memset(w, 0, sizeof *w);
+	credential_ensure(c, on_cred, w);
+	for (int i = 0; i < 500 && !w->done; i++)
+		evloop_run_once(loop, 10);
+	assert_true(w->done);
+}
+
+#define GOOD                                                                                  \
+	"echo x >> \"$0.count\"\n"                                                                \
+	"case \"$KUBERNETES_EXEC_INFO\" in *'\"server\":\"https://k:6443\"'*) ;; *) exit 9;; "    \
+	"esac\n"                                                                                  \
+	"printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","  \
+	"\"status\":{\"token\":\"%s-%s\"}}' \"$CRED_FOO\" \"$1\""
+
+static void test_exec_cached_and_invalidated(void **state)
+{
+	struct evloop *loop = evloop_new();
+	char *cmd = script("good", GOOD);
+	struct kubeconfig *kc = exec_config(cmd, "https://k:6443");
+	struct credential *c = credential_new(kc, loop);
+	struct wait w;
+	ensure(c, loop, &w);
+	assert_string_equal(w.err, "");
+	struct http_opts o = {0};
+	struct http_tls tls = {0};
+	credential_apply(c, &o, &tls);
+	assert_string_equal(o.bearer_token, "from-env-arg1");
+	unsigned gen = credential_generation(c);
+	ensure(c, loop, &w); /* cached: no second run */
+	assert_int_equal(credential_exec_runs(c), 1);
+	assert_true(credential_invalidate(c, gen));
+	ensure(c, loop, &w);
+	assert_int_equal(credential_exec_runs(c), 2);
+	/* a 401 for a request sent with an older credential does not drop the new one */
+	assert_true(credential_invalidate(c, gen));
+	ensure(c, loop, &w);
+	assert_int_equal(credential_exec_runs(c), 2);
+	credential_free(c);
+	kubeconfig_free(kc);
+	free(cmd);
+	evloop_free(loop);
+}
+
+static void expect_error(const char *name, const char *body, long timeout_ms, const char *want)
+{
+	struct evloop *loop = evloop_new();
+	char *cmd = script(name, body);
+	struct kubeconfig *kc = exec_config(cmd, "https://k:6443");
+	struct credential *c = credential_new(kc, loop);
+	if (timeout_ms)
+		credential_set_exec_timeout(c, timeout_ms);
+	struct wait w;
+	ensure(c, loop, &w);
+	if (!strstr(w.err, want))
+		fail_msg("'%s' does not contain '%s'", w.err, want);
+	credential_free(c);
+	kubeconfig_free(kc);
+	free(cmd);
+	evloop_free(loop);
+}
+
+static void test_exec_errors(void **state)
+{
+	expect_error("slow", "sleep 5", 300, "no answer within 300 ms (killed)");
+	expect_error("fail", "echo 'error: SSO session expired' >&2; exit 4",
+	             0, "failed with status 4: error: SSO session expired");
+	expect_error("garbage", "echo not json", 0, "output is not an ExecCredential");
+	expect_error("api",
+	             "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\","
+	             "\"status\":{\"token\":\"t\"}}'",
+	             0, "returned apiVersion client.authentication.k8s.io/v1beta1, expected");
+	expect_error("empty", "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+	                      "\"status\":{}}'",
+	             0, "neither status.token nor clientCertificateData");
+	expect_error("exp", "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+	                    "\"status\":{\"token\":\"t\",\"expirationTimestamp\":\"soon\"}}'",
+	             0, "invalid status.expirationTimestamp");
+}
+
+static void test_interactive_always(void **state)
+{
+	struct evloop *loop = evloop_new();
+	struct kubeconfig *kc = exec_config("/bin/true", "https://k:6443");
+	free(kc->exec->interactive_mode);
+	kc->exec->interactive_mode = xstrdup("Always");
+	struct credential *c = credential_new(kc, loop);
+	struct wait w;
+	ensure(c, loop, &w);
+	assert_non_null(strstr(w.err, "needs a terminal"));
+	assert_int_equal(credential_exec_runs(c), 0);
+	credential_free(c);
+	kubeconfig_free(kc);
+	evloop_free(loop);
+}
+
+static void test_token_file_and_plain_http(void **state)
+{
+	struct evloop *loop = evloop_new();
+	struct kubeconfig *kc = xcalloc(1, sizeof *kc);
+	kc->server = xstrdup("https://k");
+	kc->token_file = xasprintf("%s/token", dir);
+	FILE *f = fopen(kc->token_file, "w");
+	fputs("first\n", f);
+	fclose(f);
+	kc->token = xstrdup("first");
+	struct credential *c = credential_new(kc, loop);
+	struct wait w;
+	ensure(c, loop, &w);
+	struct http_opts o = {0};
+	struct http_tls tls = {0};
+	credential_apply(c, &o, &tls);
+	assert_string_equal(o.bearer_token, "first");
+	f = fopen(kc->token_file, "w");
+	fputs("second\n", f);
+	fclose(f);
+	assert_true(credential_invalidate(c, credential_generation(c)));
+	memset(&o, 0, sizeof o);
+	credential_apply(c, &o, &tls);
+	assert_string_equal(o.bearer_token, "second");
+	/* unchanged file: nothing new to try */
+	assert_false(credential_invalidate(c, credential_generation(c)));
+	credential_free(c);
+	/* plain http: no token */
+	free(kc->server);
+	kc->server = xstrdup("http://k");
+	c = credential_new(kc, loop);
+	memset(&o, 0, sizeof o);
+	credential_apply(c, &o, &tls);
+	assert_null(o.bearer_token);
+	credential_free(c);
+	kubeconfig_free(kc);
+	evloop_free(loop);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exec_cached_and_invalidated),
+		cmocka_unit_test(test_exec_errors),
+		cmocka_unit_test(test_interactive_always),
+		cmocka_unit_test(test_token_file_and_plain_http),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
