@@ -14,6 +14,7 @@
 #include "cmd_source.h"
 #include "gammatop/console.h"
 #include "gammatop/duration.h"
+#include "gammatop/figsrc.h"
 #include "gammatop/kcluster.h"
 #include "gammatop/keys.h"
 #include "gammatop/log.h"
@@ -86,7 +87,35 @@ struct live {
 	const struct cmd_opts *o;
 	struct console *con;
 	char *context_opt; /* owned: the context asked for by :ctx, NULL: the kubeconfig's */
+	struct figsrc *figs; /* owned: telemetry, NULL when off or failed */
 };
+
+/* (Re)start telemetry for the current cluster (or Prometheus alone). A failure is shown in
+ * the status bar, never fatal: the console works without figures. */
+static void telemetry_start(struct live *lv)
+{
+	figsrc_free(lv->figs);
+	lv->figs = NULL;
+	if (lv->o->no_telemetry || (!lv->src->cluster && !lv->o->prometheus))
+		return;
+	uint64_t wms = 0;
+	char err[512];
+	if (lv->o->window)
+		duration_parse(lv->o->window, &wms, err, sizeof err);
+	struct figsrc_config fc = {
+		.loop = lv->src->loop, .cluster = lv->src->cluster, .prometheus = lv->o->prometheus,
+		.mesh = lv->o->mesh, .cache_path = lv->o->cache_path,
+		.source_name = lv->src->context, .window_ms = (int64_t)wms,
+	};
+	lv->figs = figsrc_new(&fc, err, sizeof err);
+	if (!lv->figs) {
+		console_message(lv->con, true, "telemetry: %s", err);
+		return;
+	}
+	figsrc_attach(lv->figs, lv->con);
+	if (figsrc_notice(lv->figs))
+		console_message(lv->con, false, "%s", figsrc_notice(lv->figs));
+}
 
 static struct kcluster *live_connect(struct live *lv, const char *context, char *err, size_t n)
 {
@@ -123,11 +152,14 @@ static void live_refresh(void *ud)
 		console_message(lv->con, true, "%s", err);
 		return;
 	}
+	figsrc_free(lv->figs); /* it uses the old cluster's client */
+	lv->figs = NULL;
 	kcluster_free(lv->src->cluster);
 	lv->src->cluster = c;
 	struct console_source cs;
 	live_source(lv, &cs);
 	console_set_source(lv->con, &cs);
+	telemetry_start(lv);
 }
 
 static int live_switch(void *ud, const char *ctx, char *err, size_t n)
@@ -136,6 +168,9 @@ static int live_switch(void *ud, const char *ctx, char *err, size_t n)
 	struct kcluster *c = live_connect(lv, ctx, err, n);
 	if (!c)
 		return -1;
+	figsrc_free(lv->figs);
+	lv->figs = NULL;
+	console_set_figures(lv->con, &(struct console_figures){0});
 	kcluster_free(lv->src->cluster);
 	lv->src->cluster = c;
 	free(lv->context_opt);
@@ -150,6 +185,7 @@ static int live_switch(void *ud, const char *ctx, char *err, size_t n)
 	struct console_source cs;
 	live_source(lv, &cs);
 	console_set_source(lv->con, &cs);
+	telemetry_start(lv);
 	return 0;
 }
 
@@ -224,6 +260,8 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	lv.con = con;
 	if (figs)
 		console_set_figures(con, figs);
+	else
+		telemetry_start(&lv);
 	int rc;
 	if (co.headless_rows) {
 		rc = run_headless(con, &co);
@@ -233,6 +271,7 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	} else {
 		rc = console_run(con);
 	}
+	figsrc_free(lv.figs);
 	console_free(con);
 	free(lv.context_opt);
 	return rc;

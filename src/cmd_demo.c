@@ -88,6 +88,7 @@ struct sim {
 	char *dir;        /* owned: private temporary directory */
 	char *kubeconfig; /* owned: DIR/kubeconfig */
 	char *log;        /* owned: DIR/sim.log (its stderr) */
+	char *cache;      /* owned: DIR/cache.db (the demo's telemetry history) */
 	char *url, *metrics_url; /* owned, from the ready line */
 };
 
@@ -148,6 +149,7 @@ static int sim_start(const char *path, struct sim *s, char *err, size_t errlen)
 	s->dir = tmpl;
 	s->kubeconfig = xasprintf("%s/kubeconfig", s->dir);
 	s->log = xasprintf("%s/sim.log", s->dir);
+	s->cache = xasprintf("%s/cache.db", s->dir);
 	int out[2];
 	if (pipe(out) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
@@ -209,13 +211,20 @@ static void sim_stop(struct sim *s)
 		}
 	}
 	if (s->dir) {
+		static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
 		unlink(s->kubeconfig);
 		unlink(s->log);
+		for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+			char *p = xasprintf("%s%s", s->cache, suffixes[i]);
+			unlink(p);
+			free(p);
+		}
 		rmdir(s->dir);
 	}
 	free(s->dir);
 	free(s->kubeconfig);
 	free(s->log);
+	free(s->cache);
 	free(s->url);
 	free(s->metrics_url);
 	memset(s, 0, sizeof *s);
@@ -269,6 +278,8 @@ int cmd_demo(int argc, char **argv)
 	free(path);
 	/* SIGINT/SIGTERM reach the console through its loop and end it; then the sim stops. */
 	o.kubeconfig = sim.kubeconfig;
+	if (!o.cache_path) /* the demo's history lives and dies with it */
+		o.cache_path = sim.cache;
 	struct cmd_source src;
 	int rc = cmd_console_open_live(&o, &src);
 	if (!rc)

@@ -10,6 +10,7 @@ src_ui_libgtui_a_SOURCES = \
 	src/ui/view.c include/gammatop/view.h \
 	src/ui/chrome.c include/gammatop/chrome.h \
 	src/ui/console.c include/gammatop/console.h \
+	src/ui/figsrc.c include/gammatop/figsrc.h \
 	src/ui/view_topology.c src/ui/view_routes.c src/ui/view_route.c \
 	src/ui/view_findings.c src/ui/view_help.c
 nodist_src_ui_libgtui_a_SOURCES = src/ui/theme_default.c

@@ -71,27 +71,64 @@ static void parents_text(const struct topo_route *tr, struct buf *b)
 		buf_printf(b, " (%zu/%zu)", attached, tr->n_parents);
 }
 
-static void add_rule(struct view *v, const struct topo_route *tr, const char *id, size_t i)
+static struct grid_row *add_row(struct view *v, const struct topo_route *tr, const char *id,
+                                const char *key)
 {
-	const struct gt_rule *rule = tr->rules[i].rule;
-	char key[600];
-	snprintf(key, sizeof key, "%s#%zu", id, i);
 	struct grid_row *r = grid_add(&v->grid, 0, key);
 	r->target = xstrdup(id);
-	r->rule = (int)i;
 	r->ns = xstrdup(object_ns(tr->obj));
 	grid_set(r, C_NS, THEME_DIM, object_ns(tr->obj));
 	grid_setf(r, C_ROUTE, tr->attached_any ? THEME_ROUTE : THEME_WARN, "%s%s",
 	          tr->obj->kind == GT_GRPCROUTE ? "grpc:" : "", str_or(tr->obj->meta.name, "?"));
-	if (rule->name)
-		grid_set(r, C_RULE, THEME_RULE, rule->name);
-	else
-		grid_setf(r, C_RULE, THEME_RULE, "%zu", i);
 	struct buf b;
 	buf_init(&b);
 	parents_text(tr, &b);
 	grid_set(r, C_PARENTS, tr->attached_any ? THEME_NORMAL : THEME_WARN, buf_str(&b));
 	buf_done(&b);
+	return r;
+}
+
+static void put_figures(struct view *v, struct grid_row *r, const struct route_figures *f)
+{
+	figure(r, C_RPS, f->rps, THEME_NORMAL, 1);
+	figure(r, C_SUCCESS, f->success, figfmt_success_elem(f->success), 0);
+	figure(r, C_TORATE, f->timeout_rate, figfmt_timeout_elem(f->timeout_rate), 0);
+	figure(r, C_RERATE, f->retry_rate, figfmt_retry_elem(f->retry_rate), 0);
+	figure(r, C_RESUCC, f->retry_success, THEME_NORMAL, 0);
+	figure(r, C_EXH, f->exhausted, figfmt_timeout_elem(f->exhausted), 0);
+	figure(r, C_P95, f->p95_ms, THEME_NORMAL, 2);
+	if (f->n_spark) {
+		char s[CONSOLE_SPARK * 4 + 1];
+		grid_set(r, C_SPARK, THEME_SPARK, figfmt_spark(f->spark, f->n_spark, v->con->ascii, s, sizeof s));
+	}
+}
+
+/* A mesh that reports per route (Linkerd) cannot split a route's figures by rule: a route
+ * with several rules gets one more row, rule "*", with the whole route's figures. */
+static void add_route_total(struct view *v, const struct topo_route *tr, const char *id)
+{
+	struct route_figures f;
+	if (tr->n_rules < 2 || !console_figures_get(v->con, id, -1, &f))
+		return;
+	char key[600];
+	snprintf(key, sizeof key, "%s#*", id);
+	struct grid_row *r = add_row(v, tr, id, key);
+	grid_set(r, C_RULE, THEME_RULE, "*");
+	grid_set(r, C_TIMEOUTS, THEME_DIM, "(all rules)");
+	put_figures(v, r, &f);
+}
+
+static void add_rule(struct view *v, const struct topo_route *tr, const char *id, size_t i)
+{
+	const struct gt_rule *rule = tr->rules[i].rule;
+	char key[600];
+	snprintf(key, sizeof key, "%s#%zu", id, i);
+	struct grid_row *r = add_row(v, tr, id, key);
+	r->rule = (int)i;
+	if (rule->name)
+		grid_set(r, C_RULE, THEME_RULE, rule->name);
+	else
+		grid_setf(r, C_RULE, THEME_RULE, "%zu", i);
 	struct policy p;
 	policy_from_rule(rule, &p);
 	if (p.has_request || p.has_backend_request)
@@ -109,22 +146,16 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 		grid_set(r, C_RETRY, THEME_DIM, "-");
 	}
 	struct route_figures f;
-	if (!console_figures_get(v->con, id, (int)i, &f)) {
+	/* A mesh that reports per route (Linkerd) has no per-rule figures: a one-rule route
+	 * shows the route's; a rule of a longer route shows none rather than someone else's. */
+	bool have = console_figures_get(v->con, id, (int)i, &f) ||
+	            (tr->n_rules == 1 && console_figures_get(v->con, id, -1, &f));
+	if (!have) {
 		for (int c = C_RPS; c <= C_P95; c++)
 			grid_set(r, (size_t)c, THEME_DIM, "-");
 		return;
 	}
-	figure(r, C_RPS, f.rps, THEME_NORMAL, 1);
-	figure(r, C_SUCCESS, f.success, figfmt_success_elem(f.success), 0);
-	figure(r, C_TORATE, f.timeout_rate, figfmt_timeout_elem(f.timeout_rate), 0);
-	figure(r, C_RERATE, f.retry_rate, figfmt_retry_elem(f.retry_rate), 0);
-	figure(r, C_RESUCC, f.retry_success, THEME_NORMAL, 0);
-	figure(r, C_EXH, f.exhausted, figfmt_timeout_elem(f.exhausted), 0);
-	figure(r, C_P95, f.p95_ms, THEME_NORMAL, 2);
-	if (f.n_spark) {
-		char s[CONSOLE_SPARK * 4 + 1];
-		grid_set(r, C_SPARK, THEME_SPARK, figfmt_spark(f.spark, f.n_spark, v->con->ascii, s, sizeof s));
-	}
+	put_figures(v, r, &f);
 }
 
 static void refresh(struct view *v)
@@ -138,6 +169,7 @@ static void refresh(struct view *v)
 		object_id(topo->routes[i].obj, id, sizeof id);
 		for (size_t k = 0; k < topo->routes[i].n_rules; k++)
 			add_rule(v, &topo->routes[i], id, k);
+		add_route_total(v, &topo->routes[i], id);
 	}
 }
 

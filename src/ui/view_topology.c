@@ -49,11 +49,11 @@ static void mkkey(char *dst, size_t n, const char *fmt, ...)
 
 static void init(struct view *v) { grid_init(&v->grid, cols, NCOLS, true); }
 
-static void put_figures(struct view *v, struct grid_row *r, const char *route, int rule)
+static bool put_figures(struct view *v, struct grid_row *r, const char *route, int rule)
 {
 	struct route_figures f;
 	if (!console_figures_get(v->con, route, rule, &f))
-		return;
+		return false;
 	char b[32];
 	grid_set(r, COL_TIMEOUT, figfmt_timeout_elem(f.timeout_rate),
 	         figfmt_percent(f.timeout_rate, b, sizeof b));
@@ -62,6 +62,7 @@ static void put_figures(struct view *v, struct grid_row *r, const char *route, i
 	grid_set_num(r, COL_RETRY, f.retry_rate);
 	grid_set(r, COL_RPS, THEME_NORMAL, figfmt_rate(f.rps, b, sizeof b));
 	grid_set_num(r, COL_RPS, f.rps);
+	return true;
 }
 
 static void add_backends(struct view *v, const struct topo_rule *tr, const char *key,
@@ -101,7 +102,9 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 	grid_set(r, COL_POLICY, THEME_POLICY, pol);
 	r->ns = xstrdup(object_ns(tr->obj));
 	r->target = xstrdup(id);
-	put_figures(v, r, id, -1);
+	/* Per-rule meshes (Envoy Gateway): a one-rule route shows its rule's figures. */
+	if (!put_figures(v, r, id, -1) && tr->n_rules == 1)
+		put_figures(v, r, id, 0);
 	for (size_t i = 0; i < tr->n_rules; i++) {
 		const struct topo_rule *ru = &tr->rules[i];
 		char rk[1024];

@@ -1,0 +1,39 @@
+/* figsrc.h: the console's telemetry: a collector (telemetry layer) on the console's loop,
+ * fed by Prometheus (--prometheus URL) or by scraping the mesh proxies through the API
+ * server's pod proxy (the pods that carry prometheus.io/scrape annotations, listed again
+ * every minute), its samples kept in the cache; and the console_figures interface on top:
+ * per-rule figures over the window, figures over any other window and sparklines from the
+ * cache. Nothing is invented: what no source reported stays NAN. Heap object. */
+#ifndef GAMMATOP_FIGSRC_H
+#define GAMMATOP_FIGSRC_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gammatop/console.h"
+#include "gammatop/evloop.h"
+
+struct kcluster;
+
+struct figsrc_config {
+	struct evloop *loop;
+	struct kcluster *cluster;   /* scrape path: pods and pod proxy; NULL: Prometheus only */
+	const char *prometheus;     /* URL, or NULL to scrape */
+	const char *mesh;           /* "auto" (or NULL) or a profile name */
+	const char *cache_path;     /* NULL: the default cache */
+	const char *source_name;    /* names the scrape source in the cache ("scrape CONTEXT") */
+	int64_t window_ms;          /* 0: 5 minutes */
+	int64_t interval_ms;        /* 0: the collector's default (15 s) */
+};
+
+struct figsrc;
+
+/* Start collecting. Returns NULL with err set when the configuration cannot work (bad
+ * Prometheus URL, unknown mesh); a cache that cannot be opened only costs the history. */
+struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t errlen);
+void figsrc_free(struct figsrc *f);
+/* Plug into the console (figures, header status; every round marks it changed). */
+void figsrc_attach(struct figsrc *f, struct console *c);
+/* A note for the user about the cache (e.g. a corrupt one was set aside), or NULL. */
+const char *figsrc_notice(const struct figsrc *f);
+
+#endif

@@ -1,0 +1,409 @@
+/* figsrc.c: the console's telemetry source: a collector on the loop (Prometheus, or the
+ * proxies scraped through the pod proxy), the cache for history, and the console_figures
+ * functions over them (see figsrc.h). Sparklines and other windows are computed from the
+ * cache once per collector round, when a view first asks. */
+#include "config.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gammatop/cache.h"
+#include "gammatop/collector.h"
+#include "gammatop/figsrc.h"
+#include "gammatop/figures.h"
+#include "gammatop/http.h"
+#include "gammatop/kclient.h"
+#include "gammatop/kcluster.h"
+#include "gammatop/log.h"
+#include "gammatop/mesh.h"
+#include "gammatop/promapi.h"
+#include "gammatop/samples.h"
+#include "gammatop/scrape.h"
+#include "gammatop/str.h"
+#include "gammatop/strmap.h"
+#include "gammatop/timeutil.h"
+#include "gammatop/xalloc.h"
+
+#define MAX_WINDOWS 4
+#define PODS_EVERY_MS 60000
+#define SPARK_WINDOW_MS 3600000
+
+struct spark_entry {
+	double rps[CONSOLE_SPARK], timeout[CONSOLE_SPARK];
+};
+
+/* Figures and sparklines over one window, as of one collector round. */
+struct window_cache {
+	int64_t window_ms;       /* 0: unused slot */
+	uint64_t round;
+	struct figures_set *set; /* owned; NULL when the cache has nothing */
+	bool have_sparks;
+	struct strmap sparks;    /* "route\x1frule" -> struct spark_entry (owned) */
+};
+
+/* A pod proxy request the scraper is waiting for (cancelled by figsrc_free). */
+struct job {
+	struct figsrc *f;
+	struct kreq *req;
+	scrape_done_fn done;
+	void *done_ud;
+	struct job *next, *prev;
+};
+
+struct figsrc {
+	struct figsrc_config cfg; /* strings below are owned copies */
+	char *prometheus, *mesh, *source_name;
+	struct collector *col;
+	struct cache *cache;      /* owned; NULL: no history */
+	struct http_client *hc;   /* owned (Prometheus path) */
+	struct promapi *prom;     /* owned */
+	struct console *con;      /* borrowed */
+	uint64_t round;
+	struct window_cache wins[MAX_WINDOWS];
+	char *status;             /* owned: the last header line */
+	uint64_t pods_timer;
+	struct kreq *pods_req;
+	struct job *jobs;
+	char *notice;             /* owned */
+};
+
+static void window_reset(struct window_cache *w)
+{
+	figures_set_free(w->set);
+	if (w->window_ms)
+		strmap_done(&w->sparks);
+	memset(w, 0, sizeof *w);
+}
+
+/* ---- scraping through the pod proxy ---- */
+
+static void on_proxy(const struct kresponse *r, void *ud)
+{
+	struct job *j = ud;
+	struct figsrc *f = j->f;
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		f->jobs = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	const char *err = NULL;
+	if (r->status == 0)
+		err = r->err && r->err->message ? r->err->message : "no answer";
+	else if ((r->status < 200 || r->status > 299))
+		err = r->err && r->err->message ? r->err->message : "unexpected status";
+	j->done(j->done_ud, r->status, r->body ? r->body : "", r->body_len, NULL, err);
+	free(j);
+}
+
+static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn done, void *dud)
+{
+	struct figsrc *f = ud;
+	struct job *j = xcalloc(1, sizeof *j);
+	*j = (struct job){.f = f, .done = done, .done_ud = dud, .next = f->jobs};
+	if (f->jobs)
+		f->jobs->prev = j;
+	f->jobs = j;
+	j->req = kclient_pod_proxy_get(kcluster_client(f->cfg.cluster), t->ns, t->pod, t->port,
+	                               t->path, 10000, on_proxy, j);
+}
+
+static const char *json_ann(void *ud, const char *key)
+{
+	return json_string_value(json_object_get(ud, key));
+}
+
+static void list_pods(struct figsrc *f);
+
+static void pods_due(struct evloop *loop, void *ud)
+{
+	(void)loop;
+	struct figsrc *f = ud;
+	f->pods_timer = 0;
+	list_pods(f);
+}
+
+static void on_pods(const struct kresponse *r, void *ud)
+{
+	struct figsrc *f = ud;
+	f->pods_req = NULL;
+	f->pods_timer = evloop_timer_add(f->cfg.loop, PODS_EVERY_MS, pods_due, f);
+	if (r->status < 200 || r->status > 299) {
+		log_warn("telemetry: cannot list pods: %s",
+		         r->err && r->err->message ? r->err->message : "no answer");
+		return;
+	}
+	json_t *doc = json_loadb(r->body ? r->body : "", r->body_len, 0, NULL);
+	json_t *items = json_object_get(doc, "items");
+	struct scrape_target *t = xcalloc(json_array_size(items) + 1, sizeof *t);
+	size_t n = 0, i;
+	json_t *pod;
+	json_array_foreach(items, i, pod) {
+		json_t *md = json_object_get(pod, "metadata");
+		const char *ns = json_string_value(json_object_get(md, "namespace"));
+		const char *name = json_string_value(json_object_get(md, "name"));
+		const char *phase =
+			json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
+		if (!ns || !name || (phase && strcmp(phase, "Running")))
+			continue;
+		if (scrape_target_from(&t[n], ns, name, json_ann, json_object_get(md, "annotations"),
+		                       NULL, 0) == 0)
+			n++;
+	}
+	collector_set_targets(f->col, t, n);
+	for (size_t k = 0; k < n; k++)
+		scrape_target_done(&t[k]);
+	free(t);
+	json_decref(doc);
+}
+
+static void list_pods(struct figsrc *f)
+{
+	struct kreq_opts o = {.path = "/api/v1/pods", .what = "list pods", .timeout_ms = 30000,
+	                      .on_done = on_pods, .ud = f};
+	f->pods_req = kclient_request(kcluster_client(f->cfg.cluster), &o);
+}
+
+/* ---- figures for the console ---- */
+
+static void on_round(struct collector *c, void *ud)
+{
+	(void)c;
+	struct figsrc *f = ud;
+	f->round++;
+	if (f->con)
+		console_figures_changed(f->con);
+}
+
+static const char *source_of(const struct figsrc *f)
+{
+	struct collector_status st;
+	collector_status(f->col, &st);
+	return st.source;
+}
+
+static void add_sum(const char *route, int rule, const char *scope,
+                    const struct sample_counts *sum, void *ud)
+{
+	figures_set_add(ud, route, rule, scope, sum);
+}
+
+struct spark_fill {
+	struct strmap *map;
+	size_t step;
+};
+
+static void add_spark(const char *route, int rule, const char *scope,
+                      const struct sample_counts *sum, void *ud)
+{
+	(void)scope;
+	struct spark_fill *sf = ud;
+	char key[600];
+	snprintf(key, sizeof key, "%s\x1f%d", route, rule);
+	bool created;
+	void **slot = strmap_slot(sf->map, key, &created);
+	if (created) {
+		struct spark_entry *e = xmalloc(sizeof *e);
+		for (size_t i = 0; i < CONSOLE_SPARK; i++)
+			e->rps[i] = e->timeout[i] = NAN;
+		*slot = e;
+	}
+	struct spark_entry *e = *slot;
+	double figs[FIG_N];
+	figures_compute(sum, figs);
+	e->rps[sf->step] = figs[FIG_RPS];
+	e->timeout[sf->step] = figs[FIG_TIMEOUT];
+}
+
+/* Figures and sparklines over window_ms as of this round, computed from the cache. */
+static struct window_cache *window(struct figsrc *f, int64_t window_ms)
+{
+	struct window_cache *w = NULL;
+	for (int i = 0; i < MAX_WINDOWS && !w; i++)
+		if (f->wins[i].window_ms == window_ms)
+			w = &f->wins[i];
+	if (w && w->round == f->round)
+		return w;
+	if (!w) {
+		w = &f->wins[0];
+		for (int i = 0; i < MAX_WINDOWS; i++)
+			if (!f->wins[i].window_ms || f->wins[i].round < w->round)
+				w = &f->wins[i];
+	}
+	window_reset(w);
+	w->window_ms = window_ms;
+	w->round = f->round;
+	strmap_init(&w->sparks, free);
+	const char *src = source_of(f);
+	if (!f->cache || !src)
+		return w;
+	int64_t now = time_wall_ms();
+	char err[256], range[32];
+	w->set = figures_set_new(collector_range(window_ms, range, sizeof range), src);
+	if (samples_window(f->cache, src, now - window_ms, now + 1, add_sum, w->set, err,
+	                   sizeof err) < 0) {
+		log_warn("telemetry: %s", err);
+		figures_set_free(w->set);
+		w->set = NULL;
+	} else {
+		figures_set_finish(w->set);
+	}
+	int64_t step = window_ms / CONSOLE_SPARK;
+	for (size_t i = 0; i < CONSOLE_SPARK; i++) {
+		struct spark_fill sf = {&w->sparks, i};
+		int64_t start = now - window_ms + (int64_t)i * step;
+		if (samples_window(f->cache, src, start, start + step, add_spark, &sf, err,
+		                   sizeof err) < 0) {
+			log_warn("telemetry: %s", err);
+			break;
+		}
+	}
+	w->have_sparks = w->sparks.n > 0;
+	return w;
+}
+
+static void fill(struct route_figures *out, const struct figure *fig)
+{
+	out->rps = fig->f[FIG_RPS];
+	out->success = fig->f[FIG_SUCCESS];
+	out->timeout_rate = fig->f[FIG_TIMEOUT];
+	out->retry_rate = fig->f[FIG_RETRY];
+	out->retry_success = fig->f[FIG_RETRY_SUCCESS];
+	out->exhausted = fig->f[FIG_EXHAUSTED];
+	out->p95_ms = fig->f[FIG_P95];
+}
+
+static bool get(void *ud, const char *route, int rule, int64_t window_ms,
+                struct route_figures *out)
+{
+	struct figsrc *f = ud;
+	const struct figures_set *set = NULL;
+	if (window_ms <= 0 || window_ms == f->cfg.window_ms)
+		set = collector_figures(f->col);
+	else
+		set = window(f, window_ms)->set;
+	const struct figure *fig = set ? figures_set_find(set, route, rule) : NULL;
+	if (fig)
+		fill(out, fig);
+	const struct window_cache *w =
+		window(f, window_ms > f->cfg.window_ms ? window_ms : SPARK_WINDOW_MS);
+	char key[600];
+	snprintf(key, sizeof key, "%s\x1f%d", route, rule);
+	const struct spark_entry *e = w->have_sparks ? strmap_get(&w->sparks, key) : NULL;
+	if (e) {
+		memcpy(out->spark, e->rps, sizeof out->spark);
+		memcpy(out->spark_timeout, e->timeout, sizeof out->spark_timeout);
+		out->n_spark = CONSOLE_SPARK;
+	}
+	return fig || e;
+}
+
+static const char *status(void *ud, bool *ok)
+{
+	struct figsrc *f = ud;
+	struct collector_status st;
+	collector_status(f->col, &st);
+	*ok = st.state == COLLECTOR_OK;
+	free(f->status);
+	f->status = collector_status_line(f->col);
+	return f->status;
+}
+
+/* ---- lifecycle ---- */
+
+struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t errlen)
+{
+	struct figsrc *f = xcalloc(1, sizeof *f);
+	f->cfg = *cfg;
+	f->prometheus = xstrdup_null(cfg->prometheus);
+	f->mesh = xstrdup_null(cfg->mesh);
+	f->source_name = xstrdup_null(cfg->source_name);
+	f->cfg.prometheus = f->prometheus;
+	f->cfg.mesh = f->mesh;
+	f->cfg.source_name = f->source_name;
+	f->cfg.cache_path = NULL; /* used below only */
+	if (f->cfg.window_ms <= 0)
+		f->cfg.window_ms = 300000;
+	const struct mesh_profile *profile = NULL;
+	if (f->mesh && strcmp(f->mesh, "auto") && !(profile = mesh_find(f->mesh))) {
+		snprintf(err, errlen, "--mesh %s: unknown mesh (use auto, %s)", f->mesh, mesh_names());
+		figsrc_free(f);
+		return NULL;
+	}
+	if (f->prometheus) {
+		f->hc = http_client_new(cfg->loop);
+		struct promapi_config pc = {.url = f->prometheus,
+		                            .bearer_token = getenv("GAMMATOP_PROMETHEUS_TOKEN"),
+		                            .username = getenv("GAMMATOP_PROMETHEUS_USER"),
+		                            .password = getenv("GAMMATOP_PROMETHEUS_PASSWORD")};
+		if (!(f->prom = promapi_new(f->hc, &pc, err, errlen))) {
+			figsrc_free(f);
+			return NULL;
+		}
+	} else if (!cfg->cluster) {
+		snprintf(err, errlen, "no telemetry source: give --prometheus URL or a cluster to scrape");
+		figsrc_free(f);
+		return NULL;
+	}
+	char cerr[512] = "";
+	f->cache = cache_open(cfg->cache_path, &f->notice, cerr, sizeof cerr);
+	if (!f->cache) {
+		free(f->notice);
+		f->notice = xasprintf("no history (cache: %s)", cerr);
+	}
+	char *scrape_source = xasprintf("scrape %s", str_or(f->source_name, "cluster"));
+	struct collector_config cc = {
+		.loop = cfg->loop, .cache = f->cache, .prometheus = f->prom,
+		.fetch = pod_fetch, .fetch_ud = f, .profile = profile,
+		.interval_ms = cfg->interval_ms, .window_ms = f->cfg.window_ms,
+		.scrape_source = scrape_source,
+	};
+	f->col = collector_new(&cc);
+	free(scrape_source);
+	collector_set_listener(f->col, on_round, f);
+	if (!f->prom)
+		list_pods(f);
+	collector_start(f->col);
+	return f;
+}
+
+void figsrc_attach(struct figsrc *f, struct console *c)
+{
+	f->con = c;
+	struct console_figures figs = {.get = get, .status = status, .ud = f};
+	console_set_figures(c, &figs);
+}
+
+const char *figsrc_notice(const struct figsrc *f) { return f->notice; }
+
+void figsrc_free(struct figsrc *f)
+{
+	if (!f)
+		return;
+	if (f->pods_req)
+		kreq_cancel(f->pods_req);
+	if (f->pods_timer)
+		evloop_timer_cancel(f->cfg.loop, f->pods_timer);
+	while (f->jobs) { /* cancelled requests call nothing back */
+		struct job *j = f->jobs;
+		f->jobs = j->next;
+		if (j->req)
+			kreq_cancel(j->req);
+		free(j);
+	}
+	collector_free(f->col);
+	for (int i = 0; i < MAX_WINDOWS; i++)
+		window_reset(&f->wins[i]);
+	promapi_free(f->prom);
+	http_client_free(f->hc);
+	cache_close(f->cache);
+	free(f->prometheus);
+	free(f->mesh);
+	free(f->source_name);
+	free(f->status);
+	free(f->notice);
+	free(f);
+}
