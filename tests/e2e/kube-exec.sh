@@ -55,13 +55,13 @@ jq -e '.kind == "ExecCredential" and .spec.interactive == false and
 	fail "KUBERNETES_EXEC_INFO is wrong: $(cat "$T/info")"
 ok "plugin ran once for a whole sync; KUBERNETES_EXEC_INFO carries the cluster"
 
-# 2. Expiry: a 3 s credential; the watches are dropped after 5 s, so the re-watch needs a
-# fresh credential: exactly one more run.
-PLUGIN_COUNT=$T/count2 PLUGIN_EXPIRY=3
-timeout 30 "$GAMMATOP" watch --kubeconfig "$T/kc" -o none --for 9s 2>"$T/e2" &
+# 2. Expiry: a 4 s credential; the watches are dropped after 6 s, so the re-watch needs a
+# fresh credential: exactly one more run (valid past the end at 10 s).
+PLUGIN_COUNT=$T/count2 PLUGIN_EXPIRY=4
+timeout 30 "$GAMMATOP" watch --kubeconfig "$T/kc" -o none --for 10s 2>"$T/e2" &
 wpid=$!
 gt_track $wpid
-sleep 5
+sleep 6
 kube_admin drop-watches $SIM_CURL_AUTH
 wait $wpid || { cat "$T/e2" >&2; fail "watch with an expiring credential failed"; }
 [ "$(wc -l <"$T/count2")" = 2 ] || fail "plugin ran $(wc -l <"$T/count2") times, expected 2 (once, then after expiry)"
