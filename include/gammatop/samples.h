@@ -79,6 +79,19 @@ typedef void (*samples_window_cb)(const char *route, int rule, const char *scope
 int samples_window(struct cache *c, const char *source, int64_t start_ms, int64_t end_ms,
                    samples_window_cb cb, void *ud, char *err, size_t errlen);
 
+/* A window that follows the clock: the first update reads the whole window (as
+ * samples_window), later ones add the raw rows that entered it and take out those that left,
+ * so that a collection round costs one interval's rows, not the window's. Rows written into
+ * the window's past after it was read are not seen until the next full read (every 64
+ * updates, or when the window jumps). Heap object: samples_slider_new/_free. */
+struct samples_slider;
+struct samples_slider *samples_slider_new(const char *source, int64_t window_ms);
+void samples_slider_free(struct samples_slider *sl);
+/* Move the window to end at end_ms and call cb for every key with data in it. Returns the
+ * number of keys, or -1 with a message in err. */
+int samples_slider_update(struct cache *c, struct samples_slider *sl, int64_t end_ms,
+                          samples_window_cb cb, void *ud, char *err, size_t errlen);
+
 /* The source with the newest raw sample (heap string in *source) and that sample's time.
  * Returns 1, 0 when the cache holds no samples, -1 on error. */
 int samples_latest(struct cache *c, char **source, int64_t *t_ms, char *err, size_t errlen);

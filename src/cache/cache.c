@@ -248,7 +248,8 @@ static enum probe open_probe(struct cache *c, char *detail, size_t dl)
 		return PROBE_CORRUPT;
 	}
 	char *msg = NULL;
-	if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL,
+	if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+	                         "PRAGMA cache_size=-32768; PRAGMA mmap_size=1073741824;", NULL, NULL,
 	                 &msg) != SQLITE_OK) {
 		rc = sqlite3_errcode(c->db);
 		snprintf(detail, dl, "%s", msg ? msg : sqlite3_errstr(rc));

@@ -299,7 +299,12 @@ static int maintain(struct cache *c, int64_t now, const struct samples_retention
 	int64_t upto10 = 0;
 	meta_get(db, "rollup_10m", &upto10);
 	int64_t cut_raw = now - ret->raw_ms, cut_1 = now - ret->m1_ms;
-	if (run(db, "DELETE FROM samples WHERE t_ms < ?1", cut_raw < upto1 ? cut_raw : upto1, 0) ||
+	int64_t raw_cut = cut_raw < upto1 ? cut_raw : upto1, prev_cut;
+	if (meta_get(db, "raw_cut", &prev_cut) == 1 && prev_cut > raw_cut)
+		raw_cut = prev_cut;
+	if (run(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('raw_cut', ?1)", raw_cut,
+	        0) ||
+	    run(db, "DELETE FROM samples WHERE t_ms < ?1", raw_cut, 0) ||
 	    run(db, "DELETE FROM samples_1m WHERE t_ms < ?1", cut_1 < upto10 ? cut_1 : upto10, 0) ||
 	    run(db, "DELETE FROM samples_10m WHERE t_ms < ?1", now - ret->m10_ms, 0))
 		return -1;
@@ -390,7 +395,20 @@ struct window {
 	struct sample_counts *acc; /* indexed by key id */
 	bool *used;
 	int64_t n;
+	double sign; /* +1 adds rows, -1 takes them out (sliding windows) */
 };
+
+static void window_grow(struct window *w, int64_t k)
+{
+	int64_t n = w->n ? w->n : 64;
+	while (n <= k)
+		n *= 2;
+	w->acc = xreallocarray(w->acc, (size_t)n, sizeof *w->acc);
+	w->used = xreallocarray(w->used, (size_t)n, sizeof *w->used);
+	memset(w->acc + w->n, 0, (size_t)(n - w->n) * sizeof *w->acc);
+	memset(w->used + w->n, 0, (size_t)(n - w->n) * sizeof *w->used);
+	w->n = n;
+}
 
 static int64_t floor_to(int64_t t, int64_t step) { return (t >= 0 ? t : t - step + 1) / step * step; }
 static int64_t ceil_to(int64_t t, int64_t step) { return floor_to(t + step - 1, step); }
@@ -412,16 +430,20 @@ static int read_piece(struct cache *c, struct window *w, const char *table, int6
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t k = sqlite3_column_int64(st, 0);
-		if (k < 0 || k >= w->n)
+		if (k < 0 || k > (1LL << 31))
 			continue;
+		if (k >= w->n)
+			window_grow(w, k);
 		struct sample_counts one;
-		one.seconds = sqlite3_column_double(st, 1);
-		for (int j = 0; j < SC_LATENCY; j++)
-			one.v[j] = sqlite3_column_double(st, 2 + j); /* NULL reads as 0 */
+		one.seconds = w->sign * sqlite3_column_double(st, 1);
+		for (int j = 0; j < SC_LATENCY; j++) /* NULL reads as 0 */
+			one.v[j] = w->sign * sqlite3_column_double(st, 2 + j);
 		one.have = (unsigned)sqlite3_column_int(st, 9);
 		one.n_buckets = 0;
 		if (sqlite3_column_type(st, 10) == SQLITE_BLOB)
 			blob_decode(sqlite3_column_blob(st, 10), sqlite3_column_bytes(st, 10), &one);
+		for (unsigned b = 0; b < one.n_buckets; b++)
+			one.bucket[b] *= w->sign;
 		samples_counts_add(&w->acc[k], &one);
 		w->used[k] = true;
 	}
@@ -444,60 +466,150 @@ static int read_minutes(struct cache *c, struct window *w, int64_t sid, int64_t 
 	               : 0;
 }
 
-int samples_window(struct cache *c, const char *source, int64_t start, int64_t end,
-                   samples_window_cb cb, void *ud, char *err, size_t errlen)
+/* The source's id (-1 when unknown) and the rollup progress. */
+static int64_t source_info(struct cache *c, const char *source, int64_t *u1, int64_t *u10)
 {
 	sqlite3 *db = cache_db(c);
 	sqlite3_stmt *st;
-	int64_t sid = -1, maxkey = 0, u1 = 0, u10 = 0;
-	if (sqlite3_prepare_v2(db, "SELECT (SELECT id FROM sources WHERE name = ?), "
-	                           "(SELECT MAX(id) FROM series_keys)", -1, &st, NULL) != SQLITE_OK)
-		return db_err(c, err, errlen, "cannot read samples");
+	int64_t sid = -1;
+	if (sqlite3_prepare_v2(db, "SELECT id FROM sources WHERE name = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -2;
 	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+	if (sqlite3_step(st) == SQLITE_ROW)
 		sid = sqlite3_column_int64(st, 0);
-		maxkey = sqlite3_column_int64(st, 1);
-	}
 	sqlite3_finalize(st);
-	if (sid < 0)
-		return 0;
-	meta_get(db, "rollup_1m", &u1);
-	meta_get(db, "rollup_10m", &u10);
-	/* A read transaction, so that a writer's rollup cannot move rows under us. */
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	struct window w = {.n = maxkey + 1};
-	w.acc = xcalloc((size_t)w.n, sizeof *w.acc);
-	w.used = xcalloc((size_t)w.n, sizeof *w.used);
-	int rc = 0;
+	*u1 = *u10 = 0;
+	meta_get(db, "rollup_1m", u1);
+	meta_get(db, "rollup_10m", u10);
+	return sid;
+}
+
+/* Add every row of [start, end) to w, from the coarsest tables that cover it whole. */
+static int window_fill(struct cache *c, struct window *w, int64_t sid, int64_t start,
+                       int64_t end, int64_t u1, int64_t u10)
+{
 	int64_t a = ceil_to(start, M10), b = floor_to(end, M10);
 	if (b > floor_to(u10, M10))
 		b = floor_to(u10, M10);
 	if (a < b)
-		rc = read_minutes(c, &w, sid, start, a, u1) || read_piece(c, &w, "samples_10m", sid, a, b) ||
-		     read_minutes(c, &w, sid, b, end, u1);
-	else
-		rc = read_minutes(c, &w, sid, start, end, u1);
+		return read_minutes(c, w, sid, start, a, u1) ||
+		               read_piece(c, w, "samples_10m", sid, a, b) ||
+		               read_minutes(c, w, sid, b, end, u1)
+		               ? -1
+		               : 0;
+	return read_minutes(c, w, sid, start, end, u1);
+}
+
+/* Call cb for every key of w that has data. */
+static int window_emit(struct cache *c, struct window *w, samples_window_cb cb, void *ud)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(cache_db(c), "SELECT id, route, rule, scope FROM series_keys", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return -1;
 	int count = 0;
-	if (rc == 0 && sqlite3_prepare_v2(db, "SELECT id, route, rule, scope FROM series_keys", -1,
-	                                  &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			int64_t k = sqlite3_column_int64(st, 0);
-			if (k < 0 || k >= w.n || !w.used[k])
-				continue;
-			cb((const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
-			   (const char *)sqlite3_column_text(st, 3), &w.acc[k], ud);
-			count++;
-		}
-		sqlite3_finalize(st);
-	} else {
-		rc = -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t k = sqlite3_column_int64(st, 0);
+		if (k < 0 || k >= w->n || !w->used[k] || w->acc[k].seconds < 1e-6)
+			continue;
+		cb((const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
+		   (const char *)sqlite3_column_text(st, 3), &w->acc[k], ud);
+		count++;
 	}
-	if (rc)
+	sqlite3_finalize(st);
+	return count;
+}
+
+int samples_window(struct cache *c, const char *source, int64_t start, int64_t end,
+                   samples_window_cb cb, void *ud, char *err, size_t errlen)
+{
+	sqlite3 *db = cache_db(c);
+	int64_t u1, u10, sid = source_info(c, source, &u1, &u10);
+	if (sid == -2)
+		return db_err(c, err, errlen, "cannot read samples");
+	if (sid < 0)
+		return 0;
+	/* A read transaction, so that a writer's rollup cannot move rows under us. */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	struct window w = {.sign = 1};
+	int rc = window_fill(c, &w, sid, start, end, u1, u10);
+	int count = rc ? -1 : window_emit(c, &w, cb, ud);
+	if (count < 0)
 		db_err(c, err, errlen, "cannot read samples");
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	free(w.acc);
 	free(w.used);
-	return rc ? -1 : count;
+	return count;
+}
+
+struct samples_slider {
+	char *source;
+	int64_t window_ms, start, end;
+	int slides; /* since the last full read */
+	struct window w;
+};
+
+struct samples_slider *samples_slider_new(const char *source, int64_t window_ms)
+{
+	struct samples_slider *sl = xcalloc(1, sizeof *sl);
+	sl->source = xstrdup(source);
+	sl->window_ms = window_ms;
+	return sl;
+}
+
+void samples_slider_free(struct samples_slider *sl)
+{
+	if (!sl)
+		return;
+	free(sl->w.acc);
+	free(sl->w.used);
+	free(sl->source);
+	free(sl);
+}
+
+int samples_slider_update(struct cache *c, struct samples_slider *sl, int64_t end,
+                          samples_window_cb cb, void *ud, char *err, size_t errlen)
+{
+	sqlite3 *db = cache_db(c);
+	int64_t u1, u10, sid = source_info(c, sl->source, &u1, &u10);
+	if (sid == -2)
+		return db_err(c, err, errlen, "cannot read samples");
+	if (sid < 0)
+		return 0;
+	int64_t start = end - sl->window_ms;
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	int64_t cut = INT64_MAX; /* raw rows older than this may have been dropped */
+	if (meta_get(db, "raw_cut", &cut) == 0)
+		cut = INT64_MIN;
+	int rc;
+	/* Slide when the raw rows of both edges are still there; read it all now and then, so
+	 * that rounding of the additions and removals never accumulates. */
+	if (sl->end && end >= sl->end && start >= sl->start && start < sl->end &&
+	    sl->start >= cut && sl->slides < 64) {
+		sl->w.sign = 1;
+		rc = read_piece(c, &sl->w, "samples", sid, sl->end, end);
+		sl->w.sign = -1;
+		rc = rc || read_piece(c, &sl->w, "samples", sid, sl->start, start);
+		sl->slides++;
+	} else {
+		if (sl->w.n) {
+			memset(sl->w.acc, 0, (size_t)sl->w.n * sizeof *sl->w.acc);
+			memset(sl->w.used, 0, (size_t)sl->w.n * sizeof *sl->w.used);
+		}
+		sl->w.sign = 1;
+		rc = window_fill(c, &sl->w, sid, start, end, u1, u10);
+		sl->slides = 0;
+	}
+	sl->start = start;
+	sl->end = end;
+	int count = rc ? -1 : window_emit(c, &sl->w, cb, ud);
+	if (count < 0) {
+		db_err(c, err, errlen, "cannot read samples");
+		sl->end = 0; /* read everything next time */
+	}
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return count;
 }
 
 int samples_latest(struct cache *c, char **source, int64_t *t_ms, char *err, size_t errlen)

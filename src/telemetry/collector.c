@@ -31,6 +31,7 @@ struct collector {
 	char *message;     /* owned */
 	struct figures_set *figures; /* owned */
 	struct figures_set *next;    /* being built (Prometheus path) */
+	struct samples_slider *slider; /* the window over the cache (scrape path) */
 	collector_cb cb;
 	void *cb_ud;
 };
@@ -72,6 +73,7 @@ void collector_free(struct collector *c)
 	scraper_free(c->scraper);
 	figures_set_free(c->figures);
 	figures_set_free(c->next);
+	samples_slider_free(c->slider);
 	free(c->source);
 	free(c->message);
 	free(c);
@@ -250,8 +252,11 @@ static void on_scraped(struct scraper *s, void *ud)
 			figures_set_new(collector_range(c->cfg.window_ms, range, sizeof range), c->source);
 		int64_t now = time_wall_ms();
 		char e[512];
-		if (!c->cfg.cache || samples_window(c->cfg.cache, c->source, now - c->cfg.window_ms,
-		                                    now + 1, window_cb, set, e, sizeof e) < 0)
+		if (c->cfg.cache && !c->slider)
+			c->slider = samples_slider_new(c->source, c->cfg.window_ms);
+		if (!c->cfg.cache ||
+		    samples_slider_update(c->cfg.cache, c->slider, now + 1, window_cb, set, e,
+		                          sizeof e) < 0)
 			add_all(set, scraper_acc(s), c->profile ? c->profile->scope : "route");
 		figures_set_finish(set);
 		figures_set_free(c->figures);

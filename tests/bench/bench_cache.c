@@ -98,6 +98,20 @@ int main(int argc, char **argv)
 		       " = %lld ms\n", got, (long long)(b - a), (long long)(d - b), (long long)(d - a));
 		figures_set_free(acc.set);
 	}
+	/* The collector's steady state: the window slides by one interval per round. */
+	struct samples_slider *sl = samples_slider_new("bench", 3600000);
+	struct acc warm = {.set = figures_set_new("1h", "bench")};
+	samples_slider_update(c, sl, end - 15000, on_key, &warm, err, sizeof err);
+	figures_set_free(warm.set);
+	struct acc acc = {.set = figures_set_new("1h", "bench")};
+	int64_t a = time_mono_ms();
+	int got = samples_slider_update(c, sl, end, on_key, &acc, err, sizeof err);
+	figures_set_finish(acc.set);
+	int64_t b = time_mono_ms();
+	printf("figures for %d routes over the last hour, window slid by one 15 s interval (the "
+	       "collector's round): %lld ms\n", got, (long long)(b - a));
+	figures_set_free(acc.set);
+	samples_slider_free(sl);
 	for (int i = 0; i < routes; i++)
 		free(names[i]);
 	free(names);
