@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gammatop/cache.h"
 #include "gammatop/collector.h"
@@ -301,6 +302,8 @@ static bool get(void *ud, const char *route, int rule, int64_t window_ms,
 	return fig || e;
 }
 
+/* The header line. Not the collector's own "(12s ago)" line: the header is only redrawn when
+ * something changes, so it gives the time of the last round instead of an age. */
 static const char *status(void *ud, bool *ok)
 {
 	struct figsrc *f = ud;
@@ -308,7 +311,18 @@ static const char *status(void *ud, bool *ok)
 	collector_status(f->col, &st);
 	*ok = st.state == COLLECTOR_OK;
 	free(f->status);
-	f->status = collector_status_line(f->col);
+	if (st.state == COLLECTOR_OK) {
+		char when[16];
+		time_t t = (time_t)(st.since_ms / 1000);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%H:%M:%S", &tm);
+		f->status = xasprintf("telemetry OK (%s via %s, %s)%s%s", str_or(st.mesh, "?"),
+		                      str_or(st.source, "?"), when, st.message ? ": " : "",
+		                      st.message ? st.message : "");
+	} else {
+		f->status = collector_status_line(f->col);
+	}
 	return f->status;
 }
 

@@ -61,6 +61,7 @@ wait_for "test -f '$T/demo.exit'" 10 || fail "q did not end the demo"
 grep -q "exit=0" "$T/demo.exit" || fail "demo: $(cat "$T/demo.exit") $(cat "$T/demo.err")"
 ls "$T/tmp"/gammatop-demo.* >/dev/null 2>&1 && fail "demo left its directory behind"
 ok "demo navigation, q stops the sim"
+if grep -q "Sanitizer" "$T/demo.err"; then cat "$T/demo.err" >&2; fail "sanitizer report on exit"; fi
 $TMUX_CMD kill-server 2>/dev/null
 
 # --- a sim that dies and comes back -------------------------------------------------------
@@ -87,5 +88,6 @@ ok "recovered by itself"
 keys q
 wait_for "test -f '$T/console.exit'" 10 || fail "q did not quit"
 grep -q "exit=0" "$T/console.exit" || fail "console: $(cat "$T/console.exit")"
+if grep -q "Sanitizer" "$T/console.err"; then cat "$T/console.err" >&2; fail "sanitizer report on exit"; fi
 if [ -n "${GT_CAPTURE_DIR:-}" ]; then cp "$T"/capture-*.txt "$GT_CAPTURE_DIR/"; fi
 exit 0

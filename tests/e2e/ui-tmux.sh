@@ -133,5 +133,6 @@ wait_for "test -s '$T/stty.after'" 5
 # The terminal modes are as they were (echo, icanon back on).
 diff "$T/stty.before" "$T/stty.after" >/dev/null || { diff "$T/stty.before" "$T/stty.after" >&2; fail "terminal modes changed"; }
 ok "q restores the terminal"
+if grep -q "Sanitizer" "$T/stderr"; then cat "$T/stderr" >&2; fail "sanitizer report on exit"; fi
 if [ -n "${GT_CAPTURE_DIR:-}" ]; then cp "$T"/capture-*.txt "$GT_CAPTURE_DIR/"; fi
 exit 0
