@@ -406,8 +406,11 @@ struct http_request *http_start(struct http_client *c, const struct http_opts *o
 	}
 	if (!o->no_gzip)
 		curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-	if (o->proxy && *o->proxy)
+	if (o->proxy && *o->proxy) {
+		/* an explicit proxy (kubeconfig proxy-url) applies to every host, as in kubectl */
 		curl_easy_setopt(e, CURLOPT_PROXY, o->proxy);
+		curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+	}
 
 	if (o->body) {
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)o->body_len);
