@@ -1,20 +1,381 @@
-/* cmd_history.c: the 'history' subcommand. Scaffold: its owner replaces this file. */
+/* cmd_history.c: the 'history' subcommand (the audit log of policy changes, as a table or
+ * JSON) and the 'undo' subcommand (restore the policy a recorded change replaced, on the
+ * current object: refused when the rule changed since, conflict-safe, itself recorded). */
 #include "config.h"
 
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "gammatop/audit.h"
+#include "gammatop/cache.h"
+#include "gammatop/edit.h"
+#include "gammatop/kclient.h"
+#include "gammatop/kubeconfig.h"
+#include "gammatop/str.h"
+#include "gammatop/timeutil.h"
+#include "gammatop/xalloc.h"
+
+enum { OPT_LIMIT = 300, OPT_YES, OPT_DRY_RUN };
+
+static struct cache *open_cache(const struct cmd_opts *o)
+{
+	char err[512], *notice = NULL;
+	struct cache *c = cache_open(o->cache_path, &notice, err, sizeof err);
+	if (notice)
+		cmd_error("%s", notice);
+	free(notice);
+	if (!c)
+		cmd_error("%s", err);
+	return c;
+}
+
+/* The one-line summary of a stored policy JSON ("t=10s/2s r=3"; annotations spelled out). */
+static void summary(const char *json, char *buf, size_t n)
+{
+	json_t *j = json ? json_loads(json, 0, NULL) : NULL;
+	const json_t *ann = json_object_get(j, "annotations");
+	struct policy p;
+	char err[128];
+	if (json_is_object(ann)) {
+		json_t *route = json_pack("{s:{s:O}}", "metadata", "annotations", ann);
+		char classes[64];
+		edit_linkerd_effective(route, 0, &p, classes, sizeof classes);
+		char s[96];
+		policy_summary(&p, true, s, sizeof s);
+		int w = snprintf(buf, n, "linkerd %.60s", s);
+		if (*classes && w > 0 && (size_t)w < n)
+			snprintf(buf + w, n - (size_t)w, " on %.20s", classes);
+		json_decref(route);
+	} else if (j && edit_policy_from_json(j, &p, err, sizeof err) == 0) {
+		policy_summary(&p, true, buf, n);
+	} else {
+		snprintf(buf, n, "?");
+	}
+	json_decref(j);
+}
+
+static char *when(int64_t at_ms, char *buf, size_t n)
+{
+	return time_rfc3339((time_t)(at_ms / 1000), buf, n);
+}
+
+static void print_table(FILE *f, struct audit_entry *list, size_t n)
+{
+	fprintf(f, "%-5s %-20s %-14s %-14s %-34s %-4s %-22s %-22s %s\n", "ID", "TIME", "CONTEXT",
+	        "USER", "ROUTE", "RULE", "BEFORE", "AFTER", "RESULT");
+	for (size_t i = 0; i < n; i++) {
+		struct audit_entry *a = &list[i];
+		char t[32], before[96], after[96], res[64];
+		summary(a->before_json, before, sizeof before);
+		summary(a->after_json, after, sizeof after);
+		if (a->undo_of)
+			snprintf(res, sizeof res, "%s (undo of #%" PRId64 ")", str_or(a->result, "?"),
+			         a->undo_of);
+		else
+			snprintf(res, sizeof res, "%s", str_or(a->result, "?"));
+		char *ctx = str_sanitize(a->context), *user = str_sanitize(a->user),
+		     *route = str_sanitize(a->route);
+		fprintf(f, "%-5" PRId64 " %-20s %-14s %-14s %-34s %-4d %-22s %-22s %s\n", a->id,
+		        when(a->at_ms, t, sizeof t), ctx, user, route, a->rule, before, after, res);
+		free(ctx);
+		free(user);
+		free(route);
+	}
+}
+
+static json_t *json_or_string(const char *s)
+{
+	json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+	return j ? j : s ? json_string(s) : json_null();
+}
+
+static int print_json(FILE *f, struct audit_entry *list, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct audit_entry *a = &list[i];
+		char t[32];
+		json_t *o = json_pack("{s:I,s:s,s:I,s:s?,s:s?,s:s?,s:i,s:o,s:o,s:s?,s:s?}", "id",
+		                      (json_int_t)a->id, "time", when(a->at_ms, t, sizeof t), "atMs",
+		                      (json_int_t)a->at_ms, "context", a->context, "user", a->user,
+		                      "route", a->route, "rule", a->rule, "before",
+		                      json_or_string(a->before_json), "after",
+		                      json_or_string(a->after_json), "result", a->result, "message",
+		                      a->message);
+		if (!o)
+			continue; /* a string that is not UTF-8: jansson refuses it */
+		if (a->undo_of)
+			json_object_set_new(o, "undoOf", json_integer(a->undo_of));
+		json_array_append_new(arr, o);
+	}
+	int rc = json_dumpf(arr, f, JSON_INDENT(2)) < 0 ? -1 : 0;
+	fputc('\n', f);
+	json_decref(arr);
+	return rc;
+}
+
+struct hist_args {
+	size_t limit;
+	bool yes, dry_run;
+};
+
+static int on_option(int val, const char *arg, void *ud)
+{
+	struct hist_args *a = ud;
+	switch (val) {
+	case OPT_LIMIT: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (!*arg || *end || v < 0) {
+			cmd_error("--limit: '%s' is not a number", arg);
+			return -1;
+		}
+		a->limit = (size_t)v;
+		return 0;
+	}
+	case OPT_YES: a->yes = true; return 0;
+	case OPT_DRY_RUN: a->dry_run = true; return 0;
+	default: return -1;
+	}
+}
+
+static const struct cmd_option history_options[] = {
+	{"limit", 1, OPT_LIMIT, "N", "only the newest N changes (default: all)"},
+	{NULL, 0, 0, NULL, NULL},
+};
 
 int cmd_history(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cmd_error("'history' is not built yet");
-	return EXIT_USAGE;
+	struct cmd_opts o;
+	struct hist_args a = {0};
+	int first = cmd_parse(argc, argv, "gammatop history [ROUTE] [-o table|json]",
+	                      "Show the audit log of policy changes made with 'set', 'undo' and the "
+	                      "console, newest first: when, kubeconfig context and user, route and "
+	                      "rule, the policy before and after, and the result. ROUTE is "
+	                      "[httproute/]NAMESPACE/NAME.",
+	                      history_options, on_option, &a, &o);
+	int rc = EXIT_USAGE;
+	struct cache *c = NULL;
+	char *route = NULL;
+	if (first < 0) {
+		rc = first == -2 ? 0 : EXIT_USAGE;
+		goto out;
+	}
+	const char *fmt = o.format ? o.format : "table";
+	if (strcmp(fmt, "table") && strcmp(fmt, "json")) {
+		cmd_error("-o %s: history prints table or json", fmt);
+		goto out;
+	}
+	if (argc - first > 1) {
+		cmd_error("at most one route (see 'gammatop history --help')");
+		goto out;
+	}
+	if (argc - first == 1) {
+		char err[256], *ns, *name;
+		if (edit_batch_parse_route(argv[first], o.namespace_, &ns, &name, err, sizeof err) < 0) {
+			cmd_error("%s", err);
+			goto out;
+		}
+		route = xasprintf("httproute/%s/%s", ns, name);
+		free(ns);
+		free(name);
+	}
+	if (!(c = open_cache(&o)))
+		goto out;
+	struct audit_entry *list;
+	size_t n;
+	char err[512];
+	if (audit_list(c, route, a.limit, &list, &n, err, sizeof err) < 0) {
+		cmd_error("%s", err);
+		goto out;
+	}
+	FILE *f = cmd_open_output(&o);
+	if (f) {
+		if (!strcmp(fmt, "json"))
+			print_json(f, list, n);
+		else
+			print_table(f, list, n);
+		rc = cmd_close_output(&o, f) < 0 ? EXIT_USAGE : 0;
+	}
+	audit_list_free(list, n);
+out:
+	cache_close(c);
+	free(route);
+	cmd_opts_done(&o);
+	return rc;
 }
+
+/* ---- undo ---- */
+
+/* The policy a stored JSON describes; *annotations when it is Linkerd's annotations. */
+static int stored_policy(const char *json, struct policy *p, bool *annotations, char *err,
+                         size_t errlen)
+{
+	json_error_t je;
+	json_t *j = json ? json_loads(json, 0, &je) : NULL;
+	if (!j) {
+		snprintf(err, errlen, "the stored policy is not JSON");
+		return -1;
+	}
+	const json_t *ann = json_object_get(j, "annotations");
+	int rc = 0;
+	*annotations = json_is_object(ann);
+	if (*annotations) {
+		json_t *route = json_pack("{s:{s:O}}", "metadata", "annotations", ann);
+		edit_linkerd_effective(route, 0, p, NULL, 0);
+		json_decref(route);
+	} else {
+		rc = edit_policy_from_json(j, p, err, errlen);
+	}
+	json_decref(j);
+	return rc;
+}
+
+static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct cache *c,
+                    const struct audit_entry *ent)
+{
+	char err[2048], *ns = NULL, *name = NULL;
+	struct policy before, after;
+	bool ann_b, ann_a;
+	if (stored_policy(ent->before_json, &before, &ann_b, err, sizeof err) < 0 ||
+	    stored_policy(ent->after_json, &after, &ann_a, err, sizeof err) < 0) {
+		cmd_error("change #%" PRId64 ": %s", ent->id, err);
+		return EXIT_FINDINGS;
+	}
+	if (!ent->route || strncmp(ent->route, "httproute/", 10) ||
+	    edit_batch_parse_route(ent->route, NULL, &ns, &name, err, sizeof err) < 0) {
+		cmd_error("change #%" PRId64 ": not a route this gammatop can change", ent->id);
+		return EXIT_FINDINGS;
+	}
+	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig *kc;
+	if (kubeconfig_load(&ko, &kc, err, sizeof err) < 0) {
+		cmd_error("%s", err);
+		free(ns);
+		free(name);
+		return EXIT_USAGE;
+	}
+	if (ent->context && strcmp(ent->context, kc->context)) {
+		cmd_error("change #%" PRId64 " was made in context %s, not %s: use --context %s",
+		          ent->id, ent->context, kc->context, ent->context);
+		kubeconfig_free(kc);
+		free(ns);
+		free(name);
+		return EXIT_USAGE;
+	}
+	struct evloop *loop = evloop_new();
+	struct kclient *k = kclient_new(loop, kc);
+	long tmo = (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
+	struct edit *e = edit_new(GT_HTTPROUTE, ns, name);
+	int rc = EXIT_FINDINGS;
+	char idx[16];
+	snprintf(idx, sizeof idx, "%d", ent->rule);
+	edit_set_mesh(e, o->mesh);
+	edit_set_linkerd_annotations(e, ann_b);
+	if (edit_io_fetch_sync(k, e, tmo) == EDIT_FAILED) {
+		cmd_error("%s", edit_message(e));
+		rc = edit_error_kind(e) == APIERR_NONE || edit_error_kind(e) == APIERR_FORBIDDEN
+		             ? EXIT_FINDINGS
+		             : EXIT_USAGE;
+		goto out;
+	}
+	if (edit_select_rule(e, idx) < 0) {
+		cmd_error("change #%" PRId64 ": %s", ent->id, edit_message(e));
+		goto out;
+	}
+	/* Never undo over somebody else's later change: the rule must still be as #id left it. */
+	if (!edit_policy_equal(edit_current(e), &after)) {
+		char now[128], then[128];
+		policy_summary(edit_current(e), true, now, sizeof now);
+		policy_summary(&after, true, then, sizeof then);
+		int64_t by = audit_undone_by(c, ent->id);
+		cmd_error("refused: %s %s changed since change #%" PRId64 ": it is now %s, #%" PRId64
+		          " left it at %s%s; nothing was changed",
+		          edit_route_id(e), edit_rule_label(e), ent->id, now, ent->id, then,
+		          by ? " (it was already undone)" : "");
+		goto out;
+	}
+	edit_set_policy(e, &before);
+	struct edit_batch_opts bo = {
+		.client = k,
+		.cache = c,
+		.context = kclient_config(k)->context,
+		.user = kclient_config(k)->user_name,
+		.dry_run = a->dry_run,
+		.yes = a->yes,
+		.interactive = isatty(0) && isatty(1),
+		.timeout_ms = tmo,
+		.pause_file = getenv("GAMMATOP_TEST_PAUSE_BEFORE_APPLY"),
+		.undo_of = ent->id,
+		.out = stdout,
+		.err = stderr,
+	};
+	rc = edit_batch_run(e, &bo);
+out:
+	edit_free(e);
+	kclient_free(k);
+	evloop_free(loop);
+	free(ns);
+	free(name);
+	return rc;
+}
+
+static const struct cmd_option undo_options[] = {
+	{"yes", 0, OPT_YES, NULL, "apply without asking"},
+	{"dry-run", 0, OPT_DRY_RUN, NULL, "validate and run the server's dry-run; change nothing"},
+	{NULL, 0, 0, NULL, NULL},
+};
 
 int cmd_undo(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cmd_error("'undo' is not built yet");
-	return EXIT_USAGE;
+	struct cmd_opts o;
+	struct hist_args a = {0};
+	int first = cmd_parse(argc, argv, "gammatop undo ID [--yes] [--dry-run]",
+	                      "Revert one change of the audit log ('gammatop history' shows the "
+	                      "IDs): the rule gets back the policy the change replaced. Refused when "
+	                      "the rule changed since that change; conflict-safe like 'set'; the "
+	                      "undo is itself recorded. Exit codes as 'set'.",
+	                      undo_options, on_option, &a, &o);
+	int rc = EXIT_USAGE;
+	struct cache *c = NULL;
+	struct audit_entry ent = {0};
+	if (first < 0) {
+		rc = first == -2 ? 0 : EXIT_USAGE;
+		goto out;
+	}
+	if (o.readonly) {
+		cmd_error("refused: --readonly disables every change to the cluster ('undo' changes a "
+		          "route)");
+		goto out;
+	}
+	char *end = NULL;
+	long long id = first == argc - 1 ? strtoll(argv[first], &end, 10) : 0;
+	if (first != argc - 1 || !end || *end || id <= 0) {
+		cmd_error("usage: gammatop undo ID (an id from 'gammatop history')");
+		goto out;
+	}
+	if (!(c = open_cache(&o)))
+		goto out;
+	char err[512];
+	int found = audit_get(c, id, &ent, err, sizeof err);
+	if (found <= 0) {
+		cmd_error(found < 0 ? "%s" : "no change #%s in the audit log (see 'gammatop history')",
+		          found < 0 ? err : argv[first]);
+		goto out;
+	}
+	if (!str_eq(ent.result, AUDIT_APPLIED)) {
+		cmd_error("change #%lld was not applied (%s): there is nothing to undo", id,
+		          str_or(ent.result, "?"));
+		rc = EXIT_FINDINGS;
+		goto out;
+	}
+	rc = undo_run(&o, &a, c, &ent);
+out:
+	audit_entry_done(&ent);
+	cache_close(c);
+	cmd_opts_done(&o);
+	return rc;
 }

@@ -1,12 +1,242 @@
-/* cmd_set.c: the 'set' subcommand. Scaffold: its owner replaces this file. */
+/* cmd_set.c: the 'set' subcommand: change one HTTPRoute rule's timeouts and retry from a
+ * script or a shell, conflict-safe: read the route, validate, show the diff, server dry-run,
+ * confirm, apply with the resourceVersion that was read, record in the audit log (the flow
+ * is the edit layer's edit_batch_run, shared with 'undo'). */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "gammatop/cache.h"
+#include "gammatop/edit.h"
+#include "gammatop/kclient.h"
+#include "gammatop/kubeconfig.h"
+#include "gammatop/xalloc.h"
+
+enum {
+	OPT_RULE = 300, OPT_REQ, OPT_BACKEND, OPT_ATTEMPTS, OPT_BACKOFF, OPT_CODES, OPT_CLEAR_TO,
+	OPT_CLEAR_RETRY, OPT_CLEAR_BACKOFF, OPT_DRY_RUN, OPT_YES, OPT_LINKERD, OPT_EXPECT_RV
+};
+
+/* The common --request-timeout SECONDS (API time-out) is taken by the policy here: the
+ * argument list is rewritten to this name before parsing. */
+#define REQ_ALIAS "--timeouts-request"
+
+static const struct cmd_option set_options[] = {
+	{"rule", 1, OPT_RULE, "INDEX|NAME", "the rule to change (default 0)"},
+	{"timeouts-request", 1, OPT_REQ, "DURATION",
+	 "set timeouts.request (also spelled --request-timeout here)"},
+	{"backend-timeout", 1, OPT_BACKEND, "DURATION", "set timeouts.backendRequest"},
+	{"retry-attempts", 1, OPT_ATTEMPTS, "N", "set retry.attempts"},
+	{"retry-backoff", 1, OPT_BACKOFF, "DURATION", "set retry.backoff"},
+	{"retry-codes", 1, OPT_CODES, "LIST", "set retry.codes, e.g. 502,503 ('' removes them)"},
+	{"clear-timeouts", 0, OPT_CLEAR_TO, NULL, "remove the rule's timeouts"},
+	{"clear-retry", 0, OPT_CLEAR_RETRY, NULL, "remove the rule's retry"},
+	{"clear-backoff", 0, OPT_CLEAR_BACKOFF, NULL, "remove retry.backoff"},
+	{"linkerd-annotations", 0, OPT_LINKERD, NULL,
+	 "write the policy as Linkerd reads it: retry.linkerd.io/{http,limit,timeout} and "
+	 "timeout.linkerd.io/request annotations on the route"},
+	{"expect-resource-version", 1, OPT_EXPECT_RV, "RV",
+	 "refuse unless the route is still at this resourceVersion"},
+	{"dry-run", 0, OPT_DRY_RUN, NULL, "validate and run the server's dry-run; change nothing"},
+	{"yes", 0, OPT_YES, NULL, "apply without asking"},
+	{NULL, 0, 0, NULL, NULL},
+};
+
+struct set_args {
+	struct edit_change change;
+	const char *rule, *expect_rv;
+	bool dry_run, yes, linkerd;
+};
+
+static int on_option(int val, const char *arg, void *ud)
+{
+	struct set_args *a = ud;
+	struct edit_change *c = &a->change;
+	switch (val) {
+	case OPT_RULE: a->rule = arg; break;
+	case OPT_REQ: c->request_timeout = arg; break;
+	case OPT_BACKEND: c->backend_timeout = arg; break;
+	case OPT_ATTEMPTS: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (!*arg || *end || v < -1000000 || v > 1000000 || v == -1) {
+			cmd_error("--retry-attempts: '%s' is not a whole number", arg);
+			return -1;
+		}
+		c->retry_attempts = (int)v;
+		break;
+	}
+	case OPT_BACKOFF: c->retry_backoff = arg; break;
+	case OPT_CODES: c->retry_codes = arg; break;
+	case OPT_CLEAR_TO: c->clear_timeouts = true; break;
+	case OPT_CLEAR_RETRY: c->clear_retry = true; break;
+	case OPT_CLEAR_BACKOFF: c->clear_backoff = true; break;
+	case OPT_LINKERD: a->linkerd = true; break;
+	case OPT_EXPECT_RV: a->expect_rv = arg; break;
+	case OPT_DRY_RUN: a->dry_run = true; break;
+	case OPT_YES: a->yes = true; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* argv with --request-timeout[=D] renamed (see REQ_ALIAS); the strings are argv's or owned
+ * by *owned. */
+static char **rewrite_args(int argc, char **argv, char **owned)
+{
+	char **v = xcalloc((size_t)argc + 1, sizeof *v);
+	*owned = NULL;
+	for (int i = 0; i < argc; i++) {
+		v[i] = argv[i];
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--request-timeout"))
+			v[i] = (char *)REQ_ALIAS;
+		else if (!strncmp(argv[i], "--request-timeout=", 18) && !*owned)
+			v[i] = *owned = xasprintf(REQ_ALIAS "=%s", argv[i] + 18);
+	}
+	for (int i = 0; i < argc; i++)
+		if (!v[i])
+			v[i] = argv[i];
+	return v;
+}
+
+/* Open the cache for the audit log; a cache that cannot be had is a warning, not a stop. */
+static struct cache *open_cache(const struct cmd_opts *o)
+{
+	char err[512], *notice = NULL;
+	struct cache *c = cache_open(o->cache_path, &notice, err, sizeof err);
+	if (notice)
+		cmd_error("%s", notice);
+	free(notice);
+	if (!c)
+		cmd_error("warning: %s: changes will not be recorded", err);
+	return c;
+}
+
+static int run(const struct cmd_opts *o, struct set_args *a, const char *route)
+{
+	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig *kc;
+	char err[2048];
+	if (kubeconfig_load(&ko, &kc, err, sizeof err) < 0) {
+		cmd_error("%s", err);
+		return EXIT_USAGE;
+	}
+	char *ns, *name;
+	if (edit_batch_parse_route(route, o->namespace_ ? o->namespace_ : kc->namespace_, &ns,
+	                           &name, err, sizeof err) < 0) {
+		kubeconfig_free(kc);
+		cmd_error("%s", err);
+		return EXIT_USAGE;
+	}
+	struct evloop *loop = evloop_new();
+	struct kclient *k = kclient_new(loop, kc);
+	const struct kubeconfig *cfg = kclient_config(k);
+	long tmo = (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
+	struct edit *e = edit_new(GT_HTTPROUTE, ns, name);
+	struct cache *cache = NULL;
+	int rc = EXIT_USAGE;
+	edit_set_mesh(e, o->mesh);
+	edit_set_linkerd_annotations(e, a->linkerd);
+	if (edit_io_fetch_sync(k, e, tmo) == EDIT_FAILED) {
+		cmd_error("%s", edit_message(e));
+		rc = edit_error_kind(e) == APIERR_NONE || edit_error_kind(e) == APIERR_FORBIDDEN
+		             ? EXIT_FINDINGS
+		             : EXIT_USAGE;
+		goto out;
+	}
+	if (a->expect_rv && strcmp(a->expect_rv, edit_resource_version(e) ?
+	                                              edit_resource_version(e) : "")) {
+		cmd_error("conflict: %s is at resourceVersion %s, not %s: it changed since; nothing "
+		          "was sent",
+		          edit_route_id(e), edit_resource_version(e), a->expect_rv);
+		rc = EXIT_FINDINGS;
+		goto out;
+	}
+	if (edit_select_rule(e, a->rule) < 0) {
+		cmd_error("%s", edit_message(e));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	edit_set_change(e, &a->change);
+	if (!a->dry_run)
+		cache = open_cache(o);
+	struct edit_batch_opts bo = {
+		.client = k,
+		.cache = cache,
+		.context = cfg->context,
+		.user = cfg->user_name,
+		.dry_run = a->dry_run,
+		.yes = a->yes,
+		.interactive = isatty(0) && isatty(1),
+		.timeout_ms = tmo,
+		.pause_file = getenv("GAMMATOP_TEST_PAUSE_BEFORE_APPLY"),
+		.out = stdout,
+		.err = stderr,
+	};
+	rc = edit_batch_run(e, &bo);
+out:
+	cache_close(cache);
+	edit_free(e);
+	kclient_free(k);
+	evloop_free(loop);
+	free(ns);
+	free(name);
+	return rc;
+}
 
 int cmd_set(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cmd_error("'set' is not built yet");
-	return EXIT_USAGE;
+	struct cmd_opts o;
+	struct set_args a = {0};
+	edit_change_init(&a.change);
+	char *owned;
+	char **args = rewrite_args(argc, argv, &owned);
+	int first = cmd_parse(argc, args, "gammatop set [httproute/]NAMESPACE/NAME [OPTIONS]",
+	                      "Change one HTTPRoute rule's timeouts and retry, conflict-safe: the "
+	                      "route is read, the change validated (GEP-2257 durations, the CRD's "
+	                      "rules, sanity rules) before anything is sent, the diff shown, the "
+	                      "server's dry-run run, and the patch applied only if nobody changed "
+	                      "the route since it was read. Asks for confirmation on a terminal; "
+	                      "elsewhere needs --yes. Every apply is recorded in the audit log "
+	                      "('gammatop history', 'gammatop undo'). Exit 0 applied (or dry-run "
+	                      "passed), 1 rejected (validation, conflict, server refusal), 2 usage "
+	                      "or connection error. Here --request-timeout sets timeouts.request.",
+	                      set_options, on_option, &a, &o);
+	int rc = EXIT_USAGE;
+	if (first < 0) {
+		rc = first == -2 ? 0 : EXIT_USAGE;
+		goto out;
+	}
+	if (o.readonly) {
+		cmd_error("refused: --readonly disables every change to the cluster ('set' changes a "
+		          "route)");
+		goto out;
+	}
+	if (o.n_manifests) {
+		cmd_error("'set' changes a route in a cluster; it cannot work on --manifests files");
+		goto out;
+	}
+	if (first != argc - 1) {
+		cmd_error(first == argc ? "which route? usage: gammatop set [httproute/]NAMESPACE/NAME "
+		                          "[OPTIONS] (see 'gammatop set --help')"
+		                        : "one route at a time (see 'gammatop set --help')");
+		goto out;
+	}
+	if (edit_change_empty(&a.change)) {
+		cmd_error("nothing to change: give --request-timeout, --backend-timeout, "
+		          "--retry-attempts, --retry-backoff, --retry-codes, --clear-timeouts or "
+		          "--clear-retry");
+		goto out;
+	}
+	rc = run(&o, &a, args[first]);
+out:
+	cmd_opts_done(&o);
+	free(args);
+	free(owned);
+	return rc;
 }

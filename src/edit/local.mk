@@ -2,4 +2,21 @@
 # diff, server dry-run, conflict-safe apply, audit, undo). Knows model, kube and cache; used by
 # the `set`/`history`/`undo` commands and by the console's edit form.
 noinst_LIBRARIES += src/edit/libgtedit.a
-src_edit_libgtedit_a_SOURCES = src/edit/placeholder.c
+src_edit_libgtedit_a_SOURCES = \
+	src/edit/edit.c include/gammatop/edit.h src/edit/edit_int.h \
+	src/edit/edit_policy.c src/edit/edit_mesh.c src/edit/edit_io.c \
+	src/edit/edit_audit.c src/edit/edit_batch.c \
+	src/edit/linediff.c include/gammatop/linediff.h
+
+# The audit log lives in the cache layer (the `audit` table of the cache's migrations).
+src_cache_libgtcache_a_SOURCES += src/cache/audit.c include/gammatop/audit.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_edit tests/unit/test_audit
+TESTS += tests/unit/test_edit tests/unit/test_audit
+tests_unit_test_edit_LDADD = $(UNIT_LDADD)
+tests_unit_test_audit_LDADD = $(UNIT_LDADD)
+endif
+
+TESTS += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh
+EXTRA_DIST += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh
