@@ -265,7 +265,8 @@ static void on_scraped(struct scraper *s, void *ud)
 	/* The first round only sets the counters' starting points: the next comes soon. */
 	if (secs == 0 && scraper_ok_count(s) > 0 && c->timer) {
 		evloop_timer_cancel(c->cfg.loop, c->timer);
-		c->timer = evloop_timer_add(c->cfg.loop, 3000, tick, c);
+		c->timer = evloop_timer_add(c->cfg.loop,
+		                            c->cfg.interval_ms < 3000 ? c->cfg.interval_ms : 3000, tick, c);
 	}
 	/* A partial failure (some pods) keeps the round OK but says so. */
 	round_done(c, scraper_ok_count(s) == 0 || !c->profile ? err : NULL);

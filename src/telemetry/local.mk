@@ -21,6 +21,10 @@ tests_unit_test_exposition_LDADD = $(UNIT_LDADD)
 tests_unit_test_promresult_LDADD = $(UNIT_LDADD)
 tests_unit_test_rate_LDADD = $(UNIT_LDADD)
 tests_unit_test_mesh_LDADD = $(UNIT_LDADD)
+check_PROGRAMS += tests/unit/test_promapi tests/unit/test_collector
+TESTS += tests/unit/test_promapi tests/unit/test_collector
+tests_unit_test_promapi_LDADD = $(UNIT_LDADD) $(MHD_LIBS)
+tests_unit_test_collector_LDADD = $(UNIT_LDADD)
 endif
 
 check_PROGRAMS += tests/fuzz/fuzz_exposition tests/fuzz/fuzz_promresult

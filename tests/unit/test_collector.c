@@ -1,0 +1,166 @@
+/* test_collector.c: the collector on the evloop with a fake pod-proxy fetch (answering later,
+ * from a timer, as the real one does): rounds turn counters into figures and cache samples,
+ * a pod that fails makes a partial round, every pod failing makes the status "failing since"
+ * with the message, and the status line says so. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gammatop/cache.h"
+#include "gammatop/collector.h"
+#include "gammatop/evloop.h"
+#include "gammatop/samples.h"
+#include "gammatop/timeutil.h"
+#include "gammatop/xalloc.h"
+
+struct fake {
+	struct evloop *loop;
+	int64_t t0;
+	bool fail_all, fail_b;
+	int fetches;
+};
+
+struct answer {
+	struct fake *f;
+	char pod[64];
+	scrape_done_fn done;
+	void *done_ud;
+};
+
+static void answer_now(struct evloop *loop, void *ud)
+{
+	(void)loop;
+	struct answer *a = ud;
+	struct fake *f = a->f;
+	double secs = (double)(time_wall_ms() - f->t0) / 1000.0;
+	double rps = !strcmp(a->pod, "proxy-a") ? 20 : 10;
+	char page[2048];
+	snprintf(page, sizeof page,
+	         "# TYPE outbound_http_route_request_statuses counter\n"
+	         "outbound_http_route_request_statuses_total{route_kind=\"HTTPRoute\","
+	         "route_namespace=\"shop\",route_name=\"web\",http_status=\"200\",error=\"\"} %.0f\n"
+	         "outbound_http_route_request_statuses_total{route_kind=\"HTTPRoute\","
+	         "route_namespace=\"shop\",route_name=\"web\",http_status=\"\","
+	         "error=\"REQUEST_TIMEOUT\"} %.0f\n# EOF\n",
+	         1000 + secs * rps * 0.75, 50 + secs * rps * 0.25);
+	if (f->fail_all || (f->fail_b && !strcmp(a->pod, "proxy-b")))
+		a->done(a->done_ud, 0, NULL, 0, NULL, "connection refused");
+	else
+		a->done(a->done_ud, 200, page, strlen(page), "text/plain", NULL);
+	free(a);
+}
+
+static void fake_fetch(void *ud, const struct scrape_target *t, scrape_done_fn done, void *dud)
+{
+	struct fake *f = ud;
+	struct answer *a = xcalloc(1, sizeof *a);
+	a->f = f;
+	snprintf(a->pod, sizeof a->pod, "%s", t->pod);
+	a->done = done;
+	a->done_ud = dud;
+	f->fetches++;
+	evloop_timer_add(f->loop, 5, answer_now, a);
+}
+
+struct seen {
+	int rounds;
+};
+
+static void on_round(struct collector *c, void *ud)
+{
+	(void)c;
+	((struct seen *)ud)->rounds++;
+}
+
+static void run_until(struct evloop *loop, struct seen *s, int rounds, int max_ms)
+{
+	int64_t end = time_mono_ms() + max_ms;
+	while (s->rounds < rounds && time_mono_ms() < end)
+		evloop_run_once(loop, 50);
+}
+
+static void test_scrape_rounds(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/gt-test-collector.XXXXXX";
+	assert_non_null(mkdtemp(path));
+	char db[300], err[512];
+	snprintf(db, sizeof db, "%s/cache.db", path);
+	struct cache *cache = cache_open(db, NULL, err, sizeof err);
+	assert_non_null(cache);
+	struct evloop *loop = evloop_new();
+	struct fake f = {.loop = loop, .t0 = time_wall_ms()};
+	struct collector_config cfg = {.loop = loop, .cache = cache, .fetch = fake_fetch,
+	                               .fetch_ud = &f, .interval_ms = 1000, .window_ms = 60000,
+	                               .scrape_source = "scrape test"};
+	struct collector *c = collector_new(&cfg);
+	struct scrape_target t[2] = {{"shop", "proxy-a", 4191, "/metrics", "http"},
+	                             {"shop", "proxy-b", 4191, "/metrics", "http"}};
+	collector_set_targets(c, t, 2);
+	struct seen seen = {0};
+	collector_set_listener(c, on_round, &seen);
+	struct collector_status st;
+	collector_status(c, &st);
+	assert_int_equal(st.state, COLLECTOR_NEVER);
+	char *line = collector_status_line(c);
+	assert_non_null(strstr(line, "not collected yet (scrape test)"));
+	free(line);
+	collector_start(c);
+	run_until(loop, &seen, 3, 6000);
+	assert_true(seen.rounds >= 3);
+	collector_status(c, &st);
+	assert_int_equal(st.state, COLLECTOR_OK);
+	assert_string_equal(st.mesh, "linkerd");
+	const struct figures_set *fs = collector_figures(c);
+	assert_non_null(fs);
+	const struct figure *fg = figures_set_find(fs, "httproute/shop/web", -1);
+	assert_non_null(fg);
+	/* 30 requests/s over both pods (counters render as integers: a little slack) */
+	assert_true(fabs(fg->f[FIG_RPS] - 30) < 3);
+	assert_true(fabs(fg->f[FIG_TIMEOUT] - 0.25) < 0.05);
+	assert_true(samples_count(cache, "samples") >= 2);
+	line = collector_status_line(c);
+	assert_non_null(strstr(line, "telemetry OK (linkerd via scrape test"));
+	free(line);
+	/* One pod failing: still OK, with the failure said. */
+	f.fail_b = true;
+	int before = seen.rounds;
+	run_until(loop, &seen, before + 1, 3000);
+	collector_status(c, &st);
+	assert_int_equal(st.state, COLLECTOR_OK);
+	assert_non_null(st.message);
+	assert_non_null(strstr(st.message, "1 of 2 targets failed: shop/proxy-b: connection refused"));
+	/* Every pod failing: failing since, with the message. */
+	f.fail_all = true;
+	before = seen.rounds;
+	run_until(loop, &seen, before + 1, 3000);
+	collector_status(c, &st);
+	assert_int_equal(st.state, COLLECTOR_FAILING);
+	line = collector_status_line(c);
+	assert_non_null(strstr(line, "telemetry failing since "));
+	assert_non_null(strstr(line, "connection refused"));
+	free(line);
+	assert_non_null(collector_figures(c)); /* the last figures stay */
+	collector_free(c);
+	evloop_free(loop);
+	cache_close(cache);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scrape_rounds),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
