@@ -42,3 +42,10 @@ EXTRA_DIST += tests/golden
 # End-to-end: the real console in tmux (skips without tmux).
 TESTS += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh
 EXTRA_DIST += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh
+
+# Fuzz target: the theme parser (and the key-script reader).
+check_PROGRAMS += tests/fuzz/fuzz_theme
+TESTS += tests/fuzz/fuzz_theme
+tests_fuzz_fuzz_theme_SOURCES = tests/fuzz/fuzz_theme.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_theme_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_theme_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
