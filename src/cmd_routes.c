@@ -7,7 +7,9 @@
 
 #include "cmd.h"
 #include "cmd_source.h"
+#include "cmd_top.h"
 #include "gammatop/buf.h"
+#include "gammatop/figures.h"
 #include "gammatop/routes.h"
 #include "gammatop/table.h"
 #include "gammatop/topology.h"
@@ -18,7 +20,9 @@ static const char summary[] =
 	"MATCHES, HOSTNAMES and STATUS. A trailing '!' marks a parent the route is not attached to\n"
 	"or a backend that does not resolve (STATUS says why). TIMEOUTS is REQUEST/BACKENDREQUEST,\n"
 	"RETRY is ATTEMPTSx BACKOFF CODES. Long cells are cut with an ellipsis in the table (never\n"
-	"in -o wide or -o json). -n NS shows one namespace.";
+	"in -o wide or -o json). -n NS shows one namespace. With --prometheus URL (or --offline,\n"
+	"from the cache) the telemetry figures over --window are added: SCOPE RPS SUCCESS\n"
+	"TIMEOUT-HITS RETRY-RATE (-o wide: every figure).";
 
 enum routes_fmt { FMT_TABLE, FMT_WIDE, FMT_JSON };
 
@@ -37,10 +41,58 @@ static int parse_format(const char *s, enum routes_fmt *out)
 	return 0;
 }
 
-static int write_routes(struct gt_topology *t, const char *ns, enum routes_fmt fmt, FILE *f)
+/* The telemetry figures as columns: the telemetry layer's list, with the two headers that
+ * would read like the policy columns TIMEOUTS and RETRY renamed. */
+#define FIG_DEF(id, name, header, kind) {name, header, kind, false},
+static struct routes_figure_def fig_defs[FIG_N] = {FIGURES_LIST(FIG_DEF)};
+#undef FIG_DEF
+_Static_assert(FIG_N <= ROUTES_MAX_FIGURES, "routes.h holds too few figures");
+
+static void fig_defs_init(void)
+{
+	fig_defs[FIG_TIMEOUT].header = "TIMEOUT-HITS";
+	fig_defs[FIG_RETRY].header = "RETRY-RATE";
+	fig_defs[FIG_RETRY_SUCCESS].header = "RETRY-OK";
+	fig_defs[FIG_RPS].narrow = fig_defs[FIG_SUCCESS].narrow = true;
+	fig_defs[FIG_TIMEOUT].narrow = fig_defs[FIG_RETRY].narrow = true;
+}
+
+/* The figures of a rule: per rule (Envoy Gateway), else per route (Linkerd), else per
+ * Service of the rule's first backend that has figures (Istio measures services). */
+static bool figures_of(const struct topo_route *r, size_t rule, struct routes_figures *f,
+                       void *ud)
+{
+	const struct figures_set *set = ud;
+	char id[1024];
+	object_id(r->obj, id, sizeof id);
+	const struct figure *x = figures_set_find(set, id, (int)rule);
+	if (!x)
+		x = figures_set_find(set, id, -1);
+	for (size_t b = 0; !x && rule < r->n_rules && b < r->rules[rule].n_backends; b++) {
+		const struct gt_object *svc = r->rules[rule].backends[b].service;
+		if (svc)
+			x = figures_set_find(set, object_id(svc, id, sizeof id), -1);
+	}
+	if (!x)
+		return false;
+	f->scope = x->scope;
+	for (size_t i = 0; i < FIG_N; i++)
+		f->value[i] = x->f[i];
+	return true;
+}
+
+static int write_routes(struct gt_topology *t, const char *ns, const struct figures_set *set,
+                        enum routes_fmt fmt, FILE *f)
 {
 	struct routes_opts ro = {.wide = fmt == FMT_WIDE, .ascii = !table_locale_utf8(),
 	                         .namespace_ = ns};
+	if (set) {
+		fig_defs_init();
+		ro.fig_defs = fig_defs;
+		ro.n_figs = FIG_N;
+		ro.figures = figures_of;
+		ro.figures_ud = (void *)set;
+	}
 	if (fmt == FMT_JSON) {
 		json_t *doc = routes_json(t, &ro);
 		char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -86,15 +138,23 @@ int cmd_routes(int argc, char **argv)
 	int rc = cmd_source_open(&o, &src);
 	if (rc == 0) {
 		struct gt_topology *t = topology_build(src.store);
+		struct figures_set *set = NULL;
+		if (!o.no_telemetry && (o.prometheus || o.offline)) {
+			if (cmd_top_figures(&o, &src, 0, NULL, &set) == 0)
+				figures_set_finish(set);
+			else
+				cmd_error("routes: continuing without telemetry");
+		}
 		FILE *f = cmd_open_output(&o);
 		if (!f)
 			rc = EXIT_USAGE;
 		else {
-			if (write_routes(t, o.namespace_, fmt, f) < 0)
+			if (write_routes(t, o.namespace_, set, fmt, f) < 0)
 				rc = EXIT_USAGE;
 			if (cmd_close_output(&o, f) < 0)
 				rc = EXIT_USAGE;
 		}
+		figures_set_free(set);
 		topology_free(t);
 	}
 	cmd_source_close(&src);

@@ -7,7 +7,9 @@
 
 #include "cmd.h"
 #include "cmd_source.h"
+#include "cmd_top.h"
 #include "gammatop/buf.h"
+#include "gammatop/figures.h"
 #include "gammatop/dot.h"
 #include "gammatop/lint.h"
 #include "gammatop/snapshot.h"
@@ -19,7 +21,9 @@ static const char summary[] =
 	"computed and reported attachment, rules, backends, timeouts and retry) and every lint\n"
 	"finding as one document. -o json (the default) and -o yaml give the same document\n"
 	"(apiVersion gammatop.dev/v1, kind Snapshot); -o dot gives a Graphviz graph\n"
-	"(render with: dot -Tsvg). Annotations and labels are never exported.";
+	"(render with: dot -Tsvg). Annotations and labels are never exported. With --prometheus\n"
+	"URL (or --offline, from the cache) a 'telemetry' section holds the figures of every\n"
+	"route over --window.";
 
 enum snap_fmt { FMT_JSON, FMT_YAML, FMT_DOT };
 
@@ -38,7 +42,8 @@ static int parse_format(const char *s, enum snap_fmt *out)
 	return 0;
 }
 
-static int write_doc(struct cmd_source *src, struct gt_topology *t, enum snap_fmt fmt, FILE *f)
+static int write_doc(struct cmd_source *src, struct gt_topology *t, const struct figures_set *set,
+                     enum snap_fmt fmt, FILE *f)
 {
 	if (fmt == FMT_DOT) {
 		struct buf b;
@@ -57,11 +62,14 @@ static int write_doc(struct cmd_source *src, struct gt_topology *t, enum snap_fm
 		.findings = &fs,
 		.source = {src->description, src->context, src->server, src->input_errors},
 	};
+	json_t *tel = set ? figures_set_json(set) : NULL;
+	in.telemetry = tel;
 	char err[256];
 	int r = snapshot_write_input(f, &in, fmt == FMT_YAML ? SNAPSHOT_YAML : SNAPSHOT_JSON, err,
 	                             sizeof err);
 	if (r < 0)
 		cmd_error("snapshot: %s", err);
+	json_decref(tel);
 	findings_done(&fs);
 	return r;
 }
@@ -88,15 +96,23 @@ int cmd_snapshot(int argc, char **argv)
 	int rc = cmd_source_open(&o, &src);
 	if (rc == 0) {
 		struct gt_topology *t = topology_build(src.store);
+		struct figures_set *set = NULL;
+		if (fmt != FMT_DOT && !o.no_telemetry && (o.prometheus || o.offline)) {
+			if (cmd_top_figures(&o, &src, 0, NULL, &set) == 0)
+				figures_set_finish(set);
+			else
+				cmd_error("snapshot: continuing without telemetry");
+		}
 		FILE *f = cmd_open_output(&o);
 		if (!f)
 			rc = EXIT_USAGE;
 		else {
-			if (write_doc(&src, t, fmt, f) < 0)
+			if (write_doc(&src, t, set, fmt, f) < 0)
 				rc = EXIT_USAGE;
 			if (cmd_close_output(&o, f) < 0)
 				rc = EXIT_USAGE;
 		}
+		figures_set_free(set);
 		topology_free(t);
 	}
 	cmd_source_close(&src);

@@ -11,13 +11,21 @@
 #include "gammatop/buf.h"
 #include "gammatop/topology.h"
 
-/* Figures of one route rule from a telemetry source. A rate is NAN when unknown. */
+#define ROUTES_MAX_FIGURES 16
+
+/* A telemetry figure the listing can show (the app fills these from the telemetry layer's
+ * list, so this layer does not depend on it). */
+struct routes_figure_def {
+	const char *name;   /* JSON name: "timeoutRate" */
+	const char *header; /* column: "TIMEOUTS" */
+	char kind;          /* 'r' a 0..1 ratio (shown as %), 'q' per second, 'm' milliseconds */
+	bool narrow;        /* also a column of the plain table (else only -o wide) */
+};
+
+/* Figures of one route rule: value[i] for defs[i], NAN when unknown. */
 struct routes_figures {
-	const char *scope; /* "route", "rule" or "service": what the figures are measured over */
-	double rps;          /* requests per second */
-	double success_rate; /* 0..1 */
-	double timeout_rate; /* share of requests that hit a timeout, 0..1 */
-	double retry_rate;   /* retries per request */
+	const char *scope; /* "route", "rule" or "service": what they are measured over */
+	double value[ROUTES_MAX_FIGURES];
 };
 
 /* Fill *f for rule `rule` of route r; return false when there are no figures for it. */
@@ -25,10 +33,14 @@ typedef bool (*routes_figures_fn)(const struct topo_route *r, size_t rule,
                                   struct routes_figures *f, void *ud);
 
 struct routes_opts {
-	bool wide;  /* add MATCHES, HOSTNAMES, STATUS; no truncation */
+	bool wide;  /* add MATCHES, HOSTNAMES, STATUS and every figure; no truncation */
 	bool ascii; /* "~" instead of "…" when cutting cells */
 	const char *namespace_; /* only routes of this namespace; NULL: all */
-	routes_figures_fn figures; /* NULL: no telemetry columns */
+	/* Telemetry: SCOPE and one column per figure (narrow ones only without wide), and a
+	 * "figures" object per JSON item. figures NULL: no telemetry columns. */
+	const struct routes_figure_def *fig_defs;
+	size_t n_figs; /* at most ROUTES_MAX_FIGURES */
+	routes_figures_fn figures;
 	void *figures_ud;
 };
 

@@ -19,8 +19,8 @@ tests_unit_test_dot_LDADD = $(UNIT_LDADD)
 tests_unit_test_table_LDADD = $(UNIT_LDADD)
 endif
 
-TESTS += tests/e2e/export-manifests.sh tests/e2e/export-live.sh
-EXTRA_DIST += tests/e2e/export-manifests.sh tests/e2e/export-live.sh
+TESTS += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh
+EXTRA_DIST += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh
 
 # The whole export path on hostile objects (see tests/fuzz/fuzz_export.c).
 check_PROGRAMS += tests/fuzz/fuzz_export

@@ -219,15 +219,36 @@ static void status_text(const json_t *probs, struct buf *out)
 	json_array_foreach(probs, i, v) buf_printf(out, "%s%s", i ? "," : "", json_string_value(v));
 }
 
-/* A rate as "12.34", or as a percentage "97.5%" of a 0..1 share; "-" when unknown. */
-static void figure_cell(struct table *t, double v, bool percent)
+/* "97.5%" for a ratio, "12.34" for a rate, "45ms" for a latency; "-" when unknown. */
+static void figure_cell(struct table *t, const struct routes_figure_def *d, double v)
 {
 	if (isnan(v) || isinf(v))
 		table_add_cell(t, "-");
-	else if (percent)
+	else if (d->kind == 'r')
 		table_add_cellf(t, "%.1f%%", v * 100);
+	else if (d->kind == 'm')
+		table_add_cellf(t, "%.0fms", v);
 	else
 		table_add_cellf(t, "%.2f", v);
+}
+
+static size_t n_figs(const struct routes_opts *o)
+{
+	if (!o || !o->figures)
+		return 0;
+	return o->n_figs < ROUTES_MAX_FIGURES ? o->n_figs : ROUTES_MAX_FIGURES;
+}
+
+static bool fig_shown(const struct routes_opts *o, size_t i)
+{
+	return o->wide || o->fig_defs[i].narrow;
+}
+
+static void figures_init(struct routes_figures *f)
+{
+	f->scope = NULL;
+	for (size_t i = 0; i < ROUTES_MAX_FIGURES; i++)
+		f->value[i] = NAN;
 }
 
 /* Add one cell from a buf, then empty the buf. */
@@ -242,25 +263,26 @@ size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, st
 	static const char *const base[] = {"NAMESPACE", "ROUTE", "RULE", "PARENTS", "BACKENDS",
 	                                   "TIMEOUTS", "RETRY"};
 	static const char *const wide[] = {"MATCHES", "HOSTNAMES", "STATUS"};
-	static const char *const figs[] = {"RPS", "SUCCESS", "TIMEOUTS%", "RETRIES"};
-	const char *headers[14];
+	const char *headers[7 + 3 + 1 + ROUTES_MAX_FIGURES];
 	size_t n = 0;
 	for (size_t i = 0; i < 7; i++)
 		headers[n++] = base[i];
 	if (o->wide)
 		for (size_t i = 0; i < 3; i++)
 			headers[n++] = wide[i];
-	size_t first_fig = n;
-	if (o->figures)
-		for (size_t i = 0; i < 4; i++)
-			headers[n++] = figs[i];
+	size_t first_fig = n, nf = n_figs(o);
+	if (nf)
+		headers[n++] = "SCOPE";
+	for (size_t i = 0; i < nf; i++)
+		if (fig_shown(o, i))
+			headers[n++] = o->fig_defs[i].header;
 	struct table *tab = table_new(headers, n);
 	if (!o->wide) {
 		table_set_max_width(tab, 3, MAX_PARENTS);
 		table_set_max_width(tab, 4, MAX_BACKENDS);
 		table_set_max_width(tab, 6, MAX_RETRY);
 	}
-	for (size_t i = first_fig; i < n; i++)
+	for (size_t i = first_fig + 1; i < n; i++)
 		table_set_right(tab, i, true);
 	size_t nr;
 	const struct topo_route **v = sorted_routes(t, o->namespace_, &nr);
@@ -295,16 +317,14 @@ size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, st
 				json_decref(p);
 				cell(tab, &b);
 			}
-			struct routes_figures f = {.rps = NAN, .success_rate = NAN, .timeout_rate = NAN,
-			                           .retry_rate = NAN};
-			if (o->figures && o->figures(r, k, &f, o->figures_ud)) {
-				figure_cell(tab, f.rps, false);
-				figure_cell(tab, f.success_rate, true);
-				figure_cell(tab, f.timeout_rate, true);
-				figure_cell(tab, f.retry_rate, false);
-			} else if (o->figures) {
-				for (int c = 0; c < 4; c++)
-					table_add_cell(tab, "-");
+			if (nf) {
+				struct routes_figures f;
+				figures_init(&f);
+				bool have = o->figures(r, k, &f, o->figures_ud);
+				table_add_cell(tab, have ? str_or(f.scope, "-") : "-");
+				for (size_t x = 0; x < nf; x++)
+					if (fig_shown(o, x))
+						figure_cell(tab, &o->fig_defs[x], have ? f.value[x] : NAN);
 			}
 		}
 	}
@@ -348,15 +368,13 @@ json_t *routes_json(const struct gt_topology *t, const struct routes_opts *o)
 			json_object_set_new(st, "ok", json_boolean(json_array_size(p) == 0));
 			json_object_set_new(st, "problems", p);
 			json_object_set_new(it, "status", st);
-			struct routes_figures f = {.rps = NAN, .success_rate = NAN, .timeout_rate = NAN,
-			                           .retry_rate = NAN};
-			if (o && o->figures && o->figures(r, k, &f, o->figures_ud)) {
+			struct routes_figures f;
+			figures_init(&f);
+			if (n_figs(o) && o->figures(r, k, &f, o->figures_ud)) {
 				json_t *fj = json_object();
 				json_object_set_new(fj, "scope", snapshot_string(f.scope));
-				json_object_set_new(fj, "rps", number_or_null(f.rps));
-				json_object_set_new(fj, "successRate", number_or_null(f.success_rate));
-				json_object_set_new(fj, "timeoutRate", number_or_null(f.timeout_rate));
-				json_object_set_new(fj, "retryRate", number_or_null(f.retry_rate));
+				for (size_t x = 0; x < n_figs(o); x++)
+					json_object_set_new(fj, o->fig_defs[x].name, number_or_null(f.value[x]));
 				json_object_set_new(it, "figures", fj);
 			}
 			json_array_append_new(items, it);

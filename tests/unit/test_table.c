@@ -290,6 +290,14 @@ static void test_routes_json(void **state)
 	store_free(s);
 }
 
+static const struct routes_figure_def fake_defs[] = {
+	{"rps", "RPS", 'q', true},
+	{"successRate", "SUCCESS", 'r', true},
+	{"timeoutRate", "TIMEOUT-HITS", 'r', true},
+	{"retryRate", "RETRY-RATE", 'r', true},
+	{"latencyP99Ms", "P99", 'm', false},
+};
+
 static bool fake_figures(const struct topo_route *r, size_t rule, struct routes_figures *f,
                          void *ud)
 {
@@ -297,10 +305,11 @@ static bool fake_figures(const struct topo_route *r, size_t rule, struct routes_
 	if (!str_eq(r->obj->meta.name, "web") || rule != 0)
 		return false;
 	f->scope = "route";
-	f->rps = 12.5;
-	f->success_rate = 0.975;
-	f->timeout_rate = 0.02;
-	f->retry_rate = NAN;
+	f->value[0] = 12.5;
+	f->value[1] = 0.975;
+	f->value[2] = 0.02;
+	/* value[3] stays NAN: unknown */
+	f->value[4] = 230.4;
 	return true;
 }
 
@@ -308,21 +317,33 @@ static void test_routes_figures(void **state)
 {
 	(void)state;
 	int calls = 0;
-	struct routes_opts o = {.figures = fake_figures, .figures_ud = &calls};
+	struct routes_opts o = {.fig_defs = fake_defs, .n_figs = 5, .figures = fake_figures,
+	                        .figures_ud = &calls};
 	struct r r;
 	r_build(&r, &o);
 	assert_int_equal(calls, 5);
 	const char *s = buf_str(&r.out);
-	assert_non_null(strstr(line_with(s, "NAMESPACE"), "RPS"));
+	const char *hdr = line_with(s, "NAMESPACE");
+	if (!str_ends(hdr, "   SCOPE     RPS   SUCCESS   TIMEOUT-HITS   RETRY-RATE"))
+		fail_msg("header: '%s'", hdr);
+	assert_null(strstr(hdr, "P99")); /* wide only */
 	const char *web0 = line_with(s, "0:main");
-	assert_non_null(strstr(web0, "12.50"));
-	assert_non_null(strstr(web0, "97.5%"));
-	assert_non_null(strstr(web0, "2.0%"));
-	assert_true(str_ends(web0, "-"));
+	if (!str_ends(web0, "   route   12.50     97.5%           2.0%            -"))
+		fail_msg("row: '%s'", web0);
+	const char *orphan = line_with(s, "httproute/orphan");
+	if (!str_ends(orphan, "   -           -         -              -            -"))
+		fail_msg("row: '%s'", orphan);
+	/* wide: every figure */
+	buf_reset(&r.out);
+	o.wide = true;
+	routes_table(r.topo, &o, &r.out);
+	assert_true(str_ends(line_with(buf_str(&r.out), "NAMESPACE"), "RETRY-RATE     P99"));
+	assert_true(str_ends(line_with(buf_str(&r.out), "0:main"), "230ms"));
 	json_t *doc = routes_json(r.topo, &o);
-	char *text = json_dumps(doc, JSON_COMPACT);
-	assert_non_null(strstr(text, "\"figures\":{\"scope\":\"route\",\"rps\":12.5"));
-	assert_non_null(strstr(text, "\"retryRate\":null"));
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	assert_non_null(strstr(text, "\"figures\":{\"scope\":\"route\",\"rps\":12.5,"
+	                             "\"successRate\":0.975,\"timeoutRate\":0.02,"
+	                             "\"retryRate\":null,\"latencyP99Ms\":230.4"));
 	free(text);
 	json_decref(doc);
 	r_done(&r);

@@ -1,0 +1,122 @@
+#!/bin/sh
+# tests/e2e/export-telemetry.sh: snapshot and routes with telemetry: gammatop-sim serves a
+# Linkerd mesh with a known traffic model, a real Prometheus scrapes it on 127.0.0.1; then
+# `snapshot --prometheus` has a telemetry section and `routes --prometheus` figure columns
+# whose values match the model (r-slow: half its requests hit the 100ms request timeout;
+# r-fail: 90% success), the same figures in both; without a telemetry source, or with
+# --no-telemetry, neither appears; an unreachable Prometheus leaves the export intact.
+# Skips without prometheus, jq or curl. Bounded: about 30 s.
+. "$GT_SRCDIR/tests/e2e/lib.sh"
+. "$GT_SRCDIR/tests/e2e/kube-lib.sh"
+command -v prometheus >/dev/null || skip "prometheus not installed"
+command -v jq >/dev/null || skip "jq not installed"
+command -v curl >/dev/null || skip "curl not installed"
+export XDG_CACHE_HOME="$T/cache"
+
+cat >"$T/routes.yaml" <<'YAML'
+apiVersion: v1
+kind: Namespace
+metadata: {name: tm}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: tm}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: r-fail
+  namespace: tm
+  annotations: {sim.gammatop.dev/rps: "40", sim.gammatop.dev/failure: "10%",
+                sim.gammatop.dev/latency: "p50=10ms,p99=50ms"}
+spec:
+  parentRefs: [{group: "", kind: Service, name: web, port: 80}]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: r-slow
+  namespace: tm
+  annotations: {sim.gammatop.dev/rps: "20", sim.gammatop.dev/failure: "0",
+                sim.gammatop.dev/latency: "p50=100ms,p99=1s"}
+spec:
+  parentRefs: [{group: "", kind: Service, name: web, port: 80}]
+  rules: [{backendRefs: [{name: web, port: 80}], timeouts: {request: 100ms}}]
+YAML
+
+kube_start_sim sim --manifests "$T/routes.yaml" --metrics-port 0 --mesh linkerd \
+	--kubeconfig-out "$T/kc"
+MPORT=$(sed -n 's/.* metrics http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/sim.out")
+[ -n "$MPORT" ] || fail "no metrics port in: $(cat "$T/sim.out")"
+cat >"$T/prometheus.yml" <<YAML
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: sim
+    static_configs: [{targets: ['127.0.0.1:$MPORT']}]
+YAML
+PROM=""
+for try in 1 2 3 4 5; do
+	port=$(( 20000 + ($$ * 11 + try * 7907) % 40000 ))
+	curl -s -o /dev/null "http://127.0.0.1:$port/" && continue
+	prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
+		--web.listen-address="127.0.0.1:$port" >"$T/prometheus.log" 2>&1 &
+	pid=$!
+	gt_track "$pid"
+	if wait_for "curl -sf http://127.0.0.1:$port/-/ready" 20; then
+		PROM="http://127.0.0.1:$port"
+		break
+	fi
+	kill "$pid" 2>/dev/null
+done
+[ -n "$PROM" ] || { tail -5 "$T/prometheus.log" >&2; fail "prometheus did not start"; }
+wait_for "curl -sf '$PROM/api/v1/query?query=up' | grep -q '\"1\"'" 20 || fail "no scrape"
+sleep 12 # more than the 10 s window
+
+# within VALUE WANT TOL
+within() { awk -v v="$1" -v w="$2" -v t="$3" 'BEGIN { d = v - w; if (d < 0) d = -d; exit !(d <= t) }'; }
+
+
+g() { _c=$1; shift; "$GAMMATOP" "$_c" --kubeconfig "$T/kc" "$@"; }
+g snapshot --prometheus "$PROM" --window 10s >"$T/snap.json" 2>"$T/snap.err" ||
+	{ cat "$T/snap.err" >&2; fail "snapshot --prometheus"; }
+jq -e '.telemetry.window == "10s" and (.telemetry.source | startswith("prometheus http://127.0.0.1:"))' \
+	"$T/snap.json" >/dev/null || fail "telemetry section: $(jq -c .telemetry "$T/snap.json")"
+tr=$(jq -r '.telemetry.routes[] | select(.route == "httproute/tm/r-slow") | .timeoutRate' "$T/snap.json")
+sr=$(jq -r '.telemetry.routes[] | select(.route == "httproute/tm/r-fail") | .successRate' "$T/snap.json")
+within "$tr" 0.5 0.05 || fail "snapshot: r-slow timeoutRate $tr, want 0.5 +- 0.05"
+within "$sr" 0.9 0.05 || fail "snapshot: r-fail successRate $sr, want 0.9 +- 0.05"
+jq -e '.telemetry.routes[] | select(.route == "httproute/tm/r-slow") | has("rule") and has("scope")
+	and has("rps") and has("retryRate") and has("latencyP99Ms")' "$T/snap.json" >/dev/null ||
+	fail "telemetry route entry lacks fields"
+ok "snapshot --prometheus: telemetry section (r-slow timeoutRate $tr, r-fail successRate $sr)"
+
+g routes --prometheus "$PROM" --window 10s >"$T/routes.txt" 2>"$T/routes.err" ||
+	{ cat "$T/routes.err" >&2; fail "routes --prometheus"; }
+head -1 "$T/routes.txt" | grep -Eq 'RETRY +SCOPE +RPS +SUCCESS +TIMEOUT-HITS +RETRY-RATE$' ||
+	fail "routes header: $(head -1 "$T/routes.txt")"
+cell=$(grep 'httproute/r-slow' "$T/routes.txt" | awk '{print $(NF-1)}' | tr -d %)
+within "$cell" 50 5 || fail "routes: r-slow TIMEOUT-HITS $cell%, want 50% +- 5"
+grep 'httproute/r-slow' "$T/routes.txt" | grep -q ' route ' || fail "routes: no scope for r-slow"
+g routes --prometheus "$PROM" --window 10s -o wide | head -1 | grep -q 'P99$' ||
+	fail "routes -o wide lacks the latency columns"
+g routes --prometheus "$PROM" --window 10s -o json >"$T/routes.json" 2>/dev/null || fail "routes -o json"
+jt=$(jq -r '.items[] | select(.route == "r-slow") | .figures.timeoutRate' "$T/routes.json")
+within "$jt" 0.5 0.05 || fail "routes -o json: r-slow figures.timeoutRate $jt"
+ok "routes --prometheus: figure columns and JSON figures (r-slow ${cell}% timeouts)"
+
+g snapshot >"$T/plain.json" 2>/dev/null || fail "snapshot without telemetry"
+jq -e 'has("telemetry") | not' "$T/plain.json" >/dev/null || fail "telemetry without a source"
+g snapshot --prometheus "$PROM" --no-telemetry >"$T/nt.json" 2>/dev/null || fail "--no-telemetry"
+jq -e 'has("telemetry") | not' "$T/nt.json" >/dev/null || fail "--no-telemetry still collected"
+g routes | head -1 | grep -q SCOPE && fail "routes shows figure columns without a source"
+ok "no telemetry without a source or with --no-telemetry"
+
+g snapshot --prometheus "http://127.0.0.1:1" >"$T/down.json" 2>"$T/down.err" ||
+	fail "snapshot must still export when Prometheus is down"
+jq -e '(has("telemetry") | not) and (.routes | length) == 2' "$T/down.json" >/dev/null ||
+	fail "snapshot with Prometheus down"
+grep -q 'continuing without telemetry' "$T/down.err" || fail "no message: $(cat "$T/down.err")"
+ok "Prometheus down: the export goes on without telemetry and says so"
+exit 0
