@@ -184,7 +184,11 @@ rc=$?; [ $rc -eq 2 ] || fail "lint -o xml: exit $rc"
 grep -q "unknown output format 'xml'" "$T/err" || fail "lint -o xml message: $(cat "$T/err")"
 "$GAMMATOP" lint --codes | grep -Eq '^RetriesExceedRequestTimeout +warning' || fail "lint --codes"
 "$GAMMATOP" lint --codes -o json | jq -e '.items | length > 10' >/dev/null || fail "lint --codes -o json"
-ok "lint exit codes: 0 clean, 1 errors, 2 missing input / broken YAML / invalid object / bad option / bad format; --codes"
+MAN="$GT_SRCDIR/doc/gammatop.1"
+for code in $("$GAMMATOP" lint --codes -o json | jq -r '.items[].code'); do
+	grep -q "\\<$code\\>" "$MAN" || fail "finding code $code is not documented in doc/gammatop.1"
+done
+ok "lint exit codes: 0 clean, 1 errors, 2 missing input / broken YAML / invalid object / bad option / bad format; --codes, each documented in gammatop.1"
 
 # usage errors, --help and --output for every command
 for cmd in snapshot routes lint; do
