@@ -26,8 +26,9 @@ void kcluster_free(struct kcluster *c);
 void kcluster_start(struct kcluster *c);
 
 /* Batch: run the loop until every installed kind is synced (kinds that are forbidden are
- * given up with a note), discovery fails (unreachable server, bad credentials: fail fast),
- * or max_ms passes. Returns 0 when synced, -1 with err set otherwise. */
+ * given up with a note), discovery fails (unreachable server, bad credentials: fail fast;
+ * 429 and 5xx are retried), or max_ms passes. Returns 0 when synced, -1 with err set
+ * otherwise. */
 int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errlen);
 
 struct kclient *kcluster_client(const struct kcluster *c);

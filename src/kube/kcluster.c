@@ -24,6 +24,8 @@ struct kcluster {
 	long retry_ms;
 	bool discovered;
 	bool disc_failed;              /* the last discovery attempt failed */
+	bool disc_fatal;               /* ... in a way batch commands give up on at once:
+	                                  unreachable, credentials, 401, 403 (not 429/5xx) */
 	char *disc_error;              /* owned: its message */
 	char *ns;                      /* owned; NULL = all namespaces */
 };
@@ -84,6 +86,7 @@ static void on_discovered(const struct apierr *err, void *ud)
 	c->disc = NULL;
 	if (err) {
 		c->disc_failed = true;
+		c->disc_fatal = err->kind != APIERR_TOO_MANY && err->kind != APIERR_SERVER;
 		free(c->disc_error);
 		c->disc_error = xstrdup(err->message ? err->message : "discovery failed");
 		log_warn("kube: %s", c->disc_error);
@@ -145,7 +148,7 @@ int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errl
 	for (;;) {
 		if (sync_state(c))
 			return 0;
-		if (c->disc_failed) {
+		if (c->disc_failed && c->disc_fatal) {
 			snprintf(err, errlen, "%s", c->disc_error);
 			return -1;
 		}

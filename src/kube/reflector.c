@@ -188,8 +188,11 @@ static void on_page(const struct kresponse *resp, void *ud)
 			struct store_kind_state *st = state(r);
 			st->installed = false;
 		}
-		drop_items(r);
 		r->relist = true;
+		/* A transient failure in the middle of a paginated list: the continue token is
+		 * still good, so retry that page (after the backoff) instead of starting over. */
+		if (!(r->cont && apierr_retryable(resp->err)))
+			drop_items(r);
 		backoff(r, resp->err, resp->retry_after_s);
 		return;
 	}
@@ -206,6 +209,7 @@ static void on_page(const struct kresponse *resp, void *ud)
 		return;
 	}
 	r->st.pages++;
+	r->backoff_ms = BACKOFF_MIN_MS;
 	heard(r);
 	size_t i;
 	json_t *it;
