@@ -20,9 +20,9 @@ static const char summary[] =
 	"MATCHES, HOSTNAMES and STATUS. A trailing '!' marks a parent the route is not attached to\n"
 	"or a backend that does not resolve (STATUS says why). TIMEOUTS is REQUEST/BACKENDREQUEST,\n"
 	"RETRY is ATTEMPTSx BACKOFF CODES. Long cells are cut with an ellipsis in the table (never\n"
-	"in -o wide or -o json). -n NS shows one namespace. With --prometheus URL (or --offline,\n"
-	"from the cache) the telemetry figures over --window are added: SCOPE RPS SUCCESS\n"
-	"TIMEOUT-HITS RETRY-RATE (-o wide: every figure).";
+	"in -o wide or -o json). -n NS shows one namespace (without the NAMESPACE column).\n"
+	"With --prometheus URL (or --offline, from the cache) the telemetry figures over\n"
+	"--window are added: SCOPE RPS SUCCESS TIMEOUT-HITS RETRY-RATE (-o wide: every figure).";
 
 enum routes_fmt { FMT_TABLE, FMT_WIDE, FMT_JSON };
 

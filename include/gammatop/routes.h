@@ -35,7 +35,8 @@ typedef bool (*routes_figures_fn)(const struct topo_route *r, size_t rule,
 struct routes_opts {
 	bool wide;  /* add MATCHES, HOSTNAMES, STATUS and every figure; no truncation */
 	bool ascii; /* "~" instead of "…" when cutting cells */
-	const char *namespace_; /* only routes of this namespace; NULL: all */
+	const char *namespace_; /* only routes of this namespace, and no NAMESPACE column (as
+	                         * kubectl -n); NULL: all */
 	/* Telemetry: SCOPE and one column per figure (narrow ones only without wide), and a
 	 * "figures" object per JSON item. figures NULL: no telemetry columns. */
 	const struct routes_figure_def *fig_defs;

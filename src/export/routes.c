@@ -264,8 +264,9 @@ size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, st
 	                                   "TIMEOUTS", "RETRY"};
 	static const char *const wide[] = {"MATCHES", "HOSTNAMES", "STATUS"};
 	const char *headers[7 + 3 + 1 + ROUTES_MAX_FIGURES];
-	size_t n = 0;
-	for (size_t i = 0; i < 7; i++)
+	/* like kubectl: no NAMESPACE column when one namespace is asked for */
+	size_t skip = o->namespace_ ? 1 : 0, n = 0;
+	for (size_t i = skip; i < 7; i++)
 		headers[n++] = base[i];
 	if (o->wide)
 		for (size_t i = 0; i < 3; i++)
@@ -278,9 +279,9 @@ size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, st
 			headers[n++] = o->fig_defs[i].header;
 	struct table *tab = table_new(headers, n);
 	if (!o->wide) {
-		table_set_max_width(tab, 3, MAX_PARENTS);
-		table_set_max_width(tab, 4, MAX_BACKENDS);
-		table_set_max_width(tab, 6, MAX_RETRY);
+		table_set_max_width(tab, 3 - skip, MAX_PARENTS);
+		table_set_max_width(tab, 4 - skip, MAX_BACKENDS);
+		table_set_max_width(tab, 6 - skip, MAX_RETRY);
 	}
 	for (size_t i = first_fig + 1; i < n; i++)
 		table_set_right(tab, i, true);
@@ -293,7 +294,8 @@ size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, st
 		for (size_t k = 0; k < r->n_rules; k++) {
 			const struct topo_rule *rule = &r->rules[k];
 			table_add_row(tab);
-			table_add_cell(tab, route_ns(r));
+			if (!skip)
+				table_add_cell(tab, route_ns(r));
 			table_add_cellf(tab, "%s/%s", kind_id(r->obj->kind), str_or(r->obj->meta.name, "?"));
 			if (rule->rule->name)
 				table_add_cellf(tab, "%zu:%s", rule->index, rule->rule->name);

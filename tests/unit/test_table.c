@@ -281,7 +281,14 @@ static void test_routes_json(void **state)
 	            strstr(text, "ev\\\"il\\n\\u001B[31mred\\\\"));
 	free(text);
 	json_decref(doc);
-	/* namespace filter */
+	/* namespace filter: the table drops the NAMESPACE column, as kubectl -n does */
+	struct buf b;
+	buf_init(&b);
+	o.namespace_ = "default";
+	routes_table(t, &o, &b);
+	assert_true(str_starts(buf_str(&b), "ROUTE "));
+	assert_true(str_starts(line_with(buf_str(&b), "httproute/web "), "httproute/web "));
+	buf_done(&b);
 	o.namespace_ = "nowhere";
 	doc = routes_json(t, &o);
 	assert_int_equal(json_array_size(json_object_get(doc, "items")), 0);
