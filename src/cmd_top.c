@@ -281,6 +281,9 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 	if (rc == 0) {
 		if (scraper_error(s))
 			cmd_error("top: warning: %s", scraper_error(s));
+		if (scraper_acc(s)->n == 0)
+			cmd_error("top: warning: no %s series for any route on %zu pods (see --mesh)",
+			          scraper_profile(s)->name, scraper_ok_count(s));
 		char source[512], range[32];
 		snprintf(source, sizeof source, "scrape %s", str_or(src->context, "cluster"));
 		snprintf(range, sizeof range, "%ds", (int)(scraper_seconds(s) + 0.5));

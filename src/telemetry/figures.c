@@ -179,7 +179,8 @@ static int cmp(const void *a, const void *b)
 void figures_set_sort(struct figures_set *set, enum figure_id by)
 {
 	sort_by = by < FIG_N ? by : FIG_RPS;
-	qsort(set->items, set->n, sizeof *set->items, cmp);
+	if (set->n > 1)
+		qsort(set->items, set->n, sizeof *set->items, cmp);
 	strmap_clear(&set->index);
 	for (size_t i = 0; i < set->n; i++) {
 		char key[600];

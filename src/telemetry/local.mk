@@ -37,5 +37,6 @@ tests_fuzz_fuzz_promresult_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_promresult_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
 # End-to-end: the sim's traffic model against a real Prometheus and a direct pod-proxy scrape.
-TESTS += tests/e2e/telemetry-prometheus.sh
-EXTRA_DIST += tests/e2e/telemetry-prometheus.sh src/cmd_top.h doc/telemetry.md
+TESTS += tests/e2e/telemetry-prometheus.sh tests/e2e/telemetry-meshes.sh
+EXTRA_DIST += tests/e2e/telemetry-prometheus.sh tests/e2e/telemetry-meshes.sh src/cmd_top.h \
+	doc/telemetry.md
