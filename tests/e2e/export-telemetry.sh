@@ -5,7 +5,9 @@
 # whose values match the model (r-slow: half its requests hit the 100ms request timeout;
 # r-fail: 90% success), the same figures in both; without a telemetry source, or with
 # --no-telemetry, neither appears; an unreachable Prometheus leaves the export intact.
-# Skips without prometheus, jq or curl. Bounded: about 30 s.
+# Tolerance +-0.08 on shares: the point is the plumbing (0.5 versus 0 is far apart), and
+# Prometheus extrapolates at the window's edges. Skips without prometheus, jq or curl.
+# Bounded: about 30 s.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
 . "$GT_SRCDIR/tests/e2e/kube-lib.sh"
 command -v prometheus >/dev/null || skip "prometheus not installed"
@@ -85,8 +87,8 @@ jq -e '.telemetry.window == "10s" and (.telemetry.source | startswith("prometheu
 	"$T/snap.json" >/dev/null || fail "telemetry section: $(jq -c .telemetry "$T/snap.json")"
 tr=$(jq -r '.telemetry.routes[] | select(.route == "httproute/tm/r-slow") | .timeoutRate' "$T/snap.json")
 sr=$(jq -r '.telemetry.routes[] | select(.route == "httproute/tm/r-fail") | .successRate' "$T/snap.json")
-within "$tr" 0.5 0.05 || fail "snapshot: r-slow timeoutRate $tr, want 0.5 +- 0.05"
-within "$sr" 0.9 0.05 || fail "snapshot: r-fail successRate $sr, want 0.9 +- 0.05"
+within "$tr" 0.5 0.08 || fail "snapshot: r-slow timeoutRate $tr, want 0.5 +- 0.08"
+within "$sr" 0.9 0.08 || fail "snapshot: r-fail successRate $sr, want 0.9 +- 0.08"
 jq -e '.telemetry.routes[] | select(.route == "httproute/tm/r-slow") | has("rule") and has("scope")
 	and has("rps") and has("retryRate") and has("latencyP99Ms")' "$T/snap.json" >/dev/null ||
 	fail "telemetry route entry lacks fields"
@@ -97,13 +99,13 @@ g routes --prometheus "$PROM" --window 10s >"$T/routes.txt" 2>"$T/routes.err" ||
 head -1 "$T/routes.txt" | grep -Eq 'RETRY +SCOPE +RPS +SUCCESS +TIMEOUT-HITS +RETRY-RATE$' ||
 	fail "routes header: $(head -1 "$T/routes.txt")"
 cell=$(grep 'httproute/r-slow' "$T/routes.txt" | awk '{print $(NF-1)}' | tr -d %)
-within "$cell" 50 5 || fail "routes: r-slow TIMEOUT-HITS $cell%, want 50% +- 5"
+within "$cell" 50 8 || fail "routes: r-slow TIMEOUT-HITS $cell%, want 50% +- 8"
 grep 'httproute/r-slow' "$T/routes.txt" | grep -q ' route ' || fail "routes: no scope for r-slow"
 g routes --prometheus "$PROM" --window 10s -o wide | head -1 | grep -q 'P99$' ||
 	fail "routes -o wide lacks the latency columns"
 g routes --prometheus "$PROM" --window 10s -o json >"$T/routes.json" 2>/dev/null || fail "routes -o json"
 jt=$(jq -r '.items[] | select(.route == "r-slow") | .figures.timeoutRate' "$T/routes.json")
-within "$jt" 0.5 0.05 || fail "routes -o json: r-slow figures.timeoutRate $jt"
+within "$jt" 0.5 0.08 || fail "routes -o json: r-slow figures.timeoutRate $jt"
 ok "routes --prometheus: figure columns and JSON figures (r-slow ${cell}% timeouts)"
 
 g snapshot >"$T/plain.json" 2>/dev/null || fail "snapshot without telemetry"
