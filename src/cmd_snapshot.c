@@ -98,10 +98,13 @@ int cmd_snapshot(int argc, char **argv)
 		struct gt_topology *t = topology_build(src.store);
 		struct figures_set *set = NULL;
 		if (fmt != FMT_DOT && !o.no_telemetry && (o.prometheus || o.offline)) {
-			if (cmd_top_figures(&o, &src, 0, NULL, &set) == 0)
+			if (cmd_top_figures(&o, &src, 0, NULL, &set) == 0) {
 				figures_set_finish(set);
-			else
+			} else {
+				figures_set_free(set);
+				set = NULL;
 				cmd_error("snapshot: continuing without telemetry");
+			}
 		}
 		FILE *f = cmd_open_output(&o);
 		if (!f)
