@@ -34,6 +34,7 @@ struct collector {
 	struct samples_slider *slider; /* the window over the cache (scrape path) */
 	collector_cb cb;
 	void *cb_ud;
+	bool dying; /* freed while a round was running: freed when it ends */
 };
 
 char *collector_range(int64_t ms, char *buf, size_t n)
@@ -64,12 +65,8 @@ struct collector *collector_new(const struct collector_config *cfg)
 	return c;
 }
 
-void collector_free(struct collector *c)
+static void destroy(struct collector *c)
 {
-	if (!c)
-		return;
-	if (c->timer)
-		evloop_timer_cancel(c->cfg.loop, c->timer);
 	scraper_free(c->scraper);
 	figures_set_free(c->figures);
 	figures_set_free(c->next);
@@ -77,6 +74,21 @@ void collector_free(struct collector *c)
 	free(c->source);
 	free(c->message);
 	free(c);
+}
+
+void collector_free(struct collector *c)
+{
+	if (!c)
+		return;
+	if (c->timer)
+		evloop_timer_cancel(c->cfg.loop, c->timer);
+	c->timer = 0;
+	if (c->busy) { /* requests in flight still point at c: finish when they come back */
+		c->dying = true;
+		c->cb = NULL;
+		return;
+	}
+	destroy(c);
 }
 
 void collector_set_targets(struct collector *c, const struct scrape_target *t, size_t n)
@@ -127,7 +139,8 @@ const struct figures_set *collector_figures(const struct collector *c) { return 
 static void schedule(struct collector *c);
 static void tick(struct evloop *loop, void *ud);
 
-static void round_done(struct collector *c, const char *err)
+/* err: the round failed; note: it worked, with something to say (a pod that failed). */
+static void round_done(struct collector *c, const char *err, const char *note)
 {
 	int64_t now = time_wall_ms();
 	if (err) {
@@ -141,9 +154,13 @@ static void round_done(struct collector *c, const char *err)
 		c->state = COLLECTOR_OK;
 		c->since_ms = now;
 		free(c->message);
-		c->message = NULL;
+		c->message = xstrdup_null(note);
 	}
 	c->busy = false;
+	if (c->dying) {
+		destroy(c);
+		return;
+	}
 	if (c->cb)
 		c->cb(c, c->cb_ud);
 }
@@ -210,7 +227,7 @@ static void prom_part_done(struct collector *c, const char *err)
 		figures_set_free(c->next);
 	}
 	c->next = NULL;
-	round_done(c, e);
+	round_done(c, e, NULL);
 	free(e);
 }
 
@@ -269,11 +286,8 @@ static void on_scraped(struct scraper *s, void *ud)
 		                            c->cfg.interval_ms < 3000 ? c->cfg.interval_ms : 3000, tick, c);
 	}
 	/* A partial failure (some pods) keeps the round OK but says so. */
-	round_done(c, scraper_ok_count(s) == 0 || !c->profile ? err : NULL);
-	if (err && scraper_ok_count(s) > 0 && c->profile) {
-		free(c->message);
-		c->message = xstrdup(err);
-	}
+	bool total = scraper_ok_count(s) == 0 || !c->profile;
+	round_done(c, total ? err : NULL, total || !err ? NULL : err);
 }
 
 static void tick(struct evloop *loop, void *ud)
