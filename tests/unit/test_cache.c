@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -318,6 +319,45 @@ static void test_samples_rollup_retention(void **state)
 	cache_close(c);
 }
 
+/* Two processes writing the same cache file at once (WAL, busy timeout): both succeed and
+ * every row of both is there. */
+static void test_two_processes(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	const char *p = path_in("shared.db");
+	struct cache *c = cache_open(p, NULL, err, sizeof err);
+	assert_non_null(c);
+	cache_close(c);
+	const int64_t t0 = 1800000000000LL;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	int me = pid == 0 ? 1 : 0;
+	c = cache_open(p, NULL, err, sizeof err);
+	int failures = c ? 0 : 1;
+	char route[64], ctx[32];
+	for (int i = 0; c && i < 200; i++) {
+		snprintf(route, sizeof route, "httproute/ns/p%d", me);
+		struct samples_row r = row(route, 1, 1, 0, 50);
+		if (samples_put(c, me ? "scrape child" : "scrape parent", t0 + i * 15000LL, &r, 1,
+		                t0 + i * 15000LL, NULL, err, sizeof err) < 0)
+			failures++;
+		snprintf(ctx, sizeof ctx, "ctx%d", me);
+		if (cache_topology_put(c, ctx, "{}", i, err, sizeof err) < 0)
+			failures++;
+	}
+	cache_close(c);
+	if (pid == 0)
+		_exit(failures ? 1 : 0);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(failures, 0);
+	c = cache_open(p, NULL, err, sizeof err);
+	assert_int_equal(samples_count(c, "samples"), 400);
+	cache_close(c);
+}
+
 static void test_counts_buckets(void **state)
 {
 	(void)state;
@@ -348,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_set_aside),
 		cmocka_unit_test(test_counts_buckets),
+		cmocka_unit_test(test_two_processes),
 		cmocka_unit_test(test_samples_rollup_retention),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
