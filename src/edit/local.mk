@@ -20,3 +20,9 @@ endif
 
 TESTS += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh
 EXTRA_DIST += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh
+
+check_PROGRAMS += tests/fuzz/fuzz_edit
+TESTS += tests/fuzz/fuzz_edit
+tests_fuzz_fuzz_edit_SOURCES = tests/fuzz/fuzz_edit.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_edit_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_edit_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
