@@ -23,7 +23,7 @@ static const char summary[] =
 	"(apiVersion gammatop.dev/v1, kind Snapshot); -o dot gives a Graphviz graph\n"
 	"(render with: dot -Tsvg). Annotations and labels are never exported. With --prometheus\n"
 	"URL (or --offline, from the cache) a 'telemetry' section holds the figures of every\n"
-	"route over --window.";
+	"route over --window (in the graph: rps, timeout and retry rates under each route).";
 
 enum snap_fmt { FMT_JSON, FMT_YAML, FMT_DOT };
 
@@ -42,13 +42,37 @@ static int parse_format(const char *s, enum snap_fmt *out)
 	return 0;
 }
 
+/* The DOT note of a route: its figures per route (Linkerd), else those of its first rule
+ * (Envoy Gateway), else those of the first backend Service (Istio), with the scope. */
+static bool route_note(const struct topo_route *r, struct buf *out, void *ud)
+{
+	const struct figures_set *set = ud;
+	char id[1024];
+	object_id(r->obj, id, sizeof id);
+	const struct figure *x = figures_set_find(set, id, -1);
+	if (!x)
+		x = figures_set_find(set, id, 0);
+	for (size_t b = 0; !x && r->n_rules && b < r->rules[0].n_backends; b++)
+		if (r->rules[0].backends[b].service)
+			x = figures_set_find(set, object_id(r->rules[0].backends[b].service, id, sizeof id), -1);
+	if (!x)
+		return false;
+	char rps[32], tmo[32], retry[32];
+	buf_printf(out, "%s rps | timeouts %s | retries %s (%s%s)",
+	           figures_format(FIG_RPS, x->f[FIG_RPS], rps, sizeof rps),
+	           figures_format(FIG_TIMEOUT, x->f[FIG_TIMEOUT], tmo, sizeof tmo),
+	           figures_format(FIG_RETRY, x->f[FIG_RETRY], retry, sizeof retry), x->scope,
+	           x->rule >= 0 ? " 0" : "");
+	return true;
+}
+
 static int write_doc(struct cmd_source *src, struct gt_topology *t, const struct figures_set *set,
                      enum snap_fmt fmt, FILE *f)
 {
 	if (fmt == FMT_DOT) {
 		struct buf b;
 		buf_init(&b);
-		dot_render(src->store, t, &b);
+		dot_render_notes(src->store, t, set ? route_note : NULL, (void *)set, &b);
 		fputs(buf_str(&b), f);
 		buf_done(&b);
 		return 0;
@@ -97,7 +121,7 @@ int cmd_snapshot(int argc, char **argv)
 	if (rc == 0) {
 		struct gt_topology *t = topology_build(src.store);
 		struct figures_set *set = NULL;
-		if (fmt != FMT_DOT && !o.no_telemetry && (o.prometheus || o.offline)) {
+		if (!o.no_telemetry && (o.prometheus || o.offline)) {
 			if (cmd_top_figures(&o, &src, 0, NULL, &set) == 0) {
 				figures_set_finish(set);
 			} else {

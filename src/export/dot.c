@@ -32,6 +32,8 @@ struct dot_ctx {
 	size_t n_missing;
 	struct buf edges;
 	struct dot_ix *gw_ix, *svc_ix; /* owned */
+	dot_note_fn note;              /* extra line under a route's name, or NULL */
+	void *note_ud;
 };
 
 void dot_escape(struct buf *out, const char *s)
@@ -350,6 +352,15 @@ static void routes(struct dot_ctx *c)
 		}
 		if (rt->n_hostnames > 4)
 			buf_printf(&b, ", +%zu", rt->n_hostnames - 4);
+		if (c->note) {
+			struct buf note;
+			buf_init(&note);
+			if (c->note(r, &note, c->note_ud) && note.len) {
+				buf_puts(&b, "\\n");
+				dot_escape(&b, buf_str(&note));
+			}
+			buf_done(&note);
+		}
 		buf_printf(&b, "\", shape=note%s];\n", r->attached_any ? "" : ", style=dashed, color=red");
 		add_node(c, object_ns(r->obj), &b);
 		route_parents(c, r, id);
@@ -379,7 +390,13 @@ static void write_nodes(struct dot_ctx *c, struct buf *out)
 
 void dot_render(struct gt_store *s, const struct gt_topology *t, struct buf *out)
 {
-	struct dot_ctx c = {.store = s, .t = t};
+	dot_render_notes(s, t, NULL, NULL, out);
+}
+
+void dot_render_notes(struct gt_store *s, const struct gt_topology *t, dot_note_fn note,
+                      void *ud, struct buf *out)
+{
+	struct dot_ctx c = {.store = s, .t = t, .note = note, .note_ud = ud};
 	buf_init(&c.edges);
 	c.gw_ix = ix_build(t->n_gateways, gateway_at, t);
 	c.svc_ix = ix_build(t->n_services, service_at, t);

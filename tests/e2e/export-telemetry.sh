@@ -108,6 +108,14 @@ jt=$(jq -r '.items[] | select(.route == "r-slow") | .figures.timeoutRate' "$T/ro
 within "$jt" 0.5 0.08 || fail "routes -o json: r-slow figures.timeoutRate $jt"
 ok "routes --prometheus: figure columns and JSON figures (r-slow ${cell}% timeouts)"
 
+g snapshot --prometheus "$PROM" --window 10s -o dot >"$T/g.dot" 2>/dev/null || fail "snapshot -o dot"
+grep 'r-slow' "$T/g.dot" | grep -Eq 'rps \| timeouts [0-9.]+% \| retries [0-9.]+% \(route\)' ||
+	fail "no figures under r-slow in the graph: $(grep r-slow "$T/g.dot")"
+if command -v dot >/dev/null 2>&1; then
+	dot -Tsvg "$T/g.dot" -o "$T/g.svg" || fail "the graph with figures does not render"
+fi
+ok "snapshot -o dot --prometheus: figures under each route"
+
 g snapshot >"$T/plain.json" 2>/dev/null || fail "snapshot without telemetry"
 jq -e 'has("telemetry") | not' "$T/plain.json" >/dev/null || fail "telemetry without a source"
 g snapshot --prometheus "$PROM" --no-telemetry >"$T/nt.json" 2>/dev/null || fail "--no-telemetry"

@@ -215,6 +215,33 @@ static void test_renders_with_graphviz(void **state)
 	g_done(&g);
 }
 
+static bool note_of(const struct topo_route *r, struct buf *out, void *ud)
+{
+	(*(int *)ud)++;
+	if (!str_eq(r->obj->meta.name, "web"))
+		return false;
+	buf_puts(out, "rps 12.5 \"timeouts\" 4%\x1b[1m");
+	return true;
+}
+
+static void test_notes(void **state)
+{
+	(void)state;
+	struct gt_store *s = fixture_store();
+	struct gt_topology *t = topology_build(s);
+	struct buf b;
+	buf_init(&b);
+	int calls = 0;
+	dot_render_notes(s, t, note_of, &calls, &b);
+	assert_int_equal(calls, (int)t->n_routes);
+	assert_non_null(strstr(buf_str(&b), "HTTPRoute\\nweb\\nwww.example.com\\nrps 12.5 "
+	                                    "\\\"timeouts\\\" 4%?[1m\""));
+	assert_null(strchr(buf_str(&b), '\x1b'));
+	buf_done(&b);
+	topology_free(t);
+	store_free(s);
+}
+
 static void test_empty_store(void **state)
 {
 	(void)state;
@@ -238,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_labels),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_renders_with_graphviz),
+		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_empty_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
