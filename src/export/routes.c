@@ -155,8 +155,9 @@ static void matches_text(const struct gt_rule *rule, struct buf *out)
 		if (m->path_type || m->path_value)
 			buf_printf(out, " %s:%s", path_word(m->path_type), str_or(m->path_value, "/"));
 		if (m->grpc_service || m->grpc_method)
-			buf_printf(out, " grpc:%s/%s", str_or(m->grpc_service, "*"),
-			           str_or(m->grpc_method, "*"));
+			buf_printf(out, " %s:%s/%s",
+			           str_eq(m->grpc_type, "RegularExpression") ? "grpc-regex" : "grpc",
+			           str_or(m->grpc_service, "*"), str_or(m->grpc_method, "*"));
 		else if (m->method)
 			buf_printf(out, " %s", m->method);
 		string_matches_text("h", m->headers, m->n_headers, out);
