@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "gammatop/cache.h"
+#include "gammatop/duration.h"
 #include "gammatop/edit.h"
 #include "gammatop/kclient.h"
 #include "gammatop/kubeconfig.h"
@@ -163,8 +164,10 @@ static int run(const struct cmd_opts *o, struct set_args *a, const char *route)
 		goto out;
 	}
 	edit_set_change(e, &a->change);
-	if (!a->dry_run)
-		cache = open_cache(o);
+	cache = open_cache(o);
+	uint64_t window_ms = 0;
+	if (o->no_telemetry || duration_parse(o->window, &window_ms, NULL, 0) < 0)
+		window_ms = 0;
 	struct edit_batch_opts bo = {
 		.client = k,
 		.cache = cache,
@@ -175,6 +178,7 @@ static int run(const struct cmd_opts *o, struct set_args *a, const char *route)
 		.interactive = isatty(0) && isatty(1),
 		.timeout_ms = tmo,
 		.pause_file = getenv("GAMMATOP_TEST_PAUSE_BEFORE_APPLY"),
+		.preview_window_ms = (int64_t)window_ms,
 		.out = stdout,
 		.err = stderr,
 	};

@@ -188,6 +188,21 @@ char *edit_audit_json(const struct edit *e, bool after);
 int64_t edit_audit_record(struct edit *e, struct cache *c, const char *context, const char *user,
                           int64_t undo_of, char *err, size_t errlen);
 
+/* ---- what the figures say (edit_preview.c) ---- */
+
+struct sample_counts;
+/* The share (0..1) of requests slower than t_ms in s's cumulative latency histogram (linear
+ * inside a bucket, as histogram_quantile); *at_least is set when t_ms is beyond the last
+ * finite bucket (the share is then an upper bound). -1 when s has no histogram or no
+ * requests. */
+int edit_preview_share_above(const struct sample_counts *s, double t_ms, double *share,
+                             bool *at_least);
+/* One line on the selected rule's (or, for per-route meshes, the route's) telemetry in the
+ * cache over window_ms before its newest sample: requests, timeout share, p99, and the share
+ * of requests the new (and the current) request timeout would have cut. NULL when the cache
+ * holds no samples for the route. Caller frees; the text is sanitised. */
+char *edit_preview_text(struct cache *c, const struct edit *e, int64_t window_ms);
+
 /* ---- talking to the cluster (edit_io.c) ---- */
 
 typedef void (*edit_done_cb)(struct edit *e, void *ud);
@@ -217,6 +232,7 @@ struct edit_batch_opts {
 	 * "waiting for FILE" on err and wait (at most 60 s) until FILE exists. */
 	const char *pause_file;
 	int64_t undo_of;           /* audit id this edit reverts, 0 for none */
+	int64_t preview_window_ms; /* telemetry preview window from the cache (0: no preview) */
 	FILE *out, *err;
 };
 

@@ -1,11 +1,12 @@
 # src/edit/local.mk: the edit layer: change a route rule's timeouts/retry safely (validate,
-# diff, server dry-run, conflict-safe apply, audit, undo). Knows model, kube and cache; used by
-# the `set`/`history`/`undo` commands and by the console's edit form.
+# diff, server dry-run, conflict-safe apply, audit, undo). Knows model, kube and cache (and the
+# telemetry layer's pure rate_histogram_quantile for the preview); used by the
+# `set`/`history`/`undo` commands and by the console's edit form.
 noinst_LIBRARIES += src/edit/libgtedit.a
 src_edit_libgtedit_a_SOURCES = \
 	src/edit/edit.c include/gammatop/edit.h src/edit/edit_int.h \
 	src/edit/edit_policy.c src/edit/edit_mesh.c src/edit/edit_io.c \
-	src/edit/edit_audit.c src/edit/edit_batch.c \
+	src/edit/edit_audit.c src/edit/edit_batch.c src/edit/edit_preview.c \
 	src/edit/linediff.c include/gammatop/linediff.h
 
 # The audit log lives in the cache layer (the `audit` table of the cache's migrations).
@@ -18,8 +19,10 @@ tests_unit_test_edit_LDADD = $(UNIT_LDADD)
 tests_unit_test_audit_LDADD = $(UNIT_LDADD)
 endif
 
-TESTS += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh
-EXTRA_DIST += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh
+TESTS += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh \
+	tests/e2e/edit-effect.sh
+EXTRA_DIST += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh \
+	tests/e2e/edit-effect.sh
 
 check_PROGRAMS += tests/fuzz/fuzz_edit
 TESTS += tests/fuzz/fuzz_edit

@@ -8,12 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include "gammatop/cache.h"
 #include "gammatop/edit.h"
 #include "gammatop/linediff.h"
+#include "gammatop/samples.h"
 
 /* ---- linediff ---- */
 
@@ -470,6 +474,106 @@ static void test_parse_route(void **state)
 	assert_int_equal(edit_batch_parse_route("a/", NULL, &ns, &name, err, sizeof err), -1);
 }
 
+/* ---- the telemetry preview ---- */
+
+/* 1000 requests: 100 under 50ms, 700 under 500ms, 900 under 1s, 990 under 10s. */
+static void histogram(struct sample_counts *s)
+{
+	memset(s, 0, sizeof *s);
+	static const double le[] = {50, 500, 1000, 10000, INFINITY};
+	static const double c[] = {100, 700, 900, 990, 1000};
+	s->seconds = 60;
+	s->v[SC_REQUESTS] = 1000;
+	s->v[SC_TIMEOUTS] = 20;
+	s->have = SC_BIT(SC_REQUESTS) | SC_BIT(SC_TIMEOUTS) | SC_BIT(SC_LATENCY);
+	s->n_buckets = 5;
+	memcpy(s->le, le, sizeof le);
+	memcpy(s->bucket, c, sizeof c);
+}
+
+static void test_preview_share(void **state)
+{
+	(void)state;
+	struct sample_counts s;
+	histogram(&s);
+	double share;
+	bool at_least;
+	static const struct {
+		double t, share;
+		bool at_least;
+	} cases[] = {
+		{50, 0.9, false},     /* on a bound */
+		{275, 0.6, false},    /* half-way through 50..500: 100 + 300 below */
+		{2000, 0.09, false},  /* 900 + 90 * 1000/9000 = 910 below */
+		{5000, 0.06, false},
+		{20000, 0.01, true},  /* past 10s only "at most 1%" is known */
+		{0, 1.0, false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(edit_preview_share_above(&s, cases[i].t, &share, &at_least), 0);
+		assert_true(fabs(share - cases[i].share) < 1e-9);
+		assert_int_equal(at_least, cases[i].at_least);
+	}
+	s.have = SC_BIT(SC_REQUESTS);
+	assert_int_equal(edit_preview_share_above(&s, 100, &share, &at_least), -1);
+	histogram(&s);
+	s.bucket[4] = 0; /* no requests */
+	memset(s.bucket, 0, sizeof s.bucket);
+	assert_int_equal(edit_preview_share_above(&s, 100, &share, &at_least), -1);
+}
+
+static void test_preview_text(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/gt-test-edit.XXXXXX", path[64], err[256];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/c.db", dir);
+	struct cache *c = cache_open(path, NULL, err, sizeof err);
+	assert_non_null(c);
+
+	char *json = route("3", "", "", "", "");
+	struct edit *e = loaded(json);
+	edit_select_rule(e, "checkout");
+	struct edit_change ch;
+	edit_change_init(&ch);
+	ch.request_timeout = "2s";
+	assert_int_equal(edit_set_change(e, &ch), EDIT_READY);
+	assert_null(edit_preview_text(c, e, 900000)); /* no samples yet */
+
+	/* This route's samples, and another route's (which must not be counted). */
+	struct samples_row rows[2] = {
+		{.route = "httproute/shop/web", .rule = -1, .scope = "route"},
+		{.route = "httproute/shop/webx", .rule = -1, .scope = "route"},
+	};
+	histogram(&rows[0].counts);
+	histogram(&rows[1].counts);
+	int64_t t = 1700000000000;
+	assert_int_equal(samples_put(c, "scrape test", t, rows, 2, t + 1000, NULL, err, sizeof err),
+	                 0);
+	char *text = edit_preview_text(c, e, 900000);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "this route (the mesh reports per route)"));
+	assert_non_null(strstr(text, "1000 requests, 2.0% timed out, p99 10s"));
+	assert_non_null(strstr(text, "a 2s request timeout would have cut ~9.0% of requests"));
+	assert_non_null(strstr(text, "the current 5s request timeout would have cut ~6.0%"));
+	free(text);
+	/* A mesh that reports per rule: the rule's own figures are preferred. */
+	struct samples_row rule_row = {.route = "httproute/shop/web", .rule = 1, .scope = "rule"};
+	histogram(&rule_row.counts);
+	rule_row.counts.v[SC_REQUESTS] = 500;
+	assert_int_equal(samples_put(c, "scrape test", t + 10000, &rule_row, 1, t + 11000, NULL,
+	                             err, sizeof err), 0);
+	text = edit_preview_text(c, e, 900000);
+	assert_non_null(strstr(text, "this rule httproute/shop/web: 500 requests"));
+	free(text);
+	edit_free(e);
+	free(json);
+	cache_close(c);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +588,8 @@ int main(void)
 		cmocka_unit_test(test_session_failures),
 		cmocka_unit_test(test_linkerd),
 		cmocka_unit_test(test_parse_route),
+		cmocka_unit_test(test_preview_share),
+		cmocka_unit_test(test_preview_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
