@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "gammatop/audit.h"
 #include "gammatop/cache.h"
+#include "gammatop/duration.h"
 #include "gammatop/edit.h"
 #include "gammatop/kclient.h"
 #include "gammatop/kubeconfig.h"
@@ -299,6 +300,9 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 		goto out;
 	}
 	edit_set_policy(e, &before);
+	uint64_t window_ms = 0;
+	if (o->no_telemetry || duration_parse(o->window, &window_ms, NULL, 0) < 0)
+		window_ms = 0;
 	struct edit_batch_opts bo = {
 		.client = k,
 		.cache = c,
@@ -310,6 +314,7 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 		.timeout_ms = tmo,
 		.pause_file = getenv("GAMMATOP_TEST_PAUSE_BEFORE_APPLY"),
 		.undo_of = ent->id,
+		.preview_window_ms = (int64_t)window_ms,
 		.out = stdout,
 		.err = stderr,
 	};

@@ -20,9 +20,9 @@ tests_unit_test_audit_LDADD = $(UNIT_LDADD)
 endif
 
 TESTS += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh \
-	tests/e2e/edit-effect.sh
+	tests/e2e/edit-effect.sh tests/e2e/edit-tty.sh
 EXTRA_DIST += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh \
-	tests/e2e/edit-effect.sh
+	tests/e2e/edit-effect.sh tests/e2e/edit-tty.sh
 
 check_PROGRAMS += tests/fuzz/fuzz_edit
 TESTS += tests/fuzz/fuzz_edit
