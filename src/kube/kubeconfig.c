@@ -76,7 +76,8 @@ static char *slurp(const char *path, size_t *len)
 	return b.d;
 }
 
-/* ---- YAML -> JSON (scalars stay strings; plain null/~ become null) ---- */
+/* ---- YAML -> JSON. Unlike manifest_yaml_to_json, scalars stay strings (plain null/~
+ * become null): kubeconfig fields are Go strings, so `token: 12345` is the string "12345". */
 
 static json_t *node_to_json(yaml_document_t *doc, yaml_node_t *n, int depth, size_t *budget)
 {
