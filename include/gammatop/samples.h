@@ -99,7 +99,4 @@ int samples_latest(struct cache *c, char **source, int64_t *t_ms, char *err, siz
 /* Count rows in "samples", "samples_1m" or "samples_10m" (for tests and the benchmark). */
 int64_t samples_count(struct cache *c, const char *table);
 
-/* Register the SQL aggregate functions the samples tables need (called by cache_open). */
-int samples_register(struct sqlite3 *db);
-
 #endif

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "gammatop/log.h"
-#include "gammatop/samples.h"
 #include "gammatop/xalloc.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -249,7 +248,8 @@ static enum probe open_probe(struct cache *c, char *detail, size_t dl)
 	}
 	char *msg = NULL;
 	if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-	                         "PRAGMA cache_size=-32768; PRAGMA mmap_size=1073741824;", NULL, NULL,
+	                         "PRAGMA cache_size=-32768; PRAGMA mmap_size=1073741824; "
+	                         "PRAGMA wal_autocheckpoint=8192;", NULL, NULL,
 	                 &msg) != SQLITE_OK) {
 		rc = sqlite3_errcode(c->db);
 		snprintf(detail, dl, "%s", msg ? msg : sqlite3_errstr(rc));
@@ -272,7 +272,6 @@ struct cache *cache_open(const char *path, char **notice, char *err, size_t errl
 		char detail[512] = "";
 		enum probe p = open_probe(c, detail, sizeof detail);
 		if (p == PROBE_OK) {
-			samples_register(c->db);
 			if (migrate(c, err, errlen) == 0)
 				return c;
 			break;

@@ -1,7 +1,7 @@
 /* samples.c: telemetry samples in the cache: batched ingest with prepared statements, 1-minute
  * and 10-minute rollups, retention, and window sums answered from the coarsest tables that
- * cover the window. Histogram buckets travel as a blob of (le, count) double pairs; the SQL
- * aggregates gt_bsum (merge blobs) and gt_or (bitwise or) let SQLite sum them. */
+ * cover the window. Histogram buckets travel as a blob of (le, count) double pairs; rollups
+ * and window sums decode and add them in C (faster than SQL GROUP BY and its sorter). */
 #include "config.h"
 
 #include "gammatop/samples.h"
@@ -78,14 +78,49 @@ void samples_counts_add(struct sample_counts *a, const struct sample_counts *b)
 		samples_counts_bucket(a, b->le[i], b->bucket[i]);
 }
 
-/* ---- bucket blobs and the SQL aggregates ---- */
+/* ---- bucket blobs ---- */
 
+/* Bucket blobs. 'V': n, n float le, n varint increments of the cumulative counts (whole,
+ * non-decreasing counts with float-exact bounds: the usual case, ~30 bytes for 5 buckets);
+ * 'D': n, n (double le, double count) pairs otherwise. A malformed blob adds nothing. */
 static void blob_decode(const void *blob, int bytes, struct sample_counts *c)
 {
-	const double *d = blob;
-	int n = bytes > 0 ? bytes / (int)(2 * sizeof(double)) : 0;
-	for (int i = 0; i < n; i++)
-		samples_counts_bucket(c, d[2 * i], d[2 * i + 1]);
+	const unsigned char *p = blob, *end = p + (bytes > 0 ? bytes : 0);
+	if (end - p < 2)
+		return;
+	unsigned n = p[1];
+	p += 2;
+	if (n > SAMPLES_MAX_BUCKETS)
+		return;
+	if (blob && ((const unsigned char *)blob)[0] == 'D') {
+		if (end - p != (long)(n * 2 * sizeof(double)))
+			return;
+		for (unsigned i = 0; i < n; i++, p += 2 * sizeof(double)) {
+			double le, v;
+			memcpy(&le, p, sizeof le);
+			memcpy(&v, p + sizeof le, sizeof v);
+			samples_counts_bucket(c, le, v);
+		}
+		return;
+	}
+	if (((const unsigned char *)blob)[0] != 'V' || end - p < (long)(n * sizeof(float)))
+		return;
+	const unsigned char *q = p + n * sizeof(float);
+	uint64_t cum = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t d = 0;
+		int shift = 0;
+		do {
+			if (q >= end || shift > 63)
+				return;
+			d |= (uint64_t)(*q & 0x7f) << shift;
+			shift += 7;
+		} while (*q++ & 0x80);
+		cum += d;
+		float le;
+		memcpy(&le, p + i * sizeof le, sizeof le);
+		samples_counts_bucket(c, (double)le, (double)cum);
+	}
 }
 
 static void bind_blob(sqlite3_stmt *st, int col, const struct sample_counts *c)
@@ -94,58 +129,44 @@ static void bind_blob(sqlite3_stmt *st, int col, const struct sample_counts *c)
 		sqlite3_bind_null(st, col);
 		return;
 	}
-	double d[2 * SAMPLES_MAX_BUCKETS];
-	for (unsigned i = 0; i < c->n_buckets; i++) {
-		d[2 * i] = c->le[i];
-		d[2 * i + 1] = c->bucket[i];
+	unsigned char b[2 + SAMPLES_MAX_BUCKETS * (sizeof(float) + 10)];
+	unsigned n = c->n_buckets;
+	bool compact = true;
+	double prev = 0;
+	for (unsigned i = 0; i < n && compact; i++) {
+		double v = c->bucket[i];
+		compact = (double)(float)c->le[i] == c->le[i] && v == floor(v) && v >= prev &&
+		          v < 9e15;
+		prev = v;
 	}
-	sqlite3_bind_blob(st, col, d, (int)(c->n_buckets * 2 * sizeof(double)), SQLITE_TRANSIENT);
-}
-
-static void bsum_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	struct sample_counts *acc = sqlite3_aggregate_context(ctx, sizeof *acc);
-	if (acc && sqlite3_value_type(argv[0]) == SQLITE_BLOB)
-		blob_decode(sqlite3_value_blob(argv[0]), sqlite3_value_bytes(argv[0]), acc);
-}
-
-static void bsum_final(sqlite3_context *ctx)
-{
-	struct sample_counts *acc = sqlite3_aggregate_context(ctx, 0);
-	if (!acc || !acc->n_buckets) {
-		sqlite3_result_null(ctx);
+	size_t len = 2;
+	b[1] = (unsigned char)n;
+	if (compact) {
+		b[0] = 'V';
+		for (unsigned i = 0; i < n; i++, len += sizeof(float)) {
+			float le = (float)c->le[i];
+			memcpy(b + len, &le, sizeof le);
+		}
+		uint64_t last = 0;
+		for (unsigned i = 0; i < n; i++) {
+			uint64_t d = (uint64_t)c->bucket[i] - last;
+			last = (uint64_t)c->bucket[i];
+			do {
+				b[len++] = (unsigned char)((d & 0x7f) | (d > 0x7f ? 0x80 : 0));
+				d >>= 7;
+			} while (d);
+		}
+		sqlite3_bind_blob(st, col, b, (int)len, SQLITE_TRANSIENT);
 		return;
 	}
-	double d[2 * SAMPLES_MAX_BUCKETS];
-	for (unsigned i = 0; i < acc->n_buckets; i++) {
-		d[2 * i] = acc->le[i];
-		d[2 * i + 1] = acc->bucket[i];
+	unsigned char d[2 + SAMPLES_MAX_BUCKETS * 2 * sizeof(double)];
+	d[0] = 'D';
+	d[1] = (unsigned char)n;
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(d + 2 + i * 2 * sizeof(double), &c->le[i], sizeof(double));
+		memcpy(d + 2 + i * 2 * sizeof(double) + sizeof(double), &c->bucket[i], sizeof(double));
 	}
-	sqlite3_result_blob(ctx, d, (int)(acc->n_buckets * 2 * sizeof(double)), SQLITE_TRANSIENT);
-}
-
-static void or_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	sqlite3_int64 *acc = sqlite3_aggregate_context(ctx, sizeof *acc);
-	if (acc)
-		*acc |= sqlite3_value_int64(argv[0]);
-}
-
-static void or_final(sqlite3_context *ctx)
-{
-	sqlite3_int64 *acc = sqlite3_aggregate_context(ctx, 0);
-	sqlite3_result_int64(ctx, acc ? *acc : 0);
-}
-
-int samples_register(struct sqlite3 *db)
-{
-	int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-	if (sqlite3_create_function(db, "gt_bsum", 1, f, NULL, NULL, bsum_step, bsum_final) ||
-	    sqlite3_create_function(db, "gt_or", 1, f, NULL, NULL, or_step, or_final))
-		return -1;
-	return 0;
+	sqlite3_bind_blob(st, col, d, (int)(2 + n * 2 * sizeof(double)), SQLITE_TRANSIENT);
 }
 
 /* ---- key and source ids ---- */
@@ -245,6 +266,167 @@ static int run(sqlite3 *db, const char *sql, int64_t a, int64_t b)
 }
 
 /* Roll rows of from (span `step` ms) with upto <= t < target into to. */
+static int64_t floor_to(int64_t t, int64_t step) { return (t >= 0 ? t : t - step + 1) / step * step; }
+static int64_t ceil_to(int64_t t, int64_t step) { return floor_to(t + step - 1, step); }
+
+struct window {
+	struct sample_counts *acc; /* indexed by key id */
+	bool *used;
+	int64_t n;
+	double sign; /* +1 adds rows, -1 takes them out (sliding windows) */
+};
+
+static void window_grow(struct window *w, int64_t k)
+{
+	int64_t n = w->n ? w->n : 64;
+	while (n <= k)
+		n *= 2;
+	w->acc = xreallocarray(w->acc, (size_t)n, sizeof *w->acc);
+	w->used = xreallocarray(w->used, (size_t)n, sizeof *w->used);
+	memset(w->acc + w->n, 0, (size_t)(n - w->n) * sizeof *w->acc);
+	memset(w->used + w->n, 0, (size_t)(n - w->n) * sizeof *w->used);
+	w->n = n;
+}
+
+
+/* Whole amounts (counter increases usually are) go in as integers: SQLite stores them in
+ * 1 to 4 bytes instead of 8, and reads them back as the same doubles. */
+static void bind_amount(sqlite3_stmt *st, int col, double v)
+{
+	if (v == floor(v) && fabs(v) < 9e15)
+		sqlite3_bind_int64(st, col, (sqlite3_int64)v);
+	else
+		sqlite3_bind_double(st, col, v);
+}
+
+static void bind_row(sqlite3_stmt *st, int64_t t, int64_t sid, int64_t kid,
+                     const struct sample_counts *s)
+{
+	sqlite3_bind_int64(st, 1, t);
+	sqlite3_bind_int64(st, 2, sid);
+	sqlite3_bind_int64(st, 3, kid);
+	bind_amount(st, 4, s->seconds);
+	for (int j = 0; j < SC_LATENCY; j++) {
+		if (s->have & SC_BIT(j))
+			bind_amount(st, 5 + j, s->v[j]);
+		else
+			sqlite3_bind_null(st, 5 + j);
+	}
+	sqlite3_bind_int(st, 12, (int)s->have);
+	bind_blob(st, 13, s);
+}
+
+/* Decode the amounts of a row whose columns start at col (seconds, amounts, have, buckets),
+ * multiplied by sign. */
+static void row_counts(sqlite3_stmt *st, int col, double sign, struct sample_counts *one)
+{
+	one->seconds = sign * sqlite3_column_double(st, col);
+	for (int j = 0; j < SC_LATENCY; j++) /* NULL reads as 0 */
+		one->v[j] = sign * sqlite3_column_double(st, col + 1 + j);
+	one->have = (unsigned)sqlite3_column_int(st, col + 8);
+	one->n_buckets = 0;
+	if (sqlite3_column_type(st, col + 9) == SQLITE_BLOB)
+		blob_decode(sqlite3_column_blob(st, col + 9), sqlite3_column_bytes(st, col + 9), one);
+	for (unsigned b = 0; b < one->n_buckets; b++)
+		one->bucket[b] *= sign;
+}
+
+/* Sums per source and key of one rollup span, written out when the span changes. */
+struct span_sums {
+	int64_t sid;
+	struct window w;
+	int64_t *keys; /* key ids used in this span, in order of appearance */
+	size_t n_keys, cap_keys;
+};
+
+static int span_flush(sqlite3_stmt *ins, int64_t t, struct span_sums *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < a[i].n_keys; k++) {
+			int64_t key = a[i].keys[k];
+			bind_row(ins, t, a[i].sid, key, &a[i].w.acc[key]);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				return -1;
+			sqlite3_reset(ins);
+			memset(&a[i].w.acc[key], 0, sizeof a[i].w.acc[key]);
+			a[i].w.used[key] = false;
+		}
+		a[i].n_keys = 0;
+	}
+	return 0;
+}
+
+/* Roll rows of from with upto <= t < target into to, step ms per row: read in key order
+ * and summed in memory (cheaper than SQL GROUP BY with its sorter). */
+static int aggregate(sqlite3 *db, const char *from, const char *to, int64_t step, int64_t upto,
+                     int64_t target)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT t_ms, source_id, key_id, %s FROM %s WHERE t_ms >= ? AND "
+	                          "t_ms < ?", col_names, from);
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &sel, NULL) != SQLITE_OK)
+		return -1;
+	snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO %s (t_ms, source_id, key_id, %s) VALUES "
+	                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", to, col_names);
+	if (sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK) {
+		sqlite3_finalize(sel);
+		return -1;
+	}
+	sqlite3_bind_int64(sel, 1, upto);
+	sqlite3_bind_int64(sel, 2, target);
+	struct span_sums *a = NULL;
+	size_t na = 0;
+	int64_t span = INT64_MIN;
+	int rc = 0, st;
+	while (rc == 0 && (st = sqlite3_step(sel)) == SQLITE_ROW) {
+		int64_t t = floor_to(sqlite3_column_int64(sel, 0), step);
+		int64_t sid = sqlite3_column_int64(sel, 1), key = sqlite3_column_int64(sel, 2);
+		if (key < 0 || key > (1LL << 31))
+			continue;
+		if (t != span) {
+			if (span != INT64_MIN && span_flush(ins, span, a, na) < 0)
+				rc = -1;
+			span = t;
+		}
+		size_t i = 0;
+		while (i < na && a[i].sid != sid)
+			i++;
+		if (i == na) {
+			a = xreallocarray(a, ++na, sizeof *a);
+			memset(&a[i], 0, sizeof a[i]);
+			a[i].sid = sid;
+			a[i].w.sign = 1;
+		}
+		if (key >= a[i].w.n)
+			window_grow(&a[i].w, key);
+		if (!a[i].w.used[key]) {
+			a[i].w.used[key] = true;
+			if (a[i].n_keys == a[i].cap_keys) {
+				a[i].cap_keys = a[i].cap_keys ? a[i].cap_keys * 2 : 256;
+				a[i].keys = xreallocarray(a[i].keys, a[i].cap_keys, sizeof *a[i].keys);
+			}
+			a[i].keys[a[i].n_keys++] = key;
+		}
+		struct sample_counts one;
+		row_counts(sel, 3, 1, &one);
+		samples_counts_add(&a[i].w.acc[key], &one);
+	}
+	if (rc == 0 && st != SQLITE_DONE)
+		rc = -1;
+	if (rc == 0 && span != INT64_MIN && span_flush(ins, span, a, na) < 0)
+		rc = -1;
+	for (size_t i = 0; i < na; i++) {
+		free(a[i].w.acc);
+		free(a[i].w.used);
+		free(a[i].keys);
+	}
+	free(a);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 static int rollup(sqlite3 *db, const char *from, const char *to, const char *meta, int64_t step,
                   int64_t target)
 {
@@ -263,18 +445,8 @@ static int rollup(sqlite3 *db, const char *from, const char *to, const char *met
 		               : target;
 		sqlite3_finalize(st);
 	}
-	if (upto < target) {
-		char sql[1024];
-		snprintf(sql, sizeof sql,
-		         "INSERT OR IGNORE INTO %s (t_ms, source_id, key_id, %s) SELECT "
-		         "(t_ms / %lld) * %lld, source_id, key_id, SUM(seconds), SUM(requests), "
-		         "SUM(successes), SUM(failures), SUM(timeouts), SUM(retries), "
-		         "SUM(retry_successes), SUM(exhausted), gt_or(have), gt_bsum(buckets) FROM %s "
-		         "WHERE t_ms >= ?1 AND t_ms < ?2 GROUP BY t_ms / %lld, source_id, key_id",
-		         to, col_names, (long long)step, (long long)step, from, (long long)step);
-		if (run(db, sql, upto, target) < 0)
-			return -1;
-	}
+	if (upto < target && aggregate(db, from, to, step, upto, target) < 0)
+		return -1;
 	if (found && upto >= target)
 		return 0;
 	char msql[128];
@@ -352,18 +524,7 @@ int samples_put(struct cache *c, const char *source, int64_t t_ms, const struct 
 			db_err(c, err, errlen, "cannot record a route key");
 			goto out;
 		}
-		sqlite3_bind_int64(ins, 1, t_ms);
-		sqlite3_bind_int64(ins, 2, sid);
-		sqlite3_bind_int64(ins, 3, kid);
-		sqlite3_bind_double(ins, 4, r->counts.seconds);
-		for (int j = 0; j < SC_LATENCY; j++) {
-			if (r->counts.have & SC_BIT(j))
-				sqlite3_bind_double(ins, 5 + j, r->counts.v[j]);
-			else
-				sqlite3_bind_null(ins, 5 + j);
-		}
-		sqlite3_bind_int(ins, 12, (int)r->counts.have);
-		bind_blob(ins, 13, &r->counts);
+		bind_row(ins, t_ms, sid, kid, &r->counts);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			db_err(c, err, errlen, "cannot store samples");
 			goto out;
@@ -391,28 +552,6 @@ out:
 
 /* ---- reading windows ---- */
 
-struct window {
-	struct sample_counts *acc; /* indexed by key id */
-	bool *used;
-	int64_t n;
-	double sign; /* +1 adds rows, -1 takes them out (sliding windows) */
-};
-
-static void window_grow(struct window *w, int64_t k)
-{
-	int64_t n = w->n ? w->n : 64;
-	while (n <= k)
-		n *= 2;
-	w->acc = xreallocarray(w->acc, (size_t)n, sizeof *w->acc);
-	w->used = xreallocarray(w->used, (size_t)n, sizeof *w->used);
-	memset(w->acc + w->n, 0, (size_t)(n - w->n) * sizeof *w->acc);
-	memset(w->used + w->n, 0, (size_t)(n - w->n) * sizeof *w->used);
-	w->n = n;
-}
-
-static int64_t floor_to(int64_t t, int64_t step) { return (t >= 0 ? t : t - step + 1) / step * step; }
-static int64_t ceil_to(int64_t t, int64_t step) { return floor_to(t + step - 1, step); }
-
 static int read_piece(struct cache *c, struct window *w, const char *table, int64_t sid,
                       int64_t s, int64_t e)
 {
@@ -435,15 +574,7 @@ static int read_piece(struct cache *c, struct window *w, const char *table, int6
 		if (k >= w->n)
 			window_grow(w, k);
 		struct sample_counts one;
-		one.seconds = w->sign * sqlite3_column_double(st, 1);
-		for (int j = 0; j < SC_LATENCY; j++) /* NULL reads as 0 */
-			one.v[j] = w->sign * sqlite3_column_double(st, 2 + j);
-		one.have = (unsigned)sqlite3_column_int(st, 9);
-		one.n_buckets = 0;
-		if (sqlite3_column_type(st, 10) == SQLITE_BLOB)
-			blob_decode(sqlite3_column_blob(st, 10), sqlite3_column_bytes(st, 10), &one);
-		for (unsigned b = 0; b < one.n_buckets; b++)
-			one.bucket[b] *= w->sign;
+		row_counts(st, 1, w->sign, &one);
 		samples_counts_add(&w->acc[k], &one);
 		w->used[k] = true;
 	}

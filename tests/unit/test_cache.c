@@ -358,6 +358,51 @@ static void test_two_processes(void **state)
 	cache_close(c);
 }
 
+static void roundtrip_cb(const char *route, int rule, const char *scope,
+                         const struct sample_counts *s, void *ud)
+{
+	(void)route;
+	(void)rule;
+	(void)scope;
+	*(struct sample_counts *)ud = *s;
+}
+
+/* Bucket blobs keep fractional counts and bounds that are not floats exactly, and whole
+ * counts in the compact form; a damaged blob adds nothing instead of crashing. */
+static void test_blob_roundtrip(void **state)
+{
+	(void)state;
+	char err[512];
+	struct cache *c = cache_open(path_in("blob.db"), NULL, err, sizeof err);
+	const double les[][3] = {{0.1, 2.5, INFINITY}, {5, 50, INFINITY}};
+	const double cnt[][3] = {{1.25, 2.5, 3.75}, {1, 300, 70000}};
+	for (int k = 0; k < 2; k++) {
+		struct samples_row r = {.route = k ? "httproute/a/w" : "httproute/a/f", .rule = -1,
+		                        .scope = "route"};
+		r.counts.seconds = 15;
+		r.counts.have = SC_BIT(SC_REQUESTS) | SC_BIT(SC_LATENCY);
+		for (int i = 0; i < 3; i++)
+			samples_counts_bucket(&r.counts, les[k][i], cnt[k][i]);
+		assert_int_equal(samples_put(c, "src", 60000 * (k + 1), &r, 1, 60000 * (k + 1), NULL,
+		                             err, sizeof err), 0);
+		struct sample_counts got = {0};
+		assert_int_equal(samples_window(c, "src", 60000 * (k + 1), 60000 * (k + 1) + 1,
+		                                roundtrip_cb, &got, err, sizeof err), 1);
+		assert_int_equal(got.n_buckets, 3);
+		for (int i = 0; i < 3; i++)
+			assert_true(got.le[i] == les[k][i] && got.bucket[i] == cnt[k][i]);
+	}
+	/* Damage every blob: the amounts still read, the buckets are dropped. */
+	assert_int_equal(sqlite3_exec(cache_db(c), "UPDATE samples SET buckets = x'5603ff'", NULL,
+	                              NULL, NULL), SQLITE_OK);
+	struct sample_counts got = {0};
+	assert_int_equal(samples_window(c, "src", 60000, 60001, roundtrip_cb, &got, err,
+	                                sizeof err), 1);
+	assert_int_equal(got.n_buckets, 0);
+	assert_true(got.seconds == 15);
+	cache_close(c);
+}
+
 static void test_counts_buckets(void **state)
 {
 	(void)state;
@@ -389,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_set_aside),
 		cmocka_unit_test(test_counts_buckets),
 		cmocka_unit_test(test_two_processes),
+		cmocka_unit_test(test_blob_roundtrip),
 		cmocka_unit_test(test_samples_rollup_retention),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
