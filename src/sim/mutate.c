@@ -158,6 +158,11 @@ static int finalize(struct sim *s, const struct api_target *t, const json_t *cur
 		reply_status(rp, 400, "BadRequest", NULL, "the object must be a JSON object");
 		return -1;
 	}
+	json_t *nm = json_object_get(nw, "metadata");
+	if (nm && (!json_is_object(nm) || (json_object_get(nm, "name") && !json_is_string(json_object_get(nm, "name"))))) {
+		reply_status(rp, 400, "BadRequest", NULL, "metadata: must be an object with a string name");
+		return -1;
+	}
 	json_t *m = meta_of(nw);
 	json_t *cm = json_object_get(cur, "metadata");
 	const char *nrv = json_string_value(json_object_get(m, "resourceVersion"));
@@ -416,6 +421,15 @@ static void do_apply(struct sim *s, const struct request *rq, const struct api_t
 		return;
 	}
 	resource_api_version(t->res, t->version, av, sizeof av);
+	const char *ckind = json_str(config, "kind"), *capi = json_str(config, "apiVersion");
+	if (!ckind || !capi || strcmp(ckind, resource_get(t->res)->kind) != 0 ||
+	    resource_by_kind(capi, ckind) != (int)t->res) {
+		reply_status(rp, 400, "BadRequest", NULL,
+		             "the apply configuration has apiVersion \"%s\" and kind \"%s\"; expected %s %s",
+		             capi ? capi : "", ckind ? ckind : "", av, resource_get(t->res)->kind);
+		json_decref(config);
+		return;
+	}
 	pthread_mutex_lock(&s->lock);
 	const json_t *cur = objects_get(&s->objs, t->res, t->ns, t->name);
 	json_t *conflicts = NULL;

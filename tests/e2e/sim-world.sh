@@ -103,7 +103,7 @@ get "$GW/namespaces/payments/httproutes/payments" | jq -e '.spec.rules[0].retry 
 P='{"spec":{"rules":[{"backendRefs":[{"name":"checkout","port":8080}],"timeouts":{"request":"5s"},"retry":{"attempts":2}}]}}'
 curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' -d "$P" "$SIM_URL$GW/namespaces/checkout/httproutes/checkout" >"$T/b"
 jq -e '.spec.rules[0].retry == null and .spec.rules[0].timeouts.request == "5s"' "$T/b" >/dev/null || fail "retry not pruned: $(cat "$T/b")"
-stop_sim
+stop_sim || fail "unclean exit: $(tail "$SIM_LOG")"
 
 # ---- --generate is deterministic; --state survives a restart ----
 start_sim --generate namespaces=6,gateways=2,services=40,routes=150,seed=9 --state "$T/state.json"
@@ -129,11 +129,11 @@ get /api/v1/namespaces/orders >"$T/ns"
 [ "$(jq -r .metadata.labels.kept "$T/ns")/$(jq -r .metadata.uid "$T/ns")" = "yes/$UID1" ] || fail "state lost: $(cat "$T/ns")"
 curl -sN --max-time 5 "$SIM_URL$GW/httproutes?watch=1&resourceVersion=$((RVS - 5))&timeoutSeconds=1" | head -1 >"$T/w410"
 [ "$(jq -r .object.code "$T/w410")" = 410 ] || fail "watch from before the restart: $(cat "$T/w410")"
-stop_sim
+stop_sim || fail "unclean exit: $(tail "$SIM_LOG")"
 start_sim --generate namespaces=6,gateways=2,services=40,routes=150,seed=9
 get "$GW/httproutes" | jq -c '[.items[] | [.metadata.namespace, .metadata.name, .spec]]' >"$T/g2"
 cmp -s "$T/g1" "$T/g2" || fail "--generate with the same seed differs"
-stop_sim
+stop_sim || fail "unclean exit: $(tail "$SIM_LOG")"
 ok "generate (deterministic, mixed parents, timeouts, retries), state across a restart"
 
 # ---- upstream examples as manifests ----
@@ -142,10 +142,10 @@ if [ -d "$EX" ]; then
 	start_sim --manifests "$EX/standard"
 	[ "$(get "$GW/httproutes" | jq '.items | length')" -gt 5 ] || fail "manifests: $(tail "$SIM_LOG")"
 	[ "$(get "$GW/gateways" | jq '.items | length')" -gt 2 ] || fail "manifest gateways"
-	stop_sim
+	stop_sim || fail "unclean exit: $(tail "$SIM_LOG")"
 	printf 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: bad}\nspec:\n  rules:\n  - timeouts: {request: 1.5s}\n' >"$T/bad.yaml"
 	start_sim --manifests "$T/bad.yaml"
 	grep -q 'bad.yaml:1: .*spec.rules\[0\].timeouts.request' "$SIM_LOG" || fail "invalid manifest message: $(cat "$SIM_LOG")"
-	stop_sim
+	stop_sim || fail "unclean exit: $(tail "$SIM_LOG")"
 	ok "manifests: upstream examples load, invalid objects reported by file and field"
 fi
