@@ -382,6 +382,30 @@ static void test_basic_auth_and_bare_server(void **state)
 	free(p);
 }
 
+/* Scalars are strings as in Go's kubeconfig types: a numeric token stays "12345", and
+ * insecure-skip-tls-verify accepts a YAML boolean. */
+static void test_scalars(void **state)
+{
+	put("sc/config", "current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: "
+	                 "u}\nclusters:\n- name: c\n  cluster: {server: https://h, "
+	                 "insecure-skip-tls-verify: yes-not-a-bool}\n"
+	                 "users:\n- name: u\n  user: {token: 012345}\n");
+	char *p = path("sc/config");
+	struct kubeconfig_opts o = {.explicit_path = p, .no_incluster = true};
+	struct kubeconfig *kc = load_ok(&o);
+	assert_string_equal(kc->token, "012345");
+	assert_false(kc->insecure);
+	kubeconfig_free(kc);
+	put("sc/config", "current-context: x\ncontexts:\n- name: x\n  context: {cluster: c}\n"
+	                 "clusters:\n- name: c\n  cluster: {server: https://h, "
+	                 "insecure-skip-tls-verify: true}\n");
+	kc = load_ok(&o);
+	assert_true(kc->insecure);
+	assert_string_equal(kc->user_name, "");
+	kubeconfig_free(kc);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_secrets_not_in_errors),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_basic_auth_and_bare_server),
+		cmocka_unit_test(test_scalars),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
