@@ -1,6 +1,8 @@
 /* kclient.c: API server requests with credentials (see kclient.h). A kreq waits for the
  * credential (an exec plugin may have to run), then runs one HTTP request; a 401 makes the
  * credential layer drop its cache and the request is sent once more. */
+#include "config.h"
+
 #include "gammatop/kclient.h"
 #include "gammatop/credential.h"
 #include "gammatop/http.h"
@@ -202,8 +204,10 @@ static void on_cred(const char *error, void *ud)
 		finish(r, 0, NULL, 0, NULL, error, 0);
 		return;
 	}
+	static const char *const headers[] = {"User-Agent: gammatop/" PACKAGE_VERSION, NULL};
 	struct http_tls tls = {0};
 	struct http_opts o = {
+		.headers = headers,
 		.method = r->method,
 		.url = r->url,
 		.accept = r->accept ? r->accept : "application/json",

@@ -97,8 +97,10 @@ static const char *answer(const char *url, const char *method, struct MHD_Connec
 		       "request\",\"reason\":\"FieldValueInvalid\",\"message\":\"must be a "
 		       "duration\"}]}}";
 	}
-	if (!strcmp(url, "/api/v1/namespaces/mesh/pods/p-1:4191/proxy/metrics"))
-		return "requests_total 7\n";
+	if (!strcmp(url, "/api/v1/namespaces/mesh/pods/p-1:4191/proxy/metrics")) {
+		const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
+		return ua && !strncmp(ua, "gammatop/", 9) ? "requests_total 7\n" : "wrong agent\n";
+	}
 	*status = 404;
 	return "{\"kind\":\"Status\",\"code\":404,\"reason\":\"NotFound\",\"message\":\"nope\"}";
 }
