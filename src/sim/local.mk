@@ -2,17 +2,28 @@
 # GnuTLS, which libmicrohttpd uses, for client-certificate checks; OpenSSL for certificates),
 # its end-to-end tests and its benchmark. (traffic.mk, included by Makefile.am, has the
 # traffic model's unit test.)
-bin_PROGRAMS += src/gammatop-sim
-src_gammatop_sim_SOURCES = src/sim/main.c src/sim/sim.h src/sim/resource.c src/sim/objects.c \
+noinst_LIBRARIES += src/sim/libgtsim.a
+src_sim_libgtsim_a_SOURCES = src/sim/sim.h src/sim/sim.c src/sim/resource.c src/sim/objects.c \
 	src/sim/server.c src/sim/server.h src/sim/api.c src/sim/api.h src/sim/mutate.c \
 	src/sim/patch.c src/sim/apply.c src/sim/selector.c src/sim/watch.c src/sim/discovery.c \
 	src/sim/validate.c src/sim/controller.c src/sim/world.c src/sim/world.h src/sim/demo.c \
 	src/sim/generate.c src/sim/admin.c src/sim/state.c src/sim/tls.c src/sim/tls.h \
 	src/sim/traffic_glue.c src/sim/traffic_glue.h \
 	src/sim/traffic.c src/sim/traffic.h src/sim/metrics.c
-src_gammatop_sim_CPPFLAGS = $(AM_CPPFLAGS) -DSIM_HAVE_TRAFFIC
-src_gammatop_sim_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(MHD_LIBS) -lgnutls \
+src_sim_libgtsim_a_CPPFLAGS = $(AM_CPPFLAGS) -DSIM_HAVE_TRAFFIC
+SIM_LDADD = src/sim/libgtsim.a src/model/libgtmodel.a src/util/libgtutil.a $(MHD_LIBS) -lgnutls \
 	$(YAML_LIBS) $(JANSSON_LIBS) $(OPENSSL_LIBS) -lpthread -lm $(LIBS)
+
+bin_PROGRAMS += src/gammatop-sim
+src_gammatop_sim_SOURCES = src/sim/main.c
+src_gammatop_sim_LDADD = $(SIM_LDADD)
+
+# The API handlers on hostile requests: paths, queries, patch bodies of every type.
+check_PROGRAMS += tests/fuzz/fuzz_sim_api
+TESTS += tests/fuzz/fuzz_sim_api
+tests_fuzz_fuzz_sim_api_SOURCES = tests/fuzz/fuzz_sim_api.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_sim_api_LDADD = $(SIM_LDADD)
+tests_fuzz_fuzz_sim_api_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
 # End-to-end tests of the simulator (curl, jq and, when installed, kubectl) and its benchmark.
 SIM_E2E = tests/e2e/sim-protocol.sh tests/e2e/sim-kubectl.sh tests/e2e/sim-tls.sh \

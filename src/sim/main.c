@@ -224,16 +224,11 @@ static void on_tick(struct evloop *loop, void *ud)
 	evloop_timer_add(loop, 100, on_tick, m);
 }
 
-void sim_notify(struct sim *s)
-{
-	pthread_cond_broadcast(&s->changed);
-}
-
 int main(int argc, char **argv)
 {
 	struct sim sim;
 	struct sim *s = &sim;
-	memset(s, 0, sizeof *s);
+	sim_init(s, 1);
 	const char *listen_addr = "127.0.0.1", *tls_dir = NULL, *client_ca_file = NULL;
 	const char *kubeconfig_out = NULL, *state_file = NULL, *mesh = "linkerd";
 	const char **manifests = xcalloc((size_t)argc + 1, sizeof *manifests);
@@ -242,8 +237,6 @@ int main(int argc, char **argv)
 	bool demo = false;
 	int port = 0, metrics_port = -1;
 	long history = 10000;
-	s->seed = 1;
-	s->bookmark_ms = 5000;
 	s->wrong_status = xcalloc((size_t)argc + 1, sizeof *s->wrong_status);
 	int c;
 	while ((c = getopt_long(argc, argv, "vh", long_opts, NULL)) != -1) {
@@ -290,10 +283,10 @@ int main(int argc, char **argv)
 	if (s->client_cert_auth && !tls_dir)
 		die("%s needs --tls DIR", client_ca_file ? "--client-ca" : "--client-cert-auth");
 	signal(SIGPIPE, SIG_IGN);
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->changed, NULL);
-	objects_init(&s->objs, (size_t)history);
-	s->start_wall_ms = time_wall_ms();
+	if (history != 1) { /* the store is empty yet: size the history as asked */
+		objects_done(&s->objs);
+		objects_init(&s->objs, (size_t)history);
+	}
 	if (traffic_glue_init(s, mesh) != 0)
 		die("--mesh: expected linkerd, istio or envoy-gateway, not \"%s\"", mesh);
 
@@ -375,15 +368,7 @@ int main(int argc, char **argv)
 		status = 1;
 	}
 	evloop_free(loop);
-	traffic_glue_free(s);
-	objects_done(&s->objs);
 	tls_material_done(&tm);
-	for (size_t i = 0; i < s->n_wrong_status; i++)
-		free(s->wrong_status[i]);
-	free(s->wrong_status);
-	free(s->token);
-	free(s->readonly_token);
-	pthread_cond_destroy(&s->changed);
-	pthread_mutex_destroy(&s->lock);
+	sim_done(s);
 	return status;
 }

@@ -37,10 +37,43 @@ struct conn_state {
 
 #define MAX_BODY (8u << 20)
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Look name up in a raw query string; the value is decoded into buf. */
+static const char *raw_query(const char *q, const char *name, char *buf, size_t n)
+{
+	size_t nl = strlen(name);
+	for (const char *p = q; p && *p;) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		if (len > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			size_t o = 0;
+			for (size_t i = nl + 1; i < len && o + 1 < n; i++) {
+				if (p[i] == '%' && i + 2 < len && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
+					buf[o++] = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+					i += 2;
+				} else {
+					buf[o++] = p[i] == '+' ? ' ' : p[i];
+				}
+			}
+			buf[o] = '\0';
+			return buf;
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return NULL;
+}
+
 const char *request_query(const struct request *rq, const char *name)
 {
+	static __thread char bufs[16][1024];
+	static __thread unsigned next;
 	if (!rq->conn)
-		return NULL;
+		return rq->query ? raw_query(rq->query, name, bufs[next++ % 16], sizeof bufs[0]) : NULL;
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 

@@ -124,6 +124,7 @@ struct request {
 	const char *body;
 	size_t body_len;
 	void *conn; /* struct MHD_Connection *, for query lookups */
+	const char *query; /* without conn: "a=b&c=d" (percent-decoded here), or NULL */
 	const char *user; /* authenticated user name, or NULL when auth is off */
 	bool readonly;    /* the credential may only read */
 };
@@ -187,7 +188,12 @@ struct sim {
 	bool verbose;
 };
 
-/* Make every reply wait for a store change; wake watchers (call with the lock held). */
+/* Set up s (zeroed, lock, store with history events, defaults: seed 1, bookmarks every 5 s).
+ * The caller then sets options and calls traffic_glue_init. */
+void sim_init(struct sim *s, size_t history);
+/* Free everything s owns (the traffic model, objects, secrets wiped). */
+void sim_done(struct sim *s);
+/* Wake the watches after a store change (call with the lock held). */
 void sim_notify(struct sim *s);
 
 /* ---- API handlers (api.c, discovery.c, watch.c) ---- */
