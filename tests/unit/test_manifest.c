@@ -450,6 +450,8 @@ static void test_walk(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static int upstream_doc(const json_t *doc, const char *file, int line, void *ud);
+
 static void test_fixtures(void **state)
 {
 	(void)state;
@@ -489,6 +491,16 @@ static void test_fixtures(void **state)
 	assert_string_equal(o->u.route.rules[0].matches[1].headers[0].value, "yes");
 	diag_done(&d);
 	store_free(st);
+	/* every fixture document decodes (but the ConfigMap) and round-trips through YAML */
+	int counts[4] = {0, 0, 0, 0};
+	diag_init(&d);
+	assert_int_equal(manifest_read(dir, upstream_doc, counts, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(counts[0], n);
+	assert_int_equal(counts[1], 1);
+	assert_int_equal(counts[2], 0);
+	assert_int_equal(counts[3], 0);
+	diag_done(&d);
 }
 
 /* Every upstream example and conformance manifest reads and decodes without an error. */
@@ -506,6 +518,15 @@ static int upstream_doc(const json_t *doc, const char *file, int line, void *ud)
 		break;
 	}
 	object_free(o);
+	/* and every document survives JSON -> YAML -> JSON */
+	char *y = manifest_json_to_yaml(doc);
+	json_t *back = manifest_yaml_to_json(y, strlen(y), err, sizeof err);
+	if (!back || !json_equal(back, doc)) {
+		print_message("%s:%d: does not round-trip through YAML (%s)\n%s", file, line, err, y);
+		counts[3]++;
+	}
+	json_decref(back);
+	free(y);
 	return 0;
 }
 
@@ -525,7 +546,7 @@ static void test_upstream(void **state)
 	for (size_t i = 0; i < 2; i++) {
 		char dir[1100];
 		snprintf(dir, sizeof dir, "%s/%s", base, subdirs[i]);
-		int counts[3] = {0, 0, 0};
+		int counts[4] = {0, 0, 0, 0};
 		struct diag d;
 		diag_init(&d);
 		assert_int_equal(manifest_read(dir, upstream_doc, counts, &d), 0);
@@ -535,6 +556,7 @@ static void test_upstream(void **state)
 		              counts[2]);
 		assert_int_equal(d.n, 0);
 		assert_int_equal(counts[2], 0);
+		assert_int_equal(counts[3], 0);
 		assert_true(counts[0] > 20);
 		diag_done(&d);
 	}
