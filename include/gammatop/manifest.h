@@ -17,9 +17,12 @@ struct gt_store;
 typedef int (*manifest_cb)(const json_t *doc, const char *file, int line, void *ud);
 
 /* Read path (file or directory). Returns 0, or -1 when path cannot be read at all (diag says
- * why); documents that fail to parse are reported in diag and skipped. */
+ * why); documents that fail to parse are reported in diag and skipped. Items of `*List`
+ * documents without kind/apiVersion (typed lists from the API) get the list's. Limits: 64 MiB
+ * per file, 100 nesting levels, aliases expanding to at most 1,000,000 nodes per document. */
 int manifest_read(const char *path, manifest_cb cb, void *ud, struct diag *diag);
-/* Parse YAML text from memory (name is used in messages). */
+/* Parse YAML (or JSON) text from memory (name is used in messages). Returns 0, 1 when the
+ * callback stopped the reading, -1 when text is NULL. */
 int manifest_read_text(const char *text, size_t len, const char *name, manifest_cb cb, void *ud,
                        struct diag *diag);
 

@@ -12,7 +12,8 @@
 
 enum store_event { STORE_ADDED, STORE_MODIFIED, STORE_DELETED };
 
-/* obj is valid during the call only (for DELETED: the object being removed). */
+/* obj is valid during the call only (for DELETED: the object being removed). A listener must
+ * not change the store. */
 typedef void (*store_listener)(enum store_event ev, const struct gt_object *obj, void *ud);
 
 struct store_kind_state {
@@ -29,7 +30,9 @@ struct gt_store *store_new(void);
 void store_free(struct gt_store *s);
 
 /* Add or replace (same kind/namespace/name). The store takes ownership of obj. Returns
- * STORE_ADDED or STORE_MODIFIED. */
+ * STORE_ADDED or STORE_MODIFIED. An object with the same non-empty resourceVersion as the
+ * stored one is the same object: it is freed and nothing changes (no event, no new
+ * generation), so a relist only reports what changed. */
 enum store_event store_put(struct gt_store *s, struct gt_object *obj);
 /* Remove; returns true if it existed. */
 bool store_delete(struct gt_store *s, enum gt_kind kind, const char *ns, const char *name);
