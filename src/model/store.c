@@ -145,8 +145,8 @@ static enum store_event put(struct gt_store *s, struct gt_object *obj)
 	if (pp && *pp) {
 		struct gt_object *old = (*pp)->obj;
 		(*pp)->mark = s->mark;
-		if (old->meta.resource_version && obj->meta.resource_version &&
-		    !strcmp(old->meta.resource_version, obj->meta.resource_version)) {
+		if (!str_empty(old->meta.resource_version) &&
+		    str_eq(old->meta.resource_version, obj->meta.resource_version)) {
 			/* Same resourceVersion: the same object (a relist); nothing changed. Keep the
 			 * stored copy so pointers readers hold (store_list, store_get) stay valid. */
 			object_free(obj);

@@ -66,6 +66,12 @@ static void test_basic(void **state)
 	assert_string_equal(l[0]->meta.namespace_, "a");
 	assert_string_equal(l[0]->meta.name, "api");
 	assert_string_equal(l[1]->meta.name, "web");
+	/* an empty resourceVersion says nothing: a real change */
+	assert_int_equal(store_put(s, mk(GT_SERVICE, "a", "api", "")), STORE_MODIFIED);
+	uint64_t g3 = store_generation(s);
+	assert_int_equal(store_put(s, mk(GT_SERVICE, "a", "api", "")), STORE_MODIFIED);
+	assert_true(store_generation(s) > g3);
+	before = r.n;
 	assert_string_equal(l[2]->meta.namespace_, "b");
 	assert_ptr_equal(store_list(s, GT_SERVICE, NULL), l); /* cached */
 	uint64_t g1 = store_generation(s);
@@ -82,11 +88,18 @@ static void test_basic(void **state)
 	assert_ptr_equal(store_get(s, GT_SERVICE, "a", "web"), held); /* pointers stay valid */
 	assert_ptr_equal(store_list(s, GT_SERVICE, &n), l);
 	assert_string_equal(l[1]->meta.name, "web");
+	/* an empty resourceVersion says nothing: a real change */
+	assert_int_equal(store_put(s, mk(GT_SERVICE, "a", "api", "")), STORE_MODIFIED);
+	uint64_t g3 = store_generation(s);
+	assert_int_equal(store_put(s, mk(GT_SERVICE, "a", "api", "")), STORE_MODIFIED);
+	assert_true(store_generation(s) > g3);
+	before = r.n;
 	assert_true(store_delete(s, GT_SERVICE, "b", "web"));
 	assert_false(store_delete(s, GT_SERVICE, "b", "web"));
 	assert_false(store_delete(s, GT_SERVICE, "a", "nope"));
+	assert_int_equal(r.n, before + 1);
 	assert_string_equal(r.log, "A service/b/web,A service/a/web,A service/a/api,A namespace/a,"
-	                           "M service/a/web,D service/b/web");
+	                           "M service/a/web,M service/a/api,M service/a/api,D service/b/web");
 	l = store_list(s, GT_SERVICE, &n);
 	assert_int_equal(n, 2);
 	assert_null(l[2]);
@@ -94,7 +107,7 @@ static void test_basic(void **state)
 	store_clear(s);
 	assert_int_equal(store_count(s, GT_SERVICE), 0);
 	assert_int_equal(store_count(s, GT_NAMESPACE), 0);
-	assert_int_equal(r.n, 6);
+	assert_int_equal(r.n, 8);
 	store_list(s, GT_SERVICE, &n);
 	assert_int_equal(n, 0);
 	store_free(s);
