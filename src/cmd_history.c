@@ -40,7 +40,9 @@ static void summary(const char *json, char *buf, size_t n)
 	const json_t *ann = json_object_get(j, "annotations");
 	struct policy p;
 	char err[128];
-	if (json_is_object(ann)) {
+	if (json_is_object(json_object_get(j, "spec"))) {
+		snprintf(buf, n, "route spec (edited)");
+	} else if (json_is_object(ann)) {
 		json_t *route = json_pack("{s:{s:O}}", "metadata", "annotations", ann);
 		char classes[64];
 		edit_linkerd_effective(route, 0, &p, classes, sizeof classes);
@@ -224,7 +226,10 @@ static int stored_policy(const char *json, struct policy *p, bool *annotations, 
 	const json_t *ann = json_object_get(j, "annotations");
 	int rc = 0;
 	*annotations = json_is_object(ann);
-	if (*annotations) {
+	policy_init(p);
+	if (json_is_object(json_object_get(j, "spec"))) {
+		/* a whole-document edit: undone by spec (see undo_run) */
+	} else if (*annotations) {
 		json_t *route = json_pack("{s:{s:O}}", "metadata", "annotations", ann);
 		edit_linkerd_effective(route, 0, p, NULL, 0);
 		json_decref(route);
@@ -232,6 +237,33 @@ static int stored_policy(const char *json, struct policy *p, bool *annotations, 
 		rc = edit_policy_from_json(j, p, err, errlen);
 	}
 	json_decref(j);
+	return rc;
+}
+
+/* A whole-document change: the route's spec must still be the one #id left; the undo is the
+ * current object with the spec from before. Returns 0, or -1 after printing why not. */
+static int undo_document(struct edit *e, const struct audit_entry *ent)
+{
+	json_t *b = json_loads(ent->before_json ? ent->before_json : "", 0, NULL);
+	json_t *a = json_loads(ent->after_json ? ent->after_json : "", 0, NULL);
+	const json_t *bs = json_object_get(b, "spec"), *as = json_object_get(a, "spec");
+	const json_t *cur = json_object_get(edit_base(e), "spec");
+	int rc = -1;
+	if (!json_is_object(bs) || !json_is_object(as))
+		cmd_error("change #%" PRId64 ": the stored route spec cannot be read", ent->id);
+	else if (!json_equal((json_t *)cur, (json_t *)as))
+		cmd_error("refused: %s changed since change #%" PRId64 " (its spec is not the one #%"
+		          PRId64 " left); nothing was changed",
+		          edit_route_id(e), ent->id, ent->id);
+	else {
+		json_t *doc = json_deep_copy(edit_base(e));
+		json_object_set(doc, "spec", (json_t *)bs);
+		edit_set_document_json(e, doc);
+		json_decref(doc);
+		rc = 0;
+	}
+	json_decref(a);
+	json_decref(b);
 	return rc;
 }
 
@@ -283,6 +315,11 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 		             : EXIT_USAGE;
 		goto out;
 	}
+	if (ent->rule < 0) {
+		if (undo_document(e, ent) < 0)
+			goto out;
+		goto run;
+	}
 	if (edit_select_rule(e, idx) < 0) {
 		cmd_error("change #%" PRId64 ": %s", ent->id, edit_message(e));
 		goto out;
@@ -300,6 +337,7 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 		goto out;
 	}
 	edit_set_policy(e, &before);
+run:;
 	uint64_t window_ms = 0;
 	if (o->no_telemetry || duration_parse(o->window, &window_ms, NULL, 0) < 0)
 		window_ms = 0;

@@ -139,6 +139,19 @@ bool edit_linkerd_annotations(const struct edit *e);
 enum edit_state edit_set_change(struct edit *e, const struct edit_change *c);
 enum edit_state edit_set_policy(struct edit *e, const struct policy *target);
 
+/* Edit the whole route as a document (the console's `E`, as `kubectl edit`): text is the
+ * edited YAML (or JSON) of edit_document_yaml(). status, metadata.managedFields and
+ * metadata.resourceVersion are ignored; kind, name and namespace must stay. Validated with
+ * the model's decoder (every field, errors name it) and the policy rules of every rule; the
+ * merge patch carries what changed plus the base resourceVersion; a rebase after a conflict
+ * re-applies the edit on the new object. edit_rule_index() is then -1 and the audit log keeps
+ * {"spec":...} before and after. Returns READY, NO_CHANGE or INVALID (edit_message). */
+enum edit_state edit_set_document(struct edit *e, const char *text, size_t len);
+enum edit_state edit_set_document_json(struct edit *e, const json_t *doc);
+/* The base object as YAML for an editor (without managedFields; NOT sanitised: write it to a
+ * file, not to the terminal). NULL before the base is read. Caller frees. */
+char *edit_document_yaml(const struct edit *e);
+
 /* The dry-run answer (PATCH with dryRun=All): DRY_RUN_OK, or DRY_RUN_FAILED when the server
  * refused (edit_message has its reason and field causes) or its result lacks a field the
  * change sets (edit_retry_unsupported() when that is `retry`: a standard-channel CRD). */
@@ -157,7 +170,7 @@ const char *edit_message(const struct edit *e);
  * the engine itself refused). Batch commands map transport/credentials to exit 2. */
 enum apierr_kind edit_error_kind(const struct edit *e);
 const char *edit_route_id(const struct edit *e); /* "httproute/NS/NAME" */
-int edit_rule_index(const struct edit *e);        /* -1 before edit_select_rule */
+int edit_rule_index(const struct edit *e); /* -1 before edit_select_rule, or for a document */
 /* "rule 0" or "rule 1 (checkout)" for messages. */
 const char *edit_rule_label(const struct edit *e);
 const char *edit_resource_version(const struct edit *e);     /* of the base */
@@ -180,7 +193,7 @@ enum edit_mesh edit_mesh(const struct edit *e);
 const char *const *edit_notes(const struct edit *e, size_t *n);
 
 /* The before/after JSON the audit log keeps for this edit (compact, caller frees): the rule
- * fragment, or {"annotations":{...}} in Linkerd annotation mode. */
+ * fragment, {"annotations":{...}} in Linkerd annotation mode, {"spec":{...}} for a document. */
 char *edit_audit_json(const struct edit *e, bool after);
 /* Record the last apply attempt (APPLIED, CONFLICT, REJECTED, FAILED) in the audit log of c;
  * undo_of is the audit id this edit reverts (0 for none). Returns the new row's id, or -1

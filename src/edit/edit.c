@@ -47,6 +47,7 @@ struct edit {
 	struct policy current, target;
 	bool have_change, have_target;
 	struct change_copy change;
+	json_t *doc;               /* owned: the edited whole document (edit_set_document) */
 
 	struct findings findings;
 	json_t *patch;             /* owned */
@@ -151,6 +152,7 @@ void edit_free(struct edit *e)
 	clear_notes(e);
 	free(e->io);
 	change_free(&e->change);
+	json_decref(e->doc);
 	json_decref(e->base);
 	free(e->ns);
 	free(e->name);
@@ -259,10 +261,28 @@ static void mesh_notes(struct edit *e)
 		            "retry.linkerd.io annotations)");
 }
 
+static enum edit_state finish(struct edit *e, size_t errors);
+
+/* Document mode: validate the edited object and build its patch. */
+static enum edit_state recompute_doc(struct edit *e)
+{
+	char err[512] = "";
+	int errors = edit_doc_build(e->base, e->doc, e->id, e->base_rv, &e->findings, &e->patch,
+	                            err, sizeof err);
+	e->err_kind = APIERR_NONE;
+	if (errors < 0) {
+		set_message(e, "%s: %s", e->id, err);
+		return e->state = EDIT_INVALID;
+	}
+	return finish(e, (size_t)errors);
+}
+
 /* Recompute target, findings, patch, after-YAML and diff from base + rule + change. */
 static enum edit_state recompute(struct edit *e)
 {
 	clear_result(e);
+	if (e->base && e->doc)
+		return recompute_doc(e);
 	if (!e->base || e->rule < 0)
 		return e->state;
 	char rerr[512];
@@ -313,6 +333,13 @@ static enum edit_state recompute(struct edit *e)
 		set_message(e, "%s: cannot build the patch: %s", e->id, err);
 		return e->state = EDIT_INVALID;
 	}
+	return finish(e, errors);
+}
+
+/* The after-YAML, the diff and the state, once e->patch is built with `errors` errors. */
+static enum edit_state finish(struct edit *e, size_t errors)
+{
+	const char *label = edit_rule_label(e);
 	e->patch_text = json_dumps(e->patch, JSON_COMPACT);
 	json_t *after = policy_apply_merge_patch(e->base, e->patch);
 	e->after_yaml = display_yaml(after);
@@ -326,12 +353,12 @@ static enum edit_state recompute(struct edit *e)
 	free(to);
 	e->err_kind = APIERR_NONE;
 	if (errors) {
-		set_message(e, "%s %s: %zu error%s: nothing will be sent", e->id, e->rule_label,
-		            errors, errors == 1 ? "" : "s");
+		set_message(e, "%s %s: %zu error%s: nothing will be sent", e->id, label, errors,
+		            errors == 1 ? "" : "s");
 		return e->state = EDIT_INVALID;
 	}
 	if (!*e->diff) {
-		set_message(e, "%s %s: the change leaves the route as it is", e->id, e->rule_label);
+		set_message(e, "%s %s: the change leaves the route as it is", e->id, label);
 		return e->state = EDIT_NO_CHANGE;
 	}
 	free(e->message);
@@ -447,6 +474,11 @@ enum edit_state edit_take_fetch(struct edit *e, long status, const char *body, s
 		free(from);
 		free(to);
 	}
+	if (e->doc && e->base) {
+		json_t *nd = edit_doc_rebase(e->base, e->doc, j);
+		json_decref(e->doc);
+		e->doc = nd;
+	}
 	json_decref(e->base);
 	e->base = j;
 	free(e->base_yaml);
@@ -476,6 +508,8 @@ int edit_select_rule(struct edit *e, const char *rule)
 	}
 	change_free(&e->change);
 	e->have_change = e->have_target = false;
+	json_decref(e->doc);
+	e->doc = NULL;
 	if (select_rule(e, rule) < 0)
 		return -1;
 	recompute(e);
@@ -515,11 +549,52 @@ enum edit_state edit_set_change(struct edit *e, const struct edit_change *c)
 			*src[i] = e->change.strs[i] = xstrdup(*src[i]);
 	e->have_change = true;
 	e->have_target = false;
+	json_decref(e->doc);
+	e->doc = NULL;
 	if (e->rule < 0) {
 		set_message(e, "%s: no rule selected", e->id);
 		return e->state;
 	}
 	return recompute(e);
+}
+
+enum edit_state edit_set_document_json(struct edit *e, const json_t *doc)
+{
+	change_free(&e->change);
+	e->have_change = e->have_target = false;
+	json_decref(e->doc);
+	e->doc = json_deep_copy(doc);
+	if (!e->base) {
+		set_message(e, "%s: not read yet", e->id);
+		return e->state;
+	}
+	return recompute(e);
+}
+
+enum edit_state edit_set_document(struct edit *e, const char *text, size_t len)
+{
+	char err[512];
+	json_t *j = manifest_yaml_to_json(text, len, err, sizeof err);
+	if (!j) {
+		clear_result(e);
+		set_message(e, "%s: the edited document is not valid YAML: %s", e->id, err);
+		e->err_kind = APIERR_NONE;
+		return e->state = EDIT_INVALID;
+	}
+	enum edit_state st = edit_set_document_json(e, j);
+	json_decref(j);
+	return st;
+}
+
+char *edit_document_yaml(const struct edit *e)
+{
+	if (!e->base)
+		return NULL;
+	json_t *copy = json_deep_copy(e->base);
+	json_object_del(json_object_get(copy, "metadata"), "managedFields");
+	char *y = manifest_json_to_yaml(copy);
+	json_decref(copy);
+	return y;
 }
 
 enum edit_state edit_set_policy(struct edit *e, const struct policy *target)
@@ -527,31 +602,14 @@ enum edit_state edit_set_policy(struct edit *e, const struct policy *target)
 	change_free(&e->change);
 	e->have_change = false;
 	e->have_target = true;
+	json_decref(e->doc);
+	e->doc = NULL;
 	e->target = *target;
 	if (e->rule < 0) {
 		set_message(e, "%s: no rule selected", e->id);
 		return e->state;
 	}
 	return recompute(e);
-}
-
-/* Fields of the target the server's result does not have (it pruned them). */
-static void dropped_fields(const struct policy *want, const struct policy *got, struct buf *b)
-{
-	if (want->has_request && !got->has_request)
-		buf_puts(b, " timeouts.request");
-	if (want->has_backend_request && !got->has_backend_request)
-		buf_puts(b, " timeouts.backendRequest");
-	if (want->has_retry && !got->has_retry)
-		buf_puts(b, " retry");
-	else if (want->has_retry) {
-		if (want->attempts != -1 && got->attempts != want->attempts)
-			buf_puts(b, " retry.attempts");
-		if (want->has_backoff && !got->has_backoff)
-			buf_puts(b, " retry.backoff");
-		if (want->n_codes && got->n_codes != want->n_codes)
-			buf_puts(b, " retry.codes");
-	}
 }
 
 enum edit_state edit_take_dry_run(struct edit *e, long status, const char *body, size_t len,
@@ -570,34 +628,28 @@ enum edit_state edit_take_dry_run(struct edit *e, long status, const char *body,
 		e->err_kind = APIERR_OTHER;
 		return e->state = EDIT_DRY_RUN_FAILED;
 	}
-	struct policy got;
-	char rerr[512];
-	int rc = read_policy(e, j, &got, rerr, sizeof rerr);
-	json_decref(j);
-	if (rc < 0) {
-		set_message(e, "dry-run patch %s: cannot read the server's result: %s", e->id, rerr);
-		e->err_kind = APIERR_OTHER;
-		return e->state = EDIT_DRY_RUN_FAILED;
-	}
+	json_t *want = policy_apply_merge_patch(e->base, e->patch);
 	struct buf b;
 	buf_init(&b);
-	dropped_fields(&e->target, &got, &b);
+	edit_doc_dropped(want, j, &b);
+	json_decref(want);
+	json_decref(j);
 	e->err_kind = APIERR_NONE;
 	if (b.len) {
-		e->retry_unsupported = strstr(buf_str(&b), " retry") != NULL && !e->annotations;
+		e->retry_unsupported = strstr(buf_str(&b), "].retry") != NULL;
 		if (e->retry_unsupported)
-			set_message(e, "the server's dry-run dropped%s from %s %s: this cluster's "
-			               "HTTPRoute CRD has no retry field (the Gateway API standard "
-			               "channel; retry is experimental). Applying would silently do "
-			               "nothing for retries. Install the experimental-channel CRD%s",
-			            buf_str(&b), e->id, e->rule_label,
+			set_message(e, "the server's dry-run dropped%s from %s: this cluster's HTTPRoute "
+			               "CRD has no retry field (the Gateway API standard channel; retry "
+			               "is experimental). Applying would silently do nothing for "
+			               "retries. Install the experimental-channel CRD%s",
+			            buf_str(&b), e->id,
 			            e->mesh == EDIT_MESH_LINKERD ? ", or use --linkerd-annotations: "
 			                                           "Linkerd reads retry.linkerd.io/*"
 			                                         : "");
 		else
-			set_message(e, "the server's dry-run dropped%s from %s %s: the cluster's CRD "
-			               "does not have %s; applying would not do what you asked",
-			            buf_str(&b), e->id, e->rule_label,
+			set_message(e, "the server's dry-run dropped%s from %s: the cluster's CRD does "
+			               "not have %s; applying would not do what you asked",
+			            buf_str(&b), e->id,
 			            strchr(buf_str(&b) + 1, ' ') ? "these fields" : "this field");
 		buf_done(&b);
 		return e->state = EDIT_DRY_RUN_FAILED;
@@ -633,7 +685,7 @@ enum edit_state edit_take_apply(struct edit *e, long status, const char *body, s
 	if (j)
 		e->new_rv = xstrdup_null(json_string_value(
 			json_object_get(json_object_get(j, "metadata"), "resourceVersion")));
-	set_message(e, "applied to %s %s: resourceVersion %s -> %s", e->id, e->rule_label,
+	set_message(e, "applied to %s %s: resourceVersion %s -> %s", e->id, edit_rule_label(e),
 	            str_or(e->base_rv, "?"), str_or(e->new_rv, "?"));
 	json_decref(j);
 	return e->state = EDIT_APPLIED;
@@ -643,8 +695,14 @@ enum edit_state edit_state(const struct edit *e) { return e->state; }
 const char *edit_message(const struct edit *e) { return e->message ? e->message : ""; }
 enum apierr_kind edit_error_kind(const struct edit *e) { return e->err_kind; }
 const char *edit_route_id(const struct edit *e) { return e->id; }
-int edit_rule_index(const struct edit *e) { return e->rule; }
-const char *edit_rule_label(const struct edit *e) { return e->rule_label ? e->rule_label : ""; }
+int edit_rule_index(const struct edit *e) { return e->doc ? -1 : e->rule; }
+
+const char *edit_rule_label(const struct edit *e)
+{
+	if (e->doc)
+		return "(the whole route)";
+	return e->rule_label ? e->rule_label : "";
+}
 const char *edit_resource_version(const struct edit *e) { return e->base_rv; }
 const char *edit_new_resource_version(const struct edit *e) { return e->new_rv; }
 const json_t *edit_base(const struct edit *e) { return e->base; }
@@ -686,7 +744,13 @@ static json_t *linkerd_annotations_json(const json_t *obj)
 char *edit_audit_json(const struct edit *e, bool after)
 {
 	json_t *j;
-	if (e->annotations) {
+	if (e->doc) {
+		json_t *obj = after && e->patch ? policy_apply_merge_patch(e->base, e->patch)
+		                                : json_incref(e->base);
+		json_t *spec = json_object_get(obj, "spec");
+		j = json_pack("{s:O}", "spec", spec ? spec : json_null());
+		json_decref(obj);
+	} else if (e->annotations) {
 		json_t *obj = after && e->patch ? policy_apply_merge_patch(e->base, e->patch)
 		                                : json_incref(e->base);
 		j = json_pack("{s:o}", "annotations", linkerd_annotations_json(obj));

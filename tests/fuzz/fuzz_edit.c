@@ -1,8 +1,9 @@
 /* fuzz_edit.c: an edit session on arbitrary route JSON (the API server's answer is untrusted):
  * load, select rules, changes of every kind, dry-run and apply verdicts on the same bytes,
  * conflict and rebase, Linkerd's effective policy and annotation mode, the line diff of the
- * input against its YAML, and the audit-log policy reader. Must never crash or leak; the
- * texts the engine returns must be safe for a terminal. */
+ * input against its YAML, the audit-log policy reader, and the same bytes as an edited
+ * whole document (the console's E). Must never crash or leak; the texts the engine returns
+ * must be safe for a terminal. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,5 +92,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(yaml);
 	edit_free(e);
 	json_decref(j);
+
+	/* The same bytes as the edited document of a known route (the console's E). */
+	static const char base[] =
+		"{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\","
+		"\"metadata\":{\"name\":\"n\",\"namespace\":\"ns\",\"resourceVersion\":\"1\"},"
+		"\"spec\":{\"rules\":[{\"timeouts\":{\"request\":\"5s\"}}]}}";
+	e = edit_new(GT_HTTPROUTE, "ns", "n");
+	edit_take_fetch(e, 200, base, sizeof base - 1, NULL);
+	edit_set_document(e, body, len);
+	check(e);
+	edit_take_dry_run(e, 200, base, sizeof base - 1, NULL);
+	edit_take_apply(e, 409, "{}", 2, &conflict);
+	edit_take_fetch(e, 200, base, sizeof base - 1, NULL);
+	check(e);
+	edit_free(e);
 	return 0;
 }

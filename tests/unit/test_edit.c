@@ -474,6 +474,90 @@ static void test_parse_route(void **state)
 	assert_int_equal(edit_batch_parse_route("a/", NULL, &ns, &name, err, sizeof err), -1);
 }
 
+/* ---- the whole document (the console's E) ---- */
+
+/* Replace the first occurrence of from in text by to (a new string). */
+static char *subst(const char *text, const char *from, const char *to)
+{
+	const char *p = strstr(text, from);
+	assert_non_null(p);
+	size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+	snprintf(out, n, "%.*s%s%s", (int)(p - text), text, to, p + strlen(from));
+	return out;
+}
+
+static void test_document(void **state)
+{
+	(void)state;
+	char *base = route("20", "", "\"shop.example\"", "", ",\"status\":{\"parents\":[]}");
+	struct edit *e = loaded(base);
+	char *yaml = edit_document_yaml(e);
+	assert_non_null(strstr(yaml, "request: 5s"));
+
+	/* Nothing changed but status: nothing to send. */
+	char *y0 = subst(yaml, "parents: []", "parents: [{controllerName: x}]");
+	assert_int_equal(edit_set_document(e, y0, strlen(y0)), EDIT_NO_CHANGE);
+	free(y0);
+
+	char *y1 = subst(yaml, "request: 5s", "request: 7s");
+	assert_int_equal(edit_set_document(e, y1, strlen(y1)), EDIT_READY);
+	assert_int_equal(edit_rule_index(e), -1);
+	assert_string_equal(edit_patch(e), "{\"spec\":{\"rules\":[{\"backendRefs\":[{\"name\":"
+	                    "\"a\",\"port\":80}]},{\"name\":\"checkout\",\"backendRefs\":"
+	                    "[{\"name\":\"b\",\"port\":80}],\"timeouts\":{\"request\":\"7s\"}}]},"
+	                    "\"metadata\":{\"resourceVersion\":\"20\"}}");
+	assert_non_null(strstr(edit_diff(e), "+      request: 7s"));
+
+	/* Refused before sending: an invalid duration, a field of the wrong type, another name,
+	 * text that is not YAML. */
+	char *bad = subst(yaml, "request: 5s", "request: 7.5s");
+	assert_int_equal(edit_set_document(e, bad, strlen(bad)), EDIT_INVALID);
+	assert_string_equal(edit_findings(e)->items[0].code, "InvalidDuration");
+	free(bad);
+	bad = subst(yaml, "port: 80", "port: eighty");
+	assert_int_equal(edit_set_document(e, bad, strlen(bad)), EDIT_INVALID);
+	assert_non_null(strstr(edit_message(e), "port"));
+	free(bad);
+	bad = subst(yaml, "name: web", "name: other");
+	assert_int_equal(edit_set_document(e, bad, strlen(bad)), EDIT_INVALID);
+	assert_non_null(strstr(edit_message(e), "cannot be changed"));
+	free(bad);
+	assert_int_equal(edit_set_document(e, "a: [", 4), EDIT_INVALID);
+	assert_non_null(strstr(edit_message(e), "not valid YAML"));
+
+	/* Conflict, then rebase: the edit is re-applied on the object someone else changed. */
+	assert_int_equal(edit_set_document(e, y1, strlen(y1)), EDIT_READY);
+	struct apierr conflict = {.kind = APIERR_CONFLICT, .code = 409, .message = "modified"};
+	assert_int_equal(edit_take_apply(e, 409, "{}", 2, &conflict), EDIT_CONFLICT);
+	char *now = route("21", ",\"labels\":{\"team\":\"shop\"}", "\"shop.example\"", "", "");
+	assert_int_equal(edit_take_fetch(e, 200, now, strlen(now), NULL), EDIT_READY);
+	assert_non_null(strstr(edit_meanwhile(e), "+    team: shop"));
+	assert_non_null(strstr(edit_patch(e), "\"request\":\"7s\""));
+	assert_non_null(strstr(edit_patch(e), "\"resourceVersion\":\"21\""));
+	assert_null(strstr(edit_patch(e), "labels")); /* the other change is kept, not re-sent */
+
+	/* The dry-run result lacks retry (standard channel) when the document adds one. */
+	char *y2 = subst(yaml, "request: 5s", "request: 5s\n      backendRequest: 1s\n    retry:\n      attempts: 2");
+	edit_take_fetch(e, 200, base, strlen(base), NULL);
+	assert_int_equal(edit_set_document(e, y2, strlen(y2)), EDIT_READY);
+	char *pruned = route("20", "", "\"shop.example\"", ",\"timeouts\":{\"request\":\"5s\",\"backendRequest\":\"1s\"}", "");
+	assert_int_equal(edit_take_dry_run(e, 200, pruned, strlen(pruned), NULL), EDIT_DRY_RUN_FAILED);
+	assert_true(edit_retry_unsupported(e));
+	assert_non_null(strstr(edit_message(e), "spec.rules[1].retry"));
+
+	char *bj = edit_audit_json(e, false);
+	assert_true(strncmp(bj, "{\"spec\":{", 9) == 0);
+	free(bj);
+	free(y2);
+	free(pruned);
+	free(now);
+	free(y1);
+	free(yaml);
+	free(base);
+	edit_free(e);
+}
+
 /* ---- the telemetry preview ---- */
 
 /* 1000 requests: 100 under 50ms, 700 under 500ms, 900 under 1s, 990 under 10s. */
@@ -588,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_session_failures),
 		cmocka_unit_test(test_linkerd),
 		cmocka_unit_test(test_parse_route),
+		cmocka_unit_test(test_document),
 		cmocka_unit_test(test_preview_share),
 		cmocka_unit_test(test_preview_text),
 	};
