@@ -3,7 +3,8 @@
  * list), replace the kind in the store, then WATCH from the list's resourceVersion with
  * bookmarks and a random timeoutSeconds in [300,600); re-watch when the server closes the
  * stream; relist on 410 (HTTP or ERROR event); back off 800 ms doubling to 30 s with jitter on
- * connection errors, 429 and 5xx. It never gives up. The kind's store_kind_state says whether
+ * connection errors, 429 and 5xx (reset by a successful list or 2 minutes of healthy watch).
+ * It never gives up. The kind's store_kind_state says whether
  * it is synced, stale, when it last heard from the server, and the last error. */
 #ifndef GAMMATOP_REFLECTOR_H
 #define GAMMATOP_REFLECTOR_H

@@ -20,6 +20,7 @@
 #define BACKOFF_MAX_MS 30000
 #define LIST_TIMEOUT_MS 60000
 #define PAGE_LIMIT 500
+#define HEALTHY_RESET_MS 120000 /* a watch up this long resets the backoff (client-go) */
 
 struct reflector {
 	struct kclient *k;
@@ -34,6 +35,7 @@ struct reflector {
 	size_t n_items, cap_items;
 	struct watchsplit ws;
 	long backoff_ms;
+	int64_t connected_ms;  /* when the current watch was established; 0 = not */
 	bool relist;           /* the watch saw 410: list again */
 	char *watch_error;     /* owned: an ERROR event (not 410) ended the watch */
 	bool blocked;
@@ -128,6 +130,9 @@ static void backoff(struct reflector *r, const struct apierr *err, long retry_af
 		r->blocked = err->kind == APIERR_FORBIDDEN || err->kind == APIERR_UNAUTHORIZED ||
 		             err->kind == APIERR_CREDENTIALS;
 	}
+	if (r->connected_ms && time_mono_ms() - r->connected_ms >= HEALTHY_RESET_MS)
+		r->backoff_ms = BACKOFF_MIN_MS;
+	r->connected_ms = 0;
 	long delay = r->backoff_ms;
 	delay += (long)(rand_r(&r->seed) % (unsigned)(delay / 2 + 1)); /* jitter: up to +50% */
 	if (retry_after_s > 0 && retry_after_s * 1000 > delay)
@@ -136,9 +141,9 @@ static void backoff(struct reflector *r, const struct apierr *err, long retry_af
 	r->timer = evloop_timer_add(kclient_loop(r->k), delay, on_backoff_done, r);
 }
 
+/* The server answered: the kind is fresh again. */
 static void healthy(struct reflector *r)
 {
-	r->backoff_ms = BACKOFF_MIN_MS;
 	r->blocked = false;
 	struct store_kind_state *st = state(r);
 	st->stale = false;
@@ -247,6 +252,7 @@ static void on_page(const struct kresponse *resp, void *ud)
 	struct store_kind_state *st = state(r);
 	st->installed = true;
 	st->synced = true;
+	r->backoff_ms = BACKOFF_MIN_MS;
 	healthy(r);
 	log_debug("reflector %s: listed, resourceVersion %s", kind_name(r->kind),
 	          r->rv ? r->rv : "?");
@@ -328,8 +334,10 @@ static bool on_watch_data(const char *data, size_t n, void *ud)
 static void on_watch_headers(long status, void *ud)
 {
 	struct reflector *r = ud;
-	if (status >= 200 && status < 300)
+	if (status >= 200 && status < 300) {
+		r->connected_ms = time_mono_ms();
 		healthy(r);
+	}
 }
 
 static void on_watch_done(const struct kresponse *resp, void *ud)
