@@ -85,7 +85,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	char out[16384], q[4096], a[512], o[512], body[4096];
 	int status = 200;
 	form_value(u->b, "query", q, sizeof q);
-	if (strcmp(url, "/prom/api/v1/query") || strcmp(method, "POST")) {
+	if (!strcmp(url, "/prom/api/v1/query_range") && !strcmp(method, "POST")) {
+		json_str(body, sizeof body, u->b);
+		snprintf(out, sizeof out,
+		         "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{"
+		         "\"metric\":{\"body\":\"%s\"},\"values\":[[1,\"1\"],[16,\"NaN\"],"
+		         "[31,\"+Inf\"]]}]},\"warnings\":[\"careful\"]}", body);
+	} else if (strcmp(url, "/prom/api/v1/query") || strcmp(method, "POST")) {
 		status = 404;
 		snprintf(out, sizeof out, "not here: %s %s", method, url);
 	} else if (!strcmp(q, "echo")) {
@@ -254,6 +260,49 @@ static void on_collected(struct strmap *acc, const struct mesh_profile *p, const
 		assert_int_equal(acc->n, 0);
 }
 
+struct range_result {
+	bool done;
+	char body[512];
+	size_t n_points;
+	bool nan_then_inf;
+	size_t warnings;
+};
+
+static void on_range(struct promresult *r, const char *err, void *ud)
+{
+	struct range_result *rr = ud;
+	rr->done = true;
+	assert_null(err);
+	assert_int_equal(r->type, PROM_MATRIX);
+	snprintf(rr->body, sizeof rr->body, "%s", promresult_label(&r->series[0], "body"));
+	rr->n_points = r->series[0].n_points;
+	rr->nan_then_inf = isnan(r->series[0].points[1].v) && isinf(r->series[0].points[2].v);
+	rr->warnings = r->n_warnings;
+}
+
+static void test_query_range(void **state)
+{
+	(void)state;
+	struct evloop *loop = evloop_new();
+	struct http_client *hc = http_client_new(loop);
+	char err[256], url[128];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/prom/", port_);
+	struct promapi_config cfg = {.url = url};
+	struct promapi *api = promapi_new(hc, &cfg, err, sizeof err);
+	struct range_result rr = {0};
+	promapi_query_range(api, "up", 1000, 31000, 15000, on_range, &rr);
+	for (int i = 0; i < 200 && !rr.done; i++)
+		evloop_run_once(loop, 50);
+	assert_true(rr.done);
+	assert_string_equal(rr.body, "query=up&start=1.000&end=31.000&step=15.000");
+	assert_int_equal(rr.n_points, 3);
+	assert_true(rr.nan_then_inf);
+	assert_int_equal(rr.warnings, 1);
+	promapi_free(api);
+	http_client_free(hc);
+	evloop_free(loop);
+}
+
 static void test_collect(void **state)
 {
 	(void)state;
@@ -296,6 +345,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_collect),
+		cmocka_unit_test(test_query_range),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
