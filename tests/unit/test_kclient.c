@@ -25,7 +25,7 @@
 static struct MHD_Daemon *daemon_;
 static int port_;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static int n_page1, n_page2, n_watch;
+static int n_page1, n_page2, n_watch, n_ns_watch;
 static char watch_query[512], patch_seen[512];
 
 #define SVC(name, rv)                                                                         \
@@ -80,6 +80,18 @@ static const char *answer(const char *url, const char *method, struct MHD_Connec
 		return "{\"kind\":\"ServiceList\",\"metadata\":{\"resourceVersion\":\"20\"},"
 		       "\"items\":[" SVC("s1", "12") "," SVC("s4", "11") "]}";
 	}
+	if (!strcmp(url, "/api/v1/namespaces") && watch) {
+		if (++n_ns_watch == 1) {
+			*status = 503;
+			return "{\"kind\":\"Status\",\"code\":503,\"reason\":\"ServiceUnavailable\","
+			       "\"message\":\"etcd leader changed\"}";
+		}
+		return "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Namespace\",\"metadata\":"
+		       "{\"resourceVersion\":\"9\"}}}\n";
+	}
+	if (!strcmp(url, "/api/v1/namespaces"))
+		return "{\"kind\":\"NamespaceList\",\"metadata\":{\"resourceVersion\":\"5\"},"
+		       "\"items\":[{\"metadata\":{\"name\":\"d\",\"resourceVersion\":\"5\"}}]}";
 	if (!strcmp(method, "PATCH")) {
 		snprintf(patch_seen, sizeof patch_seen, "%s %s fm=%s dry=%s force=%s",
 		         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"), url,
@@ -224,6 +236,35 @@ static void test_reflector(void **state)
 	store_free(s);
 }
 
+/* A failed watch makes the synced kind stale with the server's message; the next watch
+ * that connects makes it fresh again. */
+static void test_stale_and_recovered(void **state)
+{
+	struct gt_store *s = store_new();
+	struct reflector *r = reflector_new(kc_, s, GT_NAMESPACE, NULL);
+	reflector_start(r);
+	struct store_kind_state *st = store_kind_state(s, GT_NAMESPACE);
+	bool stale_seen = false;
+	char err[256] = "";
+	for (int i = 0; i < 500 && !(stale_seen && n_ns_watch >= 2 && !st->stale); i++) {
+		evloop_run_once(loop, 10);
+		if (st->stale && !stale_seen) {
+			stale_seen = true;
+			snprintf(err, sizeof err, "%s", st->error ? st->error : "");
+		}
+	}
+	assert_true(stale_seen);
+	assert_true(st->synced);
+	assert_non_null(strstr(err, "watch namespaces: etcd leader changed"));
+	assert_true(n_ns_watch >= 2);
+	assert_false(st->stale);
+	assert_null(st->error);
+	assert_int_equal(reflector_stats(r)->failures, 1);
+	assert_int_equal(store_count(s, GT_NAMESPACE), 1);
+	reflector_free(r);
+	store_free(s);
+}
+
 struct got {
 	bool done;
 	enum apierr_kind kind;
@@ -296,6 +337,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_discovery),
 		cmocka_unit_test(test_reflector),
+		cmocka_unit_test(test_stale_and_recovered),
 		cmocka_unit_test(test_patch),
 		cmocka_unit_test(test_pod_proxy_and_fetch),
 		cmocka_unit_test(test_paths),
