@@ -682,11 +682,21 @@ enum edit_state edit_take_apply(struct edit *e, long status, const char *body, s
 	free(e->new_rv);
 	e->new_rv = NULL;
 	e->err_kind = APIERR_NONE;
-	if (j)
+	struct buf b;
+	buf_init(&b);
+	if (j) {
 		e->new_rv = xstrdup_null(json_string_value(
 			json_object_get(json_object_get(j, "metadata"), "resourceVersion")));
-	set_message(e, "applied to %s %s: resourceVersion %s -> %s", e->id, edit_rule_label(e),
-	            str_or(e->base_rv, "?"), str_or(e->new_rv, "?"));
+		/* Applied without a dry-run first, pruned fields are only seen now: say so. */
+		json_t *want = policy_apply_merge_patch(e->base, e->patch);
+		edit_doc_dropped(want, j, &b);
+		json_decref(want);
+	}
+	set_message(e, "applied to %s %s: resourceVersion %s -> %s%s%s%s", e->id,
+	            edit_rule_label(e), str_or(e->base_rv, "?"), str_or(e->new_rv, "?"),
+	            b.len ? "; but the server dropped" : "", buf_str(&b),
+	            b.len ? " (its CRD does not have them)" : "");
+	buf_done(&b);
 	json_decref(j);
 	return e->state = EDIT_APPLIED;
 }

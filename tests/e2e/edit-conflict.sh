@@ -53,3 +53,19 @@ if gt set shop/storefront --request-timeout 13s --yes --expect-resource-version 
 grep -q 'conflict' "$T/rv.err" || fail "stale version: no conflict message"
 curl -sf "$R" | jq -e '.spec.rules[0].timeouts.request == "12s"' >/dev/null || fail "stale version applied"
 ok "--expect-resource-version refuses a stale version"
+
+# A server refusal: a token that may only read gets 403 on the PATCH: exit 1 with the
+# server's reason, nothing changed. (TLS: gammatop sends tokens only over https.)
+start_sim --demo --tls "$T/tls" --token e2e-full-token --readonly-token e2e-read-token \
+	--kubeconfig-out "$T/kc.full"
+sed 's/e2e-full-token/e2e-read-token/' "$T/kc.full" >"$T/kc.ro"
+R2="$SIM_URL/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes/storefront"
+if timeout 60 "$GAMMATOP" set shop/storefront --request-timeout 9s --yes --kubeconfig "$T/kc.ro" \
+	--cache "$T/cache.db" </dev/null >"$T/ro.out" 2>"$T/ro.err"; then
+	fail "a read-only token applied a change"; else rc=$?; fi
+[ "$rc" = 1 ] || { cat "$T/ro.out" "$T/ro.err"; fail "forbidden: exit $rc, expected 1"; }
+grep -qi 'forbidden' "$T/ro.err" || { cat "$T/ro.err"; fail "no forbidden reason"; }
+grep -q 'e2e-read-token' "$T/ro.err" "$T/ro.out" && fail "the token appears in the output"
+curl -sf --cacert "$T/tls/ca.crt" -H 'Authorization: Bearer e2e-full-token' "$R2" |
+	jq -e '.spec.rules[0].timeouts.request == "10s"' >/dev/null || fail "the route changed"
+ok "forbidden: exit 1: $(head -1 "$T/ro.err" | cut -c1-120)"

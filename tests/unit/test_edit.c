@@ -313,6 +313,10 @@ static void test_session_retry_pruned(void **state)
 	assert_true(edit_retry_unsupported(e));
 	assert_non_null(strstr(edit_message(e), "standard"));
 	assert_null(edit_io_apply(NULL, e, NULL, NULL));
+	/* Applied without a dry-run (a client that skips it): the pruning is still told. */
+	assert_int_equal(edit_set_change(e, &c), EDIT_READY);
+	assert_int_equal(edit_take_apply(e, 200, pruned, strlen(pruned), NULL), EDIT_APPLIED);
+	assert_non_null(strstr(edit_message(e), "the server dropped spec.rules[1].retry"));
 
 	/* A server refusal keeps its reason. */
 	assert_int_equal(edit_set_change(e, &c), EDIT_READY);
