@@ -42,6 +42,9 @@ struct kubeconfig {
 	size_t ca_len;
 	bool insecure;     /* insecure-skip-tls-verify */
 	char *tls_server_name, *proxy_url;
+	char *exec_cluster_config; /* JSON text of the cluster's extension named
+	                              client.authentication.k8s.io/exec (given to exec plugins as
+	                              spec.cluster.config), or NULL */
 
 	char *user_name, *user_file; /* user_name may be "" (no user) */
 	char *token;       /* token, or tokenFile contents at load time */

@@ -218,6 +218,11 @@ static char *exec_info(const struct credential *c)
 			json_object_set_new(cl, "tls-server-name", json_string(kc->tls_server_name));
 		if (kc->proxy_url)
 			json_object_set_new(cl, "proxy-url", json_string(kc->proxy_url));
+		json_t *cfg = kc->exec_cluster_config
+		                      ? json_loads(kc->exec_cluster_config, JSON_DECODE_ANY, NULL)
+		                      : NULL;
+		if (cfg)
+			json_object_set_new(cl, "config", cfg);
 		json_object_set_new(spec, "cluster", cl);
 	}
 	json_t *j = json_pack("{s:s,s:s,s:o}", "kind", "ExecCredential", "apiVersion",

@@ -353,6 +353,15 @@ static int load_cluster(struct kubeconfig *kc, const json_t *c, const struct kfi
 		        what, f->path);
 		return -1;
 	}
+	size_t xi;
+	const json_t *x;
+	json_array_foreach(json_object_get(c, "extensions"), xi, x)
+	{
+		const json_t *ext = json_object_get(x, "extension");
+		if (str_eq(jstr(x, "name"), "client.authentication.k8s.io/exec") && ext &&
+		    !kc->exec_cluster_config)
+			kc->exec_cluster_config = json_dumps(ext, JSON_COMPACT | JSON_ENCODE_ANY);
+	}
 	if (load_pem(c, "certificate-authority-data", "certificate-authority", what, f,
 	             &kc->ca_pem, &kc->ca_len, err, errlen) < 0)
 		return -1;
@@ -782,6 +791,7 @@ void kubeconfig_free(struct kubeconfig *kc)
 	free(kc->ca_pem);
 	free(kc->tls_server_name);
 	free(kc->proxy_url);
+	free(kc->exec_cluster_config);
 	free(kc->user_name);
 	free(kc->user_file);
 	free_secret(kc->token, 0);

@@ -59,6 +59,7 @@ static struct kubeconfig *exec_config(const char *cmd, const char *server)
 	kc->exec->api_version = xstrdup("client.authentication.k8s.io/v1");
 	kc->exec->interactive_mode = xstrdup("Never");
 	kc->exec->provide_cluster_info = true;
+	kc->exec_cluster_config = xstrdup("{\"audience\":\"a1\"}");
 	return kc;
 }
 
@@ -86,6 +87,8 @@ static void ensure(struct credential *c, struct evloop *loop, struct wait *w)
 #define GOOD                                                                                  \
 	"echo x >> \"$0.count\"\n"                                                                \
 	"case \"$KUBERNETES_EXEC_INFO\" in *'\"server\":\"https://k:6443\"'*) ;; *) exit 9;; "    \
+	"esac\n"                                                                                  \
+	"case \"$KUBERNETES_EXEC_INFO\" in *'\"config\":{\"audience\":\"a1\"}'*) ;; *) exit 8;; " \
 	"esac\n"                                                                                  \
 	"printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","  \
 	"\"status\":{\"token\":\"%s-%s\"}}' \"$CRED_FOO\" \"$1\""

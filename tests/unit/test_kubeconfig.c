@@ -58,6 +58,8 @@ static const char *basic =
 	"clusters:\n- name: dev\n  cluster:\n    server: https://10.0.0.1:6443/\n"
 	"    certificate-authority-data: " CA_B64 "\n    tls-server-name: kubernetes\n"
 	"    proxy-url: socks5://127.0.0.1:1080\n"
+	"    extensions:\n    - name: other\n      extension: {x: 1}\n"
+	"    - name: client.authentication.k8s.io/exec\n      extension: {audience: a1}\n"
 	"contexts:\n- name: dev\n  context: {cluster: dev, user: admin, namespace: team-a}\n"
 	"- name: other\n  context: {cluster: dev, user: admin}\n"
 	"users:\n- name: admin\n  user: {token: abc123}\n";
@@ -96,6 +98,7 @@ static void test_single_file(void **state)
 	assert_string_equal(kc->ca_pem, "-----BEGIN CERTIFICATE-----\n");
 	assert_string_equal(kc->tls_server_name, "kubernetes");
 	assert_string_equal(kc->proxy_url, "socks5://127.0.0.1:1080");
+	assert_string_equal(kc->exec_cluster_config, "{\"audience\":\"a1\"}");
 	assert_string_equal(kc->user_name, "admin");
 	assert_string_equal(kc->cluster_file, p);
 	assert_false(kc->insecure);
