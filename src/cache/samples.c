@@ -119,7 +119,13 @@ static void blob_decode(const void *blob, int bytes, struct sample_counts *c)
 		cum += d;
 		float le;
 		memcpy(&le, p + i * sizeof le, sizeof le);
-		samples_counts_bucket(c, (double)le, (double)cum);
+		if (c->n_buckets == i && (i == 0 || c->le[i - 1] < le)) { /* fresh, sorted: append */
+			c->le[i] = le;
+			c->bucket[i] = (double)cum;
+			c->n_buckets++;
+		} else {
+			samples_counts_bucket(c, (double)le, (double)cum);
+		}
 	}
 }
 

@@ -1,7 +1,8 @@
 /* bench_cache.c: measures the cache: sample ingest rate (rows of one route key and interval,
  * each carrying 7 amounts and a 5-bucket latency histogram) and the time to answer a one-hour
  * window for every route from 15-second samples (rollups included) and to compute figures
- * from the sums. Prints figures; asserts nothing. Usage: bench_cache [FILE] [ROUTES] [TICKS] */
+ * from the sums. Prints figures; asserts nothing.
+ * Usage: bench_cache [FILE] [ROUTES] [TICKS] [keep] (keep: leave FILE for inspection) */
 #include "config.h"
 
 #include <math.h>
@@ -117,6 +118,7 @@ int main(int argc, char **argv)
 	free(names);
 	free(rows);
 	cache_close(c);
-	unlink(path);
+	if (argc <= 4 || strcmp(argv[4], "keep"))
+		unlink(path);
 	return 0;
 }
