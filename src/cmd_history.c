@@ -33,33 +33,6 @@ static struct cache *open_cache(const struct cmd_opts *o)
 	return c;
 }
 
-/* The one-line summary of a stored policy JSON ("t=10s/2s r=3"; annotations spelled out). */
-static void summary(const char *json, char *buf, size_t n)
-{
-	json_t *j = json ? json_loads(json, 0, NULL) : NULL;
-	const json_t *ann = json_object_get(j, "annotations");
-	struct policy p;
-	char err[128];
-	if (json_is_object(json_object_get(j, "spec"))) {
-		snprintf(buf, n, "route spec (edited)");
-	} else if (json_is_object(ann)) {
-		json_t *route = json_pack("{s:{s:O}}", "metadata", "annotations", ann);
-		char classes[64];
-		edit_linkerd_effective(route, 0, &p, classes, sizeof classes);
-		char s[96];
-		policy_summary(&p, true, s, sizeof s);
-		int w = snprintf(buf, n, "linkerd %.60s", s);
-		if (*classes && w > 0 && (size_t)w < n)
-			snprintf(buf + w, n - (size_t)w, " on %.20s", classes);
-		json_decref(route);
-	} else if (j && edit_policy_from_json(j, &p, err, sizeof err) == 0) {
-		policy_summary(&p, true, buf, n);
-	} else {
-		snprintf(buf, n, "?");
-	}
-	json_decref(j);
-}
-
 static char *when(int64_t at_ms, char *buf, size_t n)
 {
 	return time_rfc3339((time_t)(at_ms / 1000), buf, n);
@@ -72,8 +45,8 @@ static void print_table(FILE *f, struct audit_entry *list, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct audit_entry *a = &list[i];
 		char t[32], before[96], after[96], res[64];
-		summary(a->before_json, before, sizeof before);
-		summary(a->after_json, after, sizeof after);
+		edit_audit_summary(a->before_json, before, sizeof before);
+		edit_audit_summary(a->after_json, after, sizeof after);
 		if (a->undo_of)
 			snprintf(res, sizeof res, "%s (undo of #%" PRId64 ")", str_or(a->result, "?"),
 			         a->undo_of);
@@ -213,71 +186,10 @@ out:
 
 /* ---- undo ---- */
 
-/* The policy a stored JSON describes; *annotations when it is Linkerd's annotations. */
-static int stored_policy(const char *json, struct policy *p, bool *annotations, char *err,
-                         size_t errlen)
-{
-	json_error_t je;
-	json_t *j = json ? json_loads(json, 0, &je) : NULL;
-	if (!j) {
-		snprintf(err, errlen, "the stored policy is not JSON");
-		return -1;
-	}
-	const json_t *ann = json_object_get(j, "annotations");
-	int rc = 0;
-	*annotations = json_is_object(ann);
-	policy_init(p);
-	if (json_is_object(json_object_get(j, "spec"))) {
-		/* a whole-document edit: undone by spec (see undo_run) */
-	} else if (*annotations) {
-		json_t *route = json_pack("{s:{s:O}}", "metadata", "annotations", ann);
-		edit_linkerd_effective(route, 0, p, NULL, 0);
-		json_decref(route);
-	} else {
-		rc = edit_policy_from_json(j, p, err, errlen);
-	}
-	json_decref(j);
-	return rc;
-}
-
-/* A whole-document change: the route's spec must still be the one #id left; the undo is the
- * current object with the spec from before. Returns 0, or -1 after printing why not. */
-static int undo_document(struct edit *e, const struct audit_entry *ent)
-{
-	json_t *b = json_loads(ent->before_json ? ent->before_json : "", 0, NULL);
-	json_t *a = json_loads(ent->after_json ? ent->after_json : "", 0, NULL);
-	const json_t *bs = json_object_get(b, "spec"), *as = json_object_get(a, "spec");
-	const json_t *cur = json_object_get(edit_base(e), "spec");
-	int rc = -1;
-	if (!json_is_object(bs) || !json_is_object(as))
-		cmd_error("change #%" PRId64 ": the stored route spec cannot be read", ent->id);
-	else if (!json_equal((json_t *)cur, (json_t *)as))
-		cmd_error("refused: %s changed since change #%" PRId64 " (its spec is not the one #%"
-		          PRId64 " left); nothing was changed",
-		          edit_route_id(e), ent->id, ent->id);
-	else {
-		json_t *doc = json_deep_copy(edit_base(e));
-		json_object_set(doc, "spec", (json_t *)bs);
-		edit_set_document_json(e, doc);
-		json_decref(doc);
-		rc = 0;
-	}
-	json_decref(a);
-	json_decref(b);
-	return rc;
-}
-
 static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct cache *c,
                     const struct audit_entry *ent)
 {
 	char err[2048], *ns = NULL, *name = NULL;
-	struct policy before, after;
-	bool ann_b, ann_a;
-	if (stored_policy(ent->before_json, &before, &ann_b, err, sizeof err) < 0 ||
-	    stored_policy(ent->after_json, &after, &ann_a, err, sizeof err) < 0) {
-		cmd_error("change #%" PRId64 ": %s", ent->id, err);
-		return EXIT_FINDINGS;
-	}
 	if (!ent->route || strncmp(ent->route, "httproute/", 10) ||
 	    edit_batch_parse_route(ent->route, NULL, &ns, &name, err, sizeof err) < 0) {
 		cmd_error("change #%" PRId64 ": not a route this gammatop can change", ent->id);
@@ -304,10 +216,7 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 	long tmo = (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
 	struct edit *e = edit_new(GT_HTTPROUTE, ns, name);
 	int rc = EXIT_FINDINGS;
-	char idx[16];
-	snprintf(idx, sizeof idx, "%d", ent->rule);
 	edit_set_mesh(e, o->mesh);
-	edit_set_linkerd_annotations(e, ann_b);
 	if (edit_io_fetch_sync(k, e, tmo) == EDIT_FAILED) {
 		cmd_error("%s", edit_message(e));
 		rc = edit_error_kind(e) == APIERR_NONE || edit_error_kind(e) == APIERR_FORBIDDEN
@@ -315,29 +224,11 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 		             : EXIT_USAGE;
 		goto out;
 	}
-	if (ent->rule < 0) {
-		if (undo_document(e, ent) < 0)
-			goto out;
-		goto run;
-	}
-	if (edit_select_rule(e, idx) < 0) {
-		cmd_error("change #%" PRId64 ": %s", ent->id, edit_message(e));
+	if (edit_undo_prepare(e, ent, err, sizeof err) < 0) {
+		cmd_error("refused: %s%s; nothing was changed", err,
+		          audit_undone_by(c, ent->id) ? " (it was already undone)" : "");
 		goto out;
 	}
-	/* Never undo over somebody else's later change: the rule must still be as #id left it. */
-	if (!edit_policy_equal(edit_current(e), &after)) {
-		char now[128], then[128];
-		policy_summary(edit_current(e), true, now, sizeof now);
-		policy_summary(&after, true, then, sizeof then);
-		int64_t by = audit_undone_by(c, ent->id);
-		cmd_error("refused: %s %s changed since change #%" PRId64 ": it is now %s, #%" PRId64
-		          " left it at %s%s; nothing was changed",
-		          edit_route_id(e), edit_rule_label(e), ent->id, now, ent->id, then,
-		          by ? " (it was already undone)" : "");
-		goto out;
-	}
-	edit_set_policy(e, &before);
-run:;
 	uint64_t window_ms = 0;
 	if (o->no_telemetry || duration_parse(o->window, &window_ms, NULL, 0) < 0)
 		window_ms = 0;

@@ -27,7 +27,19 @@
  * The take_* calls consume answers (HTTP status, body, apierr), so the engine can be driven
  * by a fake transport in tests; edit_io_* are the real ones on a kclient (asynchronous for the
  * console, _sync wrappers for batch commands). All texts the engine returns (diff, messages,
- * notes) are sanitised: they may be written to a terminal as they are. Never uses curses. */
+ * notes) are sanitised: they may be written to a terminal as they are. Never uses curses.
+ *
+ * For the console's inline form (`e`): edit_new + edit_io_fetch(kcluster_client(c), ...)
+ * (or edit_take_fetch with JSON it already holds), edit_select_rule, then on every keystroke
+ * fill a struct edit_change from the fields and call edit_set_change: edit_findings() items
+ * carry the field path ("spec.rules[1].timeouts.request") to put each message next to its
+ * field; edit_diff()/edit_patch() are the preview; edit_preview_text() the figures line.
+ * Confirm -> edit_io_dry_run -> show edit_message() -> edit_io_apply; on EDIT_CONFLICT call
+ * edit_io_fetch again and show edit_meanwhile() + the new edit_diff() before offering to
+ * re-apply. After APPLIED/CONFLICT/REJECTED call edit_audit_record. `E`: edit_document_yaml
+ * to a file, $EDITOR, then edit_set_document with the file's text. `--readonly` is the
+ * caller's to enforce (nothing here refuses by itself). `u` in the history view: audit_get,
+ * edit_new + fetch, edit_undo_prepare, then the same confirm/dry-run/apply/record. */
 #ifndef GAMMATOP_EDIT_H
 #define GAMMATOP_EDIT_H
 #include <jansson.h>
@@ -200,6 +212,20 @@ char *edit_audit_json(const struct edit *e, bool after);
  * with err set. */
 int64_t edit_audit_record(struct edit *e, struct cache *c, const char *context, const char *user,
                           int64_t undo_of, char *err, size_t errlen);
+
+/* ---- undo (edit_undo.c) ---- */
+
+struct audit_entry;
+/* Set e (its base read with edit_take_fetch / edit_io_fetch) to revert audit entry a: the
+ * rule (or, for a whole-document edit, the spec) gets back what the change replaced, in the
+ * same mode (Gateway API fields or Linkerd annotations). Refused (-1, err says why) when the
+ * entry was not applied, cannot be read, or the route is no longer what the change left: an
+ * undo never overwrites somebody else's later change. On 0 the edit is READY or NO_CHANGE;
+ * record it with edit_audit_record(..., undo_of = a->id). */
+int edit_undo_prepare(struct edit *e, const struct audit_entry *a, char *err, size_t errlen);
+/* One line for a stored before/after JSON: "t=10s/2s r=3", "linkerd r=2 on 5xx",
+ * "route spec (edited)", "?" when unreadable. */
+void edit_audit_summary(const char *json, char *buf, size_t n);
 
 /* ---- what the figures say (edit_preview.c) ---- */
 

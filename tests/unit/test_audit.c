@@ -1,6 +1,7 @@
 /* test_audit.c: the audit log on a temporary SQLite cache: entries in and out unchanged,
  * newest first, the route filter and the limit, undo references (kept without a schema
- * column), and an edit session's apply attempts recorded through edit_audit_record. */
+ * column), an edit session's apply attempts recorded through edit_audit_record, and undo
+ * prepared from entries of each kind (rule policy, Linkerd annotations, whole spec). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -158,11 +159,91 @@ static void test_record_edit(void **state)
 	edit_free(e);
 }
 
+static struct edit *fetched(const char *json)
+{
+	struct edit *e = edit_new(GT_HTTPROUTE, "shop", "web");
+	assert_int_equal(edit_take_fetch(e, 200, json, strlen(json), NULL), EDIT_LOADED);
+	return e;
+}
+
+#define R_HEAD "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\"," \
+	"\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\",\"resourceVersion\":\"9\""
+
+static void test_undo_prepare(void **state)
+{
+	(void)state;
+	char err[512];
+	const char *now = R_HEAD "},\"spec\":{\"rules\":[{},{\"timeouts\":{\"request\":\"8s\"}}]}}";
+	struct audit_entry a = {.id = 4, .route = "httproute/shop/web", .rule = 1,
+	                        .before_json = "{\"timeouts\":{\"request\":\"5s\"},"
+	                                       "\"retry\":{\"attempts\":2}}",
+	                        .after_json = "{\"timeouts\":{\"request\":\"8s\"}}",
+	                        .result = AUDIT_APPLIED};
+	struct edit *e = fetched(now);
+	assert_int_equal(edit_undo_prepare(e, &a, err, sizeof err), 0);
+	assert_int_equal(edit_state(e), EDIT_READY);
+	assert_int_equal(edit_rule_index(e), 1);
+	assert_string_equal(edit_target(e)->request, "5s");
+	assert_int_equal(edit_target(e)->attempts, 2);
+	assert_non_null(strstr(edit_diff(e), "-      request: 8s"));
+	edit_free(e);
+
+	/* Somebody changed the rule since: refused. */
+	const char *later = R_HEAD "},\"spec\":{\"rules\":[{},{\"timeouts\":{\"request\":\"9s\"}}]}}";
+	e = fetched(later);
+	assert_int_equal(edit_undo_prepare(e, &a, err, sizeof err), -1);
+	assert_non_null(strstr(err, "changed since change #4: it is now t=9s"));
+	edit_free(e);
+
+	/* Not applied: nothing to undo. */
+	a.result = AUDIT_CONFLICT;
+	e = fetched(now);
+	assert_int_equal(edit_undo_prepare(e, &a, err, sizeof err), -1);
+	assert_non_null(strstr(err, "not applied"));
+	edit_free(e);
+
+	/* Linkerd annotations: restored the same way they were written. */
+	const char *ann = R_HEAD ",\"annotations\":{\"retry.linkerd.io/limit\":\"3\","
+	                  "\"retry.linkerd.io/http\":\"5xx\"}},\"spec\":{\"rules\":[{}]}}";
+	struct audit_entry b = {.id = 5, .rule = 0, .result = AUDIT_APPLIED,
+	                        .before_json = "{\"annotations\":{\"retry.linkerd.io/http\":null,"
+	                                       "\"retry.linkerd.io/limit\":null}}",
+	                        .after_json = "{\"annotations\":{\"retry.linkerd.io/http\":\"5xx\","
+	                                      "\"retry.linkerd.io/limit\":\"3\"}}"};
+	e = fetched(ann);
+	assert_int_equal(edit_undo_prepare(e, &b, err, sizeof err), 0);
+	assert_true(edit_linkerd_annotations(e));
+	assert_non_null(strstr(edit_patch(e), "\"retry.linkerd.io/limit\":null"));
+	edit_free(e);
+
+	/* A whole-document edit: the spec comes back. */
+	const char *doc = R_HEAD "},\"spec\":{\"hostnames\":[\"b\"],\"rules\":[{}]}}";
+	struct audit_entry c = {.id = 6, .rule = -1, .result = AUDIT_APPLIED,
+	                        .before_json = "{\"spec\":{\"hostnames\":[\"a\"],\"rules\":[{}]}}",
+	                        .after_json = "{\"spec\":{\"hostnames\":[\"b\"],\"rules\":[{}]}}"};
+	e = fetched(doc);
+	assert_int_equal(edit_undo_prepare(e, &c, err, sizeof err), 0);
+	assert_int_equal(edit_rule_index(e), -1);
+	assert_non_null(strstr(edit_patch(e), "\"hostnames\":[\"a\"]"));
+	edit_free(e);
+
+	char buf[96];
+	edit_audit_summary(a.before_json, buf, sizeof buf);
+	assert_string_equal(buf, "t=5s r=2");
+	edit_audit_summary(b.after_json, buf, sizeof buf);
+	assert_string_equal(buf, "linkerd r=3 on 5xx");
+	edit_audit_summary(c.after_json, buf, sizeof buf);
+	assert_string_equal(buf, "route spec (edited)");
+	edit_audit_summary("{\"retry\":7", buf, sizeof buf);
+	assert_string_equal(buf, "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_add_get_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_edit, setup, teardown),
+		cmocka_unit_test(test_undo_prepare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
