@@ -595,6 +595,8 @@ enum decode_result decode_object(const json_t *j, struct gt_object **out, char *
 	struct gt_meta *m = &o->meta;
 	size_t p = jf_push_key(&c, "metadata");
 	jf_name(&c, md, "name", &m->name);
+	if (!c.failed)
+		set_id(&c, o->kind, "?", m->name); /* until the namespace is known */
 	if (kind_namespaced(o->kind)) {
 		jf_str(&c, md, "namespace", &m->namespace_);
 		if (!c.failed && str_empty(m->namespace_)) {

@@ -401,6 +401,7 @@ static void test_hostile(void **state)
 		{"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"\"}}", "metadata.name: must not be empty"},
 		{"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":5}}", "metadata.name: expected a string"},
 		{"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":[]}", "metadata: expected an object"},
+		{"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\",\"namespace\":[]}}", "service/?/s: metadata.namespace: expected a string"},
 		{"{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\",\"labels\":{\"x\":1}}}", "namespace/a: metadata.labels.x: expected a string"},
 		{"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\"},\"spec\":{\"ports\":[{\"port\":70000}]}}", "service/default/s: spec.ports[0].port: expected an integer 1-65535"},
 		{"{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\"},\"spec\":{\"ports\":[{\"name\":\"x\"}]}}", "spec.ports[0].port: required"},
