@@ -36,6 +36,11 @@ bool credential_invalidate(struct credential *c, unsigned gen);
 void credential_apply(struct credential *c, struct http_opts *o, struct http_tls *tls);
 /* How many times the exec plugin has run (for tests and --stats). */
 unsigned credential_exec_runs(const struct credential *c);
+/* Batch commands (no console): let an exec plugin whose interactiveMode allows it use the
+ * terminal when stdin is one (stdin and stderr inherited, as kubectl does: MFA prompts,
+ * device-code logins; time limit at least 5 minutes). Default: never (the console owns the
+ * terminal; plugins run with stdin from /dev/null and their stderr captured). */
+void credential_set_terminal(struct credential *c, bool allowed);
 /* Exec plugin time limit in ms (default 60000). */
 void credential_set_exec_timeout(struct credential *c, long ms);
 

@@ -22,6 +22,9 @@ struct kcluster *kcluster_new(struct evloop *loop, struct gt_store *s,
 /* Stops every request; the store keeps its objects. */
 void kcluster_free(struct kcluster *c);
 
+/* Batch commands: exec credential plugins may use the terminal (see credential.h). */
+void kcluster_allow_terminal(struct kcluster *c, bool allowed);
+
 /* Discovery, then the reflectors. Failed discovery is retried with backoff. */
 void kcluster_start(struct kcluster *c);
 

@@ -45,6 +45,8 @@ struct credential {
 	unsigned exec_runs;
 	unsigned gen;
 	long exec_timeout_ms;
+	bool terminal;    /* batch: a plugin may use the terminal (interactiveMode allowing) */
+	bool interactive; /* the running plugin has the terminal */
 	/* a running plugin */
 	pid_t pid;
 	int out_fd, err_fd;
@@ -129,6 +131,8 @@ unsigned credential_exec_runs(const struct credential *c) { return c->exec_runs;
 
 void credential_set_exec_timeout(struct credential *c, long ms) { c->exec_timeout_ms = ms; }
 
+void credential_set_terminal(struct credential *c, bool allowed) { c->terminal = allowed; }
+
 static void reread_token_file(struct credential *c, bool force)
 {
 	if (!c->kc->token_file)
@@ -204,7 +208,7 @@ static char *b64(const char *data, size_t len)
 static char *exec_info(const struct credential *c)
 {
 	const struct kubeconfig *kc = c->kc;
-	json_t *spec = json_pack("{s:b}", "interactive", 0);
+	json_t *spec = json_pack("{s:b}", "interactive", c->interactive);
 	if (kc->exec->provide_cluster_info) {
 		json_t *cl = json_pack("{s:s}", "server", kc->server);
 		if (kc->ca_pem) {
@@ -295,7 +299,7 @@ static void plugin_finished(struct credential *c, int status)
 {
 	char *msg = NULL, *name = plugin_name(c);
 	if (c->timed_out) {
-		long t = c->exec_timeout_ms;
+		long t = c->interactive && c->exec_timeout_ms < 300000 ? 300000 : c->exec_timeout_ms;
 		msg = xasprintf("exec plugin %s: no answer within %ld %s (killed)", name,
 		                t % 1000 ? t : t / 1000, t % 1000 ? "ms" : "s");
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -311,7 +315,8 @@ static void plugin_finished(struct credential *c, int status)
 		                                        : NULL;
 		int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		msg = xasprintf("exec plugin %s (user '%s' in %s) failed with status %d%s%s%s%s",
-		                name, c->kc->user_name, c->kc->user_file, code, *e ? ": " : "", e,
+		                name, c->kc->user_name, c->kc->user_file, code,
+		                *e ? ": " : (c->interactive ? " (see its messages above)" : ""), e,
 		                hint && code == 127 ? "\n" : "", hint && code == 127 ? hint : "");
 		free(e);
 		free(hint);
@@ -415,7 +420,8 @@ static char **build_env(const struct credential *c)
 static char *start_plugin(struct credential *c)
 {
 	const struct kc_exec *x = c->kc->exec;
-	if (strcmp(x->interactive_mode, "Always") == 0) {
+	c->interactive = c->terminal && strcmp(x->interactive_mode, "Never") != 0 && isatty(0);
+	if (strcmp(x->interactive_mode, "Always") == 0 && !c->interactive) {
 		char *name = plugin_name(c);
 		char *m = xasprintf("exec plugin %s needs a terminal (interactiveMode: Always); run "
 		                    "it once in a shell (e.g. kubectl get ns) and try again",
@@ -441,14 +447,16 @@ static char *start_plugin(struct credential *c)
 	char **env = build_env(c);
 	pid_t pid = fork();
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
 		dup2(out[1], 1);
-		dup2(err[1], 2);
 		close(out[0]);
 		close(err[0]);
-		setsid(); /* no controlling terminal: a plugin cannot prompt on the console */
+		if (!c->interactive) {
+			int devnull = open("/dev/null", O_RDONLY);
+			if (devnull >= 0)
+				dup2(devnull, 0);
+			dup2(err[1], 2);
+			setsid(); /* no controlling terminal: a plugin cannot prompt on the console */
+		}
 		execvpe(argv[0], argv, env);
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -470,13 +478,21 @@ static char *start_plugin(struct credential *c)
 	c->started_ms = time_mono_ms();
 	c->out_fd = out[0];
 	c->err_fd = err[0];
+	if (c->interactive) { /* its stderr is the terminal: nothing to read */
+		close(c->err_fd);
+		c->err_fd = -1;
+	}
 	for (int i = 0; i < 2; i++) {
 		int fd = i ? c->err_fd : c->out_fd;
+		if (fd < 0)
+			continue;
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 		evloop_watch_fd(c->loop, fd, EV_READ, on_pipe, c);
 	}
-	c->timer = evloop_timer_add(c->loop, c->exec_timeout_ms, on_timeout, c);
+	/* a person may be typing (MFA, device code): give them longer */
+	long limit = c->interactive && c->exec_timeout_ms < 300000 ? 300000 : c->exec_timeout_ms;
+	c->timer = evloop_timer_add(c->loop, limit, on_timeout, c);
 	return NULL;
 }
 

@@ -1,6 +1,7 @@
 /* kcluster.c: kubeconfig -> client -> discovery -> reflectors, for one store (see
  * kcluster.h). */
 #include "gammatop/kcluster.h"
+#include "gammatop/credential.h"
 #include "gammatop/discovery.h"
 #include "gammatop/log.h"
 #include "gammatop/str.h"
@@ -70,6 +71,11 @@ struct reflector *kcluster_reflector(const struct kcluster *c, enum gt_kind kind
 	return c->refl[kind];
 }
 bool kcluster_discovered(const struct kcluster *c) { return c->discovered; }
+
+void kcluster_allow_terminal(struct kcluster *c, bool allowed)
+{
+	credential_set_terminal(kclient_credential(c->k), allowed);
+}
 
 static void start_discovery(struct kcluster *c);
 

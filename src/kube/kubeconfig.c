@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #define MAX_FILE (16u << 20)
@@ -191,8 +192,10 @@ static bool jbool(const json_t *o, const char *key)
 static char *dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return xstrdup(".");
+	if (!slash) {
+		char cwd[4096];
+		return xstrdup(getcwd(cwd, sizeof cwd) ? cwd : ".");
+	}
 	if (slash == path)
 		return xstrdup("/");
 	return xstrndup(path, (size_t)(slash - path));

@@ -40,7 +40,7 @@ users:
 EOK
 }
 kubeconfig kc client.authentication.k8s.io/v1
-export PLUGIN_COUNT PLUGIN_INFO PLUGIN_EXPIRY PLUGIN_FIRST_WRONG PLUGIN_FAIL
+export PLUGIN_COUNT PLUGIN_INFO PLUGIN_EXPIRY PLUGIN_FIRST_WRONG PLUGIN_FAIL PLUGIN_READ
 
 # 1. Once per sync: discovery + 7 lists + 7 watches share one credential.
 PLUGIN_COUNT=$T/count1 PLUGIN_INFO=$T/info PLUGIN_EXPIRY=3600
@@ -102,3 +102,20 @@ if timeout 30 "$GAMMATOP" lint --kubeconfig "$T/kc.missing" >/dev/null 2>"$T/e6"
 fi
 grep -q "install the plugin from the tests" "$T/e6" || { cat "$T/e6" >&2; fail "no install hint"; }
 ok "missing plugin shows the installHint"
+
+# 7. interactiveMode IfAvailable in a batch command on a terminal: the plugin prompts and
+# reads from the terminal (as kubectl lets it); without a terminal it gets no input.
+if command -v script >/dev/null 2>&1; then
+	PLUGIN_COUNT=$T/count7 PLUGIN_READ=1
+	sed 's/interactiveMode: Never/interactiveMode: IfAvailable/' "$T/kc" >"$T/kc.tty"
+	rc=0
+	(sleep 2; echo exec-tok-123) | timeout 30 script -qec "'$GAMMATOP' lint --kubeconfig '$T/kc.tty'" \
+		/dev/null >"$T/e7" 2>&1 || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 1 ] || { cat "$T/e7" >&2; fail "interactive plugin on a terminal: exit $rc"; }
+	grep -q "One-time code for the e2e test" "$T/e7" || { cat "$T/e7" >&2; fail "the plugin prompt was not shown"; }
+	rc=0
+	timeout 30 "$GAMMATOP" lint --kubeconfig "$T/kc.tty" </dev/null >/dev/null 2>"$T/e7b" || rc=$?
+	[ "$rc" = 2 ] || fail "interactive plugin without a terminal: exit $rc"
+	PLUGIN_READ=
+	ok "interactive plugin: prompts on a terminal; fails cleanly without one"
+fi
