@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "gammatop/log.h"
+#include "gammatop/samples.h"
 #include "gammatop/xalloc.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -54,6 +55,22 @@ static const char *const migrations[] = {
 	"  user TEXT, route TEXT, rule INTEGER, before_json TEXT, after_json TEXT, result TEXT,"
 	"  message TEXT);"
 	"CREATE INDEX audit_route ON audit (route, at_ms);",
+	/* 2 -> 3: a sample's amounts and histogram packed into one blob (sampleblob.h). */
+	"CREATE TABLE samples_p (t_ms INTEGER NOT NULL, source_id INTEGER NOT NULL,"
+	"  key_id INTEGER NOT NULL, data BLOB, PRIMARY KEY (t_ms, source_id, key_id)) WITHOUT ROWID;"
+	"INSERT INTO samples_p SELECT t_ms, source_id, key_id, gt_pack(seconds, requests, successes,"
+	"  failures, timeouts, retries, retry_successes, exhausted, have, buckets) FROM samples;"
+	"DROP TABLE samples; ALTER TABLE samples_p RENAME TO samples;"
+	"CREATE TABLE samples_1m_p (t_ms INTEGER NOT NULL, source_id INTEGER NOT NULL,"
+	"  key_id INTEGER NOT NULL, data BLOB, PRIMARY KEY (t_ms, source_id, key_id)) WITHOUT ROWID;"
+	"INSERT INTO samples_1m_p SELECT t_ms, source_id, key_id, gt_pack(seconds, requests, successes,"
+	"  failures, timeouts, retries, retry_successes, exhausted, have, buckets) FROM samples_1m;"
+	"DROP TABLE samples_1m; ALTER TABLE samples_1m_p RENAME TO samples_1m;"
+	"CREATE TABLE samples_10m_p (t_ms INTEGER NOT NULL, source_id INTEGER NOT NULL,"
+	"  key_id INTEGER NOT NULL, data BLOB, PRIMARY KEY (t_ms, source_id, key_id)) WITHOUT ROWID;"
+	"INSERT INTO samples_10m_p SELECT t_ms, source_id, key_id, gt_pack(seconds, requests, successes,"
+	"  failures, timeouts, retries, retry_successes, exhausted, have, buckets) FROM samples_10m;"
+	"DROP TABLE samples_10m; ALTER TABLE samples_10m_p RENAME TO samples_10m;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CACHE_SCHEMA_VERSION,
@@ -272,6 +289,7 @@ struct cache *cache_open(const char *path, char **notice, char *err, size_t errl
 		char detail[512] = "";
 		enum probe p = open_probe(c, detail, sizeof detail);
 		if (p == PROBE_OK) {
+			samples_register(c->db); /* gt_pack, for migrating old sample rows */
 			if (migrate(c, err, errlen) == 0)
 				return c;
 			break;

@@ -4,6 +4,7 @@ noinst_LIBRARIES += src/cache/libgtcache.a
 src_cache_libgtcache_a_SOURCES = \
 	src/cache/cache.c include/gammatop/cache.h \
 	src/cache/samples.c include/gammatop/samples.h \
+	src/cache/sampleblob.c include/gammatop/sampleblob.h \
 	src/cache/strmap.c include/gammatop/strmap.h
 
 if HAVE_CMOCKA

@@ -1,7 +1,7 @@
 /* samples.c: telemetry samples in the cache: batched ingest with prepared statements, 1-minute
  * and 10-minute rollups, retention, and window sums answered from the coarsest tables that
- * cover the window. Histogram buckets travel as a blob of (le, count) double pairs; rollups
- * and window sums decode and add them in C (faster than SQL GROUP BY and its sorter). */
+ * cover the window. A row's amounts and histogram are one packed blob (sampleblob.h);
+ * rollups and window sums decode and add them in C (faster than SQL GROUP BY). */
 #include "config.h"
 
 #include "gammatop/samples.h"
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gammatop/sampleblob.h"
 #include "gammatop/strmap.h"
 #include "gammatop/xalloc.h"
 
@@ -20,8 +21,6 @@
 #define M10 600000LL
 #define ROLLUP_GRACE_MS 30000 /* a minute is rolled up this long after it ended */
 
-static const char *const col_names = "seconds, requests, successes, failures, timeouts, retries, "
-                                     "retry_successes, exhausted, have, buckets";
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -78,101 +77,30 @@ void samples_counts_add(struct sample_counts *a, const struct sample_counts *b)
 		samples_counts_bucket(a, b->le[i], b->bucket[i]);
 }
 
-/* ---- bucket blobs ---- */
+/* ---- migrating rows written before they were packed ---- */
 
-/* Bucket blobs. 'V': n, n float le, n varint increments of the cumulative counts (whole,
- * non-decreasing counts with float-exact bounds: the usual case, ~30 bytes for 5 buckets);
- * 'D': n, n (double le, double count) pairs otherwise. A malformed blob adds nothing. */
-static void blob_decode(const void *blob, int bytes, struct sample_counts *c)
+/* gt_pack(seconds, requests, successes, failures, timeouts, retries, retry_successes,
+ * exhausted, have, buckets): the packed blob of an old row (schema 2 -> 3). */
+static void pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const unsigned char *p = blob, *end = p + (bytes > 0 ? bytes : 0);
-	if (end - p < 2)
-		return;
-	unsigned n = p[1];
-	p += 2;
-	if (n > SAMPLES_MAX_BUCKETS)
-		return;
-	if (blob && ((const unsigned char *)blob)[0] == 'D') {
-		if (end - p != (long)(n * 2 * sizeof(double)))
-			return;
-		for (unsigned i = 0; i < n; i++, p += 2 * sizeof(double)) {
-			double le, v;
-			memcpy(&le, p, sizeof le);
-			memcpy(&v, p + sizeof le, sizeof v);
-			samples_counts_bucket(c, le, v);
-		}
-		return;
-	}
-	if (((const unsigned char *)blob)[0] != 'V' || end - p < (long)(n * sizeof(float)))
-		return;
-	const unsigned char *q = p + n * sizeof(float);
-	uint64_t cum = 0;
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t d = 0;
-		int shift = 0;
-		do {
-			if (q >= end || shift > 63)
-				return;
-			d |= (uint64_t)(*q & 0x7f) << shift;
-			shift += 7;
-		} while (*q++ & 0x80);
-		cum += d;
-		float le;
-		memcpy(&le, p + i * sizeof le, sizeof le);
-		if (c->n_buckets == i && (i == 0 || c->le[i - 1] < le)) { /* fresh, sorted: append */
-			c->le[i] = le;
-			c->bucket[i] = (double)cum;
-			c->n_buckets++;
-		} else {
-			samples_counts_bucket(c, (double)le, (double)cum);
-		}
-	}
+	struct sample_counts s;
+	memset(&s, 0, sizeof s);
+	s.seconds = sqlite3_value_double(argv[0]);
+	for (int j = 0; j < SC_LATENCY && 1 + j < argc; j++)
+		s.v[j] = sqlite3_value_double(argv[1 + j]);
+	s.have = argc > 8 ? (unsigned)sqlite3_value_int(argv[8]) : 0;
+	if (argc > 9 && sqlite3_value_type(argv[9]) == SQLITE_BLOB)
+		sampleblob_legacy_buckets(sqlite3_value_blob(argv[9]),
+		                          (size_t)sqlite3_value_bytes(argv[9]), &s);
+	unsigned char out[SAMPLEBLOB_MAX];
+	size_t n = sampleblob_encode(&s, out);
+	sqlite3_result_blob(ctx, out, (int)n, SQLITE_TRANSIENT);
 }
 
-static void bind_blob(sqlite3_stmt *st, int col, const struct sample_counts *c)
+int samples_register(struct sqlite3 *db)
 {
-	if (!c->n_buckets) {
-		sqlite3_bind_null(st, col);
-		return;
-	}
-	unsigned char b[2 + SAMPLES_MAX_BUCKETS * (sizeof(float) + 10)];
-	unsigned n = c->n_buckets;
-	bool compact = true;
-	double prev = 0;
-	for (unsigned i = 0; i < n && compact; i++) {
-		double v = c->bucket[i];
-		compact = (double)(float)c->le[i] == c->le[i] && v == floor(v) && v >= prev &&
-		          v < 9e15;
-		prev = v;
-	}
-	size_t len = 2;
-	b[1] = (unsigned char)n;
-	if (compact) {
-		b[0] = 'V';
-		for (unsigned i = 0; i < n; i++, len += sizeof(float)) {
-			float le = (float)c->le[i];
-			memcpy(b + len, &le, sizeof le);
-		}
-		uint64_t last = 0;
-		for (unsigned i = 0; i < n; i++) {
-			uint64_t d = (uint64_t)c->bucket[i] - last;
-			last = (uint64_t)c->bucket[i];
-			do {
-				b[len++] = (unsigned char)((d & 0x7f) | (d > 0x7f ? 0x80 : 0));
-				d >>= 7;
-			} while (d);
-		}
-		sqlite3_bind_blob(st, col, b, (int)len, SQLITE_TRANSIENT);
-		return;
-	}
-	unsigned char d[2 + SAMPLES_MAX_BUCKETS * 2 * sizeof(double)];
-	d[0] = 'D';
-	d[1] = (unsigned char)n;
-	for (unsigned i = 0; i < n; i++) {
-		memcpy(d + 2 + i * 2 * sizeof(double), &c->le[i], sizeof(double));
-		memcpy(d + 2 + i * 2 * sizeof(double) + sizeof(double), &c->bucket[i], sizeof(double));
-	}
-	sqlite3_bind_blob(st, col, d, (int)(2 + n * 2 * sizeof(double)), SQLITE_TRANSIENT);
+	return sqlite3_create_function(db, "gt_pack", 10, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                               pack_fn, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 /* ---- key and source ids ---- */
@@ -295,46 +223,24 @@ static void window_grow(struct window *w, int64_t k)
 }
 
 
-/* Whole amounts (counter increases usually are) go in as integers: SQLite stores them in
- * 1 to 4 bytes instead of 8, and reads them back as the same doubles. */
-static void bind_amount(sqlite3_stmt *st, int col, double v)
-{
-	if (v == floor(v) && fabs(v) < 9e15)
-		sqlite3_bind_int64(st, col, (sqlite3_int64)v);
-	else
-		sqlite3_bind_double(st, col, v);
-}
-
 static void bind_row(sqlite3_stmt *st, int64_t t, int64_t sid, int64_t kid,
                      const struct sample_counts *s)
 {
+	unsigned char blob[SAMPLEBLOB_MAX];
+	size_t n = sampleblob_encode(s, blob);
 	sqlite3_bind_int64(st, 1, t);
 	sqlite3_bind_int64(st, 2, sid);
 	sqlite3_bind_int64(st, 3, kid);
-	bind_amount(st, 4, s->seconds);
-	for (int j = 0; j < SC_LATENCY; j++) {
-		if (s->have & SC_BIT(j))
-			bind_amount(st, 5 + j, s->v[j]);
-		else
-			sqlite3_bind_null(st, 5 + j);
-	}
-	sqlite3_bind_int(st, 12, (int)s->have);
-	bind_blob(st, 13, s);
+	sqlite3_bind_blob(st, 4, blob, (int)n, SQLITE_TRANSIENT);
 }
 
-/* Decode the amounts of a row whose columns start at col (seconds, amounts, have, buckets),
- * multiplied by sign. */
+/* The amounts of the packed row in column col, multiplied by sign; a damaged row counts as
+ * nothing. */
 static void row_counts(sqlite3_stmt *st, int col, double sign, struct sample_counts *one)
 {
-	one->seconds = sign * sqlite3_column_double(st, col);
-	for (int j = 0; j < SC_LATENCY; j++) /* NULL reads as 0 */
-		one->v[j] = sign * sqlite3_column_double(st, col + 1 + j);
-	one->have = (unsigned)sqlite3_column_int(st, col + 8);
-	one->n_buckets = 0;
-	if (sqlite3_column_type(st, col + 9) == SQLITE_BLOB)
-		blob_decode(sqlite3_column_blob(st, col + 9), sqlite3_column_bytes(st, col + 9), one);
-	for (unsigned b = 0; b < one->n_buckets; b++)
-		one->bucket[b] *= sign;
+	if (sampleblob_decode(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col),
+	                      sign, one) < 0)
+		memset(one, 0, sizeof *one);
 }
 
 /* Sums per source and key of one rollup span, written out when the span changes. */
@@ -368,13 +274,13 @@ static int aggregate(sqlite3 *db, const char *from, const char *to, int64_t step
                      int64_t target)
 {
 	char sql[512];
-	snprintf(sql, sizeof sql, "SELECT t_ms, source_id, key_id, %s FROM %s WHERE t_ms >= ? AND "
-	                          "t_ms < ?", col_names, from);
+	snprintf(sql, sizeof sql, "SELECT t_ms, source_id, key_id, data FROM %s WHERE t_ms >= ? AND "
+	                          "t_ms < ?", from);
 	sqlite3_stmt *sel = NULL, *ins = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &sel, NULL) != SQLITE_OK)
 		return -1;
-	snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO %s (t_ms, source_id, key_id, %s) VALUES "
-	                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", to, col_names);
+	snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO %s (t_ms, source_id, key_id, data) VALUES "
+	                          "(?, ?, ?, ?)", to);
 	if (sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK) {
 		sqlite3_finalize(sel);
 		return -1;
@@ -517,8 +423,8 @@ int samples_put(struct cache *c, const char *source, int64_t t_ms, const struct 
 		goto out;
 	}
 	char sql[512];
-	snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO samples (t_ms, source_id, key_id, %s) "
-	                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", col_names);
+	snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO samples (t_ms, source_id, key_id, data) "
+	                          "VALUES (?, ?, ?, ?)");
 	if (sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK) {
 		db_err(c, err, errlen, "cannot store samples");
 		goto out;
@@ -564,8 +470,8 @@ static int read_piece(struct cache *c, struct window *w, const char *table, int6
 	if (s >= e)
 		return 0;
 	char sql[256];
-	snprintf(sql, sizeof sql, "SELECT key_id, %s FROM %s WHERE t_ms >= ? AND t_ms < ? AND "
-	                          "source_id = ?", col_names, table);
+	snprintf(sql, sizeof sql, "SELECT key_id, data FROM %s WHERE t_ms >= ? AND t_ms < ? AND "
+	                          "source_id = ?", table);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;

@@ -100,6 +100,15 @@ static void test_create_and_modes(void **state)
 	                    "/home/u/.cache/gammatop/cache.db");
 }
 
+static void roundtrip_cb(const char *route, int rule, const char *scope,
+                         const struct sample_counts *s, void *ud)
+{
+	(void)route;
+	(void)rule;
+	(void)scope;
+	*(struct sample_counts *)ud = *s;
+}
+
 static void test_migrate_v1(void **state)
 {
 	(void)state;
@@ -118,7 +127,10 @@ static void test_migrate_v1(void **state)
 		"NOT NULL);"
 		"INSERT INTO sources VALUES (1, 'prometheus http://p');"
 		"INSERT INTO series_keys VALUES (1, 'httproute/ns/web', -1, 'route');"
-		"INSERT INTO samples VALUES (1, 60000, 1, 15, 100, 90, NULL, 5, 10, 8, 1, 115, NULL);"
+		"INSERT INTO samples VALUES (1, 60000, 1, 15, 100, 90, NULL, 5, 10, 8, 1, 123, NULL);"
+		"INSERT INTO series_keys VALUES (2, 'httproute/ns/api', -1, 'route');"
+		"INSERT INTO samples VALUES (1, 75000, 2, 15, 4, NULL, NULL, NULL, NULL, NULL, NULL,"
+		"  129, x'00000000000049400000000000000840000000000000f07f0000000000001040');"
 		"INSERT INTO topology VALUES ('ctx', 5, '{}');"
 		"PRAGMA user_version = 1;";
 	assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
@@ -127,8 +139,20 @@ static void test_migrate_v1(void **state)
 	struct cache *c = cache_open(p, &notice, err, sizeof err);
 	assert_non_null(c);
 	assert_null(notice);
-	assert_int_equal(cache_schema_version(c), 2);
-	assert_int_equal(samples_count(c, "samples"), 1);
+	assert_int_equal(cache_schema_version(c), CACHE_SCHEMA_VERSION);
+	assert_int_equal(samples_count(c, "samples"), 2);
+	struct sample_counts hist = {0};
+	assert_int_equal(samples_window(c, "prometheus http://p", 75000, 75001, roundtrip_cb, &hist,
+	                                err, sizeof err), 1);
+	assert_int_equal(hist.n_buckets, 2); /* the old bare (le, count) pairs */
+	assert_true(hist.le[0] == 50 && hist.bucket[0] == 3 && isinf(hist.le[1]) &&
+	            hist.bucket[1] == 4);
+	/* The old row's amounts survive the packing of schema 3. */
+	struct sample_counts old = {0};
+	assert_int_equal(samples_window(c, "prometheus http://p", 60000, 60001, roundtrip_cb, &old,
+	                                err, sizeof err), 1);
+	assert_true(old.seconds == 15 && old.v[SC_REQUESTS] == 100 && old.v[SC_TIMEOUTS] == 5);
+	assert_true(old.v[SC_RETRIES] == 10 && old.have == 123);
 	assert_int_equal(samples_count(c, "samples_1m"), 0); /* new table exists, empty */
 	char *json;
 	int64_t at;
@@ -358,15 +382,6 @@ static void test_two_processes(void **state)
 	cache_close(c);
 }
 
-static void roundtrip_cb(const char *route, int rule, const char *scope,
-                         const struct sample_counts *s, void *ud)
-{
-	(void)route;
-	(void)rule;
-	(void)scope;
-	*(struct sample_counts *)ud = *s;
-}
-
 /* Bucket blobs keep fractional counts and bounds that are not floats exactly, and whole
  * counts in the compact form; a damaged blob adds nothing instead of crashing. */
 static void test_blob_roundtrip(void **state)
@@ -392,14 +407,17 @@ static void test_blob_roundtrip(void **state)
 		for (int i = 0; i < 3; i++)
 			assert_true(got.le[i] == les[k][i] && got.bucket[i] == cnt[k][i]);
 	}
-	/* Damage every blob: the amounts still read, the buckets are dropped. */
-	assert_int_equal(sqlite3_exec(cache_db(c), "UPDATE samples SET buckets = x'5603ff'", NULL,
-	                              NULL, NULL), SQLITE_OK);
-	struct sample_counts got = {0};
-	assert_int_equal(samples_window(c, "src", 60000, 60001, roundtrip_cb, &got, err,
-	                                sizeof err), 1);
-	assert_int_equal(got.n_buckets, 0);
-	assert_true(got.seconds == 15);
+	/* Damaged rows (truncated, garbage, bounds out of order) count as nothing: no crash. */
+	const char *damage[] = {"x'53'", "x'5303ff'", "x'53730000050256'", "randomblob(40)",
+	                        "x'5301000f02560000803f0000003f0101'"};
+	for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "UPDATE samples SET data = %s", damage[i]);
+		assert_int_equal(sqlite3_exec(cache_db(c), sql, NULL, NULL, NULL), SQLITE_OK);
+		struct sample_counts got = {0};
+		samples_window(c, "src", 60000, 60001, roundtrip_cb, &got, err, sizeof err);
+		assert_true(got.seconds == 0 && got.n_buckets == 0);
+	}
 	cache_close(c);
 }
 

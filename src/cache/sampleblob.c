@@ -1,0 +1,211 @@
+/* sampleblob.c: packing a sample row's amounts and histogram into one blob and back. */
+#include "config.h"
+
+#include "gammatop/sampleblob.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MAGIC 'S'
+#define N_VALUES (1 + SC_LATENCY) /* seconds, then the amounts */
+
+static size_t put_varint(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+	do {
+		p[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	return n;
+}
+
+static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	uint64_t r = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (*p >= end)
+			return -1;
+		unsigned char b = *(*p)++;
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static bool whole(double v)
+{
+	return v == floor(v) && fabs(v) < 4e18;
+}
+
+size_t sampleblob_encode(const struct sample_counts *s, unsigned char *out)
+{
+	size_t len = 0;
+	out[len++] = MAGIC;
+	len += put_varint(out + len, s->have);
+	double vals[N_VALUES];
+	bool present[N_VALUES];
+	vals[0] = s->seconds;
+	present[0] = true;
+	for (int j = 0; j < SC_LATENCY; j++) {
+		vals[1 + j] = s->v[j];
+		present[1 + j] = (s->have & SC_BIT(j)) != 0;
+	}
+	unsigned char kinds = 0; /* bit i: value i is a double */
+	for (int i = 0; i < N_VALUES; i++)
+		if (present[i] && !whole(vals[i]))
+			kinds |= (unsigned char)(1u << i);
+	out[len++] = kinds;
+	for (int i = 0; i < N_VALUES; i++) {
+		if (!present[i])
+			continue;
+		if (kinds & (1u << i)) {
+			memcpy(out + len, &vals[i], sizeof(double));
+			len += sizeof(double);
+		} else {
+			int64_t w = (int64_t)vals[i];
+			len += put_varint(out + len, ((uint64_t)w << 1) ^ (uint64_t)(w >> 63));
+		}
+	}
+	unsigned n = s->n_buckets;
+	out[len++] = (unsigned char)n;
+	if (!n)
+		return len;
+	bool compact = true;
+	for (unsigned i = 0; i < n && compact; i++)
+		compact = (double)(float)s->le[i] == s->le[i] && whole(s->bucket[i]) &&
+		          s->bucket[i] >= (i ? s->bucket[i - 1] : 0);
+	out[len++] = compact ? 'V' : 'D';
+	for (unsigned i = 0; i < n; i++) {
+		if (compact) {
+			float le = (float)s->le[i];
+			memcpy(out + len, &le, sizeof le);
+			len += sizeof le;
+		} else {
+			memcpy(out + len, &s->le[i], sizeof(double));
+			memcpy(out + len + sizeof(double), &s->bucket[i], sizeof(double));
+			len += 2 * sizeof(double);
+		}
+	}
+	if (compact) {
+		uint64_t last = 0;
+		for (unsigned i = 0; i < n; i++) {
+			len += put_varint(out + len, (uint64_t)s->bucket[i] - last);
+			last = (uint64_t)s->bucket[i];
+		}
+	}
+	return len;
+}
+
+int sampleblob_decode(const void *blob, size_t n, double sign, struct sample_counts *s)
+{
+	const unsigned char *p = blob, *end = p + n;
+	s->seconds = 0;
+	memset(s->v, 0, sizeof s->v);
+	s->have = 0;
+	s->n_buckets = 0;
+	uint64_t have;
+	if (!blob || n < 3 || *p++ != MAGIC || get_varint(&p, end, &have) < 0 || p >= end)
+		return -1;
+	unsigned char kinds = *p++;
+	double vals[N_VALUES] = {0};
+	for (int i = 0; i < N_VALUES; i++) {
+		if (i > 0 && !(have & SC_BIT(i - 1)))
+			continue;
+		if (kinds & (1u << i)) {
+			if (end - p < (long)sizeof(double))
+				return -1;
+			memcpy(&vals[i], p, sizeof(double));
+			p += sizeof(double);
+		} else {
+			uint64_t z;
+			if (get_varint(&p, end, &z) < 0)
+				return -1;
+			vals[i] = (double)(int64_t)((z >> 1) ^ (~(z & 1) + 1));
+		}
+	}
+	if (p >= end)
+		return -1;
+	unsigned nb = *p++;
+	if (nb > SAMPLES_MAX_BUCKETS)
+		return -1;
+	if (nb) {
+		if (p >= end)
+			return -1;
+		unsigned char fmt = *p++;
+		if (fmt == 'D') {
+			if ((size_t)(end - p) < nb * 2 * sizeof(double))
+				return -1;
+			for (unsigned i = 0; i < nb; i++, p += 2 * sizeof(double)) {
+				memcpy(&s->le[i], p, sizeof(double));
+				memcpy(&s->bucket[i], p + sizeof(double), sizeof(double));
+			}
+		} else if (fmt == 'V') {
+			if ((size_t)(end - p) < nb * sizeof(float))
+				return -1;
+			const unsigned char *q = p + nb * sizeof(float);
+			uint64_t cum = 0;
+			for (unsigned i = 0; i < nb; i++) {
+				float le;
+				uint64_t d;
+				memcpy(&le, p + i * sizeof le, sizeof le);
+				if (get_varint(&q, end, &d) < 0)
+					return -1;
+				cum += d;
+				s->le[i] = le;
+				s->bucket[i] = (double)cum;
+			}
+		} else {
+			return -1;
+		}
+		for (unsigned i = 1; i < nb; i++) /* bounds must ascend: merging relies on it */
+			if (!(s->le[i] > s->le[i - 1]))
+				return -1;
+		s->n_buckets = nb;
+		for (unsigned i = 0; i < nb; i++)
+			s->bucket[i] *= sign;
+	}
+	s->have = (unsigned)have;
+	s->seconds = sign * vals[0];
+	for (int j = 0; j < SC_LATENCY; j++)
+		s->v[j] = sign * vals[1 + j];
+	return 0;
+}
+
+void sampleblob_legacy_buckets(const void *blob, size_t n, struct sample_counts *s)
+{
+	const unsigned char *p = blob;
+	if (!blob || n < 2)
+		return;
+	if ((p[0] == 'V' || p[0] == 'D') && p[1] <= SAMPLES_MAX_BUCKETS) {
+		unsigned nb = p[1];
+		unsigned char tmp[SAMPLEBLOB_MAX];
+		/* the same bucket section as a packed blob's: rebuild one around it */
+		size_t len = 0;
+		tmp[len++] = MAGIC;
+		tmp[len++] = 0; /* have */
+		tmp[len++] = 0; /* kinds */
+		tmp[len++] = 0; /* seconds: varint 0 */
+		tmp[len++] = (unsigned char)nb;
+		if (nb && n - 2 <= sizeof tmp - len - 1) {
+			tmp[len++] = p[0];
+			memcpy(tmp + len, p + 2, n - 2);
+			len += n - 2;
+		}
+		struct sample_counts one;
+		if (sampleblob_decode(tmp, len, 1, &one) == 0)
+			for (unsigned i = 0; i < one.n_buckets; i++)
+				samples_counts_bucket(s, one.le[i], one.bucket[i]);
+		return;
+	}
+	for (size_t i = 0; i + 16 <= n; i += 16) { /* bare (le, count) double pairs */
+		double le, v;
+		memcpy(&le, p + i, sizeof le);
+		memcpy(&v, p + i + 8, sizeof v);
+		samples_counts_bucket(s, le, v);
+	}
+}
