@@ -188,7 +188,18 @@ struct stream_probe {
 	size_t body_len;
 	char *error;
 	bool cancel_in_data;
+	int headers;          /* on_headers calls */
+	long headers_status;
+	int chunks_at_headers; /* chunks seen before on_headers (must be 0) */
 };
+
+static void probe_headers(struct http_request *req, long status, void *ud)
+{
+	struct stream_probe *p = ud;
+	p->headers++;
+	p->headers_status = status;
+	p->chunks_at_headers = p->chunks;
+}
 
 static bool probe_data(struct http_request *req, long status, const char *d, size_t n, void *ud)
 {
@@ -224,11 +235,15 @@ static void test_streaming(void **state)
 	struct http_client *hc = http_client_new(loop);
 	char *u = url("/stream");
 	struct stream_probe p = {0};
-	struct http_opts o = {.url = u, .on_data = probe_data, .on_done = probe_done, .ud = &p};
+	struct http_opts o = {.url = u, .on_data = probe_data, .on_headers = probe_headers,
+	                      .on_done = probe_done, .ud = &p};
 	http_start(hc, &o);
 	run_until(loop, &p.done, 5000);
 	assert_true(p.done);
 	assert_int_equal(p.status, 200);
+	assert_int_equal(p.headers, 1);
+	assert_int_equal(p.headers_status, 200);
+	assert_int_equal(p.chunks_at_headers, 0);
 	assert_null(p.error);
 	assert_int_equal(p.body_len, 0); /* streamed, not collected */
 	assert_string_equal(p.data, "line0\nline1\nline2\nline3\nline4\n");
