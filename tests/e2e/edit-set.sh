@@ -62,6 +62,12 @@ grep -q 'readonly' "$T/ro.err" || fail "--readonly: no message"
 [ "$(rv)" = "$rv0" ] || fail "the route changed without confirmation"
 ok "no terminal without --yes: exit 2; --readonly refuses (exit $rc)"
 
+# A route that does not exist: exit 2 with the server's answer (also --request-timeout=D).
+if gt set checkout/nope --request-timeout=8s --yes >/dev/null 2>"$T/nf.err"; then
+	fail "a missing route was 'changed'"; else rc=$?; fi
+[ "$rc" = 2 ] || fail "missing route: exit $rc, expected 2"
+grep -q 'not found' "$T/nf.err" || { cat "$T/nf.err"; fail "missing route: no message"; }
+
 # A rule that does not exist.
 if gt set checkout/checkout --rule nope --request-timeout 8s --yes 2>"$T/rule.err"; then
 	fail "an unknown rule was accepted"; fi
