@@ -11,6 +11,7 @@
 
 #include "gammatop/audit.h"
 #include "gammatop/edit.h"
+#include "gammatop/str.h"
 
 enum stored { STORED_POLICY, STORED_ANNOTATIONS, STORED_SPEC };
 
@@ -41,7 +42,7 @@ static int stored(const char *json, struct policy *p, enum stored *kind, char *e
 	return rc;
 }
 
-void edit_audit_summary(const char *json, char *buf, size_t n)
+static void summary(const char *json, char *buf, size_t n)
 {
 	struct policy p;
 	enum stored kind;
@@ -69,6 +70,14 @@ void edit_audit_summary(const char *json, char *buf, size_t n)
 	int w = snprintf(buf, n, "linkerd %.60s", s);
 	if (*classes && w > 0 && (size_t)w < n)
 		snprintf(buf + w, n - (size_t)w, " on %.20s", classes);
+}
+
+void edit_audit_summary(const char *json, char *buf, size_t n)
+{
+	/* Durations and codes came from the cluster: sanitise for the terminal. */
+	char raw[256];
+	summary(json, raw, sizeof raw);
+	str_sanitize_into(buf, n, raw);
 }
 
 static int undo_spec(struct edit *e, const struct audit_entry *a, char *err, size_t errlen)

@@ -236,6 +236,8 @@ static void test_undo_prepare(void **state)
 	assert_string_equal(buf, "route spec (edited)");
 	edit_audit_summary("{\"retry\":7", buf, sizeof buf);
 	assert_string_equal(buf, "?");
+	edit_audit_summary("{\"timeouts\":{\"request\":\"1s\\u001b[2J\"}}", buf, sizeof buf);
+	assert_string_equal(buf, "t=1s?[2J");
 }
 
 int main(void)
