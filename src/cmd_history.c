@@ -224,7 +224,7 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 		             : EXIT_USAGE;
 		goto out;
 	}
-	if (edit_undo_prepare(e, ent, err, sizeof err) < 0) {
+	if (edit_audit_undo(e, ent, err, sizeof err) < 0) {
 		cmd_error("refused: %s%s; nothing was changed", err,
 		          audit_undone_by(c, ent->id) ? " (it was already undone)" : "");
 		goto out;

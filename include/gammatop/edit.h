@@ -39,7 +39,7 @@
  * re-apply. After APPLIED/CONFLICT/REJECTED call edit_audit_record. `E`: edit_document_yaml
  * to a file, $EDITOR, then edit_set_document with the file's text. `--readonly` is the
  * caller's to enforce (nothing here refuses by itself). `u` in the history view: audit_get,
- * edit_new + fetch, edit_undo_prepare, then the same confirm/dry-run/apply/record. */
+ * edit_new + fetch, edit_audit_undo, then the same confirm/dry-run/apply/record. */
 #ifndef GAMMATOP_EDIT_H
 #define GAMMATOP_EDIT_H
 #include <jansson.h>
@@ -213,7 +213,7 @@ char *edit_audit_json(const struct edit *e, bool after);
 int64_t edit_audit_record(struct edit *e, struct cache *c, const char *context, const char *user,
                           int64_t undo_of, char *err, size_t errlen);
 
-/* ---- undo (edit_undo.c) ---- */
+/* ---- the audit log: undo and summaries (edit_audit.c) ---- */
 
 struct audit_entry;
 /* Set e (its base read with edit_take_fetch / edit_io_fetch) to revert audit entry a: the
@@ -222,7 +222,7 @@ struct audit_entry;
  * entry was not applied, cannot be read, or the route is no longer what the change left: an
  * undo never overwrites somebody else's later change. On 0 the edit is READY or NO_CHANGE;
  * record it with edit_audit_record(..., undo_of = a->id). */
-int edit_undo_prepare(struct edit *e, const struct audit_entry *a, char *err, size_t errlen);
+int edit_audit_undo(struct edit *e, const struct audit_entry *a, char *err, size_t errlen);
 /* One line for a stored before/after JSON: "t=10s/2s r=3", "linkerd r=2 on 5xx",
  * "route spec (edited)", "?" when unreadable. */
 void edit_audit_summary(const char *json, char *buf, size_t n);

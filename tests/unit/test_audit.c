@@ -180,7 +180,7 @@ static void test_undo_prepare(void **state)
 	                        .after_json = "{\"timeouts\":{\"request\":\"8s\"}}",
 	                        .result = AUDIT_APPLIED};
 	struct edit *e = fetched(now);
-	assert_int_equal(edit_undo_prepare(e, &a, err, sizeof err), 0);
+	assert_int_equal(edit_audit_undo(e, &a, err, sizeof err), 0);
 	assert_int_equal(edit_state(e), EDIT_READY);
 	assert_int_equal(edit_rule_index(e), 1);
 	assert_string_equal(edit_target(e)->request, "5s");
@@ -191,14 +191,14 @@ static void test_undo_prepare(void **state)
 	/* Somebody changed the rule since: refused. */
 	const char *later = R_HEAD "},\"spec\":{\"rules\":[{},{\"timeouts\":{\"request\":\"9s\"}}]}}";
 	e = fetched(later);
-	assert_int_equal(edit_undo_prepare(e, &a, err, sizeof err), -1);
+	assert_int_equal(edit_audit_undo(e, &a, err, sizeof err), -1);
 	assert_non_null(strstr(err, "changed since change #4: it is now t=9s"));
 	edit_free(e);
 
 	/* Not applied: nothing to undo. */
 	a.result = AUDIT_CONFLICT;
 	e = fetched(now);
-	assert_int_equal(edit_undo_prepare(e, &a, err, sizeof err), -1);
+	assert_int_equal(edit_audit_undo(e, &a, err, sizeof err), -1);
 	assert_non_null(strstr(err, "not applied"));
 	edit_free(e);
 
@@ -211,7 +211,7 @@ static void test_undo_prepare(void **state)
 	                        .after_json = "{\"annotations\":{\"retry.linkerd.io/http\":\"5xx\","
 	                                      "\"retry.linkerd.io/limit\":\"3\"}}"};
 	e = fetched(ann);
-	assert_int_equal(edit_undo_prepare(e, &b, err, sizeof err), 0);
+	assert_int_equal(edit_audit_undo(e, &b, err, sizeof err), 0);
 	assert_true(edit_linkerd_annotations(e));
 	assert_non_null(strstr(edit_patch(e), "\"retry.linkerd.io/limit\":null"));
 	edit_free(e);
@@ -222,7 +222,7 @@ static void test_undo_prepare(void **state)
 	                        .before_json = "{\"spec\":{\"hostnames\":[\"a\"],\"rules\":[{}]}}",
 	                        .after_json = "{\"spec\":{\"hostnames\":[\"b\"],\"rules\":[{}]}}"};
 	e = fetched(doc);
-	assert_int_equal(edit_undo_prepare(e, &c, err, sizeof err), 0);
+	assert_int_equal(edit_audit_undo(e, &c, err, sizeof err), 0);
 	assert_int_equal(edit_rule_index(e), -1);
 	assert_non_null(strstr(edit_patch(e), "\"hostnames\":[\"a\"]"));
 	edit_free(e);
