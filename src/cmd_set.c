@@ -18,7 +18,8 @@
 
 enum {
 	OPT_RULE = 300, OPT_REQ, OPT_BACKEND, OPT_ATTEMPTS, OPT_BACKOFF, OPT_CODES, OPT_CLEAR_TO,
-	OPT_CLEAR_RETRY, OPT_CLEAR_BACKOFF, OPT_DRY_RUN, OPT_YES, OPT_LINKERD, OPT_EXPECT_RV
+	OPT_CLEAR_RETRY, OPT_CLEAR_BACKOFF, OPT_DRY_RUN, OPT_YES, OPT_LINKERD, OPT_EXPECT_RV,
+	OPT_CLEAR_REQ, OPT_CLEAR_BACKEND, OPT_CLEAR_ATTEMPTS
 };
 
 /* The common --request-timeout SECONDS (API time-out) is taken by the policy here: the
@@ -35,6 +36,9 @@ static const struct cmd_option set_options[] = {
 	{"retry-codes", 1, OPT_CODES, "LIST", "set retry.codes, e.g. 502,503 ('' removes them)"},
 	{"clear-timeouts", 0, OPT_CLEAR_TO, NULL, "remove the rule's timeouts"},
 	{"clear-retry", 0, OPT_CLEAR_RETRY, NULL, "remove the rule's retry"},
+	{"clear-request-timeout", 0, OPT_CLEAR_REQ, NULL, "remove timeouts.request"},
+	{"clear-backend-timeout", 0, OPT_CLEAR_BACKEND, NULL, "remove timeouts.backendRequest"},
+	{"clear-retry-attempts", 0, OPT_CLEAR_ATTEMPTS, NULL, "remove retry.attempts"},
 	{"clear-backoff", 0, OPT_CLEAR_BACKOFF, NULL, "remove retry.backoff"},
 	{"linkerd-annotations", 0, OPT_LINKERD, NULL,
 	 "write the policy as Linkerd reads it: retry.linkerd.io/{http,limit,timeout} and "
@@ -75,6 +79,9 @@ static int on_option(int val, const char *arg, void *ud)
 	case OPT_CLEAR_TO: c->clear_timeouts = true; break;
 	case OPT_CLEAR_RETRY: c->clear_retry = true; break;
 	case OPT_CLEAR_BACKOFF: c->clear_backoff = true; break;
+	case OPT_CLEAR_REQ: c->clear_request = true; break;
+	case OPT_CLEAR_BACKEND: c->clear_backend = true; break;
+	case OPT_CLEAR_ATTEMPTS: c->clear_attempts = true; break;
 	case OPT_LINKERD: a->linkerd = true; break;
 	case OPT_EXPECT_RV: a->expect_rv = arg; break;
 	case OPT_DRY_RUN: a->dry_run = true; break;
@@ -233,8 +240,8 @@ int cmd_set(int argc, char **argv)
 	}
 	if (edit_change_empty(&a.change)) {
 		cmd_error("nothing to change: give --request-timeout, --backend-timeout, "
-		          "--retry-attempts, --retry-backoff, --retry-codes, --clear-timeouts or "
-		          "--clear-retry");
+		          "--retry-attempts, --retry-backoff, --retry-codes or a --clear-... option "
+		          "(see 'gammatop set --help')");
 		goto out;
 	}
 	rc = run(&o, &a, args[first]);

@@ -111,6 +111,11 @@ if gt undo "$id" --yes >/dev/null 2>"$T/undo2.err"; then fail "a second undo was
 grep -q 'changed since change' "$T/undo2.err" || { cat "$T/undo2.err"; fail "no reason"; }
 ok "a second undo is refused: $(head -1 "$T/undo2.err" | cut -c1-120)"
 
+# Clearing single fields: backendRequest goes, request stays.
+gt set checkout/checkout --clear-backend-timeout --yes >"$T/cb.out" 2>&1 || { cat "$T/cb.out"; fail "--clear-backend-timeout failed"; }
+policy | jq -e '.timeouts == {"request": "5s"}' >/dev/null || fail "--clear-backend-timeout: $(policy)"
+ok "--clear-backend-timeout removes only backendRequest"
+
 # A whole-document edit (the console's E) is recorded with {"spec": ...}: undo puts the spec
 # back exactly. The edit is made here with curl and recorded with sqlite3, as the console
 # would have done it.
