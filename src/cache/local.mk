@@ -13,6 +13,12 @@ TESTS += tests/unit/test_cache
 tests_unit_test_cache_LDADD = $(UNIT_LDADD)
 endif
 
+check_PROGRAMS += tests/fuzz/fuzz_sampleblob
+TESTS += tests/fuzz/fuzz_sampleblob
+tests_fuzz_fuzz_sampleblob_SOURCES = tests/fuzz/fuzz_sampleblob.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_sampleblob_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_sampleblob_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+
 noinst_PROGRAMS += tests/bench/bench_cache
 tests_bench_bench_cache_LDADD = $(GT_ALL_LDADD)
 EXTRA_DIST += tests/bench/bench-cache.sh
