@@ -112,6 +112,9 @@ static int show(struct edit *e, const struct edit_batch_opts *o, int *rc)
 	}
 	print_findings(e, o->out, SEV_WARNING);
 	fputs(edit_diff(e), o->out);
+	char *patch = str_sanitize(edit_patch(e));
+	fprintf(o->out, "merge patch: %s\n", patch);
+	free(patch);
 	char *preview = o->preview_window_ms > 0
 	                        ? edit_preview_text(o->cache, e, o->preview_window_ms)
 	                        : NULL;

@@ -27,6 +27,9 @@ gt set httproute/checkout/checkout --request-timeout 8s --dry-run >"$T/dry.out" 
 	{ cat "$T/dry.out" "$T/dry.err"; fail "--dry-run exited $?"; }
 grep -q '^+      request: 8s' "$T/dry.out" || { cat "$T/dry.out"; fail "no diff in the dry-run output"; }
 grep -q 'server dry-run: accepted' "$T/dry.out" || fail "no dry-run verdict"
+grep '^merge patch: ' "$T/dry.out" | sed 's/^merge patch: //' |
+	jq -e --arg rv "$rv0" '.metadata.resourceVersion == $rv and .spec.rules[0].timeouts.request == "8s"' \
+	>/dev/null || { cat "$T/dry.out"; fail "the merge patch is not shown or lacks the resourceVersion"; }
 [ "$(rv)" = "$rv0" ] || fail "--dry-run changed the route"
 [ "$(policy)" = "$orig" ] || fail "--dry-run changed the policy"
 # (the sim's log shows paths without the query: the one PATCH it saw is the dry-run)
