@@ -15,6 +15,8 @@
 #include "gammatop/console.h"
 #include "gammatop/duration.h"
 #include "gammatop/figsrc.h"
+#include "gammatop/cache.h"
+#include "gammatop/topocache.h"
 #include "gammatop/kcluster.h"
 #include "gammatop/keys.h"
 #include "gammatop/log.h"
@@ -73,6 +75,7 @@ static int run_headless(struct console *con, const struct console_opts *co)
 		console_frame(con);
 	}
 	free(ev);
+	console_settle(con);
 	char *text = screen_dump();
 	screen_close();
 	fputs(text, stdout);
@@ -88,7 +91,43 @@ struct live {
 	struct console *con;
 	char *context_opt; /* owned: the context asked for by :ctx, NULL: the kubeconfig's */
 	struct figsrc *figs; /* owned: telemetry, NULL when off or failed */
+	struct topocache_loader *loader; /* owned: the cached topology, loading in steps */
+	uint64_t load_timer;
 };
+
+/* Load the cached topology a slice per loop iteration: the first frame comes at once, keys
+ * are answered, and a live list that arrives first wins. */
+static void load_step(struct evloop *loop, void *ud)
+{
+	struct live *lv = ud;
+	lv->load_timer = 0;
+	if (topocache_loader_step(lv->loader, lv->src->store, 500)) {
+		if (lv->con)
+			console_timing(lv->con, "cache_loaded", topocache_loader_count(lv->loader));
+		topocache_loader_free(lv->loader);
+		lv->loader = NULL;
+		return;
+	}
+	lv->load_timer = evloop_timer_add(loop, 0, load_step, lv);
+}
+
+static int64_t start_cached_load(struct live *lv)
+{
+	char err[512];
+	struct cache *c = cache_open(lv->o->cache_path, NULL, err, sizeof err);
+	if (!c)
+		return 0;
+	int64_t at = 0;
+	lv->loader = topocache_loader_new(c, lv->src->context, &at, err, sizeof err);
+	cache_close(c);
+	if (!lv->loader) {
+		if (*err)
+			log_warn("%s", err);
+		return 0;
+	}
+	lv->load_timer = evloop_timer_add(lv->src->loop, 0, load_step, lv);
+	return at;
+}
 
 /* (Re)start telemetry for the current cluster (or Prometheus alone). A failure is shown in
  * the status bar, never fatal: the console works without figures. */
@@ -189,6 +228,38 @@ static int live_switch(void *ud, const char *ctx, char *err, size_t n)
 	return 0;
 }
 
+/* Keep the synced topology in the cache: the next console on this context opens with it. */
+static void live_save(void *ud)
+{
+	struct live *lv = ud;
+	if (!lv->src->context || lv->o->offline)
+		return;
+	char err[512];
+	struct cache *c = cache_open(lv->o->cache_path, NULL, err, sizeof err);
+	if (!c) {
+		log_warn("cannot cache the topology: %s", err);
+		return;
+	}
+	if (topocache_save(c, lv->src->context, lv->src->store, err, sizeof err) < 0)
+		log_warn("cannot cache the topology: %s", err);
+	cache_close(c);
+}
+
+/* Load the cached topology of the context into the (empty) store; returns its time or 0. */
+static int64_t load_cached(const struct cmd_opts *o, struct cmd_source *src)
+{
+	char err[512];
+	struct cache *c = cache_open(o->cache_path, NULL, err, sizeof err);
+	if (!c)
+		return 0;
+	int64_t at = 0;
+	long n = topocache_load(c, src->context, src->store, &at, err, sizeof err);
+	if (n < 0)
+		log_warn("%s", err);
+	cache_close(c);
+	return n > 0 ? at : 0;
+}
+
 static void live_source(struct live *lv, struct console_source *cs)
 {
 	memset(cs, 0, sizeof *cs);
@@ -198,15 +269,45 @@ static void live_source(struct live *lv, struct console_source *cs)
 	cs->live = true;
 	cs->request_refresh = live_refresh;
 	cs->switch_context = live_switch;
+	cs->on_synced = live_save;
 	cs->ud = lv;
+	if (lv->o->offline) { /* the cache alone: nothing to refresh or switch to */
+		cs->request_refresh = NULL;
+		cs->switch_context = NULL;
+	}
 }
 
-/* Open the cluster of o without waiting for it. Returns 0 or EXIT_USAGE after an error. */
-int cmd_console_open_live(const struct cmd_opts *o, struct cmd_source *src)
+/* --offline: the context's cached topology, no connection. */
+static int open_offline(const struct cmd_opts *o, struct cmd_source *src, int64_t *cache_at_ms)
+{
+	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig *kc = NULL;
+	char err[2048];
+	if (kubeconfig_load(&ko, &kc, err, sizeof err) < 0) {
+		cmd_error("%s", err);
+		return EXIT_USAGE;
+	}
+	src->context = xstrdup(kc->context);
+	src->server = xstrdup(kc->server);
+	src->description = xasprintf("context %s (offline)", kc->context);
+	kubeconfig_free(kc);
+	*cache_at_ms = load_cached(o, src);
+	if (!*cache_at_ms) {
+		cmd_error("--offline: no cached topology for context %s (run the console or a command "
+		          "against it once)", src->context);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int cmd_console_open_live(const struct cmd_opts *o, struct cmd_source *src, int64_t *cache_at_ms)
 {
 	memset(src, 0, sizeof *src);
 	src->store = store_new();
 	src->loop = evloop_new();
+	*cache_at_ms = 0;
+	if (o->offline)
+		return open_offline(o, src, cache_at_ms);
 	struct live lv = {.src = src, .o = o};
 	char err[2048];
 	src->cluster = live_connect(&lv, o->context, err, sizeof err);
@@ -247,14 +348,19 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	}
 	struct live lv = {.src = src, .o = o};
 	struct console_source live_cs;
-	if (src->cluster) {
+	if (src->cluster || o->offline) {
 		live_source(&lv, &live_cs);
 		live_cs.cache_at_ms = cs ? cs->cache_at_ms : 0;
+		if (src->cluster) /* shown until the reflectors have listed */
+			live_cs.cache_at_ms = start_cached_load(&lv);
 		cs = &live_cs;
 	}
 	struct console *con = console_new(src->store, src->loop, cs, &co, err, sizeof err);
 	if (!con) {
 		cmd_error("%s", err);
+		if (lv.load_timer)
+			evloop_timer_cancel(src->loop, lv.load_timer);
+		topocache_loader_free(lv.loader);
 		return EXIT_USAGE;
 	}
 	lv.con = con;
@@ -272,6 +378,12 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		rc = console_run(con);
 	}
 	figsrc_free(lv.figs);
+	if (lv.load_timer)
+		evloop_timer_cancel(src->loop, lv.load_timer);
+	topocache_loader_free(lv.loader);
+	if (src->cluster && store_all_synced(src->store) &&
+	    store_count(src->store, GT_GATEWAYCLASS) + store_count(src->store, GT_SERVICE) > 0)
+		live_save(&lv); /* the state as the user last saw it */
 	console_free(con);
 	free(lv.context_opt);
 	return rc;
@@ -300,13 +412,15 @@ int cmd_console(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct cmd_source src;
-	int rc = o.n_manifests ? cmd_source_open(&o, &src) : cmd_console_open_live(&o, &src);
+	int64_t cache_at_ms = 0;
+	int rc = o.n_manifests ? cmd_source_open(&o, &src)
+	                       : cmd_console_open_live(&o, &src, &cache_at_ms);
 	if (rc) {
 		cmd_source_close(&src);
 		cmd_opts_done(&o);
 		return rc;
 	}
-	struct console_source cs = {.label = src.description};
+	struct console_source cs = {.label = src.description, .cache_at_ms = cache_at_ms};
 	rc = cmd_console_run(&o, &src, dump, &cs, NULL);
 	cmd_source_close(&src);
 	cmd_opts_done(&o);

@@ -281,7 +281,8 @@ int cmd_demo(int argc, char **argv)
 	if (!o.cache_path) /* the demo's history lives and dies with it */
 		o.cache_path = sim.cache;
 	struct cmd_source src;
-	int rc = cmd_console_open_live(&o, &src);
+	int64_t cache_at_ms;
+	int rc = cmd_console_open_live(&o, &src, &cache_at_ms);
 	if (!rc)
 		rc = cmd_console_run(&o, &src, d.dump, NULL, NULL);
 	cmd_source_close(&src);

@@ -47,6 +47,7 @@ struct console_source {
 	void (*request_refresh)(void *ud); /* ctrl-r: ask the source for fresh data (may be NULL) */
 	/* :ctx NAME: switch context; NULL when the source cannot. 0 or -1 with err. */
 	int (*switch_context)(void *ud, const char *ctx, char *err, size_t errlen);
+	void (*on_synced)(void *ud); /* every kind synced (once per console): e.g. cache it */
 	void *ud;
 };
 
@@ -82,6 +83,7 @@ struct console {
 	uint64_t tick_timer;        /* 1 s timer while a source is stale (ages in the header) */
 	uint64_t rebuild_timer;     /* pending rebuild after a burst of store changes */
 	int64_t rebuilt_ms;         /* monotonic time of the last topology rebuild */
+	uint64_t sources_sig;       /* hash of the kind states last drawn */
 	int64_t started_ms, first_frame_ms, synced_ms; /* monotonic, for the timings file */
 	int64_t last_frame_us;      /* draw time of the last frame */
 	char *timings_path;         /* owned: $GAMMATOP_TIMINGS, or NULL */
@@ -111,6 +113,10 @@ int console_run(struct console *c);
 void console_key(struct console *c, int key);
 /* Rebuild derived data if the store moved, and draw a frame when something is dirty. */
 void console_frame(struct console *c);
+/* The same, rebuilding at once even within the rebuild throttle (headless runs, tests). */
+void console_settle(struct console *c);
+/* With $GAMMATOP_TIMINGS set: append "what value wall_ms" to that file (benchmarks). */
+void console_timing(struct console *c, const char *what, int64_t value);
 /* Push a view (takes ownership); the stack keeps at most CONSOLE_MAX_VIEWS. */
 void console_push(struct console *c, struct view *v);
 /* Replace the whole stack with one top-level view by name ("topology", "routes",

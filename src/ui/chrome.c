@@ -14,9 +14,10 @@
 #include "gammatop/timeutil.h"
 #include "gammatop/view.h"
 
-char *chrome_api_state(struct console *c, char *buf, size_t n, bool *ok)
+char *chrome_api_state(struct console *c, char *buf, size_t n, bool *ok, bool *ages)
 {
 	*ok = true;
+	*ages = false;
 	if (!c->src.live) {
 		snprintf(buf, n, "%s", str_or(c->src.label, "manifests"));
 		return buf;
@@ -49,8 +50,13 @@ char *chrome_api_state(struct console *c, char *buf, size_t n, bool *ok)
 			time_t t = (time_t)(c->src.cache_at_ms / 1000);
 			struct tm tm;
 			localtime_r(&t, &tm);
-			snprintf(buf, n, "offline from cache of %02d:%02d", tm.tm_hour, tm.tm_min);
+			if (!c->src.request_refresh) /* --offline */
+				snprintf(buf, n, "offline from cache of %02d:%02d", tm.tm_hour, tm.tm_min);
+			else
+				snprintf(buf, n, "from cache of %02d:%02d, connecting%s%s", tm.tm_hour,
+				         tm.tm_min, error ? ": " : "", error ? error : "");
 		} else {
+			*ages = true;
 			snprintf(buf, n, "API reconnecting since %s%s%s", age[0] ? age : "?",
 			         error ? ": " : "", error ? error : "");
 		}
@@ -72,14 +78,10 @@ char *chrome_api_state(struct console *c, char *buf, size_t n, bool *ok)
 
 bool chrome_needs_tick(struct console *c)
 {
-	if (!c->src.live)
-		return false;
-	for (int k = 0; k < GT_KIND_COUNT; k++) {
-		struct store_kind_state *st = store_kind_state(c->store, (enum gt_kind)k);
-		if (st && st->installed && st->stale)
-			return true;
-	}
-	return false;
+	char buf[256];
+	bool ok, ages;
+	chrome_api_state(c, buf, sizeof buf, &ok, &ages);
+	return ages;
 }
 
 /* Draw one header segment, separated from the previous one; returns the new x. */
@@ -105,8 +107,8 @@ void chrome_draw_header(struct console *c, int y, int w)
 	}
 	snprintf(buf, sizeof buf, "ns %s", c->scope ? c->scope : "all");
 	x = segment(y, x, w, THEME_HEADER, buf);
-	bool ok;
-	chrome_api_state(c, buf, sizeof buf, &ok);
+	bool ok, ages;
+	chrome_api_state(c, buf, sizeof buf, &ok, &ages);
 	x = segment(y, x, w, ok ? THEME_HEADER_OK : THEME_HEADER_BAD, buf);
 	const char *tel = NULL;
 	bool tel_ok = false;

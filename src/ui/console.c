@@ -32,7 +32,7 @@ static const struct view_ops *const top_views[] = {
 };
 
 /* One line per event for benchmarks: "NAME VALUE WALL_MS" (wall clock when it happened). */
-static void timing(struct console *c, const char *what, int64_t value)
+void console_timing(struct console *c, const char *what, int64_t value)
 {
 	if (!c->timings_path)
 		return;
@@ -42,6 +42,8 @@ static void timing(struct console *c, const char *what, int64_t value)
 		fclose(f);
 	}
 }
+
+#define timing console_timing
 
 static void store_changed(enum store_event ev, const struct gt_object *obj, void *ud)
 {
@@ -381,13 +383,14 @@ static void rebuild_due(struct evloop *loop, void *ud)
 
 /* Rebuild the topology when the store moved, at most once per REBUILD_MIN_MS: a burst of
  * watch events costs one rebuild (the frame in between shows the previous one). */
-static void update_data(struct console *c)
+static void update_data(struct console *c, bool now_please)
 {
 	uint64_t gen = store_generation(c->store);
 	if (c->topo && gen == c->topo_store_gen)
 		return;
 	int64_t now = time_mono_ms();
-	if (c->topo && c->topo_store_gen != (uint64_t)-1 && now - c->rebuilt_ms < REBUILD_MIN_MS) {
+	if (!now_please && c->topo && c->topo_store_gen != (uint64_t)-1 &&
+	    now - c->rebuilt_ms < REBUILD_MIN_MS) {
 		if (!c->rebuild_timer)
 			c->rebuild_timer = evloop_timer_add(c->loop, REBUILD_MIN_MS - (now - c->rebuilt_ms),
 			                                    rebuild_due, c);
@@ -404,11 +407,39 @@ static void update_data(struct console *c)
 	c->topo_store_gen = gen;
 	c->data_gen++;
 	c->dirty = true;
-	if (!c->synced_ms && store_all_synced(c->store) && store_count(c->store, GT_HTTPROUTE) +
-	                                                      store_count(c->store, GT_GATEWAY) > 0) {
-		c->synced_ms = time_mono_ms();
-		timing(c, "synced_ms", c->synced_ms - c->started_ms);
+}
+
+/* Kind states (synced, stale, errors) change without a store generation: redraw the header
+ * when they do (returns true), and note the first time everything is synced. */
+static bool watch_sources(struct console *c)
+{
+	uint64_t sig = 1469598103934665603ULL;
+	for (int k = 0; k < GT_KIND_COUNT; k++) {
+		const struct store_kind_state *st = store_kind_state(c->store, (enum gt_kind)k);
+		uint64_t v = (uint64_t)st->installed | (uint64_t)st->synced << 1 |
+		             (uint64_t)st->stale << 2 | (uint64_t)(uintptr_t)st->error << 3;
+		sig = (sig ^ v) * 1099511628211ULL;
 	}
+	bool changed = sig != c->sources_sig;
+	if (changed) {
+		c->sources_sig = sig;
+		c->dirty = true;
+	}
+	if (!c->synced_ms && store_all_synced(c->store) &&
+	    store_count(c->store, GT_GATEWAYCLASS) + store_count(c->store, GT_SERVICE) +
+	            store_count(c->store, GT_HTTPROUTE) > 0) {
+		bool fresh = true; /* synced means listed by a live source, not loaded from the cache */
+		for (int k = 0; k < GT_KIND_COUNT; k++)
+			if (store_kind_state(c->store, (enum gt_kind)k)->stale)
+				fresh = false;
+		if (fresh) {
+			c->synced_ms = time_mono_ms();
+			timing(c, "synced_ms", c->synced_ms - c->started_ms);
+			if (c->src.on_synced)
+				c->src.on_synced(c->src.ud);
+		}
+	}
+	return changed;
 }
 
 static void draw(struct console *c)
@@ -471,9 +502,21 @@ static void schedule_tick(struct console *c)
 	c->tick_timer = evloop_timer_add(c->loop, 1000, tick, c);
 }
 
+void console_settle(struct console *c)
+{
+	watch_sources(c);
+	update_data(c, true);
+	if (c->dirty) {
+		c->dirty = false;
+		draw(c);
+	}
+}
+
 void console_frame(struct console *c)
 {
-	update_data(c);
+	/* A header that says "synced" or "stale" never shows a topology older than that. */
+	bool sources_moved = watch_sources(c);
+	update_data(c, sources_moved);
 	if (c->dirty) {
 		c->dirty = false;
 		draw(c);

@@ -11,6 +11,7 @@ src_ui_libgtui_a_SOURCES = \
 	src/ui/chrome.c include/gammatop/chrome.h \
 	src/ui/console.c include/gammatop/console.h \
 	src/ui/figsrc.c include/gammatop/figsrc.h \
+	src/ui/topocache.c include/gammatop/topocache.h \
 	src/ui/view_topology.c src/ui/view_routes.c src/ui/view_route.c \
 	src/ui/view_findings.c src/ui/view_help.c
 nodist_src_ui_libgtui_a_SOURCES = src/ui/theme_default.c
@@ -31,8 +32,11 @@ dist_gtthemes_DATA = themes/default.theme themes/light.theme themes/high-contras
 EXTRA_DIST += src/cmd_console.h
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden
-TESTS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden
+check_PROGRAMS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
+	tests/unit/test_topocache
+TESTS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
+	tests/unit/test_topocache
+tests_unit_test_topocache_LDADD = $(UNIT_LDADD)
 tests_unit_test_theme_LDADD = $(UNIT_LDADD)
 tests_unit_test_views_LDADD = $(UNIT_LDADD)
 tests_unit_test_views_golden_LDADD = $(UNIT_LDADD)

@@ -69,7 +69,7 @@ start_sim --demo --state "$T/sim.state" --kubeconfig-out "$T/kubeconfig"
 PORT=${SIM_URL##*:}
 cat > "$T/console.sh" <<EOF
 #!/bin/sh
-TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 "$GAMMATOP" console --kubeconfig "$T/kubeconfig" 2>"$T/console.err"
+XDG_CACHE_HOME="$T/cache" TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 "$GAMMATOP" console --kubeconfig "$T/kubeconfig" 2>"$T/console.err"
 echo "exit=\$?" > "$T/console.exit"
 sleep 60
 EOF
@@ -78,7 +78,7 @@ $TMUX_CMD new-session -d -x 120 -y 40 "$T/console.sh" || fail "cannot start tmux
 expect "API synced" "console synced" 30
 stop_sim
 expect "reconnecting since" "stale after the sim died" 30
-grep -q "Gateway ingress/storefront" "$T/screen" || fail "the last known state was not kept"
+grep -q "Gateway ingress/storefront" "$T/screen" || { cat "$T/screen" >&2; fail "the last known state was not kept"; }
 cp "$T/screen" "$T/capture-stale.txt"
 ok "sim killed: last known state shown, marked stale"
 start_sim --demo --state "$T/sim.state" --port "$PORT"
@@ -89,5 +89,15 @@ keys q
 wait_for "test -f '$T/console.exit'" 10 || fail "q did not quit"
 grep -q "exit=0" "$T/console.exit" || fail "console: $(cat "$T/console.exit")"
 if grep -q "Sanitizer" "$T/console.err"; then cat "$T/console.err" >&2; fail "sanitizer report on exit"; fi
+
+# The synced topology was cached: --offline opens from it without any connection.
+stop_sim
+XDG_CACHE_HOME="$T/cache" GAMMATOP_HEADLESS=120x12 LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+	"$GAMMATOP" console --kubeconfig "$T/kubeconfig" --offline --dump-screen > "$T/offline" 2>&1 ||
+	{ cat "$T/offline" >&2; fail "--offline console failed"; }
+grep -q "offline from cache of" "$T/offline" || { cat "$T/offline" >&2; fail "no 'offline from cache'"; }
+grep -q "Gateway ingress/storefront" "$T/offline" || fail "offline console lacks the cached gateway"
+cp "$T/offline" "$T/capture-offline.txt"
+ok "--offline from the cached topology"
 if [ -n "${GT_CAPTURE_DIR:-}" ]; then cp "$T"/capture-*.txt "$GT_CAPTURE_DIR/"; fi
 exit 0
