@@ -18,6 +18,10 @@ size_t sampleblob_encode(const struct sample_counts *s, unsigned char *out);
 /* Decode n bytes into s (overwritten), every amount multiplied by sign (+1 or -1).
  * Returns 0, or -1 when the blob is damaged (s then holds no amounts). */
 int sampleblob_decode(const void *blob, size_t n, double sign, struct sample_counts *s);
+/* Decode and add into acc (amounts times sign, buckets merged by bound): what window sums
+ * and rollups do per row, without an intermediate struct. Returns 0, or -1 (nothing added)
+ * when the blob is damaged. */
+int sampleblob_add(const void *blob, size_t n, double sign, struct sample_counts *acc);
 /* Buckets in the older stand-alone forms ('V'/'D' headed, or bare double pairs), added into
  * s; for migrating caches written before rows were packed. */
 void sampleblob_legacy_buckets(const void *blob, size_t n, struct sample_counts *s);

@@ -101,31 +101,34 @@ size_t sampleblob_encode(const struct sample_counts *s, unsigned char *out)
 	return len;
 }
 
-int sampleblob_decode(const void *blob, size_t n, double sign, struct sample_counts *s)
+/* A decoded row, before it is stored anywhere. */
+struct parsed {
+	uint64_t have;
+	double vals[N_VALUES];
+	unsigned nb;
+	double le[SAMPLES_MAX_BUCKETS], cnt[SAMPLES_MAX_BUCKETS];
+};
+
+static int parse(const void *blob, size_t n, struct parsed *r)
 {
 	const unsigned char *p = blob, *end = p + n;
-	s->seconds = 0;
-	memset(s->v, 0, sizeof s->v);
-	s->have = 0;
-	s->n_buckets = 0;
-	uint64_t have;
-	if (!blob || n < 3 || *p++ != MAGIC || get_varint(&p, end, &have) < 0 || p >= end)
+	if (!blob || n < 3 || *p++ != MAGIC || get_varint(&p, end, &r->have) < 0 || p >= end)
 		return -1;
 	unsigned char kinds = *p++;
-	double vals[N_VALUES] = {0};
 	for (int i = 0; i < N_VALUES; i++) {
-		if (i > 0 && !(have & SC_BIT(i - 1)))
+		r->vals[i] = 0;
+		if (i > 0 && !(r->have & SC_BIT(i - 1)))
 			continue;
 		if (kinds & (1u << i)) {
 			if (end - p < (long)sizeof(double))
 				return -1;
-			memcpy(&vals[i], p, sizeof(double));
+			memcpy(&r->vals[i], p, sizeof(double));
 			p += sizeof(double);
 		} else {
 			uint64_t z;
 			if (get_varint(&p, end, &z) < 0)
 				return -1;
-			vals[i] = (double)(int64_t)((z >> 1) ^ (~(z & 1) + 1));
+			r->vals[i] = (double)(int64_t)((z >> 1) ^ (~(z & 1) + 1));
 		}
 	}
 	if (p >= end)
@@ -133,46 +136,82 @@ int sampleblob_decode(const void *blob, size_t n, double sign, struct sample_cou
 	unsigned nb = *p++;
 	if (nb > SAMPLES_MAX_BUCKETS)
 		return -1;
-	if (nb) {
-		if (p >= end)
+	r->nb = 0;
+	if (!nb)
+		return 0;
+	if (p >= end)
+		return -1;
+	unsigned char fmt = *p++;
+	if (fmt == 'D') {
+		if ((size_t)(end - p) < nb * 2 * sizeof(double))
 			return -1;
-		unsigned char fmt = *p++;
-		if (fmt == 'D') {
-			if ((size_t)(end - p) < nb * 2 * sizeof(double))
-				return -1;
-			for (unsigned i = 0; i < nb; i++, p += 2 * sizeof(double)) {
-				memcpy(&s->le[i], p, sizeof(double));
-				memcpy(&s->bucket[i], p + sizeof(double), sizeof(double));
-			}
-		} else if (fmt == 'V') {
-			if ((size_t)(end - p) < nb * sizeof(float))
-				return -1;
-			const unsigned char *q = p + nb * sizeof(float);
-			uint64_t cum = 0;
-			for (unsigned i = 0; i < nb; i++) {
-				float le;
-				uint64_t d;
-				memcpy(&le, p + i * sizeof le, sizeof le);
-				if (get_varint(&q, end, &d) < 0)
-					return -1;
-				cum += d;
-				s->le[i] = le;
-				s->bucket[i] = (double)cum;
-			}
-		} else {
-			return -1;
+		for (unsigned i = 0; i < nb; i++, p += 2 * sizeof(double)) {
+			memcpy(&r->le[i], p, sizeof(double));
+			memcpy(&r->cnt[i], p + sizeof(double), sizeof(double));
 		}
-		for (unsigned i = 1; i < nb; i++) /* bounds must ascend: merging relies on it */
-			if (!(s->le[i] > s->le[i - 1]))
+	} else if (fmt == 'V') {
+		if ((size_t)(end - p) < nb * sizeof(float))
+			return -1;
+		const unsigned char *q = p + nb * sizeof(float);
+		uint64_t cum = 0;
+		for (unsigned i = 0; i < nb; i++) {
+			float le;
+			uint64_t d;
+			memcpy(&le, p + i * sizeof le, sizeof le);
+			if (get_varint(&q, end, &d) < 0)
 				return -1;
-		s->n_buckets = nb;
-		for (unsigned i = 0; i < nb; i++)
-			s->bucket[i] *= sign;
+			cum += d;
+			r->le[i] = le;
+			r->cnt[i] = (double)cum;
+		}
+	} else {
+		return -1;
 	}
-	s->have = (unsigned)have;
-	s->seconds = sign * vals[0];
+	for (unsigned i = 1; i < nb; i++) /* bounds must ascend: merging relies on it */
+		if (!(r->le[i] > r->le[i - 1]))
+			return -1;
+	r->nb = nb;
+	return 0;
+}
+
+int sampleblob_decode(const void *blob, size_t n, double sign, struct sample_counts *s)
+{
+	struct parsed r;
+	s->n_buckets = 0;
+	if (parse(blob, n, &r) < 0) {
+		s->seconds = 0;
+		memset(s->v, 0, sizeof s->v);
+		s->have = 0;
+		return -1;
+	}
+	s->have = (unsigned)r.have;
+	s->seconds = sign * r.vals[0];
 	for (int j = 0; j < SC_LATENCY; j++)
-		s->v[j] = sign * vals[1 + j];
+		s->v[j] = sign * r.vals[1 + j];
+	for (unsigned i = 0; i < r.nb; i++) {
+		s->le[i] = r.le[i];
+		s->bucket[i] = sign * r.cnt[i];
+	}
+	s->n_buckets = r.nb;
+	return 0;
+}
+
+int sampleblob_add(const void *blob, size_t n, double sign, struct sample_counts *acc)
+{
+	struct parsed r;
+	if (parse(blob, n, &r) < 0)
+		return -1;
+	acc->have |= (unsigned)r.have;
+	acc->seconds += sign * r.vals[0];
+	for (int j = 0; j < SC_LATENCY; j++)
+		acc->v[j] += sign * r.vals[1 + j];
+	if (acc->n_buckets == r.nb && !memcmp(acc->le, r.le, r.nb * sizeof r.le[0])) {
+		for (unsigned i = 0; i < r.nb; i++)
+			acc->bucket[i] += sign * r.cnt[i];
+	} else {
+		for (unsigned i = 0; i < r.nb; i++)
+			samples_counts_bucket(acc, r.le[i], sign * r.cnt[i]);
+	}
 	return 0;
 }
 

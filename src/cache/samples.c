@@ -234,13 +234,11 @@ static void bind_row(sqlite3_stmt *st, int64_t t, int64_t sid, int64_t kid,
 	sqlite3_bind_blob(st, 4, blob, (int)n, SQLITE_TRANSIENT);
 }
 
-/* The amounts of the packed row in column col, multiplied by sign; a damaged row counts as
- * nothing. */
-static void row_counts(sqlite3_stmt *st, int col, double sign, struct sample_counts *one)
+/* Add the packed row in column col (times sign) to acc; a damaged row adds nothing. */
+static void row_add(sqlite3_stmt *st, int col, double sign, struct sample_counts *acc)
 {
-	if (sampleblob_decode(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col),
-	                      sign, one) < 0)
-		memset(one, 0, sizeof *one);
+	sampleblob_add(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col), sign,
+	               acc);
 }
 
 /* Sums per source and key of one rollup span, written out when the span changes. */
@@ -320,9 +318,7 @@ static int aggregate(sqlite3 *db, const char *from, const char *to, int64_t step
 			}
 			a[i].keys[a[i].n_keys++] = key;
 		}
-		struct sample_counts one;
-		row_counts(sel, 3, 1, &one);
-		samples_counts_add(&a[i].w.acc[key], &one);
+		row_add(sel, 3, 1, &a[i].w.acc[key]);
 	}
 	if (rc == 0 && st != SQLITE_DONE)
 		rc = -1;
@@ -485,9 +481,7 @@ static int read_piece(struct cache *c, struct window *w, const char *table, int6
 			continue;
 		if (k >= w->n)
 			window_grow(w, k);
-		struct sample_counts one;
-		row_counts(st, 1, w->sign, &one);
-		samples_counts_add(&w->acc[k], &one);
+		row_add(st, 1, w->sign, &w->acc[k]);
 		w->used[k] = true;
 	}
 	sqlite3_finalize(st);

@@ -12,7 +12,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sample_counts a, b;
+	struct sample_counts a, b, legacy = {0};
+	sampleblob_legacy_buckets(data, size, &legacy);
+	sampleblob_add(data, size, -1, &legacy);
 	if (sampleblob_decode(data, size, 1, &a) < 0)
 		return 0;
 	unsigned char out[SAMPLEBLOB_MAX];
@@ -24,7 +26,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < a.n_buckets; i++)
 		if (memcmp(&a.le[i], &b.le[i], sizeof a.le[i]))
 			abort();
-	struct sample_counts legacy = {0};
-	sampleblob_legacy_buckets(data, size, &legacy);
 	return 0;
 }
