@@ -275,8 +275,9 @@ static void refresh(struct view *v)
 	struct grid_row *h = grid_add(&v->grid, 0, "route");
 	struct buf b;
 	buf_init(&b);
-	buf_printf(&b, "%s %s/%s  generation %lld", kind_name(o->kind), object_ns(o),
-	           str_or(o->meta.name, "?"), (long long)o->meta.generation);
+	buf_printf(&b, "%s %s/%s", kind_name(o->kind), object_ns(o), str_or(o->meta.name, "?"));
+	if (o->meta.generation > 0)
+		buf_printf(&b, "  generation %lld", (long long)o->meta.generation);
 	for (size_t i = 0; i < o->u.route.n_hostnames; i++)
 		buf_printf(&b, "%s%s", i ? ", " : "  hostnames ", o->u.route.hostnames[i]);
 	grid_set(h, C_ITEM, tr->attached_any ? THEME_ROUTE : THEME_WARN, buf_str(&b));

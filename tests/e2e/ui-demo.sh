@@ -41,6 +41,13 @@ ls "$T/tmp"/gammatop-demo.* >/dev/null 2>&1 || fail "no private demo directory"
 cp "$T/screen" "$T/capture-demo-topology.txt"
 ok "demo topology"
 
+# Telemetry by direct scrape through the pod proxy: figures appear in the routes view.
+keys 2
+expect "telemetry OK" "telemetry collected" 60
+expect "[0-9]%" "figures in the routes view" 30
+cp "$T/screen" "$T/capture-demo-routes.txt"
+ok "demo telemetry (direct scrape): figures shown"
+keys 1
 keys : "ns checkout" Enter
 expect "ns checkout" ":ns checkout"
 grep -q "HTTPRoute shop/storefront" "$T/screen" && fail ":ns checkout still shows shop routes"
@@ -76,6 +83,7 @@ EOF
 chmod +x "$T/console.sh"
 $TMUX_CMD new-session -d -x 120 -y 40 "$T/console.sh" || fail "cannot start tmux"
 expect "API synced" "console synced" 30
+expect "Gateway ingress/storefront" "console topology" 10
 stop_sim
 expect "reconnecting since" "stale after the sim died" 30
 grep -q "Gateway ingress/storefront" "$T/screen" || { cat "$T/screen" >&2; fail "the last known state was not kept"; }
