@@ -348,7 +348,10 @@ json_t *api_delete_object(struct sim *s, enum sim_res r, const char *ns, const c
 	if (!last)
 		return NULL;
 	traffic_glue_route(s, r, last, true);
-	s->reconcile_needed = true;
+	if (r == RES_HTTPROUTE || r == RES_GRPCROUTE)
+		controller_route_changed(s, r, last, NULL);
+	else if (r != RES_POD)
+		s->reconcile_needed = true;
 	return last;
 }
 

@@ -283,7 +283,7 @@ json_t *apply_config(const json_t *cur, const json_t *config, const char *manage
 			for (size_t o = 0; o < owned.n; o++) {
 				if (!overlap(applied.v[a], owned.v[o]))
 					continue;
-				if (json_equal(value_at(config, applied.v[a]), value_at(cur, applied.v[a])))
+				if (json_same(value_at(config, applied.v[a]), value_at(cur, applied.v[a])))
 					continue;
 				char field[512], msg[700];
 				readable(applied.v[a], field, sizeof field);
@@ -372,7 +372,7 @@ void apply_track_update(const json_t *old_obj, json_t *new_obj, const char *mana
 	bool st = subresource != NULL;
 	tracked(new_obj, st, &now);
 	for (size_t i = 0; i < now.n; i++)
-		if (!old_obj || !json_equal(value_at(old_obj, now.v[i]), value_at(new_obj, now.v[i])))
+		if (!old_obj || !json_same(value_at(old_obj, now.v[i]), value_at(new_obj, now.v[i])))
 			paths_add(&changed, now.v[i]);
 	json_t *mf = managed_copy(old_obj);
 	if (changed.n == 0) {

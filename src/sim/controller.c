@@ -30,7 +30,7 @@ struct gw_counts {
 
 struct rc {
 	struct sim *s;
-	struct gw_counts *gws; /* parallel to the Gateway table */
+	struct gw_counts *gws; /* parallel to the Gateway table; NULL: do not count */
 	size_t n_gws;
 	char now[32];
 };
@@ -191,7 +191,7 @@ static bool attach_gateway(struct rc *rc, const json_t *route, const char *kind,
 		if (!host_ok)
 			continue;
 		attached++;
-		if (gi < rc->n_gws && i < rc->gws[gi].n)
+		if (rc->gws && gi < rc->n_gws && i < rc->gws[gi].n)
 			rc->gws[gi].attached[i]++;
 	}
 	if (selected == 0) {
@@ -479,10 +479,69 @@ static void reconcile_pods(struct sim *s)
 	}
 }
 
+static bool has_gateway_parent(const json_t *route)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(json_object_get(route, "spec"), "parentRefs"), i, p) {
+		const char *k = json_str(p, "kind");
+		if (!k || strcmp(k, "Gateway") == 0)
+			return true;
+	}
+	return false;
+}
+
+void controller_route_changed(struct sim *s, enum sim_res r, const json_t *old, const json_t *nw)
+{
+	const json_t *o = nw ? nw : old;
+	if (s->n_dirty == s->cap_dirty) {
+		s->cap_dirty = s->cap_dirty ? s->cap_dirty * 2 : 16;
+		s->dirty = xrealloc(s->dirty, s->cap_dirty * sizeof *s->dirty);
+	}
+	s->dirty[s->n_dirty++] = (struct dirty_route){r, xstrdup(str_or_empty(meta_str(o, "namespace"))),
+	                                              xstrdup(str_or_empty(meta_str(o, "name")))};
+	if ((old && has_gateway_parent(old)) || (nw && has_gateway_parent(nw)))
+		s->dirty_gateways = true;
+	if (!old || !nw)
+		s->dirty_pods = true;
+}
+
+/* Count the listener attachments of every route with a Gateway parent (no status). */
+static void count_attachments(struct rc *rc)
+{
+	const char *reason;
+	char msg[512];
+	for (int r = RES_HTTPROUTE; r <= RES_GRPCROUTE; r++) {
+		const struct obj_table *t = &rc->s->objs.tables[r];
+		for (size_t i = 0; i < t->n; i++) {
+			const json_t *route = t->v[i].obj;
+			size_t k;
+			json_t *p;
+			json_array_foreach(json_object_get(json_object_get(route, "spec"), "parentRefs"), k, p) {
+				const char *pk = json_str(p, "kind") ? json_str(p, "kind") : "Gateway";
+				const char *pg = json_str(p, "group") ? json_str(p, "group") : SIM_GW_GROUP;
+				if (strcmp(pk, "Gateway") == 0 && strcmp(pg, SIM_GW_GROUP) == 0)
+					attach_gateway(rc, route, resource_get(r)->kind, p, &reason, msg, sizeof msg);
+			}
+		}
+	}
+}
+
+static void clear_dirty(struct sim *s)
+{
+	for (size_t i = 0; i < s->n_dirty; i++) {
+		free(s->dirty[i].ns);
+		free(s->dirty[i].name);
+	}
+	s->n_dirty = 0;
+	s->dirty_gateways = s->dirty_pods = false;
+}
+
 void controller_reconcile(struct sim *s)
 {
-	if (!s->reconcile_needed)
+	if (!s->reconcile_needed && s->n_dirty == 0)
 		return;
+	bool full = s->reconcile_needed;
 	s->reconcile_needed = false;
 	struct rc rc = {.s = s};
 	iso_now(rc.now, sizeof rc.now);
@@ -494,15 +553,32 @@ void controller_reconcile(struct sim *s)
 		rc.gws[i].n = n;
 		rc.gws[i].attached = xcalloc(n + 1, sizeof(int));
 	}
-	reconcile_classes(&rc);
-	for (int r = RES_HTTPROUTE; r <= RES_GRPCROUTE; r++) {
-		const struct obj_table *t = &s->objs.tables[r];
-		for (size_t i = 0; i < t->n; i++)
-			reconcile_route(&rc, r, t->v[i].obj);
+	struct gw_counts *counts = rc.gws;
+	if (full) {
+		reconcile_classes(&rc);
+		for (int r = RES_HTTPROUTE; r <= RES_GRPCROUTE; r++) {
+			const struct obj_table *t = &s->objs.tables[r];
+			for (size_t i = 0; i < t->n; i++)
+				reconcile_route(&rc, r, t->v[i].obj);
+		}
+	} else {
+		/* only the changed routes get a new status; Gateways are recounted when needed */
+		rc.gws = NULL;
+		for (size_t i = 0; i < s->n_dirty; i++) {
+			const json_t *o = objects_get(&s->objs, s->dirty[i].res, s->dirty[i].ns, s->dirty[i].name);
+			if (o)
+				reconcile_route(&rc, s->dirty[i].res, o);
+		}
+		rc.gws = counts;
+		if (s->dirty_gateways)
+			count_attachments(&rc);
 	}
-	reconcile_gateways(&rc);
-	reconcile_pods(s);
+	if (full || s->dirty_gateways)
+		reconcile_gateways(&rc);
+	if (full || s->dirty_pods)
+		reconcile_pods(s);
+	clear_dirty(s);
 	for (size_t i = 0; i < rc.n_gws; i++)
-		free(rc.gws[i].attached);
-	free(rc.gws);
+		free(counts[i].attached);
+	free(counts);
 }

@@ -129,20 +129,28 @@ static const char *manager_of(const struct request *rq, const char *dflt)
 const json_t *mutate_commit(struct sim *s, enum sim_res r, json_t *obj)
 {
 	const json_t *cur = objects_get(&s->objs, r, meta_str(obj, "namespace"), meta_str(obj, "name"));
+	bool route = r == RES_HTTPROUTE || r == RES_GRPCROUTE;
 	bool need = true;
-	if (cur && (r == RES_HTTPROUTE || r == RES_GRPCROUTE)) {
+	if (cur && route) {
 		json_t *a1 = json_object_get(json_object_get(cur, "metadata"), "annotations");
 		json_t *a2 = json_object_get(json_object_get(obj, "metadata"), "annotations");
-		need = !json_equal(json_object_get(cur, "spec"), json_object_get(obj, "spec")) ||
-		       !json_equal(json_object_get(a1, SIM_ANN_WRONG_STATUS),
-		                   json_object_get(a2, SIM_ANN_WRONG_STATUS));
+		need = !json_same(json_object_get(cur, "spec"), json_object_get(obj, "spec")) ||
+		       !json_same(json_object_get(a1, SIM_ANN_WRONG_STATUS),
+		                  json_object_get(a2, SIM_ANN_WRONG_STATUS));
+	} else if (cur && r == RES_POD) {
+		need = false; /* nothing depends on Pods */
 	}
+	json_t *old = json_incref((json_t *)cur);
 	const json_t *stored = objects_put(&s->objs, r, obj);
 	traffic_glue_route(s, r, stored, false);
 	if (need) {
-		s->reconcile_needed = true;
+		if (route)
+			controller_route_changed(s, r, old, stored);
+		else
+			s->reconcile_needed = true;
 		controller_reconcile(s);
 	}
+	json_decref(old);
 	sim_notify(s);
 	return stored;
 }
@@ -228,7 +236,7 @@ static int finalize(struct sim *s, const struct api_target *t, const json_t *cur
 		return -1;
 	}
 	json_t *g = json_object_get(m, "generation");
-	if (json_is_integer(g) && !json_equal(json_object_get(cur, "spec"), json_object_get(nw, "spec")))
+	if (json_is_integer(g) && !json_same(json_object_get(cur, "spec"), json_object_get(nw, "spec")))
 		json_object_set_new(m, "generation", json_integer(json_integer_value(g) + 1));
 	if (operation)
 		apply_track_update(cur, nw, manager, resource_api_version(t->res, t->version, av, sizeof av),

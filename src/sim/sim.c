@@ -23,6 +23,11 @@ void sim_init(struct sim *s, size_t history)
 void sim_done(struct sim *s)
 {
 	traffic_glue_free(s);
+	for (size_t i = 0; i < s->n_dirty; i++) {
+		free(s->dirty[i].ns);
+		free(s->dirty[i].name);
+	}
+	free(s->dirty);
 	objects_done(&s->objs);
 	for (size_t i = 0; i < s->n_wrong_status; i++)
 		free(s->wrong_status[i]);

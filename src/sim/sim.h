@@ -154,6 +154,11 @@ enum sim_channel { CHANNEL_EXPERIMENTAL, CHANNEL_STANDARD };
 
 struct traffic;
 
+struct dirty_route {
+	enum sim_res res;
+	char *ns, *name; /* owned */
+};
+
 struct sim_faults {
 	int latency_ms;       /* added to every API request */
 	double error_share;   /* share of API requests answered 500 */
@@ -173,7 +178,11 @@ struct sim {
 	int bookmark_ms;
 	struct sim_faults faults;
 	uint64_t fault_seq;    /* deterministic fault choice */
-	bool reconcile_needed; /* status controllers must run */
+	bool reconcile_needed; /* status controllers must run over everything */
+	struct dirty_route *dirty; /* routes changed since the last reconcile (owned) */
+	size_t n_dirty, cap_dirty;
+	bool dirty_gateways; /* a changed route has (or had) a Gateway parent */
+	bool dirty_pods;     /* a route was added or deleted */
 	char **wrong_status;   /* "httproute/ns/name" ids given by --wrong-status */
 	size_t n_wrong_status;
 	/* auth */
@@ -246,6 +255,10 @@ json_t *validate_object(struct sim *s, enum sim_res r, json_t *obj);
 /* Recompute route, Gateway and GatewayClass status and the proxy Pods; write what changed.
  * Call with the lock held. */
 void controller_reconcile(struct sim *s);
+/* Note that route r changed from old (NULL: added) to nw (NULL: deleted), so that the next
+ * controller_reconcile() looks at it (and at Gateways and Pods when needed) without a full
+ * pass. Lock held. */
+void controller_route_changed(struct sim *s, enum sim_res r, const json_t *old, const json_t *nw);
 /* The controllerName the sim writes (per mesh). */
 const char *controller_name(const struct sim *s);
 
@@ -268,6 +281,11 @@ int state_save(struct sim *s, const char *path, char *err, size_t errlen);
 int state_load(struct sim *s, const char *path, char *err, size_t errlen);
 
 /* ---- small helpers (api.c) ---- */
+/* json_equal that also holds for two absent values. */
+static inline bool json_same(const json_t *a, const json_t *b)
+{
+	return a == b || (a && b && json_equal(a, b));
+}
 const char *json_str(const json_t *obj, const char *key); /* NULL unless a string */
 const char *meta_str(const json_t *obj, const char *key);  /* metadata.<key> */
 uint64_t meta_rv(const json_t *obj);
