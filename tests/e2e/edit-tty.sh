@@ -12,13 +12,19 @@ start_sim --demo --kubeconfig-out "$T/kc"
 R="$SIM_URL/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes/storefront"
 TM="tmux -S $T/tmux.sock"
 trap '$TM kill-server 2>/dev/null; gt_cleanup' EXIT
-screen() { $TM capture-pane -p -J -S -200 -t edit; }
-# run NAME ARGS...: gammatop set in a fresh tmux window; its exit code appears as EXIT=N.
+# One session for the whole test (killing the last session would stop the tmux server,
+# racing with the next start); each run respawns its pane and prints a marker, and screen
+# shows what came after the latest marker.
+$TM new-session -d -s edit -x 220 -y 60 "sleep 600" || fail "tmux did not start"
+RUN_N=0
+screen() { $TM capture-pane -p -J -S -1000 -t edit | sed -n "/^=== run $RUN_N ===\$/,\$p"; }
+# run ARGS...: gammatop set in the pane; its exit code appears as EXIT=N.
 run() {
-	$TM kill-session -t edit 2>/dev/null
-	$TM new-session -d -s edit -x 220 -y 60 \
-		"env GAMMATOP_TEST_PAUSE_BEFORE_APPLY='${PAUSE:-}' '$GAMMATOP' set shop/storefront \
-		--kubeconfig '$T/kc' --cache '$T/cache.db' $*; echo EXIT=\$?; sleep 60"
+	RUN_N=$((RUN_N + 1))
+	$TM respawn-pane -k -t edit \
+		"echo '=== run $RUN_N ==='; env GAMMATOP_TEST_PAUSE_BEFORE_APPLY='${PAUSE:-}' \
+		'$GAMMATOP' set shop/storefront --kubeconfig '$T/kc' --cache '$T/cache.db' $*; \
+		echo EXIT=\$?; sleep 60"
 }
 
 # "n": nothing applied.
