@@ -112,7 +112,7 @@ static int on_option(int val, const char *arg, void *ud)
 		a->limit = (size_t)v;
 		return 0;
 	}
-	case OPT_YES: a->yes = true; return 0;
+	case 'y': a->yes = true; return 0;
 	case OPT_DRY_RUN: a->dry_run = true; return 0;
 	default: return -1;
 	}
@@ -258,7 +258,7 @@ out:
 }
 
 static const struct cmd_option undo_options[] = {
-	{"yes", 0, OPT_YES, NULL, "apply without asking"},
+	{"yes", 0, 'y', NULL, "apply without asking"},
 	{"dry-run", 0, OPT_DRY_RUN, NULL, "validate and run the server's dry-run; change nothing"},
 	{NULL, 0, 0, NULL, NULL},
 };

@@ -46,7 +46,7 @@ static const struct cmd_option set_options[] = {
 	{"expect-resource-version", 1, OPT_EXPECT_RV, "RV",
 	 "refuse unless the route is still at this resourceVersion"},
 	{"dry-run", 0, OPT_DRY_RUN, NULL, "validate and run the server's dry-run; change nothing"},
-	{"yes", 0, OPT_YES, NULL, "apply without asking"},
+	{"yes", 0, 'y', NULL, "apply without asking"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -85,7 +85,7 @@ static int on_option(int val, const char *arg, void *ud)
 	case OPT_LINKERD: a->linkerd = true; break;
 	case OPT_EXPECT_RV: a->expect_rv = arg; break;
 	case OPT_DRY_RUN: a->dry_run = true; break;
-	case OPT_YES: a->yes = true; break;
+	case 'y': a->yes = true; break;
 	default: return -1;
 	}
 	return 0;
