@@ -52,6 +52,8 @@ static bool overlap(const char *a, const char *b)
 /* Leaf paths of value v under prefix (objects recurse; anything else is a leaf). */
 static void leaves(const json_t *v, const char *prefix, struct paths *out)
 {
+	if (!v)
+		return;
 	if (json_is_object(v) && json_object_size(v) > 0) {
 		const char *k;
 		json_t *c;

@@ -1,7 +1,7 @@
 /* discovery.c: API discovery as kubectl 1.32 reads it: aggregated discovery (apidiscovery.k8s.io
  * v2 and v2beta1, chosen by the Accept header, answering only what was asked for), the
- * legacy APIVersions/APIGroupList/APIGroup/APIResourceList documents, /version and /openapi
- * (404: the sim publishes no schema; kubectl works with --validate=false). */
+ * legacy APIVersions/APIGroupList/APIGroup/APIResourceList documents, /version, and /openapi
+ * through openapi.c. */
 #include "config.h"
 #include "sim.h"
 
@@ -202,10 +202,8 @@ bool discovery_handle(struct sim *s, const struct request *rq, struct reply *rp)
 		                              "linux/amd64"));
 		return true;
 	}
-	if (strncmp(p, "/openapi/", 9) == 0) {
-		reply_status(rp, 404, "NotFound", NULL, "the server could not find the requested resource (gammatop-sim publishes no OpenAPI schema; use --validate=false)");
+	if (openapi_handle(rq, rp))
 		return true;
-	}
 	/* split at most 3 segments after /api or /apis */
 	char copy[512];
 	if (strlen(p) >= sizeof copy)

@@ -209,6 +209,8 @@ void sim_notify(struct sim *s);
 void api_handle(struct sim *s, const struct request *rq, struct reply *rp);
 /* Discovery and /version, /openapi; returns false when path is not a discovery path. */
 bool discovery_handle(struct sim *s, const struct request *rq, struct reply *rp);
+/* The minimal OpenAPI v3 documents (openapi.c); false when path is not under /openapi. */
+bool openapi_handle(const struct request *rq, struct reply *rp);
 
 /* Start a watch on resource r in namespace ns (NULL: all). Sets rp->watch or a Status. */
 void watch_start(struct sim *s, const struct request *rq, struct reply *rp, enum sim_res r,

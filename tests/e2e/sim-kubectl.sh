@@ -103,6 +103,21 @@ grep -qi 'conflict' "$T/out" || fail "conflict output: $(cat "$T/out")"
 K apply --server-side --force-conflicts --validate=false -f "$T/route.yaml" >"$T/out" 2>&1 || fail "force: $(cat "$T/out")"
 ok "kubectl apply --server-side (create, re-apply, dry-run, conflict, force)"
 
+# with kubectl's default validation (it reads /openapi/v3), and client-side apply and create
+sed 's/kubectl-applied/validated/' "$T/route.yaml" >"$T/route3.yaml"
+K apply --server-side -f "$T/route3.yaml" >"$T/out" 2>&1 || fail "apply --server-side with validation: $(cat "$T/out")"
+sed 's/kubectl-applied/client-side/' "$T/route.yaml" >"$T/route4.yaml"
+K apply -f "$T/route4.yaml" >"$T/out" 2>&1 || fail "client-side apply: $(cat "$T/out")"
+grep -q 'client-side created' "$T/out" || fail "client-side apply output: $(cat "$T/out")"
+sed 's/5s/6s/' "$T/route4.yaml" >"$T/route5.yaml"
+K apply -f "$T/route5.yaml" >"$T/out" 2>&1 || fail "client-side re-apply: $(cat "$T/out")"
+[ "$(K get httproute client-side -n shop -o jsonpath='{.spec.rules[0].timeouts.request}')" = 6s ] || fail "client-side apply result"
+sed 's/kubectl-applied/created/' "$T/route.yaml" >"$T/route6.yaml"
+K create -f "$T/route6.yaml" >"$T/out" 2>&1 || fail "create: $(cat "$T/out")"
+if K create -f "$T/route6.yaml" >"$T/out" 2>&1; then fail "create twice"; fi
+grep -q 'AlreadyExists\|already exists' "$T/out" || fail "AlreadyExists: $(cat "$T/out")"
+ok "kubectl apply/create with default validation"
+
 K get --raw "/api/v1/namespaces/payments/pods/gammatop-proxy-payments:4191/proxy/metrics" >"$T/metrics" 2>&1 ||
 	fail "pod proxy: $(head -5 "$T/metrics")"
 grep -q 'route_name="payments"' "$T/metrics" || fail "proxy metrics: $(head -5 "$T/metrics")"

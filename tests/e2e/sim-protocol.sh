@@ -57,7 +57,12 @@ req GET /api "$V2" >/dev/null
 [ "$(req GET /api/v1)" = 200 ] && [ "$(jb '.resources[] | select(.name=="services") | .shortNames[0]')" = svc ] ||
 	fail "/api/v1"
 [ "$(req GET /version)" = 200 ] && [ "$(jb .major)" = 1 ] || fail "/version"
-[ "$(req GET /openapi/v3)" = 404 ] || fail "/openapi/v3 should be 404"
+[ "$(req GET /openapi/v3)" = 200 ] || fail "/openapi/v3"
+U3=$(jb '.paths["apis/gateway.networking.k8s.io/v1"].serverRelativeURL')
+[ "$(req GET "$U3")" = 200 ] || fail "openapi v3 group document $U3"
+[ "$(jb '.paths["/apis/gateway.networking.k8s.io/v1/namespaces/{namespace}/httproutes/{name}"].patch.parameters | map(.name) | index("fieldValidation") != null')" = true ] ||
+	fail "openapi v3: PATCH without fieldValidation"
+[ "$(req GET /openapi/v2)" = 404 ] || fail "/openapi/v2 should be 404"
 ok "discovery"
 
 # ---- LIST, pagination, selectors ----
