@@ -19,7 +19,7 @@
 #include "gammatop/timeutil.h"
 #include "gammatop/xalloc.h"
 
-enum { OPT_LIMIT = 300, OPT_YES, OPT_DRY_RUN };
+enum { OPT_LIMIT = 300, OPT_DRY_RUN };
 
 static struct cache *open_cache(const struct cmd_opts *o)
 {
