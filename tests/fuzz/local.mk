@@ -8,4 +8,4 @@ else
 FUZZ_MAIN = tests/fuzz/replay.c
 FUZZ_LINK =
 endif
-EXTRA_DIST += tests/fuzz/replay.c tests/fuzz/run-replay.sh tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/replay.c tests/fuzz/corpus
