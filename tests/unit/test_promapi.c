@@ -14,11 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gammatop/cache.h"
+#include "gammatop/collector.h"
 #include "gammatop/evloop.h"
 #include "gammatop/figures.h"
 #include "gammatop/http.h"
 #include "gammatop/promapi.h"
 #include "gammatop/promsource.h"
+#include "gammatop/samples.h"
+#include "gammatop/timeutil.h"
 #include "gammatop/xalloc.h"
 
 static struct MHD_Daemon *daemon_;
@@ -111,7 +115,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	} else if (strstr(q, "count(outbound_http_route_request_statuses_total")) {
 		snprintf(out, sizeof out, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
 		                          "\"result\":[{\"metric\":{},\"value\":[1,\"3\"]}]}}");
-	} else if (strstr(q, "sum by (route_kind") && strstr(q, "[5m]")) {
+	} else if (strstr(q, "sum by (route_kind")) {
 		/* requests 10/s, successes 9/s, timeouts 0.5/s, retries 2.5/s */
 		const char *v = strstr(q, "REQUEST_TIMEOUT")            ? "0.5"
 		                : strstr(q, "http_status!~")            ? "9"
@@ -340,12 +344,81 @@ static void test_collect(void **state)
 	evloop_free(loop);
 }
 
+static void on_round(struct collector *c, void *ud)
+{
+	(void)c;
+	(*(int *)ud)++;
+}
+
+/* The collector's Prometheus path: figures from the window queries, the interval's amounts
+ * into the cache, status OK; then a server that is gone makes it "failing since". */
+static void test_collector_prometheus(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/gt-test-promcol.XXXXXX", db[300], err[512], url[128];
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof db, "%s/cache.db", dir);
+	struct cache *cache = cache_open(db, NULL, err, sizeof err);
+	struct evloop *loop = evloop_new();
+	struct http_client *hc = http_client_new(loop);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/prom", port_);
+	struct promapi_config pc = {.url = url};
+	struct promapi *api = promapi_new(hc, &pc, err, sizeof err);
+	struct collector_config cfg = {.loop = loop, .cache = cache, .prometheus = api,
+	                               .interval_ms = 1000, .window_ms = 300000};
+	struct collector *c = collector_new(&cfg);
+	int rounds = 0;
+	collector_set_listener(c, on_round, &rounds);
+	collector_start(c);
+	int64_t end = time_mono_ms() + 5000;
+	while (rounds < 2 && time_mono_ms() < end)
+		evloop_run_once(loop, 50);
+	assert_true(rounds >= 2);
+	struct collector_status st;
+	collector_status(c, &st);
+	assert_int_equal(st.state, COLLECTOR_OK);
+	assert_string_equal(st.mesh, "linkerd");
+	const struct figure *f = figures_set_find(collector_figures(c), "httproute/shop/web", -1);
+	assert_non_null(f);
+	assert_true(fabs(f->f[FIG_RPS] - 10) < 1e-9 && fabs(f->f[FIG_TIMEOUT] - 0.05) < 1e-9);
+	assert_string_equal(collector_figures(c)->window, "300s");
+	assert_true(samples_count(cache, "samples") >= 1);
+	collector_free(c);
+	promapi_free(api);
+	/* Nothing listening: failing, with the server named. */
+	struct promapi_config dead = {.url = "http://127.0.0.1:1", .timeout_ms = 2000};
+	api = promapi_new(hc, &dead, err, sizeof err);
+	cfg.prometheus = api;
+	c = collector_new(&cfg);
+	rounds = 0;
+	collector_set_listener(c, on_round, &rounds);
+	collector_start(c);
+	end = time_mono_ms() + 5000;
+	while (rounds < 1 && time_mono_ms() < end)
+		evloop_run_once(loop, 50);
+	collector_status(c, &st);
+	assert_int_equal(st.state, COLLECTOR_FAILING);
+	char *line = collector_status_line(c);
+	assert_non_null(strstr(line, "failing since"));
+	assert_non_null(strstr(line, "prometheus http://127.0.0.1:1"));
+	free(line);
+	collector_free(c);
+	promapi_free(api);
+	http_client_free(hc);
+	evloop_free(loop);
+	cache_close(cache);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_collect),
 		cmocka_unit_test(test_query_range),
+		cmocka_unit_test(test_collector_prometheus),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
