@@ -38,7 +38,7 @@ static char *when(int64_t at_ms, char *buf, size_t n)
 	return time_rfc3339((time_t)(at_ms / 1000), buf, n);
 }
 
-static void print_table(FILE *f, struct audit_entry *list, size_t n)
+static void print_table(FILE *f, struct cache *c, struct audit_entry *list, size_t n)
 {
 	fprintf(f, "%-5s %-20s %-14s %-14s %-34s %-4s %-22s %-22s %s\n", "ID", "TIME", "CONTEXT",
 	        "USER", "ROUTE", "RULE", "BEFORE", "AFTER", "RESULT");
@@ -47,15 +47,20 @@ static void print_table(FILE *f, struct audit_entry *list, size_t n)
 		char t[32], before[96], after[96], res[64];
 		edit_audit_summary(a->before_json, before, sizeof before);
 		edit_audit_summary(a->after_json, after, sizeof after);
-		if (a->undo_of)
-			snprintf(res, sizeof res, "%s (undo of #%" PRId64 ")", str_or(a->result, "?"),
-			         a->undo_of);
-		else
-			snprintf(res, sizeof res, "%s", str_or(a->result, "?"));
+		int64_t by = str_eq(a->result, AUDIT_APPLIED) ? audit_undone_by(c, a->id) : 0;
+		int w = snprintf(res, sizeof res, "%s", str_or(a->result, "?"));
+		if (a->undo_of && w > 0 && (size_t)w < sizeof res)
+			w += snprintf(res + w, sizeof res - (size_t)w, " (undo of #%" PRId64 ")",
+			              a->undo_of);
+		if (by && w > 0 && (size_t)w < sizeof res)
+			snprintf(res + w, sizeof res - (size_t)w, " (undone by #%" PRId64 ")", by);
 		char *ctx = str_sanitize(a->context), *user = str_sanitize(a->user),
 		     *route = str_sanitize(a->route);
-		fprintf(f, "%-5" PRId64 " %-20s %-14s %-14s %-34s %-4d %-22s %-22s %s\n", a->id,
-		        when(a->at_ms, t, sizeof t), ctx, user, route, a->rule, before, after, res);
+		char rule[16] = "*"; /* a whole-route edit */
+		if (a->rule >= 0)
+			snprintf(rule, sizeof rule, "%d", a->rule);
+		fprintf(f, "%-5" PRId64 " %-20s %-14s %-14s %-34s %-4s %-22s %-22s %s\n", a->id,
+		        when(a->at_ms, t, sizeof t), ctx, user, route, rule, before, after, res);
 		free(ctx);
 		free(user);
 		free(route);
@@ -68,7 +73,7 @@ static json_t *json_or_string(const char *s)
 	return j ? j : s ? json_string(s) : json_null();
 }
 
-static int print_json(FILE *f, struct audit_entry *list, size_t n)
+static int print_json(FILE *f, struct cache *c, struct audit_entry *list, size_t n)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -85,6 +90,9 @@ static int print_json(FILE *f, struct audit_entry *list, size_t n)
 			continue; /* a string that is not UTF-8: jansson refuses it */
 		if (a->undo_of)
 			json_object_set_new(o, "undoOf", json_integer(a->undo_of));
+		int64_t by = str_eq(a->result, AUDIT_APPLIED) ? audit_undone_by(c, a->id) : 0;
+		if (by)
+			json_object_set_new(o, "undoneBy", json_integer(by));
 		json_array_append_new(arr, o);
 	}
 	int rc = json_dumpf(arr, f, JSON_INDENT(2)) < 0 ? -1 : 0;
@@ -171,9 +179,9 @@ int cmd_history(int argc, char **argv)
 	FILE *f = cmd_open_output(&o);
 	if (f) {
 		if (!strcmp(fmt, "json"))
-			print_json(f, list, n);
+			print_json(f, c, list, n);
 		else
-			print_table(f, list, n);
+			print_table(f, c, list, n);
 		rc = cmd_close_output(&o, f) < 0 ? EXIT_USAGE : 0;
 	}
 	audit_list_free(list, n);

@@ -104,7 +104,8 @@ policy | jq -e '.timeouts.request == "8s"' >/dev/null || fail "undo --dry-run ch
 gt undo "$id" --yes >"$T/undo.out" 2>"$T/undo.err" || { cat "$T/undo.out" "$T/undo.err"; fail "undo failed"; }
 [ "$(policy)" = "$orig" ] || fail "undo did not restore the policy: $(policy), want $orig"
 gt history checkout/checkout -o json >"$T/h2.json"
-jq -e --argjson id "$id" '.[0].undoOf == $id and .[0].result == "applied"' "$T/h2.json" >/dev/null ||
+jq -e --argjson id "$id" '.[0].undoOf == $id and .[0].result == "applied" and
+	.[1].id == $id and .[1].undoneBy == .[0].id' "$T/h2.json" >/dev/null ||
 	{ cat "$T/h2.json"; fail "the undo is not recorded"; }
 ok "undo #$id restored $orig exactly and was recorded as #$(jq '.[0].id' "$T/h2.json")"
 
