@@ -19,6 +19,13 @@ bin_PROGRAMS += src/gammatop-sim
 src_gammatop_sim_SOURCES = src/sim/main.c
 src_gammatop_sim_LDADD = $(SIM_LDADD)
 
+# Unit tests of the pure pieces (patches, selectors, apply ownership, validation).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_sim_patch
+TESTS += tests/unit/test_sim_patch
+tests_unit_test_sim_patch_LDADD = $(SIM_LDADD) $(CMOCKA_LIBS)
+endif
+
 # The API handlers on hostile requests: paths, queries, patch bodies of every type.
 check_PROGRAMS += tests/fuzz/fuzz_sim_api
 TESTS += tests/fuzz/fuzz_sim_api
