@@ -155,6 +155,29 @@ static const char *json_ann(void *ud, const char *key)
 	return json_string_value(json_object_get(ud, key));
 }
 
+/* A meshed pod without prometheus.io annotations whose Linkerd proxy has its admin port
+ * (named "linkerd-admin", as linkerd-viz's Prometheus finds it). */
+static bool linkerd_admin(json_t *pod, const char *ns, const char *name, struct scrape_target *t)
+{
+	size_t i, j;
+	json_t *c, *port;
+	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, c) {
+		json_array_foreach(json_object_get(c, "ports"), j, port) {
+			json_int_t p = json_integer_value(json_object_get(port, "containerPort"));
+			if (str_eq(json_string_value(json_object_get(port, "name")), "linkerd-admin") &&
+			    p > 0 && p < 65536) {
+				t->ns = xstrdup(ns);
+				t->pod = xstrdup(name);
+				t->port = (int)p;
+				t->path = xstrdup("/metrics");
+				t->scheme = xstrdup("http");
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* Pods asking to be scraped, from a pod list. */
 static size_t list_targets(struct kclient *k, const char *ns, struct scrape_target **out,
                            char *err, size_t errlen)
@@ -185,7 +208,8 @@ static size_t list_targets(struct kclient *k, const char *ns, struct scrape_targ
 		if (!pns || !name || (phase && strcmp(phase, "Running")))
 			continue;
 		if (scrape_target_from(&(*out)[n], pns, name, json_ann,
-		                       json_object_get(md, "annotations"), NULL, 0) == 0)
+		                       json_object_get(md, "annotations"), NULL, 0) == 0 ||
+		    linkerd_admin(pod, pns, name, &(*out)[n]))
 			n++;
 	}
 	json_decref(doc);

@@ -96,3 +96,16 @@ rc=$?
 	fail "forced wrong mesh: rc $rc, $(cat "$T/none.json" "$T/none.err")"
 grep -q 'no istio series for any route' "$T/none.err" || fail "warning: $(cat "$T/none.err")"
 ok "a forced profile that matches nothing gives no figures, not wrong ones"
+
+# A meshed pod without prometheus.io annotations is scraped on its Linkerd admin port (the
+# sim answers it with the namespace's page, so the route's traffic is now counted twice).
+curl -sS -f -X POST -H 'Content-Type: application/json' "$SIM_URL/api/v1/namespaces/tm/pods" \
+	-d '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"app-1","namespace":"tm"},
+	     "spec":{"containers":[{"name":"linkerd-proxy","image":"x",
+	       "ports":[{"name":"linkerd-admin","containerPort":4191}]}]}}' >/dev/null ||
+	fail "create pod app-1"
+"$GAMMATOP" top --kubeconfig "$T/kc-l" --sample 3 -o json >"$T/two.json" 2>"$T/two.err" ||
+	{ cat "$T/two.err" >&2; fail "top with app-1"; }
+near "r-fail rps with two proxies" \
+	"$(val "$T/two.json" '.route == "httproute/tm/r-fail"' .rps)" 80 20
+ok "pods with a linkerd-admin port are scraped too"
