@@ -391,6 +391,60 @@ static void do_delete(struct sim *s, const struct request *rq, struct api_target
 	json_decref(last);
 }
 
+/* DELETE on a collection (deletecollection), honouring the selectors. Lock held. */
+static void do_delete_collection(struct sim *s, const struct request *rq, struct api_target *t,
+                                 struct reply *rp)
+{
+	const char *lsel = request_query(rq, "labelSelector");
+	const char *fsel = request_query(rq, "fieldSelector");
+	const char *dry = request_query(rq, "dryRun");
+	char err[256], av[128];
+	if (t->res == RES_NAMESPACE) {
+		reply_status(rp, 405, "MethodNotAllowed", NULL, "the simulator deletes namespaces one at a time");
+		return;
+	}
+	size_t lo, hi;
+	objects_ns_range(&s->objs, t->res, t->has_ns ? t->ns : NULL, &lo, &hi);
+	json_t *victims = json_array();
+	for (size_t i = lo; i < hi; i++) {
+		const json_t *o = s->objs.tables[t->res].v[i].obj;
+		int m = 1;
+		if (lsel && *lsel)
+			m = selector_match(lsel, o, err, sizeof err);
+		if (m == 1 && fsel && *fsel)
+			m = field_selector_match(fsel, o, err, sizeof err);
+		if (m < 0) {
+			json_decref(victims);
+			reply_status(rp, 400, "BadRequest", NULL, "%s", err);
+			return;
+		}
+		if (m == 1)
+			json_array_append_new(victims, json_pack("{s:s, s:s}", "ns", s->objs.tables[t->res].v[i].ns,
+			                                         "name", s->objs.tables[t->res].v[i].name));
+	}
+	json_t *items = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(victims, i, v) {
+		const char *ns = json_str(v, "ns"), *name = json_str(v, "name");
+		if (dry && strcmp(dry, "All") == 0) {
+			json_array_append_new(items, api_object_view(objects_get(&s->objs, t->res, ns, name), t->res, t->version));
+			continue;
+		}
+		json_t *last = api_delete_object(s, t->res, ns, name);
+		json_array_append_new(items, api_object_view(last, t->res, t->version));
+		json_decref(last);
+	}
+	json_decref(victims);
+	controller_reconcile(s);
+	sim_notify(s);
+	char rvs[32];
+	snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)s->objs.rv);
+	reply_json(rp, 200, json_pack("{s:s, s:s, s:{s:s}, s:o}", "kind", resource_get(t->res)->list_kind,
+	                              "apiVersion", resource_api_version(t->res, t->version, av, sizeof av),
+	                              "metadata", "resourceVersion", rvs, "items", items));
+}
+
 /* GET .../pods/[scheme:]NAME[:PORT]/proxy/PATH: a proxy's metrics page. */
 static void do_proxy(struct sim *s, const struct request *rq, struct api_target *t,
                      struct reply *rp)
@@ -494,6 +548,10 @@ void api_handle(struct sim *s, const struct request *rq, struct reply *rp)
 			pthread_mutex_unlock(&s->lock);
 		} else if (strcmp(rq->method, "POST") == 0) {
 			mutate_create(s, rq, &t, rp);
+		} else if (strcmp(rq->method, "DELETE") == 0) {
+			pthread_mutex_lock(&s->lock);
+			do_delete_collection(s, rq, &t, rp);
+			pthread_mutex_unlock(&s->lock);
 		} else {
 			reply_status(rp, 405, "MethodNotAllowed", NULL, "the server does not allow this method on the requested resource");
 		}

@@ -98,7 +98,8 @@ static const char usage[] =
 "PATCH: merge (RFC 7386), JSON patch (RFC 6902), server-side apply (fieldManager required,\n"
 "force; every list is atomic and ownership is by leaf field), strategic merge only for core\n"
 "kinds (treated as a merge patch; 415 for Gateway API kinds). dryRun=All. POST, PUT, DELETE\n"
-"(a Namespace takes its objects with it at once). Status subresources. Table output is not\n"
+"(a Namespace takes its objects with it at once; deletecollection honours selectors). Status\n"
+"subresources. Table output is not\n"
 "produced: kubectl prints NAME and AGE. fieldValidation is accepted and not enforced.\n"
 "Pod proxy: GET /api/v1/namespaces/NS/pods/[http:]POD[:PORT]/proxy/metrics returns the\n"
 "metrics of the routes in NS.\n";
@@ -134,10 +135,34 @@ static struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* What main() allocated, freed by die() and the early exits too (so that sanitizers see no
+ * leak whatever the exit path). */
+static struct {
+	struct sim *sim;
+	const char **manifests, **generate;
+	struct tls_material *tm;
+} owned;
+
+static void release(void)
+{
+	free(owned.manifests);
+	free(owned.generate);
+	owned.manifests = owned.generate = NULL;
+	if (owned.tm) {
+		tls_material_done(owned.tm);
+		owned.tm = NULL;
+	}
+	if (owned.sim) {
+		sim_done(owned.sim);
+		owned.sim = NULL;
+	}
+}
+
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
 {
 	va_list ap;
+	release();
 	fputs("gammatop-sim: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -152,8 +177,7 @@ static long num(const char *s, long lo, long hi, const char *opt)
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (errno || *end || !*s || v < lo || v > hi) {
-		fprintf(stderr, "gammatop-sim: %s: invalid value \"%s\" (expected %ld..%ld)\n", opt, s, lo, hi);
-		exit(2);
+		die("%s: invalid value \"%s\" (expected %ld..%ld)", opt, s, lo, hi);
 	}
 	return v;
 }
@@ -163,8 +187,7 @@ static double share(const char *s, const char *opt)
 	char *end;
 	double v = strtod(s, &end);
 	if (*end || !*s || !(v >= 0 && v <= 1)) {
-		fprintf(stderr, "gammatop-sim: %s: invalid share \"%s\" (expected 0..1)\n", opt, s);
-		exit(2);
+		die("%s: invalid share \"%s\" (expected 0..1)", opt, s);
 	}
 	return v;
 }
@@ -234,6 +257,9 @@ int main(int argc, char **argv)
 	const char *kubeconfig_out = NULL, *state_file = NULL, *mesh = "linkerd";
 	const char **manifests = xcalloc((size_t)argc + 1, sizeof *manifests);
 	const char **generate = xcalloc((size_t)argc + 1, sizeof *generate);
+	owned.sim = s;
+	owned.manifests = manifests;
+	owned.generate = generate;
 	size_t n_manifests = 0, n_generate = 0;
 	bool demo = false;
 	int port = 0, metrics_port = -1;
@@ -274,9 +300,9 @@ int main(int argc, char **argv)
 		case 'E': s->faults.error_share = share(optarg, "--error-rate"); break;
 		case 'Q': s->faults.throttle_share = share(optarg, "--throttle-rate"); break;
 		case 'v': s->verbose = true; break;
-		case 'h': fputs(usage, stdout); return 0;
-		case 'V': puts("gammatop-sim " PACKAGE_VERSION); return 0;
-		default: fputs("Try 'gammatop-sim --help'.\n", stderr); return 2;
+		case 'h': fputs(usage, stdout); release(); return 0;
+		case 'V': puts("gammatop-sim " PACKAGE_VERSION); release(); return 0;
+		default: fputs("Try 'gammatop-sim --help'.\n", stderr); release(); return 2;
 		}
 	}
 	if (optind < argc)
@@ -318,8 +344,10 @@ int main(int argc, char **argv)
 	}
 	free(manifests);
 	free(generate);
+	owned.manifests = owned.generate = NULL;
 
 	struct tls_material tm = {0};
+	owned.tm = &tm;
 	struct server_opts so = {.listen = listen_addr, .port = port, .metrics_port = metrics_port};
 	if (tls_dir) {
 		if (tls_prepare(tls_dir, listen_addr, client_ca_file, &tm, err, sizeof err) != 0)
@@ -369,7 +397,6 @@ int main(int argc, char **argv)
 		status = 1;
 	}
 	evloop_free(loop);
-	tls_material_done(&tm);
-	sim_done(s);
+	release();
 	return status;
 }

@@ -292,7 +292,16 @@ SVC='{"apiVersion":"v1","kind":"Service","metadata":{"name":"e2e-svc"},"spec":{"
 [ "$(req DELETE /api/v1/namespaces/checkout/services/e2e-svc)" = 200 ] || fail "delete"
 [ "$(req GET /api/v1/namespaces/checkout/services/e2e-svc)" = 404 ] || fail "deleted service still there"
 [ "$(req DELETE /api/v1/namespaces/checkout/services/e2e-svc)" = 404 ] && expect 404 NotFound
-ok "create, 409 AlreadyExists, delete"
+# deletecollection with a label selector
+for n in dc-1 dc-2 dc-3; do
+	req POST /api/v1/namespaces/checkout/services application/json \
+		'{"apiVersion":"v1","kind":"Service","metadata":{"name":"'$n'","labels":{"dc":"'${n#dc-}'"}},"spec":{"ports":[{"port":80}]}}' >/dev/null
+done
+[ "$(req DELETE "/api/v1/namespaces/checkout/services?labelSelector=dc%20in%20(1,2)")" = 200 ] || fail "deletecollection: $(cat "$B")"
+[ "$(jb '[.items[].metadata.name] | join(",")')" = dc-1,dc-2 ] || fail "deletecollection items: $(jb '[.items[].metadata.name]')"
+[ "$(req GET /api/v1/namespaces/checkout/services/dc-1)" = 404 ] && [ "$(req GET /api/v1/namespaces/checkout/services/dc-3)" = 200 ] ||
+	fail "deletecollection deleted the wrong services"
+ok "create, 409 AlreadyExists, delete, deletecollection"
 
 # ---- the watch history: 410 Expired ----
 OLD=$RV0
