@@ -22,7 +22,7 @@
  *                                           diff "base we started from -> current object";
  *                                           the change is recomputed on the new object and
  *                                           the edit is READY again (or INVALID/NO_CHANGE)
- *   edit_audit_record(e, cache, ...)            the audit row of an apply attempt
+ *   edit_audit_record(e, cache, ...)        the audit row of an apply attempt
  *
  * The take_* calls consume answers (HTTP status, body, apierr), so the engine can be driven
  * by a fake transport in tests; edit_io_* are the real ones on a kclient (asynchronous for the
