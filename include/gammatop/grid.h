@@ -61,6 +61,7 @@ struct grid {
 	char **collapsed;   /* owned, sorted: keys of collapsed rows */
 	size_t n_collapsed;
 	int page;           /* rows shown by the last draw (for PgUp/PgDn) */
+	bool moved;         /* the user moved the cursor (else it stays on the first row) */
 };
 
 void grid_init(struct grid *g, const struct grid_col *cols, size_t n_cols, bool tree);

@@ -265,7 +265,9 @@ void grid_finish(struct grid *t)
 		qsort(t->vis, t->n_vis, sizeof *t->vis, cmp_rows);
 		sort_grid = NULL;
 	}
-	if (t->cursor_key) {
+	if (!t->moved) { /* nobody chose a row yet: stay at the top while data streams in */
+		t->cursor = 0;
+	} else if (t->cursor_key) {
 		for (size_t v = 0; v < t->n_vis; v++) {
 			if (!strcmp(t->rows[t->vis[v]].key, t->cursor_key)) {
 				t->cursor = v;
@@ -339,6 +341,7 @@ bool grid_select_target(struct grid *t, const char *target, int rule)
 			set_collapsed(t, t->rows[p].key, false);
 		free(t->cursor_key);
 		t->cursor_key = xstrdup(r->key);
+		t->moved = true;
 		grid_finish(t);
 		return grid_current(t) == r;
 	}
@@ -355,6 +358,7 @@ static void move(struct grid *t, long delta)
 	if (c >= (long)t->n_vis)
 		c = (long)t->n_vis - 1;
 	t->cursor = (size_t)c;
+	t->moved = true;
 	remember_cursor(t);
 }
 
@@ -396,6 +400,7 @@ bool grid_action(struct grid *t, int action)
 		} else if (r->parent != NO_PARENT) {
 			free(t->cursor_key);
 			t->cursor_key = xstrdup(t->rows[r->parent].key);
+			t->moved = true;
 			grid_finish(t);
 		}
 		return true;
