@@ -421,7 +421,7 @@ struct server *server_start(struct sim *s, const struct server_opts *o, char *er
 	                            MHD_OPTION_LISTEN_SOCKET, fd,
 	                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0,
+	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)3600,
 	                            MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
 	if (!srv->api) {
 		snprintf(err, errlen, "cannot start the API server on %s:%d%s", o->listen,

@@ -259,7 +259,16 @@ int tls_write_kubeconfig(const char *path, const char *url, const struct tls_mat
 	             "    user: gammatop-sim\n    namespace: default\ncurrent-context: gammatop-sim\n"
 	             "users:\n- name: gammatop-sim\n  user:");
 	if (token) {
-		buf_printf(&b, "\n    token: \"%s\"\n", token);
+		buf_puts(&b, "\n    token: \"");
+		for (const char *p = token; *p; p++) { /* a YAML double-quoted scalar */
+			if (*p == '"' || *p == '\\')
+				buf_putc(&b, '\\');
+			if ((unsigned char)*p < 0x20)
+				buf_printf(&b, "\\x%02x", (unsigned char)*p);
+			else
+				buf_putc(&b, *p);
+		}
+		buf_puts(&b, "\"\n");
 	} else if (m && client_cert) {
 		char *crt = b64(m->client_cert), *key = b64(m->client_key);
 		buf_printf(&b, "\n    client-certificate-data: %s\n    client-key-data: %s\n", crt, key);
