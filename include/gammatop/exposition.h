@@ -26,13 +26,14 @@ enum expo_type {
 	EXPO_INFO,
 };
 
+/* Sample names, labels and label arrays live in the document's arena (freed with it). */
 struct expo_label {
-	char *name, *value; /* owned; value unescaped */
+	char *name, *value; /* value unescaped */
 };
 
 struct expo_sample {
-	char *name;                /* owned: the series name as written ("x_bucket", "x_total") */
-	struct expo_label *labels; /* owned array */
+	char *name;                /* the series name as written ("x_bucket", "x_total") */
+	struct expo_label *labels;
 	size_t n_labels;
 	double value;  /* may be NaN or +-Inf */
 	bool has_ts;
@@ -51,6 +52,7 @@ struct expo_doc {
 	struct expo_family *families; /* owned */
 	size_t n_families, cap_families;
 	bool saw_eof; /* a `# EOF` line ended the document */
+	void *arena;  /* owned: where the samples' strings live */
 };
 
 void expo_doc_init(struct expo_doc *d);

@@ -23,7 +23,43 @@ struct parser {
 	size_t lineno;
 	char *err;
 	size_t errlen;
+	struct buf val; /* a label value being unescaped */
+	struct expo_label labels[EXPO_MAX_LABELS]; /* the sample being read (arena strings) */
 };
+
+/* Sample names, labels and values live in the document's arena: big chunks, freed together
+ * by expo_doc_done (a large page has millions of them). */
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char data[];
+};
+#define CHUNK_SIZE (1u << 20)
+
+static void *arena_alloc(struct expo_doc *d, size_t n)
+{
+	struct chunk *c = d->arena;
+	n = (n + 7) & ~(size_t)7;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+		struct chunk *nc = xmalloc(sizeof *nc + cap);
+		nc->next = c;
+		nc->used = 0;
+		nc->cap = cap;
+		d->arena = c = nc;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+static char *arena_strndup(struct expo_doc *d, const char *s, size_t n)
+{
+	char *p = arena_alloc(d, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
 
 static const char *const type_names[] = {
 	[EXPO_UNTYPED] = "untyped",       [EXPO_COUNTER] = "counter", [EXPO_GAUGE] = "gauge",
@@ -42,20 +78,12 @@ void expo_doc_init(struct expo_doc *d)
 	memset(d, 0, sizeof *d);
 }
 
-static void sample_done(struct expo_sample *s)
-{
-	free(s->name);
-	for (size_t i = 0; i < s->n_labels; i++) {
-		free(s->labels[i].name);
-		free(s->labels[i].value);
-	}
-	free(s->labels);
-}
-
 void expo_doc_done(struct expo_doc *d)
 {
-	for (size_t i = 0; i < d->n_samples; i++)
-		sample_done(&d->samples[i]);
+	for (struct chunk *c = d->arena, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(d->samples);
 	for (size_t i = 0; i < d->n_families; i++) {
 		free(d->families[i].name);
@@ -196,10 +224,13 @@ static int read_quoted(struct parser *p, const char **pp, const char *e, struct 
 	if (s >= e || *s != '"')
 		return fail(p, "expected '\"' to open a label value");
 	for (s++; s < e && *s != '"'; s++) {
-		if (*s != '\\') {
-			buf_putc(out, *s);
-			continue;
-		}
+		const char *run = s; /* copy plain text in one piece */
+		while (s < e && *s != '"' && *s != '\\')
+			s++;
+		if (s > run)
+			buf_append(out, run, (size_t)(s - run));
+		if (s >= e || *s == '"')
+			break;
 		if (++s >= e)
 			break;
 		switch (*s) {
@@ -218,47 +249,34 @@ static int read_quoted(struct parser *p, const char **pp, const char *e, struct 
 static int read_labels(struct parser *p, const char **pp, const char *e, struct expo_sample *smp)
 {
 	const char *s = *pp + 1; /* past '{' */
-	struct buf val;
-	buf_init(&val);
+	size_t n = 0;
+	struct expo_label *l = p->labels;
 	for (;;) {
 		s = skip_ws(s, e);
 		if (s < e && *s == '}')
 			break;
-		if (s < e && *s == '"') {
-			buf_done(&val);
+		if (s < e && *s == '"')
 			return fail(p, "quoted (UTF-8) label and metric names are not supported");
-		}
 		const char *ln = s;
 		size_t lnl = read_name(&s, e, false);
-		if (!lnl || lnl > EXPO_MAX_NAME) {
-			buf_done(&val);
+		if (!lnl || lnl > EXPO_MAX_NAME)
 			return fail(p, lnl ? "label name longer than %d bytes" : "expected a label name%.0d",
 			            EXPO_MAX_NAME);
-		}
 		s = skip_ws(s, e);
-		if (s >= e || *s != '=') {
-			buf_done(&val);
+		if (s >= e || *s != '=')
 			return fail(p, "expected '=' after label name '%.*s'", (int)lnl, ln);
-		}
 		s = skip_ws(s + 1, e);
-		buf_reset(&val);
-		if (read_quoted(p, &s, e, &val) < 0) {
-			buf_done(&val);
+		buf_reset(&p->val);
+		if (read_quoted(p, &s, e, &p->val) < 0)
 			return -1;
-		}
-		for (size_t i = 0; i < smp->n_labels; i++)
-			if (strlen(smp->labels[i].name) == lnl && !memcmp(smp->labels[i].name, ln, lnl)) {
-				buf_done(&val);
+		for (size_t i = 0; i < n; i++)
+			if (!strncmp(l[i].name, ln, lnl) && !l[i].name[lnl])
 				return fail(p, "duplicate label '%.*s'", (int)lnl, ln);
-			}
-		if (smp->n_labels >= EXPO_MAX_LABELS) {
-			buf_done(&val);
+		if (n >= EXPO_MAX_LABELS)
 			return fail(p, "more than %d labels on one sample", EXPO_MAX_LABELS);
-		}
-		smp->labels = xreallocarray(smp->labels, smp->n_labels + 1, sizeof *smp->labels);
-		smp->labels[smp->n_labels].name = xstrndup(ln, lnl);
-		smp->labels[smp->n_labels].value = xstrndup(buf_str(&val), val.len);
-		smp->n_labels++;
+		l[n].name = arena_strndup(p->doc, ln, lnl);
+		l[n].value = arena_strndup(p->doc, buf_str(&p->val), p->val.len);
+		n++;
 		s = skip_ws(s, e);
 		if (s < e && *s == ',') {
 			s++;
@@ -266,10 +284,13 @@ static int read_labels(struct parser *p, const char **pp, const char *e, struct 
 		}
 		if (s < e && *s == '}')
 			break;
-		buf_done(&val);
 		return fail(p, "expected ',' or '}' after a label value");
 	}
-	buf_done(&val);
+	if (n) {
+		smp->labels = arena_alloc(p->doc, n * sizeof *smp->labels);
+		memcpy(smp->labels, l, n * sizeof *l);
+	}
+	smp->n_labels = n;
 	*pp = s + 1;
 	return 0;
 }
@@ -293,21 +314,21 @@ static int parse_sample(struct parser *p, const char *s, const char *e)
 	if (p->doc->n_samples >= EXPO_MAX_SAMPLES)
 		return fail(p, "more than %d samples", EXPO_MAX_SAMPLES);
 	if (s < e && *s == '{' && read_labels(p, &s, e, &smp) < 0)
-		goto bad;
+		return -1;
 	if (s < e && *s != ' ' && *s != '\t') {
 		fail(p, "unexpected '%c' after the metric name", *s);
-		goto bad;
+		return -1;
 	}
 	s = skip_ws(s, e);
 	const char *v = s;
 	s = token_end(s, e);
 	if (v == s) {
 		fail(p, "missing value for '%.*s'", (int)nl, name);
-		goto bad;
+		return -1;
 	}
 	if (expo_parse_value(v, (size_t)(s - v), &smp.value) < 0) {
 		fail(p, "invalid value '%.*s'", (int)((s - v) > 40 ? 40 : (s - v)), v);
-		goto bad;
+		return -1;
 	}
 	s = skip_ws(s, e);
 	if (s < e && *s != '#') {
@@ -316,14 +337,14 @@ static int parse_sample(struct parser *p, const char *s, const char *e)
 		double ts;
 		if (expo_parse_value(t, (size_t)(s - t), &ts) < 0 || !isfinite(ts)) {
 			fail(p, "invalid timestamp '%.*s'", (int)((s - t) > 40 ? 40 : (s - t)), t);
-			goto bad;
+			return -1;
 		}
 		bool seconds = p->openmetrics || memchr(t, '.', (size_t)(s - t)) ||
 		               memchr(t, 'e', (size_t)(s - t)) || memchr(t, 'E', (size_t)(s - t));
 		double ms = seconds ? ts * 1000.0 : ts;
 		if (ms > 9.2e18 || ms < -9.2e18) {
 			fail(p, "timestamp out of range");
-			goto bad;
+			return -1;
 		}
 		smp.has_ts = true;
 		smp.ts_ms = (int64_t)ms;
@@ -331,9 +352,9 @@ static int parse_sample(struct parser *p, const char *s, const char *e)
 	}
 	if (s < e && *s != '#') { /* '#' starts an exemplar, which is ignored */
 		fail(p, "unexpected text after the value");
-		goto bad;
+		return -1;
 	}
-	smp.name = xstrndup(name, nl);
+	smp.name = arena_strndup(p->doc, name, nl);
 	struct expo_doc *d = p->doc;
 	if (d->n_samples == d->cap_samples) {
 		d->cap_samples = d->cap_samples ? d->cap_samples * 2 : 64;
@@ -341,9 +362,6 @@ static int parse_sample(struct parser *p, const char *s, const char *e)
 	}
 	d->samples[d->n_samples++] = smp;
 	return 0;
-bad:
-	sample_done(&smp);
-	return -1;
 }
 
 static enum expo_type type_from(const char *s, size_t n, bool *ok)
@@ -442,32 +460,34 @@ int expo_parse(struct expo_doc *d, const char *text, size_t len, bool openmetric
                size_t errlen)
 {
 	struct parser p = {.doc = d, .openmetrics = openmetrics, .err = err, .errlen = errlen};
+	buf_init(&p.val);
 	if (err && errlen)
 		err[0] = '\0';
 	const char *s = text, *end = text + len;
-	while (s < end) {
+	int rc = 0;
+	while (rc == 0 && s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *e = nl ? nl : end;
 		p.lineno++;
-		if ((size_t)(e - s) > EXPO_MAX_LINE)
-			return fail(&p, "line longer than %d bytes", EXPO_MAX_LINE);
-		if (memchr(s, '\0', (size_t)(e - s)))
-			return fail(&p, "NUL byte in the text");
+		if ((size_t)(e - s) > EXPO_MAX_LINE) {
+			rc = fail(&p, "line longer than %d bytes", EXPO_MAX_LINE);
+			break;
+		}
+		if (memchr(s, '\0', (size_t)(e - s))) {
+			rc = fail(&p, "NUL byte in the text");
+			break;
+		}
 		if (e > s && e[-1] == '\r')
 			e--;
 		const char *t = skip_ws(s, e);
 		if (d->saw_eof && t < e)
-			return fail(&p, "data after # EOF");
-		int rc = 0;
-		if (t == e)
-			rc = 0;
-		else if (*t == '#')
+			rc = fail(&p, "data after # EOF");
+		else if (t < e && *t == '#')
 			rc = parse_comment(&p, t, e);
-		else
+		else if (t < e)
 			rc = parse_sample(&p, t, e);
-		if (rc < 0)
-			return -1;
 		s = nl ? nl + 1 : end;
 	}
-	return 0;
+	buf_done(&p.val);
+	return rc < 0 ? -1 : 0;
 }
