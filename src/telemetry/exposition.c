@@ -27,8 +27,8 @@ struct parser {
 	struct expo_label labels[EXPO_MAX_LABELS]; /* the sample being read (arena strings) */
 };
 
-/* Sample names, labels and values live in the document's arena: big chunks, freed together
- * by expo_doc_done (a large page has millions of them). */
+/* Sample names, labels and values live in the document's arena: chunks growing from 4 KiB to
+ * 1 MiB, freed together by expo_doc_done (a large page has millions of them). */
 struct chunk {
 	struct chunk *next;
 	size_t used, cap;
@@ -41,7 +41,9 @@ static void *arena_alloc(struct expo_doc *d, size_t n)
 	struct chunk *c = d->arena;
 	n = (n + 7) & ~(size_t)7;
 	if (!c || c->cap - c->used < n) {
-		size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+		size_t cap = c ? (c->cap < CHUNK_SIZE ? c->cap * 2 : CHUNK_SIZE) : 4096;
+		if (cap < n)
+			cap = n;
 		struct chunk *nc = xmalloc(sizeof *nc + cap);
 		nc->next = c;
 		nc->used = 0;
