@@ -25,23 +25,35 @@
 #include "gammatop/timeutil.h"
 #include "gammatop/xalloc.h"
 
-enum { OPT_DUMP = 300 };
+enum { OPT_DUMP = 300, OPT_MOUSE };
 
 static const struct cmd_option console_options[] = {
+	{"mouse", 0, OPT_MOUSE, NULL, "click to select, double-click to open, wheel to scroll "
+	                              "(also GAMMATOP_MOUSE=1)"},
 	{"dump-screen", 0, OPT_DUMP, NULL,
 	 "render headless (GAMMATOP_HEADLESS=COLSxROWS, default 80x24), type the keys of "
 	 "GAMMATOP_KEYS, print the screen as text and exit"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
+/* The console's own options (the common ones are in struct cmd_opts). */
+struct console_flags {
+	bool dump, mouse;
+};
+
+static bool mouse_on; /* --mouse, for cmd_console_run (demo: GAMMATOP_MOUSE only) */
+
 static int console_opt(int val, const char *arg, void *ud)
 {
+	struct console_flags *f = ud;
 	(void)arg;
-	if (val == OPT_DUMP) {
-		*(bool *)ud = true;
-		return 0;
-	}
-	return -1;
+	if (val == OPT_DUMP)
+		f->dump = true;
+	else if (val == OPT_MOUSE)
+		f->mouse = true;
+	else
+		return -1;
+	return 0;
 }
 
 static int run_headless(struct console *con, const struct console_opts *co)
@@ -327,9 +339,10 @@ static bool parse_size(const char *s, int *rows, int *cols)
 int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
                     const struct console_source *cs, const struct console_figures *figs)
 {
+	const char *m = getenv("GAMMATOP_MOUSE");
 	struct console_opts co = {
 		.readonly = o->readonly, .no_color = o->no_color, .theme = o->theme,
-		.ns = o->namespace_,
+		.ns = o->namespace_, .mouse = mouse_on || (m && !strcmp(m, "1")),
 	};
 	uint64_t wms = 0;
 	char err[256];
@@ -392,11 +405,11 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 int cmd_console(int argc, char **argv)
 {
 	struct cmd_opts o;
-	bool dump = false;
+	struct console_flags flags = {false, false};
 	int first = cmd_parse(argc, argv, "gammatop [console] [OPTIONS]",
 	                      "Open the interactive console: the topology of Gateways, routes and "
 	                      "mesh Services with their timeouts, retries and hit rates.",
-	                      console_options, console_opt, &dump, &o);
+	                      console_options, console_opt, &flags, &o);
 	if (first == -2)
 		return 0;
 	if (first < 0)
@@ -421,7 +434,8 @@ int cmd_console(int argc, char **argv)
 		return rc;
 	}
 	struct console_source cs = {.label = src.description, .cache_at_ms = cache_at_ms};
-	rc = cmd_console_run(&o, &src, dump, &cs, NULL);
+	mouse_on = flags.mouse;
+	rc = cmd_console_run(&o, &src, flags.dump, &cs, NULL);
 	cmd_source_close(&src);
 	cmd_opts_done(&o);
 	log_close();

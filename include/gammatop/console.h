@@ -52,7 +52,7 @@ struct console_source {
 };
 
 struct console_opts {
-	bool readonly, no_color;
+	bool readonly, no_color, mouse;
 	const char *theme;     /* NAME or FILE, NULL: default */
 	const char *ns;        /* initial namespace scope, NULL: all */
 	int64_t window_ms;     /* telemetry window of the tables; 0: 5 minutes */

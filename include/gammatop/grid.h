@@ -62,6 +62,7 @@ struct grid {
 	size_t n_collapsed;
 	int page;           /* rows shown by the last draw (for PgUp/PgDn) */
 	bool moved;         /* the user moved the cursor (else it stays on the first row) */
+	int drawn_y;        /* screen line of the first row in the last draw */
 };
 
 void grid_init(struct grid *g, const struct grid_col *cols, size_t n_cols, bool tree);
@@ -93,6 +94,8 @@ bool grid_select_target(struct grid *g, const char *target, int rule);
 /* Handle a navigation action (keys.h); true when consumed. */
 bool grid_action(struct grid *g, int action);
 
+/* A click on screen line y: put the cursor on the row drawn there; false when none is. */
+bool grid_click(struct grid *g, int y);
 /* Draw the visible part in the rectangle (titles on the first line when enabled). */
 void grid_draw(struct grid *g, int y, int x, int h, int w);
 

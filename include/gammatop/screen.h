@@ -12,6 +12,7 @@
 
 struct screen_opts {
 	bool no_color;         /* --no-color (NO_COLOR is checked by screen_open itself) */
+	bool mouse;            /* report clicks and the wheel (SCREEN_FN(KEY_MOUSE) keys) */
 	int headless_rows;     /* > 0: headless, this size */
 	int headless_cols;
 };
@@ -68,5 +69,9 @@ char *screen_dump(void);
  * SCREEN_FN(KEY_xxx) for a function key (so KEY_* never collides with a character). */
 #define SCREEN_FN(k) ((k) + 0x1000000)
 int screen_getkey(void);
+
+enum screen_mouse { MOUSE_NONE, MOUSE_CLICK, MOUSE_DOUBLE, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
+/* After SCREEN_FN(KEY_MOUSE): what happened and where. */
+enum screen_mouse screen_mouse_event(int *y, int *x);
 
 #endif

@@ -347,9 +347,35 @@ static void global_action(struct console *c, int action)
 	}
 }
 
+static void mouse(struct console *c)
+{
+	int y = 0, x = 0;
+	enum screen_mouse m = screen_mouse_event(&y, &x);
+	if (c->too_small || c->prompt || !c->depth)
+		return;
+	struct view *top = c->stack[c->depth - 1];
+	switch (m) {
+	case MOUSE_WHEEL_UP:
+	case MOUSE_WHEEL_DOWN:
+		for (int i = 0; i < 3; i++)
+			view_key(top, m == MOUSE_WHEEL_UP ? ACT_UP : ACT_DOWN);
+		break;
+	case MOUSE_CLICK: grid_click(&top->grid, y); break;
+	case MOUSE_DOUBLE:
+		if (grid_click(&top->grid, y))
+			view_key(top, ACT_OPEN);
+		break;
+	default: break;
+	}
+}
+
 void console_key(struct console *c, int key)
 {
 	c->dirty = true;
+	if (key == SCREEN_FN(KEY_MOUSE)) {
+		mouse(c);
+		return;
+	}
 	if (key == SCREEN_FN(KEY_RESIZE)) {
 		for (size_t i = 0; i < c->depth; i++)
 			view_resize(c->stack[i], screen_rows(), screen_cols());
@@ -563,7 +589,8 @@ static void on_signal(struct evloop *loop, int signo, void *ud)
 
 int console_start(struct console *c, const struct console_opts *o, char *err, size_t errlen)
 {
-	struct screen_opts so = {.no_color = o->no_color, .headless_rows = o->headless_rows,
+	struct screen_opts so = {.no_color = o->no_color, .mouse = o->mouse,
+	                         .headless_rows = o->headless_rows,
 	                         .headless_cols = o->headless_cols};
 	if (screen_open(&so, &c->theme, err, errlen) < 0)
 		return -1;

@@ -553,6 +553,7 @@ void grid_draw(struct grid *t, int y, int x, int h, int w)
 		y++, h--;
 	}
 	t->page = h;
+	t->drawn_y = y;
 	if (h <= 0)
 		return;
 	if (t->cursor >= t->n_vis)
@@ -567,4 +568,17 @@ void grid_draw(struct grid *t, int y, int x, int h, int w)
 		size_t v = t->top + (size_t)i;
 		draw_row(t, &t->rows[t->vis[v]], y + i, x, w, widths, v == t->cursor);
 	}
+}
+
+bool grid_click(struct grid *t, int y)
+{
+	if (y < t->drawn_y || y >= t->drawn_y + t->page)
+		return false;
+	size_t v = t->top + (size_t)(y - t->drawn_y);
+	if (v >= t->n_vis)
+		return false;
+	t->cursor = v;
+	t->moved = true;
+	remember_cursor(t);
+	return true;
 }

@@ -151,6 +151,12 @@ int screen_open(const struct screen_opts *o, const struct theme *t, char *err, s
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	if (o->mouse) {
+		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+		              BUTTON5_PRESSED,
+		          NULL);
+		mouseinterval(250);
+	}
 	int colors = 0;
 	if (has_colors() && start_color() == OK) {
 		use_default_colors();
@@ -352,4 +358,21 @@ int screen_getkey(void)
 	if (r == KEY_CODE_YES)
 		return SCREEN_FN((int)ch);
 	return (int)ch;
+}
+
+enum screen_mouse screen_mouse_event(int *y, int *x)
+{
+	MEVENT ev;
+	if (!scr.open || getmouse(&ev) != OK)
+		return MOUSE_NONE;
+	*y = ev.y, *x = ev.x;
+	if (ev.bstate & BUTTON4_PRESSED)
+		return MOUSE_WHEEL_UP;
+	if (ev.bstate & BUTTON5_PRESSED)
+		return MOUSE_WHEEL_DOWN;
+	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+		return MOUSE_DOUBLE;
+	if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		return MOUSE_CLICK;
+	return MOUSE_NONE;
 }

@@ -13,7 +13,11 @@ FIX="$GT_SRCDIR/tests/fixtures/manifests"
 
 SOCK="gt-$$"
 TMUX_CMD="tmux -L $SOCK -f /dev/null"
-tmux_cleanup() { $TMUX_CMD kill-server 2>/dev/null; gt_cleanup; }
+tmux_cleanup() {
+	tmux -L "$SOCK" kill-server 2>/dev/null
+	tmux -L "$SOCK-m" kill-server 2>/dev/null
+	gt_cleanup
+}
 trap tmux_cleanup EXIT
 
 # A route whose annotation tries to clear the screen and retitle the terminal.
@@ -135,4 +139,20 @@ diff "$T/stty.before" "$T/stty.after" >/dev/null || { diff "$T/stty.before" "$T/
 ok "q restores the terminal"
 if grep -q "Sanitizer" "$T/stderr"; then cat "$T/stderr" >&2; fail "sanitizer report on exit"; fi
 if [ -n "${GT_CAPTURE_DIR:-}" ]; then cp "$T"/capture-*.txt "$GT_CAPTURE_DIR/"; fi
+
+# --mouse: the wheel scrolls, a click selects the row under it (X10 mouse reports, as tmux
+# sends them to a TERM=screen pane).
+$TMUX_CMD kill-server 2>/dev/null
+TMUX_CMD="tmux -L $SOCK-m -f /dev/null"
+$TMUX_CMD new-session -d -x 100 -y 20 \
+	"cd '$T' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '$GAMMATOP' console -f m --mouse 2>/dev/null; sleep 30" ||
+	fail "cannot start tmux"
+expect "GatewayClass eg" "mouse session"
+$TMUX_CMD send-keys -H 1b 5b 4d 61 2a 28   # wheel down at (9, 7)
+sleep 0.4; cap
+grep -q " 4/" "$T/screen" || { cat "$T/screen" >&2; fail "wheel did not scroll 3 rows"; }
+$TMUX_CMD send-keys -H 1b 5b 4d 20 2a 28 1b 5b 4d 23 2a 28   # click on screen line 7
+sleep 0.6; cap
+grep -q " 5/" "$T/screen" || { cat "$T/screen" >&2; fail "click did not select the row under it"; }
+ok "mouse: wheel and click"
 exit 0
