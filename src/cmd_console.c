@@ -18,7 +18,9 @@
 #include "gammatop/cache.h"
 #include "gammatop/topocache.h"
 #include "gammatop/kcluster.h"
+#include "gammatop/diag.h"
 #include "gammatop/keys.h"
+#include "gammatop/manifest.h"
 #include "gammatop/log.h"
 #include "gammatop/screen.h"
 #include "gammatop/str.h"
@@ -330,6 +332,39 @@ int cmd_console_open_live(const struct cmd_opts *o, struct cmd_source *src, int6
 	return 0;
 }
 
+/* ctrl-r on a manifests console: read the files again; the store sees the differences. */
+struct reload {
+	const struct cmd_opts *o;
+	struct gt_store *store;
+	struct console *con;
+};
+
+static void reload_manifests(void *ud)
+{
+	struct reload *r = ud;
+	struct gt_store *fresh = store_new();
+	struct diag d;
+	diag_init(&d);
+	int n = manifest_load_store(fresh, r->o->manifests, r->o->n_manifests, &d);
+	if (n < 0 || d.errors)
+		console_message(r->con, true, "reload: %s", d.n ? d.items[0].msg : "cannot read");
+	if (n >= 0) {
+		for (int k = 0; k < GT_KIND_COUNT; k++) {
+			size_t cnt;
+			const struct gt_object *const *list = store_list(fresh, (enum gt_kind)k, &cnt);
+			struct gt_object **copies = xcalloc(cnt + 1, sizeof *copies);
+			for (size_t i = 0; i < cnt; i++)
+				copies[i] = object_clone(list[i]);
+			store_replace_kind(r->store, (enum gt_kind)k, copies, cnt);
+			free(copies);
+		}
+		if (!d.errors)
+			console_message(r->con, false, "reloaded %d objects", n);
+	}
+	diag_done(&d);
+	store_free(fresh);
+}
+
 static bool parse_size(const char *s, int *rows, int *cols)
 {
 	return s && sscanf(s, "%dx%d", cols, rows) == 2 && *rows > 0 && *cols > 0 && *rows < 1000 &&
@@ -377,6 +412,13 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		return EXIT_USAGE;
 	}
 	lv.con = con;
+	struct reload rl = {.o = o, .store = src->store, .con = con};
+	if (!src->cluster && !o->offline && o->n_manifests) {
+		struct console_source mcs = *cs;
+		mcs.request_refresh = reload_manifests;
+		mcs.ud = &rl;
+		console_set_source(con, &mcs);
+	}
 	if (figs)
 		console_set_figures(con, figs);
 	else

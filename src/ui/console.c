@@ -336,9 +336,9 @@ static void global_action(struct console *c, int action)
 	}
 	case ACT_REFRESH:
 		c->topo_store_gen = (uint64_t)-1; /* rebuild even if the store did not move */
-		if (c->src.request_refresh)
-			c->src.request_refresh(c->src.ud);
 		console_message(c, false, "refreshed");
+		if (c->src.request_refresh) /* may say more */
+			c->src.request_refresh(c->src.ud);
 		break;
 	case ACT_VIEW_TOPOLOGY: console_switch(c, "topology"); break;
 	case ACT_VIEW_ROUTES: console_switch(c, "routes"); break;

@@ -24,6 +24,7 @@ static const char *const commands[][2] = {
 	{":ctx NAME", "switch kubeconfig context (cluster sources)"},
 	{":help", "this help"},
 	{":q", "quit"},
+	{"mouse", "with --mouse or GAMMATOP_MOUSE=1: click selects, double-click opens, wheel scrolls"},
 };
 
 static void init(struct view *v) { grid_init(&v->grid, cols, NCOLS, false); }
