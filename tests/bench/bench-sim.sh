@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench-sim.sh: how fast gammatop-sim starts with a large generated world and serves it.
 # Prints the time to the ready line, the time of a full paginated LIST of the routes
-# (limit=500, as client-go pages), of a watch replaying the history, and the sim's memory.
+# (limit=500, as client-go pages), unpaginated lists, a watch sending the current state as
+# events, and the sim's memory (VmRSS and peak from /proc).
 # Run by hand (figures, no assertions):
 #   GAMMATOP_SIM=build/src/gammatop-sim sh tests/bench/bench-sim.sh [ROUTES] [SERVICES]
 # Use a build without sanitizers for meaningful figures.
@@ -30,42 +31,39 @@ URL=$(sed -n 's/^gammatop-sim: serving \([^ ]*\).*/\1/p' "$T/out")
 echo "bench-sim: --generate $SPEC"
 echo "bench-sim: start to ready line: $((T1 - T0)) ms"
 
-list_all() { # list_all RESOURCE-PATH: pages of 500; prints items
-	TOK=""; ITEMS=0; PAGES=0
+# list_all PATH: a full paginated LIST (limit=500) as a client pages it. Sets ITEMS, PAGES and
+# SERVER_MS (sum of curl's time_total: request to last byte, for every page).
+list_all() {
+	TOK=""; ITEMS=0; PAGES=0; SERVER_MS=0
 	while :; do
-		curl -s "$URL$1?limit=500${TOK:+&continue=$TOK}" >"$T/page"
-		ITEMS=$((ITEMS + $(jq '.items | length' "$T/page")))
+		_t=$(curl -s -o "$T/page" -w '%{time_total}' "$URL$1?limit=500${TOK:+&continue=$TOK}")
+		SERVER_MS=$((SERVER_MS + $(echo "$_t" | awk '{print int($1 * 1000 + 0.5)}')))
+		ITEMS=$((ITEMS + $(grep -o '"kind":"[A-Za-z]*Route"' "$T/page" | wc -l)))
 		PAGES=$((PAGES + 1))
-		TOK=$(jq -r '.metadata.continue // empty' "$T/page")
+		# the list metadata comes before the items
+		TOK=$(head -c 4096 "$T/page" | grep -o '"continue":"[^"]*"' | head -1 | cut -d'"' -f4)
 		[ -n "$TOK" ] || break
 	done
 }
+G=/apis/gateway.networking.k8s.io/v1
 for run in 1 2 3; do
 	A=$(now_ms)
-	list_all /apis/gateway.networking.k8s.io/v1/httproutes
+	list_all $G/httproutes
+	H_ITEMS=$ITEMS H_PAGES=$PAGES H_MS=$SERVER_MS
+	list_all $G/grpcroutes
 	B=$(now_ms)
-	echo "bench-sim: paginated LIST of $ITEMS HTTPRoutes ($PAGES pages of 500), run $run: $((B - A)) ms (client jq parsing included)"
+	echo "bench-sim: paginated LIST (limit=500) of $((H_ITEMS + ITEMS)) routes ($H_ITEMS HTTPRoutes in $H_PAGES pages, $ITEMS GRPCRoutes in $PAGES), run $run: $((B - A)) ms wall, $((H_MS + SERVER_MS)) ms in curl requests"
 done
 A=$(now_ms)
-TOK=""; PAGES=0
-while :; do
-	curl -s -o "$T/page" "$URL/apis/gateway.networking.k8s.io/v1/httproutes?limit=500${TOK:+&continue=$TOK}"
-	PAGES=$((PAGES + 1))
-	TOK=$(grep -o '"continue":"[^"]*"' "$T/page" | head -1 | cut -d'"' -f4)
-	[ -n "$TOK" ] || break
-done
+curl -s -o "$T/all" "$URL$G/httproutes"
 B=$(now_ms)
-echo "bench-sim: the same LIST, pages only fetched: $((B - A)) ms ($PAGES pages, $(wc -c <"$T/page") bytes in the last)"
+echo "bench-sim: unpaginated LIST of the HTTPRoutes: $((B - A)) ms, $(wc -c <"$T/all") bytes"
 A=$(now_ms)
-curl -s -o "$T/all" "$URL/apis/gateway.networking.k8s.io/v1/httproutes"
+curl -s -o "$T/all" "$URL/api/v1/services"
 B=$(now_ms)
-echo "bench-sim: unpaginated LIST: $((B - A)) ms, $(wc -c <"$T/all") bytes"
+echo "bench-sim: unpaginated LIST of $SERVICES Services: $((B - A)) ms, $(wc -c <"$T/all") bytes"
 A=$(now_ms)
-list_all /api/v1/services
-B=$(now_ms)
-echo "bench-sim: paginated LIST of $ITEMS Services: $((B - A)) ms"
-A=$(now_ms)
-N=$(curl -sN "$URL/apis/gateway.networking.k8s.io/v1/httproutes?watch=1&timeoutSeconds=1" | wc -l)
+N=$(curl -sN "$URL$G/httproutes?watch=1&timeoutSeconds=1" | wc -l)
 B=$(now_ms)
 echo "bench-sim: WATCH without resourceVersion ($N initial ADDED events, 1 s timeout): $((B - A)) ms"
 RSS=$(awk '/^VmRSS/ {print $2 " " $3}' "/proc/$PID/status")
