@@ -341,9 +341,6 @@ int main(int argc, char **argv)
 				die("%s", err);
 		s->reconcile_needed = true;
 		controller_reconcile(s);
-		/* nobody can have seen a version from before the ready line: drop the startup
-		 * events (and the superseded object versions they hold) */
-		objects_compact(&s->objs);
 	}
 	free(manifests);
 	free(generate);
