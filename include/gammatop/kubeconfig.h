@@ -37,7 +37,7 @@ struct kubeconfig {
 	char *files;      /* the files that were read, ':'-joined (for messages) */
 
 	char *cluster_name, *cluster_file; /* cluster_file: where the entry came from */
-	char *server;
+	char *server;      /* URL without user:password@ (that becomes username/password) */
 	char *ca_pem;      /* certificate-authority(-data), decoded/read; NULL = system store */
 	size_t ca_len;
 	bool insecure;     /* insecure-skip-tls-verify */

@@ -540,6 +540,70 @@ static int load_user(struct kubeconfig *kc, const json_t *u, const struct kfile 
 	return 0;
 }
 
+static void free_secret(char *s, size_t len);
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode n bytes of s into a new string. */
+static char *pct_decode(const char *s, size_t n)
+{
+	char *out = xmalloc(n + 1), *p = out;
+	for (size_t i = 0; i < n; i++) {
+		int hi = i + 2 < n ? hexval(s[i + 1]) : -1, lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+		if (s[i] == '%' && hi >= 0 && lo >= 0) {
+			*p++ = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			*p++ = s[i];
+		}
+	}
+	*p = 0;
+	return out;
+}
+
+/* A server URL may carry user:password@ (Go's HTTP client, and curl, send it as basic
+ * auth). Take it out of kc->server, which is shown in errors, the snapshot's source, the
+ * console header and the cache, and keep it as the user's basic auth when the user entry
+ * has no authentication of its own (it is then sent only over https, as any password). */
+static void take_server_userinfo(struct kubeconfig *kc)
+{
+	char *s = strstr(kc->server, "://");
+	if (!s)
+		return;
+	char *auth = s + 3;
+	size_t alen = strcspn(auth, "/?#");
+	char *at = NULL;
+	for (char *q = auth; q < auth + alen; q++)
+		if (*q == '@')
+			at = q;
+	if (!at)
+		return;
+	bool has_auth = kc->token || kc->token_file || kc->username || kc->exec ||
+	                kc->cert_pem || kc->auth_provider;
+	if (!has_auth) {
+		char *colon = memchr(auth, ':', (size_t)(at - auth));
+		char *uend = colon ? colon : at;
+		kc->username = pct_decode(auth, (size_t)(uend - auth));
+		kc->password = colon ? pct_decode(colon + 1, (size_t)(at - colon - 1)) : xstrdup("");
+		if (!*kc->username) {
+			free(kc->username);
+			free_secret(kc->password, 0);
+			kc->username = kc->password = NULL;
+		}
+	}
+	memset(auth, 0, (size_t)(at + 1 - auth));
+	memmove(auth, at + 1, strlen(at + 1) + 1);
+}
+
 static int resolve(struct kset *ks, const struct kubeconfig_opts *o, struct kubeconfig *kc,
                    char *err, size_t errlen)
 {
@@ -582,6 +646,7 @@ static int resolve(struct kset *ks, const struct kubeconfig_opts *o, struct kube
 		if (load_user(kc, u, uf, err, errlen) < 0)
 			return -1;
 	}
+	take_server_userinfo(kc);
 	const char *ns = !str_empty(o->namespace_) ? o->namespace_ : jstr(c, "namespace");
 	kc->namespace_ = xstrdup(str_or(ns, "default"));
 	return 0;

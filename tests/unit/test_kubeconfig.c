@@ -385,6 +385,40 @@ static void test_basic_auth_and_bare_server(void **state)
 	free(p);
 }
 
+/* user:password@ in the server URL is basic auth (Go's client and curl send it): it leaves
+ * kc->server, which errors, snapshots, the console and the cache show, and becomes the
+ * user's basic auth only when the user has no authentication of its own. */
+static void test_server_userinfo(void **state)
+{
+	put("ui/config", "current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, "
+	                 "user: u}\nclusters:\n- name: c\n  cluster: {server: "
+	                 "'https://ann:S3cr%40t@h:6443/base'}\nusers:\n- name: u\n  user: {}\n");
+	char *p = path("ui/config");
+	struct kubeconfig_opts o = {.explicit_path = p, .no_incluster = true};
+	struct kubeconfig *kc = load_ok(&o);
+	assert_string_equal(kc->server, "https://h:6443/base");
+	assert_string_equal(kc->username, "ann");
+	assert_string_equal(kc->password, "S3cr@t");
+	kubeconfig_free(kc);
+	/* a user with a token keeps it; the URL's password is dropped, not kept */
+	put("ui/config", "current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, "
+	                 "user: u}\nclusters:\n- name: c\n  cluster: {server: "
+	                 "'http://ann:S3cret@127.0.0.1:1'}\nusers:\n- name: u\n  user: {token: t}\n");
+	kc = load_ok(&o);
+	assert_string_equal(kc->server, "http://127.0.0.1:1");
+	assert_null(kc->username);
+	assert_string_equal(kc->token, "t");
+	kubeconfig_free(kc);
+	/* an @ after the host (in the path) is not userinfo */
+	put("ui/config", "current-context: x\ncontexts:\n- name: x\n  context: {cluster: c}\n"
+	                 "clusters:\n- name: c\n  cluster: {server: 'https://h/a@b'}\n");
+	kc = load_ok(&o);
+	assert_string_equal(kc->server, "https://h/a@b");
+	assert_null(kc->username);
+	kubeconfig_free(kc);
+	free(p);
+}
+
 /* Scalars are strings as in Go's kubeconfig types: a numeric token stays "12345", and
  * insecure-skip-tls-verify accepts a YAML boolean. */
 static void test_scalars(void **state)
@@ -423,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_basic_auth_and_bare_server),
 		cmocka_unit_test(test_scalars),
+		cmocka_unit_test(test_server_userinfo),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
