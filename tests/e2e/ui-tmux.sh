@@ -15,7 +15,7 @@ SOCK="gt-$$"
 TMUX_CMD="tmux -L $SOCK -f /dev/null"
 tmux_cleanup() {
 	tmux -L "$SOCK" kill-server 2>/dev/null
-	tmux -L "$SOCK-m" kill-server 2>/dev/null
+	for s in m TERM SEGV; do tmux -L "$SOCK-$s" kill-server 2>/dev/null; done
 	gt_cleanup
 }
 trap tmux_cleanup EXIT
@@ -155,4 +155,28 @@ $TMUX_CMD send-keys -H 1b 5b 4d 20 2a 28 1b 5b 4d 23 2a 28   # click on screen l
 sleep 0.6; cap
 grep -q " 5/" "$T/screen" || { cat "$T/screen" >&2; fail "click did not select the row under it"; }
 ok "mouse: wheel and click"
+
+# SIGTERM ends the console cleanly; a fatal signal (SEGV) restores the terminal, then kills.
+for sig in TERM SEGV; do
+	cat > "$T/sig.sh" <<EOF
+#!/bin/sh
+cd "$T"
+stty -a > "$T/stty.before.$sig" 2>&1
+LANG=C.UTF-8 LC_ALL=C.UTF-8 ASAN_OPTIONS=handle_segv=0 sh -c 'echo \$\$ > "$T/pid.$sig"; exec "$GAMMATOP" console -f m' 2>/dev/null
+echo "status=\$?" > "$T/exit.$sig"
+stty -a > "$T/stty.after.$sig" 2>&1
+sleep 30
+EOF
+	chmod +x "$T/sig.sh"
+	$TMUX_CMD kill-server 2>/dev/null
+	TMUX_CMD="tmux -L $SOCK-$sig -f /dev/null"
+	$TMUX_CMD new-session -d -x 100 -y 20 "$T/sig.sh" || fail "cannot start tmux"
+	expect "GatewayClass eg" "console for SIG$sig"
+	kill -"$sig" "$(cat "$T/pid.$sig")"
+	wait_for "test -s '$T/stty.after.$sig'" 10 || fail "SIG$sig did not end the console"
+	diff "$T/stty.before.$sig" "$T/stty.after.$sig" >/dev/null ||
+		{ diff "$T/stty.before.$sig" "$T/stty.after.$sig" >&2; fail "terminal not restored after SIG$sig"; }
+	ok "SIG$sig: terminal restored ($(cat "$T/exit.$sig"))"
+	$TMUX_CMD kill-server 2>/dev/null
+done
 exit 0
