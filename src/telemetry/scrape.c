@@ -199,9 +199,15 @@ size_t scrape_fold(const struct mesh_profile *p, const struct expo_doc *doc, con
 				continue;
 			if (!computed) {
 				buf_reset(&sid);
-				buf_printf(&sid, "%s\x1f%s", id, smp->name);
-				for (size_t l = 0; l < smp->n_labels; l++)
-					buf_printf(&sid, "\x1f%s=%s", smp->labels[l].name, smp->labels[l].value);
+				buf_puts(&sid, id);
+				buf_putc(&sid, '\x1f');
+				buf_puts(&sid, smp->name);
+				for (size_t l = 0; l < smp->n_labels; l++) {
+					buf_putc(&sid, '\x1f');
+					buf_puts(&sid, smp->labels[l].name);
+					buf_putc(&sid, '=');
+					buf_puts(&sid, smp->labels[l].value);
+				}
 				inc = rate_table_update(rt, buf_str(&sid), smp->value);
 				computed = true;
 			}
