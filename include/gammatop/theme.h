@@ -59,15 +59,16 @@ struct theme_color {
 	uint32_t rgb; /* TC_RGB: 0xrrggbb */
 };
 
-#define THEME_BOLD 1u
-#define THEME_DIM 2u
-#define THEME_UNDERLINE 4u
-#define THEME_REVERSE 8u
-#define THEME_ITALIC 16u
+/* Attribute bits (THEME_A_*: apart from the element names THEME_<ELEMENT> above). */
+#define THEME_A_BOLD 1u
+#define THEME_A_DIM 2u
+#define THEME_A_UNDERLINE 4u
+#define THEME_A_REVERSE 8u
+#define THEME_A_ITALIC 16u
 
 struct theme_style {
 	struct theme_color fg, bg;
-	unsigned attrs; /* THEME_* bits */
+	unsigned attrs; /* THEME_A_* bits */
 };
 
 struct theme {

@@ -192,15 +192,15 @@ void screen_resize_headless(int rows, int cols)
 static int to_curses_attrs(unsigned a)
 {
 	int r = 0;
-	if (a & THEME_BOLD)
+	if (a & THEME_A_BOLD)
 		r |= A_BOLD;
-	if (a & THEME_DIM)
+	if (a & THEME_A_DIM)
 		r |= A_DIM;
-	if (a & THEME_UNDERLINE)
+	if (a & THEME_A_UNDERLINE)
 		r |= A_UNDERLINE;
-	if (a & THEME_REVERSE)
+	if (a & THEME_A_REVERSE)
 		r |= A_REVERSE;
-	if (a & THEME_ITALIC)
+	if (a & THEME_A_ITALIC)
 		r |= A_ITALIC;
 	return r;
 }

@@ -45,8 +45,8 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } attr_names[] = {
-	{"bold", THEME_BOLD}, {"dim", THEME_DIM}, {"underline", THEME_UNDERLINE},
-	{"reverse", THEME_REVERSE}, {"italic", THEME_ITALIC},
+	{"bold", THEME_A_BOLD}, {"dim", THEME_A_DIM}, {"underline", THEME_A_UNDERLINE},
+	{"reverse", THEME_A_REVERSE}, {"italic", THEME_A_ITALIC},
 };
 
 const char *color_depth_name(enum color_depth d)

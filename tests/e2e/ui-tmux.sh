@@ -15,7 +15,7 @@ SOCK="gt-$$"
 TMUX_CMD="tmux -L $SOCK -f /dev/null"
 tmux_cleanup() {
 	tmux -L "$SOCK" kill-server 2>/dev/null
-	for s in m TERM SEGV; do tmux -L "$SOCK-$s" kill-server 2>/dev/null; done
+	for s in m c TERM SEGV; do tmux -L "$SOCK-$s" kill-server 2>/dev/null; done
 	gt_cleanup
 }
 trap tmux_cleanup EXIT
@@ -155,6 +155,28 @@ $TMUX_CMD send-keys -H 1b 5b 4d 20 2a 28 1b 5b 4d 23 2a 28   # click on screen l
 sleep 0.6; cap
 grep -q " 5/" "$T/screen" || { cat "$T/screen" >&2; fail "click did not select the row under it"; }
 ok "mouse: wheel and click"
+
+# Colours as tmux sees them (capture-pane -e): the default theme's header background and dim
+# text, a shipped theme by file, NO_COLOR (attributes only: the header is reversed).
+colours() { # $1: name, $2: environment, $3: options
+	TMUX_CMD="tmux -L $SOCK-c -f /dev/null"
+	$TMUX_CMD kill-server 2>/dev/null
+	$TMUX_CMD new-session -d -x 100 -y 12 \
+		"cd '$T' && env $2 TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 '$GAMMATOP' console -f m $3 2>/dev/null; sleep 30" ||
+		fail "cannot start tmux ($1)"
+	expect "GatewayClass eg" "colours: $1"
+	$TMUX_CMD capture-pane -e -p > "$T/colours.$1"
+	$TMUX_CMD kill-server 2>/dev/null
+}
+colours default "" ""
+grep -q "48;5;24m" "$T/colours.default" || fail "default theme: no header background colour24"
+grep -q "38;5;245m" "$T/colours.default" || fail "default theme: no dim colour245"
+colours light "" "--theme $GT_SRCDIR/themes/light.theme"
+grep -q "48;5;25m" "$T/colours.light" || fail "light theme: no header background colour25"
+colours nocolor "NO_COLOR=1" ""
+grep -q "38;5;\|48;5;" "$T/colours.nocolor" && fail "NO_COLOR: colours were sent"
+grep -q "7m" "$T/colours.nocolor" || fail "NO_COLOR: the header is not reversed"
+ok "colours: default, --theme FILE, NO_COLOR"
 
 # SIGTERM ends the console cleanly; a fatal signal (SEGV) restores the terminal, then kills.
 for sig in TERM SEGV; do

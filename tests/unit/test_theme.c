@@ -40,11 +40,11 @@ static void test_good(void **state)
 	assert_int_equal(h->fg.index, 0);
 	assert_int_equal(h->bg.type, TC_RGB);
 	assert_int_equal(h->bg.rgb, 0x5fafd7);
-	assert_int_equal(h->attrs, THEME_BOLD | THEME_UNDERLINE);
+	assert_int_equal(h->attrs, THEME_A_BOLD | THEME_A_UNDERLINE);
 	const struct theme_style *c = &t.styles[THEME_CURSOR];
 	assert_int_equal(c->fg.index, 81);
 	assert_int_equal(c->bg.index, 236);
-	assert_int_equal(c->attrs, THEME_REVERSE | THEME_ITALIC | THEME_DIM);
+	assert_int_equal(c->attrs, THEME_A_REVERSE | THEME_A_ITALIC | THEME_A_DIM);
 	assert_int_equal(t.styles[THEME_NORMAL].fg.type, TC_DEFAULT);
 	assert_int_equal(t.styles[THEME_ERROR].fg.index, 9);
 	assert_int_equal(t.styles[THEME_STATUS].fg.type, TC_UNSET);
@@ -85,7 +85,7 @@ static void test_errors(void **state)
 		if (!strstr(d.items[0].msg, cases[i].msg))
 			fail_msg("case %zu: '%s' lacks '%s'", i, d.items[0].msg, cases[i].msg);
 		assert_int_equal(t.styles[THEME_STATUS].fg.index, 2);
-		assert_int_equal(t.styles[THEME_CURSOR].attrs, THEME_REVERSE);
+		assert_int_equal(t.styles[THEME_CURSOR].attrs, THEME_A_REVERSE);
 		/* A line in error leaves the element as it was. */
 		assert_int_equal(t.styles[THEME_HEADER].fg.type, TC_UNSET);
 		diag_done(&d);
@@ -147,6 +147,10 @@ static void test_colors(void **state)
 	assert_int_equal(theme_palette_rgb(232), 0x080808);
 	assert_string_equal(color_depth_name(DEPTH_TRUE), "truecolor");
 	assert_int_equal(theme_elem_from_name("help.key"), THEME_HELP_KEY);
+	/* Element constants are what their names say (a macro once shadowed THEME_DIM). */
+	assert_string_equal(theme_elem_name(THEME_DIM), "dim");
+	assert_string_equal(theme_elem_name(THEME_ERROR), "error");
+	assert_string_equal(theme_elem_name(THEME_CURSOR), "cursor");
 	assert_int_equal(theme_elem_from_name("nope"), -1);
 }
 
