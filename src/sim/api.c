@@ -228,11 +228,19 @@ static bool parse_uint(const char *s, long long max, long long *out)
 	return true;
 }
 
-static void do_get(struct sim *s, struct api_target *t, struct reply *rp)
+static void do_get(struct sim *s, const struct request *rq, struct api_target *t, struct reply *rp)
 {
 	const json_t *o = objects_get(&s->objs, t->res, t->ns, t->name);
 	if (!o) {
 		api_not_found(rp, t->res, t->name);
+		return;
+	}
+	const char *tv = table_accepted(rq->accept);
+	if (tv && !t->sub[0]) {
+		json_t *row = table_row(t->res, o, t->version, request_query(rq, "includeObject"));
+		reply_json(rp, 200, table_new(t->res, tv, json_pack("{s:s}", "resourceVersion",
+		                                                      meta_str(o, "resourceVersion")),
+		                              json_pack("[o]", row)));
 		return;
 	}
 	reply_json(rp, 200, api_object_view(o, t->res, t->version));
@@ -245,6 +253,8 @@ static void do_list(struct sim *s, const struct request *rq, struct api_target *
 	const char *fsel = request_query(rq, "fieldSelector");
 	const char *cont = request_query(rq, "continue");
 	const char *limit_s = request_query(rq, "limit");
+	const char *table = table_accepted(rq->accept);
+	const char *include = request_query(rq, "includeObject");
 	long long limit = 0;
 	char err[256];
 	if (limit_s && *limit_s && !parse_uint(limit_s, 1000000000, &limit)) {
@@ -312,7 +322,10 @@ static void do_list(struct sim *s, const struct request *rq, struct api_target *
 		}
 		if (limit > 0 && matched == (size_t)limit)
 			break;
-		json_array_append_new(items, api_object_view(o, t->res, t->version));
+		if (table)
+			json_array_append_new(items, table_row(t->res, o, t->version, include));
+		else
+			json_array_append_new(items, api_object_view(o, t->res, t->version));
 		last = &tab->v[i];
 		matched++;
 	}
@@ -334,6 +347,10 @@ static void do_list(struct sim *s, const struct request *rq, struct api_target *
 		free(js);
 		free(start);
 		json_decref(tok);
+	}
+	if (table) {
+		reply_json(rp, 200, table_new(t->res, table, meta, items));
+		return;
 	}
 	json_t *list = json_pack("{s:s, s:s, s:o, s:o}", "kind", res->list_kind, "apiVersion",
 	                         resource_api_version(t->res, t->version, av, sizeof av),
@@ -559,7 +576,7 @@ void api_handle(struct sim *s, const struct request *rq, struct reply *rp)
 	}
 	if (strcmp(rq->method, "GET") == 0) {
 		pthread_mutex_lock(&s->lock);
-		do_get(s, &t, rp);
+		do_get(s, rq, &t, rp);
 		pthread_mutex_unlock(&s->lock);
 	} else if (strcmp(rq->method, "PATCH") == 0) {
 		mutate_patch(s, rq, &t, rp);

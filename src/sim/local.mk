@@ -6,7 +6,7 @@ noinst_LIBRARIES += src/sim/libgtsim.a
 src_sim_libgtsim_a_SOURCES = src/sim/sim.h src/sim/sim.c src/sim/resource.c src/sim/objects.c \
 	src/sim/server.c src/sim/server.h src/sim/api.c src/sim/api.h src/sim/mutate.c \
 	src/sim/patch.c src/sim/apply.c src/sim/selector.c src/sim/watch.c src/sim/discovery.c \
-	src/sim/openapi.c \
+	src/sim/openapi.c src/sim/table.c \
 	src/sim/validate.c src/sim/controller.c src/sim/world.c src/sim/world.h src/sim/demo.c \
 	src/sim/generate.c src/sim/admin.c src/sim/state.c src/sim/tls.c src/sim/tls.h \
 	src/sim/traffic_glue.c src/sim/traffic_glue.h \

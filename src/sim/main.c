@@ -99,8 +99,8 @@ static const char usage[] =
 "force; every list is atomic and ownership is by leaf field), strategic merge only for core\n"
 "kinds (treated as a merge patch; 415 for Gateway API kinds). dryRun=All. POST, PUT, DELETE\n"
 "(a Namespace takes its objects with it at once; deletecollection honours selectors). Status\n"
-"subresources. Table output is not\n"
-"produced: kubectl prints NAME and AGE. fieldValidation is accepted and not enforced.\n"
+"subresources. Tables (Accept ...;as=Table;g=meta.k8s.io) with a real cluster's columns, in\n"
+"lists, gets and watches. fieldValidation is accepted and not enforced.\n"
 "Pod proxy: GET /api/v1/namespaces/NS/pods/[http:]POD[:PORT]/proxy/metrics returns the\n"
 "metrics of the routes in NS.\n";
 

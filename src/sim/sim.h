@@ -229,6 +229,16 @@ int field_selector_match(const char *sel, const json_t *obj, char *err, size_t e
 /* Object seen through version (apiVersion rewritten): a new reference. */
 json_t *api_object_view(const json_t *obj, enum sim_res r, const char *version);
 
+/* ---- server-side printing (table.c) ---- */
+/* "meta.k8s.io/v1" (or v1beta1) when accept asks for a Table before plain JSON, else NULL. */
+const char *table_accepted(const char *accept);
+/* The columns kubectl shows for r (a new array). */
+json_t *table_columns(enum sim_res r);
+/* One row for obj; include is the includeObject parameter (None, Metadata (default), Object). */
+json_t *table_row(enum sim_res r, const json_t *obj, const char *version, const char *include);
+/* A Table (list_meta and rows stolen). */
+json_t *table_new(enum sim_res r, const char *table_version, json_t *list_meta, json_t *rows);
+
 /* ---- patches (patch.c) ---- */
 /* RFC 7386: a new value (doc and patch borrowed). */
 json_t *patch_merge(const json_t *doc, const json_t *patch);

@@ -23,6 +23,8 @@ struct watch {
 	char *ns;       /* NULL: all namespaces */
 	char *version;
 	char *label_sel, *field_sel;
+	char *table_version; /* events carry one-row Tables (kubectl get -w), or NULL */
+	char *include;       /* includeObject of the Table rows, or NULL */
 	uint64_t since;  /* events with rv > since are still to be sent */
 	bool bookmarks;
 	bool initial_end_bookmark; /* sendInitialEvents: bookmark after the initial state */
@@ -53,6 +55,8 @@ void watch_free(void *cls)
 	free(w->version);
 	free(w->label_sel);
 	free(w->field_sel);
+	free(w->table_version);
+	free(w->include);
 	buf_done(&w->out);
 	free(w);
 }
@@ -72,7 +76,13 @@ static bool matches(struct watch *w, const json_t *obj)
 
 static void emit(struct watch *w, const char *type, const json_t *obj)
 {
-	json_t *view = api_object_view(obj, w->res, w->version);
+	json_t *view;
+	if (w->table_version)
+		view = table_new(w->res, w->table_version,
+		                 json_pack("{s:s}", "resourceVersion", meta_str(obj, "resourceVersion")),
+		                 json_pack("[o]", table_row(w->res, obj, w->version, w->include)));
+	else
+		view = api_object_view(obj, w->res, w->version);
 	json_t *ev = json_pack("{s:s, s:o}", "type", type, "object", view);
 	char *line = json_dumps(ev, JSON_COMPACT);
 	buf_puts(&w->out, line);
@@ -275,6 +285,8 @@ void watch_start(struct sim *s, const struct request *rq, struct reply *rp, enum
 	w->label_sel = lsel && *lsel ? xstrdup(lsel) : NULL;
 	w->field_sel = fsel && *fsel ? xstrdup(fsel) : NULL;
 	w->bookmarks = bm && strcmp(bm, "true") == 0;
+	w->table_version = xstrdup_null(table_accepted(rq->accept));
+	w->include = xstrdup_null(request_query(rq, "includeObject"));
 	buf_init(&w->out);
 	w->deadline_ms = time_mono_ms() + timeout * 1000;
 	pthread_mutex_lock(&s->lock);

@@ -30,7 +30,13 @@ K get grpcroutes,referencegrants -A >"$T/out" 2>&1 || fail "get grpcroutes,refer
 grep -q inventory-grpc "$T/out" && grep -q from-shop "$T/out" || fail "grpcroutes/referencegrants: $(cat "$T/out")"
 K get pods -n shop -l app.kubernetes.io/name=gammatop-proxy -o name >"$T/out" 2>&1 || fail "get pods -l"
 [ "$(cat "$T/out")" = pod/gammatop-proxy-shop ] || fail "proxy pod: $(cat "$T/out")"
-ok "kubectl get: -A, -o json, jsonpath, shortnames, labels"
+K get gtw -A >"$T/out" 2>&1 || fail "get gtw -A"
+grep -q '^ingress  *storefront  *gammatop  *[0-9.]*  *True ' "$T/out" || fail "Gateway columns: $(cat "$T/out")"
+K get svc -n payments -o wide >"$T/out" 2>&1 || fail "get svc -o wide"
+grep -q '^payments  *ClusterIP  *10\.96\.[0-9.]*  *<none>  *8080/TCP .*app=payments$' "$T/out" || fail "Service columns: $(cat "$T/out")"
+K get httproutes -n shop >"$T/out" 2>&1 || fail "get httproutes -n shop"
+grep -q '^storefront  *\["shop.example.com"\] ' "$T/out" || fail "HTTPRoute columns: $(cat "$T/out")"
+ok "kubectl get: -A, -o json, jsonpath, shortnames, labels, a real cluster's columns"
 
 # get -w prints the list, then the change made by a patch
 K get httproutes -n inventory -w >"$T/watch" 2>&1 &

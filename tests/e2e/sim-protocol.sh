@@ -99,7 +99,21 @@ req GET "/api/v1/namespaces?labelSelector=team%20in%20(payments,identity)" >/dev
 [ "$(req GET "/api/v1/namespaces?labelSelector=%3D%3Dx")" = 400 ] && expect 400 BadRequest
 req GET "$GW/v1/httproutes?fieldSelector=metadata.name%3Dcheckout" >/dev/null
 [ "$(jb '.items | length')" = 1 ] || fail "fieldSelector"
-ok "list: $TOTAL routes in $PAGES pages of 25, selectors"
+TBL='application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json'
+[ "$(req GET "$GW/v1/httproutes?limit=5" "$TBL")" = 200 ] && [ "$(jb .kind)/$(jb .apiVersion)" = Table/meta.k8s.io/v1 ] ||
+	fail "Table list: $(head -c 300 "$B")"
+[ "$(jb '[.columnDefinitions[].name] | join(",")')" = Name,Hostnames,Age ] || fail "Table columns"
+[ "$(jb '.rows | length')/$(jb '.rows[0].object.kind')" = 5/PartialObjectMetadata ] || fail "Table rows"
+[ -n "$(jb .metadata.continue)" ] || fail "Table list without continue"
+req GET "/api/v1/namespaces/payments/services?includeObject=Object" "$TBL" >/dev/null
+[ "$(jb '.rows[0].object.kind')/$(jb '[.columnDefinitions[].name] | join(",")')" = "Service/Name,Type,Cluster-IP,External-IP,Port(s),Age,Selector" ] ||
+	fail "Service table: $(head -c 400 "$B")"
+[ "$(jb '.rows[0].cells[4]')" = 8080/TCP ] || fail "Service ports cell"
+req GET "$GW/v1/namespaces/ingress/gateways/storefront" "$TBL" >/dev/null
+[ "$(jb '.rows[0].cells | .[1] + "," + .[3]')" = "gammatop,True" ] || fail "Gateway row: $(jb .rows)"
+req GET "$GW/v1/httproutes?limit=1" "application/json" >/dev/null
+[ "$(jb .kind)" = HTTPRouteList ] || fail "plain JSON when asked first"
+ok "list: $TOTAL routes in $PAGES pages of 25, selectors, Tables"
 
 # ---- GET, 404 ----
 [ "$(req GET $GW/v1/namespaces/checkout/httproutes/checkout)" = 200 ] || fail "get"
@@ -144,6 +158,9 @@ curl -sN --max-time 5 "$SIM_URL$GW/v1/httproutes?watch=true&sendInitialEvents=tr
 jq -e -s 'map(select(.type=="BOOKMARK" and .object.metadata.annotations["k8s.io/initial-events-end"]=="true")) | length == 1' "$T/watch1" >/dev/null ||
 	fail "sendInitialEvents end bookmark"
 [ "$(req GET "$GW/v1/httproutes?watch=1&timeoutSeconds=x")" = 400 ] && expect 400 BadRequest
+curl -sN --max-time 5 -H "Accept: $TBL" "$SIM_URL$GW/v1/namespaces/shop/httproutes?watch=true&timeoutSeconds=1" >"$T/watcht"
+jq -e -s 'length >= 5 and all(.object.kind == "Table" and (.object.rows | length) == 1)' "$T/watcht" >/dev/null ||
+	fail "Table watch events: $(head -c 300 "$T/watcht")"
 ok "watch: MODIFIED, BOOKMARK, timeoutSeconds, initial events"
 
 # ---- merge patch: generation, status, 409 ----
