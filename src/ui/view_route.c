@@ -107,24 +107,32 @@ static void add_parents(struct view *v, const struct topo_route *tr)
 		row(v, 1, "parent-none", THEME_WARN, "no parentRefs: attached nowhere");
 }
 
-static void add_figures(struct view *v, const char *id, size_t rule, const char *key)
+/* The figures of rule (-1: the whole route) under key, at depth. */
+static void add_figures(struct view *v, const char *id, int rule, const char *key, int depth,
+                        bool route_has_figures)
 {
 	struct route_view *rv = v->priv;
 	struct route_figures f;
 	char k[96], a[32], b[32], c[32];
 	snprintf(k, sizeof k, "%s/fig", key);
-	if (!console_figures_window(v->con, id, (int)rule, windows_ms[rv->window], &f)) {
-		struct grid_row *r = row(v, 1, k, THEME_DIM, "figures");
-		grid_setf(r, C_COMPUTED, THEME_DIM, "no telemetry for this rule (%s)",
-		          v->con->figs.get ? "source has none" : "no telemetry source");
+	if (!console_figures_window(v->con, id, rule, windows_ms[rv->window], &f)) {
+		if (rule < 0)
+			return;
+		struct grid_row *r = row(v, depth, k, THEME_DIM, "figures");
+		grid_setf(r, C_COMPUTED, THEME_DIM, "%s",
+		          !v->con->figs.get ? "no telemetry source"
+		          : route_has_figures ? "the mesh reports this route as a whole (see above)"
+		                              : "no telemetry for this rule");
 		return;
 	}
-	struct grid_row *r = row(v, 1, k, THEME_NORMAL, "");
-	grid_setf(r, C_ITEM, THEME_NORMAL, "figures over %s", window_names[rv->window]);
+	struct grid_row *r = row(v, depth, k, rule < 0 ? THEME_GROUP : THEME_NORMAL, "");
+	grid_setf(r, C_ITEM, rule < 0 ? THEME_GROUP : THEME_NORMAL, "%s over %s (w: window)",
+	          rule < 0 ? "Figures of the route" : "figures", window_names[rv->window]);
+	depth = rule < 0 ? 0 : depth;
 	grid_setf(r, C_COMPUTED, THEME_NORMAL, "rps %s  success %s  p95 %s", figfmt_rate(f.rps, a, sizeof a),
 	          figfmt_percent(f.success, b, sizeof b), figfmt_ms(f.p95_ms, c, sizeof c));
 	snprintf(k, sizeof k, "%s/fig2", key);
-	r = row(v, 2, k, THEME_DIM, "timeouts and retries");
+	r = row(v, depth + 1, k, THEME_DIM, "timeouts and retries");
 	grid_setf(r, C_COMPUTED, figfmt_timeout_elem(f.timeout_rate), "timeout %s  retry %s",
 	          figfmt_percent(f.timeout_rate, a, sizeof a), figfmt_percent(f.retry_rate, b, sizeof b));
 	char d[32];
@@ -133,10 +141,10 @@ static void add_figures(struct view *v, const char *id, size_t rule, const char 
 	if (f.n_spark) {
 		char s[CONSOLE_SPARK * 4 + 1];
 		snprintf(k, sizeof k, "%s/spark", key);
-		r = row(v, 2, k, THEME_DIM, "requests per second");
+		r = row(v, depth + 1, k, THEME_DIM, "requests per second");
 		grid_set(r, C_COMPUTED, THEME_SPARK, figfmt_spark(f.spark, f.n_spark, v->con->ascii, s, sizeof s));
 		snprintf(k, sizeof k, "%s/spark2", key);
-		r = row(v, 2, k, THEME_DIM, "timeout rate");
+		r = row(v, depth + 1, k, THEME_DIM, "timeout rate");
 		grid_set(r, C_COMPUTED, THEME_SPARK,
 		         figfmt_spark(f.spark_timeout, f.n_spark, v->con->ascii, s, sizeof s));
 	}
@@ -170,7 +178,8 @@ static void add_policy(struct view *v, const struct gt_rule *rule, const char *k
 	buf_done(&b);
 }
 
-static void add_rule(struct view *v, const struct topo_route *tr, const char *id, size_t i)
+static void add_rule(struct view *v, const struct topo_route *tr, const char *id, size_t i,
+                     bool route_has_figures)
 {
 	const struct topo_rule *ru = &tr->rules[i];
 	char key[32], k[96];
@@ -219,7 +228,7 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 		row(v, 1, strcat(strcpy(k, key), "/nob"), THEME_DIM, "no backends");
 	buf_done(&b);
 	add_policy(v, ru->rule, key);
-	add_figures(v, id, i, key);
+	add_figures(v, id, (int)i, key, 1, route_has_figures);
 }
 
 static void add_findings(struct view *v, const char *id)
@@ -284,8 +293,13 @@ static void refresh(struct view *v)
 	h->span = true;
 	buf_done(&b);
 	add_parents(v, tr);
+	struct route_figures rf;
+	bool route_figs = console_figures_window(v->con, v->arg, -1,
+	                                         windows_ms[((struct route_view *)v->priv)->window], &rf);
+	if (route_figs)
+		add_figures(v, v->arg, -1, "route", 0, true);
 	for (size_t i = 0; i < tr->n_rules; i++)
-		add_rule(v, tr, v->arg, i);
+		add_rule(v, tr, v->arg, i, route_figs);
 	add_findings(v, v->arg);
 	add_meta(v, o);
 }
