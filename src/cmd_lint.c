@@ -181,7 +181,7 @@ static int run(const struct cmd_opts *o, bool json)
 		if (cmd_close_output(o, f) < 0)
 			rc = EXIT_USAGE;
 		else if (!rc && src.input_errors) {
-			cmd_error("lint: %zu manifest problem(s) reported above: the input could not be "
+			cmd_error("lint: %zu input problem(s) reported above: the input could not be "
 			          "read completely, so the result is incomplete", src.input_errors);
 			rc = EXIT_USAGE;
 		} else if (!rc && findings_count(&shown, SEV_ERROR))

@@ -10,6 +10,7 @@
 #include "gammatop/diag.h"
 #include "gammatop/kcluster.h"
 #include "gammatop/manifest.h"
+#include "gammatop/reflector.h"
 #include "gammatop/xalloc.h"
 
 static int open_manifests(const struct cmd_opts *o, struct cmd_source *src)
@@ -31,15 +32,24 @@ static int open_manifests(const struct cmd_opts *o, struct cmd_source *src)
 	return 0;
 }
 
-/* Print once what the cluster does not serve and which kinds could not be read. */
-static void print_notes(struct gt_store *store)
+/* Print once what the cluster does not serve, which kinds could not be read, and which
+ * objects the model could not decode (those count as input errors, as bad manifests do). */
+static void print_notes(struct cmd_source *src, struct kcluster *c)
 {
 	for (int k = 0; k < GT_KIND_COUNT; k++) {
-		struct store_kind_state *st = store_kind_state(store, k);
+		struct store_kind_state *st = store_kind_state(src->store, k);
 		if (!st->installed)
 			cmd_error("note: %s", st->error ? st->error : kind_name(k));
 		else if (!st->synced && st->error)
 			cmd_error("warning: %s: not read: %s", kind_name(k), st->error);
+		const struct reflector *r = kcluster_reflector(c, k);
+		const char *first = NULL;
+		unsigned n = r ? reflector_skipped(r, &first) : 0;
+		if (n) {
+			cmd_error("error: %s: %u object(s) could not be read and are left out; the "
+			          "first: %s", kind_name(k), n, first);
+			src->input_errors += n;
+		}
 	}
 }
 
@@ -72,7 +82,7 @@ static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool w
 		cmd_error("context %s: %s", kc->context, err);
 		return EXIT_USAGE;
 	}
-	print_notes(src->store);
+	print_notes(src, c);
 	return 0;
 }
 

@@ -14,8 +14,9 @@ struct cmd_source {
 	char *context, *server; /* owned; NULL for manifests */
 	char *user;             /* owned: kubeconfig user name, NULL for manifests */
 	void *cluster;          /* the kube layer's connection, NULL for manifests */
-	size_t input_errors;    /* manifest documents or files that could not be read or decoded
-	                         * (already reported on stderr); lint exits 2 when non-zero */
+	size_t input_errors;    /* manifest documents or files that could not be read or decoded,
+	                         * or cluster objects the model could not decode (already
+	                         * reported on stderr); lint exits 2 when non-zero */
 };
 
 /* Fill src from o: manifests when given, else the cluster (waits until synced, at most

@@ -36,5 +36,9 @@ void reflector_free(struct reflector *r);
  * 401, credentials): batch commands stop waiting for it. */
 bool reflector_blocked(const struct reflector *r);
 const struct reflector_stats *reflector_stats(const struct reflector *r);
+/* Objects the model could not decode (left out of the store) since the current list began,
+ * and in *first (when not NULL) why the first of them was, e.g. "httproute/d/web:
+ * spec.hostnames[0]: expected a string"; NULL when none. Owned by the reflector. */
+unsigned reflector_skipped(const struct reflector *r, const char **first);
 
 #endif

@@ -38,6 +38,8 @@ struct reflector {
 	int64_t connected_ms;  /* when the current watch was established; 0 = not */
 	bool relist;           /* the watch saw 410: list again */
 	char *watch_error;     /* owned: an ERROR event (not 410) ended the watch */
+	unsigned skipped;      /* objects not decoded since the current list began */
+	char *skip_error;      /* owned: why the first of them was skipped */
 	bool blocked;
 	int64_t watch_started_ms;
 	unsigned watch_events; /* events+bookmarks of the current watch */
@@ -83,6 +85,7 @@ void reflector_free(struct reflector *r)
 		evloop_timer_cancel(kclient_loop(r->k), r->timer);
 	drop_items(r);
 	free(r->watch_error);
+	free(r->skip_error);
 	watchsplit_done(&r->ws);
 	free(r->rv);
 	free(r->ns);
@@ -91,6 +94,13 @@ void reflector_free(struct reflector *r)
 
 bool reflector_blocked(const struct reflector *r) { return r->blocked; }
 const struct reflector_stats *reflector_stats(const struct reflector *r) { return &r->st; }
+
+unsigned reflector_skipped(const struct reflector *r, const char **first)
+{
+	if (first)
+		*first = r->skip_error;
+	return r->skipped;
+}
 
 static struct store_kind_state *state(struct reflector *r)
 {
@@ -168,6 +178,8 @@ static struct gt_object *decode(struct reflector *r, json_t *item)
 	char err[512];
 	if (decode_object(item, &obj, err, sizeof err) != DECODE_OK) {
 		r->st.decode_errors++;
+		if (r->skipped++ == 0)
+			r->skip_error = xstrdup(err);
 		log_warn("reflector %s: skipped an object: %s", kind_name(r->kind), err);
 		object_free(obj);
 		return NULL;
@@ -176,6 +188,32 @@ static struct gt_object *decode(struct reflector *r, json_t *item)
 }
 
 /* ---- LIST ---- */
+
+/* Why a list answer is unusable, for the operator: the parser's complaint, or what came
+ * instead of a list, with the start of the text (sanitised). The caller frees. */
+static char *not_a_list(const json_t *j, const json_error_t *je, const char *body, size_t len)
+{
+	if (j && !json_is_object(j))
+		return xstrdup("a JSON value that is not an object");
+	if (j) {
+		char *k = str_sanitize(str_or(json_string_value(json_object_get(j, "kind")), "none"));
+		char *m = xasprintf("an object of kind %s whose items is not an array", k);
+		free(k);
+		return m;
+	}
+	if (!len)
+		return xstrdup("an empty body");
+	char snippet[81];
+	size_t n = len < sizeof snippet - 1 ? len : sizeof snippet - 1;
+	memcpy(snippet, body, n);
+	snippet[n] = 0;
+	char *t = str_sanitize(snippet), *e = str_sanitize(je->text);
+	char *m = xasprintf("not JSON: %s at byte %d; it starts with \"%s\"%s", e, je->position,
+	                    t, len > n ? "..." : "");
+	free(t);
+	free(e);
+	return m;
+}
 
 static void on_page(const struct kresponse *resp, void *ud)
 {
@@ -201,13 +239,17 @@ static void on_page(const struct kresponse *resp, void *ud)
 		backoff(r, resp->err, resp->retry_after_s);
 		return;
 	}
-	json_t *j = json_loadb(resp->body, resp->body_len, 0, NULL);
+	json_error_t je;
+	json_t *j = json_loadb(resp->body, resp->body_len, 0, &je);
 	const json_t *items = json_object_get(j, "items");
 	if (!json_is_object(j) || !(json_is_array(items) || json_is_null(items) || !items)) {
+		char *why = not_a_list(j, &je, resp->body, resp->body_len);
 		json_decref(j);
 		drop_items(r);
 		struct apierr e = {.kind = APIERR_OTHER};
-		e.message = xasprintf("list %s: the answer is not a list", kind_resource(r->kind));
+		e.message = xasprintf("list %s: the answer is not a list (%s)", kind_resource(r->kind),
+		                      why);
+		free(why);
 		r->relist = true;
 		backoff(r, &e, 0);
 		apierr_done(&e);
@@ -234,6 +276,21 @@ static void on_page(const struct kresponse *resp, void *ud)
 	const json_t *meta = json_object_get(j, "metadata");
 	const char *cont = json_string_value(json_object_get(meta, "continue"));
 	const char *rv = json_string_value(json_object_get(meta, "resourceVersion"));
+	if (!str_empty(cont) && str_eq(cont, r->cont)) {
+		/* e.g. a proxy that drops the query: the same page again and again, forever */
+		json_decref(j);
+		drop_items(r);
+		free(r->cont);
+		r->cont = NULL;
+		struct apierr e = {.kind = APIERR_OTHER};
+		e.message = xasprintf("list %s: the server answered the continue token with the same "
+		                      "token again (does a proxy drop the query string?)",
+		                      kind_resource(r->kind));
+		r->relist = true;
+		backoff(r, &e, 0);
+		apierr_done(&e);
+		return;
+	}
 	free(r->cont);
 	r->cont = str_empty(cont) ? NULL : xstrdup(cont);
 	if (r->cont) {
@@ -269,6 +326,9 @@ static void next_list(struct reflector *r)
 		free(c);
 	} else {
 		drop_items(r);
+		r->skipped = 0;
+		free(r->skip_error);
+		r->skip_error = NULL;
 		path = xasprintf("%s?limit=%d", base, PAGE_LIMIT);
 	}
 	char *what = xasprintf("list %s", kind_resource(r->kind));
