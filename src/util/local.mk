@@ -12,8 +12,10 @@ src_util_libgtutil_a_SOURCES = \
 
 if HAVE_CMOCKA
 UNIT_LDADD = $(GT_ALL_LDADD) $(CMOCKA_LIBS)
-check_PROGRAMS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop
-TESTS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop
+check_PROGRAMS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop \
+	tests/unit/test_log
+TESTS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop tests/unit/test_log
+tests_unit_test_log_LDADD = $(UNIT_LDADD)
 tests_unit_test_str_LDADD = $(UNIT_LDADD)
 tests_unit_test_duration_LDADD = $(UNIT_LDADD)
 tests_unit_test_evloop_LDADD = $(UNIT_LDADD)

@@ -1,9 +1,12 @@
 /* log.c: append-only diagnostic log file with timestamps (see log.h). */
 #include "gammatop/log.h"
+#include "gammatop/buf.h"
+#include "gammatop/str.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,10 +49,19 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	gmtime_r(&ts.tv_sec, &tm);
 	char when[32];
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(log_file, "%s.%03ldZ %s ", when, ts.tv_nsec / 1000000, names[level]);
+	struct buf b;
+	buf_init(&b);
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(log_file, fmt, ap);
+	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	fputc('\n', log_file);
+	/* One line per entry, and no terminal escapes from the cluster's text for whoever
+	 * runs `tail -f` on the log: newlines become spaces, other controls '?'. */
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] == '\n')
+			b.data[i] = ' ';
+	char *clean = str_sanitize(buf_str(&b));
+	fprintf(log_file, "%s.%03ldZ %s %s\n", when, ts.tv_nsec / 1000000, names[level], clean);
+	free(clean);
+	buf_done(&b);
 }
