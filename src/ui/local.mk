@@ -53,3 +53,4 @@ TESTS += tests/fuzz/fuzz_theme
 tests_fuzz_fuzz_theme_SOURCES = tests/fuzz/fuzz_theme.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_theme_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_theme_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+EXTRA_DIST += tests/bench/bench-console.sh
