@@ -1,0 +1,64 @@
+/* ui_edit.h: the console's editing views on top of the edit layer (edit.h): the inline
+ * policy form of one route rule (`e`), the whole route in $KUBE_EDITOR/$EDITOR (`E`), and the
+ * audit log with undo (`:history`, `u`). The form is a panel over the view it was opened
+ * from; every change goes through validation, a before/after diff, the server's dry-run and
+ * a confirmed, conflict-safe apply, and is recorded in the cache's audit log.
+ *
+ * The app plugs in where changes go (ui_edit_set_env): the cluster client (none for a
+ * manifests or offline console: the form still validates and previews, but cannot send)
+ * and the cache path. The console routes raw keys to these views (ui_edit_raw_key) because a
+ * form needs every character, not the navigation actions of keys.h. */
+#ifndef GAMMATOP_UI_EDIT_H
+#define GAMMATOP_UI_EDIT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct console;
+struct kclient;
+struct view;
+
+/* Where the console's edits go. Borrowed; client() is asked at every use (a :ctx switch
+ * changes it) and may return NULL (no cluster). */
+struct ui_edit_env {
+	struct kclient *(*client)(void *ud);
+	const char *cache_path; /* audit log and telemetry preview; NULL: the default cache */
+	const char *mesh;       /* --mesh, NULL: detect */
+	int64_t preview_window_ms; /* telemetry preview window (0: 15 minutes) */
+	long timeout_ms;        /* per request (0: 30 s) */
+	void *ud;
+};
+
+/* Plug in the environment of console c (copied; one console per process). */
+void ui_edit_set_env(struct console *c, const struct ui_edit_env *env);
+
+/* The cache path of the environment (NULL: the default cache). */
+const char *ui_edit_cache_path(void);
+
+/* `e` on a rule: open the inline form for rule of route ("httproute/NS/NAME"; rule -1 = 0).
+ * Refused with a status-bar message on a --readonly console or a kind without policy. */
+void ui_edit_open(struct console *c, const char *route, int rule);
+/* `E`: the whole route in $KUBE_EDITOR / $EDITOR (vi), then the same checks and apply. */
+void ui_edit_open_document(struct console *c, const char *route);
+/* `:history`: the audit log (newest first); `u` reverts the selected change. */
+void ui_history_open(struct console *c);
+/* `u` in the history view: revert audit entry id (conflict-safe, recorded). */
+void ui_edit_open_undo(struct console *c, int64_t id);
+
+/* A key (code point or SCREEN_FN(KEY_x)) for the top view v before it is turned into an
+ * action: true when one of these views consumed it (the form takes every key). */
+bool ui_edit_raw_key(struct view *v, int key);
+
+/* Run argv[0] = the editor on path with curses suspended (def_prog_mode/endwin, then
+ * reset_prog_mode/refresh). editor NULL: $KUBE_EDITOR, $EDITOR, else vi. Returns the exit
+ * status (0 ok), or -1 with err set. Exposed for the form and tests. */
+int ui_editor_run(const char *editor, const char *path, char *err, size_t errlen);
+/* Put text in a 0600 file in a fresh 0700 directory, edit it, read it back. Returns 0 with
+ * *out (caller frees) or -1 with err set. The file and directory are removed either way. */
+int ui_editor_edit_text(const char *editor, const char *text, const char *suffix, char **out,
+                        char *err, size_t errlen);
+
+extern const struct view_ops view_edit_ops;
+extern const struct view_ops view_history_ops;
+
+#endif

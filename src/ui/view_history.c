@@ -1,0 +1,158 @@
+/* view_history.c: `:history`: the audit log of policy changes from the cache, newest first:
+ * when, who (kubeconfig context and user), which route and rule, the policy before and
+ * after, the result and the server's answer, and which change reverted which. `u` reverts
+ * the selected change through the edit layer (ui_edit_open_undo): conflict-safe (an undo
+ * never overwrites a later change) and itself recorded. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gammatop/audit.h"
+#include "gammatop/cache.h"
+#include "gammatop/console.h"
+#include "gammatop/edit.h"
+#include "gammatop/screen.h"
+#include "gammatop/str.h"
+#include "gammatop/ui_edit.h"
+#include "gammatop/view.h"
+#include "gammatop/xalloc.h"
+
+#define HISTORY_LIMIT 500
+
+enum { C_ID, C_WHEN, C_CTX, C_USER, C_ROUTE, C_RULE, C_CHANGE, C_RESULT, C_NOTE, NCOLS };
+
+static const struct grid_col cols[NCOLS] = {
+	{"ID", 5, 0, true, true, 0},
+	{"WHEN", 19, 0, false, false, 4},
+	{"CONTEXT", 0, 8, false, false, 7},
+	{"USER", 0, 6, false, false, 8},
+	{"ROUTE", 0, 16, false, false, 0},
+	{"RULE", 4, 0, false, false, 3},
+	{"CHANGE", 0, 18, false, false, 0},
+	{"RESULT", 9, 0, false, false, 1},
+	{"NOTE", 0, 10, false, false, 5},
+};
+
+struct hist {
+	char error[512]; /* the cache could not be read */
+};
+
+static void init(struct view *v)
+{
+	grid_init(&v->grid, cols, NCOLS, false);
+	v->priv = xcalloc(1, sizeof(struct hist));
+	free(v->title);
+	v->title = xstrdup(v->con->readonly ? "history (read-only)" : "history");
+}
+
+static void vfree(struct view *v)
+{
+	free(v->priv);
+}
+
+static void refresh(struct view *v)
+{
+	struct hist *h = v->priv;
+	grid_clear(&v->grid);
+	h->error[0] = '\0';
+	char err[512] = "", *notice = NULL;
+	struct cache *c = cache_open(ui_edit_cache_path(), &notice, err, sizeof err);
+	free(notice);
+	if (!c) {
+		snprintf(h->error, sizeof h->error, "cannot read the audit log: %s", err);
+		return;
+	}
+	struct audit_entry *list = NULL;
+	size_t n = 0;
+	if (audit_list(c, NULL, HISTORY_LIMIT, &list, &n, err, sizeof err) < 0) {
+		snprintf(h->error, sizeof h->error, "cannot read the audit log: %s", err);
+		cache_close(c);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct audit_entry *a = &list[i];
+		char key[32], when[32] = "?", before[128], after[128];
+		snprintf(key, sizeof key, "%lld", (long long)a->id);
+		struct grid_row *r = grid_add(&v->grid, 0, key);
+		r->target = xstrdup_null(a->route);
+		r->rule = a->rule;
+		grid_setf(r, C_ID, THEME_DIM, "#%lld", (long long)a->id);
+		grid_set_num(r, C_ID, (double)a->id);
+		time_t t = (time_t)(a->at_ms / 1000);
+		struct tm tm;
+		if (localtime_r(&t, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		grid_set(r, C_WHEN, THEME_NORMAL, when);
+		grid_set(r, C_CTX, THEME_DIM, str_or(a->context, "-"));
+		grid_set(r, C_USER, THEME_DIM, str_or(a->user, "-"));
+		grid_set(r, C_ROUTE, THEME_ROUTE, str_or(a->route, "?"));
+		if (a->rule >= 0)
+			grid_setf(r, C_RULE, THEME_RULE, "%d", a->rule);
+		else
+			grid_set(r, C_RULE, THEME_RULE, "*");
+		edit_audit_summary(a->before_json, before, sizeof before);
+		edit_audit_summary(a->after_json, after, sizeof after);
+		grid_setf(r, C_CHANGE, THEME_POLICY, "%s -> %s", before, after);
+		bool applied = a->result && !strcmp(a->result, AUDIT_APPLIED);
+		grid_set(r, C_RESULT, applied ? THEME_OK : THEME_ERROR, str_or(a->result, "?"));
+		int64_t by = applied ? audit_undone_by(c, a->id) : 0;
+		char note[640];
+		if (a->undo_of && by)
+			snprintf(note, sizeof note, "undo of #%lld; undone by #%lld", (long long)a->undo_of,
+			         (long long)by);
+		else if (a->undo_of)
+			snprintf(note, sizeof note, "undo of #%lld", (long long)a->undo_of);
+		else if (by)
+			snprintf(note, sizeof note, "undone by #%lld", (long long)by);
+		else
+			snprintf(note, sizeof note, "%s", applied ? "" : str_or(a->message, ""));
+		grid_set(r, C_NOTE, by ? THEME_DIM : applied ? THEME_NORMAL : THEME_WARN, note);
+	}
+	audit_list_free(list, n);
+	cache_close(c);
+}
+
+static void draw(struct view *v, int y, int x, int h, int w)
+{
+	struct hist *hs = v->priv;
+	if (hs->error[0]) {
+		screen_put(y, x, w, THEME_ERROR, 0, hs->error);
+		return;
+	}
+	if (!v->grid.n) {
+		screen_put(y, x, w, THEME_DIM, 0,
+		           "no changes recorded yet (e on a route rule edits it; every apply is "
+		           "recorded here)");
+		return;
+	}
+	grid_draw(&v->grid, y, x, h - 1, w);
+	screen_put(y + h - 1, x, w, THEME_DIM, 0,
+	           v->con->readonly ? "read-only (--readonly): undo is disabled"
+	                            : "u: undo the selected change (conflict-safe, recorded)");
+}
+
+static bool key(struct view *v, int action)
+{
+	(void)v, (void)action;
+	return false; /* navigation: the grid; `u` arrives as a raw key (ui_edit_raw_key) */
+}
+
+const struct view_ops view_history_ops = {
+	.name = "history",
+	.init = init,
+	.free = vfree,
+	.draw = draw,
+	.key = key,
+	.refresh = refresh,
+};
+
+void ui_history_open(struct console *c)
+{
+	for (size_t i = 0; i < c->depth; i++)
+		if (c->stack[i]->ops == &view_history_ops && i == c->depth - 1)
+			return;
+	console_push(c, view_new(&view_history_ops, c, NULL));
+}
