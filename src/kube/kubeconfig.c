@@ -207,7 +207,10 @@ static char *resolve_path(const char *dir, const char *p)
 		return NULL;
 	if (p[0] == '/')
 		return xstrdup(p);
-	return xasprintf("%s/%s", dir, p);
+	while (p[0] == '.' && p[1] == '/') /* "./ca.crt": name it dir/ca.crt in messages */
+		for (p += 2; *p == '/'; p++)
+			;
+	return xasprintf("%s%s%s", dir, str_ends(dir, "/") ? "" : "/", p);
 }
 
 /* The named entry of section ("clusters", "users", "contexts"), first file wins. The inner

@@ -201,7 +201,7 @@ static void test_relative_paths(void **state)
 	kubeconfig_free(kc);
 	o.context = "z";
 	kc = load_ok(&o);
-	char *plug = path("rel/sub/./bin/plug");
+	char *plug = path("rel/sub/bin/plug"); /* "./" dropped, so messages read cleanly */
 	assert_string_equal(kc->exec->command, plug);
 	free(plug);
 	assert_string_equal(kc->exec->args[1], "b");
@@ -210,6 +210,14 @@ static void test_relative_paths(void **state)
 	assert_string_equal(kc->exec->interactive_mode, "IfAvailable");
 	assert_true(kc->exec->provide_cluster_info);
 	kubeconfig_free(kc);
+	put("rel/sub/missing", "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\n"
+	                       "clusters: [{name: c, cluster: {server: https://h, "
+	                       "certificate-authority: ././/nope.crt}}]\n");
+	char *missing = path("rel/sub/missing"), *want = path("rel/sub/nope.crt: No such file");
+	struct kubeconfig_opts om = {.explicit_path = missing, .no_incluster = true};
+	load_err(&om, want);
+	free(missing);
+	free(want);
 	char *env = xasprintf("%s:%s", cfg, cfg2);
 	struct kubeconfig_opts o2 = {.env_kubeconfig = env, .context = "q", .no_incluster = true};
 	kc = load_ok(&o2);
