@@ -317,9 +317,10 @@ static const char *status(void *ud, bool *ok)
 		struct tm tm;
 		localtime_r(&t, &tm);
 		strftime(when, sizeof when, "%H:%M:%S", &tm);
-		f->status = xasprintf("telemetry OK (%s via %s, %s)%s%s", str_or(st.mesh, "?"),
-		                      str_or(st.source, "?"), when, st.message ? ": " : "",
-		                      st.message ? st.message : "");
+		/* Short: the header has little room. */
+		f->status = xasprintf("telemetry OK (%s %s, %s)%s%s", str_or(st.mesh, "?"),
+		                      f->prom ? "prometheus" : "scrape", when,
+		                      st.message ? ": " : "", st.message ? st.message : "");
 	} else {
 		f->status = collector_status_line(f->col);
 	}
