@@ -100,7 +100,9 @@ static const char usage[] =
 "kinds (treated as a merge patch; 415 for Gateway API kinds). dryRun=All. POST, PUT, DELETE\n"
 "(a Namespace takes its objects with it at once; deletecollection honours selectors). Status\n"
 "subresources. Tables (Accept ...;as=Table;g=meta.k8s.io) with a real cluster's columns, in\n"
-"lists, gets and watches. fieldValidation is accepted and not enforced.\n"
+"lists, gets and watches. Fields the schema lacks are pruned (unknown keys of route rules,\n"
+"timeouts and retry; retry on the standard channel); fieldValidation=Strict refuses them\n"
+"(400), Warn (the default) answers with a Warning header, Ignore says nothing.\n"
 "Pod proxy: GET /api/v1/namespaces/NS/pods/[http:]POD[:PORT]/proxy/metrics returns the\n"
 "metrics of the routes in NS.\n";
 

@@ -155,10 +155,53 @@ const json_t *mutate_commit(struct sim *s, enum sim_res r, json_t *obj)
 	return stored;
 }
 
+/* fieldValidation for the fields pruning dropped (pruned: array of paths): Strict refuses
+ * (400, as the API server's strict decoding does), Ignore says nothing, Warn (the default)
+ * answers with a Warning header. 0, or -1 with rp set. */
+static int field_validation(const struct request *rq, const struct api_target *t, json_t *pruned,
+                            bool apply, struct reply *rp)
+{
+	size_t n = json_array_size(pruned);
+	if (n == 0)
+		return 0;
+	const char *fv = request_query(rq, "fieldValidation");
+	const struct sim_resource *res = resource_get(t->res);
+	struct buf list, warn;
+	buf_init(&list);
+	buf_init(&warn);
+	for (size_t i = 0; i < n; i++) {
+		const char *path = json_string_value(json_array_get(pruned, i));
+		if (apply)
+			buf_printf(&list, "%s.%s: field not declared in schema", i ? "\n" : "", path);
+		else
+			buf_printf(&list, "%sunknown field \"%s\"", i ? ", " : "", path);
+		buf_printf(&warn, "%s299 - \"unknown field \\\"%s\\\"\"", i ? ", " : "", path);
+	}
+	int rc = 0;
+	if (fv && strcmp(fv, "Strict") == 0) {
+		char av[128];
+		resource_api_version(t->res, t->version, av, sizeof av);
+		if (apply)
+			reply_status(rp, 400, "BadRequest", NULL, "failed to create typed patch object (%s/%s; %s, Kind=%s): %s",
+			             t->ns, t->name, av, res->kind, buf_str(&list));
+		else
+			reply_status(rp, 400, "BadRequest", NULL, "%s in version \"%s\" cannot be handled as a %s: strict decoding error: %s",
+			             res->kind, t->version, res->kind, buf_str(&list));
+		rc = -1;
+	} else if (!fv || strcmp(fv, "Ignore") != 0) {
+		free(rp->warning);
+		rp->warning = buf_steal(&warn);
+	}
+	buf_done(&list);
+	buf_done(&warn);
+	return rc;
+}
+
 /* Bring a candidate new state nw (private) in line with the stored cur: immutable metadata,
  * concurrency check, status/spec split, defaults, validation, generation. 0 or -1 with rp. */
-static int finalize(struct sim *s, const struct api_target *t, const json_t *cur, json_t *nw,
-                    const char *manager, const char *operation, struct reply *rp)
+static int finalize(struct sim *s, const struct request *rq, const struct api_target *t,
+                    const json_t *cur, json_t *nw, const char *manager, const char *operation,
+                    struct reply *rp)
 {
 	const struct sim_resource *res = resource_get(t->res);
 	char av[128];
@@ -230,7 +273,14 @@ static int finalize(struct sim *s, const struct api_target *t, const json_t *cur
 			json_object_del(nw, "status");
 	}
 	validate_defaults(t->res, nw);
-	json_t *causes = validate_object(s, t->res, nw);
+	json_t *pruned = json_array();
+	json_t *causes = validate_object(s, t->res, nw, pruned);
+	int fv = field_validation(rq, t, pruned, operation == NULL, rp);
+	json_decref(pruned);
+	if (fv != 0) {
+		json_decref(causes);
+		return -1;
+	}
 	if (causes) {
 		reply_invalid(rp, t->res, t->name, causes);
 		return -1;
@@ -245,8 +295,8 @@ static int finalize(struct sim *s, const struct api_target *t, const json_t *cur
 }
 
 /* Prepare a brand-new object nw for t (create or apply-create). 0 or -1 with rp. */
-static int prepare_new(struct sim *s, const struct api_target *t, json_t *nw, const char *manager,
-                       bool track, struct reply *rp)
+static int prepare_new(struct sim *s, const struct request *rq, const struct api_target *t,
+                       json_t *nw, const char *manager, bool track, struct reply *rp)
 {
 	const struct sim_resource *res = resource_get(t->res);
 	char av[128], q[128];
@@ -329,7 +379,14 @@ static int prepare_new(struct sim *s, const struct api_target *t, json_t *nw, co
 	if (res->custom)
 		json_object_del(nw, "status");
 	validate_defaults(t->res, nw);
-	causes = validate_object(s, t->res, nw);
+	json_t *pruned = json_array();
+	causes = validate_object(s, t->res, nw, pruned);
+	int fv = field_validation(rq, t, pruned, !track, rp);
+	json_decref(pruned);
+	if (fv != 0) {
+		json_decref(causes);
+		return -1;
+	}
 	if (causes) {
 		reply_invalid(rp, t->res, name, causes);
 		return -1;
@@ -363,7 +420,7 @@ void mutate_create(struct sim *s, const struct request *rq, const struct api_tar
 	if (!nw)
 		return;
 	pthread_mutex_lock(&s->lock);
-	if (prepare_new(s, t, nw, manager_of(rq, "unknown"), true, rp) == 0)
+	if (prepare_new(s, rq, t, nw, manager_of(rq, "unknown"), true, rp) == 0)
 		finish(s, t, nw, dry, 201, rp);
 	else
 		json_decref(nw);
@@ -384,7 +441,7 @@ void mutate_update(struct sim *s, const struct request *rq, const struct api_tar
 	const json_t *cur = objects_get(&s->objs, t->res, t->ns, t->name);
 	if (!cur)
 		api_not_found(rp, t->res, t->name);
-	else if (finalize(s, t, cur, nw, manager_of(rq, "unknown"), "Update", rp) == 0) {
+	else if (finalize(s, rq, t, cur, nw, manager_of(rq, "unknown"), "Update", rp) == 0) {
 		finish(s, t, nw, dry, 200, rp);
 		nw = NULL;
 	}
@@ -456,11 +513,11 @@ static void do_apply(struct sim *s, const struct request *rq, const struct api_t
 	}
 	if (!cur) {
 		json_object_set_new(meta_of(nw), "name", json_string(t->name));
-		if (prepare_new(s, t, nw, manager, false, rp) == 0)
+		if (prepare_new(s, rq, t, nw, manager, false, rp) == 0)
 			finish(s, t, nw, dry, 201, rp);
 		else
 			json_decref(nw);
-	} else if (finalize(s, t, cur, nw, manager, NULL, rp) == 0) {
+	} else if (finalize(s, rq, t, cur, nw, manager, NULL, rp) == 0) {
 		finish(s, t, nw, dry, 200, rp);
 	} else {
 		json_decref(nw);
@@ -523,7 +580,7 @@ void mutate_patch(struct sim *s, const struct request *rq, const struct api_targ
 	}
 	if (nw) {
 		const char *dflt = kind == 0 ? "unknown-merge" : "unknown-jsonpatch";
-		if (finalize(s, t, cur, nw, manager_of(rq, dflt), "Update", rp) == 0)
+		if (finalize(s, rq, t, cur, nw, manager_of(rq, dflt), "Update", rp) == 0)
 			finish(s, t, nw, dry, 200, rp);
 		else
 			json_decref(nw);

@@ -128,6 +128,7 @@ static void reply_done(struct reply *rp)
 	free(rp->content_type);
 	free(rp->body);
 	free(rp->retry_after);
+	free(rp->warning);
 	if (rp->watch)
 		watch_free(rp->watch);
 	memset(rp, 0, sizeof *rp);
@@ -152,6 +153,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct reply *rp)
 		MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
 		if (rp->retry_after)
 			MHD_add_response_header(resp, "Retry-After", rp->retry_after);
+		if (rp->warning)
+			MHD_add_response_header(resp, "Warning", rp->warning);
 	}
 	enum MHD_Result ret = MHD_queue_response(c, rp->code ? (unsigned)rp->code : 500, resp);
 	MHD_destroy_response(resp);

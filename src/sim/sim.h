@@ -139,6 +139,7 @@ struct reply {
 	char *body;         /* owned */
 	size_t body_len;
 	char *retry_after;  /* owned; Retry-After header, or NULL */
+	char *warning;      /* owned; Warning header text (299 - "..."), or NULL */
 	struct watch *watch; /* a streaming reply (owned) */
 };
 
@@ -259,9 +260,11 @@ void apply_track_update(const json_t *old_obj, json_t *new_obj, const char *mana
 /* ---- validation (validate.c) ---- */
 /* Apply the CRD/API server defaults to obj (private). */
 void validate_defaults(enum sim_res r, json_t *obj);
-/* Prune fields the channel's schema does not have (standard: spec.rules[].retry) in obj (private).
+/* Prune fields the served schema does not have from obj (private): unknown keys of route
+ * rules, timeouts and retry; retry and sessionPersistence on the standard channel; GRPCRoute
+ * timeouts/retry. Their paths ("spec.rules[0].retry") are appended to pruned (may be NULL).
  * Then validate; returns NULL when valid, else a JSON array of Status causes. */
-json_t *validate_object(struct sim *s, enum sim_res r, json_t *obj);
+json_t *validate_object(struct sim *s, enum sim_res r, json_t *obj, json_t *pruned);
 
 /* ---- controllers (controller.c) ---- */
 /* Recompute route, Gateway and GatewayClass status and the proxy Pods; write what changed.

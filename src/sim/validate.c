@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void set_default(json_t *o, const char *key, json_t *v)
@@ -335,28 +336,66 @@ static void check_gateway(const json_t *spec, struct causes *c)
 	}
 }
 
-static void prune(struct sim *s, enum sim_res r, json_t *obj)
+/* Fields each schema has, where gammatop's edits go; anything else there is pruned. */
+static const char *const http_rule_fields[] = {"name", "matches", "filters", "backendRefs", "timeouts",
+                                               "retry", "sessionPersistence", NULL};
+static const char *const grpc_rule_fields[] = {"name", "matches", "filters", "backendRefs",
+                                               "sessionPersistence", NULL};
+static const char *const timeouts_fields[] = {"request", "backendRequest", NULL};
+static const char *const retry_fields[] = {"codes", "attempts", "backoff", NULL};
+
+static bool known(const char *const *fields, const char *key)
+{
+	for (size_t i = 0; fields[i]; i++)
+		if (strcmp(fields[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* Drop the keys of o that fields lacks (or that the channel lacks), recording their paths. */
+static void prune_keys(json_t *o, const char *const *fields, const char *base, bool standard,
+                       json_t *pruned)
+{
+	const char *k;
+	json_t *v;
+	void *tmp;
+	if (!json_is_object(o))
+		return;
+	json_object_foreach_safe(o, tmp, k, v) {
+		bool drop = !known(fields, k) ||
+		            (standard && (strcmp(k, "retry") == 0 || strcmp(k, "sessionPersistence") == 0));
+		if (!drop)
+			continue;
+		if (pruned) {
+			char *path = xasprintf("%s.%s", base, k);
+			json_array_append_new(pruned, json_string(path));
+			free(path);
+		}
+		json_object_del(o, k);
+	}
+}
+
+static void prune(struct sim *s, enum sim_res r, json_t *obj, json_t *pruned)
 {
 	size_t i;
 	json_t *rule;
 	json_array_foreach(json_object_get(json_object_get(obj, "spec"), "rules"), i, rule) {
-		if (!json_is_object(rule))
-			continue;
-		if (r == RES_GRPCROUTE) {
-			json_object_del(rule, "timeouts");
-			json_object_del(rule, "retry");
-		} else if (s->channel == CHANNEL_STANDARD) {
-			json_object_del(rule, "retry");
-			json_object_del(rule, "sessionPersistence");
-		}
+		char base[64], sub[96];
+		snprintf(base, sizeof base, "spec.rules[%zu]", i);
+		prune_keys(rule, r == RES_GRPCROUTE ? grpc_rule_fields : http_rule_fields, base,
+		           s->channel == CHANNEL_STANDARD, pruned);
+		snprintf(sub, sizeof sub, "%s.timeouts", base);
+		prune_keys(json_object_get(rule, "timeouts"), timeouts_fields, sub, false, pruned);
+		snprintf(sub, sizeof sub, "%s.retry", base);
+		prune_keys(json_object_get(rule, "retry"), retry_fields, sub, false, pruned);
 	}
 }
 
-json_t *validate_object(struct sim *s, enum sim_res r, json_t *obj)
+json_t *validate_object(struct sim *s, enum sim_res r, json_t *obj, json_t *pruned)
 {
 	struct causes c = {json_array()};
 	if (r == RES_HTTPROUTE || r == RES_GRPCROUTE) {
-		prune(s, r, obj);
+		prune(s, r, obj, pruned);
 		check_route(s, r, json_object_get(obj, "spec"), &c);
 	} else if (r == RES_GATEWAY) {
 		check_gateway(json_object_get(obj, "spec"), &c);

@@ -54,7 +54,7 @@ int world_add(struct sim *s, json_t *obj, char *err, size_t errlen)
 	}
 	json_object_del(m, "resourceVersion");
 	validate_defaults(r, obj);
-	json_t *causes = validate_object(s, r, obj);
+	json_t *causes = validate_object(s, r, obj, NULL);
 	if (causes) {
 		json_t *c = json_array_get(causes, 0);
 		snprintf(err, errlen, "%s %s/%s is invalid: %s: %s", kind, str_or(meta_str(obj, "namespace"), "-"),

@@ -112,7 +112,14 @@ get "$GW/namespaces/payments/httproutes/payments" | jq -e '.spec.rules[0].retry 
 P='{"spec":{"rules":[{"backendRefs":[{"name":"checkout","port":8080}],"timeouts":{"request":"5s"},"retry":{"attempts":2}}]}}'
 curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' -d "$P" "$SIM_URL$GW/namespaces/checkout/httproutes/checkout" >"$T/b"
 jq -e '.spec.rules[0].retry == null and .spec.rules[0].timeouts.request == "5s"' "$T/b" >/dev/null || fail "retry not pruned: $(cat "$T/b")"
+# the default fieldValidation (Warn) says so in a Warning header; Strict refuses
+curl -s -D "$T/h" -o /dev/null -X PATCH -H 'Content-Type: application/merge-patch+json' -d "$P" "$SIM_URL$GW/namespaces/checkout/httproutes/checkout"
+grep -qi '^Warning: 299 - "unknown field \\"spec.rules\[0\].retry\\""' "$T/h" || fail "no Warning header: $(cat "$T/h")"
+[ "$(curl -s -o "$T/b" -w '%{http_code}' -X PATCH -H 'Content-Type: application/merge-patch+json' -d "$P" "$SIM_URL$GW/namespaces/checkout/httproutes/checkout?fieldValidation=Strict")" = 400 ] ||
+	fail "Strict accepted a pruned field"
+jq -r .message "$T/b" | grep -q 'strict decoding error: unknown field "spec.rules\[0\].retry"' || fail "Strict message: $(cat "$T/b")"
 stop_sim || fail "unclean exit: $(tail "$SIM_LOG")"
+ok "standard channel: retry pruned, Warning header, Strict refuses"
 
 # ---- --generate is deterministic; --state survives a restart ----
 start_sim --generate namespaces=6,gateways=2,services=40,routes=150,seed=9 --state "$T/state.json"

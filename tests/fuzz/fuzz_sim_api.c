@@ -64,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(rp.body);
 	free(rp.content_type);
 	free(rp.retry_after);
+	free(rp.warning);
 	free(method);
 	free(path);
 	free(ctype);

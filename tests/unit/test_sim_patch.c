@@ -239,7 +239,7 @@ static void test_validate_route(void **state)
 			fail();
 		json_t *route = J(text);
 		free(text);
-		json_t *causes = validate_object(&s, RES_HTTPROUTE, route);
+		json_t *causes = validate_object(&s, RES_HTTPROUTE, route, NULL);
 		if (!causes)
 			fail_msg("case %zu accepted", i);
 		assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 0), "field")), cases[i].field);
@@ -249,13 +249,13 @@ static void test_validate_route(void **state)
 	/* request 0s allows any backendRequest; the standard channel prunes retry silently */
 	json_t *route = J("{\"spec\":{\"rules\":[{\"timeouts\":{\"request\":\"0s\",\"backendRequest\":\"5s\"},\"retry\":{\"attempts\":0}}]}}");
 	s.channel = CHANNEL_STANDARD;
-	assert_null(validate_object(&s, RES_HTTPROUTE, route));
+	assert_null(validate_object(&s, RES_HTTPROUTE, route, NULL));
 	assert_null(json_object_get(json_array_get(json_object_get(json_object_get(route, "spec"), "rules"), 0), "retry"));
 	json_decref(route);
 	/* GRPCRoute has no timeouts: pruned on every channel */
 	s.channel = CHANNEL_EXPERIMENTAL;
 	route = J("{\"spec\":{\"rules\":[{\"timeouts\":{\"request\":\"bad\"}}]}}");
-	assert_null(validate_object(&s, RES_GRPCROUTE, route));
+	assert_null(validate_object(&s, RES_GRPCROUTE, route, NULL));
 	json_decref(route);
 }
 
