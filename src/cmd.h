@@ -53,6 +53,11 @@ FILE *cmd_open_output(const struct cmd_opts *o);
 /* Close what cmd_open_output returned; returns 0 or -1 after printing a write error. */
 int cmd_close_output(const struct cmd_opts *o, FILE *f);
 
+/* For a command that takes no operands: 0 when idx (what cmd_parse returned) is argc, else
+ * EXIT_USAGE after naming the first one ("routes: unexpected argument 'x' (see 'routes
+ * --help')"). */
+int cmd_no_operands(int argc, char **argv, int idx);
+
 /* Print "gammatop: <msg>" (sanitised) to stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

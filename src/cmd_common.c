@@ -122,6 +122,14 @@ static int set_common(struct cmd_opts *o, int c, const char *arg)
 	}
 }
 
+int cmd_no_operands(int argc, char **argv, int idx)
+{
+	if (idx >= argc)
+		return 0;
+	cmd_error("%s: unexpected argument '%s' (see '%s --help')", argv[0], argv[idx], argv[0]);
+	return EXIT_USAGE;
+}
+
 int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
               const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o)
 {

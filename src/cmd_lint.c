@@ -205,8 +205,8 @@ int cmd_lint(int argc, char **argv)
 		rc = 0;
 	else if (idx < 0)
 		rc = EXIT_USAGE;
-	else if (idx < argc)
-		cmd_error("lint: unexpected argument '%s' (see 'lint --help')", argv[idx]);
+	else if (cmd_no_operands(argc, argv, idx))
+		rc = EXIT_USAGE;
 	else if (parse_format(o.format, &json) == 0) {
 		if (a.codes) {
 			FILE *f = cmd_open_output(&o);

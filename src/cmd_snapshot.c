@@ -7,7 +7,6 @@
 
 #include "cmd.h"
 #include "cmd_source.h"
-#include "cmd_top.h"
 #include "gammatop/buf.h"
 #include "gammatop/figures.h"
 #include "gammatop/dot.h"
@@ -107,12 +106,7 @@ int cmd_snapshot(int argc, char **argv)
 		return idx == -2 ? 0 : EXIT_USAGE;
 	}
 	enum snap_fmt fmt;
-	if (idx < argc) {
-		cmd_error("snapshot: unexpected argument '%s' (see 'snapshot --help')", argv[idx]);
-		cmd_opts_done(&o);
-		return EXIT_USAGE;
-	}
-	if (parse_format(o.format, &fmt) < 0) {
+	if (cmd_no_operands(argc, argv, idx) || parse_format(o.format, &fmt) < 0) {
 		cmd_opts_done(&o);
 		return EXIT_USAGE;
 	}
@@ -120,16 +114,7 @@ int cmd_snapshot(int argc, char **argv)
 	int rc = cmd_source_open(&o, &src);
 	if (rc == 0) {
 		struct gt_topology *t = topology_build(src.store);
-		struct figures_set *set = NULL;
-		if (!o.no_telemetry && (o.prometheus || o.offline)) {
-			if (cmd_top_figures(&o, &src, 0, NULL, &set) == 0) {
-				figures_set_finish(set);
-			} else {
-				figures_set_free(set);
-				set = NULL;
-				cmd_error("snapshot: continuing without telemetry");
-			}
-		}
+		struct figures_set *set = cmd_source_figures(&o, &src, "snapshot");
 		FILE *f = cmd_open_output(&o);
 		if (!f)
 			rc = EXIT_USAGE;

@@ -244,8 +244,8 @@ int cmd_watch(int argc, char **argv)
 		return EXIT_USAGE;
 	enum out_format fmt;
 	int rc = EXIT_USAGE;
-	if (first < argc)
-		cmd_error("watch: unexpected argument '%s' (see 'gammatop watch --help')", argv[first]);
+	if (cmd_no_operands(argc, argv, first))
+		rc = EXIT_USAGE;
 	else if (o.n_manifests)
 		cmd_error("watch: reads a live cluster; --manifests does not apply");
 	else if (parse_format(o.format, &fmt) == 0) {
