@@ -18,7 +18,7 @@ PID=""
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 now_ms() { date +%s%3N; }
 
-SPEC="namespaces=50,gateways=4,services=$SERVICES,routes=$ROUTES,seed=1"
+SPEC="routes=$ROUTES,services=$SERVICES"
 T0=$(now_ms)
 "$GAMMATOP_SIM" --port 0 --generate "$SPEC" >"$T/out" 2>"$T/err" &
 PID=$!
