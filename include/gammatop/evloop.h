@@ -40,6 +40,9 @@ void evloop_set_after(struct evloop *loop, evloop_hook_cb cb, void *ud);
 /* Wait at most max_wait_ms (-1: until the next timer or descriptor event) and dispatch what
  * is ready. Returns the number of callbacks run. */
 int evloop_run_once(struct evloop *loop, int max_wait_ms);
+/* Run until *done is true or max_ms have passed (max_ms <= 0: no limit), waking at least
+ * once a second. Returns *done: the blocking helpers of batch commands wait like this. */
+bool evloop_run_until(struct evloop *loop, const bool *done, long max_ms);
 /* Run until evloop_stop(). */
 void evloop_run(struct evloop *loop);
 void evloop_stop(struct evloop *loop);

@@ -8,7 +8,6 @@
 #include "gammatop/http.h"
 #include "gammatop/log.h"
 #include "gammatop/str.h"
-#include "gammatop/timeutil.h"
 #include "gammatop/xalloc.h"
 
 #include <stdlib.h>
@@ -318,24 +317,14 @@ int kclient_fetch(struct kclient *k, const struct kreq_opts *o, struct kresult *
 	oo.on_done = fetch_done;
 	oo.ud = &fs;
 	struct kreq *r = kclient_request(k, &oo);
-	int64_t deadline = max_ms > 0 ? time_mono_ms() + max_ms : 0;
-	while (!fs.done) {
-		int wait = 1000;
-		if (deadline) {
-			int64_t left = deadline - time_mono_ms();
-			if (left <= 0) {
-				kreq_cancel(r);
-				res->err.kind = APIERR_TRANSPORT;
-				char *w = str_sanitize(o->what ? o->what : o->path);
-				res->err.message = xasprintf("%s: no answer from %s within %ld ms", w,
-				                             k->kc->server, max_ms);
-				free(w);
-				return -1;
-			}
-			if (left < wait)
-				wait = (int)left;
-		}
-		evloop_run_once(k->loop, wait);
+	if (!evloop_run_until(k->loop, &fs.done, max_ms)) {
+		kreq_cancel(r);
+		res->err.kind = APIERR_TRANSPORT;
+		char *w = str_sanitize(o->what ? o->what : o->path);
+		res->err.message = xasprintf("%s: no answer from %s within %ld ms", w, k->kc->server,
+		                             max_ms);
+		free(w);
+		return -1;
 	}
 	return res->err.kind == APIERR_NONE ? 0 : -1;
 }

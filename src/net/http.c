@@ -522,20 +522,10 @@ int http_fetch(struct http_client *c, const struct http_opts *o, struct http_res
 	oo.on_done = fetch_done;
 	oo.ud = &fs;
 	struct http_request *r = http_start(c, &oo);
-	int64_t deadline = max_ms > 0 ? time_mono_ms() + max_ms : 0;
-	while (!fs.done) {
-		int wait = 1000;
-		if (deadline) {
-			int64_t left = deadline - time_mono_ms();
-			if (left <= 0) {
-				http_cancel(r);
-				res->error = xasprintf("no answer within %ld ms", max_ms);
-				return -1;
-			}
-			if (left < wait)
-				wait = (int)left;
-		}
-		evloop_run_once(c->loop, wait);
+	if (!evloop_run_until(c->loop, &fs.done, max_ms)) {
+		http_cancel(r);
+		res->error = xasprintf("no answer within %ld ms", max_ms);
+		return -1;
 	}
 	return fs.ok ? 0 : -1;
 }

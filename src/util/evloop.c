@@ -246,6 +246,23 @@ int evloop_run_once(struct evloop *l, int max_wait_ms)
 	return ran;
 }
 
+bool evloop_run_until(struct evloop *l, const bool *done, long max_ms)
+{
+	int64_t deadline = max_ms > 0 ? time_mono_ms() + max_ms : 0;
+	while (!*done) {
+		int wait = 1000;
+		if (deadline) {
+			int64_t left = deadline - time_mono_ms();
+			if (left <= 0)
+				break;
+			if (left < wait)
+				wait = (int)left;
+		}
+		evloop_run_once(l, wait);
+	}
+	return *done;
+}
+
 void evloop_run(struct evloop *l)
 {
 	l->stopped = false;

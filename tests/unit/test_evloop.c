@@ -1,6 +1,7 @@
 /* test_evloop.c: the poll loop: timers in order, cancellation, descriptor readiness and
  * signals delivered through the self-pipe. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,12 +77,29 @@ static void test_signal(void **state)
 	evloop_free(l);
 }
 
+static void set_flag(struct evloop *l, void *ud) { *(bool *)ud = true; }
+
+/* run_until returns as soon as the flag is set, or false once max_ms have passed. */
+static void test_run_until(void **state)
+{
+	struct evloop *l = evloop_new();
+	bool done = false;
+	evloop_timer_add(l, 10, set_flag, &done);
+	assert_true(evloop_run_until(l, &done, 0));
+	bool never = false;
+	evloop_timer_add(l, 60000, set_flag, &never);
+	assert_false(evloop_run_until(l, &never, 20));
+	assert_false(never);
+	evloop_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_fd),
 		cmocka_unit_test(test_signal),
+		cmocka_unit_test(test_run_until),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
