@@ -25,7 +25,6 @@ struct ui_edit_env {
 	const char *cache_path; /* audit log and telemetry preview; NULL: the default cache */
 	const char *mesh;       /* --mesh, NULL: detect */
 	int64_t preview_window_ms; /* telemetry preview window (0: 15 minutes) */
-	long timeout_ms;        /* per request (0: 30 s) */
 	void *ud;
 };
 
@@ -38,6 +37,10 @@ const char *ui_edit_cache_path(void);
 /* `e` on a rule: open the inline form for rule of route ("httproute/NS/NAME"; rule -1 = 0).
  * Refused with a status-bar message on a --readonly console or a kind without policy. */
 void ui_edit_open(struct console *c, const char *route, int rule);
+/* `e` (yaml false) or `E` (yaml true) in view v: open the form or the editor for the route
+ * rule under v's cursor (a rule row, a route row = rule 0, a row inside a rule of the route
+ * detail = that rule); a status-bar message when the row is no HTTPRoute. */
+void ui_edit_action(struct console *c, struct view *v, bool yaml);
 /* `E`: the whole route in $KUBE_EDITOR / $EDITOR (vi), then the same checks and apply. */
 void ui_edit_open_document(struct console *c, const char *route);
 /* `:history`: the audit log (newest first); `u` reverts the selected change. */

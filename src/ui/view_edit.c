@@ -406,6 +406,12 @@ static void after_dry_run(struct edit *e, void *ud)
 		}
 		say(d, "dry-run passed: %s. Apply? y: apply  Esc: back",
 		    str_or(edit_message(e), "the server accepts the change"));
+	} else if (edit_error_kind(e) == APIERR_CONFLICT && client()) {
+		/* The route moved since it was read: the dry-run carried the old resourceVersion. */
+		d->auto_apply = false;
+		d->phase = P_REBASING;
+		say(d, "conflict: %s changed since it was read; reading it again...", edit_route_id(e));
+		d->req = edit_io_fetch(client(), d->e, after_fetch, v);
 	} else {
 		d->auto_apply = false;
 		say(d, "dry-run refused: %s%s", edit_message(e),
@@ -537,6 +543,39 @@ void ui_edit_open_undo(struct console *c, int64_t id)
 	open_view(c, route, M_UNDO, a.rule, &a); /* takes the entry when it opens */
 	free(route);
 	audit_entry_done(&a);
+}
+
+void ui_edit_action(struct console *c, struct view *v, bool yaml)
+{
+	struct grid_row *r = v ? grid_current(&v->grid) : NULL;
+	const char *route = NULL;
+	int rule = -1;
+	/* The row, or its nearest ancestor, that names a route (and a rule). */
+	for (struct grid_row *p = r; p; p = p->parent == (size_t)-1 ? NULL : &v->grid.rows[p->parent]) {
+		if (rule < 0 && p->rule >= 0)
+			rule = p->rule;
+		if (p->target && !strncmp(p->target, "httproute/", 10)) {
+			route = p->target;
+			break;
+		}
+		if (p->target && (!strncmp(p->target, "grpcroute/", 10))) {
+			route = p->target;
+			break;
+		}
+	}
+	if (!route && v && v->arg && strchr(v->arg, '/')) /* the route detail: its route */
+		route = v->arg;
+	if (!route) {
+		console_message(c, true, "%s: select a route rule first (topology, routes or route "
+		                         "detail)", yaml ? "E" : "e");
+		return;
+	}
+	char *id = xstrdup(route);
+	if (yaml)
+		ui_edit_open_document(c, id);
+	else
+		ui_edit_open(c, id, rule);
+	free(id);
 }
 
 /* ---- keys ---- */
@@ -912,9 +951,12 @@ static void draw(struct view *v, int y, int x, int h, int w)
 	for (int i = 0; i < ph; i++)
 		screen_fill(py + i, px, pw, THEME_NORMAL, 0);
 	char title[640];
-	snprintf(title, sizeof title, " %s %s %s  [%s]%s", d->mode == M_UNDO ? "undo" : "edit",
-	         edit_route_id(d->e), d->mode == M_FORM ? edit_rule_label(d->e) : d->mode == M_DOC ? "(whole route)" : "",
-	         state_word(d), d->no_client ? "  (no cluster: preview only)" : "");
+	char what[64] = "edit";
+	if (d->mode == M_UNDO)
+		snprintf(what, sizeof what, "undo #%lld:", (long long)d->undo.id);
+	snprintf(title, sizeof title, " %s %s %s  [%s]%s", what, edit_route_id(d->e),
+	         d->mode == M_DOC ? "(whole route)" : edit_rule_label(d->e), state_word(d),
+	         d->no_client ? "  (no cluster: preview only)" : "");
 	screen_fill(py, px, pw, THEME_HEADER, 0);
 	screen_put(py, px, pw, THEME_HEADER, 0, title);
 	int body = ph - 2 - (d->status[0] ? 1 : 0);

@@ -1,0 +1,190 @@
+#!/bin/sh
+# tests/e2e/ui-edit.sh: edit a route rule's policy in the real console (private tmux server,
+# 160x45) against gammatop-sim's demo world: routes table -> select inventory's rule -> e ->
+# an invalid request timeout (1.5s) shows its message and cannot be sent -> 2s -> diff and
+# merge patch -> Enter: server dry-run (nothing changes) -> y: applied; the sim's object has
+# it (curl+jq) and the topology shows it once the watch event is back; :history lists it and
+# u reverts it (itself recorded). Then a concurrent change (curl) between read and apply
+# gives a conflict with the meanwhile diff, and "re-apply on top" keeps the other change; E
+# edits the whole route in $EDITOR (a script: private 0600 file holding only the route);
+# --readonly refuses visibly. Bounded in time; the tmux server is always killed.
+# GT_CAPTURE_DIR=DIR keeps the screen captures (form, preview, verdict, topology, history).
+. "$GT_SRCDIR/tests/e2e/lib.sh"
+
+command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+command -v jq >/dev/null 2>&1 || skip "jq not installed"
+command -v curl >/dev/null 2>&1 || skip "curl not installed"
+[ -x "$GAMMATOP" ] || skip "no gammatop binary at $GAMMATOP"
+[ -x "$GAMMATOP_SIM" ] || skip "gammatop-sim not built"
+
+SOCK="gt-edit-$$"
+TMUX_CMD="tmux -L $SOCK -f /dev/null"
+tmux_cleanup() {
+	tmux -L "$SOCK" kill-server 2>/dev/null
+	gt_cleanup
+}
+trap tmux_cleanup EXIT
+
+start_sim --demo --kubeconfig-out "$T/kc"
+R="$SIM_URL/apis/gateway.networking.k8s.io/v1/namespaces/inventory/httproutes/inventory"
+req() { curl -sf "$R" | jq -r '.spec.rules[0].timeouts.request'; }
+[ "$(req)" = 300ms ] || fail "the demo's inventory route does not start at 300ms: $(req)"
+
+# The "editor" for E: notes the file's mode and whether anything but the route is in it,
+# then changes the request timeout.
+cat > "$T/editor.sh" <<EOF
+#!/bin/sh
+stat -c '%a' "\$1" > "$T/ed.mode"
+stat -c '%a' "\$(dirname "\$1")" >> "$T/ed.mode"
+grep -ci 'token' "\$1" > "$T/ed.secrets"
+grep -c '^kind: HTTPRoute' "\$1" > "$T/ed.kinds"
+sed -i 's/request: 3s/request: 4s/' "\$1"
+EOF
+chmod +x "$T/editor.sh"
+
+cat > "$T/run.sh" <<EOF
+#!/bin/sh
+cd "$T"
+TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 EDITOR="$T/editor.sh" KUBE_EDITOR= \
+  "$GAMMATOP" console --kubeconfig "$T/kc" --cache "$T/cache.db" --no-telemetry \$* 2>"$T/stderr\$#"
+echo "exit=\$?" > "$T/exit\$#"
+sleep 120
+EOF
+chmod +x "$T/run.sh"
+
+$TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh" || fail "cannot start tmux"
+cap() { $TMUX_CMD capture-pane -p > "$T/screen"; }
+keys() { $TMUX_CMD send-keys "$@"; sleep 0.3; cap; }
+# Wait for text $1 on the screen (at most 15 s).
+expect() {
+	wait_for "$TMUX_CMD capture-pane -p | grep -q -- \"$1\"" 15 ||
+		{ $TMUX_CMD capture-pane -p >&2; fail "screen never showed '$1' ($2)"; }
+	cap
+}
+keep() { # keep the current screen as capture $1
+	cp "$T/screen" "$T/capture-$1.txt"
+	[ -n "${GT_CAPTURE_DIR:-}" ] && cp "$T/screen" "$GT_CAPTURE_DIR/ui-edit-$1.txt"
+	return 0
+}
+
+expect "API synced" "first sync"
+expect "HTTPRoute shop/storefront" "topology"
+
+# Routes table, the inventory rule, e.
+keys 2
+keys / "^inventory +inventory +0" Enter
+expect "filter /" "filter"
+keys e
+expect "edit httproute/inventory/inventory rule 0" "the form"
+grep -q "request  *300ms_ *current" "$T/screen" || { cat "$T/screen"; fail "form lacks the current value"; }
+grep -q "NAMESPACE" "$T/screen" || fail "the form covers the whole screen (routes table gone)"
+keep form
+ok "e opens the inline form over the routes table"
+
+# An invalid duration: the message next to the field, and it cannot be sent.
+keys C-u 1.5s
+expect "fractions are not allowed" "validation as you type"
+grep -q "request  *1.5s_ *x timeouts.request is not a valid duration" "$T/screen" ||
+	{ cat "$T/screen"; fail "the message is not next to the request field"; }
+keep invalid
+keys Enter
+expect "fix the errors first" "refusal"
+[ "$(req)" = 300ms ] || fail "an invalid value reached the server"
+ok "1.5s: message next to the field, nothing sent"
+
+keys C-u 2s
+expect "+      request: 2s" "diff"
+grep -q "^ *-      request: 300ms" "$T/screen" || fail "diff lacks the old value"
+expect "merge patch" "patch"
+grep -q '"resourceVersion":"' "$T/screen" || fail "the patch lacks the resourceVersion"
+keep preview
+ok "preview: diff and merge patch"
+
+keys Enter
+expect "dry-run passed" "dry-run"
+[ "$(req)" = 300ms ] || fail "the dry-run changed the object"
+keep verdict
+ok "dry-run verdict shown, nothing changed"
+
+keys y
+expect "applied httproute/inventory/inventory rule 0" "apply"
+[ "$(req)" = 2s ] || fail "the sim's object was not changed: $(req)"
+keep applied
+ok "applied: the sim's object has request 2s"
+
+keys 1
+keys / "inventory" Enter
+expect "HTTPRoute inventory/inventory.*⏱ 2s" "topology after the watch event"
+keep topology
+ok "the topology shows the new value"
+
+# :history lists it; u reverts it (dry-run, y), itself recorded.
+keys : history Enter
+expect "t=300ms -> t=2s" "history"
+grep -q "#1 .*httproute/inventory/invent.*applied" "$T/screen" || { cat "$T/screen"; fail "history row"; }
+keep history
+keys g u
+expect "undo #1: httproute/inventory/inventory" "undo panel"
+expect "dry-run passed" "undo dry-run"
+keys y
+expect "undone by #2" "undo recorded"
+grep -q "undo of #1" "$T/screen" || fail "the undo is not marked as an undo"
+[ "$(req)" = 300ms ] || fail "undo did not restore 300ms: $(req)"
+keep history-undo
+ok ":history lists the change and u reverts it"
+
+# Conflict: someone else changes the route between the form's read and the apply.
+keys Escape
+keys 2
+keys / "^inventory +inventory +0" Enter
+keys e
+expect "edit httproute/inventory/inventory rule 0" "form again"
+keys C-u 3s
+expect "+      request: 3s" "diff 3s"
+curl -sf -X PATCH -H 'Content-Type: application/merge-patch+json' \
+	--data '{"metadata":{"annotations":{"team":"by-curl"}}}' "$R" >/dev/null ||
+	fail "the concurrent change failed"
+keys Enter
+expect "CONFLICT" "conflict"
+expect "changed meanwhile" "meanwhile diff"
+grep -q "+ *team: by-curl" "$T/screen" || { cat "$T/screen"; fail "the meanwhile diff lacks the other change"; }
+keep conflict
+keys y
+expect "applied httproute/inventory/inventory rule 0" "re-apply on top"
+curl -sf "$R" | jq -e '.spec.rules[0].timeouts.request == "3s" and .metadata.annotations.team == "by-curl"' >/dev/null ||
+	fail "re-apply lost something: $(curl -sf "$R" | jq -c '{a: .metadata.annotations, t: .spec.rules[0].timeouts}')"
+ok "conflict: meanwhile diff shown, re-applied on top, the other change kept"
+
+# E: the whole route in $EDITOR.
+keys E
+expect "edit httproute/inventory/inventory (whole route)" "E"
+expect "+      request: 4s" "E diff"
+expect "dry-run passed" "E dry-run"
+[ "$(sed -n 1p "$T/ed.mode")" = 600 ] || fail "the editor's file is not 0600"
+[ "$(sed -n 2p "$T/ed.mode")" = 700 ] || fail "the editor's directory is not 0700"
+[ "$(cat "$T/ed.secrets")" = 0 ] || fail "the editor's file mentions a token"
+[ "$(cat "$T/ed.kinds")" = 1 ] || fail "the editor's file is not one HTTPRoute"
+keep editor
+keys y
+expect "applied httproute/inventory/inventory (whole route)" "E apply"
+[ "$(req)" = 4s ] || fail "E did not apply: $(req)"
+ls "$T"/gammatop-edit-* >/dev/null 2>&1 && fail "the editor's private directory was left behind"
+ok "E: private 0600 file, diff, dry-run, apply"
+
+keys q
+wait_for "[ -f '$T/exit0' ]" 10 || fail "q did not quit"
+grep -q "exit=0" "$T/exit0" || fail "console exit: $(cat "$T/exit0")"
+
+# --readonly: visibly refused.
+$TMUX_CMD kill-server 2>/dev/null
+$TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh --readonly" || fail "cannot start the read-only console"
+expect "API synced" "readonly console"
+keys 2
+keys e
+expect "read-only console (--readonly): editing is disabled" "readonly"
+keys : history Enter
+expect "history (read-only)" "readonly history"
+[ "$(req)" = 4s ] || fail "something changed in read-only mode"
+ok "--readonly disables editing visibly"
+keys q
+exit 0
