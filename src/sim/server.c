@@ -81,18 +81,32 @@ void reply_json(struct reply *rp, int code, json_t *j)
 {
 	rp->code = code;
 	free(rp->body);
-	rp->body = json_dumps(j, JSON_COMPACT);
+	rp->body = NULL;
+	rp->body_len = 0;
+	json_decref(rp->json);
+	rp->json = j;
+	free(rp->content_type);
+	rp->content_type = NULL;
+}
+
+void reply_finish(struct reply *rp)
+{
+	if (!rp->json)
+		return;
+	free(rp->body);
+	rp->body = json_dumps(rp->json, JSON_COMPACT);
 	if (!rp->body)
 		rp->body = xstrdup("{}");
 	rp->body_len = strlen(rp->body);
-	free(rp->content_type);
-	rp->content_type = NULL;
-	json_decref(j);
+	json_decref(rp->json);
+	rp->json = NULL;
 }
 
 void reply_text(struct reply *rp, int code, const char *ctype, const char *text)
 {
 	rp->code = code;
+	json_decref(rp->json);
+	rp->json = NULL;
 	free(rp->body);
 	rp->body = xstrdup(text);
 	rp->body_len = strlen(text);
@@ -129,6 +143,7 @@ static void reply_done(struct reply *rp)
 	free(rp->body);
 	free(rp->retry_after);
 	free(rp->warning);
+	json_decref(rp->json);
 	if (rp->watch)
 		watch_free(rp->watch);
 	memset(rp, 0, sizeof *rp);
@@ -146,6 +161,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct reply *rp)
 		MHD_add_response_header(resp, "Content-Type", "application/json");
 		MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
 	} else {
+		reply_finish(rp);
+		if (!rp->body)
+			rp->body = xstrdup("");
 		resp = MHD_create_response_from_buffer(rp->body_len, rp->body, MHD_RESPMEM_MUST_FREE);
 		rp->body = NULL;
 		MHD_add_response_header(resp, "Content-Type",

@@ -137,6 +137,8 @@ struct reply {
 	int code;
 	char *content_type; /* owned; NULL = application/json */
 	char *body;         /* owned */
+	json_t *json;       /* owned; serialised into body by the server once the handler has
+	                     * released the sim lock (stored objects are immutable) */
 	size_t body_len;
 	char *retry_after;  /* owned; Retry-After header, or NULL */
 	char *warning;      /* owned; Warning header text (299 - "..."), or NULL */
@@ -144,6 +146,8 @@ struct reply {
 };
 
 void reply_json(struct reply *rp, int code, json_t *j); /* steals j */
+/* Serialise a pending rp->json into rp->body (done by the server before sending). */
+void reply_finish(struct reply *rp);
 void reply_text(struct reply *rp, int code, const char *ctype, const char *text);
 /* A Status failure body. details may be NULL (stolen). */
 void reply_status(struct reply *rp, int code, const char *reason, json_t *details,

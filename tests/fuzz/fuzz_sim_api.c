@@ -59,6 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct reply rp = {0};
 	if (strncmp(path, "/sim/", 5) != 0 && strlen(path) > 0 && !discovery_handle(&sim, &rq, &rp))
 		api_handle(&sim, &rq, &rp);
+	reply_finish(&rp);
 	if (rp.watch)
 		watch_free(rp.watch);
 	free(rp.body);
