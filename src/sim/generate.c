@@ -87,6 +87,10 @@ static int parse_spec(const char *text, struct spec *sp, char *err, size_t errle
 	}
 	if (sp->namespaces < 1)
 		sp->namespaces = 1;
+	if (sp->routes > 0 && sp->services == 0) {
+		snprintf(err, errlen, "routes=%ld need services (services=0): routes send traffic to services", sp->routes);
+		return -1;
+	}
 	return 0;
 }
 
