@@ -8,7 +8,6 @@
 
 #include "cmd.h"
 #include "cmd_source.h"
-#include "gammatop/buf.h"
 #include "gammatop/lint.h"
 #include "gammatop/snapshot.h"
 #include "gammatop/table.h"
@@ -94,11 +93,7 @@ static int list_codes(FILE *f, bool json)
 		table_add_cell(t, severity_name(lint_codes[i].severity));
 		table_add_cell(t, lint_codes[i].doc);
 	}
-	struct buf b;
-	buf_init(&b);
-	table_render(t, !table_locale_utf8(), &b);
-	fputs(buf_str(&b), f);
-	buf_done(&b);
+	table_print(t, f);
 	table_free(t);
 	return 0;
 }
@@ -143,11 +138,7 @@ static int report(FILE *f, const struct findings *fs, const struct cmd_source *s
 		table_add_cell(t, fs->items[i].field);
 		table_add_cell(t, fs->items[i].message);
 	}
-	struct buf b;
-	buf_init(&b);
-	table_render(t, !table_locale_utf8(), &b);
-	fputs(buf_str(&b), f);
-	buf_done(&b);
+	table_print(t, f);
 	table_free(t);
 	fprintf(stderr, "%zu error(s), %zu warning(s), %zu info\n", findings_count(fs, SEV_ERROR),
 	        findings_count(fs, SEV_WARNING), findings_count(fs, SEV_INFO));

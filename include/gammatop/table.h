@@ -8,6 +8,7 @@
 #define GAMMATOP_TABLE_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "gammatop/buf.h"
 
@@ -43,5 +44,8 @@ void table_render(const struct table *t, bool ascii, struct buf *out);
 
 /* Whether the current locale's codeset is UTF-8 (decides "…" versus "~"). */
 bool table_locale_utf8(void);
+
+/* Render t for the current locale (ascii unless it is UTF-8) and write it to f. */
+void table_print(const struct table *t, FILE *f);
 
 #endif

@@ -193,6 +193,15 @@ void table_render(const struct table *t, bool ascii, struct buf *out)
 	free(width);
 }
 
+void table_print(const struct table *t, FILE *f)
+{
+	struct buf b;
+	buf_init(&b);
+	table_render(t, !table_locale_utf8(), &b);
+	fputs(buf_str(&b), f);
+	buf_done(&b);
+}
+
 bool table_locale_utf8(void)
 {
 	const char *cs = nl_langinfo(CODESET);

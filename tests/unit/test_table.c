@@ -38,6 +38,15 @@ static void test_layout(void **state)
 	                                 "longer   <none>    <none>\n");
 	assert_int_equal(table_rows(t), 2);
 	assert_string_equal(table_cell(t, 1, 1), "<none>");
+	/* table_print writes the same text to a stream */
+	char *mem = NULL;
+	size_t memlen = 0;
+	FILE *f = open_memstream(&mem, &memlen);
+	assert_non_null(f);
+	table_print(t, f);
+	fclose(f);
+	assert_string_equal(mem, buf_str(&b));
+	free(mem);
 	buf_done(&b);
 	table_free(t);
 }
