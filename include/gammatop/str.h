@@ -14,7 +14,9 @@ bool str_ends(const char *s, const char *suffix);
 const char *str_or(const char *s, const char *fallback); /* s unless NULL/empty */
 
 /* A copy of s that is safe to write to a terminal: C0 and C1 control characters, DEL and
- * ESC become '?', invalid UTF-8 bytes become '?'; tab becomes a space. Valid UTF-8 is kept.
+ * ESC become '?', and so do the bidirectional formatting controls (U+061C, U+200E/F,
+ * U+202A-E, U+2066-9: they reorder what a terminal shows, "Trojan Source"); invalid UTF-8
+ * bytes become '?'; tab becomes a space. Other valid UTF-8 is kept.
  * NULL gives "". The caller frees the result. */
 char *str_sanitize(const char *s);
 /* The same into a caller buffer (truncated, NUL-terminated); returns dst. */

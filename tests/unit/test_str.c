@@ -25,6 +25,11 @@ static void test_sanitize(void **state)
 	s = str_sanitize("bad\xc3(\xff\xc2\x9b"); /* invalid bytes and the C1 CSI */
 	assert_string_equal(s, "bad?(??");
 	free(s);
+	/* bidi overrides and isolates (U+202E, U+2066, U+2069) reorder the line on screen */
+	s = str_sanitize("ok\xe2\x80\xae" "evil\xe2\x81\xa6x\xe2\x81\xa9 \xd7\xa9\xd7\x9c");
+	assert_string_equal(s, "ok?evil?x? \xd7\xa9\xd7\x9c"); /* Hebrew letters are kept */
+	assert_false(str_is_safe("a\xe2\x80\x8fb"));          /* U+200F RLM */
+	free(s);
 	s = str_sanitize("\xed\xa0\x80"); /* surrogate */
 	assert_string_equal(s, "???");
 	free(s);
