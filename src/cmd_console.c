@@ -25,6 +25,7 @@
 #include "gammatop/screen.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
+#include "gammatop/ui_edit.h"
 #include "gammatop/xalloc.h"
 
 enum { OPT_DUMP = 300, OPT_MOUSE };
@@ -194,6 +195,13 @@ static struct kcluster *live_connect(struct live *lv, const char *context, char 
 }
 
 static void live_source(struct live *lv, struct console_source *cs);
+
+/* The console's edits go to the current cluster (it changes with :ctx and ctrl-r). */
+static struct kclient *live_client(void *ud)
+{
+	struct live *lv = ud;
+	return lv->src->cluster && !lv->o->offline ? kcluster_client(lv->src->cluster) : NULL;
+}
 
 static void live_refresh(void *ud)
 {
@@ -412,6 +420,13 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		return EXIT_USAGE;
 	}
 	lv.con = con;
+	uint64_t pw = 0;
+	if (o->window && duration_parse(o->window, &pw, NULL, 0) < 0)
+		pw = 0;
+	struct ui_edit_env ee = {.client = live_client, .cache_path = o->cache_path,
+	                         .mesh = o->mesh, .preview_window_ms = (int64_t)pw,
+	                         .ud = &lv};
+	ui_edit_set_env(con, &ee);
 	struct reload rl = {.o = o, .store = src->store, .con = con};
 	if (!src->cluster && !o->offline && o->n_manifests) {
 		struct console_source mcs = *cs;

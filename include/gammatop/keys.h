@@ -23,7 +23,7 @@
 	X(COLLAPSE, "collapse the selected tree node (or go to its parent)")                \
 	X(TOGGLE_ALL, "collapse or expand the whole tree")                                  \
 	X(FILTER, "filter rows: POSIX regex, a leading ! inverts, empty clears")            \
-	X(COMMAND, "command line: :routes :topology :findings :ns NAME :ctx NAME :help :q") \
+	X(COMMAND, "command line: :routes :topology :findings :history :ns NAME :ctx NAME :help :q") \
 	X(NEXT_PANE, "next top-level view (topology, routes, findings)")                    \
 	X(REFRESH, "refresh now (rebuild from the store, ask sources for fresh data)")      \
 	X(HELP, "this help")                                                                 \
@@ -33,7 +33,11 @@
 	X(VIEW_TOPOLOGY, "topology view")                                                   \
 	X(VIEW_ROUTES, "routes view")                                                       \
 	X(VIEW_FINDINGS, "findings view")                                                   \
-	X(WINDOW, "route detail: next figures window")
+	X(WINDOW, "route detail: next figures window")                                   \
+	X(EDIT, "edit the selected rule's timeouts and retry (inline form)")              \
+	X(EDIT_YAML, "edit the selected route as YAML in $KUBE_EDITOR/$EDITOR")          \
+	X(UNDO, "history: revert the selected change (conflict-safe, recorded)")         \
+	X(VIEW_HISTORY, "history of policy changes (:history)")
 
 enum ui_action {
 #define X(id, doc) ACT_##id,
@@ -83,7 +87,11 @@ enum ui_action {
 	X(VIEW_TOPOLOGY, '1', "1")                          \
 	X(VIEW_ROUTES, '2', "2")                            \
 	X(VIEW_FINDINGS, '3', "3")                          \
-	X(WINDOW, 'w', "w")
+	X(WINDOW, 'w', "w")                                  \
+	X(EDIT, 'e', "e")                                    \
+	X(EDIT_YAML, 'E', "E")                               \
+	X(UNDO, 'u', "u")                                    \
+	X(VIEW_HISTORY, 'H', "H")
 
 /* The action bound to key, or -1. */
 int keys_action(int key);

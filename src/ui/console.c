@@ -20,6 +20,7 @@
 #include "gammatop/screen.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
+#include "gammatop/ui_edit.h"
 #include "gammatop/view.h"
 #include "gammatop/xalloc.h"
 
@@ -220,6 +221,8 @@ void console_command(struct console *c, const char *line)
 		console_switch(c, "routes");
 	} else if (!strcmp(cmd, "findings") || !strcmp(cmd, "lint")) {
 		console_switch(c, "findings");
+	} else if (!strcmp(cmd, "history") || !strcmp(cmd, "hist")) {
+		ui_history_open(c);
 	} else if (!strcmp(cmd, "help") || !strcmp(cmd, "h")) {
 		console_push(c, view_new(&view_help_ops, c, NULL));
 	} else if (!strcmp(cmd, "ns") || !strcmp(cmd, "namespace")) {
@@ -343,6 +346,10 @@ static void global_action(struct console *c, int action)
 	case ACT_VIEW_TOPOLOGY: console_switch(c, "topology"); break;
 	case ACT_VIEW_ROUTES: console_switch(c, "routes"); break;
 	case ACT_VIEW_FINDINGS: console_switch(c, "findings"); break;
+	case ACT_EDIT: ui_edit_action(c, top, false); break;
+	case ACT_EDIT_YAML: ui_edit_action(c, top, true); break;
+	case ACT_VIEW_HISTORY: ui_history_open(c); break;
+	case ACT_UNDO: console_message(c, true, "u reverts a change in the history (:history)"); break;
 	default: break;
 	}
 }
@@ -386,6 +393,8 @@ void console_key(struct console *c, int key)
 		return;
 	}
 	c->message[0] = '\0';
+	if (!c->too_small && ui_edit_raw_key(c->stack[c->depth - 1], key))
+		return; /* the edit form takes every key; the history view takes u */
 	int action = keys_action(key);
 	if (action < 0 || c->too_small) {
 		if (action == ACT_QUIT || action == ACT_BACK)

@@ -21,6 +21,7 @@ SOCK="gt-edit-$$"
 TMUX_CMD="tmux -L $SOCK -f /dev/null"
 tmux_cleanup() {
 	tmux -L "$SOCK" kill-server 2>/dev/null
+	tmux -L "$SOCK-ro" kill-server 2>/dev/null
 	gt_cleanup
 }
 trap tmux_cleanup EXIT
@@ -177,6 +178,7 @@ grep -q "exit=0" "$T/exit0" || fail "console exit: $(cat "$T/exit0")"
 
 # --readonly: visibly refused.
 $TMUX_CMD kill-server 2>/dev/null
+TMUX_CMD="tmux -L $SOCK-ro -f /dev/null" # a server of its own: the first may still be exiting
 $TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh --readonly" || fail "cannot start the read-only console"
 expect "API synced" "readonly console"
 keys 2
