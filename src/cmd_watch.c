@@ -16,6 +16,7 @@
 #include "gammatop/duration.h"
 #include "gammatop/kcluster.h"
 #include "gammatop/log.h"
+#include "gammatop/reflector.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
 #include "gammatop/xalloc.h"
@@ -56,6 +57,7 @@ struct watch_run {
 	int64_t start_ms;
 	unsigned long changes;
 	char *last_error[GT_KIND_COUNT]; /* owned: last error printed per kind */
+	unsigned skipped[GT_KIND_COUNT]; /* undecodable objects last reported per kind (0: none) */
 	bool write_failed;
 };
 
@@ -162,6 +164,16 @@ static void after(struct evloop *loop, void *ud)
 			cmd_error("%s: connection restored", kind_name(k));
 		free(w->last_error[k]);
 		w->last_error[k] = xstrdup_null(st->error);
+	}
+	for (int k = 0; k < GT_KIND_COUNT; k++) {
+		const struct reflector *r = kcluster_reflector(w->cluster, k);
+		const char *first = NULL;
+		unsigned n = r ? reflector_skipped(r, &first) : 0;
+		if (n && n != w->skipped[k]) /* (a relist counts again from 0: not news) */
+			cmd_error("%s: %u object(s) could not be read and are left out; the first: %s",
+			          kind_name(k), n, first);
+		if (n)
+			w->skipped[k] = n;
 	}
 	if (!w->synced_reported && kcluster_discovered(w->cluster) &&
 	    store_all_synced(w->store)) {

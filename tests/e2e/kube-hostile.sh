@@ -2,7 +2,7 @@
 # kube-hostile.sh: hostile or broken API answers give a clear error (exit 2 for the batch
 # commands, text free of terminal escapes), never a crash or a hang: a list nested 100,000
 # deep, an HTML page with escapes instead of JSON, items of the wrong types (skipped, named,
-# counted as input errors), a 500 Status with escapes in its message, a continue token that
+# counted as input errors; watch says so once), a 500 Status with escapes in its message, a continue token that
 # never changes (a proxy dropping the query), and an 80 MiB watch line (discarded; the
 # next event still arrives). The fake server is tests/e2e/kube-hostile-server.py.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
@@ -46,6 +46,11 @@ grep -q 'httproute/evil?\[31m' "$T/out" || { cat "$T/out" >&2; fail "types: the 
 expect types lint 2 "lint: 3 input problem(s) reported above"
 expect types "snapshot -o json" 0 "could not be read"
 grep -q '"inputErrors": 3' "$T/out" || fail "types: the snapshot does not count the skipped objects"
+# watch says it once, though the fake server's empty watches make it list again and again
+timeout 30 "$GAMMATOP" watch --for 3s --kubeconfig "$T/kc" >"$T/out" 2>"$T/err" || fail "types: watch failed"
+[ "$(grep -c 'HTTPRoute: 3 object(s) could not be read' "$T/err")" = 1 ] ||
+	{ cat "$T/err" >&2; fail "types: watch does not report the skipped objects exactly once"; }
+ok "types: gammatop watch reports the skipped objects once"
 
 hostile status
 expect status snapshot 2 "list httproutes: boom ?]0;owned??[2J (the API server failed"
