@@ -87,6 +87,23 @@ static void done(struct discovery *d)
 	apierr_done(&err);
 }
 
+static void not_a_resource_list(struct discovery *d, int i, const char *body, size_t len)
+{
+	char snippet[81];
+	size_t n = len < sizeof snippet - 1 ? len : sizeof snippet - 1;
+	memcpy(snippet, body, n);
+	snippet[n] = 0;
+	char *t = str_sanitize(snippet);
+	d->failed = true;
+	memset(&d->err, 0, sizeof d->err);
+	d->err.kind = APIERR_OTHER;
+	d->err.code = 200;
+	d->err.message = xasprintf("discover %s/%s: the answer is not an APIResourceList (it "
+	                           "starts with \"%s\"%s)",
+	                           GW_GROUP, versions[i], t, len > n ? "..." : "");
+	free(t);
+}
+
 static void on_part(const struct kresponse *r, void *ud)
 {
 	struct part *p = ud;
@@ -98,6 +115,8 @@ static void on_part(const struct kresponse *r, void *ud)
 		json_t *res = json_object_get(j, "resources");
 		if (json_is_array(res))
 			d->resources[i] = json_incref(res);
+		else if (!d->failed) /* e.g. a proxy's page: do not call the CRDs missing */
+			not_a_resource_list(d, i, r->body, r->body_len);
 		json_decref(j);
 	} else if (r->err->kind != APIERR_NOT_FOUND && !d->failed) {
 		d->failed = true;

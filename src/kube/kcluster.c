@@ -168,7 +168,8 @@ int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errl
 	off += (size_t)snprintf(err, errlen, "not synced with %s within %ld s:",
 	                        kclient_config(c->k)->server, (max_ms > 0 ? max_ms : 30000) / 1000);
 	if (!c->discovered)
-		snprintf(err + off, off < errlen ? errlen - off : 0, " discovery did not finish");
+		snprintf(err + off, off < errlen ? errlen - off : 0, " discovery did not finish%s%s",
+		         c->disc_error ? ": " : "", c->disc_error ? c->disc_error : "");
 	for (int k = 0; k < GT_KIND_COUNT && off < errlen; k++) {
 		struct store_kind_state *st = store_kind_state(c->s, k);
 		if (!c->discovered || !st->installed || st->synced)

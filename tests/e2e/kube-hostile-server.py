@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # kube-hostile-server.py: a fake Kubernetes API server on 127.0.0.1 that answers the
 # discovery and every list gammatop makes normally (empty lists), except the one for
-# HTTPRoutes, which is hostile in the way MODE says. Used by kube-hostile.sh. Prints
+# HTTPRoutes (or the Gateway API discovery), which is hostile in the way MODE says. Used by kube-hostile.sh. Prints
 # "serving http://127.0.0.1:PORT" when ready; stops by itself after 120 s.
 #   deep       a list body nested 100,000 arrays deep
 #   garbage    200 with an HTML page holding terminal escapes
@@ -9,6 +9,8 @@
 #   status     500 with a Status whose message holds terminal escapes, on every call
 #   continue   every page says there is another page (the same continue token)
 #   longline   a normal list, then a watch line of 80 MiB without a newline, then one event
+#   discovery  the Gateway API discovery answers 200 with an HTML page
+#   disc503    the Gateway API discovery answers 503 with a Status, on every call
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,11 +37,18 @@ class H(BaseHTTPRequestHandler):
 
     def do_GET(self):
         path, _, query = self.path.partition("?")
+        if path == GW and MODE == "discovery":
+            return self.send(200, b"<html>\x1b[2J login first</html>", "text/html")
+        if path == GW and MODE == "disc503":
+            return self.send(503, b'{"kind":"Status","code":503,"reason":"ServiceUnavailable",'
+                             b'"message":"etcd is \\u001b[5mdown"}')
         if path == GW:
             return self.send(200, b'{"kind":"APIResourceList","resources":['
                              b'{"name":"gatewayclasses"},{"name":"gateways"},'
                              b'{"name":"httproutes"},{"name":"grpcroutes"},'
                              b'{"name":"referencegrants"}]}')
+        if path == GW + "beta1":  # v1beta1 is not served
+            return self.send(404, b'{"kind":"Status","code":404,"reason":"NotFound"}')
         if path != GW + "/httproutes":
             if "watch=1" in query:
                 return self.send(200, b"")

@@ -2,8 +2,9 @@
 # kube-hostile.sh: hostile or broken API answers give a clear error (exit 2 for the batch
 # commands, text free of terminal escapes), never a crash or a hang: a list nested 100,000
 # deep, an HTML page with escapes instead of JSON, items of the wrong types (skipped, named,
-# counted as input errors; watch says so once), a 500 Status with escapes in its message, a continue token that
-# never changes (a proxy dropping the query), and an 80 MiB watch line (discarded; the
+# counted as input errors; watch says so once), a 500 Status with escapes in its message,
+# a continue token that never changes (a proxy dropping the query), a discovery answered by an HTML page or by
+# 503 until the deadline (the reason is given), and an 80 MiB watch line (discarded; the
 # next event still arrives). The fake server is tests/e2e/kube-hostile-server.py.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
 [ -x "$GAMMATOP" ] || skip "gammatop not built"
@@ -57,6 +58,12 @@ expect status snapshot 2 "list httproutes: boom ?]0;owned??[2J (the API server f
 
 hostile continue
 expect continue routes 2 "the server answered the continue token with the same token again"
+
+hostile discovery
+expect discovery routes 2 "discover gateway.networking.k8s.io/v1: the answer is not an APIResourceList"
+
+hostile disc503
+expect disc503 lint 2 "discovery did not finish: discover gateway.networking.k8s.io/v1: etcd is ?[5mdown"
 
 hostile longline
 rc=0
