@@ -37,40 +37,36 @@ void topology_index_done(struct topology_index *ix)
 	ix->slots = NULL;
 }
 
+/* The slot holding (ns, name), or the empty slot where it would go. */
+static size_t find_slot(const struct topology_index *ix, const char *ns, const char *name)
+{
+	size_t i = index_hash(ns, name) & (ix->cap - 1);
+	while (ix->slots[i].ns &&
+	       (strcmp(ix->slots[i].ns, ns) != 0 || strcmp(ix->slots[i].name, name) != 0))
+		i = (i + 1) & (ix->cap - 1);
+	return i;
+}
+
 /* Insert unless present (the first insertion wins). */
 void topology_index_put(struct topology_index *ix, const char *ns, const char *name,
                         size_t val)
 {
-	if (!ns)
-		ns = "";
-	if (!name)
-		name = "";
-	size_t i = index_hash(ns, name) & (ix->cap - 1);
-	while (ix->slots[i].ns) {
-		if (strcmp(ix->slots[i].ns, ns) == 0 && strcmp(ix->slots[i].name, name) == 0)
-			return;
-		i = (i + 1) & (ix->cap - 1);
-	}
-	ix->slots[i] = (struct topology_index_entry){ns, name, val};
+	ns = ns ? ns : "";
+	name = name ? name : "";
+	size_t i = find_slot(ix, ns, name);
+	if (!ix->slots[i].ns)
+		ix->slots[i] = (struct topology_index_entry){ns, name, val};
 }
 
 /* Look (ns, name) up; true and *val set when present. NULL ns/name mean "". */
 bool topology_index_get(const struct topology_index *ix, const char *ns, const char *name,
                         size_t *val)
 {
-	if (!ns)
-		ns = "";
-	if (!name)
-		name = "";
-	size_t i = index_hash(ns, name) & (ix->cap - 1);
-	while (ix->slots[i].ns) {
-		if (strcmp(ix->slots[i].ns, ns) == 0 && strcmp(ix->slots[i].name, name) == 0) {
-			*val = ix->slots[i].val;
-			return true;
-		}
-		i = (i + 1) & (ix->cap - 1);
-	}
-	return false;
+	size_t i = find_slot(ix, ns ? ns : "", name ? name : "");
+	if (!ix->slots[i].ns)
+		return false;
+	*val = ix->slots[i].val;
+	return true;
 }
 
 /* Append v to a heap array of n elements that grows at powers of two. */
