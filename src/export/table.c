@@ -118,15 +118,19 @@ const char *table_cell(const struct table *t, size_t row, size_t col)
 	return c ? c : TABLE_NONE;
 }
 
-/* The text shown for a cell: cut to the column's maximum. Returns its width. */
-static int cell_fit(const struct table_col *col, const char *text, bool ascii, char *dst,
-                    size_t n)
+/* The text shown for a cell, cut to the column's maximum, into *dst (a scratch buffer of
+ * *cap bytes, grown as needed). Returns its width. */
+static int cell_fit(const struct table_col *col, const char *text, bool ascii, char **dst,
+                    size_t *cap)
 {
+	size_t need = strlen(text) + 8;
+	if (need > *cap)
+		*dst = xrealloc(*dst, *cap = need);
 	if (!col->max || str_width(text) <= col->max) {
-		str_copy(dst, text, n);
+		str_copy(*dst, text, *cap);
 		return str_width(text);
 	}
-	return str_fit(dst, n, text, col->max, ascii);
+	return str_fit(*dst, *cap, text, col->max, ascii);
 }
 
 static void put_cell(struct buf *out, const struct table_col *col, const char *text, int w,
@@ -164,11 +168,7 @@ void table_render(const struct table *t, bool ascii, struct buf *out)
 		width[c] = str_width(t->cols[c].header);
 	for (size_t r = 0; r < t->n_rows; r++)
 		for (size_t c = 0; c < t->n_cols; c++) {
-			const char *text = table_cell(t, r, c);
-			size_t need = strlen(text) + 8;
-			if (need > cellcap)
-				cell = xrealloc(cell, cellcap = need);
-			int w = cell_fit(&t->cols[c], text, ascii, cell, cellcap);
+			int w = cell_fit(&t->cols[c], table_cell(t, r, c), ascii, &cell, &cellcap);
 			if (w > width[c])
 				width[c] = w;
 		}
@@ -180,11 +180,7 @@ void table_render(const struct table *t, bool ascii, struct buf *out)
 	for (size_t r = 0; r < t->n_rows; r++) {
 		start = out->len;
 		for (size_t c = 0; c < t->n_cols; c++) {
-			const char *text = table_cell(t, r, c);
-			size_t need = strlen(text) + 8;
-			if (need > cellcap)
-				cell = xrealloc(cell, cellcap = need);
-			int w = cell_fit(&t->cols[c], text, ascii, cell, cellcap);
+			int w = cell_fit(&t->cols[c], table_cell(t, r, c), ascii, &cell, &cellcap);
 			put_cell(out, &t->cols[c], cell, w, width[c], c + 1 == t->n_cols);
 		}
 		trim_line(out, start);
