@@ -834,7 +834,8 @@ static void add_wrapped(struct lines *l, enum theme_elem e, const char *head, co
                         int w)
 {
 	size_t step = w > 20 ? (size_t)w - 4 : 16, n = strlen(text);
-	add(l, THEME_TITLE, -1, "%s", head);
+	if (head)
+		add(l, THEME_TITLE, -1, "%s", head);
 	for (size_t i = 0; i < n; i += step)
 		add(l, e, -1, "  %.*s", (int)(n - i < step ? n - i : step), text + i);
 }
@@ -863,7 +864,7 @@ static void build_lines(struct view *v, struct lines *l, int width)
 	if (edit_state(d->e) == EDIT_INVALID && (!fs || !fs->n) && *edit_message(d->e))
 		add(l, THEME_ERROR, -1, "x %s", edit_message(d->e));
 	if (d->preview)
-		add(l, THEME_POLICY, -1, "%s", d->preview);
+		add_wrapped(l, THEME_POLICY, NULL, d->preview, width);
 	if (edit_meanwhile(d->e) && *edit_meanwhile(d->e)) {
 		add(l, THEME_TITLE, -1, "changed meanwhile (by someone else):");
 		add_block(l, edit_meanwhile(d->e), true);
