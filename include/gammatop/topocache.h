@@ -1,7 +1,7 @@
 /* topocache.h: the last topology seen per context, kept in the cache so that the console
  * opens at once (marked "from cache of 14:02") and fills in live. The store's objects are
- * written back as API-shaped JSON that decode_object() reads again; filters keep only their
- * type (their details come back with the live sync). Secrets are never part of it: only
+ * written packed (objpack.h: every decoded field, read back without JSON parsing or decoding,
+ * so 20,000 objects load in tens of ms). Secrets are never part of it: only
  * Gateway API objects, Services and Namespaces are stored. */
 #ifndef GAMMATOP_TOPOCACHE_H
 #define GAMMATOP_TOPOCACHE_H
@@ -34,6 +34,9 @@ struct topocache_loader *topocache_loader_new(struct cache *c, const char *conte
  * are newer). Returns true when everything is loaded. */
 bool topocache_loader_step(struct topocache_loader *l, struct gt_store *s, size_t max);
 long topocache_loader_count(const struct topocache_loader *l);
+/* Why loading stopped before the end (a damaged cache: what was read before it stays), or
+ * NULL when it did not. */
+const char *topocache_loader_error(const struct topocache_loader *l);
 void topocache_loader_free(struct topocache_loader *l);
 
 #endif

@@ -7,24 +7,31 @@ src_model_libgtmodel_a_SOURCES = \
 	src/model/decode_filter.c src/model/jfield.c src/model/jfield.h \
 	src/model/manifest.c include/gammatop/manifest.h \
 	src/model/manifest_yaml.c src/model/manifest_yaml.h \
-	src/model/store.c include/gammatop/store.h
+	src/model/store.c include/gammatop/store.h \
+	src/model/objpack.c include/gammatop/objpack.h
 
 
 EXTRA_DIST += tests/fixtures/manifests tests/fuzz/dict/decode.dict tests/fuzz/dict/manifest.dict
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_object tests/unit/test_decode tests/unit/test_manifest \
-	tests/unit/test_store
+	tests/unit/test_store tests/unit/test_objpack
 TESTS += tests/unit/test_object tests/unit/test_decode tests/unit/test_manifest \
-	tests/unit/test_store
+	tests/unit/test_store tests/unit/test_objpack
+tests_unit_test_objpack_LDADD = $(UNIT_LDADD)
 tests_unit_test_object_LDADD = $(UNIT_LDADD)
 tests_unit_test_decode_LDADD = $(UNIT_LDADD)
 tests_unit_test_manifest_LDADD = $(UNIT_LDADD)
 tests_unit_test_store_LDADD = $(UNIT_LDADD)
 endif
 
-check_PROGRAMS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_manifest tests/fuzz/fuzz_duration
-TESTS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_manifest tests/fuzz/fuzz_duration
+check_PROGRAMS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_manifest tests/fuzz/fuzz_duration \
+	tests/fuzz/fuzz_objpack
+TESTS += tests/fuzz/fuzz_decode tests/fuzz/fuzz_manifest tests/fuzz/fuzz_duration \
+	tests/fuzz/fuzz_objpack
+tests_fuzz_fuzz_objpack_SOURCES = tests/fuzz/fuzz_objpack.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_objpack_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_objpack_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_decode_SOURCES = tests/fuzz/fuzz_decode.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_decode_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -9,11 +9,12 @@
 
 #include "gammatop/buf.h"
 #include "gammatop/decode.h"
+#include "gammatop/objpack.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
 #include "gammatop/topocache.h"
 
-#define FORMAT_VERSION 2 /* a header line, then one object per line */
+#define FORMAT_VERSION 3 /* a JSON header line, then one packed object per line (objpack.h) */
 
 static void set_str(json_t *o, const char *key, const char *v)
 {
@@ -359,7 +360,8 @@ void *topocache_encode(const struct gt_object *o)
 long topocache_save(struct cache *c, const char *context, struct gt_store *s, char *err,
                     size_t errlen)
 {
-	/* One object at a time: a whole jansson tree of 10,000 routes would cost ~150 MB. */
+	/* Packed objects, not API JSON: loading them back needs no JSON parse and no decode
+	 * (10,000 routes + 10,000 services load in tens of ms instead of hundreds). */
 	struct buf b;
 	buf_init(&b);
 	buf_printf(&b, "{\"version\":%d}\n", FORMAT_VERSION);
@@ -367,17 +369,8 @@ long topocache_save(struct cache *c, const char *context, struct gt_store *s, ch
 	for (int k = 0; k < GT_KIND_COUNT; k++) {
 		size_t cnt;
 		const struct gt_object *const *list = store_list(s, (enum gt_kind)k, &cnt);
-		for (size_t i = 0; i < cnt; i++) {
-			json_t *j = topocache_encode(list[i]);
-			char *text = json_dumps(j, JSON_COMPACT);
-			json_decref(j);
-			if (!text)
-				continue;
-			n++;
-			buf_puts(&b, text);
-			buf_putc(&b, '\n');
-			free(text);
-		}
+		for (size_t i = 0; i < cnt; i++, n++)
+			objpack_write(&b, list[i]);
 	}
 	int rc = cache_topology_put(c, context, buf_str(&b), time_wall_ms(), err, errlen);
 	buf_done(&b);
@@ -386,8 +379,10 @@ long topocache_save(struct cache *c, const char *context, struct gt_store *s, ch
 
 struct topocache_loader {
 	char *text;      /* owned: the cached lines */
-	const char *p;   /* next line */
+	size_t len;      /* of text */
+	const char *p;   /* next object */
 	int64_t at_ms;
+	char error[256]; /* why loading stopped early, "" = it did not */
 	long n;
 	bool marked[GT_KIND_COUNT];
 };
@@ -418,6 +413,7 @@ struct topocache_loader *topocache_loader_new(struct cache *c, const char *conte
 		return NULL;
 	}
 	l->text = text;
+	l->len = strlen(text);
 	l->p = nl + 1;
 	l->at_ms = at;
 	*at_ms = at;
@@ -426,21 +422,16 @@ struct topocache_loader *topocache_loader_new(struct cache *c, const char *conte
 
 bool topocache_loader_step(struct topocache_loader *l, struct gt_store *s, size_t max)
 {
-	json_error_t je;
-	/* One small tree per line: parsing the whole text as one tree costs far more. */
-	for (size_t i = 0; i < max && *l->p; i++) {
-		const char *end = strchr(l->p, '\n');
-		size_t len = end ? (size_t)(end - l->p) : strlen(l->p);
-		json_t *o = json_loadb(l->p, len, 0, &je);
-		l->p += len + (end ? 1 : 0);
+	const char *end = l->text + l->len;
+	for (size_t i = 0; i < max && l->p < end; i++) {
 		struct gt_object *obj = NULL;
 		char derr[256];
-		if (!o || decode_object(o, &obj, derr, sizeof derr) != DECODE_OK || !obj) {
-			json_decref(o);
-			object_free(obj);
-			continue;
+		if (objpack_read(&l->p, end, l->text, &obj, derr, sizeof derr) < 0) {
+			/* no way to find the next object reliably: keep what was read */
+			snprintf(l->error, sizeof l->error, "%s", derr);
+			l->p = end;
+			break;
 		}
-		json_decref(o);
 		struct store_kind_state *st = store_kind_state(s, obj->kind);
 		if (st->synced) { /* the live list came first: it is newer */
 			object_free(obj);
@@ -455,7 +446,12 @@ bool topocache_loader_step(struct topocache_loader *l, struct gt_store *s, size_
 		store_put(s, obj);
 		l->n++;
 	}
-	return !*l->p;
+	return l->p >= end;
+}
+
+const char *topocache_loader_error(const struct topocache_loader *l)
+{
+	return l && l->error[0] ? l->error : NULL;
 }
 
 long topocache_loader_count(const struct topocache_loader *l) { return l ? l->n : 0; }
@@ -476,6 +472,8 @@ long topocache_load(struct cache *c, const char *context, struct gt_store *s, in
 		return err && *err ? -1 : 0;
 	while (!topocache_loader_step(l, s, 1000))
 		;
+	if (l->error[0] && err && errlen)
+		snprintf(err, errlen, "cached topology of %s: %s", context, l->error);
 	long n = l->n;
 	topocache_loader_free(l);
 	return n;

@@ -6,6 +6,7 @@
 # /proc/PID/stat), and peak memory (VmHWM). No thresholds: it reports, it does not judge.
 # A second start then measures the first frame with the topology from the cache.
 # Usage: GT_BUILDDIR=build GT_SRCDIR=. sh tests/bench/bench-console.sh [ROUTES]
+# KEEP=DIR keeps the timings files and the cache of the run in DIR.
 set -u
 : "${GT_BUILDDIR:=$(pwd)}" "${GT_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${GAMMATOP:=$GT_BUILDDIR/src/gammatop}" "${GAMMATOP_SIM:=$GT_BUILDDIR/src/gammatop-sim}"
@@ -19,7 +20,7 @@ SIM_PID=""
 cleanup() {
 	tmux -L "$SOCK" kill-server 2>/dev/null
 	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
-	rm -rf "$T"
+	[ -n "${KEEP:-}" ] && cp -r "$T"/timings* "$T"/cache "$KEEP"/ 2>/dev/null; rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -97,7 +98,7 @@ synced_wall=$(awk '$1 == "synced_ms" {print $3; exit}' "$T/timings2")
 loaded=$(awk '$1 == "cache_loaded" {print $2, $3; exit}' "$T/timings2")
 echo "second start, with cache:  first frame $((first_wall - START)) ms"
 if [ -n "$loaded" ]; then
-	echo "  cached topology loaded:  ${loaded%% *} objects at $(( ${loaded##* } - START )) ms (in slices of 500 between frames)"
+	echo "  cached topology loaded:  ${loaded%% *} objects at $(( ${loaded##* } - START )) ms (before the first frame)"
 else
 	echo "  cached topology:         the live list came first"
 fi
