@@ -96,8 +96,13 @@ struct gt_topology {
 	struct findings findings; /* attachment, reference and status findings */
 };
 
+/* Compute the whole topology of what s holds now: attachment of every route parentRef,
+ * backend resolution, computed versus reported status, and their findings. Pure (no I/O);
+ * the result borrows the objects of s, so use it (and topology_free it) before s
+ * changes. Never NULL. */
 struct gt_topology *topology_build(struct gt_store *s);
 void topology_free(struct gt_topology *t);
+/* Look a route, Gateway or Service up by namespace and name; NULL when t has none. */
 const struct topo_route *topology_find_route(const struct gt_topology *t, enum gt_kind kind,
                                              const char *ns, const char *name);
 const struct topo_gateway *topology_find_gateway(const struct gt_topology *t, const char *ns,
