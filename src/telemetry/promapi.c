@@ -63,8 +63,11 @@ struct promapi *promapi_new(struct http_client *hc, const struct promapi_config 
 	const char *url = cfg->url ? cfg->url : "";
 	const char *rest = !strncmp(url, "http://", 7) ? url + 7 : !strncmp(url, "https://", 8) ? url + 8 : NULL;
 	if (!rest || !*rest) {
+		/* Name only what precedes any ':' '@' or '/': the rest may hold a password. */
 		if (err)
-			snprintf(err, errlen, "--prometheus %s: not an http:// or https:// URL", url);
+			snprintf(err, errlen,
+			         "--prometheus: not an http:// or https:// URL (it begins \"%.*s\")",
+			         (int)strcspn(url, ":@/?#"), url);
 		return NULL;
 	}
 	struct promapi *p = xcalloc(1, sizeof *p);

@@ -180,6 +180,10 @@ static void test_urls(void **state)
 	struct promapi_config cfg = {.url = "ftp://x"};
 	assert_null(promapi_new(hc, &cfg, err, sizeof err));
 	assert_non_null(strstr(err, "not an http:// or https:// URL"));
+	cfg.url = "prometheus:s3cret@host:9090"; /* no scheme: the password must not be echoed */
+	assert_null(promapi_new(hc, &cfg, err, sizeof err));
+	assert_non_null(strstr(err, "begins \"prometheus\""));
+	assert_null(strstr(err, "s3cret"));
 	snprintf(url, sizeof url, "http://al%%69ce:s3cr%%21t@127.0.0.1:%d/prom/", port_);
 	cfg.url = url;
 	struct promapi *p = promapi_new(hc, &cfg, err, sizeof err);
