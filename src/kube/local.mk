@@ -7,19 +7,28 @@ src_kube_libgtkube_a_SOURCES = \
 	src/kube/watchsplit.c include/gammatop/watchsplit.h \
 	src/kube/kclient.c include/gammatop/kclient.h \
 	src/kube/discovery.c include/gammatop/discovery.h \
+	src/kube/listscan.c include/gammatop/listscan.h \
 	src/kube/reflector.c include/gammatop/reflector.h \
 	src/kube/kcluster.c include/gammatop/kcluster.h
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr
-TESTS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr
+check_PROGRAMS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr \
+	tests/unit/test_listscan
+TESTS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr \
+	tests/unit/test_listscan
+tests_unit_test_listscan_LDADD = $(UNIT_LDADD)
 tests_unit_test_kubeconfig_LDADD = $(UNIT_LDADD)
 tests_unit_test_watchsplit_LDADD = $(UNIT_LDADD)
 tests_unit_test_apierr_LDADD = $(UNIT_LDADD)
 endif
 
-check_PROGRAMS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fuzz/fuzz_apierr
-TESTS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fuzz/fuzz_apierr
+check_PROGRAMS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fuzz/fuzz_apierr \
+	tests/fuzz/fuzz_listscan
+TESTS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fuzz/fuzz_apierr \
+	tests/fuzz/fuzz_listscan
+tests_fuzz_fuzz_listscan_SOURCES = tests/fuzz/fuzz_listscan.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_listscan_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_listscan_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_apierr_SOURCES = tests/fuzz/fuzz_apierr.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_apierr_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_apierr_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -5,6 +5,7 @@
 #include "gammatop/reflector.h"
 #include "gammatop/decode.h"
 #include "gammatop/http.h"
+#include "gammatop/listscan.h"
 #include "gammatop/log.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
@@ -215,6 +216,133 @@ static char *not_a_list(const json_t *j, const json_error_t *je, const char *bod
 	return m;
 }
 
+
+static void add_item(struct reflector *r, json_t *it)
+{
+	if (!json_is_object(it))
+		return;
+	struct gt_object *o = decode(r, it);
+	if (!o)
+		return;
+	if (r->n_items == r->cap_items) {
+		r->cap_items = r->cap_items ? r->cap_items * 2 : 256;
+		r->items = xreallocarray(r->items, r->cap_items, sizeof *r->items);
+	}
+	r->items[r->n_items++] = o;
+}
+
+/* A page was read: its items are in r->items; asked: the next page was requested already. */
+static void page_done(struct reflector *r, const char *cont, const char *rv, bool asked)
+{
+	r->st.pages++;
+	r->backoff_ms = BACKOFF_MIN_MS;
+	heard(r);
+	if (asked)
+		return;
+	if (!str_empty(cont) && str_eq(cont, r->cont)) {
+		/* e.g. a proxy that drops the query: the same page again and again, forever */
+		drop_items(r);
+		free(r->cont);
+		r->cont = NULL;
+		struct apierr e = {.kind = APIERR_OTHER};
+		e.message = xasprintf("list %s: the server answered the continue token with the same "
+		                      "token again (does a proxy drop the query string?)",
+		                      kind_resource(r->kind));
+		r->relist = true;
+		backoff(r, &e, 0);
+		apierr_done(&e);
+		return;
+	}
+	free(r->cont);
+	r->cont = str_empty(cont) ? NULL : xstrdup(cont);
+	if (r->cont) {
+		next_list(r);
+		return;
+	}
+	set_rv(r, rv);
+	store_replace_kind(r->s, r->kind, r->items, r->n_items);
+	free(r->items);
+	r->items = NULL;
+	r->n_items = r->cap_items = 0;
+	r->st.lists++;
+	r->relist = false;
+	struct store_kind_state *st = state(r);
+	st->installed = true;
+	st->synced = true;
+	r->backoff_ms = BACKOFF_MIN_MS;
+	healthy(r);
+	log_debug("reflector %s: listed, resourceVersion %s", kind_name(r->kind),
+	          r->rv ? r->rv : "?");
+	next_watch(r);
+}
+
+/* The page as one tree: the path for bodies listscan does not take, which also says what is
+ * wrong with an answer that is not a list. */
+static void page_tree(struct reflector *r, const struct kresponse *resp)
+{
+	json_error_t je;
+	json_t *j = json_loadb(resp->body, resp->body_len, 0, &je);
+	const json_t *items = json_object_get(j, "items");
+	if (!json_is_object(j) || !(json_is_array(items) || json_is_null(items) || !items)) {
+		char *why = not_a_list(j, &je, resp->body, resp->body_len);
+		json_decref(j);
+		drop_items(r);
+		struct apierr e = {.kind = APIERR_OTHER};
+		e.message = xasprintf("list %s: the answer is not a list (%s)", kind_resource(r->kind),
+		                      why);
+		free(why);
+		r->relist = true;
+		backoff(r, &e, 0);
+		apierr_done(&e);
+		return;
+	}
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+		add_item(r, it);
+	const json_t *meta = json_object_get(j, "metadata");
+	page_done(r, json_string_value(json_object_get(meta, "continue")),
+	          json_string_value(json_object_get(meta, "resourceVersion")), false);
+	json_decref(j);
+}
+
+/* listscan state of one page. */
+struct page {
+	struct reflector *r;
+	size_t first;             /* r->n_items before the page */
+	unsigned skipped, decode_errors; /* before the page */
+	char *cont, *rv;          /* owned: from metadata */
+	char *prev_cont;          /* owned: r->cont before the next page was asked for */
+	bool asked, bad;
+};
+
+static void page_member(const char *key, json_t *v, void *ud)
+{
+	struct page *pg = ud;
+	if (strcmp(key, "metadata") != 0)
+		return;
+	if (pg->cont || pg->rv || pg->asked) { /* twice: leave it to the whole-tree path */
+		pg->bad = true;
+		return;
+	}
+	pg->cont = xstrdup_null(json_string_value(json_object_get(v, "continue")));
+	pg->rv = xstrdup_null(json_string_value(json_object_get(v, "resourceVersion")));
+	struct reflector *r = pg->r;
+	if (!str_empty(pg->cont) && !str_eq(pg->cont, r->cont)) {
+		pg->prev_cont = r->cont;
+		r->cont = xstrdup(pg->cont);
+		next_list(r);
+		pg->asked = true;
+	}
+}
+
+static void page_item(json_t *it, void *ud)
+{
+	struct page *pg = ud;
+	if (!pg->bad)
+		add_item(pg->r, it);
+}
+
 static void on_page(const struct kresponse *resp, void *ud)
 {
 	struct reflector *r = ud;
@@ -239,81 +367,33 @@ static void on_page(const struct kresponse *resp, void *ud)
 		backoff(r, resp->err, resp->retry_after_s);
 		return;
 	}
-	json_error_t je;
-	json_t *j = json_loadb(resp->body, resp->body_len, 0, &je);
-	const json_t *items = json_object_get(j, "items");
-	if (!json_is_object(j) || !(json_is_array(items) || json_is_null(items) || !items)) {
-		char *why = not_a_list(j, &je, resp->body, resp->body_len);
-		json_decref(j);
-		drop_items(r);
-		struct apierr e = {.kind = APIERR_OTHER};
-		e.message = xasprintf("list %s: the answer is not a list (%s)", kind_resource(r->kind),
-		                      why);
-		free(why);
-		r->relist = true;
-		backoff(r, &e, 0);
-		apierr_done(&e);
-		return;
-	}
-	r->st.pages++;
-	r->backoff_ms = BACKOFF_MIN_MS;
-	heard(r);
-	size_t i;
-	json_t *it;
-	json_array_foreach(items, i, it)
-	{
-		if (!json_is_object(it))
-			continue;
-		struct gt_object *o = decode(r, it);
-		if (!o)
-			continue;
-		if (r->n_items == r->cap_items) {
-			r->cap_items = r->cap_items ? r->cap_items * 2 : 256;
-			r->items = xreallocarray(r->items, r->cap_items, sizeof *r->items);
+	/* Item by item (listscan): no tree of the whole page, and the next page is asked for as
+	 * soon as its continue token is read, so the server prepares it while this one decodes. */
+	struct page pg = {.r = r, .first = r->n_items, .skipped = r->skipped,
+	                  .decode_errors = r->st.decode_errors};
+	if (listscan(resp->body, resp->body_len, page_member, page_item, &pg) == 0 && !pg.bad) {
+		page_done(r, pg.cont, pg.rv, pg.asked);
+		free(pg.prev_cont);
+	} else {
+		/* Not the usual shape: undo, and let the whole-tree path say what is wrong. */
+		if (pg.asked) {
+			kreq_cancel(r->req);
+			r->req = NULL;
+			free(r->cont);
+			r->cont = pg.prev_cont;
 		}
-		r->items[r->n_items++] = o;
+		while (r->n_items > pg.first)
+			object_free(r->items[--r->n_items]);
+		if (!pg.skipped && r->skipped) {
+			free(r->skip_error);
+			r->skip_error = NULL;
+		}
+		r->skipped = pg.skipped;
+		r->st.decode_errors = pg.decode_errors;
+		page_tree(r, resp);
 	}
-	const json_t *meta = json_object_get(j, "metadata");
-	const char *cont = json_string_value(json_object_get(meta, "continue"));
-	const char *rv = json_string_value(json_object_get(meta, "resourceVersion"));
-	if (!str_empty(cont) && str_eq(cont, r->cont)) {
-		/* e.g. a proxy that drops the query: the same page again and again, forever */
-		json_decref(j);
-		drop_items(r);
-		free(r->cont);
-		r->cont = NULL;
-		struct apierr e = {.kind = APIERR_OTHER};
-		e.message = xasprintf("list %s: the server answered the continue token with the same "
-		                      "token again (does a proxy drop the query string?)",
-		                      kind_resource(r->kind));
-		r->relist = true;
-		backoff(r, &e, 0);
-		apierr_done(&e);
-		return;
-	}
-	free(r->cont);
-	r->cont = str_empty(cont) ? NULL : xstrdup(cont);
-	if (r->cont) {
-		json_decref(j);
-		next_list(r);
-		return;
-	}
-	set_rv(r, rv);
-	json_decref(j);
-	store_replace_kind(r->s, r->kind, r->items, r->n_items);
-	free(r->items);
-	r->items = NULL;
-	r->n_items = r->cap_items = 0;
-	r->st.lists++;
-	r->relist = false;
-	struct store_kind_state *st = state(r);
-	st->installed = true;
-	st->synced = true;
-	r->backoff_ms = BACKOFF_MIN_MS;
-	healthy(r);
-	log_debug("reflector %s: listed, resourceVersion %s", kind_name(r->kind),
-	          r->rv ? r->rv : "?");
-	next_watch(r);
+	free(pg.cont);
+	free(pg.rv);
 }
 
 static void next_list(struct reflector *r)
