@@ -108,7 +108,7 @@ static int from_prometheus(const struct cmd_opts *o, struct evloop *loop, const 
 	char err[1024];
 	struct promapi *api = promapi_new(hc, &cfg, err, sizeof err);
 	if (!api) {
-		cmd_error("top: %s", err);
+		cmd_error("telemetry: %s", err);
 		http_client_free(hc);
 		return EXIT_USAGE;
 	}
@@ -116,7 +116,7 @@ static int from_prometheus(const struct cmd_opts *o, struct evloop *loop, const 
 	strmap_init(&acc, free);
 	int rc = promsource_collect_sync(api, &p, range, 0, &acc, err, sizeof err);
 	if (rc < 0)
-		cmd_error("top: %s", err);
+		cmd_error("telemetry: %s", err);
 	else {
 		*out = figures_set_new(range, promapi_describe(api));
 		add_acc(*out, &acc, p->scope);
@@ -248,7 +248,7 @@ static void store_acc(const struct cmd_opts *o, const char *source, const struct
 		free(notice);
 	}
 	if (!c) {
-		cmd_error("top: not recording in the cache: %s", err);
+		cmd_error("telemetry: not recording in the cache: %s", err);
 		return;
 	}
 	struct samples_row *rows = xcalloc(acc->n + 1, sizeof *rows);
@@ -259,7 +259,7 @@ static void store_acc(const struct cmd_opts *o, const char *source, const struct
 			rows[n++] = (struct samples_row){it->route, it->rule, scope, it->counts};
 	}
 	if (samples_put(c, source, t, rows, n, time_wall_ms(), NULL, err, sizeof err) < 0)
-		cmd_error("top: not recorded in the cache: %s", err);
+		cmd_error("telemetry: not recorded in the cache: %s", err);
 	free(rows);
 	cache_close(c);
 }
@@ -268,7 +268,7 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
                        const struct mesh_profile *p, int sample_s, struct figures_set **out)
 {
 	if (!src->cluster) {
-		cmd_error("top: no telemetry source: give --prometheus URL, or a cluster (not "
+		cmd_error("telemetry: no source: give --prometheus URL, or a cluster (not "
 		          "--manifests) whose proxies can be scraped, or --offline");
 		return EXIT_USAGE;
 	}
@@ -278,7 +278,7 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 	size_t n = list_targets(k, o->all_namespaces ? NULL : o->namespace_, &targets, err,
 	                        sizeof err);
 	if (!n) {
-		cmd_error("top: %s", *err ? err : "no pods to scrape (none is running with "
+		cmd_error("telemetry: %s", *err ? err : "no pods to scrape (none is running with "
 		                                  "prometheus.io/scrape: \"true\")");
 		free(targets);
 		return EXIT_USAGE;
@@ -291,22 +291,22 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 	int rc = 0;
 	int64_t t0 = time_wall_ms();
 	if (run_round(s, src->loop) < 0 || scraper_ok_count(s) == 0 || !scraper_profile(s)) {
-		cmd_error("top: %s", scraper_error(s) ? scraper_error(s) : "scrape timed out");
+		cmd_error("telemetry: %s", scraper_error(s) ? scraper_error(s) : "scrape timed out");
 		rc = EXIT_USAGE;
 	} else {
 		int64_t until = time_mono_ms() + (int64_t)sample_s * 1000;
 		while (time_mono_ms() < until)
 			evloop_run_once(src->loop, (int)(until - time_mono_ms()));
 		if (run_round(s, src->loop) < 0 || scraper_ok_count(s) == 0) {
-			cmd_error("top: %s", scraper_error(s) ? scraper_error(s) : "scrape timed out");
+			cmd_error("telemetry: %s", scraper_error(s) ? scraper_error(s) : "scrape timed out");
 			rc = EXIT_USAGE;
 		}
 	}
 	if (rc == 0) {
 		if (scraper_error(s))
-			cmd_error("top: warning: %s", scraper_error(s));
+			cmd_error("telemetry: warning: %s", scraper_error(s));
 		if (scraper_acc(s)->n == 0)
-			cmd_error("top: warning: no %s series for any route on %zu pods (see --mesh)",
+			cmd_error("telemetry: warning: no %s series for any route on %zu pods (see --mesh)",
 			          scraper_profile(s)->name, scraper_ok_count(s));
 		char source[512], range[32];
 		snprintf(source, sizeof source, "scrape %s", str_or(src->context, "cluster"));
@@ -335,13 +335,13 @@ static int from_cache(const struct cmd_opts *o, int64_t window_ms, struct figure
 		free(notice);
 	}
 	if (!c) {
-		cmd_error("top: --offline: %s", err);
+		cmd_error("telemetry: --offline: %s", err);
 		return EXIT_USAGE;
 	}
 	int64_t latest = 0;
 	int found = samples_latest(c, &source, &latest, err, sizeof err);
 	if (found <= 0) {
-		cmd_error("top: --offline: %s", found < 0 ? err : "the cache holds no telemetry yet");
+		cmd_error("telemetry: --offline: %s", found < 0 ? err : "the cache holds no telemetry yet");
 		cache_close(c);
 		return EXIT_USAGE;
 	}
@@ -424,11 +424,7 @@ static void write_table(const struct figures_set *set, FILE *f)
 		for (int i = 0; i < FIG_N; i++)
 			table_add_cell(t, figures_format(i, fg->f[i], buf, sizeof buf));
 	}
-	struct buf b;
-	buf_init(&b);
-	table_render(t, !table_locale_utf8(), &b);
-	fputs(buf_str(&b), f);
-	buf_done(&b);
+	table_print(t, f);
 	table_free(t);
 }
 
