@@ -338,9 +338,15 @@ static int parse_yaml(const char *text, size_t len, int line0, doc_fn fn,
 		while (!done && !stop) {
 			yaml_event_t e;
 			if (!yaml_parser_parse(&p, &e)) {
-				char m[256];
-				snprintf(m, sizeof m, "%s%s%s", p.problem ? p.problem : "invalid YAML",
-				         p.context ? " " : "", p.context ? p.context : "");
+				char m[320];
+				int n = snprintf(m, sizeof m, "%s%s%s", p.problem ? p.problem : "invalid YAML",
+				                 p.context ? " " : "", p.context ? p.context : "");
+				/* libyaml may notice the problem only at the end of the input; say where
+				 * the unfinished construct began too. */
+				if (p.context && p.context_mark.line != p.problem_mark.line && n > 0 &&
+				    (size_t)n < sizeof m)
+					snprintf(m + n, sizeof m - (size_t)n, " (started at line %d)",
+					         line0 + (int)p.context_mark.line + 1);
 				int el = line0 + (int)p.problem_mark.line + 1;
 				if (el != last_err) /* a restart at the failing "---" line reports it once */
 					on_err(el, m, ud);
