@@ -13,3 +13,8 @@ endif
 # End-to-end: edit a rule's timeout in the real console (tmux) against gammatop-sim.
 TESTS += tests/e2e/ui-edit.sh
 EXTRA_DIST += tests/e2e/ui-edit.sh
+
+# The issue's last check from the console (demo, ~2 minutes): a raised request timeout
+# makes inventory's timeout share fall.
+TESTS += tests/e2e/ui-edit-effect.sh
+EXTRA_DIST += tests/e2e/ui-edit-effect.sh
