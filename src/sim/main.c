@@ -21,6 +21,7 @@
 #include "server.h"
 #include "tls.h"
 #include "traffic_glue.h"
+#include "world.h"
 
 static const char usage[] =
 "Usage: gammatop-sim [OPTION]...\n"
@@ -333,6 +334,10 @@ int main(int argc, char **argv)
 	}
 	if (!loaded_state) {
 		objects_begin_bulk(&s->objs);
+		/* every cluster has these */
+		static const char *const base_ns[] = {"default", "kube-system", "kube-public"};
+		for (size_t i = 0; i < sizeof base_ns / sizeof *base_ns; i++)
+			world_must_add(s, world_namespace(base_ns[i], NULL));
 		if (demo)
 			demo_load(s);
 		for (size_t i = 0; i < n_generate; i++)
