@@ -79,7 +79,7 @@ struct ed {
 	char *doc_text;   /* M_DOC: the last edited text */
 	struct audit_entry undo; /* M_UNDO: the entry being reverted */
 	int scroll;
-	char status[512]; /* what the panel says about the last step */
+	char status[1024]; /* what the panel says about the last step */
 };
 
 /* ---- the environment (one console per process) ---- */
@@ -414,11 +414,7 @@ static void after_dry_run(struct edit *e, void *ud)
 		d->req = edit_io_fetch(client(), d->e, after_fetch, v);
 	} else {
 		d->auto_apply = false;
-		say(d, "dry-run refused: %s%s", edit_message(e),
-		    edit_retry_unsupported(e)
-		            ? " (this cluster's HTTPRoute CRD is the standard channel: it has no "
-		              "retry field; nothing was applied)"
-		            : "");
+		say(d, "dry-run refused, nothing applied: %s", edit_message(e));
 	}
 }
 
@@ -849,8 +845,11 @@ static void build_lines(struct view *v, struct lines *l, int width)
 	}
 	size_t nn = 0;
 	const char *const *notes = edit_notes(d->e, &nn);
-	for (size_t i = 0; i < nn; i++)
-		add(l, THEME_WARN, -1, "! %s", notes[i]);
+	for (size_t i = 0; i < nn; i++) {
+		char *t = xasprintf("! %s", notes[i]);
+		add_wrapped(l, THEME_WARN, NULL, t, width);
+		free(t);
+	}
 	if (edit_mesh(d->e) == EDIT_MESH_LINKERD && d->mode == M_FORM)
 		add(l, THEME_DIM, -1, "  ^A: %s", edit_linkerd_annotations(d->e)
 		                                      ? "write the Gateway API fields instead"
@@ -944,7 +943,11 @@ static void draw(struct view *v, int y, int x, int h, int w)
 	int px = x + (w >= 40 ? 2 : 0), pw = w - (w >= 40 ? 4 : 0);
 	struct lines l = {0};
 	build_lines(v, &l, pw - 2);
-	int want = (int)l.n + 3 + (d->status[0] ? 1 : 0);
+	int sw = pw - 2 > 10 ? pw - 2 : 10;
+	int slines = d->status[0] ? ((int)strlen(d->status) + sw - 1) / sw : 0;
+	if (slines > 4)
+		slines = 4;
+	int want = (int)l.n + 2 + slines;
 	int ph = want < h - 2 ? want : h - 2;
 	if (ph < 4)
 		ph = h < 4 ? h : 4;
@@ -955,12 +958,15 @@ static void draw(struct view *v, int y, int x, int h, int w)
 	char what[64] = "edit";
 	if (d->mode == M_UNDO)
 		snprintf(what, sizeof what, "undo #%lld:", (long long)d->undo.id);
-	snprintf(title, sizeof title, " %s %s %s  [%s]%s", what, edit_route_id(d->e),
+	snprintf(title, sizeof title, " %s %s %s  [%s]%s%s", what, edit_route_id(d->e),
 	         d->mode == M_DOC ? "(whole route)" : edit_rule_label(d->e), state_word(d),
+	         edit_linkerd_annotations(d->e) ? "  (as Linkerd annotations)" : "",
 	         d->no_client ? "  (no cluster: preview only)" : "");
 	screen_fill(py, px, pw, THEME_HEADER, 0);
 	screen_put(py, px, pw, THEME_HEADER, 0, title);
-	int body = ph - 2 - (d->status[0] ? 1 : 0);
+	if (slines > ph - 3)
+		slines = ph - 3 > 0 ? ph - 3 : 0;
+	int body = ph - 2 - slines;
 	if (body < 0)
 		body = 0;
 	int max_scroll = (int)l.n - body > 0 ? (int)l.n - body : 0;
@@ -974,12 +980,22 @@ static void draw(struct view *v, int y, int x, int h, int w)
 			screen_put(py + 1 + i, px + 1, pw - 2, ln->elem, 0, ln->text);
 	}
 	int sy = py + ph - 1;
-	if (d->status[0] && ph >= 3) {
+	if (slines) {
 		enum theme_elem se = d->phase == P_ERROR || d->phase == P_CONFLICT ||
 		                             (d->phase == P_VERDICT && edit_state(d->e) != EDIT_DRY_RUN_OK)
 		                         ? THEME_ERROR
 		                         : THEME_MESSAGE;
-		screen_put(sy - 1, px + 1, pw - 2, se, 0, d->status);
+		size_t len = strlen(d->status);
+		for (int i = 0; i < slines; i++) {
+			size_t off = (size_t)i * (size_t)sw;
+			if (off >= len)
+				break;
+			char part[1100];
+			snprintf(part, sizeof part, "%.*s", sw, d->status + off);
+			/* the last line keeps the ellipsis when the status is longer still */
+			screen_put(sy - slines + i, px + 1, i == slines - 1 ? pw - 2 : sw, se, 0,
+			           i == slines - 1 ? d->status + off : part);
+		}
 	}
 	screen_fill(sy, px, pw, THEME_STATUS, 0);
 	screen_put(sy, px + 1, pw - 2, THEME_STATUS, 0, hint(d));

@@ -7,7 +7,10 @@
 # u reverts it (itself recorded). Then a concurrent change (curl) between read and apply
 # gives a conflict with the meanwhile diff, and "re-apply on top" keeps the other change; E
 # edits the whole route in $EDITOR (a script: private 0600 file holding only the route);
-# --readonly refuses visibly. Bounded in time; the tmux server is always killed.
+# --readonly refuses visibly; on a standard-channel CRD a retry change is refused after the
+# dry-run, before applying, and ^A writes Linkerd's route annotations instead (the demo is
+# Linkerd: the form warns that it ignores the retry field). No sanitizer reports on stderr.
+# Bounded in time; the tmux servers are always killed.
 # GT_CAPTURE_DIR=DIR keeps the screen captures (form, preview, verdict, topology, history).
 . "$GT_SRCDIR/tests/e2e/lib.sh"
 
@@ -22,6 +25,7 @@ TMUX_CMD="tmux -L $SOCK -f /dev/null"
 tmux_cleanup() {
 	tmux -L "$SOCK" kill-server 2>/dev/null
 	tmux -L "$SOCK-ro" kill-server 2>/dev/null
+	tmux -L "$SOCK-std" kill-server 2>/dev/null
 	gt_cleanup
 }
 trap tmux_cleanup EXIT
@@ -47,13 +51,13 @@ cat > "$T/run.sh" <<EOF
 #!/bin/sh
 cd "$T"
 TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 EDITOR="$T/editor.sh" KUBE_EDITOR= \
-  "$GAMMATOP" console --kubeconfig "$T/kc" --cache "$T/cache.db" --no-telemetry \$* 2>"$T/stderr\$#"
-echo "exit=\$?" > "$T/exit\$#"
+  "$GAMMATOP" console --kubeconfig "$T/kc" --cache "$T/cache.db" --no-telemetry \$2 2>"$T/stderr.\$1"
+echo "exit=\$?" > "$T/exit.\$1"
 sleep 120
 EOF
 chmod +x "$T/run.sh"
 
-$TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh" || fail "cannot start tmux"
+$TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh main" || fail "cannot start tmux"
 cap() { $TMUX_CMD capture-pane -p > "$T/screen"; }
 keys() { $TMUX_CMD send-keys "$@"; sleep 0.3; cap; }
 # Wait for text $1 on the screen (at most 15 s).
@@ -173,13 +177,13 @@ ls "$T"/gammatop-edit-* >/dev/null 2>&1 && fail "the editor's private directory 
 ok "E: private 0600 file, diff, dry-run, apply"
 
 keys q
-wait_for "[ -f '$T/exit0' ]" 10 || fail "q did not quit"
-grep -q "exit=0" "$T/exit0" || fail "console exit: $(cat "$T/exit0")"
+wait_for "[ -f '$T/exit.main' ]" 10 || fail "q did not quit"
+grep -q "exit=0" "$T/exit.main" || fail "console exit: $(cat "$T/exit.main")"
 
 # --readonly: visibly refused.
 $TMUX_CMD kill-server 2>/dev/null
 TMUX_CMD="tmux -L $SOCK-ro -f /dev/null" # a server of its own: the first may still be exiting
-$TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh --readonly" || fail "cannot start the read-only console"
+$TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh ro --readonly" || fail "cannot start the read-only console"
 expect "API synced" "readonly console"
 keys 2
 keys e
@@ -188,5 +192,52 @@ keys : history Enter
 expect "history (read-only)" "readonly history"
 [ "$(req)" = 4s ] || fail "something changed in read-only mode"
 ok "--readonly disables editing visibly"
+keys : q Enter
+wait_for "[ -f '$T/exit.ro' ]" 10 || fail "q did not quit the read-only console"
+
+# A standard-channel CRD (no retry field): said after the dry-run, before anything is
+# applied. The demo is Linkerd: the form warns that Linkerd ignores the retry field, and ^A
+# writes Linkerd's own route annotations instead, which apply.
+start_sim --demo --channel standard --kubeconfig-out "$T/kc"
+R="$SIM_URL/apis/gateway.networking.k8s.io/v1/namespaces/inventory/httproutes/inventory"
+rv0=$(curl -sf "$R" | jq -r .metadata.resourceVersion)
+$TMUX_CMD kill-server 2>/dev/null
+TMUX_CMD="tmux -L $SOCK-std -f /dev/null"
+$TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh std" || fail "cannot start the third console"
+expect "API synced" "standard-channel console"
+keys 2
+keys / "^inventory +inventory +0" Enter
+keys e
+expect "edit httproute/inventory/inventory rule 0" "form (standard)"
+keys Tab Tab 2
+expect "+      attempts: 2" "retry diff"
+grep -q "Linkerd ignores the Gateway API retry field" "$T/screen" || fail "no Linkerd warning"
+keys Enter
+expect "has no" "standard channel"
+grep -q "dry-run refused, nothing applied" "$T/screen" || fail "the refusal does not say nothing was applied"
+tr -d '\n' < "$T/screen" | grep -q "standard channel" || fail "the refusal does not name the standard channel"
+[ "$(curl -sf "$R" | jq -r .metadata.resourceVersion)" = "$rv0" ] || fail "the route changed"
+keep standard
+ok "standard channel: retry refused after the dry-run, before applying"
+keys Escape
+keys C-a
+expect "(as Linkerd annotations)" "annotation mode"
+keys 2
+expect "+    retry.linkerd.io/limit: '2'" "annotation diff"
+keys Enter
+expect "dry-run passed" "annotation dry-run"
+keep linkerd
+keys y
+expect "applied httproute/inventory/inventory rule 0" "annotation apply"
+curl -sf "$R" | jq -e '.metadata.annotations["retry.linkerd.io/limit"] == "2"' >/dev/null ||
+	fail "the Linkerd annotation was not applied"
+ok "Linkerd: warned about the retry field, ^A applied retry.linkerd.io/limit"
 keys q
+wait_for "[ -f '$T/exit.std' ]" 10 || fail "q did not quit"
+
+# The consoles (built with sanitizers in CI) said nothing bad on stderr.
+for f in "$T"/stderr.*; do
+	grep -Eq "runtime error|AddressSanitizer|LeakSanitizer" "$f" && { cat "$f"; fail "sanitizer report in $f"; }
+done
+ok "no sanitizer reports"
 exit 0
