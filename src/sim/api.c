@@ -263,6 +263,9 @@ static void do_list(struct sim *s, const struct request *rq, struct api_target *
 	}
 	const struct obj_table *tab = &s->objs.tables[t->res];
 	size_t lo, hi;
+	/* every page of a list reports (and its token keeps) the resourceVersion of the first
+	 * page, as a snapshot would; the items themselves are the current ones */
+	uint64_t list_rv = s->objs.rv;
 	objects_ns_range(&s->objs, t->res, t->has_ns ? t->ns : NULL, &lo, &hi);
 	if (cont && *cont) {
 		char *js = b64url_decode(cont);
@@ -292,6 +295,7 @@ static void do_list(struct sim *s, const struct request *rq, struct api_target *
 		size_t from = objects_lower_bound(&s->objs, t->res, nsbuf, name, false);
 		if (from > lo)
 			lo = from;
+		list_rv = (uint64_t)trv;
 		json_decref(tok);
 	}
 	json_t *items = json_array();
@@ -331,13 +335,13 @@ static void do_list(struct sim *s, const struct request *rq, struct api_target *
 	}
 	char av[128], rvs[32];
 	const struct sim_resource *res = resource_get(t->res);
-	snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)s->objs.rv);
+	snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)list_rv);
 	json_t *meta = json_pack("{s:s}", "resourceVersion", rvs);
 	if (i < hi && last) {
 		/* more remain: the token names the last item returned */
 		char *start = xasprintf("%s\n%s", last->ns, last->name);
 		json_t *tok = json_pack("{s:s, s:I, s:s}", "v", "meta.k8s.io/v1", "rv",
-		                        (json_int_t)s->objs.rv, "start", start);
+		                        (json_int_t)list_rv, "start", start);
 		char *js = json_dumps(tok, JSON_COMPACT);
 		char *enc = b64url_encode(js);
 		json_object_set_new(meta, "continue", json_string(enc));

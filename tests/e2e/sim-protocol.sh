@@ -89,6 +89,13 @@ N=$(wc -l <"$T/names")
 	[ "$(jb '[.items[].metadata.namespace] | unique')" = '[
   "shop"
 ]' ] || fail "namespaced list: $(jb '[.items[].metadata.namespace] | unique')"
+# every page reports the first page's resourceVersion, even after a change in between
+req GET "$GW/v1/httproutes?limit=10" >/dev/null
+RVP=$(jb .metadata.resourceVersion)
+TOKP=$(jb .metadata.continue)
+req PATCH /api/v1/namespaces/shop application/merge-patch+json '{"metadata":{"labels":{"paged":"yes"}}}' >/dev/null
+req GET "$GW/v1/httproutes?limit=10&continue=$TOKP" >/dev/null
+[ "$(jb .metadata.resourceVersion)" = "$RVP" ] || fail "page 2 resourceVersion $(jb .metadata.resourceVersion), page 1 $RVP"
 [ "$(req GET "$GW/v1/httproutes?continue=garbage")" = 400 ] && expect 400 BadRequest
 [ "$(req GET "$GW/v1/httproutes?limit=abc")" = 400 ] && expect 400 BadRequest
 [ "$(req GET "/api/v1/namespaces?labelSelector=team%3Dcheckout")" = 200 ] || fail "labelSelector"
@@ -322,11 +329,14 @@ ok "create, 409 AlreadyExists, delete, deletecollection"
 
 # ---- the watch history: 410 Expired ----
 OLD=$RV0
+req GET "$GW/v1/httproutes?limit=10" >/dev/null
+TOKX=$(jb .metadata.continue)
 [ "$(req POST /sim/v1/expire)" = 200 ] || fail "admin expire"
+[ "$(req GET "$GW/v1/httproutes?limit=10&continue=$TOKX")" = 410 ] && expect 410 Expired
 curl -sN --max-time 5 "$SIM_URL$GW/v1/httproutes?watch=1&resourceVersion=$OLD&timeoutSeconds=2" >"$T/watch410"
 jq -e -s '.[0].type == "ERROR" and .[0].object.code == 410 and .[0].object.reason == "Expired"' "$T/watch410" >/dev/null ||
 	fail "no 410 ERROR event: $(cat "$T/watch410")"
-ok "410 Expired after the history is gone"
+ok "410 Expired (watch and continue token) after the history is gone"
 
 kill -0 "$SIM_PID" || fail "the sim died"
 stop_sim || fail "the sim did not exit cleanly (status $?): $(tail -20 "$SIM_LOG")"
