@@ -4,7 +4,8 @@
  * to the field (1.5s is refused, Enter does not proceed), a valid value shows the YAML diff
  * and merge patch, ^D clears a field, Esc cancels; --readonly refuses visibly; a GRPCRoute
  * is refused; the history view lists an audit log written to a temporary cache; the editor
- * helper writes a private 0600 file and reads back what the "editor" changed. */
+ * helper writes a private 0600 file and reads back what the "editor" changed; the console's
+ * keys (e, E, :history, H, u) reach these views; E re-edits an invalid document. */
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -338,6 +339,83 @@ static void test_editor_file(void **state)
 	rmdir(dir);
 }
 
+/* The console's own key path: e on a routes row, on a topology row that is no route, in
+ * the route detail; :history and H. */
+static void console_keys(struct fx *f, const char *script)
+{
+	struct keys_event *ev = NULL;
+	char err[128];
+	int n = keys_parse_script(script, &ev, err, sizeof err);
+	assert_true(n >= 0);
+	for (int i = 0; i < n; i++) {
+		console_key(f->con, ev[i].key);
+		console_frame(f->con);
+	}
+	free(ev);
+}
+
+static void test_keys(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(false);
+	console_keys(f, "2/storefront<Enter>e");
+	expect(f, "edit httproute/shop/storefront rule 0 (cart)");
+	/* Every key goes to the form: 'q' and '2' are typed, not actions. */
+	console_keys(f, "<C-u>2q");
+	expect(f, "2q_");
+	expect(f, "not a valid duration");
+	console_keys(f, "<Esc>");
+	expect(f, "edit cancelled");
+	/* Topology: the GatewayClass row is no route. */
+	console_keys(f, "1e");
+	expect(f, "e: select a route rule first");
+	/* The route detail: its route, the rule under the cursor (or rule 0). */
+	console_keys(f, "2/storefront<Enter><Enter>e");
+	expect(f, "edit httproute/shop/storefront rule");
+	console_keys(f, "<Esc>:history<Enter>");
+	expect(f, "no changes recorded yet");
+	console_keys(f, "<Esc>H");
+	expect(f, "no changes recorded yet");
+	console_keys(f, "<Esc>u");
+	expect(f, "u reverts a change in the history");
+	fx_free(f);
+}
+
+/* E without a cluster: the editor runs on the store's copy; an invalid edit says so and
+ * Enter edits again (with the text as it was left); a valid one goes on to the dry-run. */
+static void test_document(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(false);
+	char script[400];
+	snprintf(script, sizeof script, "%s/ed.sh", f->dir);
+	FILE *s = fopen(script, "w");
+	assert_non_null(s);
+	fprintf(s, "#!/bin/sh\nif grep -q 'request: 1.5s' \"$1\"; then sed -i 's/request: 1.5s/request: 3s/' "
+	           "\"$1\"; else sed -i 's/request: 10s/request: 1.5s/' \"$1\"; fi\n");
+	fclose(s);
+	chmod(script, 0700);
+	setenv("KUBE_EDITOR", script, 1);
+	ui_edit_open_document(f->con, "httproute/shop/storefront");
+	expect(f, "edit httproute/shop/storefront (whole route)");
+	expect(f, "the edited route is not valid");
+	expect(f, "1.5s");
+	key(f, '\r');
+	expect(f, "+      request: 3s");
+	expect(f, "no cluster connection");
+	key(f, 27);
+	expect(f, "nothing applied");
+	/* An editor that changes nothing: nothing sent, no panel left. */
+	setenv("KUBE_EDITOR", "true", 1);
+	size_t depth = f->con->depth;
+	ui_edit_open_document(f->con, "httproute/shop/storefront");
+	assert_int_equal(f->con->depth, depth);
+	expect(f, "no change, nothing sent");
+	unsetenv("KUBE_EDITOR");
+	unlink(script);
+	fx_free(f);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -358,6 +436,8 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_editor_file),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_document),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
