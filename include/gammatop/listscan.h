@@ -10,7 +10,11 @@
 
 /* A top-level member other than "items" (key as sent; value borrowed, valid during the call). */
 typedef void (*listscan_member_cb)(const char *key, json_t *value, void *ud);
-/* One element of "items" (borrowed: freed after the call; the callback may change it). */
+/* One element of "items" (borrowed; the callback may change it). It lives in an arena that
+ * jansson allocates from during the call and that is emptied after it: nothing jansson
+ * allocates during the call (json_dumps, json_pack, json_incref'd items) may outlive it; copy
+ * out plain C strings (json_dumpb into a buffer of yours, strdup of values). The process must
+ * not use jansson from another thread meanwhile. */
 typedef void (*listscan_item_cb)(json_t *item, void *ud);
 
 /* Scan body. Returns 0 when it is a JSON object whose "items" (if present) is an array or

@@ -1,12 +1,65 @@
 /* listscan.c: a list body read member by member, items one at a time (see listscan.h). The
  * scanner only finds where each value starts and ends; every value is parsed by jansson, so it
- * is exactly as strict as parsing the whole body. */
+ * is exactly as strict as parsing the whole body. Items are parsed into an arena (jansson's
+ * allocation hooks), which makes parsing and freeing a tree of small nodes cheap. */
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gammatop/listscan.h"
+#include "gammatop/xalloc.h"
+
+/* Items are parsed into an arena: jansson's many small allocations are bumps of a pointer and
+ * its frees nothing; the arena is emptied after each item. Chunks beyond the first are kept in
+ * a list and freed then, and the first grows to what an item needed, so that the next fits. */
+struct chunk {
+	struct chunk *next;
+	size_t cap, used;
+	max_align_t data[];
+};
+static struct chunk *arena;   /* current chunk (first of the list) */
+static size_t arena_total;    /* bytes asked for since the last reset */
+
+static void *arena_alloc(size_t n)
+{
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	arena_total += n;
+	if (!arena || arena->cap - arena->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		struct chunk *c = xmalloc(sizeof *c + cap);
+		c->cap = cap;
+		c->used = 0;
+		c->next = arena;
+		arena = c;
+	}
+	void *p = (char *)arena->data + arena->used;
+	arena->used += n;
+	return p;
+}
+
+static void arena_free(void *p) { (void)p; }
+
+/* Empty the arena; keep one chunk as large as everything asked for since the last reset. */
+static void arena_reset(void)
+{
+	if (arena && arena->next) {
+		while (arena) {
+			struct chunk *n = arena->next;
+			free(arena);
+			arena = n;
+		}
+		size_t cap = arena_total > 65536 ? arena_total : 65536;
+		arena = xmalloc(sizeof *arena + cap);
+		arena->cap = cap;
+		arena->next = NULL;
+	}
+	if (arena)
+		arena->used = 0;
+	arena_total = 0;
+}
 
 struct scan {
 	const char *p, *end;
@@ -93,11 +146,18 @@ static int items(struct scan *s, listscan_item_cb on_item, void *ud)
 	if (eat(s, ']'))
 		return 0;
 	for (;;) {
+		json_malloc_t pm;
+		json_free_t pf;
+		json_get_alloc_funcs(&pm, &pf);
+		json_set_alloc_funcs(arena_alloc, arena_free);
 		json_t *it = value(s);
+		if (it)
+			on_item(it, ud);
+		/* no json_decref: the whole tree goes with the arena */
+		arena_reset();
+		json_set_alloc_funcs(pm, pf);
 		if (!it)
 			return -1;
-		on_item(it, ud);
-		json_decref(it);
 		if (eat(s, ']'))
 			return 0;
 		if (!eat(s, ','))
