@@ -29,10 +29,41 @@ void jf_pop(struct jf *c, size_t old)
 	c->path[old] = '\0';
 }
 
-/* Push ".key" (or "key" at the top). */
+/* Append n bytes of s to the path (cut at its size, like jf_push). */
+static void path_append(struct jf *c, const char *s, size_t n)
+{
+	size_t room = sizeof c->path - 1 - c->plen;
+	if (n > room)
+		n = room;
+	memcpy(c->path + c->plen, s, n);
+	c->plen += n;
+	c->path[c->plen] = '\0';
+}
+
+/* Push ".key" (or "key" at the top). Every field read pushes: no printf here. */
 size_t jf_push_key(struct jf *c, const char *key)
 {
-	return jf_push(c, c->plen ? ".%s" : "%s", key);
+	size_t old = c->plen;
+	if (c->plen)
+		path_append(c, ".", 1);
+	path_append(c, key, strlen(key));
+	return old;
+}
+
+/* Push "[i]". */
+static size_t push_index(struct jf *c, size_t i)
+{
+	char tmp[24];
+	size_t n = sizeof tmp;
+	tmp[--n] = ']';
+	do {
+		tmp[--n] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	tmp[--n] = '[';
+	size_t old = c->plen;
+	path_append(c, tmp + n, sizeof tmp - n);
+	return old;
 }
 
 void jf_fail(struct jf *c, const char *fmt, ...)
@@ -84,14 +115,25 @@ char *jf_str_of(struct jf *c, const json_t *v)
 	return xstrdup(s);
 }
 
+/* A string without NUL characters (what jf_str_of accepts). */
+static bool good_str(const json_t *v)
+{
+	return json_is_string(v) && strlen(json_string_value(v)) == json_string_length(v);
+}
+
 void jf_str(struct jf *c, const json_t *obj, const char *key, char **out)
 {
 	const json_t *v = jf_field(c, obj, key);
 	if (!v)
 		return;
-	size_t o = jf_push_key(c, key);
-	char *s = jf_str_of(c, v);
-	jf_pop(c, o);
+	char *s;
+	if (good_str(v)) { /* the usual case: the path is only needed for an error */
+		s = xstrdup(json_string_value(v));
+	} else {
+		size_t o = jf_push_key(c, key);
+		s = jf_str_of(c, v);
+		jf_pop(c, o);
+	}
 	if (s) {
 		free(*out);
 		*out = s;
@@ -193,7 +235,7 @@ const json_t *jf_list(struct jf *c, const json_t *obj, const char *key, size_t *
 /* Item i of a list of objects, with "[i]" pushed (the caller pops *old). NULL when bad. */
 const json_t *jf_item(struct jf *c, const json_t *list, size_t i, size_t *old)
 {
-	*old = jf_push(c, "[%zu]", i);
+	*old = push_index(c, i);
 	const json_t *v = json_array_get(list, i);
 	if (!json_is_object(v)) {
 		jf_fail(c, "expected an object");
@@ -211,8 +253,13 @@ char **jf_strv(struct jf *c, const json_t *obj, const char *key, size_t *n)
 	char **v = xcalloc(*n, sizeof *v);
 	size_t o = jf_push_key(c, key);
 	for (size_t i = 0; i < *n && !c->failed; i++) {
-		size_t o2 = jf_push(c, "[%zu]", i);
-		v[i] = jf_str_of(c, json_array_get(l, i));
+		const json_t *x = json_array_get(l, i);
+		if (good_str(x)) {
+			v[i] = xstrdup(json_string_value(x));
+			continue;
+		}
+		size_t o2 = push_index(c, i);
+		v[i] = jf_str_of(c, x);
 		jf_pop(c, o2);
 	}
 	jf_pop(c, o);
@@ -241,9 +288,14 @@ void jf_map(struct jf *c, const json_t *obj, const char *key, struct gt_kvlist *
 		/* Huge and useless to gammatop: kubectl's copy of the whole object. */
 		if (!strcmp(k, "kubectl.kubernetes.io/last-applied-configuration"))
 			continue;
-		size_t o2 = jf_push_key(c, k);
-		char *s = jf_str_of(c, v);
-		jf_pop(c, o2);
+		char *s;
+		if (good_str(v)) {
+			s = xstrdup(json_string_value(v));
+		} else {
+			size_t o2 = jf_push_key(c, k);
+			s = jf_str_of(c, v);
+			jf_pop(c, o2);
+		}
 		if (!s)
 			break;
 		out->items[out->n].key = xstrdup(k);
