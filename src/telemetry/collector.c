@@ -267,12 +267,13 @@ static void on_scraped(struct scraper *s, void *ud)
 		char range[32];
 		struct figures_set *set =
 			figures_set_new(collector_range(c->cfg.window_ms, range, sizeof range), c->source);
-		int64_t now = time_wall_ms();
 		char e[512];
 		if (c->cfg.cache && !c->slider)
 			c->slider = samples_slider_new(c->source, c->cfg.window_ms);
+		/* The window ends where this round's sample ends: samples are keyed by the start
+		 * of their interval (round_t - interval), so each slide adds exactly the new one. */
 		if (!c->cfg.cache ||
-		    samples_slider_update(c->cfg.cache, c->slider, now + 1, window_cb, set, e,
+		    samples_slider_update(c->cfg.cache, c->slider, c->round_t, window_cb, set, e,
 		                          sizeof e) < 0)
 			add_all(set, scraper_acc(s), c->profile ? c->profile->scope : "route");
 		figures_set_finish(set);

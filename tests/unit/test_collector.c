@@ -26,6 +26,7 @@ struct fake {
 	int64_t t0;
 	bool fail_all, fail_b;
 	int fetches;
+	double scale; /* request rate multiplier (0: 1) */
 };
 
 struct answer {
@@ -41,7 +42,7 @@ static void answer_now(struct evloop *loop, void *ud)
 	struct answer *a = ud;
 	struct fake *f = a->f;
 	double secs = (double)(time_wall_ms() - f->t0) / 1000.0;
-	double rps = !strcmp(a->pod, "proxy-a") ? 20 : 10;
+	double rps = (!strcmp(a->pod, "proxy-a") ? 20 : 10) * (f->scale > 0 ? f->scale : 1);
 	char page[2048];
 	snprintf(page, sizeof page,
 	         "# TYPE outbound_http_route_request_statuses counter\n"
@@ -168,10 +169,54 @@ static void test_scrape_rounds(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The window slides: when the rate changes, the figures follow it round after round (they
+ * once froze because each round's sample was stored before the slider's end). */
+static void test_window_follows_rate(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/gt-test-collector.XXXXXX";
+	assert_non_null(mkdtemp(path));
+	char db[300], err[512];
+	snprintf(db, sizeof db, "%s/cache.db", path);
+	struct cache *cache = cache_open(db, NULL, err, sizeof err);
+	assert_non_null(cache);
+	struct evloop *loop = evloop_new();
+	struct fake f = {.loop = loop, .t0 = time_wall_ms()};
+	struct collector_config cfg = {.loop = loop, .cache = cache, .fetch = fake_fetch,
+	                               .fetch_ud = &f, .interval_ms = 1000, .window_ms = 2000,
+	                               .scrape_source = "scrape test"};
+	struct collector *c = collector_new(&cfg);
+	struct scrape_target t[1] = {{"shop", "proxy-a", 4191, "/metrics", "http"}};
+	collector_set_targets(c, t, 1);
+	struct seen seen = {0};
+	collector_set_listener(c, on_round, &seen);
+	collector_start(c);
+	run_until(loop, &seen, 4, 8000);
+	const struct figure *fg = figures_set_find(collector_figures(c), "httproute/shop/web", -1);
+	assert_non_null(fg);
+	assert_true(fabs(fg->f[FIG_RPS] - 20) < 3);
+	/* The counters restart from the new rate: the counter jump is one interval, and the
+	 * window (two intervals) then holds only the new rate. */
+	f.scale = 3;
+	f.t0 = time_wall_ms();
+	int before = seen.rounds;
+	run_until(loop, &seen, before + 5, 9000);
+	fg = figures_set_find(collector_figures(c), "httproute/shop/web", -1);
+	assert_non_null(fg);
+	assert_true(fabs(fg->f[FIG_RPS] - 60) < 8);
+	collector_free(c);
+	evloop_free(loop);
+	cache_close(cache);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scrape_rounds),
+		cmocka_unit_test(test_window_follows_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
