@@ -7,6 +7,7 @@
 #include "sim.h"
 
 #include "gammatop/evloop.h"
+#include "gammatop/str.h"
 #include "gammatop/timeutil.h"
 #include "gammatop/xalloc.h"
 
@@ -169,12 +170,13 @@ static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noret
 static void die(const char *fmt, ...)
 {
 	va_list ap;
-	release();
-	fputs("gammatop-sim: ", stderr);
+	char msg[1024], safe[1024];
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputs("\n", stderr);
+	release();
+	/* Messages may quote manifest or option text: never send its control bytes to a tty. */
+	fprintf(stderr, "gammatop-sim: %s\n", str_sanitize_into(safe, sizeof safe, msg));
 	exit(2);
 }
 

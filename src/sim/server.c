@@ -369,6 +369,7 @@ static enum MHD_Result on_metrics(void *cls, struct MHD_Connection *c, const cha
 	return send_reply(c, &rp);
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	struct server *srv = cls;

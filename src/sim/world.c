@@ -79,14 +79,16 @@ static int on_doc(const json_t *doc, const char *file, int line, void *ud)
 	struct load_ctx *c = ud;
 	char err[512];
 	int rc = world_add(c->s, json_deep_copy(doc), err, sizeof err);
+	char *safe = rc ? str_sanitize(err) : NULL; /* err quotes names and values of the manifest */
 	if (rc < 0) {
-		fprintf(stderr, "gammatop-sim: %s:%d: %s\n", file, line, err);
+		fprintf(stderr, "gammatop-sim: %s:%d: %s\n", file, line, safe);
 		c->errors++;
 	} else if (rc > 0) {
-		fprintf(stderr, "gammatop-sim: %s:%d: note: %s\n", file, line, err);
+		fprintf(stderr, "gammatop-sim: %s:%d: note: %s\n", file, line, safe);
 	} else {
 		c->added++;
 	}
+	free(safe);
 	return 0;
 }
 
