@@ -532,15 +532,7 @@ static int modelled_kind(const char *api, const char *kind)
 
 static void set_id(struct jf *c, enum gt_kind k, const char *ns, const char *name)
 {
-	char sns[128], sname[160];
-	str_sanitize_into(sns, sizeof sns, ns);
-	str_sanitize_into(sname, sizeof sname, name);
-	if (!name)
-		snprintf(c->id, sizeof c->id, "%s (unnamed)", kind_id(k));
-	else if (kind_namespaced(k))
-		snprintf(c->id, sizeof c->id, "%s/%s/%s", kind_id(k), sns, sname);
-	else
-		snprintf(c->id, sizeof c->id, "%s/%s", kind_id(k), sname);
+	jf_set_id(c, k, ns, name); /* made into text only for an error */
 }
 
 static void copy_err(char *err, size_t errlen, const char *fmt, ...)

@@ -66,6 +66,30 @@ static size_t push_index(struct jf *c, size_t i)
 	return old;
 }
 
+void jf_set_id(struct jf *c, enum gt_kind k, const char *ns, const char *name)
+{
+	c->id_lazy = true;
+	c->id_kind = k;
+	c->id_ns = ns;
+	c->id_name = name;
+}
+
+static void make_id(struct jf *c)
+{
+	if (!c->id_lazy)
+		return;
+	c->id_lazy = false;
+	char sns[128], sname[160];
+	str_sanitize_into(sns, sizeof sns, c->id_ns);
+	str_sanitize_into(sname, sizeof sname, c->id_name);
+	if (!c->id_name)
+		snprintf(c->id, sizeof c->id, "%s (unnamed)", kind_id(c->id_kind));
+	else if (kind_namespaced(c->id_kind))
+		snprintf(c->id, sizeof c->id, "%s/%s/%s", kind_id(c->id_kind), sns, sname);
+	else
+		snprintf(c->id, sizeof c->id, "%s/%s", kind_id(c->id_kind), sname);
+}
+
 void jf_fail(struct jf *c, const char *fmt, ...)
 {
 	if (c->failed)
@@ -73,6 +97,7 @@ void jf_fail(struct jf *c, const char *fmt, ...)
 	c->failed = true;
 	if (!c->err || !c->errlen)
 		return;
+	make_id(c);
 	char msg[256];
 	va_list ap;
 	va_start(ap, fmt);

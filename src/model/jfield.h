@@ -19,7 +19,10 @@ struct jf {
 	char *err;
 	size_t errlen;
 	bool failed;
-	char id[320];   /* "httproute/default/web" (sanitised) */
+	char id[320];   /* "httproute/default/web" (sanitised); see jf_set_id */
+	bool id_lazy;   /* id is still to be made from id_kind/id_ns/id_name */
+	enum gt_kind id_kind;
+	const char *id_ns, *id_name; /* borrowed: valid while decoding */
 	char path[512]; /* "spec.rules[0].backendRefs[1]" */
 	size_t plen;
 	const char *ns; /* the object's namespace (default for references) */
@@ -30,6 +33,10 @@ size_t jf_push(struct jf *c, const char *fmt, ...) __attribute__((format(printf,
 /* Append ".key" ("key" at the top); returns the old length. */
 size_t jf_push_key(struct jf *c, const char *key);
 void jf_pop(struct jf *c, size_t old);
+/* Name the object for error messages: "kind/ns/name" ("kind/name" for cluster-scoped kinds,
+ * "kind (unnamed)" without a name), sanitised. Only remembered: the text is made when an
+ * error is written, so ns and name must stay valid until decoding ends. */
+void jf_set_id(struct jf *c, enum gt_kind k, const char *ns, const char *name);
 /* Record the first error at the current path. */
 void jf_fail(struct jf *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Record the first error at path.key. */
