@@ -468,6 +468,19 @@ static void grant(struct jf *c, const json_t *spec, struct gt_refgrant *g)
 	jf_pop(c, o);
 }
 
+/* A port (1-65535) as text, for targetPort: a heap copy (no printf: one per Service). */
+static char *port_text(int port)
+{
+	char tmp[8];
+	int i = sizeof tmp;
+	tmp[--i] = '\0';
+	unsigned v = (unsigned)port;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && i > 0);
+	return xstrdup(tmp + i);
+}
 static void service(struct jf *c, const json_t *spec, struct gt_service *s)
 {
 	size_t o = jf_push_key(c, "spec"), n;
@@ -495,12 +508,12 @@ static void service(struct jf *c, const json_t *spec, struct gt_service *s)
 			int64_t t;
 			if (!tp) {
 				if (!c->failed)
-					sp->target_port = xasprintf("%d", sp->port);
+					sp->target_port = port_text(sp->port);
 			} else if (jf_int_of(tp, &t)) {
 				if (t < 1 || t > 65535)
 					jf_fail_at(c, "targetPort", "expected an integer 1-65535 or a port name");
 				else
-					sp->target_port = xasprintf("%d", (int)t);
+					sp->target_port = port_text((int)t);
 			} else {
 				size_t o3 = jf_push_key(c, "targetPort");
 				sp->target_port = jf_str_of(c, tp);
@@ -565,14 +578,15 @@ enum decode_result decode_object(const json_t *j, struct gt_object **out, char *
 		copy_err(err, errlen, "kind: %s", jk ? "expected a string" : "required");
 		return DECODE_ERROR;
 	}
-	str_sanitize_into(skind, sizeof skind, json_string_value(jk));
 	if (!json_is_string(ja) || !json_string_length(ja)) {
+		str_sanitize_into(skind, sizeof skind, json_string_value(jk));
 		copy_err(err, errlen, "%s: apiVersion: %s", skind, ja ? "expected a string" : "required");
 		return DECODE_ERROR;
 	}
-	str_sanitize_into(sapi, sizeof sapi, json_string_value(ja));
 	int k = modelled_kind(json_string_value(ja), json_string_value(jk));
-	if (k < 0) {
+	if (k < 0) { /* sanitised only for the message: most objects never need it */
+		str_sanitize_into(skind, sizeof skind, json_string_value(jk));
+		str_sanitize_into(sapi, sizeof sapi, json_string_value(ja));
 		copy_err(err, errlen, "%s (%s) is not a kind gammatop models", skind, sapi);
 		return DECODE_SKIPPED;
 	}
