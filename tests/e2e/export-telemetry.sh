@@ -52,28 +52,7 @@ kube_start_sim sim --manifests "$T/routes.yaml" --metrics-port 0 --mesh linkerd 
 	--kubeconfig-out "$T/kc"
 MPORT=$(sed -n 's/.* metrics http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/sim.out")
 [ -n "$MPORT" ] || fail "no metrics port in: $(cat "$T/sim.out")"
-cat >"$T/prometheus.yml" <<YAML
-global: {scrape_interval: 1s, evaluation_interval: 1s}
-scrape_configs:
-  - job_name: sim
-    static_configs: [{targets: ['127.0.0.1:$MPORT']}]
-YAML
-PROM=""
-for try in 1 2 3 4 5; do
-	port=$(( 20000 + ($$ * 11 + try * 7907) % 40000 ))
-	curl -s -o /dev/null "http://127.0.0.1:$port/" && continue
-	prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
-		--web.listen-address="127.0.0.1:$port" >"$T/prometheus.log" 2>&1 &
-	pid=$!
-	gt_track "$pid"
-	if wait_for "curl -sf http://127.0.0.1:$port/-/ready" 20; then
-		PROM="http://127.0.0.1:$port"
-		break
-	fi
-	kill "$pid" 2>/dev/null
-done
-[ -n "$PROM" ] || { tail -5 "$T/prometheus.log" >&2; fail "prometheus did not start"; }
-wait_for "curl -sf '$PROM/api/v1/query?query=up' | grep -q '\"1\"'" 20 || fail "no scrape"
+start_prometheus "127.0.0.1:$MPORT"
 sleep 12 # more than the 10 s window
 
 # within VALUE WANT TOL

@@ -11,6 +11,17 @@
 #                        e.g.  start_sim --demo;  curl -s "$SIM_URL/api/v1/namespaces"
 #   stop_sim             SIGTERM the last started sim and wait for it to exit (its --state
 #                        file is then written); returns its exit status.
+#
+# Prometheus (the caller checks `command -v prometheus` and `curl` and skips without them):
+#   start_prometheus HOST:PORT
+#                        writes $T/prometheus.yml (scrape and evaluation every 1 s, one job
+#                        "sim" scraping HOST:PORT), starts a real Prometheus on a free
+#                        127.0.0.1 port (up to 5 tries; data in $T/tsdb, log in
+#                        $T/prometheus.log; stopped on exit), waits (at most 20 s) for
+#                        /-/ready and then (at most 20 s) for a first successful scrape
+#                        (up == 1); sets PROM (http://127.0.0.1:PORT) and PROM_PID. Fails
+#                        the test if it does not come up or never scrapes.
+#                        e.g.  start_prometheus "127.0.0.1:$MPORT"; curl "$PROM/-/ready"
 set -u
 : "${GT_BUILDDIR:=$(pwd)}" "${GT_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${GAMMATOP:=$GT_BUILDDIR/src/gammatop}" "${GAMMATOP_SIM:=$GT_BUILDDIR/src/gammatop-sim}"
@@ -63,4 +74,30 @@ start_sim() {
 stop_sim() {
 	kill -TERM "$SIM_PID" 2>/dev/null
 	wait "$SIM_PID"
+}
+
+start_prometheus() {
+	cat >"$T/prometheus.yml" <<EOF
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: sim
+    static_configs: [{targets: ['$1']}]
+EOF
+	PROM=""
+	for _try in 1 2 3 4 5; do
+		_port=$(( 20000 + ($$ * 7 + _try * 7919) % 40000 ))
+		curl -s -o /dev/null "http://127.0.0.1:$_port/" && continue
+		prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
+			--web.listen-address="127.0.0.1:$_port" >"$T/prometheus.log" 2>&1 &
+		PROM_PID=$!
+		gt_track "$PROM_PID"
+		if wait_for "curl -sf http://127.0.0.1:$_port/-/ready" 20; then
+			PROM="http://127.0.0.1:$_port"
+			break
+		fi
+		kill "$PROM_PID" 2>/dev/null
+	done
+	[ -n "$PROM" ] || { tail -5 "$T/prometheus.log" >&2; fail "prometheus did not start"; }
+	wait_for "curl -sf '$PROM/api/v1/query?query=up' | grep -q '\"1\"'" 20 ||
+		fail "prometheus: no successful scrape of $1"
 }

@@ -73,28 +73,7 @@ MPORT=$(sed -n 's/.* metrics http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/sim.ou
 [ -n "$MPORT" ] || fail "no metrics port in: $(cat "$T/sim.out")"
 
 # A real Prometheus on a free port, scraping the sim every second.
-cat >"$T/prometheus.yml" <<EOF
-global: {scrape_interval: 1s, evaluation_interval: 1s}
-scrape_configs:
-  - job_name: sim
-    static_configs: [{targets: ['127.0.0.1:$MPORT']}]
-EOF
-PROM=""
-for try in 1 2 3 4 5; do
-	port=$(( 20000 + ($$ * 7 + try * 7919) % 40000 ))
-	curl -s -o /dev/null "http://127.0.0.1:$port/" && continue
-	prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
-		--web.listen-address="127.0.0.1:$port" >"$T/prometheus.log" 2>&1 &
-	PPID_=$!
-	gt_track "$PPID_"
-	if wait_for "curl -sf http://127.0.0.1:$port/-/ready" 20; then
-		PROM="http://127.0.0.1:$port"
-		break
-	fi
-	kill "$PPID_" 2>/dev/null
-done
-[ -n "$PROM" ] || { tail -5 "$T/prometheus.log" >&2; fail "prometheus did not start"; }
-wait_for "curl -sf '$PROM/api/v1/query?query=up' | grep -q '\"1\"'" 20 || fail "no scrape"
+start_prometheus "127.0.0.1:$MPORT"
 
 # near FILE ROUTE FIELD WANT TOL: the route's figure is WANT +- TOL.
 near() {
