@@ -61,6 +61,29 @@ int cmd_no_operands(int argc, char **argv, int idx);
 /* Print "gammatop: <msg>" (sanitised) to stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+
+struct cmd_source;
+struct gt_topology;
+struct figures_set;
+/* What a one-shot export command (snapshot, routes) gives cmd_export_run. */
+struct cmd_export {
+	const char *name;            /* the command, for messages: "routes" */
+	const char *usage, *summary; /* as for cmd_parse */
+	/* -o FORMAT (NULL when not given: the command's default) into *fmt; returns 0, or -1
+	 * after printing an error that lists the formats. */
+	int (*parse_format)(const char *s, int *fmt);
+	/* Write the document in format fmt to f; set is NULL without telemetry. Returns 0, or -1
+	 * after printing an error. */
+	int (*write)(const struct cmd_opts *o, struct cmd_source *src, struct gt_topology *t,
+	             const struct figures_set *set, int fmt, FILE *f);
+};
+
+/* Run an export command that takes only the common options and no operands: parse argv,
+ * read the objects (cmd_source_open), build the topology, collect the telemetry when asked
+ * (cmd_source_figures), and write x->write's document to --output FILE or stdout. Returns
+ * 0 (also after --help), or EXIT_USAGE after a usage, source or write error (printed). */
+int cmd_export_run(const struct cmd_export *x, int argc, char **argv);
+
 int cmd_snapshot(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_lint(int argc, char **argv);

@@ -1,5 +1,5 @@
-/* cmd_common.c: the options every subcommand shares, their parser and --help, and output
- * file handling (see cmd.h). */
+/* cmd_common.c: the options every subcommand shares, their parser and --help, output file
+ * handling, and the frame of the export commands (see cmd.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_source.h"
+#include "gammatop/figures.h"
+#include "gammatop/topology.h"
 #include "gammatop/buf.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
@@ -213,4 +216,39 @@ int cmd_close_output(const struct cmd_opts *o, FILE *f)
 		return -1;
 	}
 	return 0;
+}
+
+int cmd_export_run(const struct cmd_export *x, int argc, char **argv)
+{
+	struct cmd_opts o;
+	int idx = cmd_parse(argc, argv, x->usage, x->summary, NULL, NULL, NULL, &o);
+	if (idx < 0) {
+		cmd_opts_done(&o);
+		return idx == -2 ? 0 : EXIT_USAGE;
+	}
+	int fmt;
+	if (cmd_no_operands(argc, argv, idx) || x->parse_format(o.format, &fmt) < 0) {
+		cmd_opts_done(&o);
+		return EXIT_USAGE;
+	}
+	struct cmd_source src;
+	int rc = cmd_source_open(&o, &src);
+	if (rc == 0) {
+		struct gt_topology *t = topology_build(src.store);
+		struct figures_set *set = cmd_source_figures(&o, &src, x->name);
+		FILE *f = cmd_open_output(&o);
+		if (!f)
+			rc = EXIT_USAGE;
+		else {
+			if (x->write(&o, &src, t, set, fmt, f) < 0)
+				rc = EXIT_USAGE;
+			if (cmd_close_output(&o, f) < 0)
+				rc = EXIT_USAGE;
+		}
+		figures_set_free(set);
+		topology_free(t);
+	}
+	cmd_source_close(&src);
+	cmd_opts_done(&o);
+	return rc;
 }

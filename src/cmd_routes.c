@@ -25,7 +25,7 @@ static const char summary[] =
 
 enum routes_fmt { FMT_TABLE, FMT_WIDE, FMT_JSON };
 
-static int parse_format(const char *s, enum routes_fmt *out)
+static int parse_format(const char *s, int *out)
 {
 	if (!s || !strcmp(s, "table"))
 		*out = FMT_TABLE;
@@ -80,11 +80,12 @@ static bool figures_of(const struct topo_route *r, size_t rule, struct routes_fi
 	return true;
 }
 
-static int write_routes(struct gt_topology *t, const char *ns, const struct figures_set *set,
-                        enum routes_fmt fmt, FILE *f)
+static int write_routes(const struct cmd_opts *o, struct cmd_source *src, struct gt_topology *t,
+                        const struct figures_set *set, int fmt, FILE *f)
 {
+	(void)src;
 	struct routes_opts ro = {.wide = fmt == FMT_WIDE, .ascii = !table_locale_utf8(),
-	                         .namespace_ = ns};
+	                         .namespace_ = o->namespace_};
 	if (set) {
 		fig_defs_init();
 		ro.fig_defs = fig_defs;
@@ -117,35 +118,6 @@ static int write_routes(struct gt_topology *t, const char *ns, const struct figu
 
 int cmd_routes(int argc, char **argv)
 {
-	struct cmd_opts o;
-	int idx = cmd_parse(argc, argv, usage, summary, NULL, NULL, NULL, &o);
-	if (idx < 0) {
-		cmd_opts_done(&o);
-		return idx == -2 ? 0 : EXIT_USAGE;
-	}
-	enum routes_fmt fmt;
-	if (cmd_no_operands(argc, argv, idx) || parse_format(o.format, &fmt) < 0) {
-		cmd_opts_done(&o);
-		return EXIT_USAGE;
-	}
-	struct cmd_source src;
-	int rc = cmd_source_open(&o, &src);
-	if (rc == 0) {
-		struct gt_topology *t = topology_build(src.store);
-		struct figures_set *set = cmd_source_figures(&o, &src, "routes");
-		FILE *f = cmd_open_output(&o);
-		if (!f)
-			rc = EXIT_USAGE;
-		else {
-			if (write_routes(t, o.namespace_, set, fmt, f) < 0)
-				rc = EXIT_USAGE;
-			if (cmd_close_output(&o, f) < 0)
-				rc = EXIT_USAGE;
-		}
-		figures_set_free(set);
-		topology_free(t);
-	}
-	cmd_source_close(&src);
-	cmd_opts_done(&o);
-	return rc;
+	static const struct cmd_export x = {"routes", usage, summary, parse_format, write_routes};
+	return cmd_export_run(&x, argc, argv);
 }

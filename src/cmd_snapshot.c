@@ -26,7 +26,7 @@ static const char summary[] =
 
 enum snap_fmt { FMT_JSON, FMT_YAML, FMT_DOT };
 
-static int parse_format(const char *s, enum snap_fmt *out)
+static int parse_format(const char *s, int *out)
 {
 	if (!s || !strcmp(s, "json"))
 		*out = FMT_JSON;
@@ -65,9 +65,10 @@ static bool route_note(const struct topo_route *r, struct buf *out, void *ud)
 	return true;
 }
 
-static int write_doc(struct cmd_source *src, struct gt_topology *t, const struct figures_set *set,
-                     enum snap_fmt fmt, FILE *f)
+static int write_doc(const struct cmd_opts *o, struct cmd_source *src, struct gt_topology *t,
+                     const struct figures_set *set, int fmt, FILE *f)
 {
+	(void)o;
 	if (fmt == FMT_DOT) {
 		struct buf b;
 		buf_init(&b);
@@ -99,35 +100,6 @@ static int write_doc(struct cmd_source *src, struct gt_topology *t, const struct
 
 int cmd_snapshot(int argc, char **argv)
 {
-	struct cmd_opts o;
-	int idx = cmd_parse(argc, argv, usage, summary, NULL, NULL, NULL, &o);
-	if (idx < 0) {
-		cmd_opts_done(&o);
-		return idx == -2 ? 0 : EXIT_USAGE;
-	}
-	enum snap_fmt fmt;
-	if (cmd_no_operands(argc, argv, idx) || parse_format(o.format, &fmt) < 0) {
-		cmd_opts_done(&o);
-		return EXIT_USAGE;
-	}
-	struct cmd_source src;
-	int rc = cmd_source_open(&o, &src);
-	if (rc == 0) {
-		struct gt_topology *t = topology_build(src.store);
-		struct figures_set *set = cmd_source_figures(&o, &src, "snapshot");
-		FILE *f = cmd_open_output(&o);
-		if (!f)
-			rc = EXIT_USAGE;
-		else {
-			if (write_doc(&src, t, set, fmt, f) < 0)
-				rc = EXIT_USAGE;
-			if (cmd_close_output(&o, f) < 0)
-				rc = EXIT_USAGE;
-		}
-		figures_set_free(set);
-		topology_free(t);
-	}
-	cmd_source_close(&src);
-	cmd_opts_done(&o);
-	return rc;
+	static const struct cmd_export x = {"snapshot", usage, summary, parse_format, write_doc};
+	return cmd_export_run(&x, argc, argv);
 }
