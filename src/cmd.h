@@ -61,6 +61,14 @@ int cmd_no_operands(int argc, char **argv, int idx);
 /* Print "gammatop: <msg>" (sanitised) to stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct cache;
+/* Open the cache at o->cache_path (NULL: the default place). A notice of the cache layer (a
+ * file renamed aside and made again) is printed; on failure returns NULL with the reason in
+ * err and prints nothing more: the caller says what that means for it. */
+struct cache *cmd_open_cache(const struct cmd_opts *o, char *err, size_t errlen);
+
+/* The per-request time-out in milliseconds: --request-timeout, 30 s when not set. */
+long cmd_timeout_ms(const struct cmd_opts *o);
 
 struct cmd_source;
 struct gt_topology;

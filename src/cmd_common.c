@@ -13,6 +13,7 @@
 #include "gammatop/figures.h"
 #include "gammatop/topology.h"
 #include "gammatop/buf.h"
+#include "gammatop/cache.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
@@ -216,6 +217,21 @@ int cmd_close_output(const struct cmd_opts *o, FILE *f)
 		return -1;
 	}
 	return 0;
+}
+
+struct cache *cmd_open_cache(const struct cmd_opts *o, char *err, size_t errlen)
+{
+	char *notice = NULL;
+	struct cache *c = cache_open(o->cache_path, &notice, err, errlen);
+	if (notice)
+		cmd_error("%s", notice);
+	free(notice);
+	return c;
+}
+
+long cmd_timeout_ms(const struct cmd_opts *o)
+{
+	return (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
 }
 
 int cmd_export_run(const struct cmd_export *x, int argc, char **argv)

@@ -6,12 +6,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_edit.h"
 #include "gammatop/audit.h"
 #include "gammatop/cache.h"
-#include "gammatop/duration.h"
 #include "gammatop/edit.h"
 #include "gammatop/kclient.h"
 #include "gammatop/kubeconfig.h"
@@ -23,11 +22,8 @@ enum { OPT_LIMIT = 300, OPT_DRY_RUN };
 
 static struct cache *open_cache(const struct cmd_opts *o)
 {
-	char err[512], *notice = NULL;
-	struct cache *c = cache_open(o->cache_path, &notice, err, sizeof err);
-	if (notice)
-		cmd_error("%s", notice);
-	free(notice);
+	char err[512];
+	struct cache *c = cmd_open_cache(o, err, sizeof err);
 	if (!c)
 		cmd_error("%s", err);
 	return c;
@@ -221,41 +217,18 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 	}
 	struct evloop *loop = evloop_new();
 	struct kclient *k = kclient_new(loop, kc);
-	long tmo = (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
 	struct edit *e = edit_new(GT_HTTPROUTE, ns, name);
 	int rc = EXIT_FINDINGS;
 	edit_set_mesh(e, o->mesh);
-	if (edit_io_fetch_sync(k, e, tmo) == EDIT_FAILED) {
-		cmd_error("%s", edit_message(e));
-		rc = edit_error_kind(e) == APIERR_NONE || edit_error_kind(e) == APIERR_FORBIDDEN
-		             ? EXIT_FINDINGS
-		             : EXIT_USAGE;
+	if ((rc = cmd_edit_fetch(k, e, cmd_timeout_ms(o))) != 0)
 		goto out;
-	}
 	if (edit_audit_undo(e, ent, err, sizeof err) < 0) {
 		cmd_error("refused: %s%s; nothing was changed", err,
 		          audit_undone_by(c, ent->id) ? " (it was already undone)" : "");
+		rc = EXIT_FINDINGS;
 		goto out;
 	}
-	uint64_t window_ms = 0;
-	if (o->no_telemetry || duration_parse(o->window, &window_ms, NULL, 0) < 0)
-		window_ms = 0;
-	struct edit_batch_opts bo = {
-		.client = k,
-		.cache = c,
-		.context = kclient_config(k)->context,
-		.user = kclient_config(k)->user_name,
-		.dry_run = a->dry_run,
-		.yes = a->yes,
-		.interactive = isatty(0) && isatty(1),
-		.timeout_ms = tmo,
-		.pause_file = getenv("GAMMATOP_TEST_PAUSE_BEFORE_APPLY"),
-		.undo_of = ent->id,
-		.preview_window_ms = (int64_t)window_ms,
-		.out = stdout,
-		.err = stderr,
-	};
-	rc = edit_batch_run(e, &bo);
+	rc = cmd_edit_apply(o, k, e, c, a->dry_run, a->yes, ent->id);
 out:
 	edit_free(e);
 	kclient_free(k);

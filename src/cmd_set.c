@@ -6,11 +6,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_edit.h"
 #include "gammatop/cache.h"
-#include "gammatop/duration.h"
 #include "gammatop/edit.h"
 #include "gammatop/kclient.h"
 #include "gammatop/kubeconfig.h"
@@ -115,11 +114,8 @@ static char **rewrite_args(int argc, char **argv, char **owned)
 /* Open the cache for the audit log; a cache that cannot be had is a warning, not a stop. */
 static struct cache *open_cache(const struct cmd_opts *o)
 {
-	char err[512], *notice = NULL;
-	struct cache *c = cache_open(o->cache_path, &notice, err, sizeof err);
-	if (notice)
-		cmd_error("%s", notice);
-	free(notice);
+	char err[512];
+	struct cache *c = cmd_open_cache(o, err, sizeof err);
 	if (!c)
 		cmd_error("warning: %s: changes will not be recorded", err);
 	return c;
@@ -143,20 +139,13 @@ static int run(const struct cmd_opts *o, struct set_args *a, const char *route)
 	}
 	struct evloop *loop = evloop_new();
 	struct kclient *k = kclient_new(loop, kc);
-	const struct kubeconfig *cfg = kclient_config(k);
-	long tmo = (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
 	struct edit *e = edit_new(GT_HTTPROUTE, ns, name);
 	struct cache *cache = NULL;
 	int rc = EXIT_USAGE;
 	edit_set_mesh(e, o->mesh);
 	edit_set_linkerd_annotations(e, a->linkerd);
-	if (edit_io_fetch_sync(k, e, tmo) == EDIT_FAILED) {
-		cmd_error("%s", edit_message(e));
-		rc = edit_error_kind(e) == APIERR_NONE || edit_error_kind(e) == APIERR_FORBIDDEN
-		             ? EXIT_FINDINGS
-		             : EXIT_USAGE;
+	if ((rc = cmd_edit_fetch(k, e, cmd_timeout_ms(o))) != 0)
 		goto out;
-	}
 	if (a->expect_rv && strcmp(a->expect_rv, edit_resource_version(e) ?
 	                                              edit_resource_version(e) : "")) {
 		cmd_error("conflict: %s is at resourceVersion %s, not %s: it changed since; nothing "
@@ -172,24 +161,7 @@ static int run(const struct cmd_opts *o, struct set_args *a, const char *route)
 	}
 	edit_set_change(e, &a->change);
 	cache = open_cache(o);
-	uint64_t window_ms = 0;
-	if (o->no_telemetry || duration_parse(o->window, &window_ms, NULL, 0) < 0)
-		window_ms = 0;
-	struct edit_batch_opts bo = {
-		.client = k,
-		.cache = cache,
-		.context = cfg->context,
-		.user = cfg->user_name,
-		.dry_run = a->dry_run,
-		.yes = a->yes,
-		.interactive = isatty(0) && isatty(1),
-		.timeout_ms = tmo,
-		.pause_file = getenv("GAMMATOP_TEST_PAUSE_BEFORE_APPLY"),
-		.preview_window_ms = (int64_t)window_ms,
-		.out = stdout,
-		.err = stderr,
-	};
-	rc = edit_batch_run(e, &bo);
+	rc = cmd_edit_apply(o, k, e, cache, a->dry_run, a->yes, 0);
 out:
 	cache_close(cache);
 	edit_free(e);

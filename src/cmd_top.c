@@ -241,12 +241,7 @@ static void store_acc(const struct cmd_opts *o, const char *source, const struct
                       const char *scope, int64_t t)
 {
 	char err[1024];
-	char *notice = NULL;
-	struct cache *c = cache_open(o->cache_path, &notice, err, sizeof err);
-	if (notice) {
-		cmd_error("%s", notice);
-		free(notice);
-	}
+	struct cache *c = cmd_open_cache(o, err, sizeof err);
 	if (!c) {
 		cmd_error("telemetry: not recording in the cache: %s", err);
 		return;
@@ -328,12 +323,8 @@ static void window_cb(const char *route, int rule, const char *scope,
 
 static int from_cache(const struct cmd_opts *o, int64_t window_ms, struct figures_set **out)
 {
-	char err[1024], *notice = NULL, *source = NULL;
-	struct cache *c = cache_open(o->cache_path, &notice, err, sizeof err);
-	if (notice) {
-		cmd_error("%s", notice);
-		free(notice);
-	}
+	char err[1024], *source = NULL;
+	struct cache *c = cmd_open_cache(o, err, sizeof err);
 	if (!c) {
 		cmd_error("telemetry: --offline: %s", err);
 		return EXIT_USAGE;
