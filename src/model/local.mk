@@ -18,6 +18,7 @@ check_PROGRAMS += tests/unit/test_object tests/unit/test_decode tests/unit/test_
 	tests/unit/test_store tests/unit/test_objpack
 TESTS += tests/unit/test_object tests/unit/test_decode tests/unit/test_manifest \
 	tests/unit/test_store tests/unit/test_objpack
+tests_unit_test_objpack_SOURCES = tests/unit/test_objpack.c tests/unit/manifest_fixture.h
 tests_unit_test_objpack_LDADD = $(UNIT_LDADD)
 tests_unit_test_object_LDADD = $(UNIT_LDADD)
 tests_unit_test_decode_LDADD = $(UNIT_LDADD)

@@ -36,6 +36,7 @@ check_PROGRAMS += tests/unit/test_theme tests/unit/test_views tests/unit/test_vi
 	tests/unit/test_topocache
 TESTS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
 	tests/unit/test_topocache
+tests_unit_test_topocache_SOURCES = tests/unit/test_topocache.c tests/unit/manifest_fixture.h
 tests_unit_test_topocache_LDADD = $(UNIT_LDADD)
 tests_unit_test_theme_LDADD = $(UNIT_LDADD)
 tests_unit_test_views_LDADD = $(UNIT_LDADD)

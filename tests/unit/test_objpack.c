@@ -12,31 +12,14 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "gammatop/diag.h"
-#include "gammatop/manifest.h"
+#include "manifest_fixture.h"
 #include "gammatop/objpack.h"
 #include "gammatop/store.h"
-
-static struct gt_store *load_fixtures(void)
-{
-	const char *src = getenv("GT_SRCDIR");
-	char dir[1024];
-	snprintf(dir, sizeof dir, "%s/tests/fixtures/manifests", src ? src : ".");
-	if (access(dir, R_OK) != 0)
-		return NULL;
-	struct gt_store *s = store_new();
-	struct diag d;
-	diag_init(&d);
-	const char *paths[] = {dir};
-	manifest_load_store(s, paths, 1, &d);
-	diag_done(&d);
-	return s;
-}
 
 static void test_roundtrip(void **state)
 {
 	(void)state;
-	struct gt_store *s = load_fixtures();
+	struct gt_store *s = manifest_fixture_store();
 	if (!s)
 		skip();
 	struct buf all;

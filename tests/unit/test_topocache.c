@@ -13,34 +13,17 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "manifest_fixture.h"
 #include "gammatop/cache.h"
 #include "gammatop/decode.h"
-#include "gammatop/diag.h"
-#include "gammatop/manifest.h"
 #include "gammatop/store.h"
 #include "gammatop/topocache.h"
 #include "gammatop/topology.h"
 
-static struct gt_store *load_fixtures(void)
-{
-	const char *src = getenv("GT_SRCDIR");
-	char dir[1024];
-	snprintf(dir, sizeof dir, "%s/tests/fixtures/manifests", src ? src : ".");
-	if (access(dir, R_OK) != 0)
-		return NULL;
-	struct gt_store *s = store_new();
-	struct diag d;
-	diag_init(&d);
-	const char *paths[] = {dir};
-	manifest_load_store(s, paths, 1, &d);
-	diag_done(&d);
-	return s;
-}
-
 static void test_roundtrip(void **state)
 {
 	(void)state;
-	struct gt_store *s = load_fixtures();
+	struct gt_store *s = manifest_fixture_store();
 	if (!s)
 		skip();
 	size_t total = 0;
@@ -77,7 +60,7 @@ static void test_roundtrip(void **state)
 static void test_save_load(void **state)
 {
 	(void)state;
-	struct gt_store *s = load_fixtures();
+	struct gt_store *s = manifest_fixture_store();
 	if (!s)
 		skip();
 	char dir[] = "/tmp/gt-topocache-XXXXXX";
