@@ -30,6 +30,12 @@ int str_width(const char *s);
  * "…" (or "~" when ascii is true). Returns the columns used. */
 int str_fit(char *dst, size_t n, const char *s, int cols, bool ascii);
 
+/* Write a printf-style message into a caller's error buffer err (size errlen), truncated
+ * and NUL-terminated; does nothing when err is NULL or errlen is 0. For the
+ * "char *err, size_t errlen" out-parameters of the layers' functions. */
+void str_errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Split "a,b,c" style lists: returns a NULL-terminated heap array of heap strings. */
 char **str_split(const char *s, char sep, size_t *count);
 void str_list_free(char **list);

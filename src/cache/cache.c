@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 
 #include "gammatop/log.h"
 #include "gammatop/samples.h"
+#include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -76,18 +76,6 @@ static const char *const migrations[] = {
 _Static_assert(sizeof migrations / sizeof migrations[0] == CACHE_SCHEMA_VERSION,
                "one migration per schema version");
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 char *cache_default_path(char *buf, size_t n, char *err, size_t errlen)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
@@ -97,12 +85,12 @@ char *cache_default_path(char *buf, size_t n, char *err, size_t errlen)
 	else if (home && *home)
 		r = snprintf(buf, n, "%s/.cache/gammatop/cache.db", home);
 	else {
-		set_err(err, errlen, "no cache location: neither XDG_CACHE_HOME nor HOME is set "
-		                     "(use --cache FILE)");
+		str_errf(err, errlen, "no cache location: neither XDG_CACHE_HOME nor HOME is set "
+		                      "(use --cache FILE)");
 		return NULL;
 	}
 	if (r < 0 || (size_t)r >= n) {
-		set_err(err, errlen, "cache path too long");
+		str_errf(err, errlen, "cache path too long");
 		return NULL;
 	}
 	return buf;
@@ -124,7 +112,7 @@ static int make_parent(const char *path, char *err, size_t errlen)
 		char c = *p;
 		*p = '\0';
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			set_err(err, errlen, "cannot create cache directory %s: %s", dir, strerror(errno));
+			str_errf(err, errlen, "cannot create cache directory %s: %s", dir, strerror(errno));
 			free(dir);
 			return -1;
 		}
@@ -162,8 +150,8 @@ static int set_aside(const char *path, const char *why, const char *detail, char
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
 	char *dest = xasprintf("%s.%s-%s", path, why, stamp);
 	if (rename(path, dest) < 0) {
-		set_err(err, errlen, "cache %s is %s (%s) and cannot be set aside: %s", path,
-		        why, detail, strerror(errno));
+		str_errf(err, errlen, "cache %s is %s (%s) and cannot be set aside: %s", path,
+		         why, detail, strerror(errno));
 		free(dest);
 		return -1;
 	}
@@ -211,8 +199,8 @@ static int migrate(struct cache *c, char *err, size_t errlen)
 fail_rb:
 	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 fail:
-	set_err(err, errlen, "cannot migrate cache %s to schema %d: %s", c->path,
-	        CACHE_SCHEMA_VERSION, msg ? msg : sqlite3_errmsg(c->db));
+	str_errf(err, errlen, "cannot migrate cache %s to schema %d: %s", c->path,
+	         CACHE_SCHEMA_VERSION, msg ? msg : sqlite3_errmsg(c->db));
 	sqlite3_free(msg);
 	return -1;
 }
@@ -297,7 +285,7 @@ struct cache *cache_open(const char *path, char **notice, char *err, size_t errl
 		sqlite3_close(c->db);
 		c->db = NULL;
 		if (p == PROBE_ERROR) {
-			set_err(err, errlen, "%s", detail);
+			str_errf(err, errlen, "%s", detail);
 			break;
 		}
 		if (attempt == 1 || set_aside(c->path, p == PROBE_NEWER ? "newer" : "corrupt", detail,
@@ -338,7 +326,7 @@ int cache_exec(struct cache *c, const char *sql, char *err, size_t errlen)
 		return -1;
 	char *msg = NULL;
 	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		set_err(err, errlen, "cache %s: %s", c->path, msg ? msg : sqlite3_errmsg(c->db));
+		str_errf(err, errlen, "cache %s: %s", c->path, msg ? msg : sqlite3_errmsg(c->db));
 		sqlite3_free(msg);
 		cache_rollback(c);
 		return -1;
@@ -349,8 +337,8 @@ int cache_exec(struct cache *c, const char *sql, char *err, size_t errlen)
 int cache_begin(struct cache *c, char *err, size_t errlen)
 {
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		set_err(err, errlen, "cache %s: cannot begin a write: %s", c->path,
-		        sqlite3_errmsg(c->db));
+		str_errf(err, errlen, "cache %s: cannot begin a write: %s", c->path,
+		         sqlite3_errmsg(c->db));
 		return -1;
 	}
 	return 0;
@@ -359,7 +347,7 @@ int cache_begin(struct cache *c, char *err, size_t errlen)
 int cache_commit(struct cache *c, char *err, size_t errlen)
 {
 	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		set_err(err, errlen, "cache %s: cannot commit: %s", c->path, sqlite3_errmsg(c->db));
+		str_errf(err, errlen, "cache %s: cannot commit: %s", c->path, sqlite3_errmsg(c->db));
 		cache_rollback(c);
 		return -1;
 	}
@@ -381,7 +369,7 @@ int cache_topology_put(struct cache *c, const char *context, const char *json, i
 	                       "ON CONFLICT (context) DO UPDATE SET at_ms = excluded.at_ms, "
 	                       "json = excluded.json WHERE excluded.at_ms >= topology.at_ms",
 	                       -1, &st, NULL) != SQLITE_OK) {
-		set_err(err, errlen, "cache %s: %s", c->path, sqlite3_errmsg(c->db));
+		str_errf(err, errlen, "cache %s: %s", c->path, sqlite3_errmsg(c->db));
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, context ? context : "", -1, SQLITE_TRANSIENT);
@@ -390,8 +378,8 @@ int cache_topology_put(struct cache *c, const char *context, const char *json, i
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		set_err(err, errlen, "cache %s: cannot store the topology: %s", c->path,
-		        sqlite3_errmsg(c->db));
+		str_errf(err, errlen, "cache %s: cannot store the topology: %s", c->path,
+		         sqlite3_errmsg(c->db));
 		return -1;
 	}
 	return 0;
@@ -403,7 +391,7 @@ int cache_topology_get(struct cache *c, const char *context, char **json, int64_
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(c->db, "SELECT json, at_ms FROM topology WHERE context = ?", -1, &st,
 	                       NULL) != SQLITE_OK) {
-		set_err(err, errlen, "cache %s: %s", c->path, sqlite3_errmsg(c->db));
+		str_errf(err, errlen, "cache %s: %s", c->path, sqlite3_errmsg(c->db));
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, context ? context : "", -1, SQLITE_TRANSIENT);
@@ -413,8 +401,8 @@ int cache_topology_get(struct cache *c, const char *context, char **json, int64_
 		*at_ms = sqlite3_column_int64(st, 1);
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
-		set_err(err, errlen, "cache %s: cannot read the topology: %s", c->path,
-		        sqlite3_errmsg(c->db));
+		str_errf(err, errlen, "cache %s: cannot read the topology: %s", c->path,
+		         sqlite3_errmsg(c->db));
 		found = -1;
 	}
 	sqlite3_finalize(st);

@@ -8,36 +8,23 @@
 
 #include <math.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gammatop/sampleblob.h"
 #include "gammatop/strmap.h"
+#include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
 #define M1 60000LL
 #define M10 600000LL
 #define ROLLUP_GRACE_MS 30000 /* a minute is rolled up this long after it ended */
 
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int db_err(struct cache *c, char *err, size_t errlen, const char *what)
 {
-	set_err(err, errlen, "cache %s: %s: %s", cache_path(c), what,
-	        sqlite3_errmsg(cache_db(c)));
+	str_errf(err, errlen, "cache %s: %s: %s", cache_path(c), what,
+	         sqlite3_errmsg(cache_db(c)));
 	return -1;
 }
 
@@ -221,7 +208,6 @@ static void window_grow(struct window *w, int64_t k)
 	memset(w->used + w->n, 0, (size_t)(n - w->n) * sizeof *w->used);
 	w->n = n;
 }
-
 
 static void bind_row(sqlite3_stmt *st, int64_t t, int64_t sid, int64_t kid,
                      const struct sample_counts *s)

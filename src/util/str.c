@@ -2,7 +2,9 @@
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -215,4 +217,14 @@ void str_list_free(char **list)
 	for (char **p = list; *p; p++)
 		free(*p);
 	free(list);
+}
+
+void str_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }

@@ -89,6 +89,17 @@ static void test_misc(void **state)
 	free(st);
 }
 
+static void test_errf(void **state)
+{
+	(void)state;
+	char err[8] = "old";
+	str_errf(err, sizeof err, "%s %d", "cache", 42);
+	assert_string_equal(err, "cache 4"); /* truncated, NUL-terminated */
+	str_errf(err, 0, "%s", "untouched");
+	assert_string_equal(err, "cache 4");
+	str_errf(NULL, 10, "%s", "no buffer: no crash");
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -96,6 +107,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_misc),
+		cmocka_unit_test(test_errf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
