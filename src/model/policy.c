@@ -54,31 +54,52 @@ void policy_from_rule(const struct gt_rule *rule, struct policy *p)
 	}
 }
 
+/* Append s to dst (length *o, capacity n), truncating as snprintf would. */
+static void cat(char *dst, size_t *o, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	if (*o + k >= n)
+		k = *o + 1 < n ? n - 1 - *o : 0;
+	memcpy(dst + *o, s, k);
+	*o += k;
+	dst[*o] = '\0';
+}
+
 /* "⏱ 10s/2s ↻3" (request/backendRequest, retry attempts and "/backoff"); ascii:
- * "t=10s/2s r=3"; "-" when nothing is set. A missing request shows as "-". Returns buf. */
+ * "t=10s/2s r=3"; "-" when nothing is set. A missing request shows as "-". Returns buf.
+ * Without printf: the console makes one per rule of every route. */
 char *policy_summary(const struct policy *p, bool ascii, char *buf, size_t n)
 {
 	if (!buf || n == 0)
 		return buf;
-	char t[80] = "", r[64] = "";
-	if (p->has_request || p->has_backend_request) {
-		snprintf(t, sizeof t, "%s%s%s%s", ascii ? "t=" : "\xE2\x8F\xB1 ",
-		         p->has_request ? p->request : "-", p->has_backend_request ? "/" : "",
-		         p->has_backend_request ? p->backend_request : "");
+	size_t o = 0;
+	buf[0] = '\0';
+	bool timeouts = p->has_request || p->has_backend_request;
+	if (timeouts) {
+		cat(buf, &o, n, ascii ? "t=" : "\xE2\x8F\xB1 ");
+		cat(buf, &o, n, p->has_request ? p->request : "-");
+		if (p->has_backend_request) {
+			cat(buf, &o, n, "/");
+			cat(buf, &o, n, p->backend_request);
+		}
 	}
 	if (p->has_retry) {
+		if (timeouts)
+			cat(buf, &o, n, " ");
+		cat(buf, &o, n, ascii ? "r=" : "\xE2\x86\xBB");
 		char a[16] = "";
 		if (p->attempts >= 0)
 			snprintf(a, sizeof a, "%d", p->attempts);
 		else if (ascii)
-			snprintf(a, sizeof a, "-");
-		snprintf(r, sizeof r, "%s%s%s%s", ascii ? "r=" : "\xE2\x86\xBB", a,
-		         p->has_backoff ? "/" : "", p->has_backoff ? p->backoff : "");
+			a[0] = '-', a[1] = '\0';
+		cat(buf, &o, n, a);
+		if (p->has_backoff) {
+			cat(buf, &o, n, "/");
+			cat(buf, &o, n, p->backoff);
+		}
 	}
-	if (!*t && !*r)
-		snprintf(buf, n, "-");
-	else
-		snprintf(buf, n, "%s%s%s", t, *t && *r ? " " : "", r);
+	if (!timeouts && !p->has_retry)
+		cat(buf, &o, n, "-");
 	return buf;
 }
 

@@ -10,15 +10,40 @@
 
 static const char *kind_short(const struct gt_object *o) { return kind_name(o->kind); }
 
+/* The console builds a row for every item of a large topology: the texts are put together
+ * piece by piece, without printf. */
+static void put_long(struct buf *out, long long v)
+{
+	char d[24];
+	size_t i = sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		d[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		d[--i] = '-';
+	buf_append(out, d + i, sizeof d - i);
+}
+
+static void put3(struct buf *out, const char *a, const char *b, const char *c)
+{
+	buf_puts(out, a);
+	buf_puts(out, b);
+	buf_puts(out, c);
+}
+
 void uirows_route_text(const struct topo_route *tr, struct buf *out)
 {
 	const struct gt_object *o = tr->obj;
-	buf_printf(out, "%s %s/%s", kind_short(o), object_ns(o), str_or(o->meta.name, "?"));
+	put3(out, kind_short(o), " ", object_ns(o));
+	put3(out, "/", str_or(o->meta.name, "?"), "");
 	const struct gt_route *r = &o->u.route;
 	if (r->n_hostnames)
-		buf_printf(out, "  %s", r->hostnames[0]);
-	if (r->n_hostnames > 1)
-		buf_printf(out, " +%zu", r->n_hostnames - 1);
+		put3(out, "  ", str_or(r->hostnames[0], "(null)"), "");
+	if (r->n_hostnames > 1) {
+		buf_puts(out, " +");
+		put_long(out, (long long)(r->n_hostnames - 1));
+	}
 }
 
 char *uirows_route_policy(const struct topo_route *tr, bool ascii, char *buf, size_t n)
@@ -48,13 +73,15 @@ void uirows_match_text(const struct gt_object *route, const struct gt_match *m, 
 {
 	size_t start = out->len;
 	if (route->kind == GT_GRPCROUTE) {
-		if (m->grpc_service || m->grpc_method)
-			buf_printf(out, "grpc %s/%s", str_or(m->grpc_service, "*"), str_or(m->grpc_method, "*"));
+		if (m->grpc_service || m->grpc_method) {
+			put3(out, "grpc ", str_or(m->grpc_service, "*"), "/");
+			buf_puts(out, str_or(m->grpc_method, "*"));
+		}
 	} else {
 		if (m->path_value)
-			buf_printf(out, "%s %s", str_or(m->path_type, "PathPrefix"), m->path_value);
+			put3(out, str_or(m->path_type, "PathPrefix"), " ", m->path_value);
 		if (m->method)
-			buf_printf(out, "%s%s", out->len > start ? "  " : "", m->method);
+			put3(out, out->len > start ? "  " : "", m->method, "");
 	}
 	for (size_t h = 0; h < m->n_headers; h++)
 		buf_printf(out, "%sheader %s%s%s", out->len > start ? "  " : "", str_or(m->headers[h].name, "?"),
@@ -70,32 +97,42 @@ void uirows_match_text(const struct gt_object *route, const struct gt_match *m, 
 void uirows_rule_text(const struct gt_object *route, const struct topo_rule *ru, struct buf *out)
 {
 	const struct gt_rule *rule = ru->rule;
-	buf_printf(out, "rule %zu", ru->index);
+	buf_puts(out, "rule ");
+	put_long(out, (long long)ru->index);
 	if (rule->name)
-		buf_printf(out, " \"%s\"", rule->name);
+		put3(out, " \"", rule->name, "\"");
 	buf_puts(out, "  ");
 	if (rule->n_matches)
 		uirows_match_text(route, &rule->matches[0], out);
 	else
 		buf_puts(out, "any request");
-	if (rule->n_matches > 1)
-		buf_printf(out, "  +%zu match%s", rule->n_matches - 1, rule->n_matches > 2 ? "es" : "");
+	if (rule->n_matches > 1) {
+		buf_puts(out, "  +");
+		put_long(out, (long long)(rule->n_matches - 1));
+		buf_puts(out, rule->n_matches > 2 ? " matches" : " match");
+	}
 	if (rule->n_filters)
-		buf_printf(out, "  [%s%s]", str_or(rule->filters[0].type, "filter"),
-		           rule->n_filters > 1 ? ",..." : "");
+		put3(out, "  [", str_or(rule->filters[0].type, "filter"),
+		     rule->n_filters > 1 ? ",...]" : "]");
 }
 
 void uirows_backend_text(const struct topo_backend *tb, bool ascii, struct buf *out)
 {
 	const struct gt_backend_ref *b = tb->ref;
-	buf_printf(out, "%s %s %s/%s", ascii ? "->" : "\xe2\x86\x92", str_or(b->kind, "Service"),
-	           str_or(b->namespace_, "?"), str_or(b->name, "?"));
-	if (b->port)
-		buf_printf(out, ":%d", b->port);
-	buf_printf(out, "  weight %d", b->weight);
-	if (!tb->resolved)
-		buf_printf(out, "  %s %s%s%s", ascii ? "x" : "\xe2\x9c\x97", str_or(tb->reason, "Unresolved"),
-		           tb->message ? ": " : "", tb->message ? tb->message : "");
+	put3(out, ascii ? "->" : "\xe2\x86\x92", " ", str_or(b->kind, "Service"));
+	put3(out, " ", str_or(b->namespace_, "?"), "/");
+	buf_puts(out, str_or(b->name, "?"));
+	if (b->port) {
+		buf_putc(out, ':');
+		put_long(out, b->port);
+	}
+	buf_puts(out, "  weight ");
+	put_long(out, b->weight);
+	if (!tb->resolved) {
+		put3(out, "  ", ascii ? "x" : "\xe2\x9c\x97", " ");
+		put3(out, str_or(tb->reason, "Unresolved"), tb->message ? ": " : "",
+		     tb->message ? tb->message : "");
+	}
 }
 
 bool uirows_gateway_text(const struct topo_gateway *g, struct buf *out)

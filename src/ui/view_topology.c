@@ -47,6 +47,34 @@ static void mkkey(char *dst, size_t n, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The same without printf for the rows built per route, rule and backend (tens of
+ * thousands): parent + "/" + name, and parent + "/" + letter + index. */
+static void key_join(char *dst, size_t n, const char *parent, const char *name)
+{
+	size_t a = strlen(parent), b = strlen(name);
+	if (a > n - 1)
+		a = n - 1;
+	memcpy(dst, parent, a);
+	if (a + 1 < n)
+		dst[a++] = '/';
+	if (b > n - 1 - a)
+		b = n - 1 - a;
+	memcpy(dst + a, name, b);
+	dst[a + b] = '\0';
+}
+
+static void key_index(char *dst, size_t n, const char *parent, char letter, size_t i)
+{
+	char d[24];
+	size_t k = sizeof d;
+	d[--k] = '\0';
+	do
+		d[--k] = (char)('0' + i % 10);
+	while (i /= 10);
+	d[--k] = letter;
+	key_join(dst, n, parent, d + k);
+}
+
 static void init(struct view *v) { grid_init(&v->grid, cols, NCOLS, true); }
 
 static bool put_figures(struct view *v, struct grid_row *r, const char *route, int rule)
@@ -71,7 +99,7 @@ static void add_backends(struct view *v, const struct topo_rule *tr, const char 
 	for (size_t b = 0; b < tr->n_backends; b++) {
 		const struct topo_backend *tb = &tr->backends[b];
 		char k[1024];
-		mkkey(k, sizeof k, "%s/b%zu", key, b);
+		key_index(k, sizeof k, key, 'b', b);
 		struct grid_row *r = grid_add(&v->grid, depth, k);
 		struct buf t;
 		buf_init(&t);
@@ -84,23 +112,45 @@ static void add_backends(struct view *v, const struct topo_rule *tr, const char 
 	}
 }
 
+/* The policy column of a route: its rules' common summary, or "<first> (+N differ)" (as
+ * uirows_route_policy, from summaries already made). */
+static void route_policy(char (*sum)[96], size_t n, char *buf, size_t len)
+{
+	size_t differ = 0;
+	for (size_t i = 1; i < n; i++)
+		differ += strcmp(sum[0], sum[i]) != 0;
+	if (!n)
+		snprintf(buf, len, "-");
+	else if (differ)
+		snprintf(buf, len, "%s (+%zu differ)", sum[0], differ);
+	else
+		snprintf(buf, len, "%s", sum[0]);
+}
+
 /* A route, its rules and their backends under the row at depth-1. */
 static void add_route(struct view *v, const struct topo_route *tr, const char *parent_key,
                       int depth)
 {
 	char id[512], key[1024];
 	object_id(tr->obj, id, sizeof id);
-	mkkey(key, sizeof key, "%s/%s", parent_key, id);
+	key_join(key, sizeof key, parent_key, id);
 	struct grid_row *r = grid_add(&v->grid, depth, key);
 	struct buf t;
 	buf_init(&t);
 	uirows_route_text(tr, &t);
 	grid_set(r, COL_NAME, tr->attached_any ? THEME_ROUTE : THEME_WARN, buf_str(&t));
-	buf_done(&t);
-	char pol[96];
-	uirows_route_policy(tr, v->con->ascii, pol, sizeof pol);
+	/* Each rule's policy summary, made once for the rule rows and the route's column. */
+	char one[1][96], (*sum)[96] = tr->n_rules > 1 ? xcalloc(tr->n_rules, sizeof *sum) : one;
+	for (size_t i = 0; i < tr->n_rules; i++) {
+		struct policy p;
+		policy_from_rule(tr->rules[i].rule, &p);
+		policy_summary(&p, v->con->ascii, sum[i], sizeof sum[i]);
+	}
+	char pol[160];
+	route_policy(sum, tr->n_rules, pol, sizeof pol);
 	grid_set(r, COL_POLICY, THEME_POLICY, pol);
-	r->ns = xstrdup(object_ns(tr->obj));
+	const char *ns = object_ns(tr->obj);
+	r->ns = xstrdup(ns);
 	r->target = xstrdup(id);
 	/* Per-rule meshes (Envoy Gateway): a one-rule route shows its rule's figures. */
 	if (!put_figures(v, r, id, -1) && tr->n_rules == 1)
@@ -108,23 +158,21 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 	for (size_t i = 0; i < tr->n_rules; i++) {
 		const struct topo_rule *ru = &tr->rules[i];
 		char rk[1024];
-		mkkey(rk, sizeof rk, "%s/r%zu", key, i);
+		key_index(rk, sizeof rk, key, 'r', i);
 		struct grid_row *rr = grid_add(&v->grid, depth + 1, rk);
-		struct buf rt;
-		buf_init(&rt);
-		uirows_rule_text(tr->obj, ru, &rt);
-		grid_set(rr, COL_NAME, THEME_RULE, buf_str(&rt));
-		buf_done(&rt);
-		struct policy p;
-		policy_from_rule(ru->rule, &p);
-		char ps[96];
-		grid_set(rr, COL_POLICY, THEME_POLICY, policy_summary(&p, v->con->ascii, ps, sizeof ps));
-		rr->ns = xstrdup(object_ns(tr->obj));
+		buf_reset(&t);
+		uirows_rule_text(tr->obj, ru, &t);
+		grid_set(rr, COL_NAME, THEME_RULE, buf_str(&t));
+		grid_set(rr, COL_POLICY, THEME_POLICY, sum[i]);
+		rr->ns = xstrdup(ns);
 		rr->target = xstrdup(id);
 		rr->rule = (int)i;
 		put_figures(v, rr, id, (int)i);
-		add_backends(v, ru, rk, object_ns(tr->obj), depth + 2, id);
+		add_backends(v, ru, rk, ns, depth + 2, id);
 	}
+	buf_done(&t);
+	if (sum != one)
+		free(sum);
 }
 
 static void add_gateway(struct view *v, const struct gt_topology *topo,
@@ -144,7 +192,7 @@ static void add_gateway(struct view *v, const struct gt_topology *topo,
 	for (size_t l = 0; l < g->n_listeners; l++) {
 		const struct topo_listener *tl = &g->listeners[l];
 		char lk[1024];
-		mkkey(lk, sizeof lk, "%s/l%zu", key, l);
+		key_index(lk, sizeof lk, key, 'l', l);
 		struct grid_row *lr = grid_add(&v->grid, depth + 1, lk);
 		struct buf lt;
 		buf_init(&lt);

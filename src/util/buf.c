@@ -48,14 +48,19 @@ void buf_putc(struct buf *b, char c) { buf_append(b, &c, 1); }
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	/* One pass when the text fits the spare room (the usual case), a second after growing. */
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	if (n > 0) {
+	reserve(b, 63);
+	size_t room = b->cap - b->len;
+	int n = vsnprintf(b->data + b->len, room, fmt, ap);
+	if (n > 0 && (size_t)n >= room) {
 		reserve(b, (size_t)n);
 		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
-		b->len += (size_t)n;
 	}
+	if (n > 0)
+		b->len += (size_t)n;
+	b->data[b->len] = '\0';
 	va_end(ap2);
 }
 
