@@ -6,6 +6,7 @@
  * the store; reported status is compared in topology_status.c. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,24 +184,75 @@ static bool route_hosts_intersect(const struct gt_route *r, const char *lhost)
 
 /* ---- parents ---- */
 
-static void obj_id(const struct gt_object *o, char *buf, size_t n)
+const char *topology_rid(struct topology_rid *r)
 {
-	object_id(o, buf, n);
+	if (!r->s[0])
+		object_id(r->obj, r->s, sizeof r->s);
+	return r->s;
+}
+
+const char *topology_parent_field(char *buf, size_t n, size_t pi)
+{
+	snprintf(buf, n, "spec.parentRefs[%zu]", pi);
+	return buf;
+}
+
+static const char *backend_field(char *buf, size_t n, size_t rule_i, size_t bi)
+{
+	snprintf(buf, n, "spec.rules[%zu].backendRefs[%zu]", rule_i, bi);
+	return buf;
+}
+
+/* The messages of what attaches and resolves (every parent and backend of a large
+ * topology) are put together without printf: the strings up to a NULL, in one allocation. */
+static char *join(const char *first, ...)
+{
+	va_list ap;
+	size_t len = 0;
+	va_start(ap, first);
+	for (const char *p = first; p; p = va_arg(ap, const char *))
+		len += strlen(p);
+	va_end(ap);
+	char *out = xmalloc(len + 1), *o = out;
+	va_start(ap, first);
+	for (const char *p = first; p; p = va_arg(ap, const char *)) {
+		size_t k = strlen(p);
+		memcpy(o, p, k);
+		o += k;
+	}
+	va_end(ap);
+	*o = '\0';
+	return out;
+}
+
+/* Decimal text of v into d (24 bytes). */
+static const char *num(char *d, int v)
+{
+	char t[24];
+	size_t i = sizeof t;
+	unsigned u = v < 0 ? 0U - (unsigned)v : (unsigned)v;
+	t[--i] = '\0';
+	do
+		t[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		t[--i] = '-';
+	memcpy(d, t + i, sizeof t - i);
+	return d;
 }
 
 static void resolve_gateway_parent(struct build *b, const struct gt_object *route, size_t ri,
-                                   size_t pi, struct topo_parent *tp, const char *rid)
+                                   size_t pi, struct topo_parent *tp, struct topology_rid *rid)
 {
 	const struct gt_parent_ref *ref = tp->ref;
 	const char *ns = topology_ref_ns(ref, route);
 	char field[64];
-	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
 	tp->role = TOPO_GATEWAY;
 	size_t gi;
 	if (!topology_index_get(&b->gateways, ns, ref->name, &gi)) {
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("gateway %s/%s not found", ns, str_or(ref->name, ""));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), rid, field,
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "parentRef names gateway %s/%s, which does not exist", ns,
 		             str_or(ref->name, ""));
 		return;
@@ -244,6 +296,15 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 		}
 	}
 
+	if (tp->n_listeners == 1) { /* the common case, without printf */
+		tp->attached = true;
+		tp->reason = "Accepted";
+		tp->message = join("attached to gateway ", ns, "/", str_or(ref->name, ""), ", listener ",
+		                   str_or(g->listeners[tp->listeners[0]].name, "?"), (char *)NULL);
+		buf_done(&refusals);
+		buf_done(&hosts);
+		return;
+	}
 	char gid[320];
 	snprintf(gid, sizeof gid, "%s/%s", ns, str_or(ref->name, ""));
 	if (tp->n_listeners > 0) {
@@ -266,13 +327,13 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 			tp->message = xasprintf("gateway %s has no listener named %s", gid, ref->section_name);
 		else
 			tp->message = xasprintf("gateway %s has no listener on port %d", gid, ref->port);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), rid, field, "%s",
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi), "%s",
 		             tp->message);
 	} else if (n_allowed == 0) {
 		tp->reason = "NotAllowedByListeners";
 		tp->message = xasprintf("no listener of gateway %s admits this route: %s", gid,
 		                        buf_str(&refusals));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NOT_ALLOWED_BY_LISTENERS), rid, field,
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NOT_ALLOWED_BY_LISTENERS), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "%s", tp->message);
 	} else {
 		tp->reason = "NoMatchingListenerHostname";
@@ -284,27 +345,26 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 		                        "gateway %s (%s)",
 		                        buf_str(&rh), gid, buf_str(&hosts));
 		buf_done(&rh);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_LISTENER_HOSTNAME), rid,
-		             field, "%s", tp->message);
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_LISTENER_HOSTNAME), topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 	}
 	buf_done(&refusals);
 	buf_done(&hosts);
 }
 
 static void resolve_service_parent(struct build *b, const struct gt_object *route, size_t ri,
-                                   size_t pi, struct topo_parent *tp, const char *rid)
+                                   size_t pi, struct topo_parent *tp, struct topology_rid *rid)
 {
 	const struct gt_parent_ref *ref = tp->ref;
 	const char *ns = topology_ref_ns(ref, route);
 	const char *name = str_or(ref->name, "");
 	char field[64];
-	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
 	tp->role = str_eq(ns, object_ns(route)) ? TOPO_PRODUCER : TOPO_CONSUMER;
 	size_t si;
 	if (!topology_index_get(&b->services, ns, ref->name, &si)) {
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("service %s/%s not found", ns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), rid, field,
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "parentRef names service %s/%s, which does not exist", ns, name);
 		return;
 	}
@@ -321,7 +381,7 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 			tp->message = xasprintf("service %s/%s is headless (clusterIP: None): a mesh route "
 			                        "needs a ClusterIP Service as its parent",
 			                        ns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT), rid, field,
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "%s", tp->message);
 		return;
 	}
@@ -347,7 +407,7 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 				           svc->ports[i].name ? svc->ports[i].name : "");
 			buf_puts(&m, svc->n_ports ? ")" : " none)");
 			tp->message = buf_steal(&m);
-			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), rid, field,
+			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 			             "%s", tp->message);
 			return;
 		}
@@ -355,14 +415,14 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 	tp->attached = true;
 	tp->reason = "Accepted";
 	if (tp->role == TOPO_PRODUCER) {
-		tp->message = xasprintf("producer route of service %s/%s (applies to all clients)", ns,
-		                        name);
+		tp->message = join("producer route of service ", ns, "/", name,
+		                   " (applies to all clients)", (char *)NULL);
 		if (ts->n_producers == 0 || ts->producers[ts->n_producers - 1] != ri)
 			topology_push_index(&ts->producers, &ts->n_producers, ri);
 	} else {
-		tp->message = xasprintf("consumer route of service %s/%s (applies to clients in "
-		                        "namespace %s)",
-		                        ns, name, object_ns(route));
+		tp->message = join("consumer route of service ", ns, "/", name,
+		                   " (applies to clients in namespace ", object_ns(route), ")",
+		                   (char *)NULL);
 		if (ts->n_consumers == 0 || ts->consumers[ts->n_consumers - 1] != ri)
 			topology_push_index(&ts->consumers, &ts->n_consumers, ri);
 	}
@@ -394,19 +454,18 @@ static bool grant_permits(struct build *b, const struct gt_object *route,
 
 static void resolve_backend(struct build *b, const struct gt_object *route, bool mesh_only,
                             size_t ri, size_t rule_i, size_t bi, struct topo_backend *tb,
-                            const char *rid)
+                            struct topology_rid *rid)
 {
 	const struct gt_backend_ref *br = tb->ref;
 	const char *bns = br->namespace_ ? br->namespace_ : object_ns(route);
 	const char *name = str_or(br->name, "");
 	char field[96];
-	snprintf(field, sizeof field, "spec.rules[%zu].backendRefs[%zu]", rule_i, bi);
 	if (!str_eq(br->kind ? br->kind : "Service", "Service") || !topology_is_core_group(br->group)) {
 		tb->reason = "InvalidKind";
 		tb->message = xasprintf("backend kind %s%s%s is not a Service",
 		                        topology_is_core_group(br->group) ? "" : br->group,
 		                        topology_is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_KIND), rid, field,
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_KIND), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "backendRef %s names kind %s%s%s: only core Services are supported", name,
 		             topology_is_core_group(br->group) ? "" : br->group,
 		             topology_is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
@@ -417,7 +476,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		tb->message = xasprintf("no ReferenceGrant in namespace %s lets %s from namespace %s "
 		                        "refer to service %s",
 		                        bns, kind_name(route->kind), object_ns(route), name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(REF_NOT_PERMITTED), rid, field,
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(REF_NOT_PERMITTED), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "%s: add a ReferenceGrant in %s (from: group %s, kind %s, namespace %s; to: "
 		             "kind Service)",
 		             tb->message, bns, GW_GROUP, kind_name(route->kind), object_ns(route));
@@ -427,7 +486,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 	if (!topology_index_get(&b->services, bns, br->name, &si)) {
 		tb->reason = "BackendNotFound";
 		tb->message = xasprintf("service %s/%s not found", bns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(BACKEND_NOT_FOUND), rid, field,
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(BACKEND_NOT_FOUND), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "backendRef names service %s/%s, which does not exist", bns, name);
 		return;
 	}
@@ -438,7 +497,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 	if (br->port == 0) {
 		tb->reason = "MissingPort";
 		tb->message = xasprintf("backendRef to service %s/%s has no port", bns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(MISSING_PORT), rid, field,
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(MISSING_PORT), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "backendRef to service %s/%s has no port: a Service backend needs one", bns,
 		             name);
 		return;
@@ -451,11 +510,13 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		port_ok = svc->ports[i].port == br->port;
 	if (!port_ok) {
 		tb->message = xasprintf("service %s/%s has no port %d", bns, name, br->port);
-		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(BACKEND_PORT_NOT_FOUND), rid,
-		             field, "service %s/%s has no port %d: traffic to this backend fails", bns,
+		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(BACKEND_PORT_NOT_FOUND), topology_rid(rid),
+		             backend_field(field, sizeof field, rule_i, bi), "service %s/%s has no port %d: traffic to this backend fails", bns,
 		             name, br->port);
 	} else {
-		tb->message = xasprintf("service %s/%s port %d", bns, name, br->port);
+		char port[24];
+		tb->message = join("service ", bns, "/", name, " port ", num(port, br->port),
+		                   (char *)NULL);
 	}
 }
 
@@ -466,8 +527,7 @@ static void build_route(struct build *b, size_t ri)
 	struct topo_route *tr = &b->t->routes[ri];
 	const struct gt_object *o = tr->obj;
 	const struct gt_route *r = &o->u.route;
-	char rid[512];
-	obj_id(o, rid, sizeof rid);
+	struct topology_rid rid = {.obj = o};
 
 	bool mesh_only = r->n_parents > 0;
 	tr->n_parents = r->n_parents;
@@ -479,10 +539,10 @@ static void build_route(struct build *b, size_t ri)
 		tp->reported_resolved = -1;
 		if (ref_is_gateway(tp->ref)) {
 			mesh_only = false;
-			resolve_gateway_parent(b, o, ri, pi, tp, rid);
+			resolve_gateway_parent(b, o, ri, pi, tp, &rid);
 		} else if (ref_is_service(tp->ref)) {
 			tr->mesh = true;
-			resolve_service_parent(b, o, ri, pi, tp, rid);
+			resolve_service_parent(b, o, ri, pi, tp, &rid);
 		} else if (str_eq(tp->ref->kind, "Service")) {
 			/* kind Service with the defaulted group: not the core Service the author meant */
 			mesh_only = false;
@@ -493,8 +553,8 @@ static void build_route(struct build *b, size_t ri)
 			                        str_or(tp->ref->group, "?"));
 			char field[64];
 			snprintf(field, sizeof field, "spec.parentRefs[%zu].group", pi);
-			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT), rid,
-			             field, "%s", tp->message);
+			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT),
+			             topology_rid(&rid), field, "%s", tp->message);
 		} else {
 			mesh_only = false;
 			tp->role = TOPO_OTHER;
@@ -505,7 +565,8 @@ static void build_route(struct build *b, size_t ri)
 			                        str_or(tp->ref->kind, "?"));
 			char field[64];
 			snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
-			findings_add(&b->t->findings, SEV_INFO, LINT_CODE(UNSUPPORTED_PARENT), rid, field,
+			findings_add(&b->t->findings, SEV_INFO, LINT_CODE(UNSUPPORTED_PARENT),
+			             topology_rid(&rid), field,
 			             "%s: its attachment is not checked", tp->message);
 		}
 		if (tp->attached)
@@ -524,13 +585,13 @@ static void build_route(struct build *b, size_t ri)
 		for (size_t bi = 0; bi < rule->n_backends; bi++) {
 			struct topo_backend *tb = &rule->backends[bi];
 			tb->ref = &r->rules[i].backends[bi];
-			resolve_backend(b, o, mesh_only, ri, i, bi, tb, rid);
+			resolve_backend(b, o, mesh_only, ri, i, bi, tb, &rid);
 			if (!tb->resolved)
 				tr->refs_resolved = false;
 		}
 	}
 	for (size_t pi = 0; pi < r->n_parents; pi++)
-		topology_match_status(&b->t->findings, tr, pi, &tr->parents[pi], rid);
+		topology_match_status(&b->t->findings, tr, pi, &tr->parents[pi], &rid);
 }
 
 /* ---- gateways ---- */
@@ -574,7 +635,7 @@ static void gateway_findings(struct build *b, const struct topo_gateway *tg)
 {
 	const struct gt_gateway *g = &tg->obj->u.gw;
 	char gid[512];
-	obj_id(tg->obj, gid, sizeof gid);
+	object_id(tg->obj, gid, sizeof gid);
 	if (!tg->klass)
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(GATEWAYCLASS_NOT_FOUND), gid,
 		             "spec.gatewayClassName",

@@ -30,11 +30,21 @@ bool topology_index_get(const struct topology_index *ix, const char *ns, const c
 /* Append v to a heap array of *n elements that grows at powers of two. */
 void topology_push_index(size_t **arr, size_t *n, size_t v);
 
+/* A route's id for findings ("httproute/ns/name"), made on first use: most routes have no
+ * finding. */
+struct topology_rid {
+	const struct gt_object *obj;
+	char s[512]; /* "" until topology_rid() */
+};
+const char *topology_rid(struct topology_rid *r);
+/* "spec.parentRefs[pi]" into buf (64 bytes), for a finding's field. */
+const char *topology_parent_field(char *buf, size_t n, size_t pi);
+
 /* Match parentRef pi of tr to what the controllers reported in status.parents, fill the
  * reported_* fields of tp and add StatusDisagrees / NoStatus findings to out. Call after the
  * route's parents and backends are resolved. */
 void topology_match_status(struct findings *out, const struct topo_route *tr, size_t pi,
-                           struct topo_parent *tp, const char *rid);
+                           struct topo_parent *tp, struct topology_rid *rid);
 
 /* "" and "core" both name the core API group. */
 static inline bool topology_is_core_group(const char *g)

@@ -40,7 +40,7 @@ static const struct topo_backend *first_unresolved(const struct topo_route *tr, 
  * only contradicted when its reason is one gammatop computes (it cannot see, say, a
  * BackendTLSPolicy or an unsupported appProtocol). */
 static void compare_resolved(struct findings *out, const struct topo_route *tr, size_t pi,
-                             struct topo_parent *tp, const char *rid)
+                             struct topo_parent *tp, struct topology_rid *rid)
 {
 	const struct gt_condition *rr = conditions_find(&tp->reported->conditions, "ResolvedRefs");
 	if (!rr)
@@ -52,13 +52,13 @@ static void compare_resolved(struct findings *out, const struct topo_route *tr, 
 	if (tp->role == TOPO_OTHER || tp->reported_resolved < 0)
 		return;
 	char field[64];
-	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
 	const char *ctl = str_or(tp->reported->controller_name, "(unnamed)");
 	size_t ri = 0, bi = 0;
 	const struct topo_backend *bad = first_unresolved(tr, &ri, &bi);
 	if (tp->reported_resolved == 1 && bad) {
 		tp->refs_disagree = true;
-		findings_add(out, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), rid, field,
+		findings_add(out, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi),
 		             "controller %s reports ResolvedRefs=True but gammatop finds "
 		             "spec.rules[%zu].backendRefs[%zu] unresolved (%s: %s)",
 		             ctl, ri, bi, bad->reason, bad->message ? bad->message : "");
@@ -66,7 +66,8 @@ static void compare_resolved(struct findings *out, const struct topo_route *tr, 
 	           (str_eq(rr->reason, "RefNotPermitted") || str_eq(rr->reason, "BackendNotFound") ||
 	            str_eq(rr->reason, "InvalidKind"))) {
 		tp->refs_disagree = true;
-		findings_add(out, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), rid, field,
+		findings_add(out, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi),
 		             "controller %s reports ResolvedRefs=False (%s%s%s) but gammatop resolves "
 		             "every backendRef of the route (the status may be stale)",
 		             ctl, str_or(rr->reason, "no reason"), str_empty(rr->message) ? "" : ": ",
@@ -75,7 +76,7 @@ static void compare_resolved(struct findings *out, const struct topo_route *tr, 
 }
 
 void topology_match_status(struct findings *out, const struct topo_route *tr, size_t pi,
-                         struct topo_parent *tp, const char *rid)
+                         struct topo_parent *tp, struct topology_rid *rid)
 {
 	const struct gt_object *route = tr->obj;
 	const struct gt_route *r = &route->u.route;
@@ -95,11 +96,11 @@ void topology_match_status(struct findings *out, const struct topo_route *tr, si
 	tp->reported_resolved = -1;
 	tp->reported_reason = NULL;
 	char field[64];
-	snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
 	bool evaluable = tp->role != TOPO_OTHER;
 	if (!best) {
 		if (tp->attached)
-			findings_add(out, SEV_INFO, LINT_CODE(NO_STATUS), rid, field,
+			findings_add(out, SEV_INFO, LINT_CODE(NO_STATUS), topology_rid(rid),
+			             topology_parent_field(field, sizeof field, pi),
 			             "no controller has reported status for parent %s %s/%s yet: the "
 			             "route may not be programmed",
 			             str_or(tp->ref->kind, "?"), topology_ref_ns(tp->ref, route),
@@ -118,7 +119,8 @@ void topology_match_status(struct findings *out, const struct topo_route *tr, si
 		return;
 	if (tp->attached != (tp->reported_accepted == 1)) {
 		tp->disagrees = true;
-		findings_add(out, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), rid, field,
+		findings_add(out, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi),
 		             "controller %s reports Accepted=%s (%s%s%s) but gammatop computes %s (%s: "
 		             "%s)",
 		             str_or(best->controller_name, "(unnamed)"),
