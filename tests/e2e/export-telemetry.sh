@@ -55,9 +55,6 @@ MPORT=$(sed -n 's/.* metrics http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/sim.ou
 start_prometheus "127.0.0.1:$MPORT"
 sleep 12 # more than the 10 s window
 
-# within VALUE WANT TOL
-within() { awk -v v="$1" -v w="$2" -v t="$3" 'BEGIN { d = v - w; if (d < 0) d = -d; exit !(d <= t) }'; }
-
 
 g() { _c=$1; shift; "$GAMMATOP" "$_c" --kubeconfig "$T/kc" "$@"; }
 g snapshot --prometheus "$PROM" --window 10s >"$T/snap.json" 2>"$T/snap.err" ||

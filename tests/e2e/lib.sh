@@ -45,6 +45,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok - $*"; }
 # Remember a background pid so that it is stopped on exit.
 gt_track() { GT_PIDS="$GT_PIDS $1"; }
+# within VALUE WANT TOL: succeeds when the number VALUE is WANT +- TOL (for measured figures).
+within() { awk -v v="$1" -v w="$2" -v t="$3" 'BEGIN { d = v - w; if (d < 0) d = -d; exit !(d <= t) }'; }
 # Wait (at most $2 seconds, default 10) until command $1 succeeds.
 wait_for() {
 	_n=$(( ${2:-10} * 10 ))

@@ -48,7 +48,7 @@ EOF2
 # field FILE SELECTOR: one value from top's JSON (jq filter on the routes array items).
 val() { jq -r "[.routes[] | select($2)][0] | $3 // \"null\"" "$1"; }
 near() { # NAME VALUE WANT TOL
-	awk -v v="$2" -v w="$3" -v t="$4" 'BEGIN { d = v - w; if (d < 0) d = -d; exit !(d <= t) }' ||
+	within "$2" "$3" "$4" ||
 		fail "$1 = $2, want $3 +- $4"
 	echo "    $1 = $2 (want $3 +- $4)"
 }

@@ -80,7 +80,7 @@ near() {
 	_v=$(jq -r --arg r "httproute/tm/$2" --arg f "$3" \
 		'.routes[] | select(.route == $r) | .[$f] // "null"' "$1")
 	[ -n "$_v" ] && [ "$_v" != null ] || fail "$1: no $3 for $2"
-	awk -v v="$_v" -v w="$4" -v t="$5" 'BEGIN { d = v - w; if (d < 0) d = -d; exit !(d <= t) }' ||
+	within "$_v" "$4" "$5" ||
 		fail "$1: $2 $3 = $_v, want $4 +- $5"
 	echo "    $2 $3 = $_v (want $4 +- $5)"
 }
