@@ -67,7 +67,8 @@ struct console {
 	struct console_source src;  /* borrowed strings */
 	struct console_figures figs;
 	struct gt_topology *topo;   /* owned: rebuilt when the store generation moves */
-	struct findings findings;   /* owned: lint findings of topo */
+	struct findings findings;   /* owned: lint findings of topo (read console_findings()) */
+	bool findings_stale;        /* topo moved since findings were made (lint on demand) */
 	uint64_t topo_store_gen;    /* store generation topo was built from */
 	uint64_t data_gen;          /* bumped whenever what views show changed */
 	char *scope;                /* owned: :ns scope, NULL for all */
@@ -117,6 +118,9 @@ void console_frame(struct console *c);
 void console_settle(struct console *c);
 /* With $GAMMATOP_TIMINGS set: append "what value wall_ms" to that file (benchmarks). */
 void console_timing(struct console *c, const char *what, int64_t value);
+/* The lint findings of the current topology, made on first use after each rebuild: the
+ * first frame of the topology does not wait for lint. */
+const struct findings *console_findings(struct console *c);
 /* Push a view (takes ownership); the stack keeps at most CONSOLE_MAX_VIEWS. */
 void console_push(struct console *c, struct view *v);
 /* Replace the whole stack with one top-level view by name ("topology", "routes",

@@ -436,12 +436,25 @@ static void update_data(struct console *c, bool now_please)
 	findings_done(&c->findings);
 	findings_init(&c->findings);
 	c->topo = topology_build(c->store);
-	lint_run(c->store, c->topo, &c->findings);
+	c->findings_stale = true; /* lint runs when a view asks (console_findings) */
 	c->rebuilt_ms = time_mono_ms();
 	timing(c, "topology_ms", c->rebuilt_ms - t0);
 	c->topo_store_gen = gen;
 	c->data_gen++;
 	c->dirty = true;
+}
+
+const struct findings *console_findings(struct console *c)
+{
+	if (c->findings_stale && c->topo) {
+		int64_t t0 = time_mono_ms();
+		findings_done(&c->findings);
+		findings_init(&c->findings);
+		lint_run(c->store, c->topo, &c->findings);
+		c->findings_stale = false;
+		timing(c, "lint_ms", time_mono_ms() - t0);
+	}
+	return &c->findings;
 }
 
 /* Kind states (synced, stale, errors) change without a store generation: redraw the header

@@ -37,7 +37,7 @@ static char *id_ns(const char *id)
 static void refresh(struct view *v)
 {
 	grid_clear(&v->grid);
-	const struct findings *fs = &v->con->findings;
+	const struct findings *fs = console_findings(v->con);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->items[i];
 		char key[64];

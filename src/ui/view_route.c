@@ -233,7 +233,7 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 
 static void add_findings(struct view *v, const char *id)
 {
-	const struct findings *fs = &v->con->findings;
+	const struct findings *fs = console_findings(v->con);
 	bool header = false;
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->items[i];
