@@ -87,6 +87,13 @@ char *str_sanitize_into(char *dst, size_t n, const char *s)
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t len = strlen((const char *)p);
 	while (*p) {
+		if (*p >= 0x20 && *p < 0x7F) { /* printable ASCII (most text): as it is */
+			if (o + 1 >= n)
+				break;
+			dst[o++] = (char)*p++;
+			len--;
+			continue;
+		}
 		uint32_t cp;
 		size_t k = utf8_decode(p, len, &cp);
 		if (k == 0 || is_control(cp)) {
