@@ -10,8 +10,10 @@ src_model_libgtmodel_a_SOURCES += \
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint
 TESTS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint
+tests_unit_test_topology_SOURCES = tests/unit/test_topology.c tests/unit/model_fixture.h
 tests_unit_test_topology_LDADD = $(UNIT_LDADD)
 tests_unit_test_policy_LDADD = $(UNIT_LDADD)
+tests_unit_test_lint_SOURCES = tests/unit/test_lint.c tests/unit/model_fixture.h
 tests_unit_test_lint_LDADD = $(UNIT_LDADD)
 endif
 

@@ -11,35 +11,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "model_fixture.h"
 #include "gammatop/decode.h"
 #include "gammatop/lint.h"
 #include "gammatop/manifest.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
-
-static void put(struct gt_store *s, const char *sq)
-{
-	char *text = xstrdup(sq);
-	for (char *p = text; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	struct gt_object *o = NULL;
-	char err[256] = "";
-	if (decode_text(text, strlen(text), &o, err, sizeof err) != DECODE_OK)
-		fail_msg("decode failed: %s\n%s", err, text);
-	free(text);
-	store_put(s, o);
-}
-
-static const struct finding *find(const struct findings *f, const char *code,
-                                  const char *object, const char *field)
-{
-	for (size_t i = 0; i < f->n; i++)
-		if (str_eq(f->items[i].code, code) && (!object || str_eq(f->items[i].object, object)) &&
-		    (!field || str_eq(f->items[i].field, field)))
-			return &f->items[i];
-	return NULL;
-}
 
 /* ---- the code table ---- */
 
@@ -103,46 +80,46 @@ static void test_findings_sort(void **state)
 static void test_rule_checks(void **state)
 {
 	struct gt_store *s = store_new();
-	put(s, "{'apiVersion':'v1','kind':'Service','metadata':{'name':'web','namespace':'app'},"
-	       "'spec':{'ports':[{'port':80}]}}");
-	put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':"
-	       "'r','namespace':'app'},'spec':{'parentRefs':[{'group':'','kind':'Service','name':"
-	       "'web'}],'rules':["
-	       "{'name':'a','backendRefs':[{'name':'web','port':80}],"
-	       "'timeouts':{'request':'1s','backendRequest':'2s'}},"
-	       "{'name':'b','backendRefs':[{'name':'web','port':80}],"
-	       "'retry':{'attempts':2}},"
-	       "{'name':'a','filters':[{'type':'RequestRedirect','requestRedirect':{'scheme':'https'}}],"
-	       "'backendRefs':[{'name':'web','port':80}]},"
-	       "{'name':'d','filters':[{'type':'RequestRedirect','requestRedirect':{'scheme':'https'}}]}"
-	       "]}}");
-	put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':"
-	       "'orphan','namespace':'app'},'spec':{'rules':[{'backendRefs':[{'name':'web','port':80,"
-	       "'weight':0},{'name':'web','port':80,'weight':0}]},{'backendRefs':[{'name':'web',"
-	       "'port':80,'weight':0},{'name':'web','port':80}]}]}}");
-	put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'GRPCRoute','metadata':{'name':"
-	       "'g','namespace':'app'},'spec':{'parentRefs':[{'group':'','kind':'Service','name':"
-	       "'web'}],'rules':[{'name':'x','backendRefs':[{'name':'web','port':80}]},"
-	       "{'name':'x','backendRefs':[{'name':'web','port':80}]}]}}");
+	sq_put(s, "{'apiVersion':'v1','kind':'Service','metadata':{'name':'web','namespace':'app'},"
+	          "'spec':{'ports':[{'port':80}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':"
+	          "'r','namespace':'app'},'spec':{'parentRefs':[{'group':'','kind':'Service','name':"
+	          "'web'}],'rules':["
+	          "{'name':'a','backendRefs':[{'name':'web','port':80}],"
+	          "'timeouts':{'request':'1s','backendRequest':'2s'}},"
+	          "{'name':'b','backendRefs':[{'name':'web','port':80}],"
+	          "'retry':{'attempts':2}},"
+	          "{'name':'a','filters':[{'type':'RequestRedirect','requestRedirect':{'scheme':'https'}}],"
+	          "'backendRefs':[{'name':'web','port':80}]},"
+	          "{'name':'d','filters':[{'type':'RequestRedirect','requestRedirect':{'scheme':'https'}}]}"
+	          "]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':"
+	          "'orphan','namespace':'app'},'spec':{'rules':[{'backendRefs':[{'name':'web','port':80,"
+	          "'weight':0},{'name':'web','port':80,'weight':0}]},{'backendRefs':[{'name':'web',"
+	          "'port':80,'weight':0},{'name':'web','port':80}]}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'GRPCRoute','metadata':{'name':"
+	          "'g','namespace':'app'},'spec':{'parentRefs':[{'group':'','kind':'Service','name':"
+	          "'web'}],'rules':[{'name':'x','backendRefs':[{'name':'web','port':80}]},"
+	          "{'name':'x','backendRefs':[{'name':'web','port':80}]}]}}");
 	struct gt_topology *t = topology_build(s);
 	struct findings f;
 	findings_init(&f);
 	lint_run(s, t, &f);
-	assert_non_null(find(&f, "BackendTimeoutExceedsRequest", "httproute/app/r",
-	                     "spec.rules[0].timeouts.backendRequest"));
-	assert_non_null(find(&f, "RetryWithoutTimeouts", "httproute/app/r", "spec.rules[1].retry"));
-	assert_non_null(find(&f, "DuplicateRuleName", "httproute/app/r", "spec.rules[2].name"));
-	assert_non_null(find(&f, "RedirectWithBackends", "httproute/app/r", "spec.rules[2].filters[0]"));
-	assert_null(find(&f, "RedirectWithBackends", "httproute/app/r", "spec.rules[3].filters[0]"));
-	assert_non_null(find(&f, "DuplicateRuleName", "grpcroute/app/g", "spec.rules[1].name"));
-	assert_null(find(&f, "DuplicateRuleName", "httproute/app/r", "spec.rules[0].name"));
-	assert_non_null(find(&f, "NoParents", "httproute/app/orphan", "spec.parentRefs"));
-	assert_null(find(&f, "NoParents", "httproute/app/r", NULL));
-	assert_non_null(find(&f, "AllWeightsZero", "httproute/app/orphan", "spec.rules[0].backendRefs"));
-	assert_null(find(&f, "AllWeightsZero", "httproute/app/orphan", "spec.rules[1].backendRefs"));
-	assert_null(find(&f, "AllWeightsZero", "httproute/app/r", NULL));
+	assert_non_null(finding_find(&f, "BackendTimeoutExceedsRequest", "httproute/app/r",
+	                             "spec.rules[0].timeouts.backendRequest"));
+	assert_non_null(finding_find(&f, "RetryWithoutTimeouts", "httproute/app/r", "spec.rules[1].retry"));
+	assert_non_null(finding_find(&f, "DuplicateRuleName", "httproute/app/r", "spec.rules[2].name"));
+	assert_non_null(finding_find(&f, "RedirectWithBackends", "httproute/app/r", "spec.rules[2].filters[0]"));
+	assert_null(finding_find(&f, "RedirectWithBackends", "httproute/app/r", "spec.rules[3].filters[0]"));
+	assert_non_null(finding_find(&f, "DuplicateRuleName", "grpcroute/app/g", "spec.rules[1].name"));
+	assert_null(finding_find(&f, "DuplicateRuleName", "httproute/app/r", "spec.rules[0].name"));
+	assert_non_null(finding_find(&f, "NoParents", "httproute/app/orphan", "spec.parentRefs"));
+	assert_null(finding_find(&f, "NoParents", "httproute/app/r", NULL));
+	assert_non_null(finding_find(&f, "AllWeightsZero", "httproute/app/orphan", "spec.rules[0].backendRefs"));
+	assert_null(finding_find(&f, "AllWeightsZero", "httproute/app/orphan", "spec.rules[1].backendRefs"));
+	assert_null(finding_find(&f, "AllWeightsZero", "httproute/app/r", NULL));
 	/* the topology's own findings come along (NoStatus for the attached mesh parents) */
-	assert_non_null(find(&f, "NoStatus", "httproute/app/r", "spec.parentRefs[0]"));
+	assert_non_null(finding_find(&f, "NoStatus", "httproute/app/r", "spec.parentRefs[0]"));
 	/* sorted: errors first */
 	for (size_t i = 1; i < f.n; i++)
 		assert_true(f.items[i - 1].severity <= f.items[i].severity);
@@ -235,10 +212,10 @@ static void test_fixtures(void **state)
 	                    "spec.parentRefs[0]\n");
 	free(got);
 	/* NoStatus only for attached parents without status */
-	assert_non_null(find(&f, "NoStatus", "httproute/mesh-clients/cart-consumer", NULL));
-	assert_null(find(&f, "NoStatus", "httproute/shop/storefront", NULL));
-	assert_null(find(&f, "NoStatus", "httproute/shop/cart-producer", NULL));
-	assert_null(find(&f, "NoStatus", "httproute/legacy/blocked", NULL));
+	assert_non_null(finding_find(&f, "NoStatus", "httproute/mesh-clients/cart-consumer", NULL));
+	assert_null(finding_find(&f, "NoStatus", "httproute/shop/storefront", NULL));
+	assert_null(finding_find(&f, "NoStatus", "httproute/shop/cart-producer", NULL));
+	assert_null(finding_find(&f, "NoStatus", "httproute/legacy/blocked", NULL));
 
 	/* the topology behind it */
 	const struct topo_route *r = topology_find_route(t, GT_HTTPROUTE, "shop", "cart-producer");
@@ -289,10 +266,10 @@ static void test_upstream_conformance(void **state)
 		if (it->severity == SEV_ERROR && !str_eq(it->code, "GatewayClassNotFound"))
 			fail_msg("unexpected %s %s %s: %s", it->code, it->object, it->field, it->message);
 	}
-	assert_non_null(find(&f, "GatewayClassNotFound",
-	                     "gateway/gateway-conformance-infra/same-namespace", NULL));
-	assert_non_null(find(&f, "RetryWithoutTimeouts", "httproute/gateway-conformance-infra/retries",
-	                     "spec.rules[0].retry"));
+	assert_non_null(finding_find(&f, "GatewayClassNotFound",
+	                             "gateway/gateway-conformance-infra/same-namespace", NULL));
+	assert_non_null(finding_find(&f, "RetryWithoutTimeouts", "httproute/gateway-conformance-infra/retries",
+	                             "spec.rules[0].retry"));
 	findings_done(&f);
 	store_free(s);
 }
