@@ -167,6 +167,16 @@ static void check_int_range(struct causes *c, const char *field, const json_t *v
 		add(c, "FieldValueInvalid", field, "Invalid value: %lld: %s in body should be less than or equal to %lld", x, field, hi);
 }
 
+/* FieldValueRequired at FIELD.KEY when o, the object at FIELD, has no string KEY. */
+static void require_string(struct causes *c, const char *field, const json_t *o, const char *key)
+{
+	if (json_is_string(json_object_get(o, key)))
+		return;
+	char g[512];
+	snprintf(g, sizeof g, "%s.%s", field, key);
+	add(c, "FieldValueRequired", g, "Required value");
+}
+
 static bool check_duration(struct causes *c, const char *field, const json_t *v, uint64_t *ms)
 {
 	if (!v || !want_type(c, field, v, JSON_STRING, "string"))
@@ -194,10 +204,8 @@ static void check_backend_refs(struct causes *c, const char *base, const json_t 
 		snprintf(f, sizeof f, "%s.backendRefs[%zu]", base, j);
 		if (!want_type(c, f, b, JSON_OBJECT, "object"))
 			continue;
+		require_string(c, f, b, "name");
 		char g[440];
-		snprintf(g, sizeof g, "%s.name", f);
-		if (!json_is_string(json_object_get(b, "name")))
-			add(c, "FieldValueRequired", g, "Required value");
 		snprintf(g, sizeof g, "%s.port", f);
 		check_int_range(c, g, json_object_get(b, "port"), 1, 65535);
 		const char *kind = json_string_value(json_object_get(b, "kind"));
@@ -227,10 +235,8 @@ static void check_route(struct sim *s, enum sim_res r, const json_t *spec, struc
 			snprintf(f, sizeof f, "spec.parentRefs[%zu]", i);
 			if (!want_type(c, f, p, JSON_OBJECT, "object"))
 				continue;
+			require_string(c, f, p, "name");
 			char g[320];
-			snprintf(g, sizeof g, "%s.name", f);
-			if (!json_is_string(json_object_get(p, "name")))
-				add(c, "FieldValueRequired", g, "Required value");
 			snprintf(g, sizeof g, "%s.port", f);
 			check_int_range(c, g, json_object_get(p, "port"), 1, 65535);
 		}
@@ -322,13 +328,9 @@ static void check_gateway(const json_t *spec, struct causes *c)
 		snprintf(f, sizeof f, "spec.listeners[%zu]", i);
 		if (!want_type(c, f, l, JSON_OBJECT, "object"))
 			continue;
+		require_string(c, f, l, "name");
+		require_string(c, f, l, "protocol");
 		char g[320];
-		snprintf(g, sizeof g, "%s.name", f);
-		if (!json_is_string(json_object_get(l, "name")))
-			add(c, "FieldValueRequired", g, "Required value");
-		snprintf(g, sizeof g, "%s.protocol", f);
-		if (!json_is_string(json_object_get(l, "protocol")))
-			add(c, "FieldValueRequired", g, "Required value");
 		snprintf(g, sizeof g, "%s.port", f);
 		if (!json_object_get(l, "port"))
 			add(c, "FieldValueRequired", g, "Required value");

@@ -230,6 +230,7 @@ static void test_validate_route(void **state)
 		{"{\"retry\":{\"codes\":[600]}}", "spec.rules[0].retry.codes[0]"},
 		{"{\"retry\":{\"attempts\":0}}", "spec.rules[0].retry.attempts"},
 		{"{\"backendRefs\":[{\"name\":\"a\"}]}", "spec.rules[0].backendRefs[0]"},
+		{"{\"backendRefs\":[{\"port\":80}]}", "spec.rules[0].backendRefs[0].name"},
 		{"{\"backendRefs\":[{\"name\":\"a\",\"port\":70000}]}", "spec.rules[0].backendRefs[0].port"},
 		{"{\"backendRefs\":[{\"name\":\"a\",\"port\":80,\"weight\":1000001}]}", "spec.rules[0].backendRefs[0].weight"},
 	};
@@ -246,6 +247,23 @@ static void test_validate_route(void **state)
 		json_decref(causes);
 		json_decref(route);
 	}
+	/* required names: a parentRef's; a Gateway listener's name and protocol */
+	json_t *bad = J("{\"spec\":{\"parentRefs\":[{\"port\":80}],\"rules\":[{}]}}");
+	json_t *causes = validate_object(&s, RES_HTTPROUTE, bad, NULL);
+	assert_non_null(causes);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 0), "field")), "spec.parentRefs[0].name");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 0), "reason")), "FieldValueRequired");
+	json_decref(causes);
+	json_decref(bad);
+	bad = J("{\"spec\":{\"gatewayClassName\":\"gc\",\"listeners\":[{\"port\":80}]}}");
+	causes = validate_object(&s, RES_GATEWAY, bad, NULL);
+	assert_non_null(causes);
+	assert_int_equal(json_array_size(causes), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 0), "field")), "spec.listeners[0].name");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 1), "field")), "spec.listeners[0].protocol");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 1), "message")), "Required value");
+	json_decref(causes);
+	json_decref(bad);
 	/* request 0s allows any backendRequest; the standard channel prunes retry silently */
 	json_t *route = J("{\"spec\":{\"rules\":[{\"timeouts\":{\"request\":\"0s\",\"backendRequest\":\"5s\"},\"retry\":{\"attempts\":0}}]}}");
 	s.channel = CHANNEL_STANDARD;
