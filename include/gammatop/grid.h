@@ -34,6 +34,9 @@ struct grid_row {
 	char *target; /* owned: what the row stands for ("httproute/ns/name"), or NULL */
 	char *ns;     /* owned: namespace for the scope, or NULL (shown through its children) */
 	int rule;     /* rule index for rule rows, else -1 */
+	/* Lazy rows: cells empty until the grid's fill callback makes them from data. */
+	const void *data; /* borrowed, for the fill callback; NULL: no (more) cells to make */
+	int data_kind;    /* the view's tag for data */
 	int depth;
 	bool span;    /* cell 0 takes the whole width */
 	/* computed by grid_finish: */
@@ -63,6 +66,10 @@ struct grid {
 	int page;           /* rows shown by the last draw (for PgUp/PgDn) */
 	bool moved;         /* the user moved the cursor (else it stays on the first row) */
 	int drawn_y;        /* screen line of the first row in the last draw */
+	/* Set the cells of a row added with data (grid_set...), when the grid first needs them:
+	 * to draw it, filter or sort. What data points to must live as long as the rows do. */
+	void (*fill)(struct grid_row *r, const void *data, int data_kind, void *ud);
+	void *fill_ud;
 };
 
 void grid_init(struct grid *g, const struct grid_col *cols, size_t n_cols, bool tree);
@@ -76,6 +83,8 @@ void grid_set(struct grid_row *r, size_t col, enum theme_elem e, const char *tex
 void grid_setf(struct grid_row *r, size_t col, enum theme_elem e, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void grid_set_num(struct grid_row *r, size_t col, double num);
+/* The cells of r made (fill callback) if it is a lazy row not made yet. */
+void grid_fill_row(struct grid *g, struct grid_row *r);
 /* Work out the tree, filter, scope, sort and the cursor after adding rows (or after any
  * change of filter, scope, sort or collapse). */
 void grid_finish(struct grid *g);

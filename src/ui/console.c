@@ -432,6 +432,11 @@ static void update_data(struct console *c, bool now_please)
 		return;
 	}
 	int64_t t0 = time_mono_ms();
+	/* Lazy rows (grid.h: fill) point into the topology: drop them first; each view rebuilds
+	 * from the new one before it is drawn (data_gen moves below). */
+	for (size_t i = 0; i < c->depth; i++)
+		if (c->stack[i]->grid.fill)
+			grid_clear(&c->stack[i]->grid);
 	topology_free(c->topo);
 	findings_done(&c->findings);
 	findings_init(&c->findings);

@@ -58,7 +58,7 @@ void grid_done(struct grid *t)
 	memset(t, 0, sizeof *t);
 }
 
-struct grid_row *grid_current(struct grid *t)
+static struct grid_row *current(struct grid *t)
 {
 	if (!t->n_vis)
 		return NULL;
@@ -67,9 +67,17 @@ struct grid_row *grid_current(struct grid *t)
 	return &t->rows[t->vis[t->cursor]];
 }
 
+struct grid_row *grid_current(struct grid *t)
+{
+	struct grid_row *r = current(t);
+	if (r)
+		grid_fill_row(t, r);
+	return r;
+}
+
 static void remember_cursor(struct grid *t)
 {
-	struct grid_row *r = grid_current(t);
+	struct grid_row *r = current(t); /* the key only: no cells made */
 	if (r) {
 		free(t->cursor_key);
 		t->cursor_key = xstrdup(r->key);
@@ -121,6 +129,15 @@ void grid_setf(struct grid_row *r, size_t col, enum theme_elem e, const char *fm
 }
 
 void grid_set_num(struct grid_row *r, size_t col, double num) { r->cells[col].num = num; }
+
+void grid_fill_row(struct grid *t, struct grid_row *r)
+{
+	if (!r->data || !t->fill)
+		return;
+	const void *d = r->data;
+	r->data = NULL; /* once */
+	t->fill(r, d, r->data_kind, t->fill_ud);
+}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -186,10 +203,11 @@ static void compute_tree(struct grid *t)
 	}
 }
 
-static bool row_matches_filter(const struct grid *t, const struct grid_row *r)
+static bool row_matches_filter(struct grid *t, struct grid_row *r)
 {
 	if (!t->has_re)
 		return true;
+	grid_fill_row(t, r);
 	struct buf b;
 	buf_init(&b);
 	for (size_t c = 0; c < t->n_cols; c++) {
@@ -261,6 +279,8 @@ void grid_finish(struct grid *t)
 	free(shown);
 	free(hidden);
 	if (!t->tree && t->sort_col >= 0 && (size_t)t->sort_col < t->n_cols) {
+		for (size_t v = 0; v < t->n_vis; v++)
+			grid_fill_row(t, &t->rows[t->vis[v]]);
 		sort_grid = t;
 		qsort(t->vis, t->n_vis, sizeof *t->vis, cmp_rows);
 		sort_grid = NULL;
@@ -495,9 +515,10 @@ static void draw_prefix(const struct grid_row *r, int y, int *x, int *left, int 
 	}
 }
 
-static void draw_row(struct grid *t, const struct grid_row *r, int y, int x, int w,
+static void draw_row(struct grid *t, struct grid_row *r, int y, int x, int w,
                      const int *widths, bool cursor)
 {
+	grid_fill_row(t, r);
 	int extra = 0;
 	if (cursor)
 		screen_fill(y, x, w, THEME_CURSOR, 0);
@@ -529,7 +550,7 @@ void grid_draw(struct grid *t, int y, int x, int h, int w)
 {
 	if (h <= 0 || w <= 0)
 		return;
-	int widths[32];
+	int widths[32] = {0};
 	size_t nc = t->n_cols < 32 ? t->n_cols : 32;
 	layout(t, w, widths);
 	if (t->titles && nc > 1) {

@@ -75,7 +75,14 @@ static void key_index(char *dst, size_t n, const char *parent, char letter, size
 	key_join(dst, n, parent, d + k);
 }
 
-static void init(struct view *v) { grid_init(&v->grid, cols, NCOLS, true); }
+static void fill_row(struct grid_row *r, const void *data, int kind, void *ud);
+
+static void init(struct view *v)
+{
+	grid_init(&v->grid, cols, NCOLS, true);
+	v->grid.fill = fill_row;
+	v->grid.fill_ud = v;
+}
 
 static bool put_figures(struct view *v, struct grid_row *r, const char *route, int rule)
 {
@@ -93,19 +100,20 @@ static bool put_figures(struct view *v, struct grid_row *r, const char *route, i
 	return true;
 }
 
+/* Route, rule and backend rows (most of a large topology) are lazy: their text is made
+ * when the grid draws, filters or sorts them (fill_row), from the topology they point into.
+ * The console drops these rows before it frees that topology (console.c, update_data). */
+enum { LAZY_ROUTE = 1, LAZY_RULE, LAZY_BACKEND };
+
 static void add_backends(struct view *v, const struct topo_rule *tr, const char *key,
                          const char *ns, int depth, const char *route_id)
 {
 	for (size_t b = 0; b < tr->n_backends; b++) {
-		const struct topo_backend *tb = &tr->backends[b];
 		char k[1024];
 		key_index(k, sizeof k, key, 'b', b);
 		struct grid_row *r = grid_add(&v->grid, depth, k);
-		struct buf t;
-		buf_init(&t);
-		uirows_backend_text(tb, v->con->ascii, &t);
-		grid_set(r, COL_NAME, tb->resolved ? THEME_SERVICE : THEME_ERROR, buf_str(&t));
-		buf_done(&t);
+		r->data = &tr->backends[b];
+		r->data_kind = LAZY_BACKEND;
 		r->ns = xstrdup_null(ns);
 		r->target = xstrdup(route_id);
 		r->rule = (int)tr->index;
@@ -127,6 +135,48 @@ static void route_policy(char (*sum)[96], size_t n, char *buf, size_t len)
 		snprintf(buf, len, "%s", sum[0]);
 }
 
+static void rule_summary(const struct topo_rule *ru, bool ascii, char *buf, size_t n)
+{
+	struct policy p;
+	policy_from_rule(ru->rule, &p);
+	policy_summary(&p, ascii, buf, n);
+}
+
+/* The cells of a lazy row (grid.h: fill). */
+static void fill_row(struct grid_row *r, const void *data, int kind, void *ud)
+{
+	struct view *v = ud;
+	bool ascii = v->con->ascii;
+	struct buf t;
+	buf_init(&t);
+	if (kind == LAZY_ROUTE) {
+		const struct topo_route *tr = data;
+		uirows_route_text(tr, &t);
+		grid_set(r, COL_NAME, tr->attached_any ? THEME_ROUTE : THEME_WARN, buf_str(&t));
+		char one[1][96], (*sum)[96] = tr->n_rules > 1 ? xcalloc(tr->n_rules, sizeof *sum) : one;
+		for (size_t i = 0; i < tr->n_rules; i++)
+			rule_summary(&tr->rules[i], ascii, sum[i], sizeof sum[i]);
+		char pol[160];
+		route_policy(sum, tr->n_rules, pol, sizeof pol);
+		grid_set(r, COL_POLICY, THEME_POLICY, pol);
+		if (sum != one)
+			free(sum);
+	} else if (kind == LAZY_RULE) {
+		const struct topo_route *tr = data;
+		const struct topo_rule *ru = &tr->rules[r->rule];
+		uirows_rule_text(tr->obj, ru, &t);
+		grid_set(r, COL_NAME, THEME_RULE, buf_str(&t));
+		char ps[96];
+		rule_summary(ru, ascii, ps, sizeof ps);
+		grid_set(r, COL_POLICY, THEME_POLICY, ps);
+	} else if (kind == LAZY_BACKEND) {
+		const struct topo_backend *tb = data;
+		uirows_backend_text(tb, ascii, &t);
+		grid_set(r, COL_NAME, tb->resolved ? THEME_SERVICE : THEME_ERROR, buf_str(&t));
+	}
+	buf_done(&t);
+}
+
 /* A route, its rules and their backends under the row at depth-1. */
 static void add_route(struct view *v, const struct topo_route *tr, const char *parent_key,
                       int depth)
@@ -135,20 +185,8 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 	object_id(tr->obj, id, sizeof id);
 	key_join(key, sizeof key, parent_key, id);
 	struct grid_row *r = grid_add(&v->grid, depth, key);
-	struct buf t;
-	buf_init(&t);
-	uirows_route_text(tr, &t);
-	grid_set(r, COL_NAME, tr->attached_any ? THEME_ROUTE : THEME_WARN, buf_str(&t));
-	/* Each rule's policy summary, made once for the rule rows and the route's column. */
-	char one[1][96], (*sum)[96] = tr->n_rules > 1 ? xcalloc(tr->n_rules, sizeof *sum) : one;
-	for (size_t i = 0; i < tr->n_rules; i++) {
-		struct policy p;
-		policy_from_rule(tr->rules[i].rule, &p);
-		policy_summary(&p, v->con->ascii, sum[i], sizeof sum[i]);
-	}
-	char pol[160];
-	route_policy(sum, tr->n_rules, pol, sizeof pol);
-	grid_set(r, COL_POLICY, THEME_POLICY, pol);
+	r->data = tr;
+	r->data_kind = LAZY_ROUTE;
 	const char *ns = object_ns(tr->obj);
 	r->ns = xstrdup(ns);
 	r->target = xstrdup(id);
@@ -160,19 +198,14 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 		char rk[1024];
 		key_index(rk, sizeof rk, key, 'r', i);
 		struct grid_row *rr = grid_add(&v->grid, depth + 1, rk);
-		buf_reset(&t);
-		uirows_rule_text(tr->obj, ru, &t);
-		grid_set(rr, COL_NAME, THEME_RULE, buf_str(&t));
-		grid_set(rr, COL_POLICY, THEME_POLICY, sum[i]);
+		rr->data = tr;
+		rr->data_kind = LAZY_RULE;
 		rr->ns = xstrdup(ns);
 		rr->target = xstrdup(id);
 		rr->rule = (int)i;
 		put_figures(v, rr, id, (int)i);
 		add_backends(v, ru, rk, ns, depth + 2, id);
 	}
-	buf_done(&t);
-	if (sum != one)
-		free(sum);
 }
 
 static void add_gateway(struct view *v, const struct gt_topology *topo,

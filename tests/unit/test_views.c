@@ -143,6 +143,67 @@ static void test_tree(void **state)
 	grid_done(&g);
 }
 
+/* Lazy rows: cells made by the fill callback, once, only for rows drawn, filtered, sorted
+ * or under the cursor. */
+static int fills;
+
+static void fill_name(struct grid_row *r, const void *data, int kind, void *ud)
+{
+	(void)ud;
+	fills++;
+	assert_int_equal(kind, 7);
+	grid_set(r, 0, THEME_NORMAL, data);
+}
+
+static void test_lazy(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"zulu", "yankee", "xray", "whiskey", "victor"};
+	struct grid g;
+	grid_init(&g, tree_cols, 1, false);
+	g.fill = fill_name;
+	fills = 0;
+	for (size_t i = 0; i < 5; i++) {
+		char key[8];
+		snprintf(key, sizeof key, "k%zu", i);
+		struct grid_row *r = grid_add(&g, 0, key);
+		r->data = names[i];
+		r->data_kind = 7;
+	}
+	grid_finish(&g);
+	assert_int_equal(fills, 0);
+	screen_begin();
+	grid_draw(&g, 0, 0, 2, 40); /* two rows fit */
+	screen_end();
+	assert_int_equal(fills, 2);
+	assert_string_equal(line(0), "zulu");
+	assert_string_equal(line(1), "yankee");
+	assert_null(g.rows[2].cells[0].text);
+	assert_string_equal(grid_current(&g)->cells[0].text, "zulu");
+	assert_int_equal(fills, 2); /* made once */
+	char err[64];
+	assert_int_equal(grid_set_filter(&g, "^x", err, sizeof err), 0); /* needs every text */
+	assert_int_equal(fills, 5);
+	assert_int_equal(g.n_vis, 1);
+	assert_string_equal(grid_current(&g)->cells[0].text, "xray");
+	grid_done(&g);
+	/* Sorting makes the texts it compares. */
+	grid_init(&g, tree_cols, 1, false);
+	g.fill = fill_name;
+	fills = 0;
+	for (size_t i = 0; i < 5; i++) {
+		char key[8];
+		snprintf(key, sizeof key, "k%zu", i);
+		struct grid_row *r = grid_add(&g, 0, key);
+		r->data = names[i];
+		r->data_kind = 7;
+	}
+	grid_sort(&g, 0, false);
+	assert_int_equal(fills, 5);
+	assert_string_equal(g.rows[g.vis[0]].cells[0].text, "victor");
+	grid_done(&g);
+}
+
 static const struct grid_col table_cols[] = {
 	{"NAME", 8, 0, false, false, 0},
 	{"RATE", 6, 0, true, true, 0},
@@ -302,7 +363,7 @@ static void test_depth(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tree),  cmocka_unit_test(test_table),
+		cmocka_unit_test(test_tree),  cmocka_unit_test(test_table), cmocka_unit_test(test_lazy),
 		cmocka_unit_test(test_safe_text), cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_figfmt), cmocka_unit_test(test_depth),
 	};
