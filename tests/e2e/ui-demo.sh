@@ -5,23 +5,11 @@
 # last known state marked stale, and the console recovers by itself when the sim returns.
 # Bounded in time; the tmux server and every sim are always stopped.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
-
-command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+. "$GT_SRCDIR/tests/e2e/tmux-lib.sh"
 [ -x "$GAMMATOP" ] || skip "no gammatop binary at $GAMMATOP"
 [ -x "$GAMMATOP_SIM" ] || skip "no gammatop-sim binary at $GAMMATOP_SIM"
 
-SOCK="gt-$$"
-TMUX_CMD="tmux -L $SOCK -f /dev/null"
-tmux_cleanup() { $TMUX_CMD kill-server 2>/dev/null; gt_cleanup; }
-trap tmux_cleanup EXIT
-
-cap() { $TMUX_CMD capture-pane -p > "$T/screen"; }
-keys() { $TMUX_CMD send-keys "$@"; sleep 0.3; cap; }
-expect() {
-	wait_for "$TMUX_CMD capture-pane -p | grep -q -- \"$1\"" "${3:-20}" ||
-		{ $TMUX_CMD capture-pane -p >&2; fail "screen never showed '$1' ($2)"; }
-	cap
-}
+tmux_init ui-demo 20
 
 # --- gammatop demo ---------------------------------------------------------------------
 mkdir -p "$T/tmp"

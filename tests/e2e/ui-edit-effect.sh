@@ -6,18 +6,11 @@
 # shows its timeout share falling within a minute or so of the apply. Takes ~2.5 minutes;
 # bounded; the tmux server is always killed. GT_CAPTURE_DIR=DIR keeps the captures.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
-
-command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+. "$GT_SRCDIR/tests/e2e/tmux-lib.sh"
 [ -x "$GAMMATOP" ] || skip "no gammatop binary at $GAMMATOP"
 [ -x "$GAMMATOP_SIM" ] || skip "gammatop-sim not built"
 
-SOCK="gt-edit-effect-$$"
-TMUX_CMD="tmux -L $SOCK -f /dev/null"
-tmux_cleanup() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
-	gt_cleanup
-}
-trap tmux_cleanup EXIT
+tmux_init ui-edit-effect 15
 
 cat > "$T/run.sh" <<EOF
 #!/bin/sh
@@ -30,18 +23,6 @@ EOF
 chmod +x "$T/run.sh"
 $TMUX_CMD new-session -d -x 170 -y 45 "$T/run.sh" || fail "cannot start tmux"
 
-cap() { $TMUX_CMD capture-pane -p > "$T/screen"; }
-keys() { $TMUX_CMD send-keys "$@"; sleep 0.3; cap; }
-expect() {
-	wait_for "$TMUX_CMD capture-pane -p | grep -q -- \"$1\"" "${3:-15}" ||
-		{ $TMUX_CMD capture-pane -p >&2; fail "screen never showed '$1' ($2)"; }
-	cap
-}
-keep() {
-	cp "$T/screen" "$T/capture-$1.txt"
-	[ -n "${GT_CAPTURE_DIR:-}" ] && cp "$T/screen" "$GT_CAPTURE_DIR/ui-edit-effect-$1.txt"
-	return 0
-}
 # The timeout share on the form's telemetry line (the line may wrap: join the panel first).
 share() {
 	tr -d '\n' < "$T/screen" | tr -s ' ' |

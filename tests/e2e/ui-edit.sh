@@ -13,22 +13,13 @@
 # Bounded in time; the tmux servers are always killed.
 # GT_CAPTURE_DIR=DIR keeps the screen captures (form, preview, verdict, topology, history).
 . "$GT_SRCDIR/tests/e2e/lib.sh"
-
-command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+. "$GT_SRCDIR/tests/e2e/tmux-lib.sh"
 command -v jq >/dev/null 2>&1 || skip "jq not installed"
 command -v curl >/dev/null 2>&1 || skip "curl not installed"
 [ -x "$GAMMATOP" ] || skip "no gammatop binary at $GAMMATOP"
 [ -x "$GAMMATOP_SIM" ] || skip "gammatop-sim not built"
 
-SOCK="gt-edit-$$"
-TMUX_CMD="tmux -L $SOCK -f /dev/null"
-tmux_cleanup() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
-	tmux -L "$SOCK-ro" kill-server 2>/dev/null
-	tmux -L "$SOCK-std" kill-server 2>/dev/null
-	gt_cleanup
-}
-trap tmux_cleanup EXIT
+tmux_init ui-edit 15
 
 start_sim --demo --kubeconfig-out "$T/kc"
 R="$SIM_URL/apis/gateway.networking.k8s.io/v1/namespaces/inventory/httproutes/inventory"
@@ -58,19 +49,6 @@ EOF
 chmod +x "$T/run.sh"
 
 $TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh main" || fail "cannot start tmux"
-cap() { $TMUX_CMD capture-pane -p > "$T/screen"; }
-keys() { $TMUX_CMD send-keys "$@"; sleep 0.3; cap; }
-# Wait for text $1 on the screen (at most 15 s).
-expect() {
-	wait_for "$TMUX_CMD capture-pane -p | grep -q -- \"$1\"" 15 ||
-		{ $TMUX_CMD capture-pane -p >&2; fail "screen never showed '$1' ($2)"; }
-	cap
-}
-keep() { # keep the current screen as capture $1
-	cp "$T/screen" "$T/capture-$1.txt"
-	[ -n "${GT_CAPTURE_DIR:-}" ] && cp "$T/screen" "$GT_CAPTURE_DIR/ui-edit-$1.txt"
-	return 0
-}
 
 expect "API synced" "first sync"
 expect "HTTPRoute shop/storefront" "topology"
@@ -182,7 +160,7 @@ grep -q "exit=0" "$T/exit.main" || fail "console exit: $(cat "$T/exit.main")"
 
 # --readonly: visibly refused.
 $TMUX_CMD kill-server 2>/dev/null
-TMUX_CMD="tmux -L $SOCK-ro -f /dev/null" # a server of its own: the first may still be exiting
+tmux_server ro # a server of its own: the first may still be exiting
 $TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh ro --readonly" || fail "cannot start the read-only console"
 expect "API synced" "readonly console"
 keys 2
@@ -202,7 +180,7 @@ start_sim --demo --channel standard --kubeconfig-out "$T/kc"
 R="$SIM_URL/apis/gateway.networking.k8s.io/v1/namespaces/inventory/httproutes/inventory"
 rv0=$(curl -sf "$R" | jq -r .metadata.resourceVersion)
 $TMUX_CMD kill-server 2>/dev/null
-TMUX_CMD="tmux -L $SOCK-std -f /dev/null"
+tmux_server std
 $TMUX_CMD new-session -d -x 160 -y 45 "$T/run.sh std" || fail "cannot start the third console"
 expect "API synced" "standard-channel console"
 keys 2

@@ -5,20 +5,12 @@
 # shows as harmless text, and q restores the terminal. Bounded in time; the tmux server is
 # always killed.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
-
-command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
+. "$GT_SRCDIR/tests/e2e/tmux-lib.sh"
 [ -x "$GAMMATOP" ] || skip "no gammatop binary at $GAMMATOP"
 FIX="$GT_SRCDIR/tests/fixtures/manifests"
 [ -d "$FIX" ] || skip "no test manifests at $FIX"
 
-SOCK="gt-$$"
-TMUX_CMD="tmux -L $SOCK -f /dev/null"
-tmux_cleanup() {
-	tmux -L "$SOCK" kill-server 2>/dev/null
-	for s in m c TERM SEGV; do tmux -L "$SOCK-$s" kill-server 2>/dev/null; done
-	gt_cleanup
-}
-trap tmux_cleanup EXIT
+tmux_init ui-tmux 10
 
 # A route whose annotation tries to clear the screen and retitle the terminal.
 mkdir -p "$T/m"
@@ -48,14 +40,6 @@ EOF
 chmod +x "$T/run.sh"
 
 $TMUX_CMD new-session -d -x 120 -y 40 "$T/run.sh" || fail "cannot start tmux"
-cap() { $TMUX_CMD capture-pane -p > "$T/screen"; }
-keys() { $TMUX_CMD send-keys "$@"; sleep 0.3; cap; }
-# Wait for text $1 on the screen (at most 10 s).
-expect() {
-	wait_for "$TMUX_CMD capture-pane -p | grep -q -- \"$1\"" 10 ||
-		{ $TMUX_CMD capture-pane -p >&2; fail "screen never showed '$1' ($2)"; }
-	cap
-}
 
 expect "GatewayClass eg" "first frame"
 grep -q "Gateway infra/public" "$T/screen" || fail "topology lacks Gateway infra/public"
@@ -143,7 +127,7 @@ if [ -n "${GT_CAPTURE_DIR:-}" ]; then cp "$T"/capture-*.txt "$GT_CAPTURE_DIR/"; 
 # --mouse: the wheel scrolls, a click selects the row under it (X10 mouse reports, as tmux
 # sends them to a TERM=screen pane).
 $TMUX_CMD kill-server 2>/dev/null
-TMUX_CMD="tmux -L $SOCK-m -f /dev/null"
+tmux_server m
 $TMUX_CMD new-session -d -x 100 -y 20 \
 	"cd '$T' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '$GAMMATOP' console -f m --mouse 2>/dev/null; sleep 30" ||
 	fail "cannot start tmux"
@@ -159,7 +143,7 @@ ok "mouse: wheel and click"
 # Colours as tmux sees them (capture-pane -e): the default theme's header background and dim
 # text, a shipped theme by file, NO_COLOR (attributes only: the header is reversed).
 colours() { # $1: name, $2: environment, $3: options
-	TMUX_CMD="tmux -L $SOCK-c -f /dev/null"
+	tmux_server c
 	$TMUX_CMD kill-server 2>/dev/null
 	$TMUX_CMD new-session -d -x 100 -y 12 \
 		"cd '$T' && env $2 TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 '$GAMMATOP' console -f m $3 2>/dev/null; sleep 30" ||
@@ -191,7 +175,7 @@ sleep 30
 EOF
 	chmod +x "$T/sig.sh"
 	$TMUX_CMD kill-server 2>/dev/null
-	TMUX_CMD="tmux -L $SOCK-$sig -f /dev/null"
+	tmux_server "$sig"
 	$TMUX_CMD new-session -d -x 100 -y 20 "$T/sig.sh" || fail "cannot start tmux"
 	expect "GatewayClass eg" "console for SIG$sig"
 	kill -"$sig" "$(cat "$T/pid.$sig")"
