@@ -8,13 +8,7 @@ command -v jq >/dev/null || skip "jq not installed"
 command -v curl >/dev/null || skip "curl not installed"
 
 kube_start_sim sim --generate routes=1200,services=600 --error-rate 0.2 --throttle-rate 0.1
-cat >"$T/kc" <<EOK
-apiVersion: v1
-kind: Config
-current-context: sim
-clusters: [{name: sim, cluster: {server: "$SIM_URL"}}]
-contexts: [{name: sim, context: {cluster: sim}}]
-EOK
+kube_kubeconfig "$T/kc"
 timeout 120 "$GAMMATOP" watch --kubeconfig "$T/kc" -o json --until-synced --stats \
 	>"$T/ev.json" 2>"$T/err" || { tail -5 "$T/err" >&2; fail "no sync against a flaky server"; }
 kube_admin "faults?errorRate=0&throttleRate=0"

@@ -1,5 +1,6 @@
 # tests/e2e/kube-lib.sh: helpers for the kube e2e tests (source after lib.sh): start the
-# simulator on 127.0.0.1 and learn its URL, call its admin API, list its objects.
+# simulator on 127.0.0.1 and learn its URL, write a kubeconfig for it, call its admin API,
+# list its objects.
 [ -x "$GAMMATOP_SIM" ] || skip "gammatop-sim not built"
 [ -x "$GAMMATOP" ] || skip "gammatop not built"
 
@@ -14,6 +15,18 @@ kube_start_sim() {
 		{ cat "$T/$_name.err" >&2; fail "$_name: the simulator did not start"; }
 	SIM_URL=$(sed -n 's/^gammatop-sim: serving \([^ ]*\).*/\1/p' "$T/$_name.out")
 	SIM_PORT=${SIM_URL##*:}
+}
+
+# kube_kubeconfig FILE: write a kubeconfig for the last started sim ($SIM_URL): one cluster,
+# context and current-context "sim", no credentials.
+kube_kubeconfig() {
+	cat >"$1" <<EOK
+apiVersion: v1
+kind: Config
+current-context: sim
+clusters: [{name: sim, cluster: {server: "$SIM_URL"}}]
+contexts: [{name: sim, context: {cluster: sim}}]
+EOK
 }
 
 # kube_admin PATH [curl args]: POST to the admin API (uses $SIM_CURL_AUTH).

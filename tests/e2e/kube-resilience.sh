@@ -12,13 +12,7 @@ command -v curl >/dev/null || skip "curl not installed"
 
 kube_start_sim sim1 --generate routes=300,services=100 --state "$T/state.json" --churn 40 \
 	--history 200 --bookmark-interval 1
-cat >"$T/kc" <<EOK
-apiVersion: v1
-kind: Config
-current-context: sim
-clusters: [{name: sim, cluster: {server: "$SIM_URL"}}]
-contexts: [{name: sim, context: {cluster: sim}}]
-EOK
+kube_kubeconfig "$T/kc"
 
 "$GAMMATOP" watch --kubeconfig "$T/kc" -o json --stats --log "$T/gammatop.log" \
 	>"$T/ev.json" 2>"$T/watch.err" &
