@@ -5,7 +5,8 @@
 [ -x "$GAMMATOP" ] || skip "gammatop not built"
 
 # kube_start_sim NAME ARGS...: start the sim (stdout/stderr in $T/NAME.out/.err), wait for
-# its ready line, set SIM_URL and SIM_PID.
+# its ready line, set SIM_URL, SIM_PORT, SIM_PID and SIM_METRICS_PORT (the port of its
+# metrics endpoint on 127.0.0.1 with --metrics-port, else empty).
 kube_start_sim() {
 	_name=$1; shift
 	"$GAMMATOP_SIM" "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
@@ -15,6 +16,7 @@ kube_start_sim() {
 		{ cat "$T/$_name.err" >&2; fail "$_name: the simulator did not start"; }
 	SIM_URL=$(sed -n 's/^gammatop-sim: serving \([^ ]*\).*/\1/p' "$T/$_name.out")
 	SIM_PORT=${SIM_URL##*:}
+	SIM_METRICS_PORT=$(sed -n 's/.* metrics http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/$_name.out")
 }
 
 # kube_kubeconfig FILE: write a kubeconfig for the last started sim ($SIM_URL): one cluster,

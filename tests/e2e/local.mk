@@ -7,4 +7,4 @@ AM_TESTS_ENVIRONMENT = \
 	GAMMATOP='$(abs_top_builddir)/src/gammatop'; GAMMATOP_SIM='$(abs_top_builddir)/src/gammatop-sim'; \
 	GT_SHARED='$(abs_top_srcdir)/../shared'; \
 	export GT_BUILDDIR GT_SRCDIR GAMMATOP GAMMATOP_SIM GT_SHARED;
-EXTRA_DIST += tests/e2e/lib.sh tests/e2e/tmux-lib.sh
+EXTRA_DIST += tests/e2e/lib.sh tests/e2e/tmux-lib.sh tests/fixtures/telemetry

@@ -22,37 +22,9 @@ command -v jq >/dev/null || skip "jq not installed"
 command -v curl >/dev/null || skip "curl not installed"
 export XDG_CACHE_HOME="$T/cache"
 
-cat >"$T/routes.yaml" <<'EOF'
-apiVersion: v1
-kind: Namespace
-metadata: {name: tm}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: tm}
-spec: {ports: [{port: 80}]}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: r-fail
-  namespace: tm
-  annotations: {sim.gammatop.dev/rps: "40", sim.gammatop.dev/failure: "10%",
-                sim.gammatop.dev/latency: "p50=10ms,p99=50ms"}
-spec:
-  parentRefs: [{group: "", kind: Service, name: web, port: 80}]
-  rules: [{backendRefs: [{name: web, port: 80}]}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: r-slow
-  namespace: tm
-  annotations: {sim.gammatop.dev/rps: "20", sim.gammatop.dev/failure: "0",
-                sim.gammatop.dev/latency: "p50=100ms,p99=1s"}
-spec:
-  parentRefs: [{group: "", kind: Service, name: web, port: 80}]
-  rules: [{backendRefs: [{name: web, port: 80}], timeouts: {request: 100ms}}]
+# r-fail and r-slow: tests/fixtures/telemetry/linkerd-routes.yaml; r-retry added here.
+cat "$GT_SRCDIR/tests/fixtures/telemetry/linkerd-routes.yaml" >"$T/routes.yaml"
+cat >>"$T/routes.yaml" <<'EOF'
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -69,11 +41,10 @@ EOF
 
 kube_start_sim sim --manifests "$T/routes.yaml" --metrics-port 0 --mesh linkerd \
 	--kubeconfig-out "$T/kubeconfig"
-MPORT=$(sed -n 's/.* metrics http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/sim.out")
-[ -n "$MPORT" ] || fail "no metrics port in: $(cat "$T/sim.out")"
+[ -n "$SIM_METRICS_PORT" ] || fail "no metrics port in: $(cat "$T/sim.out")"
 
 # A real Prometheus on a free port, scraping the sim every second.
-start_prometheus "127.0.0.1:$MPORT"
+start_prometheus "127.0.0.1:$SIM_METRICS_PORT"
 
 # near FILE ROUTE FIELD WANT TOL: the route's figure is WANT +- TOL.
 near() {
