@@ -22,6 +22,8 @@ struct grid_col {
 	int drop;     /* when the width is short: higher values are dropped first (0: last) */
 };
 
+struct grid_chunk;
+
 struct grid_cell {
 	char *text;           /* owned; untrusted text is fine (sanitised when drawn) */
 	enum theme_elem elem; /* style */
@@ -37,6 +39,7 @@ struct grid_row {
 	/* Lazy rows: cells empty until the grid's fill callback makes them from data. */
 	const void *data; /* borrowed, for the fill callback; NULL: no (more) cells to make */
 	int data_kind;    /* the view's tag for data */
+	bool pooled;      /* grid_add_pooled: key, cells, ns and target live in the grid's pool */
 	int depth;
 	bool span;    /* cell 0 takes the whole width */
 	/* computed by grid_finish: */
@@ -70,6 +73,7 @@ struct grid {
 	 * to draw it, filter or sort. What data points to must live as long as the rows do. */
 	void (*fill)(struct grid_row *r, const void *data, int data_kind, void *ud);
 	void *fill_ud;
+	struct grid_chunk *pool; /* owned: memory of pooled rows, reused after grid_clear */
 };
 
 void grid_init(struct grid *g, const struct grid_col *cols, size_t n_cols, bool tree);
@@ -78,6 +82,11 @@ void grid_done(struct grid *g);
 void grid_clear(struct grid *g);
 /* Append a row; cells start empty. key must be unique within the grid. */
 struct grid_row *grid_add(struct grid *g, int depth, const char *key);
+/* The same, for the many rows of a large tree: key and cells go to the grid's pool (no
+ * allocation per row); set the row's ns and target with grid_pool_str, not xstrdup. */
+struct grid_row *grid_add_pooled(struct grid *g, int depth, const char *key);
+/* A copy of s (NULL gives NULL) in the grid's pool, valid until the next grid_clear. */
+char *grid_pool_str(struct grid *g, const char *s);
 /* Set a cell (text copied). */
 void grid_set(struct grid_row *r, size_t col, enum theme_elem e, const char *text);
 void grid_setf(struct grid_row *r, size_t col, enum theme_elem e, const char *fmt, ...)

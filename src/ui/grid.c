@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,56 @@ void grid_init(struct grid *t, const struct grid_col *cols, size_t n_cols, bool 
 	t->sort_col = -1;
 }
 
+/* The pool: chunks of memory handed out in order, emptied (not freed) by grid_clear. */
+struct grid_chunk {
+	struct grid_chunk *next;
+	size_t used, cap;
+	max_align_t data[]; /* cap bytes */
+};
+
+#define CHUNK_BYTES ((size_t)256 * 1024)
+
+static void *pool_alloc(struct grid *t, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	struct grid_chunk *c = t->pool; /* the first chunk is the one being filled */
+	if (!c || c->used + n > c->cap) {
+		struct grid_chunk **pp = &t->pool; /* an emptied one, else a new one */
+		while (*pp && ((*pp)->used || (*pp)->cap < n))
+			pp = &(*pp)->next;
+		if (*pp) {
+			c = *pp;
+			*pp = c->next;
+		} else {
+			size_t cap = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+			c = xmalloc(sizeof *c + cap);
+			c->used = 0;
+			c->cap = cap;
+		}
+		c->next = t->pool;
+		t->pool = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+char *grid_pool_str(struct grid *t, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	return memcpy(pool_alloc(t, n), s, n);
+}
+
 static void free_rows(struct grid *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		struct grid_row *r = &t->rows[i];
 		for (size_t c = 0; c < t->n_cols; c++)
 			free(r->cells[c].text);
+		if (r->pooled)
+			continue;
 		free(r->cells);
 		free(r->key);
 		free(r->target);
@@ -40,11 +85,18 @@ static void free_rows(struct grid *t)
 	}
 	t->n = 0;
 	t->n_vis = 0;
+	for (struct grid_chunk *c = t->pool; c; c = c->next)
+		c->used = 0;
 }
 
 void grid_done(struct grid *t)
 {
 	free_rows(t);
+	while (t->pool) {
+		struct grid_chunk *next = t->pool->next;
+		free(t->pool);
+		t->pool = next;
+	}
 	free(t->rows);
 	free(t->vis);
 	if (t->has_re)
@@ -90,7 +142,7 @@ void grid_clear(struct grid *t)
 	free_rows(t);
 }
 
-struct grid_row *grid_add(struct grid *t, int depth, const char *key)
+static struct grid_row *add_row(struct grid *t, int depth, const char *key, bool pooled)
 {
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
@@ -98,14 +150,31 @@ struct grid_row *grid_add(struct grid *t, int depth, const char *key)
 	}
 	struct grid_row *r = &t->rows[t->n++];
 	memset(r, 0, sizeof *r);
-	r->cells = xcalloc(t->n_cols, sizeof *r->cells);
+	r->pooled = pooled;
+	if (pooled) {
+		size_t n = t->n_cols ? t->n_cols : 1;
+		r->cells = memset(pool_alloc(t, n * sizeof *r->cells), 0, n * sizeof *r->cells);
+		r->key = grid_pool_str(t, key);
+	} else {
+		r->cells = xcalloc(t->n_cols, sizeof *r->cells);
+		r->key = xstrdup(key);
+	}
 	for (size_t c = 0; c < t->n_cols; c++)
 		r->cells[c].num = NAN;
-	r->key = xstrdup(key);
 	r->depth = depth < 0 ? 0 : depth > 31 ? 31 : depth;
 	r->rule = -1;
 	r->expanded = true;
 	return r;
+}
+
+struct grid_row *grid_add(struct grid *t, int depth, const char *key)
+{
+	return add_row(t, depth, key, false);
+}
+
+struct grid_row *grid_add_pooled(struct grid *t, int depth, const char *key)
+{
+	return add_row(t, depth, key, true);
 }
 
 void grid_set(struct grid_row *r, size_t col, enum theme_elem e, const char *text)

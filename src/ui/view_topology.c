@@ -106,16 +106,16 @@ static bool put_figures(struct view *v, struct grid_row *r, const char *route, i
 enum { LAZY_ROUTE = 1, LAZY_RULE, LAZY_BACKEND };
 
 static void add_backends(struct view *v, const struct topo_rule *tr, const char *key,
-                         const char *ns, int depth, const char *route_id)
+                         char *ns, int depth, char *route_id)
 {
 	for (size_t b = 0; b < tr->n_backends; b++) {
 		char k[1024];
 		key_index(k, sizeof k, key, 'b', b);
-		struct grid_row *r = grid_add(&v->grid, depth, k);
+		struct grid_row *r = grid_add_pooled(&v->grid, depth, k);
 		r->data = &tr->backends[b];
 		r->data_kind = LAZY_BACKEND;
-		r->ns = xstrdup_null(ns);
-		r->target = xstrdup(route_id);
+		r->ns = ns; /* the route row's, in the pool */
+		r->target = route_id;
 		r->rule = (int)tr->index;
 	}
 }
@@ -184,12 +184,12 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 	char id[512], key[1024];
 	object_id(tr->obj, id, sizeof id);
 	key_join(key, sizeof key, parent_key, id);
-	struct grid_row *r = grid_add(&v->grid, depth, key);
+	struct grid_row *r = grid_add_pooled(&v->grid, depth, key);
 	r->data = tr;
 	r->data_kind = LAZY_ROUTE;
-	const char *ns = object_ns(tr->obj);
-	r->ns = xstrdup(ns);
-	r->target = xstrdup(id);
+	/* One pooled copy of ns and id for the route, its rules and backends. */
+	char *ns = r->ns = grid_pool_str(&v->grid, object_ns(tr->obj));
+	char *target = r->target = grid_pool_str(&v->grid, id);
 	/* Per-rule meshes (Envoy Gateway): a one-rule route shows its rule's figures. */
 	if (!put_figures(v, r, id, -1) && tr->n_rules == 1)
 		put_figures(v, r, id, 0);
@@ -197,14 +197,14 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 		const struct topo_rule *ru = &tr->rules[i];
 		char rk[1024];
 		key_index(rk, sizeof rk, key, 'r', i);
-		struct grid_row *rr = grid_add(&v->grid, depth + 1, rk);
+		struct grid_row *rr = grid_add_pooled(&v->grid, depth + 1, rk);
 		rr->data = tr;
 		rr->data_kind = LAZY_RULE;
-		rr->ns = xstrdup(ns);
-		rr->target = xstrdup(id);
+		rr->ns = ns; /* (r may have moved: the rows grow) */
+		rr->target = target;
 		rr->rule = (int)i;
 		put_figures(v, rr, id, (int)i);
-		add_backends(v, ru, rk, ns, depth + 2, id);
+		add_backends(v, ru, rk, ns, depth + 2, target);
 	}
 }
 

@@ -162,15 +162,25 @@ static void test_lazy(void **state)
 	struct grid g;
 	grid_init(&g, tree_cols, 1, false);
 	g.fill = fill_name;
-	fills = 0;
-	for (size_t i = 0; i < 5; i++) {
-		char key[8];
-		snprintf(key, sizeof key, "k%zu", i);
-		struct grid_row *r = grid_add(&g, 0, key);
-		r->data = names[i];
-		r->data_kind = 7;
+	/* Pooled rows (key, cells, ns, target in the grid's pool), rebuilt: the pool is reused. */
+	for (int round = 0; round < 3; round++) {
+		grid_clear(&g);
+		fills = 0;
+		for (size_t i = 0; i < 5; i++) {
+			char key[8];
+			snprintf(key, sizeof key, "k%zu", i);
+			struct grid_row *r = grid_add_pooled(&g, 0, key);
+			r->data = names[i];
+			r->data_kind = 7;
+			r->ns = grid_pool_str(&g, i % 2 ? "odd" : "even");
+			r->target = grid_pool_str(&g, names[i]);
+		}
+		grid_finish(&g);
+		assert_string_equal(g.rows[3].key, "k3");
+		assert_string_equal(g.rows[3].ns, "odd");
+		assert_string_equal(g.rows[4].target, "victor");
 	}
-	grid_finish(&g);
+	assert_null(grid_pool_str(&g, NULL));
 	assert_int_equal(fills, 0);
 	screen_begin();
 	grid_draw(&g, 0, 0, 2, 40); /* two rows fit */
