@@ -88,21 +88,49 @@ static void run_until(struct evloop *loop, struct seen *s, int rounds, int max_m
 		evloop_run_once(loop, 50);
 }
 
+/* A collector over the fake fetch (a round every second, figures over window_ms, source
+ * "scrape test"), with its own evloop and a cache in a new temporary directory; the caller
+ * sets its targets and listener. rig_done frees the loop and the cache and removes the
+ * directory (the caller frees the collector first). */
+struct rig {
+	char dir[64];
+	struct cache *cache;
+	struct evloop *loop;
+	struct fake f;
+	struct collector_config cfg;
+};
+
+static struct collector *rig_init(struct rig *r, int64_t window_ms)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->dir, sizeof r->dir, "/tmp/gt-test-collector.XXXXXX");
+	assert_non_null(mkdtemp(r->dir));
+	char db[300], err[512];
+	snprintf(db, sizeof db, "%s/cache.db", r->dir);
+	r->cache = cache_open(db, NULL, err, sizeof err);
+	assert_non_null(r->cache);
+	r->loop = evloop_new();
+	r->f = (struct fake){.loop = r->loop, .t0 = time_wall_ms()};
+	r->cfg = (struct collector_config){.loop = r->loop, .cache = r->cache, .fetch = fake_fetch,
+	                                   .fetch_ud = &r->f, .interval_ms = 1000,
+	                                   .window_ms = window_ms, .scrape_source = "scrape test"};
+	return collector_new(&r->cfg);
+}
+
+static void rig_done(struct rig *r)
+{
+	evloop_free(r->loop);
+	cache_close(r->cache);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_scrape_rounds(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/gt-test-collector.XXXXXX";
-	assert_non_null(mkdtemp(path));
-	char db[300], err[512];
-	snprintf(db, sizeof db, "%s/cache.db", path);
-	struct cache *cache = cache_open(db, NULL, err, sizeof err);
-	assert_non_null(cache);
-	struct evloop *loop = evloop_new();
-	struct fake f = {.loop = loop, .t0 = time_wall_ms()};
-	struct collector_config cfg = {.loop = loop, .cache = cache, .fetch = fake_fetch,
-	                               .fetch_ud = &f, .interval_ms = 1000, .window_ms = 60000,
-	                               .scrape_source = "scrape test"};
-	struct collector *c = collector_new(&cfg);
+	struct rig r;
+	struct collector *c = rig_init(&r, 60000);
 	struct scrape_target t[2] = {{"shop", "proxy-a", 4191, "/metrics", "http"},
 	                             {"shop", "proxy-b", 4191, "/metrics", "http"}};
 	collector_set_targets(c, t, 2);
@@ -115,7 +143,7 @@ static void test_scrape_rounds(void **state)
 	assert_non_null(strstr(line, "not collected yet (scrape test)"));
 	free(line);
 	collector_start(c);
-	run_until(loop, &seen, 3, 6000);
+	run_until(r.loop, &seen, 3, 6000);
 	assert_true(seen.rounds >= 3);
 	collector_status(c, &st);
 	assert_int_equal(st.state, COLLECTOR_OK);
@@ -127,22 +155,22 @@ static void test_scrape_rounds(void **state)
 	/* 30 requests/s over both pods (counters render as integers: a little slack) */
 	assert_true(fabs(fg->f[FIG_RPS] - 30) < 3);
 	assert_true(fabs(fg->f[FIG_TIMEOUT] - 0.25) < 0.05);
-	assert_true(samples_count(cache, "samples") >= 2);
+	assert_true(samples_count(r.cache, "samples") >= 2);
 	line = collector_status_line(c);
 	assert_non_null(strstr(line, "telemetry OK (linkerd via scrape test"));
 	free(line);
 	/* One pod failing: still OK, with the failure said. */
-	f.fail_b = true;
+	r.f.fail_b = true;
 	int before = seen.rounds;
-	run_until(loop, &seen, before + 1, 3000);
+	run_until(r.loop, &seen, before + 1, 3000);
 	collector_status(c, &st);
 	assert_int_equal(st.state, COLLECTOR_OK);
 	assert_non_null(st.message);
 	assert_non_null(strstr(st.message, "1 of 2 targets failed: shop/proxy-b: connection refused"));
 	/* Every pod failing: failing since, with the message. */
-	f.fail_all = true;
+	r.f.fail_all = true;
 	before = seen.rounds;
-	run_until(loop, &seen, before + 1, 3000);
+	run_until(r.loop, &seen, before + 1, 3000);
 	collector_status(c, &st);
 	assert_int_equal(st.state, COLLECTOR_FAILING);
 	line = collector_status_line(c);
@@ -152,21 +180,17 @@ static void test_scrape_rounds(void **state)
 	assert_non_null(collector_figures(c)); /* the last figures stay */
 	collector_free(c);
 	/* Freed while its round's fetches are in flight: the answers arrive later, safely. */
-	f.fail_all = false;
-	c = collector_new(&cfg);
+	r.f.fail_all = false;
+	c = collector_new(&r.cfg);
 	collector_set_targets(c, t, 2);
-	int fetches = f.fetches;
+	int fetches = r.f.fetches;
 	collector_start(c);
-	while (f.fetches < fetches + 2)
-		evloop_run_once(loop, 10);
+	while (r.f.fetches < fetches + 2)
+		evloop_run_once(r.loop, 10);
 	collector_free(c);
 	for (int i = 0; i < 10; i++)
-		evloop_run_once(loop, 10);
-	evloop_free(loop);
-	cache_close(cache);
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-	assert_int_equal(system(cmd), 0);
+		evloop_run_once(r.loop, 10);
+	rig_done(&r);
 }
 
 /* The window slides: when the rate changes, the figures follow it round after round (they
@@ -174,42 +198,28 @@ static void test_scrape_rounds(void **state)
 static void test_window_follows_rate(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/gt-test-collector.XXXXXX";
-	assert_non_null(mkdtemp(path));
-	char db[300], err[512];
-	snprintf(db, sizeof db, "%s/cache.db", path);
-	struct cache *cache = cache_open(db, NULL, err, sizeof err);
-	assert_non_null(cache);
-	struct evloop *loop = evloop_new();
-	struct fake f = {.loop = loop, .t0 = time_wall_ms()};
-	struct collector_config cfg = {.loop = loop, .cache = cache, .fetch = fake_fetch,
-	                               .fetch_ud = &f, .interval_ms = 1000, .window_ms = 2000,
-	                               .scrape_source = "scrape test"};
-	struct collector *c = collector_new(&cfg);
+	struct rig r;
+	struct collector *c = rig_init(&r, 2000);
 	struct scrape_target t[1] = {{"shop", "proxy-a", 4191, "/metrics", "http"}};
 	collector_set_targets(c, t, 1);
 	struct seen seen = {0};
 	collector_set_listener(c, on_round, &seen);
 	collector_start(c);
-	run_until(loop, &seen, 4, 8000);
+	run_until(r.loop, &seen, 4, 8000);
 	const struct figure *fg = figures_set_find(collector_figures(c), "httproute/shop/web", -1);
 	assert_non_null(fg);
 	assert_true(fabs(fg->f[FIG_RPS] - 20) < 3);
 	/* The counters restart from the new rate: the counter jump is one interval, and the
 	 * window (two intervals) then holds only the new rate. */
-	f.scale = 3;
-	f.t0 = time_wall_ms();
+	r.f.scale = 3;
+	r.f.t0 = time_wall_ms();
 	int before = seen.rounds;
-	run_until(loop, &seen, before + 5, 9000);
+	run_until(r.loop, &seen, before + 5, 9000);
 	fg = figures_set_find(collector_figures(c), "httproute/shop/web", -1);
 	assert_non_null(fg);
 	assert_true(fabs(fg->f[FIG_RPS] - 60) < 8);
 	collector_free(c);
-	evloop_free(loop);
-	cache_close(cache);
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-	assert_int_equal(system(cmd), 0);
+	rig_done(&r);
 }
 
 int main(void)
