@@ -395,11 +395,15 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	}
 	struct live lv = {.src = src, .o = o, .cache_loaded = -1};
 	struct console_source live_cs;
+	int64_t load_ms = -1;
 	if (src->cluster || o->offline) {
 		live_source(&lv, &live_cs);
 		live_cs.cache_at_ms = cs ? cs->cache_at_ms : 0;
-		if (src->cluster) /* shown until the reflectors have listed */
+		if (src->cluster) { /* shown until the reflectors have listed */
+			int64_t t0 = time_mono_ms();
 			live_cs.cache_at_ms = start_cached_load(&lv);
+			load_ms = time_mono_ms() - t0;
+		}
 		cs = &live_cs;
 	}
 	struct console *con = console_new(src->store, src->loop, cs, &co, err, sizeof err);
@@ -408,8 +412,10 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		return EXIT_USAGE;
 	}
 	lv.con = con;
-	if (lv.cache_loaded >= 0)
+	if (lv.cache_loaded >= 0) {
 		console_timing(con, "cache_loaded", lv.cache_loaded);
+		console_timing(con, "cache_load_ms", load_ms);
+	}
 	uint64_t pw = 0;
 	if (o->window && duration_parse(o->window, &pw, NULL, 0) < 0)
 		pw = 0;

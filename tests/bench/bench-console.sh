@@ -101,6 +101,8 @@ loaded=$(awk '$1 == "cache_loaded" {print $2, $3; exit}' "$T/timings2")
 echo "second start, with cache:  first frame $((first_wall - START)) ms"
 if [ -n "$loaded" ]; then
 	echo "  cached topology loaded:  ${loaded%% *} objects at $(( ${loaded##* } - START )) ms (before the first frame)"
+	awk '$1 == "cache_load_ms" {l = $2} $1 == "topology_ms" && !t {t = $2} $1 == "rebuild_us" && !r {r = $2}
+	     END {printf "  of which: loading %d ms, topology %d ms, view rebuild %.1f ms\n", l, t, r / 1000}' "$T/timings2"
 else
 	echo "  cached topology:         the live list came first"
 fi
