@@ -223,11 +223,12 @@ size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
 				snprintf(field, sizeof field, "spec.rules[%zu].retry.attempts", ri);
 				findings_add(out, SEV_WARNING, LINT_CODE(RETRIES_EXCEED_REQUEST_TIMEOUT),
 				             object_id, field,
-				             "%d retries of backendRequest %s%s%s need up to %s, more than the "
+				             "%d retr%s of backendRequest %s%s%s need%s up to %s, more than the "
 				             "request timeout %s: %s; lower attempts or backendRequest, or "
 				             "raise request",
-				             attempts, p->backend_request, p->has_backoff ? " with backoff " : "",
-				             p->has_backoff ? p->backoff : "", needs, reqs, fits);
+				             attempts, attempts == 1 ? "y" : "ies", p->backend_request,
+				             p->has_backoff ? " with backoff " : "", p->has_backoff ? p->backoff : "",
+				             attempts == 1 ? "s" : "", needs, reqs, fits);
 			}
 		}
 	}
