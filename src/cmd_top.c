@@ -147,7 +147,7 @@ static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn do
 {
 	struct proxy_job *j = xmalloc(sizeof *j);
 	*j = (struct proxy_job){done, dud};
-	kclient_pod_proxy_get(ud, t->ns, t->pod, t->port, t->path, 10000, on_proxy, j);
+	kclient_pod_proxy_get(ud, t->ns, t->scheme, t->pod, t->port, t->path, 10000, on_proxy, j);
 }
 
 static const char *json_ann(void *ud, const char *key)

@@ -102,11 +102,12 @@ struct kreq *kclient_patch(struct kclient *k, enum gt_kind kind, const char *ns,
 
 /* ---- for telemetry ---- */
 
-/* GET /api/v1/namespaces/NS/pods/POD:PORT/proxy/PATH through the API server with the
- * kubeconfig's credentials (path may hold a query; a leading '/' is optional). The body is
+/* GET /api/v1/namespaces/NS/pods/[https:]POD:PORT/proxy/PATH through the API server with
+ * the kubeconfig's credentials (path may hold a query; a leading '/' is optional). scheme
+ * "https" makes the API server reach the pod over TLS; NULL or "http" is plain. The body is
  * the pod's answer (e.g. Prometheus exposition text). timeout_ms 0 = 10 s. */
-struct kreq *kclient_pod_proxy_get(struct kclient *k, const char *ns, const char *pod, int port,
-                                   const char *path, long timeout_ms, kreq_done_cb cb,
-                                   void *ud);
+struct kreq *kclient_pod_proxy_get(struct kclient *k, const char *ns, const char *scheme,
+                                   const char *pod, int port, const char *path, long timeout_ms,
+                                   kreq_done_cb cb, void *ud);
 
 #endif

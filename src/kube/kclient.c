@@ -383,15 +383,16 @@ struct kreq *kclient_patch(struct kclient *k, enum gt_kind kind, const char *ns,
 	return r;
 }
 
-struct kreq *kclient_pod_proxy_get(struct kclient *k, const char *ns, const char *pod, int port,
-                                   const char *path, long timeout_ms, kreq_done_cb cb,
-                                   void *ud)
+struct kreq *kclient_pod_proxy_get(struct kclient *k, const char *ns, const char *scheme,
+                                   const char *pod, int port, const char *path, long timeout_ms,
+                                   kreq_done_cb cb, void *ud)
 {
 	char *ens = http_escape(ns), *epod = http_escape(pod);
 	while (path && *path == '/')
 		path++;
-	char *p = xasprintf("/api/v1/namespaces/%s/pods/%s:%d/proxy/%s", ens, epod, port,
-	                    path ? path : "");
+	bool tls = scheme && !strcmp(scheme, "https");
+	char *p = xasprintf("/api/v1/namespaces/%s/pods/%s%s:%d/proxy/%s", ens, tls ? "https:" : "",
+	                    epod, port, path ? path : "");
 	char *what = xasprintf("scrape pod %s/%s:%d", ns, pod, port);
 	struct kreq_opts o = {.path = p, .accept = "text/plain;version=0.0.4;q=0.9,*/*;q=0.1",
 	                      .what = what, .timeout_ms = timeout_ms > 0 ? timeout_ms : 10000,

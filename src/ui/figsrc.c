@@ -108,8 +108,8 @@ static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn do
 	if (f->jobs)
 		f->jobs->prev = j;
 	f->jobs = j;
-	j->req = kclient_pod_proxy_get(kcluster_client(f->cfg.cluster), t->ns, t->pod, t->port,
-	                               t->path, 10000, on_proxy, j);
+	j->req = kclient_pod_proxy_get(kcluster_client(f->cfg.cluster), t->ns, t->scheme,
+	                               t->pod, t->port, t->path, 10000, on_proxy, j);
 }
 
 static const char *json_ann(void *ud, const char *key)

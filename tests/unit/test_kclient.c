@@ -113,6 +113,8 @@ static const char *answer(const char *url, const char *method, struct MHD_Connec
 		const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
 		return ua && !strncmp(ua, "gammatop/", 9) ? "requests_total 7\n" : "wrong agent\n";
 	}
+	if (!strcmp(url, "/api/v1/namespaces/mesh/pods/https:p-1:4191/proxy/metrics"))
+		return "requests_total 8\n"; /* the API server reached the pod over TLS */
 	*status = 404;
 	return "{\"kind\":\"Status\",\"code\":404,\"reason\":\"NotFound\",\"message\":\"nope\"}";
 }
@@ -307,10 +309,15 @@ static void test_patch(void **state)
 static void test_pod_proxy_and_fetch(void **state)
 {
 	struct got g = {0};
-	kclient_pod_proxy_get(kc_, "mesh", "p-1", 4191, "/metrics", 0, on_got, &g);
+	kclient_pod_proxy_get(kc_, "mesh", NULL, "p-1", 4191, "/metrics", 0, on_got, &g);
 	run_until(&g.done, 5000);
 	assert_int_equal(g.kind, APIERR_NONE);
 	assert_string_equal(g.body, "requests_total 7\n");
+	memset(&g, 0, sizeof g); /* prometheus.io/scheme: https goes through https:POD:PORT */
+	kclient_pod_proxy_get(kc_, "mesh", "https", "p-1", 4191, "metrics", 0, on_got, &g);
+	run_until(&g.done, 5000);
+	assert_int_equal(g.kind, APIERR_NONE);
+	assert_string_equal(g.body, "requests_total 8\n");
 	struct kresult res;
 	struct kreq_opts o = {.path = "/api/v1/namespaces/x/pods/nope", .what = "get pod x/nope"};
 	assert_int_equal(kclient_fetch(kc_, &o, &res, 5000), -1);
