@@ -14,9 +14,9 @@
  * url[*end] is that '@'; false when url has no '@' (or is NULL). */
 bool secret_url_userinfo(const char *url, size_t *begin, size_t *end);
 
-/* A copy of url that is safe to print, log or store: its userinfo (see above) becomes "***"
- * ("http://u:p/a?b#c@host:9090/x" -> "http://***@host:9090/x"); a URL without one is copied
- * as it is. NULL gives NULL. The caller frees the result. */
+/* A copy of url that is safe to print, log or store: its userinfo (see above) becomes three
+ * '*' ("http://u:p/a?b#c@host:9090/x" gives "http://" "***@host:9090/x"); a URL without one
+ * is copied as it is. NULL gives NULL. The caller frees the result. */
 char *secret_url_redact(const char *url);
 
 /* A copy of url without its userinfo and the '@' ("https://u:p@h:6443" -> "https://h:6443"),

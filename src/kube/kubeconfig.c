@@ -2,6 +2,7 @@
  * clientcmd does (see kubeconfig.h): first file wins for every named entry, relative paths
  * against the defining file's directory, kubectl's validation errors, in-cluster fallback. */
 #include "gammatop/kubeconfig.h"
+#include "gammatop/secret.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
@@ -576,20 +577,15 @@ static char *pct_decode(const char *s, size_t n)
 /* A server URL may carry user:password@ (Go's HTTP client, and curl, send it as basic
  * auth). Take it out of kc->server, which is shown in errors, the snapshot's source, the
  * console header and the cache, and keep it as the user's basic auth when the user entry
- * has no authentication of its own (it is then sent only over https, as any password). */
+ * has no authentication of its own (it is then sent only over https, as any password).
+ * The userinfo ends at the last '@' (secret_url_userinfo): a password with an unencoded
+ * '/', '?' or '#' is still taken out whole, never left in the URL. */
 static void take_server_userinfo(struct kubeconfig *kc)
 {
-	char *s = strstr(kc->server, "://");
-	if (!s)
+	size_t b, e;
+	if (!secret_url_userinfo(kc->server, &b, &e))
 		return;
-	char *auth = s + 3;
-	size_t alen = strcspn(auth, "/?#");
-	char *at = NULL;
-	for (char *q = auth; q < auth + alen; q++)
-		if (*q == '@')
-			at = q;
-	if (!at)
-		return;
+	char *auth = kc->server + b, *at = kc->server + e;
 	bool has_auth = kc->token || kc->token_file || kc->username || kc->exec ||
 	                kc->cert_pem || kc->auth_provider;
 	if (!has_auth) {
