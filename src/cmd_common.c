@@ -150,8 +150,9 @@ static int open_log(const struct cmd_opts *o, const char *command)
 		cmd_error("cannot open log %s: %s", o->log_file, strerror(errno));
 		return -1;
 	}
-	log_info("gammatop %s: %s", PACKAGE_VERSION, command); /* never its arguments: an URL
-	                                                          may carry a password */
+	const char *slash = strrchr(command, '/');
+	/* the command, never its arguments: a URL among them may carry a password */
+	log_info("gammatop %s: %s", PACKAGE_VERSION, slash ? slash + 1 : command);
 	return 0;
 }
 
