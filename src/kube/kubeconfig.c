@@ -837,13 +837,7 @@ static void free_list(char **l)
 	free(l);
 }
 
-static void free_secret(char *s, size_t len)
-{
-	if (s) {
-		memset(s, 0, len ? len : strlen(s));
-		free(s);
-	}
-}
+static void free_secret(char *s, size_t len) { secret_free(s, len); }
 
 void kubeconfig_free(struct kubeconfig *kc)
 {
@@ -854,10 +848,10 @@ void kubeconfig_free(struct kubeconfig *kc)
 	free(kc->files);
 	free(kc->cluster_name);
 	free(kc->cluster_file);
-	free(kc->server);
+	free_secret(kc->server, 0);    /* held user:password@ when loading stopped early */
 	free(kc->ca_pem);
 	free(kc->tls_server_name);
-	free(kc->proxy_url);
+	free_secret(kc->proxy_url, 0); /* may hold user:password@ for the proxy */
 	free(kc->exec_cluster_config);
 	free(kc->user_name);
 	free(kc->user_file);
