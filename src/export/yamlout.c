@@ -50,9 +50,14 @@ static void filter_byte(struct yfilter *y, unsigned char c)
 		if (y->nseq < y->need)
 			return;
 		y->seq[y->nseq] = '\0';
-		char *e = str_json_escape(y->seq);
-		put(y, e, strlen(e));
-		free(e);
+		unsigned char lead = (unsigned char)y->seq[0];
+		if (lead == 0xC2 || lead == 0xD8 || lead == 0xE2) { /* C1, U+061C, U+20xx */
+			char *e = str_json_escape(y->seq);
+			put(y, e, strlen(e));
+			free(e);
+		} else {
+			put(y, y->seq, y->nseq);
+		}
 		y->nseq = 0;
 		return;
 	}
@@ -90,8 +95,18 @@ static void filter_byte(struct yfilter *y, unsigned char c)
 static int write_cb(void *data, unsigned char *buffer, size_t size)
 {
 	struct yfilter *y = data;
-	for (size_t i = 0; i < size; i++)
-		filter_byte(y, buffer[i]);
+	size_t i = 0;
+	while (i < size) {
+		if (y->state == F_TEXT && !y->nseq) { /* a run of plain ASCII: as it is */
+			size_t j = i;
+			while (j < size && buffer[j] != '\\' && buffer[j] < 0x80)
+				j++;
+			put(y, (const char *)buffer + i, j - i);
+			if ((i = j) == size)
+				break;
+		}
+		filter_byte(y, buffer[i++]);
+	}
 	return !y->failed;
 }
 
