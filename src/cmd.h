@@ -48,10 +48,23 @@ int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
               const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o);
 void cmd_opts_done(struct cmd_opts *o);
 
-/* Open --output FILE (or stdout); prints an error naming the file and returns NULL. */
+/* Open --output FILE (or stdout); prints an error naming the file and returns NULL. A
+ * regular file is written to a temporary file beside it (mode 0600) that only
+ * cmd_close_output puts in its place: until then, and after any error or SIGINT/SIGTERM/
+ * SIGHUP, the old file stays as it was and no 0-byte or partial file is left. The new file
+ * keeps the old one's mode (a new one gets 0666 less the umask). One at a time. */
 FILE *cmd_open_output(const struct cmd_opts *o);
-/* Close what cmd_open_output returned; returns 0 or -1 after printing a write error. */
+/* Close what cmd_open_output returned: flush, fsync and rename into place. Returns 0, or -1
+ * after printing a write error (the temporary file is removed). Standard output whose
+ * reader has gone (`| head`) is not an error: 0, quietly. */
 int cmd_close_output(const struct cmd_opts *o, FILE *f);
+/* The document could not be made: close f and drop what was written (an old --output file
+ * stays as it was). Call it right after the failure: when f itself failed (ferror), the
+ * write error is printed with errno's reason; else nothing (the caller said why). */
+void cmd_abort_output(const struct cmd_opts *o, FILE *f);
+/* True when f is a pipe or socket whose reader has gone (a write fails with EPIPE): the
+ * command then ends quietly, with its usual status, as `yes | head` does. */
+bool cmd_output_gone(FILE *f);
 
 /* For a command that takes no operands: 0 when idx (what cmd_parse returned) is argc, else
  * EXIT_USAGE after naming the first one ("routes: unexpected argument 'x' (see 'routes

@@ -3,10 +3,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "cmd_source.h"
@@ -14,6 +19,7 @@
 #include "gammatop/topology.h"
 #include "gammatop/buf.h"
 #include "gammatop/cache.h"
+#include "gammatop/log.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
@@ -134,6 +140,22 @@ int cmd_no_operands(int argc, char **argv, int idx)
 	return EXIT_USAGE;
 }
 
+/* --log FILE, for every command: opened once here, right after the options are read, so
+ * that whatever the command does next can be logged. */
+static int open_log(const struct cmd_opts *o, const char *command)
+{
+	if (!o->log_file)
+		return 0;
+	if (log_open(o->log_file, LOG_DEBUG) < 0) {
+		cmd_error("cannot open log %s: %s", o->log_file, strerror(errno));
+		return -1;
+	}
+	const char *slash = strrchr(command, '/');
+	/* the command, never its arguments: a URL among them may carry a password */
+	log_info("gammatop %s: %s", PACKAGE_VERSION, slash ? slash + 1 : command);
+	return 0;
+}
+
 int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
               const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o)
 {
@@ -181,6 +203,8 @@ int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
 			goto out;
 	}
 	result = optind;
+	if (open_log(o, argv[0]) < 0)
+		result = -1;
 out:
 	free(lo);
 	buf_done(&shorts);
@@ -194,29 +218,174 @@ void cmd_opts_done(struct cmd_opts *o)
 	o->n_manifests = 0;
 }
 
+/* The --output file being written: a temporary file in the same directory, renamed over
+ * the target by cmd_close_output once everything is written and synced, removed instead on
+ * an error or a signal, so the target is never left empty or half written. One at a time. */
+static struct {
+	FILE *f;
+	char tmp[4096];        /* the temporary file; read by the signal handler */
+	char *target;          /* owned: what it becomes */
+	mode_t mode;           /* the target's mode: the old file's, else 0666 & ~umask */
+	bool existed;          /* there was a file to keep */
+	struct sigaction old[3];
+} out;
+static const int out_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+
+static void out_on_signal(int signo)
+{
+	unlink(out.tmp);
+	signal(signo, SIG_DFL);
+	raise(signo);
+}
+
+static void out_forget(void)
+{
+	for (int i = 0; i < 3; i++)
+		sigaction(out_signals[i], &out.old[i], NULL);
+	free(out.target);
+	memset(&out, 0, sizeof out);
+}
+
+/* Write path in place (not a regular file, or a directory we may not create files in). */
+static FILE *open_in_place(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		cmd_error("cannot write %s: %s", path, strerror(errno));
+	return f;
+}
+
 FILE *cmd_open_output(const struct cmd_opts *o)
 {
 	if (!o->output_file || !strcmp(o->output_file, "-"))
 		return stdout;
-	FILE *f = fopen(o->output_file, "w");
-	if (!f)
-		cmd_error("cannot write %s: %s", o->output_file, strerror(errno));
-	return f;
+	const char *path = o->output_file;
+	struct stat st;
+	bool exists = stat(path, &st) == 0;
+	if ((exists && !S_ISREG(st.st_mode)) || out.f) /* /dev/stdout, a FIFO, /dev/null */
+		return open_in_place(path);
+	struct stat lst;
+	if (!exists && lstat(path, &lst) == 0) /* a dangling symbolic link: as before */
+		return open_in_place(path);
+	char *target = exists ? realpath(path, NULL) : NULL; /* through a symbolic link */
+	if (!target)
+		target = xstrdup(path);
+	const char *slash = strrchr(target, '/');
+	int n = slash ? snprintf(out.tmp, sizeof out.tmp, "%.*s/.%s.XXXXXX",
+	                         (int)(slash - target), target, slash + 1)
+	              : snprintf(out.tmp, sizeof out.tmp, ".%s.XXXXXX", target);
+	int fd = n > 0 && (size_t)n < sizeof out.tmp ? mkstemp(out.tmp) : (errno = ENAMETOOLONG, -1);
+	if (fd < 0) {
+		int e = errno;
+		out.tmp[0] = '\0';
+		if ((e == EACCES || e == EPERM) && exists && access(path, W_OK) == 0) {
+			free(target); /* a writable file in a directory we cannot add to */
+			return open_in_place(path);
+		}
+		cmd_error("cannot write %s: %s", path, strerror(e));
+		free(target);
+		return NULL;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	out.mode = exists ? (st.st_mode & 07777) : (0666 & ~mask);
+	out.existed = exists;
+	out.target = target;
+	out.f = fdopen(fd, "w");
+	if (!out.f) {
+		cmd_error("cannot write %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(out.tmp);
+		out_forget();
+		return NULL;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = out_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(out_signals[i], &sa, &out.old[i]);
+	return out.f;
+}
+
+bool cmd_output_gone(FILE *f)
+{
+	struct pollfd p = {.fd = fileno(f), .events = POLLOUT};
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/* fsync the directory of path, so that a rename in it survives a crash. */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/* "error writing FILE: REASON; FILE was left as it was" (e: errno, 0 when unknown). */
+static void write_error(const struct cmd_opts *o, bool to_stdout, bool tracked, int e)
+{
+	const char *name = o->output_file && !to_stdout ? o->output_file : "standard output";
+	cmd_error("error writing %s%s%s%s%s%s", name, e ? ": " : "", e ? strerror(e) : "",
+	          tracked ? "; " : "", tracked ? name : "",
+	          !tracked ? "" : out.existed ? " was left as it was" : " was not created");
 }
 
 int cmd_close_output(const struct cmd_opts *o, FILE *f)
 {
+	bool tracked = f == out.f && out.f, to_stdout = f == stdout;
+	errno = 0;
 	int bad = ferror(f);
-	if (f == stdout)
-		bad |= fflush(f) != 0;
-	else
-		bad |= fclose(f) != 0;
-	if (bad) {
-		cmd_error("error writing %s: %s", o->output_file ? o->output_file : "standard output",
-		          strerror(errno));
-		return -1;
+	int e = errno;
+	if (fflush(f) != 0)
+		bad = 1, e = errno;
+	if (f == stdout) {
+		if (bad && cmd_output_gone(f))
+			return 0; /* the reader has gone (| head): the end, not an error */
+	} else {
+		if (!bad && tracked && fsync(fileno(f)) != 0)
+			bad = 1, e = errno;
+		if (!bad && tracked)
+			fchmod(fileno(f), out.mode);
+		if (fclose(f) != 0 && !bad)
+			bad = 1, e = errno;
+		if (tracked && !bad && rename(out.tmp, out.target) != 0)
+			bad = 1, e = errno;
 	}
-	return 0;
+	if (bad)
+		write_error(o, to_stdout, tracked, e);
+	if (tracked) {
+		if (bad)
+			unlink(out.tmp);
+		else
+			sync_dir(out.target);
+		out_forget();
+	}
+	return bad ? -1 : 0;
+}
+
+void cmd_abort_output(const struct cmd_opts *o, FILE *f)
+{
+	int e = errno;
+	if (!f)
+		return;
+	if (ferror(f) && !(f == stdout && cmd_output_gone(f)))
+		write_error(o, f == stdout, f == out.f, e); /* the document failed: the file did */
+	if (f == stdout) {
+		fflush(f);
+		return;
+	}
+	bool tracked = f == out.f;
+	fclose(f);
+	if (tracked) {
+		unlink(out.tmp);
+		out_forget();
+	}
 }
 
 struct cache *cmd_open_cache(const struct cmd_opts *o, char *err, size_t errlen)
@@ -255,11 +424,14 @@ int cmd_export_run(const struct cmd_export *x, int argc, char **argv)
 		FILE *f = cmd_open_output(&o);
 		if (!f)
 			rc = EXIT_USAGE;
-		else {
-			if (x->write(&o, &src, t, set, fmt, f) < 0)
+		else if (x->write(&o, &src, t, set, fmt, f) < 0) {
+			if (f == stdout && cmd_output_gone(f))
+				rc = 0; /* the reader has gone (| head): the end, not an error */
+			else
 				rc = EXIT_USAGE;
-			if (cmd_close_output(&o, f) < 0)
-				rc = EXIT_USAGE;
+			cmd_abort_output(&o, f); /* an old --output file stays as it was */
+		} else if (cmd_close_output(&o, f) < 0) {
+			rc = EXIT_USAGE;
 		}
 		figures_set_free(set);
 		topology_free(t);

@@ -12,6 +12,7 @@
 #include "gammatop/audit.h"
 #include "gammatop/cache.h"
 #include "gammatop/edit.h"
+#include "gammatop/jsonout.h"
 #include "gammatop/kclient.h"
 #include "gammatop/kubeconfig.h"
 #include "gammatop/str.h"
@@ -91,8 +92,7 @@ static int print_json(FILE *f, struct cache *c, struct audit_entry *list, size_t
 			json_object_set_new(o, "undoneBy", json_integer(by));
 		json_array_append_new(arr, o);
 	}
-	int rc = json_dumpf(arr, f, JSON_INDENT(2)) < 0 ? -1 : 0;
-	fputc('\n', f);
+	int rc = jsonout_write(f, arr, JSON_INDENT(2)); /* C1 and bidi controls escaped */
 	json_decref(arr);
 	return rc;
 }

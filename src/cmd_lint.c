@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "cmd_source.h"
+#include "gammatop/jsonout.h"
 #include "gammatop/lint.h"
 #include "gammatop/snapshot.h"
 #include "gammatop/table.h"
@@ -58,7 +59,7 @@ static int parse_format(const char *s, bool *json)
 
 static int print_json(FILE *f, json_t *doc)
 {
-	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *text = jsonout_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	if (!text) {
 		cmd_error("lint: cannot serialise the JSON document");
@@ -166,9 +167,10 @@ static int run(const struct cmd_opts *o, bool json)
 	FILE *f = cmd_open_output(o);
 	if (!f)
 		rc = EXIT_USAGE;
-	else {
-		if (report(f, &shown, &src, json) < 0)
-			rc = EXIT_USAGE;
+	else if (report(f, &shown, &src, json) < 0) {
+		rc = EXIT_USAGE;
+		cmd_abort_output(o, f);
+	} else {
 		if (cmd_close_output(o, f) < 0)
 			rc = EXIT_USAGE;
 		else if (!rc && src.input_errors) {
@@ -202,7 +204,9 @@ int cmd_lint(int argc, char **argv)
 		if (a.codes) {
 			FILE *f = cmd_open_output(&o);
 			rc = !f ? EXIT_USAGE : list_codes(f, json) < 0 ? EXIT_USAGE : 0;
-			if (f && cmd_close_output(&o, f) < 0)
+			if (f && rc)
+				cmd_abort_output(&o, f);
+			else if (f && cmd_close_output(&o, f) < 0)
 				rc = EXIT_USAGE;
 		} else {
 			rc = run(&o, json);

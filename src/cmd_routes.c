@@ -9,6 +9,7 @@
 #include "cmd_source.h"
 #include "gammatop/buf.h"
 #include "gammatop/figures.h"
+#include "gammatop/jsonout.h"
 #include "gammatop/routes.h"
 #include "gammatop/table.h"
 #include "gammatop/topology.h"
@@ -95,7 +96,7 @@ static int write_routes(const struct cmd_opts *o, struct cmd_source *src, struct
 	}
 	if (fmt == FMT_JSON) {
 		json_t *doc = routes_json(t, &ro);
-		char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		char *text = jsonout_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(doc);
 		if (!text) {
 			cmd_error("routes: cannot serialise the JSON document");

@@ -91,7 +91,7 @@ static int write_doc(const struct cmd_opts *o, struct cmd_source *src, struct gt
 	char err[256];
 	int r = snapshot_write_input(f, &in, fmt == FMT_YAML ? SNAPSHOT_YAML : SNAPSHOT_JSON, err,
 	                             sizeof err);
-	if (r < 0)
+	if (r < 0 && !ferror(f)) /* a write error is reported with the file's name */
 		cmd_error("snapshot: %s", err);
 	json_decref(tel);
 	findings_done(&fs);

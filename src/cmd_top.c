@@ -17,6 +17,7 @@
 #include "gammatop/duration.h"
 #include "gammatop/figures.h"
 #include "gammatop/http.h"
+#include "gammatop/jsonout.h"
 #include "gammatop/kclient.h"
 #include "gammatop/kcluster.h"
 #include "gammatop/mesh.h"
@@ -419,19 +420,24 @@ static void write_table(const struct figures_set *set, FILE *f)
 	table_free(t);
 }
 
-static void csv_field(FILE *f, const char *s)
+/* A CSV field: quoted when it has to be; controls (a name comes from the cluster or the
+ * telemetry) as \uXXXX, never raw (str_escape_controls). */
+static void csv_field(FILE *f, const char *raw)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
+	char *s = str_escape_controls(raw);
+	if (!strpbrk(s, ",\"")) {
 		fputs(s, f);
+		free(s);
 		return;
 	}
 	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
 			fputc('"', f);
-		fputc(*s, f);
+		fputc(*p, f);
 	}
 	fputc('"', f);
+	free(s);
 }
 
 static void write_csv(const struct figures_set *set, FILE *f)
@@ -461,7 +467,8 @@ static void write_csv(const struct figures_set *set, FILE *f)
 static int write_json(const struct figures_set *set, FILE *f)
 {
 	json_t *doc = figures_set_json(set);
-	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	char *text =
+		jsonout_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 	json_decref(doc);
 	if (!text)
 		return -1;
@@ -543,7 +550,9 @@ int cmd_top(int argc, char **argv)
 				write_table(set, f);
 			else
 				fprintf(stderr, "No telemetry for any route (source %s).\n", set->source);
-			if (cmd_close_output(&o, f) < 0)
+			if (rc)
+				cmd_abort_output(&o, f);
+			else if (cmd_close_output(&o, f) < 0)
 				rc = EXIT_USAGE;
 		}
 	}

@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "gammatop/duration.h"
+#include "gammatop/jsonout.h"
 #include "gammatop/kcluster.h"
 #include "gammatop/log.h"
 #include "gammatop/reflector.h"
@@ -58,7 +59,7 @@ struct watch_run {
 	unsigned long changes;
 	char *last_error[GT_KIND_COUNT]; /* owned: last error printed per kind */
 	unsigned skipped[GT_KIND_COUNT]; /* undecodable objects last reported per kind (0: none) */
-	bool write_failed;
+	bool write_failed, reader_gone;
 };
 
 static int on_option(int val, const char *arg, void *ud)
@@ -87,7 +88,7 @@ static void on_change(enum store_event ev, const struct gt_object *obj, void *ud
 {
 	struct watch_run *w = ud;
 	w->changes++;
-	if (w->fmt == OUT_NONE)
+	if (w->fmt == OUT_NONE || w->write_failed || w->reader_gone)
 		return;
 	const struct gt_meta *m = &obj->meta;
 	int rc;
@@ -95,7 +96,7 @@ static void on_change(enum store_event ev, const struct gt_object *obj, void *ud
 		json_t *j = json_pack("{s:s, s:s?, s:s?, s:s, s:s?}", "kind", kind_name(obj->kind),
 		                      "namespace", m->namespace_, "name", m->name, "type",
 		                      type_name(ev), "resourceVersion", m->resource_version);
-		char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+		char *s = j ? jsonout_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 		rc = s ? printf("%s\n", s) : -1;
 		free(s);
 		json_decref(j);
@@ -109,7 +110,9 @@ static void on_change(enum store_event ev, const struct gt_object *obj, void *ud
 		free(rv);
 	}
 	if (rc < 0 || fflush(stdout) != 0) {
-		w->write_failed = true;
+		/* a reader that has gone (watch | head) ends the watch quietly */
+		w->reader_gone = cmd_output_gone(stdout);
+		w->write_failed = !w->reader_gone;
 		evloop_stop(w->loop);
 	}
 }
@@ -226,7 +229,6 @@ static int run(const struct cmd_opts *o, const struct watch_args *a, enum out_fo
 	evloop_set_after(w.loop, after, &w);
 	evloop_signal(w.loop, SIGINT, on_signal, &w);
 	evloop_signal(w.loop, SIGTERM, on_signal, &w);
-	signal(SIGPIPE, SIG_IGN);
 	if (a->for_ms)
 		evloop_timer_add(w.loop, (int64_t)a->for_ms, on_stop_timer, &w);
 	kcluster_start(w.cluster);
@@ -261,10 +263,7 @@ int cmd_watch(int argc, char **argv)
 	else if (o.n_manifests)
 		cmd_error("watch: reads a live cluster; --manifests does not apply");
 	else if (parse_format(o.format, &fmt) == 0) {
-		if (o.log_file && log_open(o.log_file, LOG_DEBUG) < 0)
-			cmd_error("cannot open log %s", o.log_file);
-		else
-			rc = run(&o, &a, fmt);
+		rc = run(&o, &a, fmt);
 	}
 	cmd_opts_done(&o);
 	log_close();

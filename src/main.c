@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "gammatop/secret.h"
 
 struct command {
 	const char *name;
@@ -36,9 +38,30 @@ static void usage(FILE *f)
 	fprintf(f, "\nRun 'gammatop COMMAND --help' for a command's options; see gammatop(1).\n");
 }
 
+/* SIGPIPE and SIGXFSZ are caught by a handler that does nothing, not ignored: a write to a
+ * closed pipe or past RLIMIT_FSIZE then fails with EPIPE / EFBIG, which the commands handle
+ * (a reader that has gone ends the output quietly; a file that cannot be written is
+ * removed and reported), and children get the default actions back at exec. */
+static void on_write_signal(int signo) { (void)signo; }
+
+static void catch_write_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_write_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGXFSZ, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* Every command may hold credentials (kubeconfig tokens and keys, exec plugin output,
+	 * Prometheus passwords): no core file (GAMMATOP_ALLOW_CORE=1 to debug a crash). */
+	secret_nodump();
+	catch_write_signals();
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	                  !strcmp(argv[1], "help"))) {
 		usage(stdout);

@@ -1,7 +1,8 @@
 /* credential.h: the kubeconfig user's credentials at request time: a static token, a token
  * file (re-read at most once a minute), client certificate + key (in memory), basic auth, or
  * an exec plugin (client.authentication.k8s.io v1/v1beta1) run without a terminal, bounded
- * in time, its ExecCredential cached until it expires or the server answers 401. Secrets
+ * in time (on time-out its whole process group is killed: nothing it started survives),
+ * its ExecCredential cached until it expires or the server answers 401. Secrets
  * never go to logs or error texts (a plugin's stderr is shown on failure, as kubectl does). */
 #ifndef GAMMATOP_CREDENTIAL_H
 #define GAMMATOP_CREDENTIAL_H
@@ -34,6 +35,10 @@ bool credential_invalidate(struct credential *c, unsigned gen);
  * insecure, server name). Pointers stay valid until the next ensure/invalidate. Nothing is
  * sent over plain http:// (like kubectl). */
 void credential_apply(struct credential *c, struct http_opts *o, struct http_tls *tls);
+/* While an exec plugin is running (a batch command that gives up waiting asks):
+ * "exec plugin aws did not answer in 30 s (user 'u' in FILE)", which the caller frees;
+ * NULL when none is running. */
+char *credential_pending(const struct credential *c);
 /* How many times the exec plugin has run (for tests and --stats). */
 unsigned credential_exec_runs(const struct credential *c);
 /* Batch commands (no console): let an exec plugin whose interactiveMode allows it use the

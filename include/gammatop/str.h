@@ -24,6 +24,20 @@ char *str_sanitize_into(char *dst, size_t n, const char *s);
 /* True when s is valid UTF-8 with no control characters (so printing it is safe as is). */
 bool str_is_safe(const char *s);
 
+/* JSON text that a serialiser wrote (jansson escapes only what is below U+0020, '"' and
+ * '\\') with the rest of what str_sanitize hides from a terminal escaped too: DEL, the C1
+ * controls U+0080-U+009F (U+009B is a one-byte CSI) and the bidirectional controls (U+061C,
+ * U+200E/F, U+202A-E, U+2066-9) each become \uXXXX. Those code points can only stand inside
+ * JSON strings, so the text stays valid JSON that decodes to exactly the same strings (jq
+ * gives the original back). The same for one UTF-8 character: str_json_escape("\xe2\x80\xae")
+ * is "\\u202e". NULL gives "". The caller frees the result. */
+char *str_json_escape(const char *json);
+/* A copy of s for a line-oriented text output that is not read by a terminal parser (CSV):
+ * every character str_sanitize would hide (C0 and C1 controls, DEL, bidirectional
+ * controls) becomes the six characters \uXXXX, invalid UTF-8 bytes become '?'. NULL gives
+ * "". The caller frees the result. */
+char *str_escape_controls(const char *s);
+
 /* Number of terminal columns s takes (after sanitising; wide characters count 2). */
 int str_width(const char *s);
 /* Copy s into dst (size n) truncated to at most cols columns; a truncated string ends in

@@ -2,7 +2,8 @@
  * the document's order, and every string value double-quoted, so that no YAML reader —
  * YAML 1.1 (PyYAML, Ruby) or 1.2 — can turn a string such as "2026-11-26T15:04:05Z", "on",
  * "0755" or "1e3" into a timestamp, boolean or number; control characters are escaped
- * ("\e"), never written raw. It reads back to the same JSON (manifest_yaml_to_json).
+ * ("\e"; C1 and bidirectional controls as "\u009b", "\u202e", as in the JSON outputs),
+ * never written raw. It reads back to the same JSON (manifest_yaml_to_json).
  * Either a whole json_t at once (yamlout_json) or streamed piece by piece to a FILE. */
 #ifndef GAMMATOP_YAMLOUT_H
 #define GAMMATOP_YAMLOUT_H

@@ -6,7 +6,8 @@ src_export_libgtexport_a_SOURCES = \
 	src/export/dot.c include/gammatop/dot.h \
 	src/export/table.c include/gammatop/table.h \
 	src/export/routes.c include/gammatop/routes.h \
-	src/export/yamlout.c include/gammatop/yamlout.h
+	src/export/yamlout.c include/gammatop/yamlout.h \
+	src/export/jsonout.c include/gammatop/jsonout.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_snapshot tests/unit/test_dot tests/unit/test_table
@@ -19,8 +20,10 @@ tests_unit_test_dot_LDADD = $(UNIT_LDADD)
 tests_unit_test_table_LDADD = $(UNIT_LDADD)
 endif
 
-TESTS += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh
-EXTRA_DIST += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh
+TESTS += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh \
+	tests/e2e/export-controls.sh
+EXTRA_DIST += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh \
+	tests/e2e/export-controls.sh tests/fixtures/controls
 
 # The whole export path on hostile objects (see tests/fuzz/fuzz_export.c).
 check_PROGRAMS += tests/fuzz/fuzz_export

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gammatop/jsonout.h"
+#include "gammatop/secret.h"
 #include "gammatop/snapshot.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
@@ -118,7 +120,9 @@ static json_t *source_json(const struct snapshot_input *in)
 	put(o, "type", json_string(cluster ? "cluster" : "manifests"));
 	put(o, "description", snapshot_string(in->source.description));
 	put(o, "context", snapshot_string(in->source.context));
-	put(o, "server", snapshot_string(in->source.server));
+	char *server = secret_url_redact(in->source.server); /* never a password */
+	put(o, "server", snapshot_string(server));
+	free(server);
 	put(o, "inputErrors", json_integer((json_int_t)in->source.input_errors));
 	if (!cluster)
 		return o;
@@ -517,7 +521,7 @@ json_t *snapshot_build(const struct snapshot_input *in)
 	return t.doc;
 }
 
-/* Sink 2: JSON text, byte for byte what json_dumps(JSON_INDENT(2)) gives for the whole
+/* Sink 2: JSON text, byte for byte what jsonout_dumps(JSON_INDENT(2)) gives for the whole
  * document, written one element at a time. */
 struct json_sink {
 	struct sink k;
@@ -530,7 +534,7 @@ struct json_sink {
  * JSON strings never hold a raw newline, so every '\n' is a line break. */
 static void json_put(struct json_sink *j, json_t *v, int pad)
 {
-	char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	char *text = jsonout_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 	json_decref(v);
 	if (!text) {
 		j->failed = 1;
@@ -641,7 +645,7 @@ int snapshot_write(FILE *f, const json_t *doc, enum snapshot_format fmt, char *e
 	if (fmt == SNAPSHOT_YAML)
 		text = yamlout_json(doc);
 	else
-		text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		text = jsonout_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (!text) {
 		snprintf(err, errlen, "cannot serialise the snapshot as %s",
 		         fmt == SNAPSHOT_YAML ? "YAML" : "JSON");

@@ -1,5 +1,5 @@
 /* yamlout.c: write a JSON document as YAML with libyaml, every string value double-quoted
- * (see yamlout.h for why). */
+ * (see yamlout.h for why), through a filter that escapes C1 and bidirectional controls. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -10,15 +10,104 @@
 #include <yaml.h>
 
 #include "gammatop/buf.h"
+#include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 #include "gammatop/yamlout.h"
 
 #define YAMLOUT_MAX_DEPTH 512
 
+/* The output filter. libyaml writes a C1 control in a double-quoted scalar as \xXX (NEL as
+ * \N) and leaves the bidirectional controls raw (to YAML they are printable). This makes
+ * every \xXX and \N a \u00xx and every raw bidi control a \uXXXX (str_json_escape), so
+ * that the YAML and JSON outputs escape alike and none reaches a terminal raw. Every string
+ * is double-quoted (value() below; keys are plain only when ASCII letters and digits), so
+ * these only ever stand inside a double-quoted scalar, where \u means the same character. */
+enum { F_TEXT, F_ESC, F_HEX };
+
+struct yfilter {
+	FILE *f;        /* the destination, or */
+	struct buf *b;  /* this buffer */
+	int state;
+	char hex[2];
+	int nhex;
+	char seq[5];    /* a UTF-8 sequence (it may be split across two writes) */
+	size_t nseq, need;
+	bool failed;
+};
+
+static void put(struct yfilter *y, const char *s, size_t n)
+{
+	if (y->b)
+		buf_append(y->b, s, n);
+	else if (n && fwrite(s, 1, n, y->f) != n)
+		y->failed = true;
+}
+
+static void filter_byte(struct yfilter *y, unsigned char c)
+{
+	if (y->nseq) { /* inside a multi-byte character */
+		y->seq[y->nseq++] = (char)c;
+		if (y->nseq < y->need)
+			return;
+		y->seq[y->nseq] = '\0';
+		unsigned char lead = (unsigned char)y->seq[0];
+		if (lead == 0xC2 || lead == 0xD8 || lead == 0xE2) { /* C1, U+061C, U+20xx */
+			char *e = str_json_escape(y->seq);
+			put(y, e, strlen(e));
+			free(e);
+		} else {
+			put(y, y->seq, y->nseq);
+		}
+		y->nseq = 0;
+		return;
+	}
+	if (y->state == F_ESC) {
+		y->state = F_TEXT;
+		if (c == 'x') {
+			y->state = F_HEX, y->nhex = 0;
+		} else if (c == 'N') {
+			put(y, "u0085", 5);
+		} else {
+			put(y, (const char *)&c, 1);
+		}
+		return;
+	}
+	if (y->state == F_HEX) {
+		y->hex[y->nhex++] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+		if (y->nhex == 2) {
+			put(y, "u00", 3);
+			put(y, y->hex, 2);
+			y->state = F_TEXT;
+		}
+		return;
+	}
+	if (c == '\\')
+		y->state = F_ESC;
+	if (c >= 0xC0 && c < 0xF8) {
+		y->need = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		y->seq[0] = (char)c;
+		y->nseq = 1;
+		return;
+	}
+	put(y, (const char *)&c, 1);
+}
+
 static int write_cb(void *data, unsigned char *buffer, size_t size)
 {
-	buf_append(data, buffer, size);
-	return 1;
+	struct yfilter *y = data;
+	size_t i = 0;
+	while (i < size) {
+		if (y->state == F_TEXT && !y->nseq) { /* a run of plain ASCII: as it is */
+			size_t j = i;
+			while (j < size && buffer[j] != '\\' && buffer[j] < 0x80)
+				j++;
+			put(y, (const char *)buffer + i, j - i);
+			if ((i = j) == size)
+				break;
+		}
+		filter_byte(y, buffer[i++]);
+	}
+	return !y->failed;
 }
 
 static int scalar(yaml_emitter_t *em, const char *s, size_t len, yaml_scalar_style_t style)
@@ -98,6 +187,7 @@ static int value(yaml_emitter_t *em, const json_t *j, int depth)
 
 struct yamlout {
 	yaml_emitter_t em;
+	struct yfilter out;
 	int ok;              /* 0 after the first failure */
 	const char *problem; /* libyaml's static message, kept past yaml_emitter_delete */
 };
@@ -131,7 +221,8 @@ struct yamlout *yamlout_new(FILE *f)
 {
 	struct yamlout *y = xcalloc(1, sizeof *y);
 	yaml_emitter_initialize(&y->em);
-	yaml_emitter_set_output_file(&y->em, f);
+	y->out.f = f;
+	yaml_emitter_set_output(&y->em, write_cb, &y->out);
 	start(y);
 	return y;
 }
@@ -191,8 +282,10 @@ char *yamlout_json(const json_t *j)
 	struct buf out;
 	buf_init(&out);
 	struct yamlout y;
+	memset(&y, 0, sizeof y);
 	yaml_emitter_initialize(&y.em);
-	yaml_emitter_set_output(&y.em, write_cb, &out);
+	y.out.b = &out;
+	yaml_emitter_set_output(&y.em, write_cb, &y.out);
 	start(&y);
 	yamlout_value(&y, j);
 	if (!finish(&y)) {

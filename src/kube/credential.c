@@ -1,11 +1,15 @@
 /* credential.c: request-time credentials (see credential.h). The exec plugin runs as a child
  * with stdin from /dev/null and its stdout/stderr read through the evloop, so the console
- * stays responsive and no terminal is touched; a timer bounds it. */
+ * stays responsive and no terminal is touched; a timer bounds it. It leads a process group
+ * of its own (a session without a terminal, or, when it may use the terminal, a group
+ * that gets the terminal's foreground while it runs), and the whole group is killed on
+ * time-out or when the credential is freed: nothing it started is left behind. */
 #include "config.h"
 
 #include "gammatop/credential.h"
 #include "gammatop/buf.h"
 #include "gammatop/log.h"
+#include "gammatop/secret.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
 #include "gammatop/xalloc.h"
@@ -53,17 +57,38 @@ struct credential {
 	struct buf out, err;
 	uint64_t timer, reap_timer;
 	bool timed_out;
+	bool gave_tty; /* the plugin's group has the terminal's foreground: take it back */
 	int64_t started_ms;
 	struct waiter *waiters;
 	size_t n_waiters;
 };
 
-static void wipe_free(char *s, size_t n)
+static void wipe_free(char *s, size_t n) { secret_free(s, n); }
+
+/* Kill the plugin and everything in its process group. Until the child has made its group
+ * (right after fork) there is none: then the child alone. */
+static void kill_plugin(struct credential *c)
 {
-	if (s) {
-		memset(s, 0, n ? n : strlen(s));
-		free(s);
-	}
+	if (c->pid <= 0)
+		return;
+	if (kill(-c->pid, SIGKILL) < 0)
+		kill(c->pid, SIGKILL);
+}
+
+/* Give the terminal's foreground back to our own process group (after an interactive
+ * plugin had it). SIGTTOU would stop a background group that does this: ignored meanwhile. */
+static void take_tty_back(struct credential *c)
+{
+	if (!c->gave_tty)
+		return;
+	c->gave_tty = false;
+	struct sigaction ign, old;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGTTOU, &ign, &old);
+	tcsetpgrp(STDIN_FILENO, getpgrp());
+	sigaction(SIGTTOU, &old, NULL);
 }
 
 struct credential *credential_new(const struct kubeconfig *kc, struct evloop *loop)
@@ -111,9 +136,10 @@ void credential_free(struct credential *c)
 		return;
 	close_pipes(c);
 	if (c->pid > 0) {
-		kill(c->pid, SIGKILL);
+		kill_plugin(c);
 		waitpid(c->pid, NULL, 0);
 	}
+	take_tty_back(c);
 	if (c->timer)
 		evloop_timer_cancel(c->loop, c->timer);
 	if (c->reap_timer)
@@ -300,8 +326,9 @@ static void plugin_finished(struct credential *c, int status)
 	char *msg = NULL, *name = plugin_name(c);
 	if (c->timed_out) {
 		long t = c->interactive && c->exec_timeout_ms < 300000 ? 300000 : c->exec_timeout_ms;
-		msg = xasprintf("exec plugin %s: no answer within %ld %s (killed)", name,
-		                t % 1000 ? t : t / 1000, t % 1000 ? "ms" : "s");
+		msg = xasprintf("exec plugin %s did not answer in %ld %s (killed, with every "
+		                "process it started)",
+		                name, t % 1000 ? t : t / 1000, t % 1000 ? "ms" : "s");
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		/* stderr is the plugin's own explanation; show its start, sanitised. */
 		char errtxt[1025];
@@ -344,6 +371,7 @@ static void try_reap(struct evloop *loop, void *ud)
 		return;
 	}
 	c->pid = -1;
+	take_tty_back(c);
 	if (c->timer) {
 		evloop_timer_cancel(c->loop, c->timer);
 		c->timer = 0;
@@ -381,7 +409,7 @@ static void on_timeout(struct evloop *loop, void *ud)
 	c->timer = 0;
 	if (c->pid > 0) {
 		c->timed_out = true;
-		kill(c->pid, SIGKILL);
+		kill_plugin(c);
 		close_pipes(c);
 		if (!c->reap_timer)
 			c->reap_timer = evloop_timer_add(c->loop, 0, try_reap, c);
@@ -445,6 +473,9 @@ static char *start_plugin(struct credential *c)
 	for (size_t i = 0; i < nargs; i++)
 		argv[i + 1] = x->args[i];
 	char **env = build_env(c);
+	/* An interactive plugin gets the terminal's foreground when we have it (else it would
+	 * be stopped by SIGTTIN when it reads its prompt's answer). */
+	bool give_tty = c->interactive && tcgetpgrp(STDIN_FILENO) == getpgrp();
 	pid_t pid = fork();
 	if (pid == 0) {
 		dup2(out[1], 1);
@@ -455,7 +486,15 @@ static char *start_plugin(struct credential *c)
 			if (devnull >= 0)
 				dup2(devnull, 0);
 			dup2(err[1], 2);
-			setsid(); /* no controlling terminal: a plugin cannot prompt on the console */
+			setsid(); /* no controlling terminal: a plugin cannot prompt on the console;
+			             and a process group of its own, killed as a whole */
+		} else {
+			setpgid(0, 0); /* its own group, killed as a whole */
+			if (give_tty) {
+				signal(SIGTTOU, SIG_IGN); /* we are a background group until this */
+				tcsetpgrp(STDIN_FILENO, getpid());
+				signal(SIGTTOU, SIG_DFL);
+			}
 		}
 		execvpe(argv[0], argv, env);
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
@@ -471,6 +510,10 @@ static char *start_plugin(struct credential *c)
 		close(out[0]);
 		close(err[0]);
 		return xasprintf("exec plugin: fork: %s", strerror(errno));
+	}
+	if (c->interactive) {
+		setpgid(pid, pid); /* also here: whichever of the two runs first makes the group */
+		c->gave_tty = give_tty;
 	}
 	c->pid = pid;
 	c->exec_runs++;
@@ -525,6 +568,19 @@ void credential_forget(struct credential *c, void *ud)
 }
 
 unsigned credential_generation(const struct credential *c) { return c->gen; }
+
+char *credential_pending(const struct credential *c)
+{
+	if (c->pid <= 0)
+		return NULL;
+	char *name = plugin_name(c);
+	int64_t ms = time_mono_ms() - c->started_ms;
+	char *msg = xasprintf("exec plugin %s did not answer in %lld s (user '%s' in %s)", name,
+	                      (long long)((ms + 500) / 1000), c->kc->user_name ? c->kc->user_name : "",
+	                      c->kc->user_file ? c->kc->user_file : "the kubeconfig");
+	free(name);
+	return msg;
+}
 
 bool credential_invalidate(struct credential *c, unsigned gen)
 {

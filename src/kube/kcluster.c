@@ -163,6 +163,13 @@ int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errl
 			break;
 		evloop_run_once(c->loop, left > 1000 ? 1000 : (int)left);
 	}
+	/* A credential plugin that hangs is what is wrong, not discovery: name it. */
+	char *plugin = c->discovered ? NULL : credential_pending(kclient_credential(c->k));
+	if (plugin) {
+		snprintf(err, errlen, "%s", plugin);
+		free(plugin);
+		return -1;
+	}
 	/* Say which kinds are missing and why. */
 	size_t off = 0;
 	off += (size_t)snprintf(err, errlen, "not synced with %s within %ld s:",

@@ -2,6 +2,7 @@
  * clientcmd does (see kubeconfig.h): first file wins for every named entry, relative paths
  * against the defining file's directory, kubectl's validation errors, in-cluster fallback. */
 #include "gammatop/kubeconfig.h"
+#include "gammatop/secret.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
@@ -576,20 +577,15 @@ static char *pct_decode(const char *s, size_t n)
 /* A server URL may carry user:password@ (Go's HTTP client, and curl, send it as basic
  * auth). Take it out of kc->server, which is shown in errors, the snapshot's source, the
  * console header and the cache, and keep it as the user's basic auth when the user entry
- * has no authentication of its own (it is then sent only over https, as any password). */
+ * has no authentication of its own (it is then sent only over https, as any password).
+ * The userinfo ends at the last '@' (secret_url_userinfo): a password with an unencoded
+ * '/', '?' or '#' is still taken out whole, never left in the URL. */
 static void take_server_userinfo(struct kubeconfig *kc)
 {
-	char *s = strstr(kc->server, "://");
-	if (!s)
+	size_t b, e;
+	if (!secret_url_userinfo(kc->server, &b, &e))
 		return;
-	char *auth = s + 3;
-	size_t alen = strcspn(auth, "/?#");
-	char *at = NULL;
-	for (char *q = auth; q < auth + alen; q++)
-		if (*q == '@')
-			at = q;
-	if (!at)
-		return;
+	char *auth = kc->server + b, *at = kc->server + e;
 	bool has_auth = kc->token || kc->token_file || kc->username || kc->exec ||
 	                kc->cert_pem || kc->auth_provider;
 	if (!has_auth) {
@@ -841,13 +837,7 @@ static void free_list(char **l)
 	free(l);
 }
 
-static void free_secret(char *s, size_t len)
-{
-	if (s) {
-		memset(s, 0, len ? len : strlen(s));
-		free(s);
-	}
-}
+static void free_secret(char *s, size_t len) { secret_free(s, len); }
 
 void kubeconfig_free(struct kubeconfig *kc)
 {
@@ -858,10 +848,10 @@ void kubeconfig_free(struct kubeconfig *kc)
 	free(kc->files);
 	free(kc->cluster_name);
 	free(kc->cluster_file);
-	free(kc->server);
+	free_secret(kc->server, 0);    /* held user:password@ when loading stopped early */
 	free(kc->ca_pem);
 	free(kc->tls_server_name);
-	free(kc->proxy_url);
+	free_secret(kc->proxy_url, 0); /* may hold user:password@ for the proxy */
 	free(kc->exec_cluster_config);
 	free(kc->user_name);
 	free(kc->user_file);

@@ -3,6 +3,7 @@
  * a request is freed right after its completion callback, or when it is cancelled. */
 #include "gammatop/http.h"
 #include "gammatop/log.h"
+#include "gammatop/secret.h"
 #include "gammatop/timeutil.h"
 #include "gammatop/xalloc.h"
 
@@ -20,7 +21,7 @@ struct http_request {
 	CURL *easy;                       /* owned; NULL for a request that failed early */
 	struct curl_slist *hdrs;          /* owned; wiped before it is freed (may hold a token) */
 	struct curl_slist *connect_to;    /* owned: tls-server-name mapping */
-	char *method, *url;               /* owned, for the log */
+	char *method, *url;               /* owned, for the log; url with its userinfo redacted */
 	struct buf body;                  /* collected body */
 	char errbuf[CURL_ERROR_SIZE];
 	char *early_error;                /* owned: failure found before sending */
@@ -304,7 +305,7 @@ static char *apply_server_name(struct http_request *r, const char *url, const ch
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
-		err = xasprintf("invalid URL '%s'", url);
+		err = xasprintf("invalid URL '%s'", r->url);
 		goto out;
 	}
 	if (strcmp(host, name) != 0) {
@@ -369,7 +370,7 @@ struct http_request *http_start(struct http_client *c, const struct http_opts *o
 	r->max_body = o->max_body ? o->max_body : DEFAULT_MAX_BODY;
 	r->start_ms = time_mono_ms();
 	r->method = xstrdup(o->method ? o->method : (o->body ? "POST" : "GET"));
-	r->url = xstrdup(o->url ? o->url : "");
+	r->url = secret_url_redact(o->url ? o->url : ""); /* never a password in a log line */
 	buf_init(&r->body);
 	r->next = c->reqs;
 	if (c->reqs)

@@ -12,6 +12,8 @@
 
 #include "gammatop/buf.h"
 #include "gammatop/log.h"
+#include "gammatop/secret.h"
+#include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
 struct promapi {
@@ -29,15 +31,7 @@ struct pending {
 	void *ud;
 };
 
-static void wipe_free(char *s)
-{
-	if (s) {
-		volatile char *v = s;
-		while (*v)
-			*v++ = 0;
-		free(s);
-	}
-}
+static void wipe_free(char *s) { secret_free(s, 0); }
 
 /* Percent-decode (for user:password in a URL). */
 static char *pct_decode(const char *s, size_t n)
@@ -63,26 +57,30 @@ struct promapi *promapi_new(struct http_client *hc, const struct promapi_config 
 	const char *url = cfg->url ? cfg->url : "";
 	const char *rest = !strncmp(url, "http://", 7) ? url + 7 : !strncmp(url, "https://", 8) ? url + 8 : NULL;
 	if (!rest || !*rest) {
-		/* Name only what precedes any ':' '@' or '/': the rest may hold a password. */
-		if (err)
-			snprintf(err, errlen,
-			         "--prometheus: not an http:// or https:// URL (it begins \"%.*s\")",
-			         (int)strcspn(url, ":@/?#"), url);
+		/* Never the userinfo: it may hold a password. */
+		if (err) {
+			char *shown = secret_url_redact(url);
+			char *clean = str_sanitize(shown);
+			snprintf(err, errlen, "--prometheus: '%s' is not an http:// or https:// URL", clean);
+			free(clean);
+			free(shown);
+		}
 		return NULL;
 	}
 	struct promapi *p = xcalloc(1, sizeof *p);
 	p->hc = hc;
 	p->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 30000;
 	p->insecure = cfg->insecure;
-	size_t scheme_len = (size_t)(rest - url);
-	const char *host_end = rest + strcspn(rest, "/?#");
-	const char *at = memchr(rest, '@', (size_t)(host_end - rest));
+	size_t scheme_len = (size_t)(rest - url), ub, ue;
 	struct buf b;
 	buf_init(&b);
 	buf_append(&b, url, scheme_len);
-	if (at) { /* user:password@ moves into basic auth, out of the URL */
-		const char *colon = memchr(rest, ':', (size_t)(at - rest));
-		p->user = pct_decode(rest, (size_t)((colon ? colon : at) - rest));
+	/* user:password@ moves into basic auth, out of the URL. It ends at the last '@', so a
+	 * password with an unencoded '/', '?' or '#' is taken whole (secret.h). */
+	if (secret_url_userinfo(url, &ub, &ue)) {
+		const char *auth = url + ub, *at = url + ue;
+		const char *colon = memchr(auth, ':', (size_t)(at - auth));
+		p->user = pct_decode(auth, (size_t)((colon ? colon : at) - auth));
 		if (colon)
 			p->password = pct_decode(colon + 1, (size_t)(at - colon - 1));
 		rest = at + 1;

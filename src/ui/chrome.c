@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,6 +11,7 @@
 #include "gammatop/console.h"
 #include "gammatop/keys.h"
 #include "gammatop/screen.h"
+#include "gammatop/secret.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
 #include "gammatop/view.h"
@@ -102,8 +104,11 @@ void chrome_draw_header(struct console *c, int y, int w)
 	if (c->src.context) {
 		snprintf(buf, sizeof buf, "ctx %s", c->src.context);
 		x = segment(y, x, w, THEME_HEADER, buf);
-		if (c->src.server)
-			x = segment(y, x, w, THEME_HEADER, c->src.server);
+		if (c->src.server) { /* never a password, whatever the source kept */
+			char *shown = secret_url_redact(c->src.server);
+			x = segment(y, x, w, THEME_HEADER, shown);
+			free(shown);
+		}
 	}
 	snprintf(buf, sizeof buf, "ns %s", c->scope ? c->scope : "all");
 	x = segment(y, x, w, THEME_HEADER, buf);

@@ -4,6 +4,7 @@ src_util_libgtutil_a_SOURCES = \
 	src/util/xalloc.c include/gammatop/xalloc.h \
 	src/util/buf.c include/gammatop/buf.h \
 	src/util/str.c include/gammatop/str.h \
+	src/util/secret.c include/gammatop/secret.h \
 	src/util/log.c include/gammatop/log.h \
 	src/util/diag.c include/gammatop/diag.h \
 	src/util/duration.c include/gammatop/duration.h \
@@ -13,8 +14,10 @@ src_util_libgtutil_a_SOURCES = \
 if HAVE_CMOCKA
 UNIT_LDADD = $(GT_ALL_LDADD) $(CMOCKA_LIBS)
 check_PROGRAMS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop \
-	tests/unit/test_log
-TESTS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop tests/unit/test_log
+	tests/unit/test_log tests/unit/test_secret
+TESTS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop tests/unit/test_log \
+	tests/unit/test_secret
+tests_unit_test_secret_LDADD = $(UNIT_LDADD)
 tests_unit_test_log_LDADD = $(UNIT_LDADD)
 tests_unit_test_str_LDADD = $(UNIT_LDADD)
 tests_unit_test_duration_LDADD = $(UNIT_LDADD)

@@ -1,5 +1,6 @@
 /* str.c: string helpers and the terminal sanitiser for untrusted text (see str.h). */
 #include "gammatop/str.h"
+#include "gammatop/buf.h"
 #include "gammatop/xalloc.h"
 
 #include <stdarg.h>
@@ -133,6 +134,55 @@ bool str_is_safe(const char *s)
 		len -= k;
 	}
 	return true;
+}
+
+/* Hidden from a terminal but left raw by a JSON serialiser: DEL, C1, bidi controls. */
+static bool json_hidden(uint32_t cp) { return cp >= 0x7F && is_control(cp); }
+
+char *str_json_escape(const char *json)
+{
+	const unsigned char *p = (const unsigned char *)(json ? json : "");
+	size_t len = strlen((const char *)p);
+	struct buf b;
+	buf_init(&b);
+	const unsigned char *run = p; /* start of bytes not yet copied */
+	while (*p) {
+		if (*p < 0x7F) {
+			p++, len--;
+			continue;
+		}
+		uint32_t cp;
+		size_t k = utf8_decode(p, len, &cp);
+		if (k && json_hidden(cp)) {
+			buf_append(&b, run, (size_t)(p - run));
+			buf_printf(&b, "\\u%04x", (unsigned)cp);
+			run = p + k;
+		}
+		k = k ? k : 1;
+		p += k, len -= k;
+	}
+	buf_append(&b, run, (size_t)(p - run));
+	return buf_steal(&b);
+}
+
+char *str_escape_controls(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t len = strlen((const char *)p);
+	struct buf b;
+	buf_init(&b);
+	while (*p) {
+		uint32_t cp;
+		size_t k = utf8_decode(p, len, &cp);
+		if (!k)
+			buf_putc(&b, '?'), k = 1;
+		else if (is_control(cp))
+			buf_printf(&b, "\\u%04x", (unsigned)cp);
+		else
+			buf_append(&b, p, k);
+		p += k, len -= k;
+	}
+	return buf_steal(&b);
 }
 
 static int cp_width(uint32_t cp)

@@ -4,11 +4,18 @@
 # $PLUGIN_INFO, and prints an ExecCredential for $PLUGIN_TOKEN that expires in
 # $PLUGIN_EXPIRY seconds. With $PLUGIN_FIRST_WRONG set, the first call gives a wrong token.
 # With $PLUGIN_FAIL set, it fails with that text on stderr. With $PLUGIN_READ set, it prompts
-# on stderr and reads the token from stdin (interactive login).
+# on stderr and reads the token from stdin (interactive login). With $PLUGIN_HANG set, it
+# starts a child that sleeps (its pid in the file $PLUGIN_HANG) and waits for it: it never
+# answers.
 n=0
 [ -f "$PLUGIN_COUNT" ] && n=$(wc -l <"$PLUGIN_COUNT")
 echo call >>"$PLUGIN_COUNT"
 [ -n "${PLUGIN_INFO:-}" ] && printf '%s\n' "${KUBERNETES_EXEC_INFO:-}" >"$PLUGIN_INFO"
+if [ -n "${PLUGIN_HANG:-}" ]; then
+	sleep 300 &
+	echo $! >"$PLUGIN_HANG"
+	wait
+fi
 if [ -n "${PLUGIN_FAIL:-}" ]; then
 	echo "$PLUGIN_FAIL" >&2
 	exit 3

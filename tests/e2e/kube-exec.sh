@@ -2,7 +2,8 @@
 # kube-exec.sh: exec credential plugins (v1 and v1beta1) against gammatop-sim: the plugin runs
 # once for the many requests of a sync (not per request), again after its credential expires,
 # again after a 401; it gets KUBERNETES_EXEC_INFO (with the cluster when provideClusterInfo)
-# and exec.env; a failing plugin's stderr is shown and the command exits 2.
+# and exec.env; a failing plugin's stderr is shown and the command exits 2; a plugin that
+# hangs is named in the error and killed with every process it started.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
 . "$GT_SRCDIR/tests/e2e/kube-lib.sh"
 command -v jq >/dev/null || skip "jq not installed"
@@ -40,7 +41,7 @@ users:
 EOK
 }
 kubeconfig kc client.authentication.k8s.io/v1
-export PLUGIN_COUNT PLUGIN_INFO PLUGIN_EXPIRY PLUGIN_FIRST_WRONG PLUGIN_FAIL PLUGIN_READ
+export PLUGIN_COUNT PLUGIN_INFO PLUGIN_EXPIRY PLUGIN_FIRST_WRONG PLUGIN_FAIL PLUGIN_READ PLUGIN_HANG
 
 # 1. Once per sync: discovery + 7 lists + 7 watches share one credential.
 PLUGIN_COUNT=$T/count1 PLUGIN_INFO=$T/info PLUGIN_EXPIRY=3600
@@ -119,3 +120,20 @@ if command -v script >/dev/null 2>&1; then
 	PLUGIN_READ=
 	ok "interactive plugin: prompts on a terminal; fails cleanly without one"
 fi
+
+# 8. A plugin that hangs (after starting a child of its own): the batch command gives up
+# after --request-timeout naming the plugin (not "discovery did not finish"), and neither
+# the plugin nor its child is left running.
+PLUGIN_COUNT=$T/count8 PLUGIN_HANG=$T/hang.pid
+rc=0
+timeout 30 "$GAMMATOP" lint --kubeconfig "$T/kc" --request-timeout 2 >/dev/null 2>"$T/e8" || rc=$?
+PLUGIN_HANG=
+[ "$rc" = 2 ] || { cat "$T/e8" >&2; fail "hanging plugin: exit $rc"; }
+grep -q "exec plugin .*kube-exec-plugin.sh did not answer in 2 s" "$T/e8" ||
+	{ cat "$T/e8" >&2; fail "the hanging plugin is not named"; }
+grep -q "discovery did not finish" "$T/e8" && fail "hanging plugin reported as discovery: $(cat "$T/e8")"
+[ -s "$T/hang.pid" ] || fail "the plugin did not start its child"
+child=$(cat "$T/hang.pid")
+gone() { [ ! -e "/proc/$child" ] || grep -q '^[^)]*) [ZX]' "/proc/$child/stat" 2>/dev/null; }
+wait_for gone 5 || { kill "$child" 2>/dev/null; fail "the plugin's child $child survived the time-out"; }
+ok "hanging plugin: $(head -1 "$T/e8" | cut -c1-120); its child was killed with it"

@@ -8,3 +8,8 @@ AM_TESTS_ENVIRONMENT = \
 	GT_SHARED='$(abs_top_srcdir)/../shared'; \
 	export GT_BUILDDIR GT_SRCDIR GAMMATOP GAMMATOP_SIM GT_SHARED;
 EXTRA_DIST += tests/e2e/lib.sh tests/e2e/tmux-lib.sh tests/fixtures/telemetry
+
+# What every command shares (src/main.c, src/cmd_common.c): secrets kept out of what is
+# printed and dumped, and how output and log files are written.
+TESTS += tests/e2e/app-secrets.sh tests/e2e/app-output.sh
+EXTRA_DIST += tests/e2e/app-secrets.sh tests/e2e/app-output.sh

@@ -142,7 +142,7 @@ static void expect_error(const char *name, const char *body, long timeout_ms, co
 
 static void test_exec_errors(void **state)
 {
-	expect_error("slow", "sleep 5", 300, "no answer within 300 ms (killed)");
+	expect_error("slow", "sleep 5", 300, "/slow did not answer in 300 ms (killed");
 	expect_error("fail", "echo 'error: SSO session expired' >&2; exit 4",
 	             0, "failed with status 4: error: SSO session expired");
 	expect_error("garbage", "echo not json", 0, "output is not an ExecCredential");
@@ -213,11 +213,89 @@ static void test_token_file_and_plain_http(void **state)
 	evloop_free(loop);
 }
 
+/* Is process pid gone (or a zombie nobody has reaped yet)? Waits at most 5 s for the
+ * SIGKILL to be delivered. */
+static bool process_gone(long pid)
+{
+	char path[64], st[256];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	for (int i = 0; i < 500; i++) {
+		FILE *f = fopen(path, "r");
+		if (!f)
+			return true;
+		size_t n = fread(st, 1, sizeof st - 1, f);
+		fclose(f);
+		st[n] = 0;
+		const char *paren = strrchr(st, ')');
+		if (paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* A plugin that hangs after starting a child of its own (a helper, a browser login): on
+ * time-out the whole process group goes, not just the plugin (the child used to be left
+ * running, holding the pipe), and the error names the plugin. While it runs,
+ * credential_pending says which plugin is being waited for. */
+static void test_exec_timeout_kills_group(void **state)
+{
+	struct evloop *loop = evloop_new();
+	char *cmd = script("hang", "sleep 60 & echo $! > \"$0.child\"\nwait");
+	struct kubeconfig *kc = exec_config(cmd, "https://k:6443");
+	struct credential *c = credential_new(kc, loop);
+	credential_set_exec_timeout(c, 1000);
+	assert_null(credential_pending(c));
+	struct wait w;
+	memset(&w, 0, sizeof w);
+	credential_ensure(c, on_cred, &w);
+	char *pidfile = xasprintf("%s.child", cmd);
+	for (int i = 0; i < 300 && access(pidfile, R_OK) != 0; i++)
+		evloop_run_once(loop, 10); /* until the child has started */
+	char *pending = credential_pending(c);
+	assert_non_null(pending);
+	if (!strstr(pending, "exec plugin ") || !strstr(pending, "/hang did not answer in "))
+		fail_msg("pending: %s", pending);
+	free(pending);
+	for (int i = 0; i < 500 && !w.done; i++)
+		evloop_run_once(loop, 10);
+	assert_true(w.done);
+	if (!strstr(w.err, "/hang did not answer in 1 s (killed"))
+		fail_msg("error: %s", w.err);
+	assert_null(credential_pending(c));
+	FILE *f = fopen(pidfile, "r");
+	assert_non_null(f);
+	long child = 0;
+	assert_int_equal(fscanf(f, "%ld", &child), 1);
+	fclose(f);
+	assert_true(child > 0);
+	assert_true(process_gone(child));
+	credential_free(c);
+	/* freed while a plugin runs: the same */
+	unlink(pidfile);
+	c = credential_new(kc, loop);
+	memset(&w, 0, sizeof w);
+	credential_ensure(c, on_cred, &w);
+	for (int i = 0; i < 300 && access(pidfile, R_OK) != 0; i++)
+		evloop_run_once(loop, 10);
+	f = fopen(pidfile, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld", &child), 1);
+	fclose(f);
+	credential_free(c);
+	assert_true(process_gone(child));
+	free(pidfile);
+	kubeconfig_free(kc);
+	free(cmd);
+	evloop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exec_cached_and_invalidated),
 		cmocka_unit_test(test_exec_errors),
+		cmocka_unit_test(test_exec_timeout_kills_group),
 		cmocka_unit_test(test_interactive_always),
 		cmocka_unit_test(test_token_file_and_plain_http),
 	};

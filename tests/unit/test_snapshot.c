@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "gammatop/buf.h"
 #include "gammatop/lint.h"
 #include "gammatop/manifest.h"
 #include "gammatop/snapshot.h"
@@ -366,6 +367,64 @@ static void test_yaml_quoting(void **state)
 	json_decref(doc);
 }
 
+/* C1 controls (U+009B is a one-byte CSI), DEL and the bidirectional controls are escaped
+ * as \uXXXX in both formats, never raw, and read back as the very same strings; also across
+ * libyaml's output buffer (a long value) and in keys. */
+static void test_controls_escaped(void **state)
+{
+	(void)state;
+	static const char *const hidden[] = {"csi\xc2\x9b" "31m", "rlo\xe2\x80\xae" "exe.txt",
+	                                     "iso\xe2\x81\xa6x\xe2\x81\xa9", "rlm\xe2\x80\x8f",
+	                                     "alm\xd8\x9c", "nel\xc2\x85", "del\x7f",
+	                                     "c1\xc2\x80\xc2\x9f", "keep\xc2\xa0\xe2\x80\x8d"};
+	json_t *doc = json_object(), *arr = json_array(), *keys = json_object();
+	for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++) {
+		json_array_append_new(arr, json_string(hidden[i]));
+		json_object_set_new(keys, hidden[i], json_integer((json_int_t)i));
+	}
+	struct buf big;
+	buf_init(&big);
+	for (int i = 0; i < 20000; i++)
+		buf_puts(&big, i % 3 ? "\xe2\x80\xae" : "ab\xc2\x9b");
+	json_array_append_new(arr, json_string(buf_str(&big)));
+	buf_done(&big);
+	json_object_set_new(doc, "strings", arr);
+	json_object_set_new(doc, "keys", keys);
+	char *texts[3] = {yamlout_json(doc), NULL, NULL};
+	size_t n = 0;
+	FILE *f = open_memstream(&texts[1], &n);
+	char err[256] = "";
+	assert_int_equal(snapshot_write(f, doc, SNAPSHOT_JSON, err, sizeof err), 0);
+	fclose(f);
+	f = open_memstream(&texts[2], &n); /* the streaming YAML writer, to a FILE */
+	struct yamlout *y = yamlout_new(f);
+	yamlout_value(y, doc);
+	assert_int_equal(yamlout_finish(y, err, sizeof err), 0);
+	fclose(f);
+	for (int i = 0; i < 3; i++) {
+		assert_non_null(texts[i]);
+		char *again = str_json_escape(texts[i]); /* nothing left to escape: none raw */
+		if (strcmp(again, texts[i]) != 0)
+			fail_msg("output %d has a raw control:\n%.400s", i, texts[i]);
+		free(again);
+		assert_non_null(strstr(texts[i], "csi\\u009b31m"));
+		assert_non_null(strstr(texts[i], "rlo\\u202eexe.txt"));
+		assert_non_null(strstr(texts[i], "iso\\u2066x\\u2069"));
+		assert_non_null(strstr(texts[i], "nel\\u0085"));
+		assert_non_null(strstr(texts[i], "del\\u007f"));
+		assert_non_null(strstr(texts[i], "keep\xc2\xa0\xe2\x80\x8d")); /* not controls */
+		json_t *back = i == 1 ? json_loads(texts[i], 0, NULL)
+		                      : manifest_yaml_to_json(texts[i], strlen(texts[i]), err, sizeof err);
+		if (!back)
+			fail_msg("output %d does not parse back: %s", i, err);
+		if (!json_equal(back, doc))
+			fail_msg("output %d reads back differently", i);
+		json_decref(back);
+		free(texts[i]);
+	}
+	json_decref(doc);
+}
+
 static void test_write_and_telemetry(void **state)
 {
 	(void)state;
@@ -468,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_json_round_trip_and_no_annotations),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_yaml_round_trip),
+		cmocka_unit_test(test_controls_escaped),
 		cmocka_unit_test(test_yaml_quoting),
 		cmocka_unit_test(test_write_and_telemetry),
 		cmocka_unit_test(test_stream_equals_tree),

@@ -100,6 +100,33 @@ static void test_errf(void **state)
 	str_errf(NULL, 10, "%s", "no buffer: no crash");
 }
 
+/* JSON post-pass: C1, DEL and bidi controls escaped, everything else byte for byte. */
+static void test_json_escape(void **state)
+{
+	(void)state;
+	char *s = str_json_escape("{\n  \"name\": \"a\xc2\x9b" "31mb\xe2\x80\xae" "c\x7f\"\n}");
+	assert_string_equal(s, "{\n  \"name\": \"a\\u009b31mb\\u202ec\\u007f\"\n}");
+	free(s);
+	/* every bidi control, U+061C ALM and U+200E/F; neighbours are kept */
+	s = str_json_escape("\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f\xe2\x80\xaa\xe2\x80\xab"
+	                    "\xe2\x80\xac\xe2\x80\xad\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8"
+	                    "\xe2\x81\xa9|\xe2\x80\x8d\xe2\x80\xaf\xc2\xa0\xc2\x80\xc2\x9f");
+	assert_string_equal(s, "\\u061c\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d"
+	                       "\\u2066\\u2067\\u2068\\u2069|\xe2\x80\x8d\xe2\x80\xaf\xc2\xa0"
+	                       "\\u0080\\u009f");
+	free(s);
+	/* plain text, other UTF-8 and formatting newlines are untouched */
+	s = str_json_escape("[\n  \"caf\xc3\xa9 \xd7\xa9\xf0\x9f\x98\x80\"\n]");
+	assert_string_equal(s, "[\n  \"caf\xc3\xa9 \xd7\xa9\xf0\x9f\x98\x80\"\n]");
+	free(s);
+	s = str_json_escape(NULL);
+	assert_string_equal(s, "");
+	free(s);
+	s = str_escape_controls("a,\x1b[2J\xc2\x9b\xe2\x80\xae\xff\xc3\xa9\t");
+	assert_string_equal(s, "a,\\u001b[2J\\u009b\\u202e?\xc3\xa9\\u0009");
+	free(s);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -108,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_misc),
 		cmocka_unit_test(test_errf),
+		cmocka_unit_test(test_json_escape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
