@@ -40,14 +40,15 @@ struct audit_entry {
 	char *base_rv;  /* resourceVersion the change was computed on */
 	int64_t base_gen; /* metadata.generation of that version; <= 0 unknown (reads -1) */
 	char *new_rv;   /* resourceVersion the apply produced, NULL when unknown */
+	char *owner;    /* "HOST:PID" of the process that sends the change (pending rows) */
 };
 
 /* Insert e (e->id is ignored; e->at_ms 0 means now). Returns the new id, or -1 with a
  * message in err. */
 int64_t audit_add(struct cache *c, const struct audit_entry *e, char *err, size_t errlen);
-/* Set the outcome of pending entry id (result AUDIT_*, message, new_rv may be NULL; an undo's
- * "undo of #N" is kept). Returns 1, 0 when the entry is no longer pending (settled by another
- * process meanwhile: nothing changed), -1 with err. */
+/* Set the outcome of entry id, normally pending (result AUDIT_*, message, new_rv may be NULL;
+ * an undo's "undo of #N" is kept). The answer of the process that sent the change replaces
+ * what another process may have settled meanwhile. Returns 0, or -1 with err. */
 int audit_finish(struct cache *c, int64_t id, const char *result, const char *message,
                  const char *new_rv, char *err, size_t errlen);
 /* The pending entries, oldest first: of cluster (NULL: of every cluster). As audit_list. */

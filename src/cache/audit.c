@@ -42,7 +42,7 @@ int64_t audit_add(struct cache *c, const struct audit_entry *e, char *err, size_
 	if (sqlite3_prepare_v2(db,
 	                       "INSERT INTO audit (at_ms, context, user, route, rule, before_json,"
 	                       " after_json, result, message, cluster, rule_key, base_rv, base_gen,"
-	                       " new_rv) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                       " new_rv, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		db_err(c, err, errlen, "cannot record the change");
 		return -1;
@@ -67,6 +67,7 @@ int64_t audit_add(struct cache *c, const struct audit_entry *e, char *err, size_
 	else
 		sqlite3_bind_null(st, 13);
 	bind_text(st, 14, e->new_rv);
+	bind_text(st, 15, e->owner);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(msg);
@@ -116,13 +117,14 @@ static void read_row(sqlite3_stmt *st, struct audit_entry *e)
 	e->base_rv = col_text(st, 12);
 	e->base_gen = sqlite3_column_type(st, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 13);
 	e->new_rv = col_text(st, 14);
+	e->owner = col_text(st, 15);
 	parse_undo(e);
 }
 
 /* The columns read_row reads, in its order; those the file's table lacks read as NULL. */
 static const char *const columns[] = {
 	"id", "at_ms", "context", "user", "route", "rule", "before_json", "after_json", "result",
-	"message", "cluster", "rule_key", "base_rv", "base_gen", "new_rv",
+	"message", "cluster", "rule_key", "base_rv", "base_gen", "new_rv", "owner",
 };
 #define N_REQUIRED 10 /* the schema 2 columns: without them this is no audit log we can read */
 
@@ -265,16 +267,10 @@ int audit_finish(struct cache *c, int64_t id, const char *result, const char *me
 	char *msg = e.undo_of > 0 ? xasprintf(UNDO_PREFIX "%" PRId64 ": %s", e.undo_of,
 	                                      message ? message : "")
 	                          : NULL;
-	bool pending = e.result && !strcmp(e.result, AUDIT_PENDING);
 	audit_entry_done(&e);
-	if (!pending) {
-		free(msg);
-		return 0;
-	}
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(cache_db(c),
-	                            "UPDATE audit SET result = ?, message = ?, new_rv = ? WHERE id = ?"
-	                            " AND result = '" AUDIT_PENDING "'",
+	                            "UPDATE audit SET result = ?, message = ?, new_rv = ? WHERE id = ?",
 	                            -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		bind_text(st, 1, result);
@@ -289,7 +285,7 @@ int audit_finish(struct cache *c, int64_t id, const char *result, const char *me
 		db_err(c, err, errlen, "cannot record the outcome of a change");
 		return -1;
 	}
-	return sqlite3_changes(cache_db(c)) > 0 ? 1 : 0;
+	return 0;
 }
 
 int64_t audit_undone_by(struct cache *c, int64_t id)
@@ -323,6 +319,7 @@ void audit_entry_done(struct audit_entry *e)
 	free(e->rule_key);
 	free(e->base_rv);
 	free(e->new_rv);
+	free(e->owner);
 	memset(e, 0, sizeof *e);
 }
 

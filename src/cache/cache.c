@@ -100,6 +100,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE audit ADD COLUMN base_rv TEXT;"
 	"ALTER TABLE audit ADD COLUMN base_gen INTEGER;"
 	"ALTER TABLE audit ADD COLUMN new_rv TEXT;"
+	"ALTER TABLE audit ADD COLUMN owner TEXT;"
 	"CREATE INDEX audit_result ON audit (result);",
 };
 
