@@ -290,8 +290,11 @@ static enum probe open_probe(struct cache *c, char *detail, size_t dl)
 	umask(old);
 	if (rc != SQLITE_OK) {
 		const char *why = access(c->path, F_OK) == 0 ? not_writable(c->path) : NULL;
-		snprintf(detail, dl, "cannot open cache %s: %s", c->path,
-		         why ? why : c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		if (why)
+			snprintf(detail, dl, "%s", why);
+		else
+			snprintf(detail, dl, "cannot open cache %s: %s", c->path,
+			         c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 		return why ? PROBE_READONLY : PROBE_ERROR;
 	}
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
@@ -304,8 +307,10 @@ static enum probe open_probe(struct cache *c, char *detail, size_t dl)
 	}
 	if (rc != SQLITE_OK) {
 		const char *why = not_writable(c->path);
-		snprintf(detail, dl, "cannot read cache %s: %s", c->path,
-		         why ? why : sqlite3_errmsg(c->db));
+		if (why)
+			snprintf(detail, dl, "%s", why);
+		else
+			snprintf(detail, dl, "cannot read cache %s: %s", c->path, sqlite3_errmsg(c->db));
 		return why ? PROBE_READONLY : PROBE_ERROR;
 	}
 	int v = 0;
@@ -461,11 +466,13 @@ struct cache *cache_open_ro(const char *path, char **notice, char *err, size_t e
 			rc = sql_int(c->db, "SELECT count(*) FROM sqlite_master", &n);
 		}
 		if (rc == SQLITE_OK && (rc = sql_int(c->db, "PRAGMA user_version", &v)) == SQLITE_OK) {
-			if (attempt && notice) {
+			char *wal = xasprintf("%s-wal", path);
+			if (attempt && notice && access(wal, F_OK) == 0) {
 				free(*notice);
 				*notice = xasprintf("cache %s: read as it is on disk: changes still in its "
-				                    "write-ahead log (%s-wal) are not seen", path, path);
+				                    "write-ahead log (%s) are not seen", path, wal);
 			}
+			free(wal);
 			break;
 		}
 		if (attempt || rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {

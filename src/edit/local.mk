@@ -21,9 +21,11 @@ tests_unit_test_audit_LDADD = $(UNIT_LDADD)
 endif
 
 TESTS += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh \
-	tests/e2e/edit-effect.sh tests/e2e/edit-tty.sh
+	tests/e2e/edit-effect.sh tests/e2e/edit-tty.sh tests/e2e/edit-interrupt.sh \
+	tests/e2e/edit-undo-rule.sh
 EXTRA_DIST += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh \
-	tests/e2e/edit-effect.sh tests/e2e/edit-tty.sh
+	tests/e2e/edit-effect.sh tests/e2e/edit-tty.sh tests/e2e/edit-interrupt.sh \
+	tests/e2e/edit-undo-rule.sh
 
 check_PROGRAMS += tests/fuzz/fuzz_edit
 TESTS += tests/fuzz/fuzz_edit
