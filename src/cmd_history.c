@@ -37,7 +37,7 @@ static struct cache *open_cache(const struct cmd_opts *o)
 static struct cache *open_cache_reading(const struct cmd_opts *o)
 {
 	char err[512], *notice = NULL;
-	struct cache *c = cache_open_ex(o->cache_path, CACHE_WRITE_OR_READ, &notice, err,
+	struct cache *c = cache_open_ex(o->cache_path, CACHE_READ_MOSTLY, &notice, err,
 	                                sizeof err);
 	if (notice)
 		cmd_error("%s", notice);

@@ -34,9 +34,11 @@ struct cache *cache_open(const char *path, char **notice, char *err, size_t errl
 
 enum cache_mode {
 	CACHE_WRITE,         /* cache_open: read and write; a read-only file is an error */
-	CACHE_WRITE_OR_READ, /* read and write when possible; a file that may not be written
-	                      * (or one from a newer gammatop: not set aside) is opened for
-	                      * reading, with a *notice saying so and what still works */
+	CACHE_WRITE_OR_READ, /* read and write when possible; a file that may not be written is
+	                      * opened for reading, with a *notice saying so and what still
+	                      * works (the console) */
+	CACHE_READ_MOSTLY,   /* as CACHE_WRITE_OR_READ, and a file from a newer gammatop is read
+	                      * where it is, not set aside (history) */
 	CACHE_READ,          /* reading only (cache_open_ro) */
 };
 /* cache_open with a mode. An error for a read-only file says so and what still works. */

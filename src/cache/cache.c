@@ -381,7 +381,8 @@ struct cache *cache_open_ex(const char *path, enum cache_mode mode, char **notic
 		}
 		sqlite3_close(c->db);
 		c->db = NULL;
-		if ((p == PROBE_READONLY || p == PROBE_NEWER) && mode == CACHE_WRITE_OR_READ) {
+		if ((p == PROBE_READONLY && mode != CACHE_WRITE) ||
+		    (p == PROBE_NEWER && mode == CACHE_READ_MOSTLY)) {
 			struct cache *ro = cache_open_ro(c->path, notice, err, errlen);
 			if (ro && notice) {
 				char *had = *notice;

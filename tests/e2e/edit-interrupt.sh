@@ -9,6 +9,8 @@
 #   kill -9 before the PATCH is sent: pending; `history` says "still pending ... so far"
 #     within the API server's request timeout, then settles it: not applied (the route is
 #     still at the resourceVersion it was made on).
+#   a console that starts settles a pending row of its cluster too (its history view shows
+#     the outcome);
 #   the cluster unreachable: the row stays pending, and history says why.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
 command -v jq >/dev/null || skip "jq not installed"
@@ -93,6 +95,25 @@ row 3 | jq -e '.result == "failed"' >/dev/null || { row 3; fail "#3 is not recor
 [ "$(req)" = 10s ] || fail "the route changed: $(req)"
 ok "kill -9 before sending: #3 settles as not applied (resourceVersion $rv0)"
 
+# ---- the console settles too: kill -9 before sending, then a console starts.
+rv0=$(rv)
+GAMMATOP_TEST_PAUSE_BEFORE_APPLY="$T/never" "$GAMMATOP" set checkout/checkout \
+	--request-timeout 13s --yes --kubeconfig "$T/kc" --cache "$T/cache.db" </dev/null \
+	>"$T/e.out" 2>"$T/e.err" &
+pid=$!
+gt_track $pid
+wait_for "grep -q 'waiting for' '$T/e.err'" 20 || { cat "$T/e.err"; fail "set never reached the apply"; }
+kill -9 $pid
+wait $pid 2>/dev/null
+GAMMATOP_TEST_SETTLE_GRACE_MS=0 GAMMATOP_HEADLESS=200x50 GAMMATOP_KEYS='<Sync>:history<Enter>' \
+	timeout 60 "$GAMMATOP" console --no-telemetry --dump-screen --kubeconfig "$T/kc" \
+	--cache "$T/cache.db" </dev/null >"$T/con.txt" 2>"$T/con.err" || { cat "$T/con.err"; fail "console exited $?"; }
+"$GAMMATOP" history -o json --kubeconfig "$T/kc.down" --cache "$T/cache.db" 2>/dev/null |
+	jq -e '.[] | select(.id == 4) | .result == "failed" and (.message | test("still at resourceVersion '"$rv0"'"))' \
+	>/dev/null || { cat "$T/con.txt"; fail "the console did not settle #4 as not applied"; }
+grep -q "#4 .*failed" "$T/con.txt" || { cat "$T/con.txt"; fail "the console's history view does not show #4 settled"; }
+ok "a console start settles #4 (not applied) and its history view shows it"
+
 # ---- the cluster unreachable: stays pending, and history says why.
 GAMMATOP_TEST_PAUSE_BEFORE_APPLY="$T/never" "$GAMMATOP" set checkout/checkout \
 	--request-timeout 12s --yes --kubeconfig "$T/kc" --cache "$T/cache.db" </dev/null \
@@ -104,6 +125,6 @@ kill -9 $pid
 wait $pid 2>/dev/null
 stop_sim
 GAMMATOP_TEST_SETTLE_GRACE_MS=0 gt history -o json >"$T/u.json" 2>"$T/u.err"
-grep -q "#4 .*is still pending: cannot ask the cluster" "$T/u.err" || { cat "$T/u.err"; fail "no reason for the unsettled row"; }
-jq -e '.[] | select(.id == 4) | .result == "pending"' "$T/u.json" >/dev/null || fail "#4 is not pending"
-ok "cluster unreachable: #4 stays pending ($(grep -o 'cannot ask the cluster.*' "$T/u.err" | head -c 80))"
+grep -q "#5 .*is still pending: cannot ask the cluster" "$T/u.err" || { cat "$T/u.err"; fail "no reason for the unsettled row"; }
+jq -e '.[] | select(.id == 5) | .result == "pending"' "$T/u.json" >/dev/null || fail "#5 is not pending"
+ok "cluster unreachable: #5 stays pending ($(grep -o 'cannot ask the cluster.*' "$T/u.err" | head -c 80))"

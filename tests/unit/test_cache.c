@@ -619,13 +619,13 @@ static void test_newer_audit_readable(void **state)
 	assert_null(list[0].rule_key);
 	audit_list_free(list, n);
 	cache_close(c);
-	/* CACHE_WRITE_OR_READ reads a newer file in place instead of setting it aside. */
+	/* CACHE_READ_MOSTLY reads a newer file in place instead of setting it aside. */
 	p = path_in("future2.db");
 	sqlite3_open(p, &db);
 	sqlite3_exec(db, "CREATE TABLE audit (id INTEGER PRIMARY KEY, at_ms INTEGER, route TEXT);"
 	                 "PRAGMA user_version = 43;", NULL, NULL, NULL);
 	sqlite3_close(db);
-	c = cache_open_ex(p, CACHE_WRITE_OR_READ, &notice, err, sizeof err);
+	c = cache_open_ex(p, CACHE_READ_MOSTLY, &notice, err, sizeof err);
 	assert_non_null(c);
 	assert_true(cache_readonly(c));
 	assert_non_null(strstr(notice, "newer gammatop"));
