@@ -528,20 +528,9 @@ int edit_select_rule(struct edit *e, const char *rule)
 	return 0;
 }
 
-int edit_select_rule_key(struct edit *e, const char *key)
+void edit_say(struct edit *e, const char *text)
 {
-	if (!e->base) {
-		set_message(e, "%s: not read yet", e->id);
-		return -1;
-	}
-	char why[512], idx[16];
-	int i = edit_rule_find(e->base, key, why, sizeof why);
-	if (i < 0) {
-		set_message(e, "%s: %s", e->id, why);
-		return -1;
-	}
-	snprintf(idx, sizeof idx, "%d", i);
-	return edit_select_rule(e, idx);
+	set_message(e, "%s", text);
 }
 
 void edit_set_mesh(struct edit *e, const char *mesh)
