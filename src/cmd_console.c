@@ -259,6 +259,8 @@ static struct kclient *live_client(void *ud)
 	return lv->src->cluster && !lv->o->offline ? kcluster_client(lv->src->cluster) : NULL;
 }
 
+static void start_settle(struct live *lv);
+
 static void live_refresh(void *ud)
 {
 	struct live *lv = ud;
@@ -279,6 +281,7 @@ static void live_refresh(void *ud)
 	live_source(lv, &cs);
 	console_set_source(lv->con, &cs);
 	telemetry_start(lv);
+	start_settle(lv);
 }
 
 static int live_switch(void *ud, const char *ctx, char *err, size_t n)
@@ -307,6 +310,7 @@ static int live_switch(void *ud, const char *ctx, char *err, size_t n)
 	live_source(lv, &cs);
 	console_set_source(lv->con, &cs);
 	telemetry_start(lv);
+	start_settle(lv); /* another cluster: its own pending rows */
 	return 0;
 }
 

@@ -6,8 +6,9 @@
  *
  * The app plugs in where changes go (ui_edit_set_env): the cluster client (none for a
  * manifests or offline console: the form still validates and previews, but cannot send)
- * and the app's one cache handle. The console routes raw keys to these views (ui_edit_raw_key) because a
- * form needs every character, not the navigation actions of keys.h. */
+ * and the app's one cache handle. The console routes raw keys to these views
+ * (ui_edit_raw_key) because a form needs every character, not the navigation actions of
+ * keys.h. */
 #ifndef GAMMATOP_UI_EDIT_H
 #define GAMMATOP_UI_EDIT_H
 #include <stdbool.h>

@@ -60,7 +60,6 @@ static struct kclient *client(void)
 	return env.client ? env.client(env.ud) : NULL;
 }
 
-
 /* ---- helpers ---- */
 
 /* Take v off the console's stack (it must be the top) and free it. */
