@@ -1,7 +1,10 @@
 /* cmd_console.c: the 'console' subcommand (also what `gammatop` with no command runs): fill
  * the store from the source, open the console on it, run until the user quits. Headless for
  * tests: GAMMATOP_HEADLESS=COLSxROWS (or --dump-screen) renders on a virtual screen, feeds
- * the keys of GAMMATOP_KEYS and prints the final screen as text. */
+ * the keys of GAMMATOP_KEYS and prints the final screen as text. The console opens the
+ * cache once and shares the handle (cached topology, telemetry, audit log and history
+ * view: see cache.h); it keys the topology and scraped telemetry by cluster
+ * (cache_cluster_key), and settles audit rows an interrupted apply left pending. */
 #include "config.h"
 
 #include <curses.h>
@@ -19,6 +22,7 @@
 #include "gammatop/topocache.h"
 #include "gammatop/kcluster.h"
 #include "gammatop/diag.h"
+#include "gammatop/edit.h"
 #include "gammatop/keys.h"
 #include "gammatop/manifest.h"
 #include "gammatop/log.h"
@@ -57,6 +61,53 @@ static int console_opt(int val, const char *arg, void *ud)
 	else
 		return -1;
 	return 0;
+}
+
+/* ---- the console's one cache handle ---- */
+
+static struct {
+	struct cache *cache; /* NULL: none could be opened */
+	bool tried;
+	char *note;          /* owned: what the user should know about it, or NULL */
+	char *offline_key;   /* owned: --offline: the cluster key of the kubeconfig's context */
+} app;
+
+/* The cache, opened at the first call (writable when possible, else for reading). */
+static struct cache *app_cache(const struct cmd_opts *o)
+{
+	if (app.tried)
+		return app.cache;
+	app.tried = true;
+	char err[512] = "", *notice = NULL;
+	app.cache = cache_open_ex(o->cache_path, CACHE_WRITE_OR_READ, &notice, err, sizeof err);
+	if (!app.cache)
+		app.note = xasprintf("no cache (%s): no telemetry history or cached topology, and "
+		                     "changes are not recorded in the audit log", err);
+	else
+		app.note = notice;
+	if (app.note)
+		log_warn("%s", app.note);
+	return app.cache;
+}
+
+/* The cache to write into, or NULL. */
+static struct cache *app_cache_rw(const struct cmd_opts *o)
+{
+	struct cache *c = app_cache(o);
+	return c && !cache_readonly(c) ? c : NULL;
+}
+
+static void app_cache_close(void)
+{
+	cache_close(app.cache);
+	free(app.note);
+	free(app.offline_key);
+	memset(&app, 0, sizeof app);
+}
+
+static char *key_of(const struct kubeconfig *kc)
+{
+	return cache_cluster_key(kc->server, kc->ca_pem, kc->ca_len);
 }
 
 static int run_headless(struct console *con, const struct console_opts *co)
@@ -107,20 +158,32 @@ struct live {
 	char *context_opt; /* owned: the context asked for by :ctx, NULL: the kubeconfig's */
 	struct figsrc *figs; /* owned: telemetry, NULL when off or failed */
 	long cache_loaded; /* objects loaded from the cached topology, -1: none */
+	struct edit_settle *settle; /* owned: audit rows being settled, or NULL */
 };
+
+/* The cluster key of the current source (NULL: none). Caller frees. */
+static char *live_key(const struct live *lv)
+{
+	if (lv->src->cluster)
+		return key_of(kcluster_config(lv->src->cluster));
+	return app.offline_key ? xstrdup(app.offline_key) : NULL;
+}
 
 /* Load the cached topology before the first frame: packed objects (topocache.h) load 20,000
  * objects in tens of ms, so the first frame shows them and the live lists replace them kind by
  * kind as they arrive. Returns the save time (0: nothing cached). */
 static int64_t start_cached_load(struct live *lv)
 {
-	char err[512];
-	struct cache *c = cache_open(lv->o->cache_path, NULL, err, sizeof err);
-	if (!c)
+	char err[512] = "";
+	struct cache *c = app_cache(lv->o);
+	char *key = live_key(lv);
+	if (!c || !key) {
+		free(key);
 		return 0;
+	}
 	int64_t at = 0;
-	struct topocache_loader *l = topocache_loader_new(c, lv->src->context, &at, err, sizeof err);
-	cache_close(c);
+	struct topocache_loader *l = topocache_loader_new(c, key, &at, err, sizeof err);
+	free(key);
 	if (!l) {
 		if (*err)
 			log_warn("%s", err);
@@ -147,12 +210,14 @@ static void telemetry_start(struct live *lv)
 	char err[512];
 	if (lv->o->window)
 		duration_parse(lv->o->window, &wms, err, sizeof err);
+	char *key = live_key(lv);
 	struct figsrc_config fc = {
 		.loop = lv->src->loop, .cluster = lv->src->cluster, .prometheus = lv->o->prometheus,
-		.mesh = lv->o->mesh, .cache_path = lv->o->cache_path,
-		.source_name = lv->src->context, .window_ms = (int64_t)wms,
+		.mesh = lv->o->mesh, .cache = app_cache_rw(lv->o),
+		.source_name = key ? key : lv->src->context, .window_ms = (int64_t)wms,
 	};
 	lv->figs = figsrc_new(&fc, err, sizeof err);
+	free(key);
 	if (!lv->figs) {
 		console_message(lv->con, true, "telemetry: %s", err);
 		return;
@@ -194,6 +259,8 @@ static struct kclient *live_client(void *ud)
 	return lv->src->cluster && !lv->o->offline ? kcluster_client(lv->src->cluster) : NULL;
 }
 
+static void start_settle(struct live *lv);
+
 static void live_refresh(void *ud)
 {
 	struct live *lv = ud;
@@ -206,12 +273,15 @@ static void live_refresh(void *ud)
 	}
 	figsrc_free(lv->figs); /* it uses the old cluster's client */
 	lv->figs = NULL;
+	edit_settle_free(lv->settle);
+	lv->settle = NULL;
 	kcluster_free(lv->src->cluster);
 	lv->src->cluster = c;
 	struct console_source cs;
 	live_source(lv, &cs);
 	console_set_source(lv->con, &cs);
 	telemetry_start(lv);
+	start_settle(lv);
 }
 
 static int live_switch(void *ud, const char *ctx, char *err, size_t n)
@@ -223,6 +293,8 @@ static int live_switch(void *ud, const char *ctx, char *err, size_t n)
 	figsrc_free(lv->figs);
 	lv->figs = NULL;
 	console_set_figures(lv->con, &(struct console_figures){0});
+	edit_settle_free(lv->settle);
+	lv->settle = NULL;
 	kcluster_free(lv->src->cluster);
 	lv->src->cluster = c;
 	free(lv->context_opt);
@@ -238,39 +310,73 @@ static int live_switch(void *ud, const char *ctx, char *err, size_t n)
 	live_source(lv, &cs);
 	console_set_source(lv->con, &cs);
 	telemetry_start(lv);
+	start_settle(lv); /* another cluster: its own pending rows */
 	return 0;
 }
 
-/* Keep the synced topology in the cache: the next console on this context opens with it. */
+/* Keep the synced topology in the cache: the next console on this cluster opens with it. */
 static void live_save(void *ud)
 {
 	struct live *lv = ud;
-	if (!lv->src->context || lv->o->offline)
+	if (!lv->src->context || !lv->src->cluster || lv->o->offline)
 		return;
 	char err[512];
-	struct cache *c = cache_open(lv->o->cache_path, NULL, err, sizeof err);
-	if (!c) {
-		log_warn("cannot cache the topology: %s", err);
+	struct cache *c = app_cache_rw(lv->o);
+	if (!c)
 		return;
-	}
-	if (topocache_save(c, lv->src->context, lv->src->store, err, sizeof err) < 0)
+	char *key = live_key(lv), *legacy = xasprintf(CACHE_TOPOLOGY_LEGACY "%s", lv->src->context);
+	if (topocache_save(c, key, lv->src->store, err, sizeof err) < 0)
 		log_warn("cannot cache the topology: %s", err);
-	cache_close(c);
+	else /* what an older gammatop kept under this context name is now superseded */
+		cache_topology_drop(c, legacy, err, sizeof err);
+	free(legacy);
+	free(key);
 }
 
-/* Load the cached topology of the context into the (empty) store; returns its time or 0. */
-static int64_t load_cached(const struct cmd_opts *o, struct cmd_source *src)
+/* Load the cached topology of the cluster key into the (empty) store; returns its time or
+ * 0. */
+static int64_t load_cached(const struct cmd_opts *o, struct cmd_source *src, const char *key)
 {
 	char err[512];
-	struct cache *c = cache_open(o->cache_path, NULL, err, sizeof err);
+	struct cache *c = app_cache(o);
 	if (!c)
 		return 0;
 	int64_t at = 0;
-	long n = topocache_load(c, src->context, src->store, &at, err, sizeof err);
+	long n = topocache_load(c, key, src->store, &at, err, sizeof err);
 	if (n < 0)
 		log_warn("%s", err);
-	cache_close(c);
 	return n > 0 ? at : 0;
+}
+
+/* Settle the audit rows of this cluster that an interrupted apply left pending; what was
+ * found goes to the status bar (and every line to the log). */
+static void on_settled(struct edit_settle *s, void *ud)
+{
+	struct live *lv = ud;
+	const char *r = edit_settle_report(s);
+	size_t lines = 0;
+	for (const char *p = r; *p; p++)
+		lines += *p == '\n';
+	if (lines) {
+		log_info("audit: %s", r);
+		console_message(lv->con, edit_settle_unsettled(s) > 0,
+		                "audit: %zu change%s interrupted during apply: %.*s%s", lines,
+		                lines == 1 ? "" : "s", (int)strcspn(r, "\n"), r,
+		                lines > 1 ? " (:history shows all)" : "");
+		lv->con->data_gen++;
+	}
+}
+
+static void start_settle(struct live *lv)
+{
+	struct cache *c = app_cache_rw(lv->o);
+	char *key = live_key(lv), err[512];
+	if (c && key && lv->src->cluster && !lv->o->offline) {
+		lv->settle = edit_settle_new(c, key, err, sizeof err);
+		if (edit_settle_count(lv->settle))
+			edit_settle_start(lv->settle, kcluster_client(lv->src->cluster), on_settled, lv);
+	}
+	free(key);
 }
 
 static void live_source(struct live *lv, struct console_source *cs)
@@ -303,11 +409,25 @@ static int open_offline(const struct cmd_opts *o, struct cmd_source *src, int64_
 	src->context = xstrdup(kc->context);
 	src->server = xstrdup(kc->server);
 	src->description = xasprintf("context %s (offline)", kc->context);
+	free(app.offline_key);
+	app.offline_key = key_of(kc);
 	kubeconfig_free(kc);
-	*cache_at_ms = load_cached(o, src);
+	*cache_at_ms = load_cached(o, src, app.offline_key);
 	if (!*cache_at_ms) {
-		cmd_error("--offline: no cached topology for context %s (run the console or a command "
-		          "against it once)", src->context);
+		/* What an older gammatop cached under the context name alone, said as such. */
+		char *legacy = xasprintf(CACHE_TOPOLOGY_LEGACY "%s", src->context);
+		*cache_at_ms = load_cached(o, src, legacy);
+		free(legacy);
+		if (*cache_at_ms)
+			cmd_error("warning: the cached topology of context %s was saved by an older "
+			          "gammatop that filed it by context name only: if another kubeconfig "
+			          "has a context of that name, it may be that cluster's", src->context);
+	}
+	if (!*cache_at_ms) {
+		char *srv = str_sanitize(src->server);
+		cmd_error("--offline: no cached topology for context %s (server %s; run the console "
+		          "or a command against it once)", src->context, srv);
+		free(srv);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -319,8 +439,12 @@ int cmd_console_open_live(const struct cmd_opts *o, struct cmd_source *src, int6
 	src->store = store_new();
 	src->loop = evloop_new();
 	*cache_at_ms = 0;
-	if (o->offline)
-		return open_offline(o, src, cache_at_ms);
+	if (o->offline) {
+		int rc = open_offline(o, src, cache_at_ms);
+		if (rc)
+			app_cache_close();
+		return rc;
+	}
 	struct live lv = {.src = src, .o = o, .cache_loaded = -1};
 	char err[2048];
 	src->cluster = live_connect(&lv, o->context, err, sizeof err);
@@ -419,10 +543,14 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	uint64_t pw = 0;
 	if (o->window && duration_parse(o->window, &pw, NULL, 0) < 0)
 		pw = 0;
-	struct ui_edit_env ee = {.client = live_client, .cache_path = o->cache_path,
+	struct ui_edit_env ee = {.client = live_client, .cache = app_cache(o),
 	                         .mesh = o->mesh, .preview_window_ms = (int64_t)pw,
 	                         .ud = &lv};
 	ui_edit_set_env(con, &ee);
+	if (app.note)
+		console_message(con, !app.cache, "%s", app.note);
+	if (src->cluster)
+		start_settle(&lv);
 	struct reload rl = {.o = o, .store = src->store, .con = con};
 	if (!src->cluster && !o->offline && o->n_manifests) {
 		struct console_source mcs = *cs;
@@ -444,11 +572,13 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		rc = console_run(con);
 	}
 	figsrc_free(lv.figs);
+	edit_settle_free(lv.settle);
 	if (src->cluster && store_all_synced(src->store) &&
 	    store_count(src->store, GT_GATEWAYCLASS) + store_count(src->store, GT_SERVICE) > 0)
 		live_save(&lv); /* the state as the user last saw it */
 	console_free(con);
 	free(lv.context_opt);
+	app_cache_close();
 	return rc;
 }
 

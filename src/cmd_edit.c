@@ -1,7 +1,11 @@
-/* cmd_edit.c: the plumbing 'set' and 'undo' share around the edit layer (see cmd_edit.h). */
+/* cmd_edit.c: the plumbing 'set' and 'undo' share around the edit layer (see cmd_edit.h):
+ * fetching the route, settling audit rows an interrupted apply left pending, and the
+ * confirm / dry-run / apply / record flow. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cmd_edit.h"
@@ -25,6 +29,7 @@ int cmd_edit_apply(const struct cmd_opts *o, struct kclient *k, struct edit *e,
                    struct cache *cache, bool dry_run, bool yes, int64_t undo_of)
 {
 	const struct kubeconfig *cfg = kclient_config(k);
+	char *cluster = cache_cluster_key(cfg->server, cfg->ca_pem, cfg->ca_len);
 	uint64_t window_ms = 0;
 	if (o->no_telemetry || duration_parse(o->window, &window_ms, NULL, 0) < 0)
 		window_ms = 0;
@@ -33,6 +38,7 @@ int cmd_edit_apply(const struct cmd_opts *o, struct kclient *k, struct edit *e,
 		.cache = cache,
 		.context = cfg->context,
 		.user = cfg->user_name,
+		.cluster = cluster,
 		.dry_run = dry_run,
 		.yes = yes,
 		.interactive = isatty(0) && isatty(1),
@@ -43,5 +49,29 @@ int cmd_edit_apply(const struct cmd_opts *o, struct kclient *k, struct edit *e,
 		.out = stdout,
 		.err = stderr,
 	};
-	return edit_batch_run(e, &bo);
+	int rc = edit_batch_run(e, &bo);
+	free(cluster);
+	return rc;
+}
+
+void cmd_edit_settle(const struct cmd_opts *o, struct kclient *k, struct cache *cache)
+{
+	if (!cache || cache_readonly(cache))
+		return;
+	const struct kubeconfig *cfg = kclient_config(k);
+	char *cluster = cache_cluster_key(cfg->server, cfg->ca_pem, cfg->ca_len), err[512];
+	struct edit_settle *s = edit_settle_new(cache, cluster, err, sizeof err);
+	if (!s)
+		cmd_error("warning: %s", err);
+	if (edit_settle_count(s)) {
+		edit_settle_run_sync(s, k, cmd_timeout_ms(o));
+		const char *r = edit_settle_report(s);
+		while (*r) {
+			size_t n = strcspn(r, "\n");
+			fprintf(stderr, "gammatop: audit: %.*s\n", (int)n, r);
+			r += n + (r[n] == '\n');
+		}
+	}
+	edit_settle_free(s);
+	free(cluster);
 }

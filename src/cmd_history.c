@@ -1,6 +1,9 @@
 /* cmd_history.c: the 'history' subcommand (the audit log of policy changes, as a table or
- * JSON) and the 'undo' subcommand (restore the policy a recorded change replaced, on the
- * current object: refused when the rule changed since, conflict-safe, itself recorded). */
+ * JSON; first it settles the rows of the current cluster that an interrupted apply left
+ * pending; a cache it may not write, or one from a newer gammatop, is read as it is) and the
+ * 'undo' subcommand (restore the policy a recorded change replaced, on the rule it changed,
+ * found by its identity: refused when that rule is gone, ambiguous or changed since, or when
+ * the change was made on another cluster; conflict-safe, itself recorded). */
 #include "config.h"
 
 #include <inttypes.h>
@@ -28,6 +31,77 @@ static struct cache *open_cache(const struct cmd_opts *o)
 	if (!c)
 		cmd_error("%s", err);
 	return c;
+}
+
+/* history reads what it can: a cache it may not write, or one a newer gammatop wrote (not
+ * set aside: `history --cache FILE` is also how a set-aside file is read), opens read-only. */
+static struct cache *open_cache_reading(const struct cmd_opts *o)
+{
+	char err[512], *notice = NULL;
+	struct cache *c = cache_open_ex(o->cache_path, CACHE_READ_MOSTLY, &notice, err,
+	                                sizeof err);
+	if (notice)
+		cmd_error("%s", notice);
+	free(notice);
+	if (!c)
+		cmd_error("%s", err);
+	return c;
+}
+
+/* The cluster key of the kubeconfig's context; NULL (with *kc NULL) when there is none. */
+static char *current_cluster(const struct cmd_opts *o, struct kubeconfig **kc)
+{
+	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	char err[2048];
+	if (kubeconfig_load(&ko, kc, err, sizeof err) < 0) {
+		*kc = NULL;
+		return NULL;
+	}
+	return cache_cluster_key((*kc)->server, (*kc)->ca_pem, (*kc)->ca_len);
+}
+
+/* Before listing: settle the pending rows of the current context's cluster (at most 10 s),
+ * and say which pending rows belong to other clusters. */
+static void settle_pending(const struct cmd_opts *o, struct cache *c)
+{
+	struct audit_entry *list;
+	size_t n;
+	char err[512];
+	if (cache_readonly(c) || audit_pending(c, NULL, &list, &n, err, sizeof err) < 0)
+		return;
+	if (!n) {
+		audit_list_free(list, n);
+		return;
+	}
+	struct kubeconfig *kc;
+	char *key = current_cluster(o, &kc);
+	size_t others = 0;
+	const char *other_ctx = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!key || !list[i].cluster || strcmp(list[i].cluster, key)) {
+			others++;
+			other_ctx = other_ctx ? other_ctx : list[i].context;
+		}
+	if (key && others < n) {
+		struct evloop *loop = evloop_new();
+		struct kclient *k = kclient_new(loop, kc);
+		kc = NULL; /* the client owns it */
+		struct cmd_opts short_o = *o;
+		if (short_o.timeout_s <= 0 || short_o.timeout_s > 10)
+			short_o.timeout_s = 10; /* history is a reading command: do not hang on it */
+		cmd_edit_settle(&short_o, k, c);
+		kclient_free(k);
+		evloop_free(loop);
+	}
+	if (others)
+		cmd_error("note: %zu change%s made on %s %s still pending (interrupted before the "
+		          "answer was recorded): 'gammatop history --context %s' checks them against "
+		          "%s", others, others == 1 ? "" : "s",
+		          key ? "another cluster" : "a cluster", others == 1 ? "is" : "are",
+		          str_or(other_ctx, "CONTEXT"), key ? "that cluster" : "the cluster");
+	kubeconfig_free(kc);
+	free(key);
+	audit_list_free(list, n);
 }
 
 static char *when(int64_t at_ms, char *buf, size_t n)
@@ -87,6 +161,14 @@ static int print_json(FILE *f, struct cache *c, struct audit_entry *list, size_t
 			continue; /* a string that is not UTF-8: jansson refuses it */
 		if (a->undo_of)
 			json_object_set_new(o, "undoOf", json_integer(a->undo_of));
+		if (a->cluster)
+			json_object_set_new(o, "cluster", json_string(a->cluster));
+		if (a->rule_key)
+			json_object_set_new(o, "ruleKey", json_or_string(a->rule_key));
+		if (a->base_rv)
+			json_object_set_new(o, "baseResourceVersion", json_string(a->base_rv));
+		if (a->new_rv)
+			json_object_set_new(o, "newResourceVersion", json_string(a->new_rv));
 		int64_t by = str_eq(a->result, AUDIT_APPLIED) ? audit_undone_by(c, a->id) : 0;
 		if (by)
 			json_object_set_new(o, "undoneBy", json_integer(by));
@@ -134,8 +216,12 @@ int cmd_history(int argc, char **argv)
 	int first = cmd_parse(argc, argv, "gammatop history [ROUTE] [-o table|json]",
 	                      "Show the audit log of policy changes made with 'set', 'undo' and the "
 	                      "console, newest first: when, kubeconfig context and user, route and "
-	                      "rule, the policy before and after, and the result. ROUTE is "
-	                      "[httproute/]NAMESPACE/NAME.",
+	                      "rule, the policy before and after, and the result. A change whose "
+	                      "answer was never recorded (the command was interrupted) is "
+	                      "'pending' until it is checked against the cluster: history does "
+	                      "that first for the current context's cluster. A cache that may not "
+	                      "be written, or one a newer gammatop wrote, is read as it is. ROUTE "
+	                      "is [httproute/]NAMESPACE/NAME.",
 	                      history_options, on_option, &a, &o);
 	int rc = EXIT_USAGE;
 	struct cache *c = NULL;
@@ -163,8 +249,9 @@ int cmd_history(int argc, char **argv)
 		free(ns);
 		free(name);
 	}
-	if (!(c = open_cache(&o)))
+	if (!(c = open_cache_reading(&o)))
 		goto out;
+	settle_pending(&o, c);
 	struct audit_entry *list;
 	size_t n;
 	char err[512];
@@ -207,19 +294,33 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 		free(name);
 		return EXIT_USAGE;
 	}
-	if (ent->context && strcmp(ent->context, kc->context)) {
-		cmd_error("change #%" PRId64 " was made in context %s, not %s: use --context %s",
-		          ent->id, ent->context, kc->context, ent->context);
+	/* The change must be undone on the cluster it was made on: by cluster where the row
+	 * knows it (context names are not unique across kubeconfigs), else by context name. */
+	char *key = cache_cluster_key(kc->server, kc->ca_pem, kc->ca_len);
+	bool other = ent->cluster ? strcmp(ent->cluster, key) != 0
+	                          : ent->context && strcmp(ent->context, kc->context) != 0;
+	if (other) {
+		if (ent->cluster)
+			cmd_error("change #%" PRId64 " was made on cluster %s (context %s), but context "
+			          "%s is cluster %s: use the kubeconfig and context of that cluster",
+			          ent->id, ent->cluster, str_or(ent->context, "?"), kc->context, key);
+		else
+			cmd_error("change #%" PRId64 " was made in context %s, not %s: use --context %s",
+			          ent->id, ent->context, kc->context, ent->context);
+		free(key);
 		kubeconfig_free(kc);
 		free(ns);
 		free(name);
 		return EXIT_USAGE;
 	}
+	free(key);
 	struct evloop *loop = evloop_new();
 	struct kclient *k = kclient_new(loop, kc);
 	struct edit *e = edit_new(GT_HTTPROUTE, ns, name);
 	int rc = EXIT_FINDINGS;
 	edit_set_mesh(e, o->mesh);
+	if (!a->dry_run)
+		cmd_edit_settle(o, k, c);
 	if ((rc = cmd_edit_fetch(k, e, cmd_timeout_ms(o))) != 0)
 		goto out;
 	if (edit_audit_undo(e, ent, err, sizeof err) < 0) {
@@ -250,9 +351,11 @@ int cmd_undo(int argc, char **argv)
 	struct hist_args a = {0};
 	int first = cmd_parse(argc, argv, "gammatop undo ID [--yes] [--dry-run]",
 	                      "Revert one change of the audit log ('gammatop history' shows the "
-	                      "IDs): the rule gets back the policy the change replaced. Refused when "
-	                      "the rule changed since that change; conflict-safe like 'set'; the "
-	                      "undo is itself recorded. Exit codes as 'set'.",
+	                      "IDs): the rule gets back the policy the change replaced. The rule is "
+	                      "found by its name, else by its matches and backends (not by its "
+	                      "index: rules move). Refused (exit 1) when that rule is gone, "
+	                      "ambiguous or changed since that change; conflict-safe like 'set'; "
+	                      "the undo is itself recorded. Exit codes as 'set'.",
 	                      undo_options, on_option, &a, &o);
 	int rc = EXIT_USAGE;
 	struct cache *c = NULL;
@@ -279,6 +382,12 @@ int cmd_undo(int argc, char **argv)
 	if (found <= 0) {
 		cmd_error(found < 0 ? "%s" : "no change #%s in the audit log (see 'gammatop history')",
 		          found < 0 ? err : argv[first]);
+		goto out;
+	}
+	if (str_eq(ent.result, AUDIT_PENDING)) {
+		cmd_error("change #%lld is still pending (it was interrupted before its answer was "
+		          "recorded): 'gammatop history' checks it against the cluster first", id);
+		rc = EXIT_FINDINGS;
 		goto out;
 	}
 	if (!str_eq(ent.result, AUDIT_APPLIED)) {

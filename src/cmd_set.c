@@ -144,6 +144,9 @@ static int run(const struct cmd_opts *o, struct set_args *a, const char *route)
 	int rc = EXIT_USAGE;
 	edit_set_mesh(e, o->mesh);
 	edit_set_linkerd_annotations(e, a->linkerd);
+	cache = open_cache(o);
+	if (!a->dry_run)
+		cmd_edit_settle(o, k, cache); /* what an interrupted earlier apply left pending */
 	if ((rc = cmd_edit_fetch(k, e, cmd_timeout_ms(o))) != 0)
 		goto out;
 	if (a->expect_rv && strcmp(a->expect_rv, edit_resource_version(e) ?
@@ -160,7 +163,6 @@ static int run(const struct cmd_opts *o, struct set_args *a, const char *route)
 		goto out;
 	}
 	edit_set_change(e, &a->change);
-	cache = open_cache(o);
 	rc = cmd_edit_apply(o, k, e, cache, a->dry_run, a->yes, 0);
 out:
 	cache_close(cache);

@@ -20,6 +20,7 @@
 #include "gammatop/jsonout.h"
 #include "gammatop/kclient.h"
 #include "gammatop/kcluster.h"
+#include "gammatop/kubeconfig.h"
 #include "gammatop/mesh.h"
 #include "gammatop/promapi.h"
 #include "gammatop/promsource.h"
@@ -304,8 +305,12 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 		if (scraper_acc(s)->n == 0)
 			cmd_error("telemetry: warning: no %s series for any route on %zu pods (see --mesh)",
 			          scraper_profile(s)->name, scraper_ok_count(s));
-		char source[512], range[32];
-		snprintf(source, sizeof source, "scrape %s", str_or(src->context, "cluster"));
+		char source[1024], range[32];
+		/* Filed by cluster, not context name (see cache_cluster_key). */
+		const struct kubeconfig *kc = kcluster_config(src->cluster);
+		char *key = cache_cluster_key(kc->server, kc->ca_pem, kc->ca_len);
+		snprintf(source, sizeof source, "scrape %s", key);
+		free(key);
 		snprintf(range, sizeof range, "%ds", (int)(scraper_seconds(s) + 0.5));
 		const char *scope = scraper_profile(s)->scope;
 		*out = figures_set_new(range, source);
@@ -322,21 +327,62 @@ static void window_cb(const char *route, int rule, const char *scope,
 	figures_set_add(ud, route, rule, scope, sum);
 }
 
+/* The cache source --offline reads: --prometheus URL's, else the scrape source of the
+ * kubeconfig context's cluster (heap; NULL with *why set when there is no kubeconfig). */
+static char *offline_source(const struct cmd_opts *o, char *why, size_t n)
+{
+	if (o->prometheus) {
+		struct evloop *loop = evloop_new();
+		struct http_client *hc = http_client_new(loop);
+		struct promapi_config cfg = {.url = o->prometheus};
+		struct promapi *api = promapi_new(hc, &cfg, why, n);
+		char *src = api ? xstrdup(promapi_describe(api)) : NULL;
+		promapi_free(api);
+		http_client_free(hc);
+		evloop_free(loop);
+		return src;
+	}
+	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig *kc;
+	if (o->n_manifests || kubeconfig_load(&ko, &kc, why, n) < 0)
+		return NULL;
+	char *key = cache_cluster_key(kc->server, kc->ca_pem, kc->ca_len);
+	char *src = xasprintf("scrape %s", key);
+	free(key);
+	kubeconfig_free(kc);
+	return src;
+}
+
 static int from_cache(const struct cmd_opts *o, int64_t window_ms, struct figures_set **out)
 {
-	char err[1024], *source = NULL;
+	char err[1024], why[1024] = "", *source = NULL;
 	struct cache *c = cmd_open_cache(o, err, sizeof err);
 	if (!c) {
 		cmd_error("telemetry: --offline: %s", err);
 		return EXIT_USAGE;
 	}
 	int64_t latest = 0;
-	int found = samples_latest(c, &source, &latest, err, sizeof err);
+	/* The telemetry of this cluster (or Prometheus), never another one's: two kubeconfigs
+	 * may name their contexts alike. Without a kubeconfig: the newest there is. */
+	char *want = offline_source(o, why, sizeof why);
+	int found = want ? samples_source_latest(c, want, &latest, err, sizeof err)
+	                 : samples_latest(c, &source, &latest, err, sizeof err);
+	if (want && found > 0)
+		source = xstrdup(want);
 	if (found <= 0) {
-		cmd_error("telemetry: --offline: %s", found < 0 ? err : "the cache holds no telemetry yet");
+		char *newest = NULL;
+		int64_t t;
+		if (found == 0 && want && samples_latest(c, &newest, &t, NULL, 0) > 0)
+			cmd_error("telemetry: --offline: the cache holds no telemetry from %s (it has some "
+			          "from %s: another cluster, or --prometheus URL)", want, newest);
+		else
+			cmd_error("telemetry: --offline: %s", found < 0 ? err : "the cache holds no telemetry yet");
+		free(newest);
+		free(want);
 		cache_close(c);
 		return EXIT_USAGE;
 	}
+	free(want);
 	*out = figures_set_new(o->window, source);
 	samples_window(c, source, latest + 1 - window_ms, latest + 1, window_cb, *out, err,
 	               sizeof err);

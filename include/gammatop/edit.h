@@ -22,7 +22,8 @@
  *                                           diff "base we started from -> current object";
  *                                           the change is recomputed on the new object and
  *                                           the edit is READY again (or INVALID/NO_CHANGE)
- *   edit_audit_record(e, cache, ...)        the audit row of an apply attempt
+ *   edit_audit_begin / edit_audit_finish    the audit row of an apply attempt: pending before
+ *                                           the PATCH is sent, its outcome after the answer
  *
  * The take_* calls consume answers (HTTP status, body, apierr), so the engine can be driven
  * by a fake transport in tests; edit_io_* are the real ones on a kclient (asynchronous for the
@@ -36,7 +37,7 @@
  * field; edit_diff()/edit_patch() are the preview; edit_preview_text() the figures line.
  * Confirm -> edit_io_dry_run -> show edit_message() -> edit_io_apply; on EDIT_CONFLICT call
  * edit_io_fetch again and show edit_meanwhile() + the new edit_diff() before offering to
- * re-apply. After APPLIED/CONFLICT/REJECTED call edit_audit_record. `E`: edit_document_yaml
+ * re-apply. Before each apply call edit_audit_begin, after its answer edit_audit_finish. `E`: edit_document_yaml
  * to a file, $EDITOR, then edit_set_document with the file's text. `--readonly` is the
  * caller's to enforce (nothing here refuses by itself). `u` in the history view: audit_get,
  * edit_new + fetch, edit_audit_undo, then the same confirm/dry-run/apply/record. */
@@ -207,25 +208,96 @@ const char *const *edit_notes(const struct edit *e, size_t *n);
 /* The before/after JSON the audit log keeps for this edit (compact, caller frees): the rule
  * fragment, {"annotations":{...}} in Linkerd annotation mode, {"spec":{...}} for a document. */
 char *edit_audit_json(const struct edit *e, bool after);
-/* Record the last apply attempt (APPLIED, CONFLICT, REJECTED, FAILED) in the audit log of c;
- * undo_of is the audit id this edit reverts (0 for none). Returns the new row's id, or -1
- * with err set. */
-int64_t edit_audit_record(struct edit *e, struct cache *c, const char *context, const char *user,
-                          int64_t undo_of, char *err, size_t errlen);
+/* Who makes a change, where: for the audit log. Strings borrowed. */
+struct edit_audit_ctx {
+	const char *context, *user; /* kubeconfig context and user name */
+	const char *cluster;        /* cache_cluster_key of the cluster (cache.h) */
+	int64_t undo_of;            /* audit id this edit reverts, 0 for none */
+};
+/* Before the apply is sent (state READY or DRY_RUN_OK): write its row as AUDIT_PENDING, with
+ * what it will change, the rule's identity, the base resourceVersion and generation and this
+ * process (so that a row whose process died is settled later: edit_settle). Returns the id,
+ * or -1 with err set (nothing may have been written: say so before sending). */
+int64_t edit_audit_begin(struct edit *e, struct cache *c, const struct edit_audit_ctx *ctx,
+                         char *err, size_t errlen);
+/* After the answer (APPLIED, CONFLICT, REJECTED, FAILED): the outcome of row id. 0 or -1. */
+int edit_audit_finish(struct edit *e, struct cache *c, int64_t id, char *err, size_t errlen);
+/* Both at once, after the fact (an answer already taken). Returns the new id or -1. */
+int64_t edit_audit_record(struct edit *e, struct cache *c, const struct edit_audit_ctx *ctx,
+                          char *err, size_t errlen);
+
+/* ---- a rule's identity (edit_rule.c) ---- */
+
+/* What identifies a rule of a route when its index may have moved: {"name":N} for a named
+ * rule (GEP-995), else {"matches":[...],"backendRefs":[...]} with the CRD's defaults filled
+ * in (backends without weights or filters). Compact JSON, sorted keys; caller frees. */
+char *edit_rule_key_of(const json_t *rule);
+#define EDIT_RULE_GONE (-1)
+#define EDIT_RULE_AMBIGUOUS (-2)
+/* The index of the rule of route JSON that key identifies: by name; else by matches, and
+ * when several rules have those matches, by backends too. EDIT_RULE_GONE or
+ * EDIT_RULE_AMBIGUOUS with the reason in why (naming the rule and, when ambiguous, the
+ * indexes that fit) otherwise. */
+int edit_rule_find(const json_t *route, const char *key, char *why, size_t n);
+/* "the rule named \"checkout\"", "the rule matching PathPrefix /api to payments:8080". */
+void edit_rule_key_describe(const char *key, char *buf, size_t n);
+/* The selected rule's identity (NULL before edit_select_rule, or for a document edit). */
+const char *edit_rule_key(const struct edit *e);
+/* Select the rule key identifies (edit_rule_find). Returns 0, or -1 with the reason in
+ * edit_message (gone, ambiguous). Resets the change, as edit_select_rule. */
+int edit_select_rule_key(struct edit *e, const char *key);
 
 /* ---- the audit log: undo and summaries (edit_audit.c) ---- */
 
 struct audit_entry;
 /* Set e (its base read with edit_take_fetch / edit_io_fetch) to revert audit entry a: the
  * rule (or, for a whole-document edit, the spec) gets back what the change replaced, in the
- * same mode (Gateway API fields or Linkerd annotations). Refused (-1, err says why) when the
- * entry was not applied, cannot be read, or the route is no longer what the change left: an
- * undo never overwrites somebody else's later change. On 0 the edit is READY or NO_CHANGE;
- * record it with edit_audit_record(..., undo_of = a->id). */
+ * same mode (Gateway API fields or Linkerd annotations). The rule is found by the identity
+ * the entry recorded (edit_rule_find), not by its index; an entry of an older gammatop
+ * (index only) is used only when the rule at that index is the one rule with what the
+ * change left. Refused (-1, err says why) when the entry was not applied, cannot be read,
+ * its rule is gone or ambiguous, or the rule is no longer what the change left: an undo
+ * never overwrites somebody else's later change. On 0 the edit is READY or NO_CHANGE;
+ * record it with undo_of = a->id. */
 int edit_audit_undo(struct edit *e, const struct audit_entry *a, char *err, size_t errlen);
 /* One line for a stored before/after JSON: "t=10s/2s r=3", "linkerd r=2 on 5xx",
  * "route spec (edited)", "?" when unreadable. */
 void edit_audit_summary(const char *json, char *buf, size_t n);
+
+/* ---- settling rows left pending (edit_settle.c) ---- */
+
+enum edit_settled {
+	EDIT_SETTLED_APPLIED,     /* the route has what the change set */
+	EDIT_SETTLED_NOT_APPLIED, /* the route is still at the version the change was made on */
+	EDIT_SETTLED_UNKNOWN,     /* it changed otherwise, the rule is gone, the route deleted */
+	EDIT_SETTLED_UNREACHABLE, /* the cluster could not be asked: still pending */
+};
+/* Pure: what the answer to a GET of pending entry a's route says about it; *why a heap
+ * sentence ("applied: the route has this change (resourceVersion 41 -> 45)"). */
+enum edit_settled edit_settle_decide(const struct audit_entry *a, long status, const char *body,
+                                     size_t len, const struct apierr *err, char **why);
+
+struct edit_settle;
+/* The pending rows of cluster (a cache_cluster_key; NULL: every cluster) in c, but not those
+ * whose process is still running on this host (in flight). NULL with err set when the audit
+ * log cannot be read. */
+struct edit_settle *edit_settle_new(struct cache *c, const char *cluster, char *err,
+                                    size_t errlen);
+size_t edit_settle_count(const struct edit_settle *s); /* rows to settle */
+typedef void (*edit_settle_cb)(struct edit_settle *s, void *ud);
+/* Ask the cluster of k about each row (one GET at a time, on k's loop), record each finding
+ * in the audit log (applied / failed "not applied" / unknown; unreachable, or "not applied"
+ * younger than the API server's 60 s request timeout, stays pending), then call cb (never
+ * from inside this call unless there is nothing to ask). */
+void edit_settle_start(struct edit_settle *s, struct kclient *k, edit_settle_cb cb, void *ud);
+/* The blocking version for batch commands: at most timeout_ms for all rows. */
+void edit_settle_run_sync(struct edit_settle *s, struct kclient *k, long timeout_ms);
+/* What was found, one sanitised line per row ("#12 (httproute/shop/web, interrupted at
+ * 2024-05-01T10:00:00Z): applied: ..."); "" when nothing. */
+const char *edit_settle_report(const struct edit_settle *s);
+/* Rows left pending (unreachable or possibly still in flight at the server). */
+size_t edit_settle_unsettled(const struct edit_settle *s);
+void edit_settle_free(struct edit_settle *s);
 
 /* ---- what the figures say (edit_preview.c) ---- */
 
@@ -263,6 +335,7 @@ struct edit_batch_opts {
 	struct kclient *client;
 	struct cache *cache;       /* NULL: the change is not recorded (a warning says so) */
 	const char *context, *user; /* for the audit log: kubeconfig context and user name */
+	const char *cluster;       /* for the audit log: cache_cluster_key of the cluster */
 	bool dry_run;              /* stop after the server's dry-run */
 	bool yes;                  /* apply without asking */
 	bool interactive;          /* stdin and stdout are a terminal: may ask */
@@ -277,7 +350,8 @@ struct edit_batch_opts {
 
 /* Run an edit whose change is set (state READY, INVALID or NO_CHANGE) to the end: print the
  * notes, findings and diff, refuse on errors, run the server dry-run, ask (or refuse when not
- * interactive and not yes), apply with the base resourceVersion, record. On a conflict print
+ * interactive and not yes), write the pending audit row, apply with the base resourceVersion
+ * (stop signals held back until the answer is recorded), record the outcome. On a conflict print
  * what changed meanwhile and, when interactive, offer to re-apply on the new version.
  * Returns 0 applied (or dry-run passed / nothing to change), 1 rejected, 2 could not talk to
  * the cluster. */

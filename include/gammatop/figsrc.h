@@ -12,6 +12,7 @@
 #include "gammatop/console.h"
 #include "gammatop/evloop.h"
 
+struct cache;
 struct kcluster;
 
 struct figsrc_config {
@@ -19,8 +20,8 @@ struct figsrc_config {
 	struct kcluster *cluster;   /* scrape path: pods and pod proxy; NULL: Prometheus only */
 	const char *prometheus;     /* URL, or NULL to scrape */
 	const char *mesh;           /* "auto" (or NULL) or a profile name */
-	const char *cache_path;     /* NULL: the default cache */
-	const char *source_name;    /* names the scrape source in the cache ("scrape CONTEXT") */
+	struct cache *cache;        /* the app's (borrowed; NULL: no history) */
+	const char *source_name;    /* names the scrape source in the cache ("scrape CLUSTER") */
 	int64_t window_ms;          /* 0: 5 minutes */
 	int64_t interval_ms;        /* 0: the collector's default (15 s) */
 };
@@ -28,7 +29,7 @@ struct figsrc_config {
 struct figsrc;
 
 /* Start collecting. Returns NULL with err set when the configuration cannot work (bad
- * Prometheus URL, unknown mesh); a cache that cannot be opened only costs the history. */
+ * Prometheus URL, unknown mesh); without a cache there is only no history. */
 struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t errlen);
 void figsrc_free(struct figsrc *f);
 /* Plug into the console (figures, header status; every round marks it changed). */

@@ -96,6 +96,10 @@ int samples_slider_update(struct cache *c, struct samples_slider *sl, int64_t en
  * Returns 1, 0 when the cache holds no samples, -1 on error. */
 int samples_latest(struct cache *c, char **source, int64_t *t_ms, char *err, size_t errlen);
 
+/* The time of source's newest raw sample. Returns 1, 0 when it has none, -1 on error. */
+int samples_source_latest(struct cache *c, const char *source, int64_t *t_ms, char *err,
+                          size_t errlen);
+
 /* Register gt_pack(), the SQL function the schema 2 -> 3 migration packs old rows with
  * (called by cache_open before migrating). Returns 0 or -1. */
 int samples_register(struct sqlite3 *db);

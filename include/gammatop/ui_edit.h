@@ -6,14 +6,16 @@
  *
  * The app plugs in where changes go (ui_edit_set_env): the cluster client (none for a
  * manifests or offline console: the form still validates and previews, but cannot send)
- * and the cache path. The console routes raw keys to these views (ui_edit_raw_key) because a
- * form needs every character, not the navigation actions of keys.h. */
+ * and the app's one cache handle. The console routes raw keys to these views
+ * (ui_edit_raw_key) because a form needs every character, not the navigation actions of
+ * keys.h. */
 #ifndef GAMMATOP_UI_EDIT_H
 #define GAMMATOP_UI_EDIT_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+struct cache;
 struct console;
 struct kclient;
 struct view;
@@ -22,7 +24,7 @@ struct view;
  * changes it) and may return NULL (no cluster). */
 struct ui_edit_env {
 	struct kclient *(*client)(void *ud);
-	const char *cache_path; /* audit log and telemetry preview; NULL: the default cache */
+	struct cache *cache;    /* audit log and telemetry preview (the app's; NULL: none) */
 	const char *mesh;       /* --mesh, NULL: detect */
 	int64_t preview_window_ms; /* telemetry preview window (0: 15 minutes) */
 	void *ud;
@@ -31,8 +33,8 @@ struct ui_edit_env {
 /* Plug in the environment of console c (copied; one console per process). */
 void ui_edit_set_env(struct console *c, const struct ui_edit_env *env);
 
-/* The cache path of the environment (NULL: the default cache). */
-const char *ui_edit_cache_path(void);
+/* The cache of the environment (NULL: none could be opened). */
+struct cache *ui_edit_cache(void);
 
 /* `e` on a rule: open the inline form for rule of route ("httproute/NS/NAME"; rule -1 = 0).
  * Refused with a status-bar message on a --readonly console or a kind without policy. */

@@ -13,6 +13,9 @@ TESTS += tests/unit/test_cache
 tests_unit_test_cache_LDADD = $(UNIT_LDADD)
 endif
 
+TESTS += tests/e2e/cache-shared.sh tests/e2e/cache-cluster-key.sh tests/e2e/cache-readonly.sh
+EXTRA_DIST += tests/e2e/cache-shared.sh tests/e2e/cache-cluster-key.sh tests/e2e/cache-readonly.sh
+
 check_PROGRAMS += tests/fuzz/fuzz_sampleblob
 TESTS += tests/fuzz/fuzz_sampleblob
 tests_fuzz_fuzz_sampleblob_SOURCES = tests/fuzz/fuzz_sampleblob.c $(FUZZ_MAIN)

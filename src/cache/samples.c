@@ -23,8 +23,7 @@
 
 static int db_err(struct cache *c, char *err, size_t errlen, const char *what)
 {
-	str_errf(err, errlen, "cache %s: %s: %s", cache_path(c), what,
-	         sqlite3_errmsg(cache_db(c)));
+	cache_error(c, what, err, errlen);
 	return -1;
 }
 
@@ -648,6 +647,26 @@ int samples_latest(struct cache *c, char **source, int64_t *t_ms, char *err, siz
 		*source = xstrdup((const char *)sqlite3_column_text(st, 1));
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
+		found = db_err(c, err, errlen, "cannot read samples");
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int samples_source_latest(struct cache *c, const char *source, int64_t *t_ms, char *err,
+                          size_t errlen)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(cache_db(c), "SELECT max(t_ms) FROM samples WHERE source_id = "
+	                                    "(SELECT id FROM sources WHERE name = ?)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_err(c, err, errlen, "cannot read samples");
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*t_ms = sqlite3_column_int64(st, 0);
+		found = 1;
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		found = db_err(c, err, errlen, "cannot read samples");
 	}
 	sqlite3_finalize(st);

@@ -37,6 +37,7 @@ struct edit {
 
 	int rule;                  /* -1: none selected */
 	char *rule_name, *rule_label;
+	char *rule_key;            /* owned: the selected rule's identity (edit_rule_key_of) */
 
 	char *mesh_opt;            /* owned: "auto", "linkerd", ... */
 	enum edit_mesh mesh;
@@ -163,6 +164,7 @@ void edit_free(struct edit *e)
 	free(e->meanwhile);
 	free(e->rule_name);
 	free(e->rule_label);
+	free(e->rule_key);
 	free(e->mesh_opt);
 	free(e);
 }
@@ -428,6 +430,8 @@ static int select_rule(struct edit *e, const char *rule)
 	const char *n = json_string_value(json_object_get(r, "name"));
 	free(e->rule_name);
 	free(e->rule_label);
+	free(e->rule_key);
+	e->rule_key = edit_rule_key_of(r);
 	e->rule_name = xstrdup_null(n);
 	if (n)
 		e->rule_label = xasprintf("rule %d (%s)", i, n);
@@ -489,10 +493,18 @@ enum edit_state edit_take_fetch(struct edit *e, long status, const char *body, s
 		e->mesh = edit_linkerd_detect(j) ? EDIT_MESH_LINKERD : EDIT_MESH_UNKNOWN;
 	e->state = EDIT_LOADED;
 	if (e->rule >= 0) {
-		/* Rebase: find the rule again by name (rules may have moved), else by index. */
-		char idx[16];
-		snprintf(idx, sizeof idx, "%d", e->rule);
-		if (select_rule(e, e->rule_name ? e->rule_name : idx) < 0) {
+		/* Rebase: find the rule again by its identity (a rule inserted in front moves every
+		 * index after it); refused when it is gone or no longer tells one rule. */
+		char why[512], idx[16];
+		int i = e->rule_key ? edit_rule_find(j, e->rule_key, why, sizeof why) : e->rule;
+		if (i < 0) {
+			set_message(e, "%s: %s", e->id, why);
+			e->rule = -1;
+			e->err_kind = APIERR_NONE;
+			return e->state = EDIT_FAILED;
+		}
+		snprintf(idx, sizeof idx, "%d", i);
+		if (select_rule(e, idx) < 0) {
 			e->err_kind = APIERR_NONE;
 			return e->state = EDIT_FAILED;
 		}
@@ -514,6 +526,11 @@ int edit_select_rule(struct edit *e, const char *rule)
 		return -1;
 	recompute(e);
 	return 0;
+}
+
+void edit_say(struct edit *e, const char *text)
+{
+	set_message(e, "%s", text);
 }
 
 void edit_set_mesh(struct edit *e, const char *mesh)
@@ -706,6 +723,7 @@ const char *edit_message(const struct edit *e) { return e->message ? e->message 
 enum apierr_kind edit_error_kind(const struct edit *e) { return e->err_kind; }
 const char *edit_route_id(const struct edit *e) { return e->id; }
 int edit_rule_index(const struct edit *e) { return e->doc ? -1 : e->rule; }
+const char *edit_rule_key(const struct edit *e) { return e->doc || e->rule < 0 ? NULL : e->rule_key; }
 
 const char *edit_rule_label(const struct edit *e)
 {

@@ -1,19 +1,24 @@
-/* edit_audit.c: the edit layer's side of the audit log: recording an apply attempt, the
- * one-line summary of a stored policy for history listings, and undoing a recorded change
- * for `gammatop undo` and the console's history view: read the entry's before/after (a rule
- * fragment, Linkerd annotations, or a whole route spec), check the route still is what the
- * change left (never undo over somebody else's later change), and set the edit to restore
- * what the change replaced (see edit.h). */
+/* edit_audit.c: the edit layer's side of the audit log: the pending row written before an
+ * apply is sent and its outcome when the answer comes (or a whole attempt after the fact),
+ * the one-line summary of a stored policy for history listings, and undoing a recorded
+ * change for `gammatop undo` and the console's history view: read the entry's before/after
+ * (a rule fragment, Linkerd annotations, or a whole route spec), find the rule it changed
+ * by its identity (not its index: rules move), check the route still is what the change
+ * left (never undo over somebody else's later change), and set the edit to restore what the
+ * change replaced (see edit.h). */
 #include "config.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/types.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gammatop/audit.h"
 #include "gammatop/edit.h"
 #include "gammatop/str.h"
+#include "gammatop/xalloc.h"
 
 enum stored { STORED_POLICY, STORED_ANNOTATIONS, STORED_SPEC };
 
@@ -107,6 +112,37 @@ static int undo_spec(struct edit *e, const struct audit_entry *a, char *err, siz
 	return rc;
 }
 
+/* An entry written before rules had identities names the rule by index only. Rules may
+ * have moved since: go ahead only when the rule at that index is the one rule that still
+ * has what the change left; else refuse (it cannot be told which rule it was). */
+static int legacy_select(struct edit *e, const struct audit_entry *a, const struct policy *after,
+                         char *err, size_t errlen)
+{
+	char idx[16];
+	snprintf(idx, sizeof idx, "%d", a->rule);
+	if (edit_select_rule(e, idx) < 0) {
+		snprintf(err, errlen, "change #%" PRId64 ": %s", a->id, edit_message(e));
+		return -1;
+	}
+	size_t n = json_array_size(json_object_get(json_object_get(edit_base(e), "spec"), "rules"));
+	int same = 0;
+	for (size_t i = 0; i < n && i < 10000; i++) {
+		snprintf(idx, sizeof idx, "%zu", i);
+		if (edit_select_rule(e, idx) == 0 && edit_policy_equal(edit_current(e), after))
+			same++;
+	}
+	snprintf(idx, sizeof idx, "%d", a->rule);
+	edit_select_rule(e, idx);
+	if (same > 1 && edit_policy_equal(edit_current(e), after)) {
+		snprintf(err, errlen, "change #%" PRId64 " was recorded by an older gammatop by rule "
+		                      "index only, and %d rules of %s now have the policy it left: "
+		                      "which one it changed cannot be told. Set the rule with 'gammatop "
+		                      "set' instead", a->id, same, edit_route_id(e));
+		return -1;
+	}
+	return 0;
+}
+
 int edit_audit_undo(struct edit *e, const struct audit_entry *a, char *err, size_t errlen)
 {
 	struct policy before, after;
@@ -131,10 +167,12 @@ int edit_audit_undo(struct edit *e, const struct audit_entry *a, char *err, size
 	if (kb == STORED_SPEC)
 		return undo_spec(e, a, err, errlen);
 	edit_set_linkerd_annotations(e, kb == STORED_ANNOTATIONS);
-	char idx[16];
-	snprintf(idx, sizeof idx, "%d", a->rule);
-	if (edit_select_rule(e, idx) < 0) {
-		snprintf(err, errlen, "change #%" PRId64 ": %s", a->id, edit_message(e));
+	if (a->rule_key) {
+		if (edit_select_rule_key(e, a->rule_key) < 0) {
+			snprintf(err, errlen, "change #%" PRId64 ": %s", a->id, edit_message(e));
+			return -1;
+		}
+	} else if (legacy_select(e, a, &after, err, errlen) < 0) {
 		return -1;
 	}
 	if (!edit_policy_equal(edit_current(e), &after)) {
@@ -150,34 +188,96 @@ int edit_audit_undo(struct edit *e, const struct audit_entry *a, char *err, size
 	return 0;
 }
 
-int64_t edit_audit_record(struct edit *e, struct cache *c, const char *context, const char *user,
-                          int64_t undo_of, char *err, size_t errlen)
+/* The row of e's apply: what it changes (or changed), where, and on which version. The
+ * strings are e's or *owned (freed by the caller with free()). */
+static void entry_of(struct edit *e, const struct edit_audit_ctx *ctx, struct audit_entry *a,
+                     char **owned)
 {
-	const char *result;
+	const json_t *md = json_object_get(edit_base(e), "metadata");
+	json_int_t gen = json_integer_value(json_object_get(md, "generation"));
+	owned[0] = edit_audit_json(e, false);
+	owned[1] = edit_audit_json(e, true);
+	*a = (struct audit_entry){
+		.context = (char *)ctx->context,
+		.user = (char *)ctx->user,
+		.cluster = (char *)ctx->cluster,
+		.route = (char *)edit_route_id(e),
+		.rule = edit_rule_index(e),
+		.rule_key = (char *)edit_rule_key(e),
+		.before_json = owned[0],
+		.after_json = owned[1],
+		.base_rv = (char *)edit_resource_version(e),
+		.base_gen = gen > 0 ? (int64_t)gen : -1,
+		.undo_of = ctx->undo_of,
+	};
+}
+
+/* The AUDIT_* result of e's state after an apply, NULL when nothing was sent. */
+static const char *result_of(const struct edit *e)
+{
 	switch (edit_state(e)) {
-	case EDIT_APPLIED: result = AUDIT_APPLIED; break;
-	case EDIT_CONFLICT: result = AUDIT_CONFLICT; break;
-	case EDIT_REJECTED: result = AUDIT_REJECTED; break;
-	case EDIT_FAILED: result = AUDIT_FAILED; break;
-	default:
+	case EDIT_APPLIED: return AUDIT_APPLIED;
+	case EDIT_CONFLICT: return AUDIT_CONFLICT;
+	case EDIT_REJECTED: return AUDIT_REJECTED;
+	case EDIT_FAILED: return AUDIT_FAILED;
+	default: return NULL;
+	}
+}
+
+int64_t edit_audit_begin(struct edit *e, struct cache *c, const struct edit_audit_ctx *ctx,
+                         char *err, size_t errlen)
+{
+	if (edit_state(e) != EDIT_READY && edit_state(e) != EDIT_DRY_RUN_OK) {
+		snprintf(err, errlen, "%s: nothing to send (%s): nothing to record", edit_route_id(e),
+		         edit_state_name(edit_state(e)));
+		return -1;
+	}
+	char *owned[2], host[256] = "";
+	struct audit_entry a;
+	entry_of(e, ctx, &a, owned);
+	if (gethostname(host, sizeof host - 1) < 0)
+		host[0] = '\0';
+	char *owner = xasprintf("%s:%ld", host, (long)getpid());
+	a.owner = owner;
+	a.result = (char *)AUDIT_PENDING;
+	a.message = (char *)"sent; no answer recorded yet (if this stays, the command was "
+	                    "interrupted: the next gammatop that reaches the cluster checks it)";
+	int64_t id = audit_add(c, &a, err, errlen);
+	free(owner);
+	free(owned[0]);
+	free(owned[1]);
+	return id;
+}
+
+int edit_audit_finish(struct edit *e, struct cache *c, int64_t id, char *err, size_t errlen)
+{
+	const char *result = result_of(e);
+	if (!result) {
+		snprintf(err, errlen, "%s: no answer to record (%s)", edit_route_id(e),
+		         edit_state_name(edit_state(e)));
+		return -1;
+	}
+	return audit_finish(c, id, result, edit_message(e), edit_new_resource_version(e), err,
+	                    errlen);
+}
+
+int64_t edit_audit_record(struct edit *e, struct cache *c, const struct edit_audit_ctx *ctx,
+                          char *err, size_t errlen)
+{
+	const char *result = result_of(e);
+	if (!result) {
 		snprintf(err, errlen, "%s: nothing was applied (%s): nothing to record",
 		         edit_route_id(e), edit_state_name(edit_state(e)));
 		return -1;
 	}
-	char *before = edit_audit_json(e, false), *after = edit_audit_json(e, true);
-	struct audit_entry a = {
-		.context = (char *)context,
-		.user = (char *)user,
-		.route = (char *)edit_route_id(e),
-		.rule = edit_rule_index(e),
-		.before_json = before,
-		.after_json = after,
-		.result = (char *)result,
-		.message = (char *)edit_message(e),
-		.undo_of = undo_of,
-	};
+	char *owned[2];
+	struct audit_entry a;
+	entry_of(e, ctx, &a, owned);
+	a.result = (char *)result;
+	a.message = (char *)edit_message(e);
+	a.new_rv = (char *)edit_new_resource_version(e);
 	int64_t id = audit_add(c, &a, err, errlen);
-	free(before);
-	free(after);
+	free(owned[0]);
+	free(owned[1]);
 	return id;
 }

@@ -2,10 +2,13 @@
  * undo`: show the mesh notes, findings and diff; refuse invalid changes before anything is
  * sent; the server dry-run; confirmation; the conflict-safe apply; on a conflict, what
  * changed meanwhile and (on a terminal) the offer to re-apply on the new version; the audit
- * record (see edit.h). Writes text only, never curses. */
+ * record: a pending row before the PATCH is sent and its outcome after the answer, with
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT held back in between so that an interrupted apply is
+ * still recorded (see edit.h). Writes text only, never curses. */
 #include "config.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,22 +72,85 @@ static void test_pause(const struct edit_batch_opts *o)
 		usleep(50 * 1000);
 }
 
-static void record(struct edit *e, const struct edit_batch_opts *o)
+static void audit_ctx(const struct edit_batch_opts *o, struct edit_audit_ctx *ctx)
+{
+	*ctx = (struct edit_audit_ctx){.context = o->context, .user = o->user,
+	                               .cluster = o->cluster, .undo_of = o->undo_of};
+}
+
+/* Write the pending row of the apply about to be sent: its id, 0 when not recorded (said). */
+static int64_t record_intent(struct edit *e, const struct edit_batch_opts *o)
 {
 	if (!o->cache) {
 		fprintf(o->err, "gammatop: warning: no cache: this change is not in the audit log\n");
-		return;
+		return 0;
 	}
 	char err[512];
-	int64_t id = edit_audit_record(e, o->cache, o->context, o->user, o->undo_of, err,
-	                               sizeof err);
-	if (id < 0)
-		fprintf(o->err, "gammatop: warning: %s\n", err);
+	struct edit_audit_ctx ctx;
+	audit_ctx(o, &ctx);
+	int64_t id = edit_audit_begin(e, o->cache, &ctx, err, sizeof err);
+	if (id < 0) {
+		fprintf(o->err, "gammatop: warning: %s: this change is not in the audit log\n", err);
+		return 0;
+	}
+	return id;
+}
+
+/* The outcome of row id (0: there is none). */
+static void record_outcome(struct edit *e, const struct edit_batch_opts *o, int64_t id)
+{
+	if (!id)
+		return;
+	char err[512];
+	if (edit_audit_finish(e, o->cache, id, err, sizeof err) < 0)
+		fprintf(o->err, "gammatop: warning: %s (#%" PRId64 " stays pending: the next "
+		                "'gammatop history' checks it against the cluster)\n", err, id);
 	else if (edit_state(e) == EDIT_APPLIED)
 		fprintf(o->out, "audit: recorded as #%" PRId64 " ('gammatop undo %" PRId64
 		                "' reverts it)\n", id, id);
 	else
 		fprintf(o->out, "audit: recorded as #%" PRId64 "\n", id);
+}
+
+/* The signals that would end us between sending a change and recording its answer. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
+/* Send the apply and record it; a stop signal that comes meanwhile waits (at most the
+ * request time-out) until the answer is recorded, and is delivered after. */
+static enum edit_state apply_recorded(struct edit *e, const struct edit_batch_opts *o)
+{
+	int64_t id = record_intent(e, o);
+	test_pause(o);
+	sigset_t stop, old, pend;
+	stop_signals(&stop);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	enum edit_state s = edit_io_apply_sync(o->client, e, o->timeout_ms);
+	if (s == EDIT_APPLIED)
+		fprintf(o->out, "%s\n", edit_message(e));
+	else
+		fprintf(o->err, "gammatop: %s\n", edit_message(e));
+	record_outcome(e, o, id);
+	sigemptyset(&pend);
+	if (sigpending(&pend) == 0)
+		for (int sig = 1; sig < 32; sig++)
+			if (sigismember(&stop, sig) && sigismember(&pend, sig) &&
+			    !sigismember(&old, sig)) {
+				fprintf(o->err, "gammatop: %s came while the change was being applied: "
+				                "waited for the server's answer and recorded it; stopping\n",
+				        strsignal(sig));
+				break;
+			}
+	fflush(o->out);
+	fflush(o->err);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return s;
 }
 
 /* Print what the change does and refuse what must not be sent. Returns -1 when done
@@ -161,15 +227,9 @@ int edit_batch_run(struct edit *e, const struct edit_batch_opts *o)
 				return RC_REJECTED;
 			}
 		}
-		test_pause(o);
-		enum edit_state s = edit_io_apply_sync(o->client, e, o->timeout_ms);
-		if (s == EDIT_APPLIED) {
-			fprintf(o->out, "%s\n", edit_message(e));
-			record(e, o);
+		enum edit_state s = apply_recorded(e, o);
+		if (s == EDIT_APPLIED)
 			return RC_OK;
-		}
-		fprintf(o->err, "gammatop: %s\n", edit_message(e));
-		record(e, o);
 		if (s != EDIT_CONFLICT)
 			return s == EDIT_FAILED && cannot_talk(edit_error_kind(e)) ? RC_CANNOT
 			                                                           : RC_REJECTED;

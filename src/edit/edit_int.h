@@ -21,6 +21,9 @@ json_t *edit_mesh_annotation_patch(const json_t *route, int rule, const struct p
 /* A copy of text with every line sanitised for a terminal, newlines kept. */
 char *edit_mesh_sanitize_lines(const char *text);
 
+/* Set e's message (sanitised), as its own steps do. */
+void edit_say(struct edit *e, const char *text);
+
 /* ---- edit_doc.c ---- */
 
 /* A copy of obj without status, metadata.managedFields and metadata.resourceVersion. */

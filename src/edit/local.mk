@@ -7,7 +7,7 @@ src_edit_libgtedit_a_SOURCES = \
 	src/edit/edit.c include/gammatop/edit.h src/edit/edit_int.h \
 	src/edit/edit_policy.c src/edit/edit_mesh.c src/edit/edit_io.c \
 	src/edit/edit_audit.c src/edit/edit_batch.c src/edit/edit_preview.c \
-	src/edit/edit_doc.c \
+	src/edit/edit_doc.c src/edit/edit_rule.c src/edit/edit_settle.c \
 	src/edit/linediff.c include/gammatop/linediff.h
 
 # The audit log lives in the cache layer (the `audit` table of the cache's migrations).
@@ -21,9 +21,11 @@ tests_unit_test_audit_LDADD = $(UNIT_LDADD)
 endif
 
 TESTS += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh \
-	tests/e2e/edit-effect.sh tests/e2e/edit-tty.sh
+	tests/e2e/edit-effect.sh tests/e2e/edit-tty.sh tests/e2e/edit-interrupt.sh \
+	tests/e2e/edit-undo-rule.sh
 EXTRA_DIST += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh \
-	tests/e2e/edit-effect.sh tests/e2e/edit-tty.sh
+	tests/e2e/edit-effect.sh tests/e2e/edit-tty.sh tests/e2e/edit-interrupt.sh \
+	tests/e2e/edit-undo-rule.sh
 
 check_PROGRAMS += tests/fuzz/fuzz_edit
 TESTS += tests/fuzz/fuzz_edit

@@ -107,14 +107,17 @@ bool admin_handle(struct sim *s, const struct request *rq, struct reply *rp)
 		const char *lat = request_query(rq, "latencyMs");
 		const char *er = request_query(rq, "errorRate");
 		const char *tr = request_query(rq, "throttleRate");
-		long l = -1;
+		const char *pd = request_query(rq, "patchDelayMs");
+		long l = -1, d = -1;
 		double e = -1, t = -1;
 		if ((lat && !parse_int(lat, 0, 600000, &l)) || (er && !parse_share(er, &e)) ||
-		    (tr && !parse_share(tr, &t))) {
-			reply_status(rp, 400, "BadRequest", NULL, "latencyMs: 0..600000; errorRate, throttleRate: 0..1");
+		    (tr && !parse_share(tr, &t)) || (pd && !parse_int(pd, 0, 600000, &d))) {
+			reply_status(rp, 400, "BadRequest", NULL, "latencyMs, patchDelayMs: 0..600000; errorRate, throttleRate: 0..1");
 			return true;
 		}
 		pthread_mutex_lock(&s->lock);
+		if (pd)
+			s->faults.patch_delay_ms = (int)d;
 		if (lat)
 			s->faults.latency_ms = (int)l;
 		if (er)

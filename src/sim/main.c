@@ -79,13 +79,17 @@ static const char usage[] =
 "Faults (also at run time through the admin API):\n"
 "  --churn N              change N route annotations per second (MODIFIED events)\n"
 "  --latency MS           delay every API request\n"
+"  --patch-delay MS       delay every PATCH that is not a dry run, before applying it (it is\n"
+"                         applied even if the client has gone); logs \"patch-delay: holding\"\n"
+"                         and \"patch-delay: applying\" lines\n"
 "  --error-rate F         answer a share F (0..1) of API requests 500 InternalError\n"
 "  --throttle-rate F      answer a share F of API requests 429 TooManyRequests, Retry-After: 1\n"
 "\n"
 "Admin API (same port and credentials; a read-only token gets 403):\n"
 "  GET  /sim/v1/status                     counts, resourceVersion, faults\n"
 "  POST /sim/v1/churn?rate=N               set the churn rate (0 stops)\n"
-"  POST /sim/v1/faults?latencyMs=N&errorRate=F&throttleRate=F   set faults (omitted: unchanged)\n"
+"  POST /sim/v1/faults?latencyMs=N&errorRate=F&throttleRate=F&patchDelayMs=N\n"
+"                                          set faults (omitted: unchanged)\n"
 "  POST /sim/v1/drop-watches               close every watch connection abruptly\n"
 "  POST /sim/v1/expire                     forget the event history: watches and continue\n"
 "                                          tokens from before now get 410 Expired\n"
@@ -135,6 +139,7 @@ static struct option long_opts[] = {
 	{"bookmark-interval", required_argument, NULL, 'b'},
 	{"churn", required_argument, NULL, 'n'},
 	{"latency", required_argument, NULL, 'L'},
+	{"patch-delay", required_argument, NULL, 'P'},
 	{"error-rate", required_argument, NULL, 'E'},
 	{"throttle-rate", required_argument, NULL, 'Q'},
 	{"verbose", no_argument, NULL, 'v'},
@@ -306,6 +311,7 @@ int main(int argc, char **argv)
 		case 'b': s->bookmark_ms = (int)num(optarg, 1, 3600, "--bookmark-interval") * 1000; break;
 		case 'n': s->churn_rate = (double)num(optarg, 0, 100000, "--churn"); break;
 		case 'L': s->faults.latency_ms = (int)num(optarg, 0, 600000, "--latency"); break;
+		case 'P': s->faults.patch_delay_ms = (int)num(optarg, 0, 600000, "--patch-delay"); break;
 		case 'E': s->faults.error_share = share(optarg, "--error-rate"); break;
 		case 'Q': s->faults.throttle_share = share(optarg, "--throttle-rate"); break;
 		case 'v': s->verbose = true; break;

@@ -302,6 +302,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		pthread_mutex_unlock(&s->lock);
 		if (f.latency_ms > 0)
 			usleep((useconds_t)f.latency_ms * 1000);
+		const char *dry = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dryRun");
+		if (f.patch_delay_ms > 0 && !strcmp(method, "PATCH") && !dry) {
+			fprintf(stderr, "gammatop-sim: patch-delay: holding PATCH %s for %d ms\n", url,
+			        f.patch_delay_ms);
+			usleep((useconds_t)f.patch_delay_ms * 1000);
+			fprintf(stderr, "gammatop-sim: patch-delay: applying PATCH %s\n", url);
+		}
 		if (fault_hit(seq, f.error_share, 0x5151)) {
 			reply_status(&rp, 500, "InternalError", NULL,
 			             "Internal error occurred: injected by gammatop-sim");

@@ -168,6 +168,8 @@ struct sim_faults {
 	int latency_ms;       /* added to every API request */
 	double error_share;   /* share of API requests answered 500 */
 	double throttle_share; /* share answered 429 with Retry-After */
+	int patch_delay_ms;   /* added to every PATCH that is not a dry run (before it is
+	                         applied, which happens even when the client has gone) */
 };
 
 struct sim {

@@ -58,7 +58,7 @@ struct figsrc {
 	struct figsrc_config cfg; /* strings below are owned copies */
 	char *prometheus, *mesh, *source_name;
 	struct collector *col;
-	struct cache *cache;      /* owned; NULL: no history */
+	struct cache *cache;      /* the app's (borrowed); NULL: no history */
 	struct http_client *hc;   /* owned (Prometheus path) */
 	struct promapi *prom;     /* owned */
 	struct console *con;      /* borrowed */
@@ -339,7 +339,6 @@ struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t err
 	f->cfg.prometheus = f->prometheus;
 	f->cfg.mesh = f->mesh;
 	f->cfg.source_name = f->source_name;
-	f->cfg.cache_path = NULL; /* used below only */
 	if (f->cfg.window_ms <= 0)
 		f->cfg.window_ms = 300000;
 	const struct mesh_profile *profile = NULL;
@@ -363,12 +362,7 @@ struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t err
 		figsrc_free(f);
 		return NULL;
 	}
-	char cerr[512] = "";
-	f->cache = cache_open(cfg->cache_path, &f->notice, cerr, sizeof cerr);
-	if (!f->cache) {
-		free(f->notice);
-		f->notice = xasprintf("no history (cache: %s)", cerr);
-	}
+	f->cache = cfg->cache;
 	char *scrape_source = xasprintf("scrape %s", str_or(f->source_name, "cluster"));
 	struct collector_config cc = {
 		.loop = cfg->loop, .cache = f->cache, .prometheus = f->prom,
@@ -414,7 +408,6 @@ void figsrc_free(struct figsrc *f)
 		window_reset(&f->wins[i]);
 	promapi_free(f->prom);
 	http_client_free(f->hc);
-	cache_close(f->cache);
 	free(f->prometheus);
 	free(f->mesh);
 	free(f->source_name);

@@ -50,22 +50,14 @@ void ui_edit_set_env(struct console *c, const struct ui_edit_env *e)
 	env = *e;
 }
 
-const char *ui_edit_cache_path(void)
+struct cache *ui_edit_cache(void)
 {
-	return env.cache_path;
+	return env.cache;
 }
 
 static struct kclient *client(void)
 {
 	return env.client ? env.client(env.ud) : NULL;
-}
-
-static struct cache *open_cache(void)
-{
-	char err[512], *notice = NULL;
-	struct cache *c = cache_open(env.cache_path, &notice, err, sizeof err);
-	free(notice);
-	return c;
 }
 
 /* ---- helpers ---- */
@@ -175,32 +167,44 @@ static void refresh_preview(struct ed *d)
 {
 	free(d->preview);
 	d->preview = NULL;
-	struct cache *c = open_cache();
+	struct cache *c = env.cache;
 	if (!c)
 		return;
 	d->preview = edit_preview_text(c, d->e,
 	                               env.preview_window_ms > 0 ? env.preview_window_ms : 900000);
-	cache_close(c);
 }
 
-/* Record the last apply attempt in the audit log; a failure is shown, never fatal. */
-static void record(struct view *v)
+/* The audit row of the apply about to be sent (pending until record_outcome); a failure is
+ * shown, never fatal. */
+static void record_intent(struct view *v)
 {
 	struct ed *d = ED(v);
 	struct kclient *k = client();
 	const struct kubeconfig *kc = k ? kclient_config(k) : NULL;
-	char err[512] = "";
-	struct cache *c = open_cache();
-	int64_t id = -1;
-	if (c) {
-		id = edit_audit_record(d->e, c, kc ? kc->context : NULL, kc ? kc->user_name : NULL,
-		                       d->mode == M_UNDO ? d->undo.id : 0, err, sizeof err);
-		cache_close(c);
-	} else {
-		snprintf(err, sizeof err, "cannot open the cache");
+	char err[512] = "", *cluster = kc ? cache_cluster_key(kc->server, kc->ca_pem, kc->ca_len)
+	                                  : NULL;
+	struct edit_audit_ctx ctx = {.context = kc ? kc->context : NULL,
+	                             .user = kc ? kc->user_name : NULL, .cluster = cluster,
+	                             .undo_of = d->mode == M_UNDO ? d->undo.id : 0};
+	d->audit_id = env.cache && !cache_readonly(env.cache)
+	                      ? edit_audit_begin(d->e, env.cache, &ctx, err, sizeof err)
+	                      : -1;
+	free(cluster);
+	if (d->audit_id < 0) {
+		d->audit_id = 0;
+		console_message(v->con, true, "not recorded in the audit log: %s",
+		                *err ? err : "no writable cache");
 	}
-	if (id < 0)
-		console_message(v->con, true, "not recorded in the audit log: %s", err);
+}
+
+/* The outcome of the apply whose row record_intent wrote. */
+static void record_outcome(struct view *v)
+{
+	struct ed *d = ED(v);
+	char err[512] = "";
+	if (d->audit_id && edit_audit_finish(d->e, env.cache, d->audit_id, err, sizeof err) < 0)
+		console_message(v->con, true, "audit log: %s", err);
+	d->audit_id = 0;
 	v->con->data_gen++; /* the history view reads the log again */
 }
 
@@ -234,6 +238,7 @@ static void start_apply(struct view *v)
 		return;
 	d->phase = P_APPLYING;
 	say(d, "applying with resourceVersion %s...", str_or(edit_resource_version(d->e), "?"));
+	record_intent(v);
 	d->req = edit_io_apply(k, d->e, after_apply, v);
 }
 
@@ -379,7 +384,7 @@ static void after_apply(struct edit *e, void *ud)
 	d->req = NULL;
 	v->con->dirty = true;
 	enum edit_state st = edit_state(e);
-	record(v);
+	record_outcome(v);
 	if (st == EDIT_APPLIED) {
 		console_message(v->con, false, "applied %s %s (resourceVersion %s -> %s)",
 		                edit_route_id(e),
@@ -471,12 +476,10 @@ void ui_edit_open_undo(struct console *c, int64_t id)
 		return;
 	}
 	char err[512] = "";
-	struct cache *cache = open_cache();
+	struct cache *cache = env.cache;
 	struct audit_entry a;
 	memset(&a, 0, sizeof a);
 	int rc = cache ? audit_get(cache, id, &a, err, sizeof err) : -1;
-	if (cache)
-		cache_close(cache);
 	if (rc != 1) {
 		console_message(c, true, "cannot undo #%lld: %s", (long long)id,
 		                rc == 0 ? "no such change" : *err ? err : "cannot open the cache");

@@ -55,6 +55,7 @@ struct ed {
 	char *preview;    /* telemetry line, or NULL */
 	char *doc_text;   /* M_DOC: the last edited text */
 	struct audit_entry undo; /* M_UNDO: the entry being reverted */
+	int64_t audit_id; /* the pending audit row of the apply in flight (0: none) */
 	int scroll;
 	char status[1024]; /* what the panel says about the last step */
 };

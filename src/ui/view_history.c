@@ -58,18 +58,16 @@ static void refresh(struct view *v)
 	struct hist *h = v->priv;
 	grid_clear(&v->grid);
 	h->error[0] = '\0';
-	char err[512] = "", *notice = NULL;
-	struct cache *c = cache_open(ui_edit_cache_path(), &notice, err, sizeof err);
-	free(notice);
+	char err[512] = "";
+	struct cache *c = ui_edit_cache();
 	if (!c) {
-		snprintf(h->error, sizeof h->error, "cannot read the audit log: %s", err);
+		snprintf(h->error, sizeof h->error, "cannot read the audit log: no cache");
 		return;
 	}
 	struct audit_entry *list = NULL;
 	size_t n = 0;
 	if (audit_list(c, NULL, HISTORY_LIMIT, &list, &n, err, sizeof err) < 0) {
 		snprintf(h->error, sizeof h->error, "cannot read the audit log: %s", err);
-		cache_close(c);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -112,7 +110,6 @@ static void refresh(struct view *v)
 		grid_set(r, C_NOTE, by ? THEME_DIM : applied ? THEME_NORMAL : THEME_WARN, note);
 	}
 	audit_list_free(list, n);
-	cache_close(c);
 }
 
 static void draw(struct view *v, int y, int x, int h, int w)

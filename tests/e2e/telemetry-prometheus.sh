@@ -111,7 +111,7 @@ near "$T/prom2.json" r-slow timeoutRate 0 0.05
 ok "raising timeouts.request lowered r-slow's timeoutRate (0.5 -> 0) in both paths"
 
 # The scrapes were recorded: --offline answers from the cache and says how old it is.
-"$GAMMATOP" top --offline --window 1m -o json >"$T/off.json" 2>"$T/off.err" ||
+"$GAMMATOP" top --kubeconfig "$T/kubeconfig" --offline --window 1m -o json >"$T/off.json" 2>"$T/off.err" ||
 	{ cat "$T/off.err" >&2; fail "top --offline"; }
 grep -q 'data is .* old' "$T/off.err" || fail "offline age: $(cat "$T/off.err")"
 jq -e '[.routes[] | select(.route == "httproute/tm/r-fail")] | length == 1' "$T/off.json" \

@@ -1,7 +1,10 @@
 /* test_audit.c: the audit log on a temporary SQLite cache: entries in and out unchanged,
  * newest first, the route filter and the limit, undo references (kept without a schema
- * column), an edit session's apply attempts recorded through edit_audit_record, and undo
- * prepared from entries of each kind (rule policy, Linkerd annotations, whole spec). */
+ * column), an edit session's apply attempts recorded through edit_audit_record and through
+ * a pending row and its outcome, undo prepared from entries of each kind (rule policy,
+ * Linkerd annotations, whole spec) on the rule found by its identity after rules moved
+ * (refused when it is gone or ambiguous), and what the route says about a pending row
+ * (edit_settle_decide). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -135,15 +138,21 @@ static void test_record_edit(void **state)
 	ch.clear_retry = true;
 	assert_int_equal(edit_set_change(e, &ch), EDIT_READY);
 	/* Nothing applied yet: nothing to record. */
-	assert_int_equal(edit_audit_record(e, c, "ctx", "bob", 0, err, sizeof err), -1);
+	struct edit_audit_ctx ctx = {.context = "ctx", .user = "bob", .cluster = "http://k"};
+	assert_int_equal(edit_audit_record(e, c, &ctx, err, sizeof err), -1);
 	const char *after = "{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"web\",\"namespace\":"
 	                    "\"shop\",\"resourceVersion\":\"8\"},\"spec\":{\"rules\":[{}]}}";
 	assert_int_equal(edit_take_apply(e, 200, after, strlen(after), NULL), EDIT_APPLIED);
-	int64_t id = edit_audit_record(e, c, "ctx", "bob", 0, err, sizeof err);
+	int64_t id = edit_audit_record(e, c, &ctx, err, sizeof err);
 	assert_true(id > 0);
 	struct audit_entry a;
 	assert_int_equal(audit_get(c, id, &a, err, sizeof err), 1);
 	assert_string_equal(a.route, "httproute/shop/web");
+	assert_string_equal(a.cluster, "http://k");
+	assert_string_equal(a.base_rv, "7");
+	assert_string_equal(a.new_rv, "8");
+	assert_non_null(a.rule_key);
+	assert_non_null(strstr(a.rule_key, "\"matches\""));
 	assert_string_equal(a.user, "bob");
 	assert_string_equal(a.before_json, "{\"retry\":{\"attempts\":2,\"codes\":[503]}}");
 	assert_string_equal(a.after_json, "{}");
@@ -240,12 +249,211 @@ static void test_undo_prepare(void **state)
 	assert_string_equal(buf, "t=1s?[2J");
 }
 
+#define WEB_HEAD "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\"," \
+	"\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\",\"generation\":3,"
+
+/* The apply's row is written before it is sent (pending, with the owner process and the
+ * version it is made on), and its outcome after; an undo keeps its reference. */
+static void test_pending_then_outcome(void **state)
+{
+	struct cache *c = *state;
+	char err[256];
+	const char *json = WEB_HEAD "\"resourceVersion\":\"7\"},\"spec\":{\"rules\":[{\"name\":"
+	                   "\"api\",\"timeouts\":{\"request\":\"5s\"}}]}}";
+	struct edit *e = edit_new(GT_HTTPROUTE, "shop", "web");
+	edit_take_fetch(e, 200, json, strlen(json), NULL);
+	assert_int_equal(edit_select_rule(e, "api"), 0);
+	struct edit_change ch;
+	edit_change_init(&ch);
+	ch.request_timeout = "9s";
+	assert_int_equal(edit_set_change(e, &ch), EDIT_READY);
+	struct edit_audit_ctx ctx = {.context = "ctx", .user = "bob", .cluster = "http://k",
+	                             .undo_of = 3};
+	int64_t id = edit_audit_begin(e, c, &ctx, err, sizeof err);
+	assert_true(id > 0);
+	struct audit_entry a;
+	assert_int_equal(audit_get(c, id, &a, err, sizeof err), 1);
+	assert_string_equal(a.result, AUDIT_PENDING);
+	assert_string_equal(a.rule_key, "{\"name\":\"api\"}");
+	assert_string_equal(a.base_rv, "7");
+	assert_int_equal(a.base_gen, 3);
+	assert_string_equal(a.after_json, "{\"timeouts\":{\"request\":\"9s\"}}");
+	char self[64];
+	snprintf(self, sizeof self, ":%ld", (long)getpid());
+	assert_non_null(strstr(a.owner, self));
+	assert_int_equal(a.undo_of, 3);
+	audit_entry_done(&a);
+	struct audit_entry *list;
+	size_t n;
+	assert_int_equal(audit_pending(c, "http://k", &list, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	audit_list_free(list, n);
+	assert_int_equal(audit_pending(c, "http://other", &list, &n, err, sizeof err), 0);
+	assert_int_equal(n, 0);
+	audit_list_free(list, n);
+	/* The answer: applied, the new version recorded, still an undo of #3. */
+	assert_int_equal(edit_audit_finish(e, c, id, err, sizeof err), -1); /* no answer yet */
+	const char *after = WEB_HEAD "\"resourceVersion\":\"8\"},\"spec\":{\"rules\":[{\"name\":"
+	                    "\"api\",\"timeouts\":{\"request\":\"9s\"}}]}}";
+	assert_int_equal(edit_take_apply(e, 200, after, strlen(after), NULL), EDIT_APPLIED);
+	assert_int_equal(edit_audit_finish(e, c, id, err, sizeof err), 0);
+	assert_int_equal(audit_get(c, id, &a, err, sizeof err), 1);
+	assert_string_equal(a.result, AUDIT_APPLIED);
+	assert_string_equal(a.new_rv, "8");
+	assert_int_equal(a.undo_of, 3);
+	assert_non_null(strstr(a.message, "7 -> 8"));
+	audit_entry_done(&a);
+	assert_int_equal(audit_pending(c, NULL, &list, &n, err, sizeof err), 0);
+	assert_int_equal(n, 0);
+	audit_list_free(list, n);
+	edit_free(e);
+}
+
+/* Undo finds the rule the change was made on by its identity, not its index: a colleague
+ * inserted a rule in front. Gone or ambiguous: refused, nothing set. */
+static void test_undo_by_identity(void **state)
+{
+	(void)state;
+	char err[512];
+	/* Rule 0 (matches /api, to api:80) was changed from 5s to 8s; then a colleague inserted a
+	 * rule in front (with the same policy, which an index undo would have cleared). */
+	const char *moved = R_HEAD "},\"spec\":{\"rules\":["
+	                    "{\"matches\":[{\"path\":{\"value\":\"/new\"}}],\"timeouts\":{\"request\":\"8s\"}},"
+	                    "{\"matches\":[{\"path\":{\"type\":\"PathPrefix\",\"value\":\"/api\"}}],"
+	                    "\"backendRefs\":[{\"name\":\"api\",\"port\":80,\"weight\":5}],"
+	                    "\"timeouts\":{\"request\":\"8s\"}}]}}";
+	struct audit_entry a = {.id = 7, .route = "httproute/shop/web", .rule = 0,
+	                        .rule_key = "{\"backendRefs\":[{\"group\":\"\",\"kind\":\"Service\","
+	                                    "\"name\":\"api\",\"port\":80}],\"matches\":[{\"path\":"
+	                                    "{\"type\":\"PathPrefix\",\"value\":\"/api\"}}]}",
+	                        .before_json = "{\"timeouts\":{\"request\":\"5s\"}}",
+	                        .after_json = "{\"timeouts\":{\"request\":\"8s\"}}",
+	                        .result = AUDIT_APPLIED};
+	struct edit *e = fetched(moved);
+	assert_int_equal(edit_audit_undo(e, &a, err, sizeof err), 0);
+	assert_int_equal(edit_rule_index(e), 1);
+	assert_string_equal(edit_target(e)->request, "5s");
+	assert_non_null(strstr(edit_patch(e), "/api"));
+	edit_free(e);
+	/* The key is the one edit_rule_key_of makes of the rule as it was (defaults filled in). */
+	json_t *r = json_loads("{\"matches\":[{\"path\":{\"value\":\"/api\"}}],\"backendRefs\":"
+	                       "[{\"name\":\"api\",\"port\":80}]}", 0, NULL);
+	char *k = edit_rule_key_of(r);
+	assert_string_equal(k, a.rule_key);
+	free(k);
+	json_decref(r);
+
+	/* The rule is gone (its matches changed). */
+	const char *gone = R_HEAD "},\"spec\":{\"rules\":[{\"matches\":[{\"path\":{\"value\":"
+	                   "\"/v2\"}}],\"timeouts\":{\"request\":\"8s\"}}]}}";
+	e = fetched(gone);
+	assert_int_equal(edit_audit_undo(e, &a, err, sizeof err), -1);
+	assert_non_null(strstr(err, "change #7"));
+	assert_non_null(strstr(err, "PathPrefix /api to api:80 is gone"));
+	edit_free(e);
+
+	/* Two rules with those matches and backends: ambiguous. */
+	const char *twice = R_HEAD "},\"spec\":{\"rules\":["
+	                    "{\"matches\":[{\"path\":{\"value\":\"/api\"}}],\"backendRefs\":[{\"name\":\"api\",\"port\":80}]},"
+	                    "{\"matches\":[{\"path\":{\"value\":\"/api\"}}],\"backendRefs\":[{\"name\":\"api\",\"port\":80}]}]}}";
+	e = fetched(twice);
+	assert_int_equal(edit_audit_undo(e, &a, err, sizeof err), -1);
+	assert_non_null(strstr(err, "ambiguous: rules 0 and 1"));
+	edit_free(e);
+
+	/* A named rule is found by name wherever it went. */
+	const char *named = R_HEAD "},\"spec\":{\"rules\":[{\"name\":\"new\",\"timeouts\":"
+	                    "{\"request\":\"8s\"}},{\"name\":\"checkout\",\"timeouts\":{\"request\":"
+	                    "\"8s\"}}]}}";
+	a.rule_key = "{\"name\":\"checkout\"}";
+	e = fetched(named);
+	assert_int_equal(edit_audit_undo(e, &a, err, sizeof err), 0);
+	assert_int_equal(edit_rule_index(e), 1);
+	edit_free(e);
+	a.rule_key = "{\"name\":\"payments\"}";
+	e = fetched(named);
+	assert_int_equal(edit_audit_undo(e, &a, err, sizeof err), -1);
+	assert_non_null(strstr(err, "the rule named \"payments\" is gone"));
+	edit_free(e);
+
+	/* An entry of an older gammatop (index only): two rules have what it left: refused. */
+	a.rule_key = NULL;
+	a.rule = 1;
+	e = fetched(named);
+	assert_int_equal(edit_audit_undo(e, &a, err, sizeof err), -1);
+	assert_non_null(strstr(err, "cannot be told"));
+	edit_free(e);
+}
+
+/* What the route says about a row whose process died before the answer was recorded. */
+static void test_settle_decide(void **state)
+{
+	(void)state;
+	struct audit_entry a = {.id = 9, .route = "httproute/shop/web", .rule = 0,
+	                        .rule_key = "{\"name\":\"api\"}", .base_rv = "7", .base_gen = 3,
+	                        .before_json = "{\"timeouts\":{\"request\":\"5s\"}}",
+	                        .after_json = "{\"timeouts\":{\"request\":\"9s\"}}",
+	                        .result = AUDIT_PENDING};
+	char *why = NULL;
+	/* Still at the version it was made on: never landed. */
+	const char *same = WEB_HEAD "\"resourceVersion\":\"7\"},\"spec\":{\"rules\":[{\"name\":"
+	                   "\"api\",\"timeouts\":{\"request\":\"5s\"}}]}}";
+	assert_int_equal(edit_settle_decide(&a, 200, same, strlen(same), NULL, &why),
+	                 EDIT_SETTLED_NOT_APPLIED);
+	assert_non_null(strstr(why, "still at resourceVersion 7"));
+	free(why);
+	/* Only status moved (generation the same): the spec change never landed. */
+	const char *status = WEB_HEAD "\"resourceVersion\":\"8\"},\"spec\":{\"rules\":[{\"name\":"
+	                     "\"api\",\"timeouts\":{\"request\":\"5s\"}}]}}";
+	assert_int_equal(edit_settle_decide(&a, 200, status, strlen(status), NULL, &why),
+	                 EDIT_SETTLED_NOT_APPLIED);
+	assert_non_null(strstr(why, "generation 3"));
+	free(why);
+	/* The rule (moved to index 1) has the change. */
+	const char *landed = "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\","
+	                     "\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\",\"generation\":5,"
+	                     "\"resourceVersion\":\"12\"},\"spec\":{\"rules\":[{\"name\":\"x\"},"
+	                     "{\"name\":\"api\",\"timeouts\":{\"request\":\"9s\"}}]}}";
+	assert_int_equal(edit_settle_decide(&a, 200, landed, strlen(landed), NULL, &why),
+	                 EDIT_SETTLED_APPLIED);
+	assert_non_null(strstr(why, "7 -> 12"));
+	free(why);
+	/* Somebody else's value since: unknown, and what it is now. */
+	const char *other = "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\","
+	                    "\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\",\"generation\":5,"
+	                    "\"resourceVersion\":\"12\"},\"spec\":{\"rules\":[{\"name\":\"api\","
+	                    "\"timeouts\":{\"request\":\"1s\"}}]}}";
+	assert_int_equal(edit_settle_decide(&a, 200, other, strlen(other), NULL, &why),
+	                 EDIT_SETTLED_UNKNOWN);
+	assert_non_null(strstr(why, "it is now t=1s"));
+	free(why);
+	/* The rule was removed; the route deleted; the cluster unreachable. */
+	const char *norule = "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\","
+	                     "\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\",\"generation\":5,"
+	                     "\"resourceVersion\":\"12\"},\"spec\":{\"rules\":[{\"name\":\"b\"}]}}";
+	assert_int_equal(edit_settle_decide(&a, 200, norule, strlen(norule), NULL, &why),
+	                 EDIT_SETTLED_UNKNOWN);
+	assert_non_null(strstr(why, "\"api\" is gone"));
+	free(why);
+	struct apierr nf = {.kind = APIERR_NOT_FOUND, .message = (char *)"not found"};
+	assert_int_equal(edit_settle_decide(&a, 404, "", 0, &nf, &why), EDIT_SETTLED_UNKNOWN);
+	assert_non_null(strstr(why, "deleted"));
+	free(why);
+	struct apierr tr = {.kind = APIERR_TRANSPORT, .message = (char *)"connection refused"};
+	assert_int_equal(edit_settle_decide(&a, 0, NULL, 0, &tr, &why), EDIT_SETTLED_UNREACHABLE);
+	assert_non_null(strstr(why, "connection refused"));
+	free(why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_add_get_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_edit, setup, teardown),
 		cmocka_unit_test(test_undo_prepare),
+		cmocka_unit_test_setup_teardown(test_pending_then_outcome, setup, teardown),
+		cmocka_unit_test(test_undo_by_identity),
+		cmocka_unit_test(test_settle_decide),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
 /* test_cache.c: the SQLite cache: creation and modes, migration from a hand-made v1 file,
- * corrupt and newer files set aside, topology per context, sample ingest, rollups,
- * retention, windows across rollups, and two connections side by side. */
+ * corrupt and newer files set aside (and their audit log read), read-only files and a full
+ * disk, cluster keys, topology per cluster, sample ingest, rollups, retention, windows
+ * across rollups, two connections side by side, and a long-lived connection beside writer
+ * processes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "gammatop/audit.h"
 #include "gammatop/cache.h"
 #include "gammatop/samples.h"
 
@@ -154,10 +157,18 @@ static void test_migrate_v1(void **state)
 	assert_true(old.seconds == 15 && old.v[SC_REQUESTS] == 100 && old.v[SC_TIMEOUTS] == 5);
 	assert_true(old.v[SC_RETRIES] == 10 && old.have == 123);
 	assert_int_equal(samples_count(c, "samples_1m"), 0); /* new table exists, empty */
+	/* The context-keyed topology of older versions is kept under the legacy key only: no
+	 * cluster key ever finds it. */
 	char *json;
 	int64_t at;
-	assert_int_equal(cache_topology_get(c, "ctx", &json, &at, err, sizeof err), 1);
+	assert_int_equal(cache_topology_get(c, "ctx", &json, &at, err, sizeof err), 0);
+	assert_int_equal(cache_topology_get(c, CACHE_TOPOLOGY_LEGACY "ctx", &json, &at, err,
+	                                    sizeof err), 1);
+	assert_string_equal(json, "{}");
 	free(json);
+	assert_int_equal(cache_topology_drop(c, CACHE_TOPOLOGY_LEGACY "ctx", err, sizeof err), 0);
+	assert_int_equal(cache_topology_get(c, CACHE_TOPOLOGY_LEGACY "ctx", &json, &at, err,
+	                                    sizeof err), 0);
 	/* The audit table of schema 2 is there. */
 	assert_int_equal(sqlite3_exec(cache_db(c), "SELECT id, at_ms, context, user, route, rule, "
 	                                          "before_json, after_json, result, message FROM "
@@ -195,6 +206,7 @@ static void test_set_aside(void **state)
 	assert_non_null(notice);
 	assert_non_null(strstr(notice, "schema 99"));
 	assert_int_equal(count_files("newer.db.newer-"), 1);
+	assert_non_null(strstr(notice, "gammatop history --cache "));
 	free(notice);
 	notice = NULL;
 	cache_close(c);
@@ -444,14 +456,270 @@ static void test_counts_buckets(void **state)
 	assert_int_equal(f.n_buckets, SAMPLES_MAX_BUCKETS);
 }
 
+/* Two kubeconfigs whose contexts have the same name reach different clusters: the key is the
+ * server (normalised, never with credentials) and the CA. */
+static void test_cluster_key(void **state)
+{
+	(void)state;
+	const char ca1[] = "-----BEGIN CERTIFICATE-----\nMIIB\nAAAA\n-----END CERTIFICATE-----\n";
+	const char ca1w[] = "-----BEGIN CERTIFICATE-----\r\nMIIBAAAA\r\n-----END CERTIFICATE-----";
+	const char ca2[] = "-----BEGIN CERTIFICATE-----\nMIIB\nBBBB\n-----END CERTIFICATE-----\n";
+	char *a = cache_cluster_key("https://127.0.0.1:6443", ca1, sizeof ca1 - 1);
+	char *b = cache_cluster_key("https://127.0.0.1:6443/", ca1w, sizeof ca1w - 1);
+	char *c = cache_cluster_key("https://127.0.0.1:6443", ca2, sizeof ca2 - 1);
+	char *d = cache_cluster_key("HTTPS://User:p@ss/w?rd@API.Example.com:443/k8s/c-1/?x=1#f", NULL,
+	                            0);
+	char *e = cache_cluster_key("http://127.0.0.1:38211", NULL, 0);
+	char *f = cache_cluster_key("http://127.0.0.1:38212", NULL, 0);
+	assert_string_equal(a, b); /* the same CA, wrapped differently */
+	assert_string_not_equal(a, c);
+	assert_non_null(strstr(a, "https://127.0.0.1:6443 ca:"));
+	assert_string_equal(d, "https://api.example.com/k8s/c-1");
+	assert_null(strstr(d, "ss"));
+	assert_string_equal(e, "http://127.0.0.1:38211");
+	assert_string_not_equal(e, f);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+	free(e);
+	free(f);
+}
+
+#define CHECK(x) do { if (!(x)) { fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #x); \
+	return 1; } } while (0)
+
+/* test_readonly's body: plain checks (it may run in a child that dropped root). */
+static int readonly_body(const char *sub)
+{
+	char err[512] = "", *notice = NULL, p[600];
+	snprintf(p, sizeof p, "%s/cache.db", sub);
+	struct cache *c = cache_open(p, NULL, err, sizeof err);
+	CHECK(c);
+	struct audit_entry a = {.route = "httproute/a/r", .rule = 0, .result = AUDIT_APPLIED,
+	                        .message = "kept"};
+	CHECK(audit_add(c, &a, err, sizeof err) > 0);
+	cache_close(c);
+	CHECK(chmod(p, 0400) == 0);
+	CHECK(chmod(sub, 0500) == 0);
+	c = cache_open(p, NULL, err, sizeof err);
+	CHECK(!c);
+	CHECK(strstr(err, "is read-only"));
+	CHECK(strstr(err, "'gammatop history' still reads it"));
+	c = cache_open_ex(p, CACHE_WRITE_OR_READ, &notice, err, sizeof err);
+	CHECK(c);
+	CHECK(cache_readonly(c));
+	CHECK(notice && strstr(notice, "read-only"));
+	free(notice);
+	struct audit_entry *list = NULL;
+	size_t n = 0;
+	CHECK(audit_list(c, NULL, 0, &list, &n, err, sizeof err) == 0);
+	CHECK(n == 1 && !strcmp(list[0].message, "kept"));
+	audit_list_free(list, n);
+	CHECK(audit_add(c, &a, err, sizeof err) == -1);
+	CHECK(strstr(err, "read-only"));
+	cache_close(c);
+	chmod(sub, 0700);
+	chmod(p, 0600);
+	return 0;
+}
+
+/* A file we may not write: a write open says so and what still works; the fallback reads.
+ * As root (who may write anyway) the body runs in a child that is user nobody. */
+static void test_readonly(void **state)
+{
+	(void)state;
+	char sub[512];
+	snprintf(sub, sizeof sub, "%s", path_in("ro"));
+	if (geteuid() != 0) {
+		assert_int_equal(mkdir(sub, 0700), 0);
+		assert_int_equal(readonly_body(sub), 0);
+		return;
+	}
+	assert_int_equal(chmod(dir, 0711), 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(chown(sub, 65534, 65534), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(2);
+		_exit(readonly_body(sub));
+	}
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	chmod(dir, 0700);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* A full disk: the error says so, and where. */
+static void test_disk_full(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	struct cache *c = cache_open(path_in("full.db"), NULL, err, sizeof err);
+	assert_non_null(c);
+	int pages = 0;
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(cache_db(c), "PRAGMA page_count", -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		pages = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %d", pages);
+	assert_int_equal(sqlite3_exec(cache_db(c), sql, NULL, NULL, NULL), SQLITE_OK);
+	char *big = malloc(20000);
+	memset(big, 'x', 19999);
+	big[19999] = '\0';
+	struct audit_entry a = {.route = "httproute/a/r", .rule = 0, .result = AUDIT_APPLIED,
+	                        .message = big};
+	assert_int_equal(audit_add(c, &a, err, sizeof err), -1);
+	assert_non_null(strstr(err, "the disk is full"));
+	assert_non_null(strstr(err, "reading the cache still works"));
+	free(big);
+	cache_close(c);
+}
+
+/* A cache from a newer gammatop is set aside; its audit log still reads from where it went,
+ * as long as the columns we know are there. */
+static void test_newer_audit_readable(void **state)
+{
+	(void)state;
+	char err[512] = "", *notice = NULL;
+	const char *p = path_in("future.db");
+	sqlite3 *db;
+	sqlite3_open(p, &db);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE audit (id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, context TEXT,"
+		"  user TEXT, route TEXT, rule INTEGER, before_json TEXT, after_json TEXT, result TEXT,"
+		"  message TEXT, cluster TEXT, flavour TEXT);"
+		"INSERT INTO audit (at_ms, route, rule, result, message, flavour) VALUES"
+		"  (1000, 'httproute/a/r', 0, 'applied', 'from the future', 'x');"
+		"PRAGMA user_version = 42;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	struct cache *c = cache_open(p, &notice, err, sizeof err);
+	assert_non_null(c);
+	assert_non_null(notice);
+	cache_close(c);
+	const char *cmd = strstr(notice, "--cache ");
+	assert_non_null(cmd);
+	char aside[512];
+	snprintf(aside, sizeof aside, "%.*s", (int)strcspn(cmd + 8, "'"), cmd + 8);
+	free(notice);
+	notice = NULL;
+	c = cache_open_ro(aside, &notice, err, sizeof err);
+	assert_non_null(c);
+	assert_int_equal(cache_schema_version(c), 42);
+	struct audit_entry *list = NULL;
+	size_t n = 0;
+	assert_int_equal(audit_list(c, NULL, 0, &list, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].message, "from the future");
+	assert_null(list[0].rule_key);
+	audit_list_free(list, n);
+	cache_close(c);
+	/* CACHE_READ_MOSTLY reads a newer file in place instead of setting it aside. */
+	p = path_in("future2.db");
+	sqlite3_open(p, &db);
+	sqlite3_exec(db, "CREATE TABLE audit (id INTEGER PRIMARY KEY, at_ms INTEGER, route TEXT);"
+	                 "PRAGMA user_version = 43;", NULL, NULL, NULL);
+	sqlite3_close(db);
+	c = cache_open_ex(p, CACHE_READ_MOSTLY, &notice, err, sizeof err);
+	assert_non_null(c);
+	assert_true(cache_readonly(c));
+	assert_non_null(strstr(notice, "newer gammatop"));
+	free(notice);
+	assert_int_equal(count_files("future2.db.newer-"), 0);
+	/* ... but an audit table without the columns we read is refused with a reason. */
+	assert_int_equal(audit_list(c, NULL, 0, &list, &n, err, sizeof err), -1);
+	assert_non_null(strstr(err, "has no column context"));
+	cache_close(c);
+}
+
+/* The child of test_console_beside_writers: a fresh process (exec'd, so that no SQLite state
+ * is inherited across fork: howtocorrupt.html section 2.7) that adds one audit row, as one
+ * `gammatop set --yes` does. */
+static int child_add(const char *path)
+{
+	char e[512];
+	struct cache *c = cache_open(path, NULL, e, sizeof e);
+	struct audit_entry a = {.route = "httproute/a/r", .rule = 0, .result = "applied",
+	                        .message = "child"};
+	int ok = c && audit_add(c, &a, e, sizeof e) > 0;
+	cache_close(c);
+	return ok ? 0 : 1;
+}
+
+/* A console-like process keeps the cache open (and opens it a second time, as a view does),
+ * while other processes add audit rows; the console writes in between and quits. Every row
+ * must survive. Opening the cache must never open()/close() the database file beside a live
+ * connection: on POSIX that close() drops every lock the process holds on the file
+ * (sqlite.org/howtocorrupt.html section 2.2), the next writer then finds itself "last",
+ * deletes the WAL, and the console's close checkpoints its stale view over their rows. */
+static void test_console_beside_writers(void **state)
+{
+	(void)state;
+	char err[512] = "", p[512];
+	snprintf(p, sizeof p, "%s", path_in("shared.db"));
+	struct cache *con = cache_open(p, NULL, err, sizeof err);
+	assert_non_null(con);
+	assert_int_equal(cache_topology_put(con, "k", "{\"v\":1}", 1, err, sizeof err), 0);
+	struct cache *view = cache_open(p, NULL, err, sizeof err); /* e.g. the history view */
+	assert_non_null(view);
+	cache_close(view);
+	for (int i = 0; i < 20; i++) {
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			setenv("GT_TEST_CACHE_CHILD", p, 1);
+			execl("/proc/self/exe", "test_cache", (char *)NULL);
+			_exit(127);
+		}
+		int st = 0;
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		if (i == 10) { /* the console writes in between: its own change, and the topology */
+			struct audit_entry a = {.route = "httproute/a/c", .rule = 0, .result = "applied",
+			                        .message = "console"};
+			assert_true(audit_add(con, &a, err, sizeof err) > 0);
+			assert_int_equal(cache_topology_put(con, "k", "{\"v\":2}", 2, err, sizeof err), 0);
+		}
+	}
+	assert_int_equal(cache_topology_put(con, "k", "{\"v\":3}", 3, err, sizeof err), 0);
+	cache_close(con);
+	struct cache *c = cache_open(p, NULL, err, sizeof err);
+	assert_non_null(c);
+	struct audit_entry *list = NULL;
+	size_t n = 0;
+	assert_int_equal(audit_list(c, NULL, 0, &list, &n, err, sizeof err), 0);
+	assert_int_equal(n, 21);
+	for (size_t i = 0; i + 1 < n; i++) /* ids are unique: nobody wrote on a stale view */
+		assert_true(list[i].id > list[i + 1].id);
+	audit_list_free(list, n);
+	char *json = NULL;
+	int64_t at = 0;
+	assert_int_equal(cache_topology_get(c, "k", &json, &at, err, sizeof err), 1);
+	assert_string_equal(json, "{\"v\":3}");
+	free(json);
+	cache_close(c);
+}
+
 int main(void)
 {
+	if (getenv("GT_TEST_CACHE_CHILD"))
+		return child_add(getenv("GT_TEST_CACHE_CHILD"));
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_and_modes),
 		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_set_aside),
 		cmocka_unit_test(test_counts_buckets),
 		cmocka_unit_test(test_two_processes),
+		cmocka_unit_test(test_console_beside_writers),
+		cmocka_unit_test(test_cluster_key),
+		cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_disk_full),
+		cmocka_unit_test(test_newer_audit_readable),
 		cmocka_unit_test(test_blob_roundtrip),
 		cmocka_unit_test(test_samples_rollup_retention),
 	};

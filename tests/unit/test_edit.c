@@ -2,7 +2,8 @@
  * requested changes on a policy, the policy JSON of the audit log, and the session driven by
  * canned API answers (the fake transport): load, rule by name, validation before sending,
  * diff and merge patch, dry-run verdicts (a standard-channel CRD drops retry), conflict and
- * rebase, Linkerd detection, effective policy and the annotation patch. */
+ * rebase (the rule found again by its identity after rules moved), Linkerd detection,
+ * effective policy and the annotation patch. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -292,6 +293,74 @@ static void test_session_flow(void **state)
 	free(now);
 	free(applied);
 	edit_free(e);
+}
+
+#define RK_HEAD "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\"," \
+	"\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\",\"resourceVersion\":"
+
+/* An unnamed rule is found again by its matches after a conflict, even when a colleague
+ * inserted a rule in front of it; a rebase never moves the change to another rule. */
+static void test_rebase_by_identity(void **state)
+{
+	(void)state;
+	const char *base = RK_HEAD "\"10\"},\"spec\":{\"rules\":["
+	                   "{\"matches\":[{\"path\":{\"value\":\"/api\"}}],\"backendRefs\":[{\"name\":\"api\",\"port\":80}],"
+	                   "\"timeouts\":{\"request\":\"5s\"}}]}}";
+	struct edit *e = loaded(base);
+	assert_int_equal(edit_select_rule(e, "0"), 0);
+	assert_non_null(strstr(edit_rule_key(e), "\"PathPrefix\""));
+	struct edit_change c;
+	edit_change_init(&c);
+	c.request_timeout = "8s";
+	assert_int_equal(edit_set_change(e, &c), EDIT_READY);
+	struct apierr conflict = {.kind = APIERR_CONFLICT, .code = 409, .message = "modified"};
+	assert_int_equal(edit_take_apply(e, 409, "{}", 2, &conflict), EDIT_CONFLICT);
+	const char *moved = RK_HEAD "\"11\"},\"spec\":{\"rules\":["
+	                    "{\"matches\":[{\"path\":{\"type\":\"Exact\",\"value\":\"/health\"}}],\"timeouts\":{\"request\":\"1s\"}},"
+	                    "{\"matches\":[{\"path\":{\"type\":\"PathPrefix\",\"value\":\"/api\"}}],\"backendRefs\":[{\"name\":\"api\",\"port\":80,\"weight\":1}],"
+	                    "\"timeouts\":{\"request\":\"5s\"}}]}}";
+	assert_int_equal(edit_take_fetch(e, 200, moved, strlen(moved), NULL), EDIT_READY);
+	assert_int_equal(edit_rule_index(e), 1);
+	assert_string_equal(edit_current(e)->request, "5s");
+	json_t *patch = json_loads(edit_patch(e), 0, NULL);
+	json_t *rules = json_object_get(json_object_get(patch, "spec"), "rules");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(json_array_get(rules, 1), "timeouts"), "request")),
+	                    "8s");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(json_array_get(rules, 0), "timeouts"), "request")),
+	                    "1s");
+	json_decref(patch);
+	/* Conflict again, and now the rule is gone: refused, nothing to send. */
+	assert_int_equal(edit_take_apply(e, 409, "{}", 2, &conflict), EDIT_CONFLICT);
+	const char *gone = RK_HEAD "\"12\"},\"spec\":{\"rules\":["
+	                   "{\"matches\":[{\"path\":{\"value\":\"/v2\"}}],\"timeouts\":{\"request\":\"5s\"}}]}}";
+	assert_int_equal(edit_take_fetch(e, 200, gone, strlen(gone), NULL), EDIT_FAILED);
+	assert_non_null(strstr(edit_message(e), "PathPrefix /api to api:80 is gone"));
+	assert_null(edit_io_apply(NULL, e, NULL, NULL));
+	edit_free(e);
+	/* The CRD's defaults are part of no identity: written out or left to the server, a rule is
+	 * the same rule. */
+	json_t *a = json_loads("{}", 0, NULL);
+	json_t *b = json_loads("{\"matches\":[{\"path\":{\"type\":\"PathPrefix\",\"value\":\"/\"}}],"
+	                       "\"backendRefs\":[]}", 0, NULL);
+	json_t *h = json_loads("{\"matches\":[{\"headers\":[{\"name\":\"x\",\"value\":\"1\"}]}]}", 0,
+	                       NULL);
+	json_t *h2 = json_loads("{\"matches\":[{\"headers\":[{\"name\":\"x\",\"value\":\"1\","
+	                        "\"type\":\"Exact\"}],\"path\":{\"value\":\"/\"}}]}", 0, NULL);
+	char *ka = edit_rule_key_of(a), *kb = edit_rule_key_of(b), *kh = edit_rule_key_of(h),
+	     *kh2 = edit_rule_key_of(h2);
+	assert_string_equal(ka, kb);
+	assert_string_equal(kh, kh2);
+	assert_string_not_equal(ka, kh);
+	free(ka);
+	free(kb);
+	free(kh);
+	free(kh2);
+	json_decref(a);
+	json_decref(b);
+	json_decref(h);
+	json_decref(h2);
 }
 
 static void test_session_retry_pruned(void **state)
@@ -672,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_change_apply),
 		cmocka_unit_test(test_policy_json),
 		cmocka_unit_test(test_session_flow),
+		cmocka_unit_test(test_rebase_by_identity),
 		cmocka_unit_test(test_session_retry_pruned),
 		cmocka_unit_test(test_session_failures),
 		cmocka_unit_test(test_linkerd),

@@ -37,6 +37,7 @@ struct fx {
 	struct console *con;
 	char dir[256];
 	char cache[300];
+	struct cache *db; /* the app's one cache handle */
 };
 
 static const char *srcdir(void)
@@ -66,7 +67,9 @@ static struct fx *fx_new(bool readonly)
 	f->con = console_new(f->store, f->loop, &cs, &co, err, sizeof err);
 	assert_non_null(f->con);
 	assert_int_equal(console_start(f->con, &co, err, sizeof err), 0);
-	struct ui_edit_env env = {.cache_path = f->cache};
+	f->db = cache_open(f->cache, NULL, err, sizeof err);
+	assert_non_null(f->db);
+	struct ui_edit_env env = {.cache = f->db};
 	ui_edit_set_env(f->con, &env);
 	console_settle(f->con);
 	return f;
@@ -75,6 +78,7 @@ static struct fx *fx_new(bool readonly)
 static void fx_free(struct fx *f)
 {
 	console_free(f->con);
+	cache_close(f->db);
 	evloop_free(f->loop);
 	store_free(f->store);
 	char p[400];
