@@ -66,7 +66,8 @@ struct console {
 	struct evloop *loop;        /* borrowed */
 	struct console_source src;  /* borrowed strings */
 	struct console_figures figs;
-	struct gt_topology *topo;   /* owned: rebuilt when the store generation moves */
+	struct gt_topology *topo;   /* one reference: rebuilt when the store generation moves;
+	                             * each view holds its own on the one it was built from */
 	struct findings findings;   /* owned: lint findings of topo (read console_findings()) */
 	bool findings_stale;        /* topo moved since findings were made (lint on demand) */
 	uint64_t topo_store_gen;    /* store generation topo was built from */

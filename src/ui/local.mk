@@ -33,9 +33,10 @@ EXTRA_DIST += src/cmd_console.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
-	tests/unit/test_topocache
+	tests/unit/test_topocache tests/unit/test_console_churn
 TESTS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
-	tests/unit/test_topocache
+	tests/unit/test_topocache tests/unit/test_console_churn
+tests_unit_test_console_churn_LDADD = $(UNIT_LDADD)
 tests_unit_test_topocache_SOURCES = tests/unit/test_topocache.c tests/unit/manifest_fixture.h
 tests_unit_test_topocache_LDADD = $(UNIT_LDADD)
 tests_unit_test_theme_LDADD = $(UNIT_LDADD)
