@@ -56,3 +56,7 @@ tests_fuzz_fuzz_theme_SOURCES = tests/fuzz/fuzz_theme.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_theme_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_theme_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 EXTRA_DIST += tests/bench/bench-console.sh
+
+# Benchmark (prints figures, asserts nothing): tests/bench/bench_grid [ROWS...]
+noinst_PROGRAMS += tests/bench/bench_grid
+tests_bench_bench_grid_LDADD = $(GT_ALL_LDADD)
