@@ -66,10 +66,10 @@ static bool figures(void *ud, const char *route, int rule, int64_t window_ms,
 	return true;
 }
 
-static const char *figures_status(void *ud, bool *ok)
+static const char *figures_status(void *ud, enum console_health *health)
 {
 	(void)ud;
-	*ok = true;
+	*health = CONSOLE_OK;
 	return "test figures";
 }
 
