@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,16 +238,22 @@ void callgraph_free(struct callgraph *g)
 	free(g);
 }
 
-static char *node_id(enum cg_kind kind, const char *ns, const char *name)
+/* The node's id into buf (truncated as snprintf; ids of real objects fit in 512 bytes). */
+static const char *node_id(enum cg_kind kind, const char *ns, const char *name, char *buf,
+                           size_t n)
 {
 	switch (kind) {
 	case CG_ANY:
-		return xstrdup("any");
+		str_copy(buf, "any", n);
+		break;
 	case CG_NAMESPACE:
-		return xasprintf("namespace/%s", str_or(ns, ""));
+		snprintf(buf, n, "namespace/%s", str_or(ns, ""));
+		break;
 	default:
-		return xasprintf("%s/%s/%s", cg_kind_name(kind), str_or(ns, ""), str_or(name, ""));
+		snprintf(buf, n, "%s/%s/%s", cg_kind_name(kind), str_or(ns, ""), str_or(name, ""));
+		break;
 	}
+	return buf;
 }
 
 static size_t find_node_id(const struct callgraph *g, const char *id)
@@ -263,10 +270,8 @@ static size_t find_node_id(const struct callgraph *g, const char *id)
 size_t callgraph_find_node(const struct callgraph *g, enum cg_kind kind, const char *ns,
                            const char *name)
 {
-	char *id = node_id(kind, ns, name);
-	size_t i = find_node_id(g, id);
-	free(id);
-	return i;
+	char id[640];
+	return find_node_id(g, node_id(kind, ns, name, id, sizeof id));
 }
 
 static void slot_insert(size_t *slots, size_t cap, uint64_t key, size_t index)
@@ -279,12 +284,10 @@ static void slot_insert(size_t *slots, size_t cap, uint64_t key, size_t index)
 
 size_t callgraph_node(struct callgraph *g, enum cg_kind kind, const char *ns, const char *name)
 {
-	char *id = node_id(kind, ns, name);
-	size_t i = find_node_id(g, id);
-	if (i != CG_NONE) {
-		free(id);
+	char id[640];
+	size_t i = find_node_id(g, node_id(kind, ns, name, id, sizeof id));
+	if (i != CG_NONE)
 		return i;
-	}
 	unfinish(g);
 	if (g->n_nodes == g->cap_nodes) {
 		g->cap_nodes = g->cap_nodes ? g->cap_nodes * 2 : 64;
@@ -296,7 +299,7 @@ size_t callgraph_node(struct callgraph *g, enum cg_kind kind, const char *ns, co
 	n->kind = kind;
 	n->ns = kind == CG_ANY ? NULL : xstrdup(str_or(ns, ""));
 	n->name = xstrdup(kind == CG_ANY ? "*" : kind == CG_NAMESPACE ? str_or(ns, "") : str_or(name, ""));
-	n->id = id;
+	n->id = xstrdup(id);
 	n->in_rps = NAN;
 	table_grow(&g->node_slots, &g->node_cap, g->n_nodes - 1, g, node_key);
 	slot_insert(g->node_slots, g->node_cap, node_key(g, i), i);
