@@ -77,7 +77,8 @@ void cg_budget_defaults(struct cg_budget *b);
 
 struct cg_node {
 	enum cg_kind kind;
-	char *ns, *name; /* owned; ns NULL for CG_ANY; name is the namespace for CG_NAMESPACE */
+	char *ns, *name; /* owned, as the cluster sent them (sanitise before printing: str.h);
+	                  * ns NULL for CG_ANY; name is the namespace for CG_NAMESPACE */
 	char *id;        /* owned: "service/NS/NAME", "gateway/NS/NAME", "workload/NS/NAME",
 	                  * "namespace/NS", "any" */
 	char *label;     /* owned, set by callgraph_finish: NAME when no other node has that name,
@@ -146,6 +147,7 @@ struct callgraph {
 	double *in_rps;                  /* derived */
 };
 
+/* An empty graph (never NULL); callgraph_free(NULL) is a no-op. */
 struct callgraph *callgraph_new(void);
 void callgraph_free(struct callgraph *g);
 
@@ -177,6 +179,7 @@ void callgraph_observe(struct callgraph *g, size_t call, double rps, double retr
                        double timeout_rps);
 /* Requests per second node receives in total (e.g. a Gateway's client requests). */
 void callgraph_set_node_rate(struct callgraph *g, size_t node, double rps);
+/* A retry budget on a Service (percent clamped to 0-100); b->set false removes it. */
 void callgraph_set_budget(struct callgraph *g, size_t service, const struct cg_budget *b);
 /* Workload serves Service: the Service's paths continue with the workload's calls. */
 void callgraph_add_serves(struct callgraph *g, size_t service, size_t workload);

@@ -44,6 +44,7 @@ struct paths_opts {
 	const char *through_route; /* only paths with a hop a rule of this route governs ... */
 	long through_rule;         /* ... rule index, or -1 for any rule of it */
 };
+/* The defaults above (threshold 10, 1,000 paths, 16 hops, 1,000,000 steps, no filters). */
 void paths_opts_default(struct paths_opts *o);
 
 enum path_end {
@@ -76,7 +77,7 @@ struct paths_result {
 	size_t n_entries;
 };
 
-/* Figures of hop k of a path. */
+/* Figures of one hop of a path (paths_hop, paths_hops). */
 struct path_hop {
 	size_t edge, call, rule; /* rule CG_NONE: no rule governs the call */
 	size_t from, to;         /* the node the path reached (caller) and the callee */
@@ -97,6 +98,7 @@ struct path_hop {
 	                          * still be waiting on `to` after its own caller gave up */
 	bool unsafe_retry;       /* retries, no codes, the rule admits non-idempotent methods */
 };
+/* Figures of hop k of p (zeroed when k is out of range). */
 void paths_hop(const struct callgraph *g, const struct gt_path *p, size_t k, struct path_hop *h);
 /* Figures of every hop of p into out[0 .. p->n_hops). */
 void paths_hops(const struct callgraph *g, const struct gt_path *p, struct path_hop *out);
@@ -107,6 +109,7 @@ void paths_hops(const struct callgraph *g, const struct gt_path *p, struct path_
  * paths_result_done). Returns the number of paths. */
 size_t paths_analyse(struct callgraph *g, const size_t *entries, size_t n_entries,
                      const struct paths_opts *o, struct paths_result *r);
+/* Free what r owns and zero it. */
 void paths_result_done(struct paths_result *r);
 
 /* "web -> storefront -> api" (labels; a cycle ends "... (cycle)"). Returns buf. */

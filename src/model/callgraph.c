@@ -1,8 +1,9 @@
 /* callgraph.c: the call graph the path analysis walks: nodes, governing rules, calls with
  * observed rates (NAN = unknown) and the edges that tie a rule to a call, with hash lookups
- * so that the telemetry layer can add thousands of calls cheaply, and callgraph_finish, which
+ * so that the telemetry layer can add thousands of calls cheaply; callgraph_finish, which
  * builds the adjacency (CSR), the display labels, the static calls telemetry replaced, and
- * the derived request rates. Reading a rule's policy lives here too. Pure code. */
+ * the derived request rates; reading a rule's policy; and the static graph of a topology
+ * (callgraph_from_topology). Pure code. */
 #include "config.h"
 
 #include <math.h>
@@ -677,4 +678,78 @@ double callgraph_in_rps(const struct callgraph *g, size_t node)
 	if (!g->finished || node >= g->n_nodes)
 		return NAN;
 	return g->in_rps[node];
+}
+
+/* ---- the static part, from the topology ----
+ * Gateway routes: calls from the Gateway. Consumer routes (GEP-1294: a route in namespace N
+ * whose Service parent lives elsewhere applies only to requests from N): calls from "any
+ * workload of N" — the route says that N calls the Service, which is what lets lint follow a
+ * chain without telemetry. Producer routes: calls from "any client" (who calls is unknown
+ * until telemetry says). */
+
+static size_t service_node(struct callgraph *g, const struct gt_object *svc)
+{
+	return callgraph_node(g, CG_SERVICE, svc->meta.namespace_, svc->meta.name);
+}
+
+static void add_route(struct callgraph *g, const struct topo_route *tr)
+{
+	const struct gt_object *o = tr->obj;
+	char id[512];
+	object_id(o, id, sizeof id);
+	for (size_t pi = 0; pi < tr->n_parents; pi++) {
+		const struct topo_parent *tp = &tr->parents[pi];
+		if (!tp->attached || !tp->target)
+			continue;
+		size_t parent, caller;
+		switch (tp->role) {
+		case TOPO_GATEWAY:
+			parent = caller = callgraph_node(g, CG_GATEWAY, tp->target->meta.namespace_,
+			                                 tp->target->meta.name);
+			break;
+		case TOPO_PRODUCER:
+			parent = service_node(g, tp->target);
+			caller = callgraph_node(g, CG_ANY, NULL, NULL);
+			break;
+		case TOPO_CONSUMER:
+			parent = service_node(g, tp->target);
+			caller = callgraph_node(g, CG_NAMESPACE, o->meta.namespace_, NULL);
+			break;
+		default:
+			continue;
+		}
+		for (size_t ri = 0; ri < tr->n_rules; ri++) {
+			const struct topo_rule *rule = &tr->rules[ri];
+			double total = 0;
+			for (size_t b = 0; b < rule->n_backends; b++)
+				if (rule->backends[b].resolved && rule->backends[b].service &&
+				    rule->backends[b].ref->weight > 0)
+					total += rule->backends[b].ref->weight;
+			if (!(total > 0))
+				continue; /* nothing reaches a backend (AllWeightsZero, unresolved) */
+			struct cg_policy p;
+			cg_policy_from_rule(o->kind, rule->rule, &p);
+			size_t r = callgraph_rule(g, id, rule->index, rule->rule->name, tp->role, parent,
+			                          &p);
+			for (size_t b = 0; b < rule->n_backends; b++) {
+				const struct topo_backend *tb = &rule->backends[b];
+				if (!tb->resolved || !tb->service || tb->ref->weight <= 0)
+					continue;
+				size_t call = callgraph_add_call(g, caller, service_node(g, tb->service),
+				                                 CG_STATIC);
+				callgraph_add_edge(g, call, r, tb->ref->weight / total);
+			}
+		}
+	}
+}
+
+/* See callgraph.h. */
+struct callgraph *callgraph_from_topology(const struct gt_topology *t)
+{
+	struct callgraph *g = callgraph_new();
+	if (!t)
+		return g;
+	for (size_t i = 0; i < t->n_routes; i++)
+		add_route(g, &t->routes[i]);
+	return g;
 }

@@ -6,7 +6,7 @@ src_model_libgtmodel_a_SOURCES += \
 	src/model/topology_index.c src/model/topology_status.c src/model/topology_int.h \
 	src/model/policy.c include/gammatop/policy.h \
 	src/model/lint.c include/gammatop/lint.h \
-	src/model/callgraph.c src/model/callgraph_topo.c include/gammatop/callgraph.h \
+	src/model/callgraph.c include/gammatop/callgraph.h \
 	src/model/paths.c src/model/paths_findings.c include/gammatop/paths.h
 
 EXTRA_DIST += tests/fixtures/paths

@@ -1,4 +1,4 @@
-/* test_paths.c: the call graph (callgraph.c, callgraph_topo.c) and the path analysis
+/* test_paths.c: the call graph (callgraph.c) and the path analysis
  * (paths.c, paths_findings.c) on hand-built graphs — a three-hop chain (27x), the meaning of
  * retry.attempts (retries, not tries), cycles, fan-out and the caps, retry budgets, inverted
  * timeouts, observed rates with a missing telemetry edge (unknown, not zero), retries of
@@ -181,6 +181,18 @@ static void test_attempts_are_retries(void **state)
 	assert_contains(find_code(&f, "RetryAmplification")->message, "at least 16x");
 	assert_contains(find_code(&f, "RetryAmplification")->message, "tries 4 x 4 x 1+");
 	findings_done(&f);
+	paths_result_done(&r);
+	callgraph_free(g);
+
+	/* "retries 3x" on three hops is attempts: 3 each: 4 x 4 x 4 = 64 requests, not 27 */
+	g = callgraph_new();
+	a = svc(g, "a"), b = svc(g, "b"), c = svc(g, "c"), d = svc(g, "d");
+	link_a(g, a, b, 3);
+	link_a(g, b, c, 3);
+	link_a(g, c, d, 3);
+	paths_analyse(g, NULL, 0, NULL, &r);
+	assert_true(r.paths[0].amp_worst == 64);
+	assert_true(r.paths[0].exact);
 	paths_result_done(&r);
 	callgraph_free(g);
 }
