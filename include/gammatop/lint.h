@@ -65,7 +65,18 @@
 	  "Every backendRef of the rule has weight 0: matching requests get HTTP 500.")       \
 	X(ATTACHED_ROUTES_DIFFER, "AttachedRoutesDiffer", SEV_INFO,                            \
 	  "A listener's reported attachedRoutes differs from the routes gammatop sees attached " \
-	  "(routes in namespaces it cannot read, or stale status).")
+	  "(routes in namespaces it cannot read, or stale status).")                           \
+	X(RETRY_AMPLIFICATION, "RetryAmplification", SEV_WARNING,                              \
+	  "Along a call path the retries multiply: when the last service fails, one request "  \
+	  "becomes more than the threshold (default 10) requests to it; lower one hop's "      \
+	  "attempts or add a retry budget.")                                                  \
+	X(TIMEOUT_BUDGET_EXCEEDED, "TimeoutBudgetExceeded", SEV_WARNING,                       \
+	  "A service can wait on its callee (request timeout, or tries x backendRequest + "    \
+	  "backoffs) longer than its own caller waits for one try: it works on for a caller "  \
+	  "that has given up.")                                                               \
+	X(NON_IDEMPOTENT_RETRY, "NonIdempotentRetry", SEV_WARNING,                             \
+	  "A rule that admits POST or PATCH (or any method) retries without retry codes: a "   \
+	  "request that failed after the backend processed it may be sent again.")
 
 enum lint_code_id {
 #define X(id, code, sev, doc) LINT_##id,

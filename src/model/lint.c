@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gammatop/lint.h"
+#include "gammatop/paths.h"
 #include "gammatop/policy.h"
 #include "gammatop/str.h"
 
@@ -86,6 +87,7 @@ void lint_run(struct gt_store *s, const struct gt_topology *t, struct findings *
 	findings_append(out, &t->findings);
 	for (size_t i = 0; i < t->n_routes; i++)
 		lint_route(t->routes[i].obj, out);
+	paths_lint(t, out); /* call chains: amplification, timeout budgets, unsafe retries */
 	topology_free(own);
 	findings_sort(out);
 }

@@ -6,13 +6,17 @@ src_model_libgtmodel_a_SOURCES += \
 	src/model/topology_index.c src/model/topology_status.c src/model/topology_int.h \
 	src/model/topology_lookup.c \
 	src/model/policy.c include/gammatop/policy.h \
-	src/model/lint.c include/gammatop/lint.h
+	src/model/lint.c include/gammatop/lint.h \
+	src/model/callgraph.c include/gammatop/callgraph.h \
+	src/model/paths.c src/model/paths_findings.c include/gammatop/paths.h
+
+EXTRA_DIST += tests/fixtures/paths
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint \
-	tests/unit/test_lifetimes
+	tests/unit/test_lifetimes tests/unit/test_paths
 TESTS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint \
-	tests/unit/test_lifetimes
+	tests/unit/test_lifetimes tests/unit/test_paths
 tests_unit_test_lifetimes_SOURCES = tests/unit/test_lifetimes.c tests/unit/model_fixture.h
 tests_unit_test_lifetimes_LDADD = $(UNIT_LDADD)
 tests_unit_test_topology_SOURCES = tests/unit/test_topology.c tests/unit/model_fixture.h
@@ -20,6 +24,8 @@ tests_unit_test_topology_LDADD = $(UNIT_LDADD)
 tests_unit_test_policy_LDADD = $(UNIT_LDADD)
 tests_unit_test_lint_SOURCES = tests/unit/test_lint.c tests/unit/model_fixture.h
 tests_unit_test_lint_LDADD = $(UNIT_LDADD)
+tests_unit_test_paths_SOURCES = tests/unit/test_paths.c tests/unit/model_fixture.h
+tests_unit_test_paths_LDADD = $(UNIT_LDADD)
 endif
 
 # Benchmark (prints figures, asserts nothing): tests/bench/bench_topology [ROUTES [RUNS]]

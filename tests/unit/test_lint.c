@@ -206,6 +206,8 @@ static void test_fixtures(void **state)
 	                    "spec.rules[0].backendRefs[0]\n"
 	                    "error NoMatchingListenerHostname httproute/shop/wrong-host "
 	                    "spec.parentRefs[0]\n"
+	                    "warning NonIdempotentRetry httproute/shop/bad-timeouts "
+	                    "spec.rules[2].retry\n"
 	                    "warning RetriesExceedRequestTimeout httproute/shop/bad-timeouts "
 	                    "spec.rules[2].retry.attempts\n"
 	                    "warning StatusDisagrees httproute/shop/broken-backend "
