@@ -147,6 +147,8 @@ struct journal_query {
 int journal_list(struct cache *c, const struct journal_query *q, struct journal_change **out,
                  size_t *n, char *err, size_t errlen);
 void journal_changes_free(struct journal_change *list, size_t n);
+/* Free the strings of one row (embedded elsewhere). */
+void journal_change_done(struct journal_change *c);
 /* "added", "modified", ... -> does the timeline show it? */
 bool journal_type_shown(const char *type);
 

@@ -29,8 +29,14 @@ struct item {
 	char *ns, *name, *rv;  /* owned */
 	int64_t generation;
 	char *created;         /* owned: metadata.creationTimestamp */
-	json_t *doc;           /* owned: the journal form (NULL for deletions) */
-	struct jdoc_managers mgr;
+	/* The journal form as text, without its status and the status apart (key-sorted, so
+	 * that equal documents hash equal), and metadata.managedFields: text, because objects
+	 * of a list live in listscan's arena only while they are handed over. NULL for
+	 * deletions. Parsed back at the flush when the object changed. */
+	char *spec_text, *status_text, *managed_text;
+	uint64_t hash_spec, hash_status;
+	json_t *doc;           /* at the flush: the journal form, parsed back */
+	struct jdoc_managers mgr; /* at the flush: the managers */
 	struct strmap *listed; /* IT_LIST_DONE: "ns\x1fname" of what the list held (owned) */
 };
 
@@ -43,8 +49,8 @@ static const char *const sql[ST_N] = {
 	[ST_HEAD_PUT] = "INSERT OR REPLACE INTO journal_head (cluster, kind, ns, name, rv, at_ms, "
 	                "hash_spec, hash_status, since_doc, managers, doc) "
 	                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	[ST_HEAD_RV] = "UPDATE journal_head SET rv = ?5, managers = ?6 WHERE cluster = ?1 AND "
-	               "kind = ?2 AND ns = ?3 AND name = ?4",
+	[ST_HEAD_RV] = "UPDATE journal_head SET rv = ?5 WHERE cluster = ?1 AND kind = ?2 AND "
+	               "ns = ?3 AND name = ?4",
 	[ST_HEAD_DEL] = "DELETE FROM journal_head WHERE cluster = ?1 AND kind = ?2 AND ns = ?3 AND "
 	                "name = ?4",
 	[ST_ROW] = "INSERT INTO journal (cluster, at_ms, seen_ms, kind, ns, name, type, via, approx, "
@@ -93,6 +99,9 @@ static void item_done(struct item *it)
 	free(it->name);
 	free(it->rv);
 	free(it->created);
+	free(it->spec_text);
+	free(it->status_text);
+	free(it->managed_text);
 	json_decref(it->doc);
 	jdoc_managers_done(&it->mgr);
 	if (it->listed) {
@@ -142,6 +151,32 @@ static char *key_of(const char *ns, const char *name)
 	return xasprintf("%s\x1f%s", ns ? ns : "", name ? name : "");
 }
 
+static uint64_t fnv(const char *p)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 0x100000001b3ull;
+	}
+	return h ? h : 1;
+}
+
+/* v as key-sorted compact JSON in memory of our own (never jansson's allocator, which may be
+ * an arena emptied when the caller returns: see listscan.h). NULL for NULL. */
+static char *dump_own(const json_t *v)
+{
+	if (!v)
+		return NULL;
+	size_t flags = JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY;
+	size_t n = json_dumpb(v, NULL, 0, flags);
+	if (!n)
+		return NULL;
+	char *s = xmalloc(n + 1);
+	json_dumpb(v, s, n, flags);
+	s[n] = '\0';
+	return s;
+}
+
 void journal_writer_seen(struct journal_writer *w, enum gt_kind kind, enum journal_seen what,
                          const json_t *obj, int64_t seen_ms)
 {
@@ -164,8 +199,16 @@ void journal_writer_seen(struct journal_writer *w, enum gt_kind kind, enum journ
 	it->generation = json_integer_value(json_object_get(md, "generation"));
 	it->created = xstrdup_null(json_string_value(json_object_get(md, "creationTimestamp")));
 	if (what != JOURNAL_SEEN_DELETED) {
-		it->doc = jdoc_from_api(obj);
-		jdoc_managers_parse(obj, &it->mgr);
+		json_t *doc = jdoc_from_api(obj);
+		json_t *st = json_incref(json_object_get(doc, "status"));
+		json_object_del(doc, "status");
+		it->spec_text = dump_own(doc);
+		it->status_text = dump_own(st);
+		it->hash_spec = it->spec_text ? fnv(it->spec_text) : 0;
+		it->hash_status = it->status_text ? fnv(it->status_text) : 0;
+		it->managed_text = dump_own(json_object_get(md, "managedFields"));
+		json_decref(st);
+		json_decref(doc);
 	}
 	if (what == JOURNAL_SEEN_LISTED && w->listing[kind]) {
 		char *k = key_of(it->ns, name);
@@ -285,16 +328,23 @@ static bool rv_older(const char *a, const char *b)
 	return la != lb ? la < lb : strcmp(a, b) < 0;
 }
 
-/* Hashes of the document without its status, and of the status. */
-static void hashes(json_t *doc, uint64_t *spec, uint64_t *status)
+/* Parse the item's texts back: its journal form and its managers. 0, or -1 when the form
+ * cannot be read (never expected: we wrote it). */
+static int item_parse(struct item *it)
 {
-	json_t *st = json_incref(json_object_get(doc, "status"));
-	if (st)
-		json_object_del(doc, "status");
-	*spec = jdoc_hash(doc);
-	*status = jdoc_hash(st);
-	if (st)
-		json_object_set_new(doc, "status", st);
+	it->doc = it->spec_text ? json_loads(it->spec_text, 0, NULL) : NULL;
+	if (!json_is_object(it->doc))
+		return -1;
+	if (it->status_text) {
+		json_t *st = json_loads(it->status_text, JSON_DECODE_ANY, NULL);
+		if (st)
+			json_object_set_new(it->doc, "status", st);
+	}
+	json_t *mf = it->managed_text ? json_loads(it->managed_text, 0, NULL) : NULL;
+	json_t *wrap = json_pack("{s:{s:o*}}", "metadata", "managedFields", mf);
+	jdoc_managers_parse(wrap, &it->mgr);
+	json_decref(wrap);
+	return 0;
 }
 
 struct row {
@@ -376,12 +426,8 @@ static int simple(struct journal_writer *w, int which, const struct item *it, co
 	if (!s)
 		return -1;
 	bind_obj(s, w, it->kind, ns, name);
-	if (which == ST_HEAD_RV) {
+	if (which == ST_HEAD_RV)
 		bind_text_or_null(s, 5, it->rv);
-		json_t *brief = jdoc_managers_brief(&it->mgr);
-		sqlite3_bind_text(s, 6, json_dumps(brief, JSON_COMPACT), -1, free);
-		json_decref(brief);
-	}
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -533,14 +579,14 @@ static int flush_object(struct journal_writer *w, struct item *it)
 		head_done(&h); /* this version (or a newer one) is in already */
 		return 0;
 	}
-	uint64_t hs, hst;
-	hashes(it->doc, &hs, &hst);
+	uint64_t hs = it->hash_spec, hst = it->hash_status;
 	if (h.found && hs == h.hash_spec && hst == h.hash_status) {
 		rc = simple(w, ST_HEAD_RV, it, it->ns, it->name); /* resourceVersion-only churn */
 		head_done(&h);
 		return rc;
 	}
-	char *doc_text = json_dumps(it->doc, JSON_COMPACT);
+	char *doc_text = item_parse(it) == 0 ? json_dumps(it->doc, JSON_COMPACT | JSON_SORT_KEYS)
+	                                     : NULL;
 	if (!doc_text) {
 		head_done(&h);
 		return 0;

@@ -28,20 +28,24 @@ static char *col_dup(sqlite3_stmt *s, int i)
 	return xstrdup_null((const char *)sqlite3_column_text(s, i));
 }
 
+void journal_change_done(struct journal_change *c)
+{
+	free(c->ns);
+	free(c->name);
+	free(c->type);
+	free(c->via);
+	free(c->rv);
+	free(c->manager);
+	free(c->operation);
+	free(c->summary);
+	free(c->diff);
+	memset(c, 0, sizeof *c);
+}
+
 void journal_changes_free(struct journal_change *list, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct journal_change *c = &list[i];
-		free(c->ns);
-		free(c->name);
-		free(c->type);
-		free(c->via);
-		free(c->rv);
-		free(c->manager);
-		free(c->operation);
-		free(c->summary);
-		free(c->diff);
-	}
+	for (size_t i = 0; i < n; i++)
+		journal_change_done(&list[i]);
 	free(list);
 }
 
