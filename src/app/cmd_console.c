@@ -22,6 +22,7 @@
 #include "gammatop/cache.h"
 #include "gammatop/topocache.h"
 #include "gammatop/kcluster.h"
+#include "gammatop/kevents.h"
 #include "gammatop/diag.h"
 #include "gammatop/edit.h"
 #include "gammatop/keys.h"
@@ -165,7 +166,54 @@ struct live {
 	long cache_loaded; /* objects loaded from the cached topology, -1: none */
 	struct edit_settle *settle; /* owned: audit rows being settled, or NULL */
 	struct recorder *rec; /* owned: the change journal of the current cluster, or NULL */
+	struct kevents_req *events[8]; /* Events being written on routes (see on_applied) */
+	struct event_done {
+		struct live *lv;
+		size_t slot;
+	} event_ud[8];
+	bool event_failed;    /* said once */
 };
+
+/* An Event was written (or not) on a route: forget the request; a failure is said once. */
+static void on_event_written(const char *err, void *ud)
+{
+	struct event_done *d = ud;
+	struct live *lv = d->lv;
+	lv->events[d->slot] = NULL;
+	if (err) {
+		log_warn("no Event was written on the route: %s", err);
+		if (!lv->event_failed && lv->con)
+			console_message(lv->con, true, "the change is applied, but no Event was written "
+			                "on the route: %s", err);
+		lv->event_failed = true;
+	}
+}
+
+/* A change was applied from the console: write its Event on the route (best effort). */
+static void on_applied(const struct edit *e, int64_t audit_id, int64_t undo_of, void *ud)
+{
+	struct live *lv = ud;
+	struct kclient *k = lv->src->cluster ? kcluster_client(lv->src->cluster) : NULL;
+	size_t slot = 0;
+	while (slot < sizeof lv->events / sizeof *lv->events && lv->events[slot])
+		slot++;
+	if (!k || slot == sizeof lv->events / sizeof *lv->events)
+		return;
+	struct edit_event ev;
+	edit_event_fill(e, lv->src->user, audit_id, undo_of, &ev);
+	lv->event_ud[slot] = (struct event_done){lv, slot};
+	lv->events[slot] = kevents_post(k, &ev.p, on_event_written, &lv->event_ud[slot]);
+}
+
+/* Stop writing Events (the cluster's client goes away). */
+static void events_cancel(struct live *lv)
+{
+	for (size_t i = 0; i < sizeof lv->events / sizeof *lv->events; i++)
+		if (lv->events[i]) {
+			kevents_cancel(lv->events[i]);
+			lv->events[i] = NULL;
+		}
+}
 
 static void on_journal_note(const char *msg, void *ud)
 {
@@ -304,6 +352,7 @@ static void live_refresh(void *ud)
 	lv->settle = NULL;
 	recorder_free(lv->rec); /* it observes the old cluster's reflectors */
 	lv->rec = NULL;
+	events_cancel(lv);
 	kcluster_free(lv->src->cluster);
 	lv->src->cluster = c;
 	start_recording(lv);
@@ -327,6 +376,7 @@ static int live_switch(void *ud, const char *ctx, char *err, size_t n)
 	lv->settle = NULL;
 	recorder_free(lv->rec);
 	lv->rec = NULL;
+	events_cancel(lv);
 	kcluster_free(lv->src->cluster);
 	lv->src->cluster = c;
 	start_recording(lv);
@@ -578,7 +628,7 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		pw = 0;
 	struct ui_edit_env ee = {.client = live_client, .cache = app_cache(o),
 	                         .mesh = o->mesh, .preview_window_ms = (int64_t)pw,
-	                         .ud = &lv};
+	                         .applied = on_applied, .ud = &lv};
 	ui_edit_set_env(con, &ee);
 	if (app.note)
 		console_message(con, !app.cache, "%s", app.note);
@@ -609,6 +659,7 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	figsrc_free(lv.figs);
 	edit_settle_free(lv.settle);
 	recorder_free(lv.rec);
+	events_cancel(&lv);
 	if (src->cluster && store_all_synced(src->store) &&
 	    store_count(src->store, GT_GATEWAYCLASS) + store_count(src->store, GT_SERVICE) > 0)
 		live_save(&lv); /* the state as the user last saw it */

@@ -229,7 +229,8 @@ static void compare_section(struct result *r, const char *section, const json_t 
 		objdiff_init(&d);
 		objdiff_compute(&d, "", va, vb);
 		for (size_t i = 0; i < d.n; i++)
-			add_change(r, section, category(section, d.items[i].path), k, d.items[i].path,
+			if (!str_ends(d.items[i].path, ".observedGeneration")) /* bookkeeping */
+				add_change(r, section, category(section, d.items[i].path), k, d.items[i].path,
 			           d.items[i].op == OBJDIFF_ADD ? "added"
 			           : d.items[i].op == OBJDIFF_REMOVE ? "removed" : "changed",
 			           d.items[i].old_v, d.items[i].new_v);

@@ -25,6 +25,10 @@ static const struct sim_resource resources[RES_COUNT] = {
 	[RES_REFERENCEGRANT] = {SIM_GW_GROUP, "referencegrants", "referencegrant", "ReferenceGrant",
 	                        "ReferenceGrantList", {"refgrant", NULL}, true, true,
 	                        {"v1", "v1beta1", NULL}, "gateway-api"},
+	[RES_EVENT] = {"", "events", "event", "Event", "EventList", {"ev", NULL}, true, false,
+	               {"v1", NULL}, NULL},
+	[RES_EVENT_V1] = {"events.k8s.io", "events", "event", "Event", "EventList", {"ev", NULL},
+	                  true, false, {"v1", NULL}, NULL},
 };
 
 const struct sim_resource *resource_get(enum sim_res r)

@@ -395,6 +395,8 @@ static void prune(struct sim *s, enum sim_res r, json_t *obj, json_t *pruned)
 
 json_t *validate_object(struct sim *s, enum sim_res r, json_t *obj, json_t *pruned)
 {
+	if (events_is(r))
+		return events_validate(r, obj);
 	struct causes c = {json_array()};
 	if (r == RES_HTTPROUTE || r == RES_GRPCROUTE) {
 		prune(s, r, obj, pruned);
