@@ -8,3 +8,5 @@ AM_TESTS_ENVIRONMENT = \
 	GT_SHARED='$(abs_top_srcdir)/../shared'; \
 	export GT_BUILDDIR GT_SRCDIR GAMMATOP GAMMATOP_SIM GT_SHARED;
 EXTRA_DIST += tests/e2e/lib.sh tests/e2e/tmux-lib.sh tests/fixtures/telemetry
+TESTS += tests/e2e/ui-soak.sh
+EXTRA_DIST += tests/e2e/ui-soak.sh
