@@ -27,14 +27,23 @@ struct route_figures {
 	size_t n_spark;                      /* 0: no history */
 };
 
+/* How a source is, for the colour of its part of the header. */
+enum console_health {
+	CONSOLE_FAILING, /* it tried and failed (red) */
+	CONSOLE_OK,      /* it works (green) */
+	CONSOLE_PENDING  /* nothing to say yet: starting, first discovery under way (neutral) */
+};
+
 /* A telemetry source, as the console sees it (plugged in by the app; all may be NULL). */
 struct console_figures {
 	/* Fill f for rule of route ("httproute/NS/NAME") over the last window_ms (the sparklines
 	 * cover the same window in CONSOLE_SPARK steps); false when the source knows nothing. */
 	bool (*get)(void *ud, const char *route, int rule, int64_t window_ms,
 	            struct route_figures *f);
-	/* Header text ("Prometheus OK", "scrape failing: ...") and whether it is healthy. */
-	const char *(*status)(void *ud, bool *ok);
+	/* Header text ("telemetry OK ...", "telemetry failing ...") and how it is. A source
+	 * says CONSOLE_FAILING only once it has really tried (not before its first discovery
+	 * of what to collect from has finished). */
+	const char *(*status)(void *ud, enum console_health *health);
 	void *ud;
 };
 
@@ -66,7 +75,8 @@ struct console {
 	struct evloop *loop;        /* borrowed */
 	struct console_source src;  /* borrowed strings */
 	struct console_figures figs;
-	struct gt_topology *topo;   /* owned: rebuilt when the store generation moves */
+	struct gt_topology *topo;   /* one reference: rebuilt when the store generation moves;
+	                             * each view holds its own on the one it was built from */
 	struct findings findings;   /* owned: lint findings of topo (read console_findings()) */
 	bool findings_stale;        /* topo moved since findings were made (lint on demand) */
 	uint64_t topo_store_gen;    /* store generation topo was built from */

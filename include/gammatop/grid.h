@@ -37,7 +37,8 @@ struct grid_row {
 	char *ns;     /* owned: namespace for the scope, or NULL (shown through its children) */
 	int rule;     /* rule index for rule rows, else -1 */
 	/* Lazy rows: cells empty until the grid's fill callback makes them from data. */
-	const void *data; /* borrowed, for the fill callback; NULL: no (more) cells to make */
+	const void *data; /* for the fill callback, into what the owner holds (see fill); NULL:
+	                   * no (more) cells to make */
 	int data_kind;    /* the view's tag for data */
 	bool pooled;      /* grid_add_pooled: key, cells, ns and target live in the grid's pool */
 	int depth;
@@ -70,7 +71,10 @@ struct grid {
 	bool moved;         /* the user moved the cursor (else it stays on the first row) */
 	int drawn_y;        /* screen line of the first row in the last draw */
 	/* Set the cells of a row added with data (grid_set...), when the grid first needs them:
-	 * to draw it, filter or sort. What data points to must live as long as the rows do. */
+	 * to draw it, filter or sort, possibly many event-loop turns after the row was added.
+	 * So data must point into something the grid's owner holds for as long as the rows
+	 * exist, never into the store: a view's rows point into the topology the view holds
+	 * (view.h, v->topo), which holds the objects (doc/architecture.md, "Object lifetimes"). */
 	void (*fill)(struct grid_row *r, const void *data, int data_kind, void *ud);
 	void *fill_ud;
 	struct grid_chunk *pool; /* owned: memory of pooled rows, reused after grid_clear */

@@ -2,7 +2,14 @@
  * Gateway (+listeners), HTTPRoute/GRPCRoute (+rules), ReferenceGrant, Service, Namespace,
  * each with the status its controller reported. Built by decode.c from API JSON, owned by
  * the store. Strings are heap copies exactly as the cluster sent them (NOT sanitised: use
- * str_sanitize before printing to a terminal); NULL means "absent". */
+ * str_sanitize before printing to a terminal); NULL means "absent".
+ *
+ * Objects are reference-counted and never change once built (a change in the cluster is a
+ * new object that replaces the old one in the store): whoever keeps a pointer to an object
+ * beyond the current event-loop turn holds a reference (object_ref), and drops it with
+ * object_unref. A new object (decoded, cloned, calloc'd) has one reference, its creator's.
+ * Single-threaded, like everything on the event loop. See doc/architecture.md, "Object
+ * lifetimes". */
 #ifndef GAMMATOP_OBJECT_H
 #define GAMMATOP_OBJECT_H
 #include <stdbool.h>
@@ -232,6 +239,7 @@ struct gt_service {
 
 struct gt_object {
 	enum gt_kind kind;
+	unsigned refs; /* references beyond the first: 0 while one owner holds it (object_ref) */
 	char *api_version; /* as received, e.g. "gateway.networking.k8s.io/v1beta1" */
 	struct gt_meta meta;
 	union {
@@ -243,8 +251,14 @@ struct gt_object {
 	} u;
 };
 
+/* Take one more reference to o (NULL is fine); returns o. o stays valid, unchanged, until
+ * every reference is dropped: the store replacing or deleting it only drops the store's. */
+struct gt_object *object_ref(const struct gt_object *o);
+/* Drop one reference; the last one frees o and everything it owns. NULL is fine. */
+void object_unref(const struct gt_object *o);
+/* object_unref under its first name: the owner of a new object (one reference) frees it. */
 void object_free(struct gt_object *o);
-/* Deep copy. */
+/* Deep copy (a new object with one reference). */
 struct gt_object *object_clone(const struct gt_object *o);
 /* "httproute/NAMESPACE/NAME" or "gatewayclass/NAME" into buf; returns buf. */
 char *object_id(const struct gt_object *o, char *buf, size_t n);

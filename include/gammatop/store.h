@@ -1,7 +1,13 @@
 /* store.h: the one source of truth for cluster state: objects indexed by kind, namespace and
  * name, a generation counter bumped on every change, per-kind sync state and freshness, and
  * change listeners (the console marks views dirty, `gammatop watch` prints events). Fed by
- * manifests, by the kube reflectors, or by a cached topology. */
+ * manifests, by the kube reflectors, or by a cached topology.
+ *
+ * Lifetimes: the store holds one reference on every object it contains (object.h). A pointer
+ * from store_get/store_list is valid until the store changes (the next put, delete, replace
+ * or clear may drop the store's reference, and with it the object); to keep an object longer
+ * (across an event-loop turn, in a topology, a view or a row) take a reference with
+ * object_ref: the object then stays valid and unchanged whatever the store does. */
 #ifndef GAMMATOP_STORE_H
 #define GAMMATOP_STORE_H
 #include <stdbool.h>
@@ -29,12 +35,13 @@ struct gt_store;
 struct gt_store *store_new(void);
 void store_free(struct gt_store *s);
 
-/* Add or replace (same kind/namespace/name). The store takes ownership of obj. Returns
+/* Add or replace (same kind/namespace/name). The store takes over the caller's reference to
+ * obj; the replaced object loses the store's reference (freed unless someone holds one). Returns
  * STORE_ADDED or STORE_MODIFIED. An object with the same non-empty resourceVersion as the
  * stored one is the same object: it is freed and nothing changes (no event, no new
  * generation), so a relist only reports what changed. */
 enum store_event store_put(struct gt_store *s, struct gt_object *obj);
-/* Remove; returns true if it existed. */
+/* Remove (the object loses the store's reference); returns true if it existed. */
 bool store_delete(struct gt_store *s, enum gt_kind kind, const char *ns, const char *name);
 /* Replace every object of kind with objs (takes ownership of the array's objects, not of the
  * array): objects absent from objs are deleted, the others added or modified; listeners see
@@ -42,11 +49,12 @@ bool store_delete(struct gt_store *s, enum gt_kind kind, const char *ns, const c
 void store_replace_kind(struct gt_store *s, enum gt_kind kind, struct gt_object **objs, size_t n);
 void store_clear(struct gt_store *s);
 
+/* The object, or NULL; valid until the store changes (object_ref to keep it longer). */
 const struct gt_object *store_get(const struct gt_store *s, enum gt_kind kind, const char *ns,
                                   const char *name);
 size_t store_count(const struct gt_store *s, enum gt_kind kind);
-/* Objects of kind sorted by namespace then name. The array belongs to the store and stays
- * valid until the next change. */
+/* Objects of kind sorted by namespace then name. The array belongs to the store; it and the
+ * objects it points to stay valid until the next change (object_ref an object to keep it). */
 const struct gt_object *const *store_list(struct gt_store *s, enum gt_kind kind, size_t *n);
 
 /* Bumped by every change; readers rebuild derived data when it moves. */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "gammatop/grid.h"
+#include "gammatop/topology.h"
 
 struct console;
 struct view;
@@ -32,6 +33,10 @@ struct view {
 	const struct view_ops *ops; /* static */
 	struct console *con;        /* borrowed: the console that owns this view */
 	struct grid grid;           /* rows (embedded, owned) */
+	/* held (topology_ref): the topology the rows were built from. refresh reads this one,
+	 * never the console's: rows (lazy rows' data) point into it and nowhere else in the
+	 * store, so they stay valid until the view rebuilds or is released. NULL: none. */
+	struct gt_topology *topo;
 	char *title;  /* owned: breadcrumb text */
 	char *arg;    /* owned: what the view shows (route id for the detail), or NULL */
 	uint64_t built; /* console data generation the rows were built from (0: never) */
@@ -41,8 +46,12 @@ struct view {
 /* A new view (calls ops->init). arg is copied (may be NULL). */
 struct view *view_new(const struct view_ops *ops, struct console *con, const char *arg);
 void view_free(struct view *v);
-/* Rebuild when the console's data generation moved since the last build. */
+/* Rebuild when the console's data generation moved since the last build: take a reference
+ * to the console's current topology (v->topo), run refresh, then drop the previous one. */
 void view_refresh_if_needed(struct view *v);
+/* Drop the rows and the topology they point into (memory: the console does it to views
+ * under the top when it replaces its topology); the next refresh rebuilds them. */
+void view_release(struct view *v);
 void view_draw(struct view *v, int y, int x, int h, int w);
 bool view_key(struct view *v, int action);
 void view_resize(struct view *v, int h, int w);

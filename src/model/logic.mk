@@ -4,12 +4,17 @@ src_model_libgtmodel_a_SOURCES += \
 	src/model/findings.c include/gammatop/findings.h \
 	src/model/topology.c include/gammatop/topology.h \
 	src/model/topology_index.c src/model/topology_status.c src/model/topology_int.h \
+	src/model/topology_lookup.c \
 	src/model/policy.c include/gammatop/policy.h \
 	src/model/lint.c include/gammatop/lint.h
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint
-TESTS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint
+check_PROGRAMS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint \
+	tests/unit/test_lifetimes
+TESTS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint \
+	tests/unit/test_lifetimes
+tests_unit_test_lifetimes_SOURCES = tests/unit/test_lifetimes.c tests/unit/model_fixture.h
+tests_unit_test_lifetimes_LDADD = $(UNIT_LDADD)
 tests_unit_test_topology_SOURCES = tests/unit/test_topology.c tests/unit/model_fixture.h
 tests_unit_test_topology_LDADD = $(UNIT_LDADD)
 tests_unit_test_policy_LDADD = $(UNIT_LDADD)

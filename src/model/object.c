@@ -1,5 +1,5 @@
-/* object.c: the kind table, freeing and deep-copying typed objects, object ids, and label
- * selector matching (see object.h). */
+/* object.c: the kind table, reference counting, freeing and deep-copying typed objects,
+ * object ids, and label selector matching (see object.h). */
 #include "gammatop/object.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
@@ -243,11 +243,9 @@ static void service_done(struct gt_service *s)
 	free(s->ports);
 }
 
-/* Free o and everything it owns; NULL is fine. */
-void object_free(struct gt_object *o)
+/* Free o and everything it owns (its last reference is gone). */
+static void destroy(struct gt_object *o)
 {
-	if (!o)
-		return;
 	switch (o->kind) {
 	case GT_GATEWAYCLASS:
 		free(o->u.gc.controller_name);
@@ -271,6 +269,32 @@ void object_free(struct gt_object *o)
 	kvlist_done(&o->meta.annotations);
 	free(o);
 }
+
+/* One more reference (see object.h). The count lives outside what the object describes:
+ * taking a reference through a const pointer is how readers keep what they read. */
+struct gt_object *object_ref(const struct gt_object *o)
+{
+	struct gt_object *m = (struct gt_object *)o;
+	if (m)
+		m->refs++;
+	return m;
+}
+
+/* Drop one reference; the last frees o. NULL is fine. */
+void object_unref(const struct gt_object *o)
+{
+	struct gt_object *m = (struct gt_object *)o;
+	if (!m)
+		return;
+	if (m->refs) {
+		m->refs--;
+		return;
+	}
+	destroy(m);
+}
+
+/* The owner's reference dropped (object_unref). */
+void object_free(struct gt_object *o) { object_unref(o); }
 
 /* ---- cloning: copy the struct, then replace every pointer by a deep copy ---- */
 
@@ -457,6 +481,7 @@ struct gt_object *object_clone(const struct gt_object *o)
 		return NULL;
 	struct gt_object *c = xmalloc(sizeof *c);
 	*c = *o;
+	c->refs = 0; /* a new object: one reference, the caller's */
 	DUP(c->api_version);
 	DUP(c->meta.name);
 	DUP(c->meta.namespace_);

@@ -1,6 +1,8 @@
 /* store.c: the object store (see store.h): one chained hash table per kind keyed by
  * namespace/name (O(1) get/put/delete), a sorted listing per kind rebuilt lazily after a
- * change, a generation counter, per-kind sync state and change listeners. */
+ * change, a generation counter, per-kind sync state and change listeners. The store holds
+ * one reference on each object it contains (object.h); replacing or deleting an object
+ * drops that reference, so a reader that took its own keeps the object. */
 #include "gammatop/store.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
@@ -123,7 +125,7 @@ void store_free(struct gt_store *s)
 			struct entry *e = t->buckets[i], *next;
 			for (; e; e = next) {
 				next = e->next;
-				object_free(e->obj);
+				object_unref(e->obj);
 				free(e);
 			}
 		}
@@ -149,13 +151,13 @@ static enum store_event put(struct gt_store *s, struct gt_object *obj)
 		    str_eq(old->meta.resource_version, obj->meta.resource_version)) {
 			/* Same resourceVersion: the same object (a relist); nothing changed. Keep the
 			 * stored copy so pointers readers hold (store_list, store_get) stay valid. */
-			object_free(obj);
+			object_unref(obj);
 			return STORE_MODIFIED;
 		}
 		(*pp)->obj = obj;
 		changed(s, obj->kind);
 		notify(s, STORE_MODIFIED, obj);
-		object_free(old);
+		object_unref(old); /* the store's reference: freed unless a reader holds one */
 		return STORE_MODIFIED;
 	}
 	if (t->n + 1 > t->nbuckets * 3 / 4)
@@ -194,7 +196,7 @@ static void unlink_entry(struct gt_store *s, struct ktable *t, struct entry **pp
 	t->n--;
 	changed(s, e->obj->kind);
 	notify(s, STORE_DELETED, e->obj);
-	object_free(e->obj);
+	object_unref(e->obj); /* the store's reference: freed unless a reader holds one */
 	free(e);
 }
 

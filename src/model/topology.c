@@ -715,26 +715,31 @@ struct gt_topology *topology_build(struct gt_store *s)
 		topology_index_put(&b.grants, object_ns(b.grant_objs[i]), "", i);
 	build_ns_labels(&b);
 
+	/* Every object the topology points to gets a reference (topology.h: lifetimes). */
+	t->n_classes = n_cls;
+	t->classes = xcalloc(n_cls ? n_cls : 1, sizeof *t->classes);
+	for (size_t i = 0; i < n_cls; i++)
+		t->classes[i] = object_ref(b.class_objs[i]);
 	t->n_gateways = n_gw;
 	t->gateways = xcalloc(n_gw ? n_gw : 1, sizeof *t->gateways);
 	for (size_t i = 0; i < n_gw; i++) {
-		t->gateways[i].obj = gws[i];
+		t->gateways[i].obj = object_ref(gws[i]);
 		topology_index_put(&b.gateways, object_ns(gws[i]), gws[i]->meta.name, i);
 		build_gateway(&b, &t->gateways[i]);
 	}
 	t->n_services = n_svc;
 	t->services = xcalloc(n_svc ? n_svc : 1, sizeof *t->services);
 	for (size_t i = 0; i < n_svc; i++) {
-		t->services[i].obj = svcs[i];
+		t->services[i].obj = object_ref(svcs[i]);
 		topology_index_put(&b.services, object_ns(svcs[i]), svcs[i]->meta.name, i);
 	}
 
 	t->n_routes = n_http + n_grpc;
 	t->routes = xcalloc(t->n_routes ? t->n_routes : 1, sizeof *t->routes);
 	for (size_t i = 0; i < n_http; i++)
-		t->routes[i].obj = http[i];
+		t->routes[i].obj = object_ref(http[i]);
 	for (size_t i = 0; i < n_grpc; i++)
-		t->routes[n_http + i].obj = grpc[i];
+		t->routes[n_http + i].obj = object_ref(grpc[i]);
 	for (size_t i = 1; i < t->n_routes; i++) /* store_list order is already right: check */
 		if (route_cmp(&t->routes[i - 1], &t->routes[i]) > 0) {
 			qsort(t->routes, t->n_routes, sizeof *t->routes, route_cmp);
@@ -755,105 +760,4 @@ struct gt_topology *topology_build(struct gt_store *s)
 	topology_index_done(&b.grants);
 	findings_sort(&t->findings);
 	return t;
-}
-
-/* Free t and everything it owns (not the store's objects). NULL is fine. */
-void topology_free(struct gt_topology *t)
-{
-	if (!t)
-		return;
-	for (size_t i = 0; i < t->n_routes; i++) {
-		struct topo_route *r = &t->routes[i];
-		for (size_t p = 0; p < r->n_parents; p++) {
-			free(r->parents[p].message);
-			free(r->parents[p].listeners);
-		}
-		free(r->parents);
-		for (size_t k = 0; k < r->n_rules; k++) {
-			for (size_t bi = 0; bi < r->rules[k].n_backends; bi++)
-				free(r->rules[k].backends[bi].message);
-			free(r->rules[k].backends);
-		}
-		free(r->rules);
-	}
-	free(t->routes);
-	for (size_t i = 0; i < t->n_gateways; i++) {
-		for (size_t l = 0; l < t->gateways[i].n_listeners; l++)
-			free(t->gateways[i].listeners[l].routes);
-		free(t->gateways[i].listeners);
-	}
-	free(t->gateways);
-	for (size_t i = 0; i < t->n_services; i++) {
-		free(t->services[i].producers);
-		free(t->services[i].consumers);
-		free(t->services[i].backend_of);
-	}
-	free(t->services);
-	findings_done(&t->findings);
-	free(t);
-}
-
-/* The route of that kind, namespace and name, or NULL (binary search). */
-const struct topo_route *topology_find_route(const struct gt_topology *t, enum gt_kind kind,
-                                             const char *ns, const char *name)
-{
-	size_t lo = 0, hi = t->n_routes;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct gt_object *o = t->routes[mid].obj;
-		int c = o->kind == kind ? 0 : (o->kind < kind ? -1 : 1);
-		if (!c)
-			c = strcmp(object_ns(o), str_or(ns, ""));
-		if (!c)
-			c = strcmp(str_or(o->meta.name, ""), str_or(name, ""));
-		if (!c)
-			return &t->routes[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* The gateway ns/name, or NULL (binary search: gateways are sorted by namespace, name). */
-const struct topo_gateway *topology_find_gateway(const struct gt_topology *t, const char *ns,
-                                                 const char *name)
-{
-	size_t lo = 0, hi = t->n_gateways;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct gt_object *o = t->gateways[mid].obj;
-		int c = strcmp(object_ns(o), str_or(ns, ""));
-		if (!c)
-			c = strcmp(str_or(o->meta.name, ""), str_or(name, ""));
-		if (!c)
-			return &t->gateways[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* The service ns/name, or NULL (binary search: services are sorted by namespace, name). */
-const struct topo_service *topology_find_service(const struct gt_topology *t, const char *ns,
-                                                 const char *name)
-{
-	size_t lo = 0, hi = t->n_services;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct gt_object *o = t->services[mid].obj;
-		int c = strcmp(object_ns(o), str_or(ns, ""));
-		if (!c)
-			c = strcmp(str_or(o->meta.name, ""), str_or(name, ""));
-		if (!c)
-			return &t->services[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
 }

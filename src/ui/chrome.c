@@ -111,10 +111,13 @@ void chrome_draw_header(struct console *c, int y, int w)
 	chrome_api_state(c, buf, sizeof buf, &ok, &ages);
 	x = segment(y, x, w, ok ? THEME_HEADER_OK : THEME_HEADER_BAD, buf);
 	const char *tel = NULL;
-	bool tel_ok = false;
+	enum console_health health = CONSOLE_FAILING;
 	if (c->figs.status)
-		tel = c->figs.status(c->figs.ud, &tel_ok);
-	x = segment(y, x, w, tel ? (tel_ok ? THEME_HEADER_OK : THEME_HEADER_BAD) : THEME_HEADER_BAD,
+		tel = c->figs.status(c->figs.ud, &health);
+	x = segment(y, x, w,
+	            !tel ? THEME_HEADER_BAD
+	            : health == CONSOLE_OK ? THEME_HEADER_OK
+	            : health == CONSOLE_PENDING ? THEME_HEADER : THEME_HEADER_BAD,
 	            tel ? tel : "telemetry: none");
 	if (c->readonly)
 		x = segment(y, x, w, THEME_HEADER_BAD, "READONLY");

@@ -417,7 +417,8 @@ static void rebuild_due(struct evloop *loop, void *ud)
 }
 
 /* Rebuild the topology when the store moved, at most once per REBUILD_MIN_MS: a burst of
- * watch events costs one rebuild (the frame in between shows the previous one). */
+ * watch events costs one rebuild (the frame in between shows the previous one, which holds
+ * its objects: see topology.h). */
 static void update_data(struct console *c, bool now_please)
 {
 	uint64_t gen = store_generation(c->store);
@@ -432,11 +433,11 @@ static void update_data(struct console *c, bool now_please)
 		return;
 	}
 	int64_t t0 = time_mono_ms();
-	/* Lazy rows (grid.h: fill) point into the topology: drop them first; each view rebuilds
-	 * from the new one before it is drawn (data_gen moves below). */
-	for (size_t i = 0; i < c->depth; i++)
-		if (c->stack[i]->grid.fill)
-			grid_clear(&c->stack[i]->grid);
+	/* The old topology stays valid (it holds its objects) for as long as a view holds it:
+	 * the top view keeps it until it rebuilds, in this frame; the views under it let go
+	 * now, so that at most two topologies live at once. */
+	for (size_t i = 0; i + 1 < c->depth; i++)
+		view_release(c->stack[i]);
 	topology_free(c->topo);
 	findings_done(&c->findings);
 	findings_init(&c->findings);

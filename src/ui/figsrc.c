@@ -67,6 +67,8 @@ struct figsrc {
 	char *status;             /* owned: the last header line */
 	uint64_t pods_timer;
 	struct kreq *pods_req;
+	bool discovered;          /* the first pod list answered (or Prometheus: nothing to list) */
+	char *pods_error;         /* owned: why the last pod list failed, or NULL */
 	struct job *jobs;
 	char *notice;             /* owned */
 };
@@ -132,9 +134,17 @@ static void on_pods(const struct kresponse *r, void *ud)
 	struct figsrc *f = ud;
 	f->pods_req = NULL;
 	f->pods_timer = evloop_timer_add(f->cfg.loop, PODS_EVERY_MS, pods_due, f);
+	/* The collector starts once the first discovery has finished: before, it would scrape
+	 * no pods and say "failing: no pods to scrape" until its next round (10-15 s). */
+	bool first = !f->discovered;
+	f->discovered = true;
+	free(f->pods_error);
+	f->pods_error = NULL;
 	if (r->status < 200 || r->status > 299) {
-		log_warn("telemetry: cannot list pods: %s",
-		         r->err && r->err->message ? r->err->message : "no answer");
+		f->pods_error = xstrdup(r->err && r->err->message ? r->err->message : "no answer");
+		log_warn("telemetry: cannot list pods: %s", f->pods_error);
+		if (first)
+			collector_start(f->col);
 		return;
 	}
 	json_t *doc = json_loadb(r->body ? r->body : "", r->body_len, 0, NULL);
@@ -159,6 +169,8 @@ static void on_pods(const struct kresponse *r, void *ud)
 		scrape_target_done(&t[k]);
 	free(t);
 	json_decref(doc);
+	if (first)
+		collector_start(f->col);
 }
 
 static void list_pods(struct figsrc *f)
@@ -303,15 +315,22 @@ static bool get(void *ud, const char *route, int rule, int64_t window_ms,
 }
 
 /* The header line. Not the collector's own "(12s ago)" line: the header is only redrawn when
- * something changes, so it gives the time of the last round instead of an age. */
-static const char *status(void *ud, bool *ok)
+ * something changes, so it gives the time of the last round instead of an age. Nothing is
+ * called failing before the first round after the first discovery of pods. */
+static const char *status(void *ud, enum console_health *health)
 {
 	struct figsrc *f = ud;
 	struct collector_status st;
 	collector_status(f->col, &st);
-	*ok = st.state == COLLECTOR_OK;
+	*health = st.state == COLLECTOR_OK       ? CONSOLE_OK
+	          : st.state == COLLECTOR_FAILING ? CONSOLE_FAILING
+	                                          : CONSOLE_PENDING;
 	free(f->status);
-	if (st.state == COLLECTOR_OK) {
+	if (!f->discovered) {
+		f->status = xstrdup("telemetry: looking for pods to scrape");
+	} else if (st.state == COLLECTOR_FAILING && f->pods_error && !collector_figures(f->col)) {
+		f->status = xasprintf("telemetry failing: cannot list pods: %s", f->pods_error);
+	} else if (st.state == COLLECTOR_OK) {
 		char when[16];
 		time_t t = (time_t)(st.since_ms / 1000);
 		struct tm tm;
@@ -379,9 +398,12 @@ struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t err
 	f->col = collector_new(&cc);
 	free(scrape_source);
 	collector_set_listener(f->col, on_round, f);
-	if (!f->prom)
-		list_pods(f);
-	collector_start(f->col);
+	if (!f->prom) {
+		list_pods(f); /* the collector starts when the pods are known (on_pods) */
+	} else {
+		f->discovered = true;
+		collector_start(f->col);
+	}
 	return f;
 }
 
@@ -420,5 +442,6 @@ void figsrc_free(struct figsrc *f)
 	free(f->source_name);
 	free(f->status);
 	free(f->notice);
+	free(f->pods_error);
 	free(f);
 }

@@ -213,24 +213,49 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool is_collapsed(const struct grid *t, const char *key)
+/* Where key is in the sorted collapsed keys, or where it would go (*found false). */
+static size_t collapsed_pos(const struct grid *t, const char *key, bool *found)
 {
-	return t->n_collapsed &&
-	       bsearch(&key, t->collapsed, t->n_collapsed, sizeof *t->collapsed, cmp_str);
+	size_t lo = 0, hi = t->n_collapsed;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(t->collapsed[mid], key);
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
 }
 
+static bool is_collapsed(const struct grid *t, const char *key)
+{
+	bool found = false;
+	if (t->n_collapsed)
+		collapsed_pos(t, key, &found);
+	return found;
+}
+
+/* One node: O(collapsed) for the move of the tail, no sort. */
 static void set_collapsed(struct grid *t, const char *key, bool on)
 {
-	if (on == is_collapsed(t, key))
+	bool found;
+	size_t i = collapsed_pos(t, key, &found);
+	if (on == found)
 		return;
 	if (on) {
 		t->collapsed = xreallocarray(t->collapsed, t->n_collapsed + 1, sizeof *t->collapsed);
-		t->collapsed[t->n_collapsed++] = xstrdup(key);
-		qsort(t->collapsed, t->n_collapsed, sizeof *t->collapsed, cmp_str);
+		memmove(&t->collapsed[i + 1], &t->collapsed[i],
+		        (t->n_collapsed - i) * sizeof *t->collapsed);
+		t->collapsed[i] = xstrdup(key);
+		t->n_collapsed++;
 		return;
 	}
-	char **hit = bsearch(&key, t->collapsed, t->n_collapsed, sizeof *t->collapsed, cmp_str);
-	size_t i = (size_t)(hit - t->collapsed);
 	free(t->collapsed[i]);
 	memmove(&t->collapsed[i], &t->collapsed[i + 1],
 	        (t->n_collapsed - i - 1) * sizeof *t->collapsed);
@@ -451,15 +476,56 @@ static void move(struct grid *t, long delta)
 	remember_cursor(t);
 }
 
+/* Collapse every inner node below the top level, or expand them all when none is
+ * expanded. Keys collapsed by hand and not in the rows now (a route gone for a while) are
+ * kept either way. O(rows log rows): the collapsed keys are changed in one pass and sorted
+ * once, not once per node (6,000 routes took 26 s that way). */
 static void toggle_all(struct grid *t)
 {
 	bool any = false;
+	size_t n_inner = 0;
 	for (size_t i = 0; i < t->n; i++)
-		if (t->rows[i].has_children && t->rows[i].depth > 0 && t->rows[i].expanded)
-			any = true;
-	for (size_t i = 0; i < t->n; i++)
-		if (t->rows[i].has_children && t->rows[i].depth > 0)
-			set_collapsed(t, t->rows[i].key, any);
+		if (t->rows[i].has_children && t->rows[i].depth > 0) {
+			n_inner++;
+			any = any || t->rows[i].expanded;
+		}
+	if (!n_inner)
+		return;
+	if (any) { /* collapse: add the inner nodes not collapsed yet, then sort once */
+		t->collapsed = xreallocarray(t->collapsed, t->n_collapsed + n_inner,
+		                             sizeof *t->collapsed);
+		size_t n = t->n_collapsed;
+		for (size_t i = 0; i < t->n; i++) {
+			const struct grid_row *r = &t->rows[i];
+			if (r->has_children && r->depth > 0 && !is_collapsed(t, r->key))
+				t->collapsed[n++] = xstrdup(r->key);
+		}
+		qsort(t->collapsed, n, sizeof *t->collapsed, cmp_str);
+		size_t k = 0; /* rows have unique keys, but keep the set a set whatever comes */
+		for (size_t i = 0; i < n; i++) {
+			if (k && !strcmp(t->collapsed[k - 1], t->collapsed[i]))
+				free(t->collapsed[i]);
+			else
+				t->collapsed[k++] = t->collapsed[i];
+		}
+		t->n_collapsed = k;
+	} else { /* expand: drop the inner nodes' keys, in one pass over the sorted keys */
+		const char **gone = xcalloc(n_inner, sizeof *gone);
+		size_t n = 0;
+		for (size_t i = 0; i < t->n; i++)
+			if (t->rows[i].has_children && t->rows[i].depth > 0)
+				gone[n++] = t->rows[i].key;
+		qsort(gone, n, sizeof *gone, cmp_str);
+		size_t k = 0;
+		for (size_t i = 0; i < t->n_collapsed; i++) {
+			if (bsearch(&t->collapsed[i], gone, n, sizeof *gone, cmp_str))
+				free(t->collapsed[i]);
+			else
+				t->collapsed[k++] = t->collapsed[i];
+		}
+		t->n_collapsed = k;
+		free(gone);
+	}
 	grid_finish(t);
 }
 

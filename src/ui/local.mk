@@ -33,9 +33,10 @@ EXTRA_DIST += src/cmd_console.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
-	tests/unit/test_topocache
+	tests/unit/test_topocache tests/unit/test_console_churn
 TESTS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
-	tests/unit/test_topocache
+	tests/unit/test_topocache tests/unit/test_console_churn
+tests_unit_test_console_churn_LDADD = $(UNIT_LDADD)
 tests_unit_test_topocache_SOURCES = tests/unit/test_topocache.c tests/unit/manifest_fixture.h
 tests_unit_test_topocache_LDADD = $(UNIT_LDADD)
 tests_unit_test_theme_LDADD = $(UNIT_LDADD)
@@ -45,8 +46,8 @@ endif
 EXTRA_DIST += tests/golden
 
 # End-to-end: the real console in tmux (skips without tmux).
-TESTS += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh
-EXTRA_DIST += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh
+TESTS += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh tests/e2e/ui-telemetry-start.sh
+EXTRA_DIST += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh tests/e2e/ui-telemetry-start.sh
 
 # Fuzz target: the theme parser (and the key-script reader).
 check_PROGRAMS += tests/fuzz/fuzz_theme
@@ -55,3 +56,7 @@ tests_fuzz_fuzz_theme_SOURCES = tests/fuzz/fuzz_theme.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_theme_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_theme_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 EXTRA_DIST += tests/bench/bench-console.sh
+
+# Benchmark (prints figures, asserts nothing): tests/bench/bench_grid [ROWS...]
+noinst_PROGRAMS += tests/bench/bench_grid
+tests_bench_bench_grid_LDADD = $(GT_ALL_LDADD)

@@ -26,7 +26,8 @@ void view_free(struct view *v)
 		return;
 	if (v->ops->free)
 		v->ops->free(v);
-	grid_done(&v->grid);
+	grid_done(&v->grid); /* the rows first: they may point into the topology */
+	topology_free(v->topo);
 	free(v->title);
 	free(v->arg);
 	free(v);
@@ -37,12 +38,25 @@ void view_refresh_if_needed(struct view *v)
 	if (v->built == v->con->data_gen)
 		return;
 	v->built = v->con->data_gen;
+	struct gt_topology *old = v->topo;
+	v->topo = topology_ref(v->con->topo);
+	if (old != v->topo && v->grid.fill)
+		grid_clear(&v->grid); /* lazy rows point into old: gone before it may be */
 	if (v->ops->refresh)
-		v->ops->refresh(v);
+		v->ops->refresh(v); /* starts with grid_clear: nothing points into old after it */
+	topology_free(old);
 	if (v->ops->scoped)
 		grid_set_scope(&v->grid, v->con->scope); /* also finishes the grid */
 	else
 		grid_finish(&v->grid);
+}
+
+void view_release(struct view *v)
+{
+	grid_clear(&v->grid); /* keeps the cursor's key, the filter and what is collapsed */
+	topology_free(v->topo);
+	v->topo = NULL;
+	v->built = 0;
 }
 
 void view_draw(struct view *v, int y, int x, int h, int w)

@@ -56,7 +56,7 @@ static struct grid_row *row(struct view *v, int depth, const char *key, enum the
 
 static const struct topo_route *find_route(struct view *v)
 {
-	if (!v->con->topo || !v->arg)
+	if (!v->topo || !v->arg)
 		return NULL;
 	size_t n;
 	char **parts = str_split(v->arg, '/', &n);
@@ -64,7 +64,7 @@ static const struct topo_route *find_route(struct view *v)
 	if (n == 3) {
 		int kind = kind_from_name(parts[0]);
 		if (kind >= 0)
-			tr = topology_find_route(v->con->topo, (enum gt_kind)kind, parts[1], parts[2]);
+			tr = topology_find_route(v->topo, (enum gt_kind)kind, parts[1], parts[2]);
 	}
 	str_list_free(parts);
 	return tr;

@@ -161,7 +161,7 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 static void refresh(struct view *v)
 {
 	grid_clear(&v->grid);
-	const struct gt_topology *topo = v->con->topo;
+	const struct gt_topology *topo = v->topo; /* held by the view (view.h) */
 	if (!topo)
 		return;
 	for (size_t i = 0; i < topo->n_routes; i++) {

@@ -101,8 +101,8 @@ static bool put_figures(struct view *v, struct grid_row *r, const char *route, i
 }
 
 /* Route, rule and backend rows (most of a large topology) are lazy: their text is made
- * when the grid draws, filters or sorts them (fill_row), from the topology they point into.
- * The console drops these rows before it frees that topology (console.c, update_data). */
+ * when the grid draws, filters or sorts them (fill_row), from the topology they point into:
+ * v->topo, which the view holds until these rows are gone (view.c). */
 enum { LAZY_ROUTE = 1, LAZY_RULE, LAZY_BACKEND };
 
 static void add_backends(struct view *v, const struct topo_rule *tr, const char *key,
@@ -242,9 +242,9 @@ static void add_gateway(struct view *v, const struct gt_topology *topo,
 
 static void add_north_south(struct view *v, const struct gt_topology *topo)
 {
-	size_t n;
-	const struct gt_object *const *classes = store_list(v->con->store, GT_GATEWAYCLASS, &n);
-	bool *done = calloc(topo->n_gateways + 1, 1);
+	size_t n = topo->n_classes; /* the topology's: klass points into these, not the store */
+	const struct gt_object *const *classes = topo->classes;
+	bool *done = xcalloc(topo->n_gateways + 1, 1);
 	for (size_t c = 0; c < n; c++) {
 		char key[300];
 		mkkey(key, sizeof key, "gc/%s", str_or(classes[c]->meta.name, "?"));
@@ -351,7 +351,7 @@ static void refresh(struct view *v)
 	grid_clear(&v->grid);
 	v->grid.cols = v->con->figs.get ? cols : cols_nofig; /* rows are empty: safe to switch */
 	v->grid.n_cols = v->con->figs.get ? NCOLS : 2;
-	const struct gt_topology *topo = v->con->topo;
+	const struct gt_topology *topo = v->topo; /* held by the view (view.h) */
 	if (!topo)
 		return;
 	add_north_south(v, topo);

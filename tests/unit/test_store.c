@@ -1,5 +1,7 @@
 /* test_store.c: the object store: put/get/delete, sorted listing, generation, listeners,
- * replace_kind as a diff, kind state and sync, and a store of 30,000 objects. */
+ * replace_kind as a diff, kind state and sync, a store of 30,000 objects, and references:
+ * an object a reader holds (object_ref) outlives its replacement, deletion, the clear and
+ * the store itself. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -222,6 +224,72 @@ static void test_many(void **state)
 	store_free(s);
 }
 
+/* A listener that keeps what it is shown (it takes a reference): the console's way of
+ * holding an object past the event. */
+static const struct gt_object *kept[8];
+static size_t n_kept;
+static void keeper(enum store_event ev, const struct gt_object *o, void *ud)
+{
+	(void)ev, (void)ud;
+	if (n_kept < 8)
+		kept[n_kept++] = object_ref(o);
+}
+
+static int cmp_id(const void *a, const void *b) { return strcmp(a, b); }
+
+static void test_references(void **state)
+{
+	(void)state;
+	struct gt_store *s = store_new();
+	struct gt_object *o = mk(GT_SERVICE, "a", "web", "1");
+	assert_int_equal(o->refs, 0); /* new: one reference, the creator's */
+	store_put(s, o);              /* ... now the store's */
+	const struct gt_object *held = object_ref(store_get(s, GT_SERVICE, "a", "web"));
+	assert_ptr_equal(held, o);
+	assert_int_equal(held->refs, 1);
+	/* Replaced (MODIFIED): the store drops its reference, the reader still has the old one. */
+	store_put(s, mk(GT_SERVICE, "a", "web", "2"));
+	assert_string_equal(held->meta.resource_version, "1");
+	assert_string_equal(held->u.svc.type, "ClusterIP");
+	assert_int_equal(held->refs, 0);
+	assert_string_equal(store_get(s, GT_SERVICE, "a", "web")->meta.resource_version, "2");
+	object_unref(held); /* the last reference: freed (a leak otherwise, under ASan) */
+	/* The same resourceVersion again is freed at once, the stored one stays. */
+	const struct gt_object *stored = store_get(s, GT_SERVICE, "a", "web");
+	store_put(s, mk(GT_SERVICE, "a", "web", "2"));
+	assert_ptr_equal(store_get(s, GT_SERVICE, "a", "web"), stored);
+	assert_int_equal(stored->refs, 0);
+	/* Deleted, cleared, freed: listeners that keep what they saw still can read it. */
+	store_add_listener(s, keeper, NULL);
+	store_put(s, mk(GT_SERVICE, "a", "api", "1"));
+	store_delete(s, GT_SERVICE, "a", "web");
+	store_put(s, mk(GT_SERVICE, "b", "db", "1"));
+	store_clear(s);
+	store_put(s, mk(GT_NAMESPACE, NULL, "late", "1"));
+	store_free(s);
+	assert_int_equal(n_kept, 6); /* A api, D web, A db, D api, D db, A late */
+	char ids[8][64], all[512] = "";
+	for (size_t i = 0; i < n_kept; i++) {
+		object_id(kept[i], ids[i], sizeof ids[i]);
+		object_unref(kept[i]);
+	}
+	qsort(ids, n_kept, sizeof ids[0], cmp_id); /* clear deletes in hash order */
+	for (size_t i = 0; i < n_kept; i++)
+		strcat(strcat(all, ids[i]), " ");
+	assert_string_equal(all, "namespace/late service/a/api service/a/api service/a/web "
+	                         "service/b/db service/b/db ");
+	/* A clone is a new object with one reference, whatever the original had. */
+	struct gt_object *a = mk(GT_SERVICE, "a", "x", "1");
+	object_ref(a);
+	struct gt_object *c = object_clone(a);
+	assert_int_equal(c->refs, 0);
+	object_free(c);
+	object_unref(a);
+	object_free(a);
+	object_unref(NULL);
+	assert_null(object_ref(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_listener_removal),
 		cmocka_unit_test(test_state),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_references),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -214,6 +214,81 @@ static void test_lazy(void **state)
 	grid_done(&g);
 }
 
+/* Collapse all and expand all (`*`) on a large tree: every inner node below the top level
+ * folds, one collapsed by hand that is not in the rows now stays collapsed, a top-level
+ * node collapsed by hand stays so, the collapsed keys stay a sorted set (lookups work), and
+ * expand all shows every row again. (How long it takes: tests/bench/bench_grid.) */
+static void build_big(struct grid *g, bool with_x)
+{
+	grid_clear(g);
+	char key[64];
+	for (int c = 0; c < 3; c++) {
+		snprintf(key, sizeof key, "c%d", c);
+		grid_add(g, 0, key);
+		for (int r = 0; r < 400; r++) {
+			snprintf(key, sizeof key, "c%d/r%03d", c, r); /* inner: 2 children */
+			grid_add_pooled(g, 1, key);
+			for (int k = 0; k < 2; k++) {
+				snprintf(key, sizeof key, "c%d/r%03d/k%d", c, r, k);
+				grid_add_pooled(g, 2, key);
+			}
+		}
+	}
+	if (with_x) {
+		grid_add(g, 0, "x");
+		grid_add(g, 1, "x/inner");
+		grid_add(g, 2, "x/inner/leaf");
+	}
+	grid_finish(g);
+}
+
+static void test_toggle_all(void **state)
+{
+	(void)state;
+	struct grid g;
+	grid_init(&g, tree_cols, 1, true);
+	build_big(&g, true);
+	const size_t all = 3 * (1 + 400 * 3) + 3;
+	assert_int_equal(g.n_vis, all);
+	/* By hand: x/inner (gone at the next rebuild) and the top-level c2. */
+	assert_true(grid_select_target(&g, "nothing", -1) == false);
+	g.cursor = g.n_vis - 2; /* x/inner */
+	assert_string_equal(grid_current(&g)->key, "x/inner");
+	grid_action(&g, ACT_COLLAPSE);
+	build_big(&g, false);
+	g.cursor = 2 * (1 + 400 * 3); /* c2 */
+	assert_string_equal(grid_current(&g)->key, "c2");
+	grid_action(&g, ACT_COLLAPSE);
+	assert_int_equal(g.n_vis, 2 * (1 + 400 * 3) + 1);
+	/* Collapse all: c0 and c1 show their 400 folded children each; c2 stays shut. */
+	grid_action(&g, ACT_TOGGLE_ALL);
+	assert_int_equal(g.n_vis, 2 * (1 + 400) + 1);
+	assert_int_equal(g.n_collapsed, 3 * 400 + 2);
+	for (size_t i = 1; i < g.n_collapsed; i++)
+		assert_true(strcmp(g.collapsed[i - 1], g.collapsed[i]) < 0);
+	for (size_t i = 0; i < g.n; i++)
+		assert_int_equal(g.rows[i].expanded,
+		                 !(g.rows[i].has_children && (g.rows[i].depth > 0 || i == 2 * 1201)));
+	/* A rebuild keeps it folded; one node opened by hand is found in the set. */
+	build_big(&g, false);
+	assert_int_equal(g.n_vis, 2 * (1 + 400) + 1);
+	g.cursor = 5; /* c0/r004 */
+	assert_string_equal(grid_current(&g)->key, "c0/r004");
+	grid_action(&g, ACT_EXPAND);
+	assert_int_equal(g.n_vis, 2 * (1 + 400) + 1 + 2);
+	/* Some inner node is expanded: `*` collapses all again, then expands all. */
+	grid_action(&g, ACT_TOGGLE_ALL);
+	assert_int_equal(g.n_vis, 2 * (1 + 400) + 1);
+	grid_action(&g, ACT_TOGGLE_ALL);
+	assert_int_equal(g.n_vis, 2 * (1 + 400 * 3) + 1); /* c2 was shut by hand: still is */
+	assert_int_equal(g.n_collapsed, 2);              /* c2, and x/inner from before */
+	assert_string_equal(g.collapsed[0], "c2");
+	assert_string_equal(g.collapsed[1], "x/inner");
+	build_big(&g, true);
+	assert_int_equal(g.n_vis, 2 * (1 + 400 * 3) + 1 + 2); /* x back, x/inner still folded */
+	grid_done(&g);
+}
+
 static const struct grid_col table_cols[] = {
 	{"NAME", 8, 0, false, false, 0},
 	{"RATE", 6, 0, true, true, 0},
@@ -374,6 +449,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tree),  cmocka_unit_test(test_table), cmocka_unit_test(test_lazy),
+		cmocka_unit_test(test_toggle_all),
 		cmocka_unit_test(test_safe_text), cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_figfmt), cmocka_unit_test(test_depth),
 	};

@@ -74,10 +74,10 @@ static bool test_figures(void *ud, const char *route, int rule, int64_t window_m
 	return true;
 }
 
-static const char *test_figures_status(void *ud, bool *ok)
+static const char *test_figures_status(void *ud, enum console_health *health)
 {
 	(void)ud;
-	*ok = true;
+	*health = CONSOLE_OK;
 	return "test figures";
 }
 
