@@ -126,101 +126,103 @@ soak_hdr_is() { # OP WHY: wait until the header line OP (= or !=) $_want
 	soak_alive "$2"
 }
 
+# press KEYS...: send KEYS without waiting (in soak_round every key is followed by a check)
+press() { $TMUX_CMD send-keys "$@"; }
 soak_round() {
 	# topology: first and last row, collapse/expand all, collapse/expand one node, a filter
-	keys Escape Escape Escape 1
+	press Escape Escape Escape 1
 	see "TOPOLOGY" "topology view"
-	keys g
+	press g
 	see "$SOAK_TOP" "topology: first row"
 	_all=$(rows)
 	[ -n "$_all" ] && [ "$_all" -gt 1 ] || { cap; cat "$T/screen" >&2; fail "topology row count '$_all'"; }
-	keys G
+	press G
 	see " $_all/$_all *\$" "G: last row"
-	keys g
+	press g
 	see " 1/$_all *\$" "g: first row"
-	keys "*"
+	press "*"
 	rows_become -lt "$_all" "* collapses all"
-	keys "*"
+	press "*"
 	rows_become -eq "$_all" "* again expands all"
-	keys h
+	press h
 	see "▸ $SOAK_TOP" "h collapses the first node"
 	rows_become -lt "$_all" "h: fewer rows"
-	keys l
+	press l
 	see "▾ $SOAK_TOP" "l expands it again"
 	rows_become -eq "$_all" "l: all rows again"
-	keys / "$SOAK_FILTER" Enter
+	press / "$SOAK_FILTER" Enter
 	see "filter /$SOAK_FILTER" "topology filter"
 	rows_become -lt "$_all" "the filter keeps fewer rows"
-	keys Escape
+	press Escape
 	gone "filter /" "Esc clears the filter"
 	rows_become -eq "$_all" "all rows again without the filter"
 
 	# routes: sort by the next, the previous column, reverse twice
-	keys Tab
+	press Tab
 	see "TIMEOUT%" "Tab: routes view"
 	_want=$(soak_hdr)
-	keys ">"
+	press ">"
 	soak_hdr_is != "> sorts by the next column"
 	soak_hdr | grep -q "[▼▲]" || fail "no sort indicator after >"
-	keys "<"
+	press "<"
 	soak_hdr_is = "< sorts by the previous column again"
-	keys r
+	press r
 	soak_hdr_is != "r reverses the order"
-	keys r
+	press r
 	soak_hdr_is = "r again"
 	# route detail and its figures window
-	keys g Enter
+	press g Enter
 	see "computed from spec" "Enter: route detail"
 	see "routes › " "route detail breadcrumbs"
-	keys w
+	press w
 	see "figures window: 1h" "w: next figures window"
-	keys w
+	press w
 	see "figures window: 6h" "w again"
-	keys Escape
+	press Escape
 	see "TIMEOUT%" "Esc: back to the routes view"
 	# the edit form on a rule, cancelled
-	keys / "$SOAK_EDIT" Enter
+	press / "$SOAK_EDIT" Enter
 	see "filter /" "routes filter"
-	keys e
+	press e
 	see "edit httproute/" "e: the edit form"
 	# the form, or (the API server unreachable) why the route could not be read
 	see "Esc: cancel\|any key: close" "the form's key hints"
-	keys Escape
+	press Escape
 	gone "edit httproute/" "Esc cancels the form"
 	see "TIMEOUT%" "the routes view after the form"
-	keys Escape
+	press Escape
 	gone "filter /" "Esc clears the routes filter"
 
 	# findings: a route finding opens the route's detail; history; help
-	keys 3
+	press 3
 	see "SEVERITY" "findings view"
-	keys / "httproute/" Enter
+	press / "httproute/" Enter
 	see "filter /httproute/" "findings filter"
-	keys g Enter
+	press g Enter
 	see "computed from spec" "a route finding opens the route"
 	see "findings › " "findings breadcrumbs"
-	keys Escape
+	press Escape
 	see "SEVERITY" "back to the findings"
-	keys Escape H
+	press Escape H
 	see "› history" "H: history"
-	keys Escape
+	press Escape
 	see "SEVERITY" "back from history"
-	keys "?"
+	press "?"
 	see "move down" "?: help"
-	keys Escape
+	press Escape
 	gone "move down" "Esc leaves the help"
 
 	# :ns and back
-	keys 1 : "ns $SOAK_NS" Enter
+	press 1 : "ns $SOAK_NS" Enter
 	see "ns $SOAK_NS │" ":ns $SOAK_NS"
 	see "TOPOLOGY" "topology in :ns $SOAK_NS"
 	if grep "HTTPRoute [^ ]*/" "$T/screen" | grep -qv "HTTPRoute $SOAK_NS/"; then
 		cat "$T/screen" >&2
 		fail ":ns $SOAK_NS shows another namespace's route"
 	fi
-	keys : "ns all" Enter
+	press : "ns all" Enter
 	see "ns all │" ":ns all"
 	rows_become -eq "$_all" "all rows again after :ns all"
-	keys C-r
+	press C-r
 	see "TOPOLOGY" "C-r: refresh"
 }
