@@ -81,6 +81,8 @@ struct journal_stats {
 	uint64_t bytes;     /* stored text of those rows */
 	uint64_t flushes;
 	double flush_ms;    /* wall time spent in journal_writer_flush */
+	double flush_cpu_ms; /* CPU time (this thread) spent in it: wall time on a busy machine
+	                      * includes waiting for a CPU */
 };
 
 struct journal_writer;

@@ -180,9 +180,10 @@ static void print_stats(struct watch_run *w, const char *when)
 	const struct journal_stats *js = recorder_stats(w->rec);
 	if (js)
 		fprintf(stderr, "; journal: %llu seen, %llu rows (%llu changes), %llu bytes, %llu "
-		        "flushes, %.1f ms writing", (unsigned long long)js->seen,
+		        "flushes, %.1f ms writing (%.1f ms CPU)", (unsigned long long)js->seen,
 		        (unsigned long long)js->rows, (unsigned long long)js->changes,
-		        (unsigned long long)js->bytes, (unsigned long long)js->flushes, js->flush_ms);
+		        (unsigned long long)js->bytes, (unsigned long long)js->flushes, js->flush_ms,
+		        js->flush_cpu_ms);
 	fputc('\n', stderr);
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gammatop/buf.h"
 #include "gammatop/jdoc.h"
@@ -650,11 +651,20 @@ static int cluster_state(struct journal_writer *w)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 long journal_writer_flush(struct journal_writer *w, char *err, size_t errlen)
 {
 	if (!w->n)
 		return 0;
 	int64_t t0 = time_mono_ms(), first = INT64_MAX, last = 0;
+	double c0 = cpu_ms();
 	for (size_t i = 0; i < w->n; i++) {
 		if (w->q[i].seen_ms < first)
 			first = w->q[i].seen_ms;
@@ -691,6 +701,7 @@ long journal_writer_flush(struct journal_writer *w, char *err, size_t errlen)
 		return -1;
 	w->stats.flushes++;
 	w->stats.flush_ms += (double)(time_mono_ms() - t0);
+	w->stats.flush_cpu_ms += cpu_ms() - c0;
 	return w->shown;
 }
 
