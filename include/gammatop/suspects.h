@@ -66,7 +66,8 @@ struct suspects {
 	struct suspect *items; /* owned, best first */
 	size_t n;
 	char *source;          /* owned: the telemetry source the figures came from, or NULL */
-	bool have_shift;       /* the route's figures at the window's start and end are known */
+	bool have_shift;       /* the route's figures before the first change of the window and
+	                        * at its end (over effect_ms each) are known */
 	double then_fig[FIG_N], now_fig[FIG_N];
 };
 

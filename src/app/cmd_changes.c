@@ -555,7 +555,7 @@ static int suspects(const struct cmd_opts *o, const struct args *a, const char *
 		                        cmd_time_text(at, ts, sizeof ts), "windowSeconds",
 		                        (json_int_t)(window / 1000), "suspects", items);
 		if (s.have_shift)
-			json_object_set_new(doc, "shift", json_pack("{s:o, s:o}", "windowStart",
+			json_object_set_new(doc, "shift", json_pack("{s:o, s:o}", "before",
 			                                           figs_json(s.then_fig), "at",
 			                                           figs_json(s.now_fig)));
 		json_object_set_new(doc, "telemetrySource", s.source ? json_string(s.source) : json_null());
@@ -568,7 +568,7 @@ static int suspects(const struct cmd_opts *o, const struct args *a, const char *
 		        time_age(window / 1000, win, sizeof win), cmd_time_text(at, ts, sizeof ts));
 		free(sroute);
 		if (s.have_shift)
-			print_figs(f, "route figures, window start → end: ", s.then_fig, s.now_fig);
+			print_figs(f, "route figures before the first change → now: ", s.then_fig, s.now_fig);
 		if (!s.n)
 			fprintf(f, "  no change to the route, its parents or its backends in the window\n");
 		for (size_t i = 0; i < s.n; i++) {

@@ -402,8 +402,12 @@ int suspects_find(struct cache *c, const struct suspects_query *q, struct suspec
 	snprintf(route_id, sizeof route_id, "%s/%s/%s", kind_id(q->kind), q->ns, q->name);
 	int64_t eff = q->effect_ms > 0 ? q->effect_ms : DEFAULT_EFFECT_MS;
 	char ferr[256];
+	int64_t first = q->at_ms; /* before anything in the window changed */
+	for (size_t i = 0; i < out->n; i++)
+		if (out->items[i].change.at_ms < first)
+			first = out->items[i].change.at_ms;
 	out->have_shift =
-		suspects_figures(c, out->source, route_id, &rels, from - eff, from, out->then_fig,
+		suspects_figures(c, out->source, route_id, &rels, first - eff, first, out->then_fig,
 		                 ferr, sizeof ferr) > 0 &&
 		suspects_figures(c, out->source, route_id, &rels, q->at_ms - eff, q->at_ms + 1,
 		                 out->now_fig, ferr, sizeof ferr) > 0;
