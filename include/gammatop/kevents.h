@@ -18,8 +18,8 @@ struct json_t; /* jansson */
 
 /* One Event. Strings owned (kevents_done); NULL when absent. */
 struct kevent {
-	int64_t time_ms;  /* eventTime, series.lastObservedTime, (deprecated)lastTimestamp, or
-	                   * creationTimestamp: the newest known; 0 unknown */
+	int64_t time_ms;  /* series.lastObservedTime, else the newer of eventTime and
+	                   * (deprecated)lastTimestamp, else creationTimestamp; 0 unknown */
 	char *type;       /* Normal | Warning */
 	char *reason, *note, *action;
 	char *controller; /* reportingController / reportingComponent / source.component */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "cmd_journal.h"
@@ -274,6 +275,14 @@ static bool fetch_events(const struct cmd_opts *o, const struct target *t, struc
 
 /* ---- the timeline ---- */
 
+/* Does the cache file exist (a first run has none: nothing is recorded yet)? */
+static bool cache_exists(const struct cmd_opts *o)
+{
+	char def[4096], err[256];
+	const char *p = o->cache_path ? o->cache_path : cache_default_path(def, sizeof def, err, sizeof err);
+	return !p || access(p, F_OK) == 0;
+}
+
 static struct cache *open_for_reading(const struct cmd_opts *o)
 {
 	char err[1024], *notice = NULL;
@@ -303,14 +312,18 @@ static int list_changes(const struct cmd_opts *o, const struct args *a, struct c
 	struct journal_query q = {.cluster = cluster, .kind = t->kind, .ns = t->kind >= 0 ? t->ns : NULL,
 	                          .name = t->kind >= 0 ? t->name : NULL, .since_ms = since,
 	                          .until_ms = until, .with_status = a->status, .limit = a->limit};
-	struct journal_change *list;
-	size_t n;
+	struct journal_change *list = NULL;
+	size_t n = 0;
 	char err[1024];
-	if (journal_list(c, &q, &list, &n, err, sizeof err) < 0) {
+	if (!c)
+		cmd_error("changes: there is no cache yet: nothing was recorded (the console and "
+		          "'gammatop watch' record the change journal)");
+	else if (journal_list(c, &q, &list, &n, err, sizeof err) < 0) {
 		cmd_error("changes: %s", err);
 		return EXIT_USAGE;
+	} else {
+		say_coverage(c, cluster);
 	}
-	say_coverage(c, cluster);
 	struct kevents ev = {0};
 	bool have_events = t->kind >= 0 && !a->no_events && fetch_events(o, t, &ev);
 	FILE *f = cmd_open_output(o);
@@ -649,7 +662,7 @@ int cmd_changes(int argc, char **argv)
 	}
 	struct target t = {.kind = -1};
 	struct cache *c = NULL;
-	if (!a.follow && !(c = open_for_reading(&o)))
+	if (!a.follow && cache_exists(&o) && !(c = open_for_reading(&o)))
 		goto out;
 	if (first < argc && parse_target(argv[first], &o, c, cluster, &t) < 0) {
 		cache_close(c);

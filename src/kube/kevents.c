@@ -63,15 +63,18 @@ int kevents_parse(const char *body, size_t len, const char *kind, const char *na
 		out->items = xreallocarray(out->items, out->n + 1, sizeof *out->items);
 		struct kevent *k = &out->items[out->n++];
 		memset(k, 0, sizeof *k);
-		const char *times[] = {str_at(e, "series", "lastObservedTime"), str_at(e, "eventTime", NULL),
-		                       str_at(e, "deprecatedLastTimestamp", NULL),
-		                       str_at(e, "lastTimestamp", NULL),
-		                       str_at(e, "metadata", "creationTimestamp")};
-		for (size_t t = 0; t < sizeof times / sizeof *times; t++) {
-			int64_t v = ms_of(times[t]);
-			if (v > k->time_ms)
-				k->time_ms = v;
-		}
+		/* the newest the Event says it was seen: its series, else its own times, else when
+		 * the object was made */
+		int64_t series = ms_of(str_at(e, "series", "lastObservedTime"));
+		int64_t own[] = {ms_of(str_at(e, "eventTime", NULL)),
+		                 ms_of(str_at(e, "deprecatedLastTimestamp", NULL)),
+		                 ms_of(str_at(e, "lastTimestamp", NULL))};
+		k->time_ms = series;
+		for (size_t t = 0; !series && t < sizeof own / sizeof *own; t++)
+			if (own[t] > k->time_ms)
+				k->time_ms = own[t];
+		if (!k->time_ms)
+			k->time_ms = ms_of(str_at(e, "metadata", "creationTimestamp"));
 		k->type = xstrdup_null(str_at(e, "type", NULL));
 		k->reason = xstrdup_null(str_at(e, "reason", NULL));
 		k->note = xstrdup_null(str_at(e, "note", NULL) ? str_at(e, "note", NULL)
