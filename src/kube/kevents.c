@@ -98,7 +98,8 @@ int kevents_parse(const char *body, size_t len, const char *kind, const char *na
 		k->name = xstrdup_null(an);
 	}
 	json_decref(j);
-	qsort(out->items, out->n, sizeof *out->items, cmp_newest);
+	if (out->n > 1)
+		qsort(out->items, out->n, sizeof *out->items, cmp_newest);
 	return 0;
 }
 

@@ -22,9 +22,10 @@ src_gammatop_sim_LDADD = $(SIM_LDADD)
 
 # Unit tests of the pure pieces (patches, selectors, apply ownership, validation).
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_sim_patch
-TESTS += tests/unit/test_sim_patch
+check_PROGRAMS += tests/unit/test_sim_patch tests/unit/test_sim_events
+TESTS += tests/unit/test_sim_patch tests/unit/test_sim_events
 tests_unit_test_sim_patch_LDADD = $(SIM_LDADD) $(CMOCKA_LIBS)
+tests_unit_test_sim_events_LDADD = $(SIM_LDADD) $(CMOCKA_LIBS)
 endif
 
 # The API handlers on hostile requests: paths, queries, patch bodies of every type.

@@ -396,7 +396,8 @@ int suspects_find(struct cache *c, const struct suspects_query *q, struct suspec
 		suspects_done(out);
 		return -1;
 	}
-	qsort(out->items, out->n, sizeof *out->items, cmp_score);
+	if (out->n > 1)
+		qsort(out->items, out->n, sizeof *out->items, cmp_score);
 	out->source = pick_source(c, q);
 	char route_id[600];
 	snprintf(route_id, sizeof route_id, "%s/%s/%s", kind_id(q->kind), q->ns, q->name);
@@ -484,7 +485,8 @@ int suspects_markers(struct cache *c, const char *cluster, enum gt_kind kind, co
 		suspects_markers_free(m.items, m.n);
 		return -1;
 	}
-	qsort(m.items, m.n, sizeof *m.items, cmp_marker);
+	if (m.n > 1)
+		qsort(m.items, m.n, sizeof *m.items, cmp_marker);
 	*out = m.items;
 	*n = m.n;
 	return 0;
