@@ -6,8 +6,12 @@ noinst_LIBRARIES += src/sim/libgtsim.a
 src_sim_libgtsim_a_SOURCES = src/sim/sim.h src/sim/sim.c src/sim/resource.c src/sim/objects.c \
 	src/sim/server.c src/sim/server.h src/sim/api.c src/sim/api.h src/sim/mutate.c \
 	src/sim/patch.c src/sim/apply.c src/sim/selector.c src/sim/watch.c src/sim/discovery.c \
-	src/sim/openapi.c src/sim/table.c \
-	src/sim/validate.c src/sim/controller.c src/sim/world.c src/sim/world.h src/sim/demo.c \
+	src/sim/openapi.c src/sim/table.c src/sim/schema.c src/sim/schema.h \
+	src/sim/validate.c src/sim/validate_int.h src/sim/validate_gw.c src/sim/validate_l4.c \
+	src/sim/validate_policy.c src/sim/validate_core.c \
+	src/sim/controller.c src/sim/controller_int.h src/sim/controller_listeners.c \
+	src/sim/controller_routes.c src/sim/controller_policy.c \
+	src/sim/world.c src/sim/world.h src/sim/demo.c \
 	src/sim/generate.c src/sim/admin.c src/sim/state.c src/sim/tls.c src/sim/tls.h \
 	src/sim/traffic_glue.c src/sim/traffic_glue.h \
 	src/sim/traffic.c src/sim/traffic.h src/sim/metrics.c
