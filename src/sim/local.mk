@@ -23,11 +23,14 @@ bin_PROGRAMS += src/gammatop-sim
 src_gammatop_sim_SOURCES = src/sim/main.c
 src_gammatop_sim_LDADD = $(SIM_LDADD)
 
-# Unit tests of the pure pieces (patches, selectors, apply ownership, validation).
+# Unit tests of the pure pieces (patches, selectors, apply ownership, validation of every
+# kind and channel) and of the controller's status on small worlds.
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_sim_patch
-TESTS += tests/unit/test_sim_patch
+check_PROGRAMS += tests/unit/test_sim_patch tests/unit/test_sim_validate tests/unit/test_sim_controller
+TESTS += tests/unit/test_sim_patch tests/unit/test_sim_validate tests/unit/test_sim_controller
 tests_unit_test_sim_patch_LDADD = $(SIM_LDADD) $(CMOCKA_LIBS)
+tests_unit_test_sim_validate_LDADD = $(SIM_LDADD) $(CMOCKA_LIBS)
+tests_unit_test_sim_controller_LDADD = $(SIM_LDADD) $(CMOCKA_LIBS)
 endif
 
 # The API handlers on hostile requests: paths, queries, patch bodies of every type.
@@ -39,6 +42,6 @@ tests_fuzz_fuzz_sim_api_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
 # End-to-end tests of the simulator (curl, jq and, when installed, kubectl) and its benchmark.
 SIM_E2E = tests/e2e/sim-protocol.sh tests/e2e/sim-kubectl.sh tests/e2e/sim-tls.sh \
-	tests/e2e/sim-world.sh
+	tests/e2e/sim-world.sh tests/e2e/sim-kubectl-kinds.sh
 TESTS += $(SIM_E2E)
 EXTRA_DIST += $(SIM_E2E) tests/bench/bench-sim.sh

@@ -43,6 +43,13 @@ static bool dry_run(const struct request *rq, struct reply *rp, bool *bad)
 static json_t *parse_body(const struct request *rq, bool yaml, struct reply *rp)
 {
 	json_error_t je;
+	if (ctype_is(rq->content_type, "application/vnd.kubernetes.protobuf") ||
+	    ctype_is(rq->content_type, "application/cbor")) {
+		/* typed clients (kubectl create namespace) send protobuf; the sim speaks JSON only */
+		reply_status(rp, 415, "UnsupportedMediaType", NULL,
+		             "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+		return NULL;
+	}
 	if (rq->body_len == 0) {
 		reply_status(rp, 400, "BadRequest", NULL, "the request body is empty");
 		return NULL;
