@@ -31,9 +31,11 @@ int world_add(struct sim *s, json_t *obj, char *err, size_t errlen)
 	const char *av = json_str(obj, "apiVersion"), *kind = json_str(obj, "kind");
 	int r = resource_by_kind(s->channel, av, kind);
 	if (r < 0) {
-		snprintf(err, errlen, "%s %s is not served by gammatop-sim on the %s channel (skipped)",
-		         av ? av : "?", kind ? kind : "?",
-		         s->channel == CHANNEL_STANDARD ? "standard" : "experimental");
+		bool gw = av && (strncmp(av, SIM_GW_GROUP "/", sizeof SIM_GW_GROUP) == 0 ||
+		                 strncmp(av, SIM_X_GROUP "/", sizeof SIM_X_GROUP) == 0);
+		snprintf(err, errlen, "%s %s is not served by gammatop-sim%s (skipped)", av ? av : "?",
+		         kind ? kind : "?", !gw ? "" : s->channel == CHANNEL_STANDARD ? " on the standard channel"
+		                                                               : " on the experimental channel");
 		json_decref(obj);
 		return 1;
 	}
