@@ -5,7 +5,8 @@ src_cache_libgtcache_a_SOURCES = \
 	src/cache/cache.c include/gammatop/cache.h \
 	src/cache/samples.c include/gammatop/samples.h \
 	src/cache/sampleblob.c include/gammatop/sampleblob.h \
-	src/cache/strmap.c include/gammatop/strmap.h
+	src/cache/topocache.c include/gammatop/topocache.h \
+	src/cache/audit.c include/gammatop/audit.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_cache

@@ -10,9 +10,6 @@ src_edit_libgtedit_a_SOURCES = \
 	src/edit/edit_doc.c src/edit/edit_rule.c src/edit/edit_settle.c \
 	src/edit/linediff.c include/gammatop/linediff.h
 
-# The audit log lives in the cache layer (the `audit` table of the cache's migrations).
-src_cache_libgtcache_a_SOURCES += src/cache/audit.c include/gammatop/audit.h
-
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_edit tests/unit/test_audit
 TESTS += tests/unit/test_edit tests/unit/test_audit

@@ -129,8 +129,13 @@ bool admin_handle(struct sim *s, const struct request *rq, struct reply *rp)
 		s->watch_epoch++;
 		sim_notify(s);
 	} else if (strcmp(p, "expire") == 0) {
+		/* Forget the history and move the resourceVersion one past it (in a real cluster
+		 * it moves with every write anywhere), so that every resourceVersion a client holds
+		 * is expired: open watches end with 410 Expired at once, even caught-up ones, and
+		 * resuming from any of them gets 410; a new list gives the new version. */
 		pthread_mutex_lock(&s->lock);
 		objects_compact(&s->objs);
+		objects_set_rv(&s->objs, s->objs.rv + 1);
 		sim_notify(s);
 	} else {
 		const char *path = request_query(rq, "path");

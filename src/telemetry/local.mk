@@ -38,5 +38,5 @@ tests_fuzz_fuzz_promresult_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
 # End-to-end: the sim's traffic model against a real Prometheus and a direct pod-proxy scrape.
 TESTS += tests/e2e/telemetry-prometheus.sh tests/e2e/telemetry-meshes.sh
-EXTRA_DIST += tests/e2e/telemetry-prometheus.sh tests/e2e/telemetry-meshes.sh src/cmd_top.h \
+EXTRA_DIST += tests/e2e/telemetry-prometheus.sh tests/e2e/telemetry-meshes.sh \
 	doc/telemetry.md

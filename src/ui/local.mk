@@ -11,7 +11,6 @@ src_ui_libgtui_a_SOURCES = \
 	src/ui/chrome.c include/gammatop/chrome.h \
 	src/ui/console.c include/gammatop/console.h \
 	src/ui/figsrc.c include/gammatop/figsrc.h \
-	src/ui/topocache.c include/gammatop/topocache.h \
 	src/ui/view_topology.c src/ui/view_routes.c src/ui/view_route.c \
 	src/ui/view_findings.c src/ui/view_help.c
 nodist_src_ui_libgtui_a_SOURCES = src/ui/theme_default.c
@@ -29,7 +28,6 @@ src/ui/theme_default.c: $(top_srcdir)/themes/default.theme
 gtthemesdir = $(pkgdatadir)/themes
 dist_gtthemes_DATA = themes/default.theme themes/light.theme themes/high-contrast.theme \
 	themes/solarized-dark.theme themes/monochrome.theme
-EXTRA_DIST += src/cmd_console.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \

@@ -9,7 +9,8 @@ src_util_libgtutil_a_SOURCES = \
 	src/util/diag.c include/gammatop/diag.h \
 	src/util/duration.c include/gammatop/duration.h \
 	src/util/timeutil.c include/gammatop/timeutil.h \
-	src/util/evloop.c include/gammatop/evloop.h
+	src/util/evloop.c include/gammatop/evloop.h \
+	src/util/strmap.c include/gammatop/strmap.h
 
 if HAVE_CMOCKA
 UNIT_LDADD = $(GT_ALL_LDADD) $(CMOCKA_LIBS)

@@ -7,3 +7,4 @@ EXTRA_DIST += tests/bench/README.md
 noinst_PROGRAMS += tests/bench/bench_paths
 tests_bench_bench_paths_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(YAML_LIBS) \
 	$(JANSSON_LIBS) $(LIBS)
+EXTRA_DIST += tests/bench/bench-soak.sh

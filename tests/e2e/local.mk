@@ -13,3 +13,5 @@ EXTRA_DIST += tests/e2e/lib.sh tests/e2e/tmux-lib.sh tests/fixtures/telemetry
 # printed and dumped, and how output and log files are written.
 TESTS += tests/e2e/app-secrets.sh tests/e2e/app-output.sh
 EXTRA_DIST += tests/e2e/app-secrets.sh tests/e2e/app-output.sh
+TESTS += tests/e2e/ui-soak.sh
+EXTRA_DIST += tests/e2e/ui-soak.sh

@@ -337,6 +337,24 @@ curl -sN --max-time 5 "$SIM_URL$GW/v1/httproutes?watch=1&resourceVersion=$OLD&ti
 jq -e -s '.[0].type == "ERROR" and .[0].object.code == 410 and .[0].object.reason == "Expired"' "$T/watch410" >/dev/null ||
 	fail "no 410 ERROR event: $(cat "$T/watch410")"
 ok "410 Expired (watch and continue token) after the history is gone"
+# A watch that is fully caught up (opened at the current resourceVersion, nothing changing) is
+# ended with 410 Expired too, as after an etcd compaction past it; a new list gives a newer
+# resourceVersion from which a watch carries on without an ERROR.
+[ "$(req GET "$GW/v1/httproutes?limit=1")" = 200 ] || fail "list before expire"
+RVNOW=$(jb .metadata.resourceVersion)
+curl -sN --max-time 10 "$SIM_URL$GW/v1/httproutes?watch=1&resourceVersion=$RVNOW&allowWatchBookmarks=true&timeoutSeconds=8" >"$T/watchnow" &
+WATCH_PID=$!
+wait_for "grep -q BOOKMARK '$T/watchnow'" 5 || fail "the caught-up watch got no BOOKMARK"
+[ "$(req POST /sim/v1/expire)" = 200 ] || fail "admin expire (2)"
+wait $WATCH_PID
+jq -e -s 'map(select(.type == "ERROR"))[0].object.code == 410' "$T/watchnow" >/dev/null ||
+	fail "a caught-up watch was not ended with 410 Expired: $(cat "$T/watchnow")"
+[ "$(req GET "$GW/v1/httproutes?limit=1")" = 200 ] || fail "list after expire"
+RVNEW=$(jb .metadata.resourceVersion)
+[ "$RVNEW" -gt "$RVNOW" ] || fail "the resourceVersion did not move past the expired history ($RVNOW, $RVNEW)"
+curl -sN --max-time 5 "$SIM_URL$GW/v1/httproutes?watch=1&resourceVersion=$RVNEW&timeoutSeconds=2" >"$T/watchnew"
+grep -q '"ERROR"' "$T/watchnew" && fail "a watch from the new resourceVersion failed: $(cat "$T/watchnew")"
+ok "expire ends caught-up watches with 410; a new list's resourceVersion watches on"
 
 kill -0 "$SIM_PID" || fail "the sim died"
 stop_sim || fail "the sim did not exit cleanly (status $?): $(tail -20 "$SIM_LOG")"

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <curses.h>
 
+#include "gammatop/cache.h"
 #include "gammatop/console.h"
 #include "gammatop/diag.h"
 #include "gammatop/evloop.h"
@@ -37,6 +38,7 @@ struct fx {
 	struct gt_store *store; /* what the console shows */
 	struct evloop *loop;
 	struct console *con;
+	struct cache *db; /* the edit form's cache */
 	char dir[256], cache[300];
 	unsigned version; /* resourceVersion counter */
 	unsigned figures_calls;
@@ -110,7 +112,9 @@ static struct fx *fx_new(void)
 	x->con = console_new(x->store, x->loop, &cs, &co, err, sizeof err);
 	assert_non_null(x->con);
 	assert_int_equal(console_start(x->con, &co, err, sizeof err), 0);
-	struct ui_edit_env env = {.cache_path = x->cache}; /* no cluster: the form validates */
+	x->db = cache_open(x->cache, NULL, err, sizeof err);
+	assert_non_null(x->db);
+	struct ui_edit_env env = {.cache = x->db}; /* no cluster: the form validates */
 	ui_edit_set_env(x->con, &env);
 	struct console_figures figs = {.get = figures, .status = figures_status, .ud = x};
 	console_set_figures(x->con, &figs);
@@ -121,6 +125,7 @@ static struct fx *fx_new(void)
 static void fx_free(struct fx *x)
 {
 	console_free(x->con);
+	cache_close(x->db);
 	evloop_free(x->loop);
 	store_free(x->store);
 	store_free(x->orig);
