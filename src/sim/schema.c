@@ -44,7 +44,7 @@ static struct {
 } re_cache[64];
 static size_t re_n;
 
-bool sch_match(const struct sch_pattern *p, const char *s)
+bool schema_match(const struct sch_pattern *p, const char *s)
 {
 	regex_t *re = NULL;
 	pthread_mutex_lock(&re_lock);
@@ -73,7 +73,7 @@ found:
 	return regexec(re, s, 0, NULL, 0) == 0;
 }
 
-bool sch_duration_ms(const char *s, uint64_t *ms)
+bool schema_duration_ms(const char *s, uint64_t *ms)
 {
 	return s && duration_parse(s, ms, NULL, 0) == 0;
 }
@@ -89,7 +89,7 @@ static bool blocking_reason(const char *reason)
 	       strcmp(reason, "FieldValueTypeInvalid") == 0;
 }
 
-void sch_add(struct sch_ctx *c, const char *reason, const char *field, const char *fmt, ...)
+void schema_add(struct sch_ctx *c, const char *reason, const char *field, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -102,12 +102,12 @@ void sch_add(struct sch_ctx *c, const char *reason, const char *field, const cha
 		c->blocking = true;
 }
 
-void sch_required(struct sch_ctx *c, const char *field)
+void schema_required(struct sch_ctx *c, const char *field)
 {
-	sch_add(c, "FieldValueRequired", field, "Required value");
+	schema_add(c, "FieldValueRequired", field, "Required value");
 }
 
-const char *sch_type_name(const json_t *v)
+const char *schema_type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return "object";
@@ -156,23 +156,23 @@ static void go_value(struct buf *b, const json_t *v)
 	else if (!v || json_is_null(v))
 		buf_puts(b, "\"null\"");
 	else
-		go_quote(b, sch_type_name(v));
+		go_quote(b, schema_type_name(v));
 }
 
-void sch_invalid(struct sch_ctx *c, const char *field, const json_t *v, const char *detail)
+void schema_invalid(struct sch_ctx *c, const char *field, const json_t *v, const char *detail)
 {
 	struct buf b;
 	buf_init(&b);
 	buf_puts(&b, "Invalid value: ");
 	go_value(&b, v);
 	buf_printf(&b, ": %s", detail);
-	sch_add(c, "FieldValueInvalid", field, "%s", buf_str(&b));
+	schema_add(c, "FieldValueInvalid", field, "%s", buf_str(&b));
 	buf_done(&b);
 }
 
-void sch_cel(struct sch_ctx *c, const char *field, const json_t *v, const char *msg)
+void schema_cel(struct sch_ctx *c, const char *field, const json_t *v, const char *msg)
 {
-	sch_add(c, "FieldValueInvalid", field, "Invalid value: \"%s\": %s", sch_type_name(v), msg);
+	schema_add(c, "FieldValueInvalid", field, "Invalid value: \"%s\": %s", schema_type_name(v), msg);
 }
 
 /* ---- the walk ---- */
@@ -296,10 +296,10 @@ static void check_string(struct sch_ctx *c, const struct sch_node *n, const json
 	char detail[1400];
 	long long len = runes(s);
 	if (n->max > 0 && len > n->max)
-		sch_add(c, "FieldValueTooLong", path, "Too long: may not be more than %lld bytes", n->max);
+		schema_add(c, "FieldValueTooLong", path, "Too long: may not be more than %lld bytes", n->max);
 	if (n->min > 0 && len < n->min) {
 		snprintf(detail, sizeof detail, "%s in body should be at least %lld chars long", path, n->min);
-		sch_invalid(c, path, v, detail);
+		schema_invalid(c, path, v, detail);
 	}
 	if (n->enums) {
 		bool found = false;
@@ -313,15 +313,15 @@ static void check_string(struct sch_ctx *c, const struct sch_node *n, const json
 			struct buf q;
 			buf_init(&q);
 			go_quote(&q, s);
-			sch_add(c, "FieldValueNotSupported", path, "Unsupported value: %s: supported values: %s",
+			schema_add(c, "FieldValueNotSupported", path, "Unsupported value: %s: supported values: %s",
 			        buf_str(&q), buf_str(&vals));
 			buf_done(&q);
 		}
 		buf_done(&vals);
 	}
-	if (n->pattern && !sch_match(n->pattern, s)) {
+	if (n->pattern && !schema_match(n->pattern, s)) {
 		snprintf(detail, sizeof detail, "%s in body should match '%s'", path, n->pattern->shown);
-		sch_invalid(c, path, v, detail);
+		schema_invalid(c, path, v, detail);
 	}
 }
 
@@ -370,7 +370,7 @@ static void check_list_map(struct sch_ctx *c, const struct sch_node *n, const js
 		buf_putc(&d, '}');
 		char f[1100];
 		snprintf(f, sizeof f, "%s[%zu]", path, i);
-		sch_add(c, "FieldValueDuplicate", f, "%s", buf_str(&d));
+		schema_add(c, "FieldValueDuplicate", f, "%s", buf_str(&d));
 		buf_done(&d);
 	}
 }
@@ -381,8 +381,8 @@ static void openapi_pass(struct sch_ctx *c, const struct sch_node *n, const json
 	if (!n || !v || n->type == SCH_ANY)
 		return;
 	if (!type_ok(n, v)) {
-		sch_add(c, "FieldValueTypeInvalid", path, "Invalid value: \"%s\": %s in body must be of type %s: \"%s\"",
-		        sch_type_name(v), path, want_name(n), sch_type_name(v));
+		schema_add(c, "FieldValueTypeInvalid", path, "Invalid value: \"%s\": %s in body must be of type %s: \"%s\"",
+		        schema_type_name(v), path, want_name(n), schema_type_name(v));
 		return;
 	}
 	switch (n->type) {
@@ -393,7 +393,7 @@ static void openapi_pass(struct sch_ctx *c, const struct sch_node *n, const json
 			const json_t *child = json_object_get(v, p->name);
 			join(sub, sizeof sub, path, p->name);
 			if (!child && (p->flags & SCH_REQ))
-				sch_required(c, sub);
+				schema_required(c, sub);
 			else
 				openapi_pass(c, p, child, sub);
 		}
@@ -401,11 +401,11 @@ static void openapi_pass(struct sch_ctx *c, const struct sch_node *n, const json
 	case SCH_ARRAY: {
 		long long size = (long long)json_array_size(v);
 		if (n->max > 0 && size > n->max)
-			sch_add(c, "FieldValueTooMany", path, "Too many: %lld: must have at most %lld items", size, n->max);
+			schema_add(c, "FieldValueTooMany", path, "Too many: %lld: must have at most %lld items", size, n->max);
 		if (n->min > 0 && size < n->min) {
 			snprintf(detail, sizeof detail, "%s in body should have at least %lld items", path, n->min);
 			json_t *cnt = json_integer(size);
-			sch_invalid(c, path, cnt, detail);
+			schema_invalid(c, path, cnt, detail);
 			json_decref(cnt);
 		}
 		size_t i;
@@ -421,7 +421,7 @@ static void openapi_pass(struct sch_ctx *c, const struct sch_node *n, const json
 	case SCH_MAP: {
 		long long size = (long long)json_object_size(v);
 		if (n->max > 0 && size > n->max)
-			sch_add(c, "FieldValueTooMany", path, "Too many: %lld: must have at most %lld items", size, n->max);
+			schema_add(c, "FieldValueTooMany", path, "Too many: %lld: must have at most %lld items", size, n->max);
 		const char *k;
 		json_t *val;
 		json_object_foreach((json_t *)v, k, val) {
@@ -438,10 +438,10 @@ static void openapi_pass(struct sch_ctx *c, const struct sch_node *n, const json
 			long long x = int_of(v);
 			if (x < n->min) {
 				snprintf(detail, sizeof detail, "%s in body should be greater than or equal to %lld", path, n->min);
-				sch_invalid(c, path, v, detail);
+				schema_invalid(c, path, v, detail);
 			} else if (x > n->max) {
 				snprintf(detail, sizeof detail, "%s in body should be less than or equal to %lld", path, n->max);
-				sch_invalid(c, path, v, detail);
+				schema_invalid(c, path, v, detail);
 			}
 		}
 		break;
@@ -489,7 +489,7 @@ void schema_validate(struct sch_ctx *c, const struct sch_node *n, const json_t *
 	c->blocking = false;
 	openapi_pass(c, n, v, path);
 	if (c->blocking)
-		sch_add(c, "FieldValueInvalid", "<nil>",
+		schema_add(c, "FieldValueInvalid", "<nil>",
 		        "Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation");
 	else
 		cel_pass(c, n, v, old, path);

@@ -55,24 +55,24 @@ void schema_validate(struct sch_ctx *c, const struct sch_node *n, const json_t *
                      const char *path);
 
 /* ---- causes (shared by every validator) ---- */
-void sch_add(struct sch_ctx *c, const char *reason, const char *field, const char *fmt, ...)
+void schema_add(struct sch_ctx *c, const char *reason, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* "Required value" at field. */
-void sch_required(struct sch_ctx *c, const char *field);
+void schema_required(struct sch_ctx *c, const char *field);
 /* A CEL rule's failure: Invalid value: "<type>": msg. */
-void sch_cel(struct sch_ctx *c, const char *field, const json_t *v, const char *msg);
+void schema_cel(struct sch_ctx *c, const char *field, const json_t *v, const char *msg);
 /* Invalid value: <v as Go prints it>: detail. */
-void sch_invalid(struct sch_ctx *c, const char *field, const json_t *v, const char *detail);
+void schema_invalid(struct sch_ctx *c, const char *field, const json_t *v, const char *detail);
 /* The OpenAPI type name of v ("object", "array", "string", "integer", "number", "boolean"). */
-const char *sch_type_name(const json_t *v);
+const char *schema_type_name(const json_t *v);
 /* Does s match the pattern (POSIX ERE, compiled once)? */
-bool sch_match(const struct sch_pattern *p, const char *s);
+bool schema_match(const struct sch_pattern *p, const char *s);
 
 /* Patterns the Gateway API CRDs share (shown as the v1.6.1 CRDs spell them). */
 extern const struct sch_pattern SCH_P_GROUP, SCH_P_KIND, SCH_P_NAMESPACE, SCH_P_SECTION,
 	SCH_P_HOSTNAME, SCH_P_PRECISE_HOSTNAME, SCH_P_DURATION, SCH_P_CONTROLLER, SCH_P_PROTOCOL;
 
 /* Gateway API durations (GEP-2257) as CEL's duration() reads them; false when s is not one. */
-bool sch_duration_ms(const char *s, uint64_t *ms);
+bool schema_duration_ms(const char *s, uint64_t *ms);
 
 #endif

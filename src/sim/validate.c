@@ -73,8 +73,8 @@ static bool want_type(struct sch_ctx *c, const char *field, const json_t *v, jso
 {
 	if (!v || json_typeof(v) == t)
 		return true;
-	sch_add(c, "FieldValueTypeInvalid", field, "Invalid value: \"%s\": %s in body must be of type %s: \"%s\"",
-	    sch_type_name(v), field, tname, sch_type_name(v));
+	schema_add(c, "FieldValueTypeInvalid", field, "Invalid value: \"%s\": %s in body must be of type %s: \"%s\"",
+	    schema_type_name(v), field, tname, schema_type_name(v));
 	return false;
 }
 
@@ -85,9 +85,9 @@ static void check_int_range(struct sch_ctx *c, const char *field, const json_t *
 		return;
 	long long x = json_integer_value(v);
 	if (x < lo)
-		sch_add(c, "FieldValueInvalid", field, "Invalid value: %lld: %s in body should be greater than or equal to %lld", x, field, lo);
+		schema_add(c, "FieldValueInvalid", field, "Invalid value: %lld: %s in body should be greater than or equal to %lld", x, field, lo);
 	else if (x > hi)
-		sch_add(c, "FieldValueInvalid", field, "Invalid value: %lld: %s in body should be less than or equal to %lld", x, field, hi);
+		schema_add(c, "FieldValueInvalid", field, "Invalid value: %lld: %s in body should be less than or equal to %lld", x, field, hi);
 }
 
 /* FieldValueRequired at FIELD.KEY when o, the object at FIELD, has no string KEY. */
@@ -97,7 +97,7 @@ static void require_string(struct sch_ctx *c, const char *field, const json_t *o
 		return;
 	char g[512];
 	snprintf(g, sizeof g, "%s.%s", field, key);
-	sch_add(c, "FieldValueRequired", g, "Required value");
+	schema_add(c, "FieldValueRequired", g, "Required value");
 }
 
 static bool check_duration(struct sch_ctx *c, const char *field, const json_t *v, uint64_t *ms)
@@ -106,7 +106,7 @@ static bool check_duration(struct sch_ctx *c, const char *field, const json_t *v
 		return false;
 	const char *s = json_string_value(v);
 	if (duration_parse(s, ms, NULL, 0) != 0) {
-		sch_add(c, "FieldValueInvalid", field,
+		schema_add(c, "FieldValueInvalid", field,
 		    "Invalid value: \"%s\": %s in body should match '^([0-9]{1,5}(h|m|s|ms)){1,4}$'", s, field);
 		return false;
 	}
@@ -122,7 +122,7 @@ static void check_backend_refs(struct sch_ctx *c, const char *base, const json_t
 	if (!refs || !want_type(c, f, refs, JSON_ARRAY, "array"))
 		return;
 	if (json_array_size(refs) > 16)
-		sch_add(c, "FieldValueTooMany", f, "Too many: %zu: must have at most 16 items", json_array_size(refs));
+		schema_add(c, "FieldValueTooMany", f, "Too many: %zu: must have at most 16 items", json_array_size(refs));
 	json_array_foreach(refs, j, b) {
 		snprintf(f, sizeof f, "%s.backendRefs[%zu]", base, j);
 		if (!want_type(c, f, b, JSON_OBJECT, "object"))
@@ -135,7 +135,7 @@ static void check_backend_refs(struct sch_ctx *c, const char *base, const json_t
 		const char *group = json_string_value(json_object_get(b, "group"));
 		if ((!kind || strcmp(kind, "Service") == 0) && (!group || !*group) &&
 		    !json_object_get(b, "port"))
-			sch_add(c, "FieldValueInvalid", f, "Invalid value: \"object\": Must have port for Service reference");
+			schema_add(c, "FieldValueInvalid", f, "Invalid value: \"object\": Must have port for Service reference");
 		snprintf(g, sizeof g, "%s.weight", f);
 		check_int_range(c, g, json_object_get(b, "weight"), 0, 1000000);
 	}
@@ -153,7 +153,7 @@ static void check_route(enum sim_res r, const json_t *spec, struct sch_ctx *c)
 	json_t *prefs = json_object_get(spec, "parentRefs");
 	if (prefs && want_type(c, "spec.parentRefs", prefs, JSON_ARRAY, "array")) {
 		if (json_array_size(prefs) > 32)
-			sch_add(c, "FieldValueTooMany", "spec.parentRefs", "Too many: %zu: must have at most 32 items", json_array_size(prefs));
+			schema_add(c, "FieldValueTooMany", "spec.parentRefs", "Too many: %zu: must have at most 32 items", json_array_size(prefs));
 		json_array_foreach(prefs, i, p) {
 			snprintf(f, sizeof f, "spec.parentRefs[%zu]", i);
 			if (!want_type(c, f, p, JSON_OBJECT, "object"))
@@ -166,12 +166,12 @@ static void check_route(enum sim_res r, const json_t *spec, struct sch_ctx *c)
 	}
 	json_t *hosts = json_object_get(spec, "hostnames");
 	if (hosts && want_type(c, "spec.hostnames", hosts, JSON_ARRAY, "array") && json_array_size(hosts) > 16)
-		sch_add(c, "FieldValueTooMany", "spec.hostnames", "Too many: %zu: must have at most 16 items", json_array_size(hosts));
+		schema_add(c, "FieldValueTooMany", "spec.hostnames", "Too many: %zu: must have at most 16 items", json_array_size(hosts));
 	json_t *rules = json_object_get(spec, "rules");
 	if (!rules || !want_type(c, "spec.rules", rules, JSON_ARRAY, "array"))
 		return;
 	if (json_array_size(rules) > 16)
-		sch_add(c, "FieldValueTooMany", "spec.rules", "Too many: %zu: must have at most 16 items", json_array_size(rules));
+		schema_add(c, "FieldValueTooMany", "spec.rules", "Too many: %zu: must have at most 16 items", json_array_size(rules));
 	json_array_foreach(rules, i, rule) {
 		snprintf(f, sizeof f, "spec.rules[%zu]", i);
 		if (!want_type(c, f, rule, JSON_OBJECT, "object"))
@@ -182,7 +182,7 @@ static void check_route(enum sim_res r, const json_t *spec, struct sch_ctx *c)
 			for (size_t k = 0; k < i; k++) {
 				const char *other = json_string_value(json_object_get(json_array_get(rules, k), "name"));
 				if (other && strcmp(other, name) == 0)
-					sch_add(c, "FieldValueInvalid", "spec.rules", "Invalid value: \"array\": Rule name must be unique within the route");
+					schema_add(c, "FieldValueInvalid", "spec.rules", "Invalid value: \"array\": Rule name must be unique within the route");
 			}
 		}
 		check_backend_refs(c, f, json_object_get(rule, "backendRefs"));
@@ -196,7 +196,7 @@ static void check_route(enum sim_res r, const json_t *spec, struct sch_ctx *c)
 			snprintf(h, sizeof h, "%s.timeouts.backendRequest", f);
 			bool has_be = check_duration(c, h, json_object_get(to, "backendRequest"), &be);
 			if (has_req && has_be && req != 0 && be > req)
-				sch_add(c, "FieldValueInvalid", g, "Invalid value: \"object\": backendRequest timeout cannot be longer than request timeout");
+				schema_add(c, "FieldValueInvalid", g, "Invalid value: \"object\": backendRequest timeout cannot be longer than request timeout");
 		}
 		json_t *re = json_object_get(rule, "retry");
 		snprintf(g, sizeof g, "%s.retry", f);
@@ -217,7 +217,7 @@ static void check_route(enum sim_res r, const json_t *spec, struct sch_ctx *c)
 					check_int_range(c, h, code, 400, 599);
 					for (size_t m = 0; m < k; m++)
 						if (json_is_integer(code) && json_equal(code, json_array_get(codes, m))) {
-							sch_add(c, "FieldValueDuplicate", h, "Duplicate value: %lld",
+							schema_add(c, "FieldValueDuplicate", h, "Duplicate value: %lld",
 							    (long long)json_integer_value(code));
 							break;
 						}
@@ -344,7 +344,7 @@ json_t *validate_object(struct sim *s, enum sim_res r, const char *version, cons
 		check_route(r, json_object_get(obj, "spec"), &c);
 	} else if (r == RES_GATEWAYCLASS) {
 		if (!json_is_string(json_object_get(json_object_get(obj, "spec"), "controllerName")))
-			sch_required(&c, "spec.controllerName");
+			schema_required(&c, "spec.controllerName");
 	} else {
 		validate_core_check(&c, r, obj, old);
 	}

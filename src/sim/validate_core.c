@@ -187,9 +187,9 @@ static void bad_key(struct sch_ctx *c, const char *map, const char *k)
 	snprintf(f, sizeof f, "%s[%s]", map, k);
 	json_t *v = json_string(k);
 	if (!config_key_ok(k) && strlen(k) > 253)
-		sch_invalid(c, f, v, "must be no more than 253 characters");
+		schema_invalid(c, f, v, "must be no more than 253 characters");
 	else
-		sch_invalid(c, f, v, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+		schema_invalid(c, f, v, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
 	json_decref(v);
 }
 
@@ -201,7 +201,7 @@ static void check_map(struct sch_ctx *c, const json_t *m, const char *name, bool
 	if (!m)
 		return;
 	if (!json_is_object(m)) {
-		sch_add(c, "FieldValueTypeInvalid", name, "Invalid value: \"%s\": %s must be an object", sch_type_name(m), name);
+		schema_add(c, "FieldValueTypeInvalid", name, "Invalid value: \"%s\": %s must be an object", schema_type_name(m), name);
 		return;
 	}
 	json_object_foreach((json_t *)m, k, v) {
@@ -210,7 +210,7 @@ static void check_map(struct sch_ctx *c, const json_t *m, const char *name, bool
 		if (!config_key_ok(k))
 			bad_key(c, name, k);
 		if (!json_is_string(v)) {
-			sch_add(c, "FieldValueTypeInvalid", f, "Invalid value: \"%s\": must be a string", sch_type_name(v));
+			schema_add(c, "FieldValueTypeInvalid", f, "Invalid value: \"%s\": must be a string", schema_type_name(v));
 			continue;
 		}
 		if (!base64) {
@@ -220,7 +220,7 @@ static void check_map(struct sch_ctx *c, const json_t *m, const char *name, bool
 		size_t bad = 0;
 		long len = b64_check(json_string_value(v), &bad);
 		if (len < 0)
-			sch_add(c, "FieldValueInvalid", f, "Invalid value: \"<value omitted>\": illegal base64 data at input byte %zu", bad);
+			schema_add(c, "FieldValueInvalid", f, "Invalid value: \"<value omitted>\": illegal base64 data at input byte %zu", bad);
 		else
 			*total += (size_t)len;
 	}
@@ -232,15 +232,15 @@ static void immutability(struct sch_ctx *c, const json_t *obj, const json_t *old
 		return;
 	if (secret && !json_same(json_object_get(obj, "type"), json_object_get(old, "type"))) {
 		json_t *t = json_object_get(obj, "type");
-		sch_invalid(c, "type", t, "field is immutable");
+		schema_invalid(c, "type", t, "field is immutable");
 	}
 	if (json_is_true(json_object_get(old, "immutable"))) {
 		if (!json_same(json_object_get(obj, "data"), json_object_get(old, "data")))
-			sch_add(c, "FieldValueForbidden", "data", "Forbidden: field is immutable when `immutable` is set");
+			schema_add(c, "FieldValueForbidden", "data", "Forbidden: field is immutable when `immutable` is set");
 		if (!secret && !json_same(json_object_get(obj, "binaryData"), json_object_get(old, "binaryData")))
-			sch_add(c, "FieldValueForbidden", "binaryData", "Forbidden: field is immutable when `immutable` is set");
+			schema_add(c, "FieldValueForbidden", "binaryData", "Forbidden: field is immutable when `immutable` is set");
 		if (!json_is_true(json_object_get(obj, "immutable")))
-			sch_add(c, "FieldValueForbidden", "immutable", "Forbidden: field is immutable when `immutable` is set");
+			schema_add(c, "FieldValueForbidden", "immutable", "Forbidden: field is immutable when `immutable` is set");
 	}
 }
 
@@ -255,9 +255,9 @@ void validate_core_check(struct sch_ctx *c, enum sim_res r, const json_t *obj, c
 			char f[64];
 			snprintf(f, sizeof f, "spec.ports[%zu].port", i);
 			if (port && !json_is_integer(port))
-				sch_add(c, "FieldValueTypeInvalid", f, "Invalid value: \"%s\": must be an integer", sch_type_name(port));
+				schema_add(c, "FieldValueTypeInvalid", f, "Invalid value: \"%s\": must be an integer", schema_type_name(port));
 			else if (port && (json_integer_value(port) < 1 || json_integer_value(port) > 65535))
-				sch_add(c, "FieldValueInvalid", f, "Invalid value: %lld: must be between 1 and 65535, inclusive",
+				schema_add(c, "FieldValueInvalid", f, "Invalid value: %lld: must be between 1 and 65535, inclusive",
 				        (long long)json_integer_value(port));
 		}
 	} else if (r == RES_SECRET) {
@@ -266,12 +266,12 @@ void validate_core_check(struct sch_ctx *c, enum sim_res r, const json_t *obj, c
 		const char *type = json_str(obj, "type");
 		if (type && strcmp(type, "kubernetes.io/tls") == 0) {
 			if (!json_object_get(data, "tls.crt"))
-				sch_required(c, "data[tls.crt]");
+				schema_required(c, "data[tls.crt]");
 			if (!json_object_get(data, "tls.key"))
-				sch_required(c, "data[tls.key]");
+				schema_required(c, "data[tls.key]");
 		}
 		if (total > 1048576)
-			sch_add(c, "FieldValueTooLong", "data", "Too long: may not be more than 1048576 bytes");
+			schema_add(c, "FieldValueTooLong", "data", "Too long: may not be more than 1048576 bytes");
 		immutability(c, obj, old, true);
 	} else if (r == RES_CONFIGMAP) {
 		const json_t *data = json_object_get(obj, "data"), *bin = json_object_get(obj, "binaryData");
@@ -284,12 +284,12 @@ void validate_core_check(struct sch_ctx *c, enum sim_res r, const json_t *obj, c
 				char f[400];
 				snprintf(f, sizeof f, "data[%s]", k);
 				json_t *kv = json_string(k);
-				sch_invalid(c, f, kv, "duplicate of key present in binaryData");
+				schema_invalid(c, f, kv, "duplicate of key present in binaryData");
 				json_decref(kv);
 			}
 		}
 		if (total > 1048576)
-			sch_add(c, "FieldValueTooLong", "", "Too long: may not be more than 1048576 bytes");
+			schema_add(c, "FieldValueTooLong", "", "Too long: may not be more than 1048576 bytes");
 		immutability(c, obj, old, false);
 	}
 }

@@ -77,9 +77,9 @@ static void rule_tls_terminate(struct sch_ctx *c, const char *path, const json_t
 	if (!certs || !opts) {
 		char m[256];
 		snprintf(m, sizeof m, "no such key: %s evaluating rule: %s", !certs ? "certificateRefs" : "options", msg);
-		sch_cel(c, path, v, m);
+		schema_cel(c, path, v, m);
 	} else {
-		sch_cel(c, path, v, msg);
+		schema_cel(c, path, v, msg);
 	}
 }
 
@@ -132,13 +132,13 @@ static void rule_listeners_tls(struct sch_ctx *c, const char *path, const json_t
 			no_host = false;
 	}
 	if (!no_tls)
-		sch_cel(c, path, v, "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']");
+		schema_cel(c, path, v, "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']");
 	if (!https_mode)
-		sch_cel(c, path, v, "tls mode must be Terminate for protocol HTTPS");
+		schema_cel(c, path, v, "tls mode must be Terminate for protocol HTTPS");
 	if (!tls_mode)
-		sch_cel(c, path, v, "tls mode must be set for protocol TLS");
+		schema_cel(c, path, v, "tls mode must be set for protocol TLS");
 	if (!no_host)
-		sch_cel(c, path, v, "hostname must not be specified for protocols ['TCP', 'UDP']");
+		schema_cel(c, path, v, "hostname must not be specified for protocols ['TCP', 'UDP']");
 }
 
 /* "Listener name must be unique within the Gateway" and "Combination of port, protocol and
@@ -163,9 +163,9 @@ static void rule_listeners_unique(struct sch_ctx *c, const char *path, const jso
 		combos &= same_combo == 1;
 	}
 	if (!names)
-		sch_cel(c, path, v, "Listener name must be unique within the Gateway");
+		schema_cel(c, path, v, "Listener name must be unique within the Gateway");
 	if (!combos)
-		sch_cel(c, path, v, "Combination of port, protocol and hostname must be unique for each listener");
+		schema_cel(c, path, v, "Combination of port, protocol and hostname must be unique for each listener");
 }
 
 /* ---- Gateway ---- */
@@ -191,11 +191,11 @@ static void rule_address(struct sch_ctx *c, const char *path, const json_t *v, c
 		if (inet_pton(AF_INET, value, buf) != 1 && inet_pton(AF_INET6, value, buf) != 1) {
 			char f[1100];
 			snprintf(f, sizeof f, "%s.value", path);
-			sch_add(c, "FieldValueTypeInvalid", f, "Invalid value: \"%s\": %s in body must be of type ipv4: \"%s\"",
+			schema_add(c, "FieldValueTypeInvalid", f, "Invalid value: \"%s\": %s in body must be of type ipv4: \"%s\"",
 			        value, f, value);
 		}
-	} else if (strcmp(type, "Hostname") == 0 && !sch_match(&SCH_P_HOSTNAME, value)) {
-		sch_cel(c, path, v, "Hostname value must be empty or contain only valid characters (matching ^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$)");
+	} else if (strcmp(type, "Hostname") == 0 && !schema_match(&SCH_P_HOSTNAME, value)) {
+		schema_cel(c, path, v, "Hostname value must be empty or contain only valid characters (matching ^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$)");
 	}
 }
 
@@ -218,7 +218,7 @@ static void rule_addresses_unique(struct sch_ctx *c, const char *path, const jso
 			ok &= n == 1;
 		}
 		if (!ok)
-			sch_cel(c, path, v, t == 0 ? "IPAddress values must be unique" : "Hostname values must be unique");
+			schema_cel(c, path, v, t == 0 ? "IPAddress values must be unique" : "Hostname values must be unique");
 	}
 }
 
@@ -243,19 +243,19 @@ static void infra_keys(struct sch_ctx *c, const char *path, const json_t *v, con
 	json_t *val;
 	bool form = true, prefix = true;
 	json_object_foreach((json_t *)v, k, val) {
-		form &= sch_match(&key_pattern, k);
+		form &= schema_match(&key_pattern, k);
 		const char *slash = strchr(k, '/');
 		prefix &= (slash ? (size_t)(slash - k) : strlen(k)) < 253;
 	}
 	char m[300];
 	if (!form) {
 		snprintf(m, sizeof m, "%s keys must be in the form of an optional DNS subdomain prefix followed by a required name segment of up to 63 characters.", what);
-		sch_cel(c, path, v, m);
+		schema_cel(c, path, v, m);
 	}
 	if (!prefix) {
 		snprintf(m, sizeof m, "If specified, the %s key's prefix must be a DNS subdomain not longer than 253 characters in total.",
 		         strcmp(what, "Label") == 0 ? "label" : "annotation");
-		sch_cel(c, path, v, m);
+		schema_cel(c, path, v, m);
 	}
 }
 
@@ -314,7 +314,7 @@ static void rule_per_port_unique(struct sch_ctx *c, const char *path, const json
 		json_array_foreach(v, j, b)
 			n += json_same(json_object_get(a, "port"), json_object_get(b, "port"));
 		if (n != 1) {
-			sch_cel(c, path, v, "Port for TLS configuration must be unique within the Gateway");
+			schema_cel(c, path, v, "Port for TLS configuration must be unique within the Gateway");
 			return;
 		}
 	}

@@ -91,10 +91,10 @@ static void rule_parent_refs(struct sch_ctx *c, const char *path, const json_t *
 		unique &= n == 1;
 	}
 	if (!specified)
-		sch_cel(c, path, v, exp ? "sectionName or port must be specified when parentRefs includes 2 or more references to the same parent"
+		schema_cel(c, path, v, exp ? "sectionName or port must be specified when parentRefs includes 2 or more references to the same parent"
 		                        : "sectionName must be specified when parentRefs includes 2 or more references to the same parent");
 	if (!unique)
-		sch_cel(c, path, v, exp ? "sectionName or port must be unique when parentRefs includes 2 or more references to the same parent"
+		schema_cel(c, path, v, exp ? "sectionName or port must be unique when parentRefs includes 2 or more references to the same parent"
 		                        : "sectionName must be unique when parentRefs includes 2 or more references to the same parent");
 }
 
@@ -105,7 +105,7 @@ static void rule_backend_port(struct sch_ctx *c, const char *path, const json_t 
 	(void)old;
 	const char *g = json_str(v, "group"), *k = json_str(v, "kind");
 	if (g && !*g && k && strcmp(k, "Service") == 0 && !json_object_get(v, "port"))
-		sch_cel(c, path, v, "Must have port for Service reference");
+		schema_cel(c, path, v, "Must have port for Service reference");
 }
 
 static const struct sch_node backend_ref_props[] = {
@@ -137,7 +137,7 @@ static void rule_rule_names(struct sch_ctx *c, const char *path, const json_t *v
 		json_array_foreach(v, j, b)
 			n += json_object_get(b, "name") && json_equal(json_object_get(a, "name"), json_object_get(b, "name"));
 		if (n != 1) {
-			sch_cel(c, path, v, "Rule name must be unique within the route");
+			schema_cel(c, path, v, "Rule name must be unique within the route");
 			return;
 		}
 	}
@@ -164,16 +164,16 @@ static void rule_tls_hostnames(struct sch_ctx *c, const char *path, const json_t
 		if (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1)
 			no_ip = false;
 		if (!strchr(s, '*'))
-			rfc &= sch_match(&rfc1123, s);
+			rfc &= schema_match(&rfc1123, s);
 		else
-			wild &= strncmp(s, "*.", 2) == 0 && sch_match(&rfc1123, s + 2);
+			wild &= strncmp(s, "*.", 2) == 0 && schema_match(&rfc1123, s + 2);
 	}
 	if (!no_ip)
-		sch_cel(c, path, v, "Hostnames cannot contain an IP");
+		schema_cel(c, path, v, "Hostnames cannot contain an IP");
 	if (!rfc)
-		sch_cel(c, path, v, "Hostnames must be valid based on RFC-1123");
+		schema_cel(c, path, v, "Hostnames must be valid based on RFC-1123");
 	if (!wild)
-		sch_cel(c, path, v, "Wildcards on hostnames must be the first label, and the rest of hostname must be valid based on RFC-1123");
+		schema_cel(c, path, v, "Wildcards on hostnames must be the first label, and the rest of hostname must be valid based on RFC-1123");
 }
 
 static const struct sch_node hostname_item = {.type = SCH_STRING, .min = 1, .max = 253, .pattern = &SCH_P_HOSTNAME};

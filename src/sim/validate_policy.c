@@ -44,9 +44,9 @@ static void rule_target_refs(struct sch_ctx *c, const char *path, const json_t *
 		unique &= n == 1;
 	}
 	if (!specified)
-		sch_cel(c, path, v, "sectionName must be specified when targetRefs includes 2 or more references to the same target");
+		schema_cel(c, path, v, "sectionName must be specified when targetRefs includes 2 or more references to the same target");
 	if (!unique)
-		sch_cel(c, path, v, "sectionName must be unique when targetRefs includes 2 or more references to the same target");
+		schema_cel(c, path, v, "sectionName must be unique when targetRefs includes 2 or more references to the same target");
 }
 
 static const struct sch_node target_ref_props[] = {
@@ -72,13 +72,13 @@ static void rule_san(struct sch_ctx *c, const char *path, const json_t *v, const
 		return;
 	bool host = strcmp(type, "Hostname") == 0, uri = strcmp(type, "URI") == 0;
 	if (host && unset(v, "hostname"))
-		sch_cel(c, path, v, "SubjectAltName element must contain Hostname, if Type is set to Hostname");
+		schema_cel(c, path, v, "SubjectAltName element must contain Hostname, if Type is set to Hostname");
 	if (!host && !unset(v, "hostname"))
-		sch_cel(c, path, v, "SubjectAltName element must not contain Hostname, if Type is not set to Hostname");
+		schema_cel(c, path, v, "SubjectAltName element must not contain Hostname, if Type is not set to Hostname");
 	if (uri && unset(v, "uri"))
-		sch_cel(c, path, v, "SubjectAltName element must contain URI, if Type is set to URI");
+		schema_cel(c, path, v, "SubjectAltName element must contain URI, if Type is set to URI");
 	if (!uri && !unset(v, "uri"))
-		sch_cel(c, path, v, "SubjectAltName element must not contain URI, if Type is not set to URI");
+		schema_cel(c, path, v, "SubjectAltName element must not contain URI, if Type is not set to URI");
 }
 
 static const struct sch_node san_props[] = {
@@ -98,9 +98,9 @@ static void rule_validation(struct sch_ctx *c, const char *path, const json_t *v
 	bool refs = json_array_size(json_object_get(v, "caCertificateRefs")) > 0;
 	bool known = !unset(v, "wellKnownCACertificates");
 	if (refs && known)
-		sch_cel(c, path, v, "must not contain both CACertificateRefs and WellKnownCACertificates");
+		schema_cel(c, path, v, "must not contain both CACertificateRefs and WellKnownCACertificates");
 	if (!refs && !known)
-		sch_cel(c, path, v, "must specify either CACertificateRefs or WellKnownCACertificates");
+		schema_cel(c, path, v, "must specify either CACertificateRefs or WellKnownCACertificates");
 }
 
 static const struct sch_node validation_props[] = {
@@ -133,8 +133,8 @@ static void rule_budget_interval(struct sch_ctx *c, const char *path, const json
 {
 	uint64_t ms;
 	(void)old;
-	if (!sch_duration_ms(json_string_value(v), &ms) || ms < 1000 || ms > 3600000)
-		sch_cel(c, path, v, "interval cannot be greater than one hour or less than one second");
+	if (!schema_duration_ms(json_string_value(v), &ms) || ms < 1000 || ms > 3600000)
+		schema_cel(c, path, v, "interval cannot be greater than one hour or less than one second");
 }
 
 /* minRetryRate.interval: "interval cannot be greater than one hour"
@@ -143,8 +143,8 @@ static void rule_rate_interval(struct sch_ctx *c, const char *path, const json_t
 {
 	uint64_t ms;
 	(void)old;
-	if (!sch_duration_ms(json_string_value(v), &ms) || ms == 0 || ms > 3600000)
-		sch_cel(c, path, v, "interval cannot be greater than one hour");
+	if (!schema_duration_ms(json_string_value(v), &ms) || ms == 0 || ms > 3600000)
+		schema_cel(c, path, v, "interval cannot be greater than one hour");
 }
 
 static const struct sch_node budget_props[] = {
@@ -169,9 +169,9 @@ static void rule_session(struct sch_ctx *c, const char *path, const json_t *v, c
 	const json_t *cc = json_object_get(v, "cookieConfig");
 	const char *lt = json_str(cc, "lifetimeType"), *type = json_str(v, "type");
 	if (cc && lt && strcmp(lt, "Permanent") == 0 && !json_object_get(v, "absoluteTimeout"))
-		sch_cel(c, path, v, "AbsoluteTimeout must be specified when cookie lifetimeType is Permanent");
+		schema_cel(c, path, v, "AbsoluteTimeout must be specified when cookie lifetimeType is Permanent");
 	if (cc && (!type || strcmp(type, "Cookie") != 0))
-		sch_cel(c, path, v, "cookieConfig can only be set with type Cookie");
+		schema_cel(c, path, v, "cookieConfig can only be set with type Cookie");
 }
 
 static const struct sch_node cookie_props[] = {
@@ -202,7 +202,7 @@ static const struct sch_node xbtp_spec[] = {
 static void rule_immutable(struct sch_ctx *c, const char *path, const json_t *v, const json_t *old)
 {
 	if (old && !json_equal(v, old))
-		sch_cel(c, path, v, "Value is immutable");
+		schema_cel(c, path, v, "Value is immutable");
 }
 
 static const struct sch_node mesh_params_props[] = {
