@@ -1,7 +1,7 @@
 /* api.c: the resource part of the Kubernetes REST API: path parsing (core and group paths,
  * cluster-wide and namespaced collections, subresources, the pod proxy), GET, LIST with
- * limit/continue/labelSelector/fieldSelector, DELETE (namespaces cascade), and dispatch of
- * writes to mutate.c and watches to watch.c. */
+ * limit/continue/labelSelector/fieldSelector, DELETE (namespaces cascade), the deprecation
+ * warning of an old version, and dispatch of writes to mutate.c and watches to watch.c. */
 #include "config.h"
 #include "api.h"
 
@@ -84,9 +84,26 @@ static void split_path(const char *path, char **seg, size_t max, size_t *n, char
 		seg[(*n)++] = p;
 }
 
-/* Parse the API path. Returns 0 and fills t, 1 when not an API resource path, or -1 with a
- * 404 in rp. */
-static int parse_target(const char *path, struct api_target *t, struct reply *rp)
+void api_add_warning(struct reply *rp, const char *text)
+{
+	struct buf b;
+	buf_init(&b);
+	if (rp->warning)
+		buf_printf(&b, "%s, ", rp->warning);
+	buf_puts(&b, "299 - \"");
+	for (const char *p = text; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, *p);
+	}
+	buf_putc(&b, '"');
+	free(rp->warning);
+	rp->warning = buf_steal(&b);
+}
+
+/* Parse the API path for channel ch. Returns 0 and fills t, 1 when not an API resource path,
+ * or -1 with a 404 in rp. */
+static int parse_target(enum sim_channel ch, const char *path, struct api_target *t, struct reply *rp)
 {
 	char store[2048];
 	char *seg[16];
@@ -123,7 +140,7 @@ static int parse_target(const char *path, struct api_target *t, struct reply *rp
 	}
 	if (i >= n)
 		goto notfound;
-	int r = resource_find(t->group, t->version, seg[i]);
+	int r = resource_find(ch, t->group, t->version, seg[i]);
 	if (r < 0)
 		goto notfound;
 	t->res = r;
@@ -145,8 +162,9 @@ static int parse_target(const char *path, struct api_target *t, struct reply *rp
 				p = strstr(p + 1, "/proxy");
 			snprintf(t->rest, sizeof t->rest, "%s", p && p[6] ? p + 6 : "/");
 			i = n;
-		} else if (strcmp(t->sub, "status") != 0) {
-			goto notfound;
+		} else if (strcmp(t->sub, "status") != 0 || r == RES_REFERENCEGRANT || r == RES_SECRET ||
+		           r == RES_CONFIGMAP) {
+			goto notfound; /* no such subresource (ReferenceGrant's CRD has no status) */
 		}
 	}
 	if (i < n)
@@ -370,7 +388,7 @@ json_t *api_delete_object(struct sim *s, enum sim_res r, const char *ns, const c
 		return NULL;
 	events_mirror_delete(s, r, ns, name);
 	traffic_glue_route(s, r, last, true);
-	if (r == RES_HTTPROUTE || r == RES_GRPCROUTE)
+	if (resource_is_route(r))
 		controller_route_changed(s, r, last, NULL);
 	else if (r != RES_POD)
 		s->reconcile_needed = true;
@@ -524,13 +542,18 @@ static bool is_true(const char *v)
 void api_handle(struct sim *s, const struct request *rq, struct reply *rp)
 {
 	struct api_target t;
-	int pr = parse_target(rq->path, &t, rp);
+	int pr = parse_target(s->channel, rq->path, &t, rp);
 	if (pr < 0)
 		return;
 	if (pr > 0) {
 		reply_status(rp, 404, "NotFound", NULL, "the server could not find the requested resource");
 		return;
 	}
+	/* a deprecated version (the experimental channel's v1alpha* routes and policies): the
+	 * API server warns on every request, whatever its outcome */
+	const char *dep = resource_deprecation(t.res, t.version);
+	if (dep)
+		api_add_warning(rp, dep);
 	if (strcmp(t.sub, "proxy") == 0) {
 		if (t.res != RES_POD || !t.has_ns)
 			reply_status(rp, 404, "NotFound", NULL, "the server could not find the requested resource");

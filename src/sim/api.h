@@ -16,6 +16,8 @@ struct api_target {
 /* "httproutes.gateway.networking.k8s.io" / "services" into buf. */
 const char *api_qualified_kind(enum sim_res r, char *buf, size_t n);
 void api_not_found(struct reply *rp, enum sim_res r, const char *name);
+/* Add a Warning (299 - "text") to the reply, after the ones it has. */
+void api_add_warning(struct reply *rp, const char *text);
 /* Delete one object with its event (lock held); a new reference to its last state or NULL. */
 json_t *api_delete_object(struct sim *s, enum sim_res r, const char *ns, const char *name);
 

@@ -7,7 +7,14 @@
  *   shop/recommendations-widget  cross-namespace backend without a ReferenceGrant
  *   shipping/shipping        the controller reports a wrong status (annotation)
  *   search/search-public     hostname matches no listener of the Gateway
- *   shop/admin               not allowed by the admin listener (namespace Same) */
+ *   shop/admin               not allowed by the admin listener (namespace Same)
+ * and the Gateway API v1.6 kinds: the storefront Gateway takes ListenerSets from the exposed
+ * namespaces (allowedListeners); the payments team brings its own listeners in the
+ * ListenerSet payments/payments-edge (a TLS passthrough listener for card data, an HTTPS one
+ * for partners) and a TLSRoute payments/payments-pci through it; catalog's backend is
+ * reached over TLS (BackendTLSPolicy catalog/catalog-backend-tls); and, on the experimental
+ * channel, payments has a retry budget (XBackendTrafficPolicy payments/payments-retry-budget)
+ * and the mesh announces itself (XMesh). Certificates and CAs are obviously fake PEM. */
 #include "config.h"
 #include "sim.h"
 
@@ -108,7 +115,12 @@ static void gateway(struct sim *s)
 	                    json_pack("{s:{s:s}}", "matchLabels", "shop.example.com/exposed", "true"));
 	json_array_append_new(ls, https);
 	json_array_append_new(ls, world_listener("admin", "HTTPS", 8443, "admin.shop.example.com", "Same"));
-	world_must_add(s, world_gateway("ingress", "storefront", "gammatop", ls));
+	json_t *gw = world_gateway("ingress", "storefront", "gammatop", ls);
+	json_object_set_new(json_object_get(gw, "spec"), "allowedListeners",
+	                    json_pack("{s:{s:s, s:{s:{s:s}}}}", "namespaces", "from", "Selector", "selector",
+	                              "matchLabels", "shop.example.com/exposed", "true"));
+	world_must_add(s, gw);
+	world_must_add(s, world_tls_secret("ingress", "gateway-cert"));
 	/* grants for the storefront's cross-namespace backends (not for recommendations) */
 	static const char *const granted[] = {"catalog", "cart", "checkout", "search"};
 	for (size_t i = 0; i < sizeof granted / sizeof *granted; i++)
@@ -240,10 +252,41 @@ static void mesh_routes(struct sim *s)
 	world_must_add(s, r);
 }
 
+/* The v1.6 kinds (see the top of the file). */
+static void v16_kinds(struct sim *s)
+{
+	world_must_add(s, json_pack("{s:s, s:s, s:{s:s, s:s, s:{s:s}}, s:{s:{s:s}, s:[{s:s, s:i}]}}",
+	                            "apiVersion", "v1", "kind", "Service", "metadata", "name", "payments-pci",
+	                            "namespace", "payments", "labels", "app", "payments-pci", "spec",
+	                            "selector", "app", "payments-pci", "ports", "name", "tls", "port", 8443));
+	world_must_add(s, world_tls_secret("payments", "partners-cert"));
+	json_t *partners = world_listener("partners", "HTTPS", 9444, "partners.shop.example.com", "Same");
+	json_object_set_new(json_object_get(partners, "tls"), "certificateRefs",
+	                    json_pack("[{s:s, s:s}]", "kind", "Secret", "name", "partners-cert"));
+	world_must_add(s, world_listenerset("payments", "payments-edge", "ingress", "storefront",
+	                                    json_pack("[o, o]", world_tls_listener("pci-passthrough", 9443,
+	                                                                           "pay.shop.example.com", true, NULL),
+	                                              partners)));
+	world_must_add(s, world_l4_route("TLSRoute", "payments", "payments-pci",
+	                                 json_pack("[o]", world_listenerset_parent("payments", "payments-edge",
+	                                                                           "pci-passthrough")),
+	                                 json_pack("[s]", "pay.shop.example.com"),
+	                                 json_pack("[o]", world_backend(NULL, "payments-pci", 8443, 1))));
+	world_must_add(s, world_ca_configmap("catalog", "catalog-ca"));
+	world_must_add(s, world_backend_tls("catalog", "catalog-backend-tls", "catalog", "catalog-ca",
+	                                    "catalog.catalog.svc.cluster.local"));
+	if (s->channel != CHANNEL_EXPERIMENTAL)
+		return;
+	world_must_add(s, world_retry_budget("payments", "payments-retry-budget", "payments", 20, "10s", 5, "1s"));
+	static const char *const mesh_names[] = {"linkerd", "istio", "envoy-gateway"};
+	world_must_add(s, world_mesh(mesh_names[s->mesh >= 0 && s->mesh < 3 ? s->mesh : 0], controller_name(s)));
+}
+
 void demo_load(struct sim *s)
 {
 	namespaces(s);
 	gateway(s);
 	gateway_routes(s);
 	mesh_routes(s);
+	v16_kinds(s);
 }

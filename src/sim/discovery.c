@@ -1,7 +1,8 @@
 /* discovery.c: API discovery as kubectl 1.32 reads it: aggregated discovery (apidiscovery.k8s.io
  * v2 and v2beta1, chosen by the Accept header, answering only what was asked for), the
  * legacy APIVersions/APIGroupList/APIGroup/APIResourceList documents, /version, and /openapi
- * through openapi.c. */
+ * through openapi.c. What is listed follows the channel: the standard channel serves neither
+ * the gateway.networking.x-k8s.io group nor the old (v1alpha*) route and policy versions. */
 #include "config.h"
 #include "sim.h"
 
@@ -12,6 +13,16 @@
 
 static const char *const verbs_all[] = {"create", "delete", "deletecollection", "get", "list",
                                         "patch", "update", "watch", NULL};
+
+/* Version priority as Kubernetes sorts it (GA > beta > alpha, then by number), for the
+ * versions the sim knows. */
+static const char *const version_order[] = {"v1", "v1beta1", "v1alpha3", "v1alpha2", "v1alpha1", NULL};
+
+/* Has r a status subresource? (ReferenceGrant's CRD has none; Secrets and ConfigMaps neither.) */
+static bool has_status(enum sim_res r)
+{
+	return r != RES_REFERENCEGRANT && r != RES_SECRET && r != RES_CONFIGMAP;
+}
 
 static json_t *str_array(const char *const *v)
 {
@@ -66,8 +77,9 @@ static json_t *agg_resource(enum sim_res r, const char *version)
 	if (res->category)
 		json_object_set_new(o, "categories", json_pack("[s]", res->category));
 	json_t *subs = json_array();
-	json_array_append_new(subs, json_pack("{s:s, s:O, s:[sss]}", "subresource", "status",
-	                                      "responseKind", rk, "verbs", "get", "patch", "update"));
+	if (has_status(r))
+		json_array_append_new(subs, json_pack("{s:s, s:O, s:[sss]}", "subresource", "status",
+		                                      "responseKind", rk, "verbs", "get", "patch", "update"));
 	if (r == RES_POD)
 		json_array_append_new(subs, json_pack("{s:s, s:{s:s, s:s, s:s}, s:[sssss]}",
 		                                      "subresource", "proxy", "responseKind", "group", "",
@@ -78,14 +90,14 @@ static json_t *agg_resource(enum sim_res r, const char *version)
 }
 
 /* Aggregated discovery document for the core group (core true) or all named groups. */
-static json_t *aggregated(bool core, int v)
+static json_t *aggregated(enum sim_channel ch, bool core, int v)
 {
 	json_t *items = json_array();
 	const char *groups[RES_COUNT];
 	size_t ng = 0;
 	for (int r = 0; r < RES_COUNT; r++) {
 		const char *g = resource_get(r)->group;
-		if (core != (g[0] == '\0'))
+		if (core != (g[0] == '\0') || !resource_available(ch, r))
 			continue;
 		bool seen = false;
 		for (size_t i = 0; i < ng; i++)
@@ -95,11 +107,11 @@ static json_t *aggregated(bool core, int v)
 	}
 	for (size_t gi = 0; gi < ng; gi++) {
 		json_t *versions = json_array();
-		static const char *const order[] = {"v1", "v1beta1", NULL};
+		const char *const *order = version_order;
 		for (size_t vi = 0; order[vi]; vi++) {
 			json_t *rs = json_array();
 			for (int r = 0; r < RES_COUNT; r++)
-				if (strcmp(resource_get(r)->group, groups[gi]) == 0 && resource_serves(r, order[vi]))
+				if (strcmp(resource_get(r)->group, groups[gi]) == 0 && resource_serves(ch, r, order[vi]))
 					json_array_append_new(rs, agg_resource(r, order[vi]));
 			if (json_array_size(rs))
 				json_array_append_new(versions, json_pack("{s:s, s:o, s:s}", "version", order[vi],
@@ -117,14 +129,14 @@ static json_t *aggregated(bool core, int v)
 	                 "metadata", "items", items);
 }
 
-static json_t *group_versions(const char *group, json_t **preferred)
+static json_t *group_versions(enum sim_channel ch, const char *group, json_t **preferred)
 {
 	json_t *vs = json_array();
-	static const char *const order[] = {"v1", "v1beta1", NULL};
+	const char *const *order = version_order;
 	*preferred = NULL;
 	for (size_t vi = 0; order[vi]; vi++) {
 		for (int r = 0; r < RES_COUNT; r++) {
-			if (strcmp(resource_get(r)->group, group) == 0 && resource_serves(r, order[vi])) {
+			if (strcmp(resource_get(r)->group, group) == 0 && resource_serves(ch, r, order[vi])) {
 				char gv[160];
 				snprintf(gv, sizeof gv, "%s/%s", group, order[vi]);
 				json_t *e = json_pack("{s:s, s:s}", "groupVersion", gv, "version", order[vi]);
@@ -138,12 +150,12 @@ static json_t *group_versions(const char *group, json_t **preferred)
 	return vs;
 }
 
-static json_t *resource_list(const char *group, const char *version)
+static json_t *resource_list(enum sim_channel ch, const char *group, const char *version)
 {
 	json_t *rs = json_array();
 	for (int r = 0; r < RES_COUNT; r++) {
 		const struct sim_resource *res = resource_get(r);
-		if (strcmp(res->group, group) != 0 || !resource_serves(r, version))
+		if (strcmp(res->group, group) != 0 || !resource_serves(ch, r, version))
 			continue;
 		json_t *o = json_pack("{s:s, s:s, s:b, s:s, s:o}", "name", res->resource, "singularName",
 		                      res->singular, "namespaced", res->namespaced, "kind", res->kind,
@@ -155,9 +167,10 @@ static json_t *resource_list(const char *group, const char *version)
 		json_array_append_new(rs, o);
 		char sub[96];
 		snprintf(sub, sizeof sub, "%s/status", res->resource);
-		json_array_append_new(rs, json_pack("{s:s, s:s, s:b, s:s, s:[sss]}", "name", sub,
-		                                    "singularName", "", "namespaced", res->namespaced,
-		                                    "kind", res->kind, "verbs", "get", "patch", "update"));
+		if (has_status(r))
+			json_array_append_new(rs, json_pack("{s:s, s:s, s:b, s:s, s:[sss]}", "name", sub,
+			                                    "singularName", "", "namespaced", res->namespaced,
+			                                    "kind", res->kind, "verbs", "get", "patch", "update"));
 		if (r == RES_POD)
 			json_array_append_new(rs, json_pack("{s:s, s:s, s:b, s:s, s:[sssss]}", "name",
 			                                    "pods/proxy", "singularName", "", "namespaced", 1,
@@ -173,10 +186,10 @@ static json_t *resource_list(const char *group, const char *version)
 	                 "groupVersion", gv, "resources", rs);
 }
 
-static bool group_known(const char *g)
+static bool group_known(enum sim_channel ch, const char *g)
 {
 	for (int r = 0; r < RES_COUNT; r++)
-		if (strcmp(resource_get(r)->group, g) == 0)
+		if (strcmp(resource_get(r)->group, g) == 0 && resource_available(ch, r))
 			return true;
 	return false;
 }
@@ -202,7 +215,7 @@ bool discovery_handle(struct sim *s, const struct request *rq, struct reply *rp)
 		                              "linux/amd64"));
 		return true;
 	}
-	if (openapi_handle(rq, rp))
+	if (openapi_handle(s, rq, rp))
 		return true;
 	/* split at most 3 segments after /api or /apis */
 	char copy[512];
@@ -224,7 +237,6 @@ bool discovery_handle(struct sim *s, const struct request *rq, struct reply *rp)
 		reply_status(rp, 405, "MethodNotAllowed", NULL, "the server does not allow this method on the requested resource");
 		return true;
 	}
-	(void)s;
 	if (n == 1) {
 		int v = accept_discovery(rq->accept);
 		if (v < 0) {
@@ -232,7 +244,7 @@ bool discovery_handle(struct sim *s, const struct request *rq, struct reply *rp)
 			return true;
 		}
 		if (v > 0) {
-			reply_agg(rp, aggregated(api, v), v);
+			reply_agg(rp, aggregated(s->channel, api, v), v);
 			return true;
 		}
 		if (api) {
@@ -242,10 +254,15 @@ bool discovery_handle(struct sim *s, const struct request *rq, struct reply *rp)
 			return true;
 		}
 		json_t *groups = json_array();
-		json_t *pref;
-		json_t *vs = group_versions(SIM_GW_GROUP, &pref);
-		json_array_append_new(groups, json_pack("{s:s, s:o, s:o}", "name", SIM_GW_GROUP,
-		                                        "versions", vs, "preferredVersion", pref));
+		static const char *const named[] = {SIM_GW_GROUP, SIM_X_GROUP};
+		for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
+			if (!group_known(s->channel, named[i]))
+				continue;
+			json_t *pref;
+			json_t *vs = group_versions(s->channel, named[i], &pref);
+			json_array_append_new(groups, json_pack("{s:s, s:o, s:o}", "name", named[i],
+			                                        "versions", vs, "preferredVersion", pref));
+		}
 		reply_json(rp, 200, json_pack("{s:s, s:s, s:o}", "kind", "APIGroupList", "apiVersion", "v1",
 		                              "groups", groups));
 		return true;
@@ -253,24 +270,24 @@ bool discovery_handle(struct sim *s, const struct request *rq, struct reply *rp)
 	if (api) {
 		if (strcmp(seg[1], "v1") != 0)
 			goto notfound;
-		reply_json(rp, 200, resource_list("", "v1"));
+		reply_json(rp, 200, resource_list(s->channel, "", "v1"));
 		return true;
 	}
-	if (!group_known(seg[1]) || seg[1][0] == '\0')
+	if (!group_known(s->channel, seg[1]) || seg[1][0] == '\0')
 		goto notfound;
 	if (n == 2) {
 		json_t *pref;
-		json_t *vs = group_versions(seg[1], &pref);
+		json_t *vs = group_versions(s->channel, seg[1], &pref);
 		reply_json(rp, 200, json_pack("{s:s, s:s, s:s, s:o, s:o}", "kind", "APIGroup", "apiVersion",
 		                              "v1", "name", seg[1], "versions", vs, "preferredVersion", pref));
 		return true;
 	}
 	bool served = false;
 	for (int r = 0; r < RES_COUNT; r++)
-		served |= strcmp(resource_get(r)->group, seg[1]) == 0 && resource_serves(r, seg[2]);
+		served |= strcmp(resource_get(r)->group, seg[1]) == 0 && resource_serves(s->channel, r, seg[2]);
 	if (!served)
 		goto notfound;
-	reply_json(rp, 200, resource_list(seg[1], seg[2]));
+	reply_json(rp, 200, resource_list(s->channel, seg[1], seg[2]));
 	return true;
 notfound:
 	reply_status(rp, 404, "NotFound", NULL, "the server could not find the requested resource");

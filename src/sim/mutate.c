@@ -43,6 +43,13 @@ static bool dry_run(const struct request *rq, struct reply *rp, bool *bad)
 static json_t *parse_body(const struct request *rq, bool yaml, struct reply *rp)
 {
 	json_error_t je;
+	if (ctype_is(rq->content_type, "application/vnd.kubernetes.protobuf") ||
+	    ctype_is(rq->content_type, "application/cbor")) {
+		/* typed clients (kubectl create namespace) send protobuf; the sim speaks JSON only */
+		reply_status(rp, 415, "UnsupportedMediaType", NULL,
+		             "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+		return NULL;
+	}
 	if (rq->body_len == 0) {
 		reply_status(rp, 400, "BadRequest", NULL, "the request body is empty");
 		return NULL;
@@ -126,7 +133,7 @@ static json_t *meta_of(json_t *obj)
 const json_t *mutate_commit(struct sim *s, enum sim_res r, json_t *obj)
 {
 	const json_t *cur = objects_get(&s->objs, r, meta_str(obj, "namespace"), meta_str(obj, "name"));
-	bool route = r == RES_HTTPROUTE || r == RES_GRPCROUTE;
+	bool route = resource_is_route(r);
 	bool need = true;
 	if (cur && route) {
 		json_t *a1 = json_object_get(json_object_get(cur, "metadata"), "annotations");
@@ -164,16 +171,14 @@ static int field_validation(const struct request *rq, const struct api_target *t
 		return 0;
 	const char *fv = request_query(rq, "fieldValidation");
 	const struct sim_resource *res = resource_get(t->res);
-	struct buf list, warn;
+	struct buf list;
 	buf_init(&list);
-	buf_init(&warn);
 	for (size_t i = 0; i < n; i++) {
 		const char *path = json_string_value(json_array_get(pruned, i));
 		if (apply)
 			buf_printf(&list, "%s.%s: field not declared in schema", i ? "\n" : "", path);
 		else
 			buf_printf(&list, "%sunknown field \"%s\"", i ? ", " : "", path);
-		buf_printf(&warn, "%s299 - \"unknown field \\\"%s\\\"\"", i ? ", " : "", path);
 	}
 	int rc = 0;
 	if (fv && strcmp(fv, "Strict") == 0) {
@@ -187,11 +192,13 @@ static int field_validation(const struct request *rq, const struct api_target *t
 			             res->kind, t->version, res->kind, buf_str(&list));
 		rc = -1;
 	} else if (!fv || strcmp(fv, "Ignore") != 0) {
-		free(rp->warning);
-		rp->warning = buf_steal(&warn);
+		for (size_t i = 0; i < n; i++) {
+			char *w = xasprintf("unknown field \"%s\"", json_string_value(json_array_get(pruned, i)));
+			api_add_warning(rp, w);
+			free(w);
+		}
 	}
 	buf_done(&list);
-	buf_done(&warn);
 	return rc;
 }
 
@@ -270,9 +277,9 @@ static int finalize(struct sim *s, const struct request *rq, const struct api_ta
 		else
 			json_object_del(nw, "status");
 	}
-	validate_defaults(t->res, nw);
 	json_t *pruned = json_array();
-	json_t *causes = validate_object(s, t->res, nw, pruned);
+	validate_defaults(s, t->res, t->version, nw, pruned);
+	json_t *causes = validate_object(s, t->res, t->version, nw, cur);
 	int fv = field_validation(rq, t, pruned, operation == NULL, rp);
 	json_decref(pruned);
 	if (fv != 0) {
@@ -305,7 +312,8 @@ static int prepare_new(struct sim *s, const struct request *rq, const struct api
 	const char *kind = json_str(nw, "kind");
 	const char *api = json_str(nw, "apiVersion");
 	resource_api_version(t->res, t->version, av, sizeof av);
-	if ((kind && strcmp(kind, res->kind) != 0) || (api && resource_by_kind(api, res->kind) != (int)t->res)) {
+	if ((kind && strcmp(kind, res->kind) != 0) ||
+	    (api && resource_by_kind(s->channel, api, res->kind) != (int)t->res)) {
 		reply_status(rp, 400, "BadRequest", NULL,
 		             "the API version in the data (%s) does not match the expected API version (%s)",
 		             api ? api : "", av);
@@ -376,9 +384,9 @@ static int prepare_new(struct sim *s, const struct request *rq, const struct api
 	json_object_set_new(nw, "kind", json_string(res->kind));
 	if (res->custom)
 		json_object_del(nw, "status");
-	validate_defaults(t->res, nw);
 	json_t *pruned = json_array();
-	causes = validate_object(s, t->res, nw, pruned);
+	validate_defaults(s, t->res, t->version, nw, pruned);
+	causes = validate_object(s, t->res, t->version, nw, NULL);
 	int fv = field_validation(rq, t, pruned, !track, rp);
 	json_decref(pruned);
 	if (fv != 0) {
@@ -488,7 +496,7 @@ static void do_apply(struct sim *s, const struct request *rq, const struct api_t
 	resource_api_version(t->res, t->version, av, sizeof av);
 	const char *ckind = json_str(config, "kind"), *capi = json_str(config, "apiVersion");
 	if (!ckind || !capi || strcmp(ckind, resource_get(t->res)->kind) != 0 ||
-	    resource_by_kind(capi, ckind) != (int)t->res) {
+	    resource_by_kind(s->channel, capi, ckind) != (int)t->res) {
 		reply_status(rp, 400, "BadRequest", NULL,
 		             "the apply configuration has apiVersion \"%s\" and kind \"%s\"; expected %s %s",
 		             capi ? capi : "", ckind ? ckind : "", av, resource_get(t->res)->kind);

@@ -124,7 +124,7 @@ const json_t *objects_put(struct objects *o, enum sim_res r, json_t *obj)
 			set_meta(obj, "creationTimestamp", json_string(iso_now(ts, sizeof ts)));
 		}
 		json_t *g = json_object_get(json_object_get(obj, "metadata"), "generation");
-		if (!json_is_integer(g) && r != RES_NAMESPACE && r != RES_SERVICE && r != RES_POD)
+		if (!json_is_integer(g) && resource_get(r)->custom) /* core kinds have no generation */
 			set_meta(obj, "generation", json_integer(1));
 		if (t->n == t->cap) {
 			t->cap = t->cap ? t->cap * 2 : 16;

@@ -9,14 +9,28 @@
 #include <stdio.h>
 #include <string.h>
 
-/* "gateway.networking.k8s.io" -> "io.k8s.networking.gateway", "" -> "io.k8s.api.core" */
+/* "gateway.networking.k8s.io" -> "io.k8s.networking.gateway", "gateway.networking.x-k8s.io"
+ * -> "io.x-k8s.networking.gateway", "" -> "io.k8s.api.core" (reversed DNS, as the API server
+ * names CRD schemas) */
 static void schema_name(enum sim_res r, const char *version, char *buf, size_t n)
 {
 	const struct sim_resource *res = resource_get(r);
-	if (res->group[0])
-		snprintf(buf, n, "io.k8s.networking.gateway.%s.%s", version, res->kind);
-	else
+	if (!res->group[0]) {
 		snprintf(buf, n, "io.k8s.api.core.%s.%s", version, res->kind);
+		return;
+	}
+	char rev[256] = "";
+	char copy[128];
+	snprintf(copy, sizeof copy, "%s", res->group);
+	for (char *dot = strrchr(copy, '.');; dot = strrchr(copy, '.')) {
+		const char *label = dot ? dot + 1 : copy;
+		size_t len = strlen(rev);
+		snprintf(rev + len, sizeof rev - len, "%s%s", len ? "." : "", label);
+		if (!dot)
+			break;
+		*dot = '\0';
+	}
+	snprintf(buf, n, "%s.%s.%s", rev, version, res->kind);
 }
 
 static json_t *param(const char *name)
@@ -42,12 +56,12 @@ static json_t *operation(enum sim_res r, const char *version, const char *action
 	                 "responses", "200", "description", "OK", "content", content);
 }
 
-static json_t *group_version_doc(const char *group, const char *version)
+static json_t *group_version_doc(enum sim_channel ch, const char *group, const char *version)
 {
 	json_t *paths = json_object(), *schemas = json_object();
 	for (int r = 0; r < RES_COUNT; r++) {
 		const struct sim_resource *res = resource_get(r);
-		if (strcmp(res->group, group) != 0 || !resource_serves(r, version))
+		if (strcmp(res->group, group) != 0 || !resource_serves(ch, r, version))
 			continue;
 		char name[256], ref[300], base[300], coll[400], item[450];
 		schema_name(r, version, name, sizeof name);
@@ -77,37 +91,55 @@ static json_t *group_version_doc(const char *group, const char *version)
 	                 schemas);
 }
 
-/* Handle /openapi/...; false when path is not under /openapi. */
-bool openapi_handle(const struct request *rq, struct reply *rp)
+/* Does channel ch serve some resource at group/version? */
+static bool gv_served(enum sim_channel ch, const char *group, const char *version)
+{
+	for (int r = 0; r < RES_COUNT; r++)
+		if (strcmp(resource_get(r)->group, group) == 0 && resource_serves(ch, r, version))
+			return true;
+	return false;
+}
+
+bool openapi_handle(struct sim *s, const struct request *rq, struct reply *rp)
 {
 	const char *p = rq->path;
 	if (strncmp(p, "/openapi/", 9) != 0 && strcmp(p, "/openapi") != 0)
 		return false;
 	if (strcmp(p, "/openapi/v3") == 0 || strcmp(p, "/openapi/v3/") == 0) {
 		json_t *paths = json_object();
-		static const char *const gvs[][2] = {{"", "v1"}, {SIM_GW_GROUP, "v1"}, {SIM_GW_GROUP, "v1beta1"}};
-		for (size_t i = 0; i < sizeof gvs / sizeof *gvs; i++) {
-			char key[128], url[300];
-			if (gvs[i][0][0])
-				snprintf(key, sizeof key, "apis/%s/%s", gvs[i][0], gvs[i][1]);
-			else
-				snprintf(key, sizeof key, "api/%s", gvs[i][1]);
-			snprintf(url, sizeof url, "/openapi/v3/%s?hash=0000000000000000000000000000000000000000000000000000000000000001", key);
-			json_object_set_new(paths, key, json_pack("{s:s}", "serverRelativeURL", url));
+		for (int r = 0; r < RES_COUNT; r++) {
+			const struct sim_resource *res = resource_get(r);
+			for (size_t v = 0; v < SIM_MAX_VERSIONS && res->versions[v].name; v++) {
+				const char *ver = res->versions[v].name;
+				char key[192], url[400];
+				if (!resource_serves(s->channel, r, ver))
+					continue;
+				if (res->group[0])
+					snprintf(key, sizeof key, "apis/%s/%s", res->group, ver);
+				else
+					snprintf(key, sizeof key, "api/%s", ver);
+				snprintf(url, sizeof url, "/openapi/v3/%s?hash=0000000000000000000000000000000000000000000000000000000000000001", key);
+				json_object_set_new(paths, key, json_pack("{s:s}", "serverRelativeURL", url));
+			}
 		}
 		reply_json(rp, 200, json_pack("{s:o}", "paths", paths));
 		return true;
 	}
 	if (strcmp(p, "/openapi/v3/api/v1") == 0) {
-		reply_json(rp, 200, group_version_doc("", "v1"));
+		reply_json(rp, 200, group_version_doc(s->channel, "", "v1"));
 		return true;
 	}
-	static const char prefix[] = "/openapi/v3/apis/" SIM_GW_GROUP "/";
-	if (strncmp(p, prefix, sizeof prefix - 1) == 0) {
-		const char *v = p + sizeof prefix - 1;
-		if (strcmp(v, "v1") == 0 || strcmp(v, "v1beta1") == 0) {
-			reply_json(rp, 200, group_version_doc(SIM_GW_GROUP, v));
-			return true;
+	if (strncmp(p, "/openapi/v3/apis/", 17) == 0) {
+		char group[128], version[32];
+		const char *g = p + 17, *slash = strchr(g, '/');
+		if (slash && (size_t)(slash - g) < sizeof group && strlen(slash + 1) < sizeof version &&
+		    !strchr(slash + 1, '/')) {
+			snprintf(group, sizeof group, "%.*s", (int)(slash - g), g);
+			snprintf(version, sizeof version, "%s", slash + 1);
+			if (group[0] && gv_served(s->channel, group, version)) {
+				reply_json(rp, 200, group_version_doc(s->channel, group, version));
+				return true;
+			}
 		}
 	}
 	reply_status(rp, 404, "NotFound", NULL, "the server could not find the requested resource");

@@ -14,22 +14,43 @@
 #include "gammatop/buf.h"
 
 #define SIM_GW_GROUP "gateway.networking.k8s.io"
+#define SIM_X_GROUP "gateway.networking.x-k8s.io"
 #define SIM_CONTROLLER "sim.gammatop.dev/gateway-controller"
 #define SIM_ANN_WRONG_STATUS "sim.gammatop.dev/wrong-status"
+
+/* The CRD channel the sim installs (--channel). */
+enum sim_channel { CHANNEL_EXPERIMENTAL, CHANNEL_STANDARD };
 
 /* ---- resources (resource.c) ---- */
 enum sim_res {
 	RES_NAMESPACE,
 	RES_SERVICE,
 	RES_POD,
+	RES_SECRET,
+	RES_CONFIGMAP,
 	RES_GATEWAYCLASS,
 	RES_GATEWAY,
 	RES_HTTPROUTE,
 	RES_GRPCROUTE,
 	RES_REFERENCEGRANT,
+	RES_LISTENERSET,
+	RES_TLSROUTE,
+	RES_TCPROUTE,
+	RES_UDPROUTE,
+	RES_BACKENDTLSPOLICY,
+	RES_XBACKENDTRAFFICPOLICY,
+	RES_XMESH,
 	RES_EVENT,    /* core v1 Event (events.c) */
 	RES_EVENT_V1, /* events.k8s.io/v1 Event: the same Events in the newer form */
 	RES_COUNT
+};
+
+#define SIM_MAX_VERSIONS 4
+
+struct sim_version {
+	const char *name;        /* "v1" */
+	unsigned channels;       /* bit (1 << enum sim_channel) set when that channel serves it */
+	const char *deprecation; /* the CRD's deprecationWarning, or NULL */
 };
 
 struct sim_resource {
@@ -41,19 +62,29 @@ struct sim_resource {
 	const char *short_names[3];
 	bool namespaced;
 	bool custom; /* a CRD: strategic merge patch is refused (415) */
-	const char *versions[3]; /* served, preferred (and storage) first; NULL-terminated */
+	/* highest priority (and storage) first, as discovery orders them; name NULL ends */
+	struct sim_version versions[SIM_MAX_VERSIONS];
 	const char *category;    /* "gateway-api" or NULL */
 };
 
 const struct sim_resource *resource_get(enum sim_res r);
-/* Find the resource served at group/version with plural name; -1 when not served. */
-int resource_find(const char *group, const char *version, const char *plural);
+/* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute? */
+bool resource_is_route(enum sim_res r);
+/* Find the resource served at group/version with plural name on channel ch; -1 when not
+ * served. */
+int resource_find(enum sim_channel ch, const char *group, const char *version, const char *plural);
 /* By kind ("HTTPRoute") and apiVersion ("gateway.networking.k8s.io/v1"); -1 when unknown
- * or the version is not served. */
-int resource_by_kind(const char *api_version, const char *kind);
-/* Is version served for r? */
-bool resource_serves(enum sim_res r, const char *version);
-/* "gateway.networking.k8s.io/v1" or "v1" into buf. */
+ * or the version is not served on channel ch. */
+int resource_by_kind(enum sim_channel ch, const char *api_version, const char *kind);
+/* Does channel ch serve version of r? */
+bool resource_serves(enum sim_channel ch, enum sim_res r, const char *version);
+/* Does channel ch serve r at all? */
+bool resource_available(enum sim_channel ch, enum sim_res r);
+/* The highest-priority version of r that ch serves, or NULL. */
+const char *resource_preferred(enum sim_channel ch, enum sim_res r);
+/* The deprecation warning of r at version (NULL when not deprecated or unknown). */
+const char *resource_deprecation(enum sim_res r, const char *version);
+/* "gateway.networking.k8s.io/v1" or "v1" into buf (version NULL: the storage version). */
 const char *resource_api_version(enum sim_res r, const char *version, char *buf, size_t n);
 
 /* ---- object store and event history (objects.c) ---- */
@@ -158,7 +189,6 @@ void reply_status(struct reply *rp, int code, const char *reason, json_t *detail
 json_t *status_object(int code, const char *reason, json_t *details, const char *message);
 
 /* ---- the simulator ---- */
-enum sim_channel { CHANNEL_EXPERIMENTAL, CHANNEL_STANDARD };
 
 struct traffic;
 
@@ -219,8 +249,9 @@ void sim_notify(struct sim *s);
 void api_handle(struct sim *s, const struct request *rq, struct reply *rp);
 /* Discovery and /version, /openapi; returns false when path is not a discovery path. */
 bool discovery_handle(struct sim *s, const struct request *rq, struct reply *rp);
-/* The minimal OpenAPI v3 documents (openapi.c); false when path is not under /openapi. */
-bool openapi_handle(const struct request *rq, struct reply *rp);
+/* The minimal OpenAPI v3 documents of what s's channel serves (openapi.c); false when path is
+ * not under /openapi. */
+bool openapi_handle(struct sim *s, const struct request *rq, struct reply *rp);
 
 /* Start a watch on resource r in namespace ns (NULL: all). Sets rp->watch or a Status. */
 void watch_start(struct sim *s, const struct request *rq, struct reply *rp, enum sim_res r,
@@ -291,13 +322,17 @@ json_t *events_validate(enum sim_res r, const json_t *obj);
 int events_field(const json_t *obj, const char *field, const char **value);
 
 /* ---- validation (validate.c) ---- */
-/* Apply the CRD/API server defaults to obj (private). */
-void validate_defaults(enum sim_res r, json_t *obj);
-/* Prune fields the served schema does not have from obj (private): unknown keys of route
- * rules, timeouts and retry; retry and sessionPersistence on the standard channel; GRPCRoute
- * timeouts/retry. Their paths ("spec.rules[0].retry") are appended to pruned (may be NULL).
- * Then validate; returns NULL when valid, else a JSON array of Status causes. */
-json_t *validate_object(struct sim *s, enum sim_res r, json_t *obj, json_t *pruned);
+/* What the API server does to obj (private) before validating it, for the request's version
+ * (NULL: the storage version) on s's channel: prune the fields the served schema lacks
+ * (their paths, "spec.rules[0].retry", appended to pruned, which may be NULL), apply the
+ * defaults, and the CRD's status default when obj has no status. */
+void validate_defaults(struct sim *s, enum sim_res r, const char *version, json_t *obj,
+                       json_t *pruned);
+/* Validate obj (after validate_defaults); old is the stored object on an update (NULL on
+ * creation), for transition rules and immutable fields. NULL when valid, else a JSON array
+ * of Status causes. */
+json_t *validate_object(struct sim *s, enum sim_res r, const char *version, const json_t *obj,
+                        const json_t *old);
 
 /* ---- controllers (controller.c) ---- */
 /* Recompute route, Gateway and GatewayClass status and the proxy Pods; write what changed.

@@ -1,7 +1,7 @@
 /* table.c: server-side printing (meta.k8s.io Table) as kubectl asks for it with
  * "Accept: application/json;as=Table;v=v1;g=meta.k8s.io": the columns a real cluster shows
- * (the Gateway API CRDs' additionalPrinterColumns, the core printers' for Namespace, Service
- * and Pod), ages as kubectl prints them, rows carrying PartialObjectMetadata (includeObject
+ * (the v1.6.1 Gateway API CRDs' additionalPrinterColumns, the core printers' for Namespace,
+ * Service, Pod, Secret and ConfigMap), ages as kubectl prints them, rows carrying PartialObjectMetadata (includeObject
  * Metadata, the default), the whole object (Object) or nothing (None). */
 #include "config.h"
 #include "sim.h"
@@ -97,8 +97,22 @@ json_t *table_columns(enum sim_res r)
 		json_array_append_new(c, col("Status", "string", "", 0, "The aggregate status of the containers"));
 		json_array_append_new(c, col("Restarts", "string", "", 0, "The number of times the containers restarted"));
 		break;
+	case RES_SECRET:
+		json_array_append_new(c, col("Type", "string", "", 0, "The type of the secret"));
+		json_array_append_new(c, col("Data", "string", "", 0, "The number of entries in the data"));
+		break;
+	case RES_CONFIGMAP:
+		json_array_append_new(c, col("Data", "string", "", 0, "The number of entries in the data"));
+		break;
 	case RES_GATEWAYCLASS:
 		json_array_append_new(c, col("Controller", "string", "", 0, ""));
+		json_array_append_new(c, col("Accepted", "string", "", 0, ""));
+		break;
+	case RES_LISTENERSET: /* gateway.networking.k8s.io_listenersets.yaml */
+		json_array_append_new(c, col("Accepted", "string", "", 0, ""));
+		json_array_append_new(c, col("Programmed", "string", "", 0, ""));
+		break;
+	case RES_XMESH: /* gateway.networking.x-k8s.io_xmeshes.yaml */
 		json_array_append_new(c, col("Accepted", "string", "", 0, ""));
 		break;
 	case RES_GATEWAY:
@@ -114,6 +128,8 @@ json_t *table_columns(enum sim_res r)
 		break;
 	}
 	json_array_append_new(c, col("Age", "string", "", 0, "CreationTimestamp is a timestamp representing the server time when this object was created."));
+	if (r == RES_GATEWAYCLASS)
+		json_array_append_new(c, col("Description", "string", "", 1, ""));
 	if (r == RES_SERVICE)
 		json_array_append_new(c, col("Selector", "string", "", 1, "The selector of the service"));
 	if (r == RES_POD) {
@@ -165,8 +181,27 @@ static json_t *cells(enum sim_res r, const json_t *obj)
 		json_array_append_new(c, json_string(str_phase(st)));
 		json_array_append_new(c, json_string("0"));
 		break;
+	case RES_SECRET: {
+		const json_t *d = json_object_get(obj, "data");
+		json_array_append_new(c, json_string(json_str(obj, "type") ? json_str(obj, "type") : "Opaque"));
+		json_array_append_new(c, json_integer((json_int_t)(json_is_object(d) ? json_object_size(d) : 0)));
+		break;
+	}
+	case RES_CONFIGMAP: {
+		const json_t *d = json_object_get(obj, "data"), *bin = json_object_get(obj, "binaryData");
+		json_array_append_new(c, json_integer((json_int_t)((json_is_object(d) ? json_object_size(d) : 0) +
+		                                                   (json_is_object(bin) ? json_object_size(bin) : 0))));
+		break;
+	}
 	case RES_GATEWAYCLASS:
 		json_array_append_new(c, json_string(json_str(spec, "controllerName") ? json_str(spec, "controllerName") : ""));
+		json_array_append_new(c, condition_status(obj, "Accepted"));
+		break;
+	case RES_LISTENERSET:
+		json_array_append_new(c, condition_status(obj, "Accepted"));
+		json_array_append_new(c, condition_status(obj, "Programmed"));
+		break;
+	case RES_XMESH:
 		json_array_append_new(c, condition_status(obj, "Accepted"));
 		break;
 	case RES_GATEWAY: {
@@ -188,6 +223,8 @@ static json_t *cells(enum sim_res r, const json_t *obj)
 		break;
 	}
 	json_array_append_new(c, age(obj));
+	if (r == RES_GATEWAYCLASS)
+		json_array_append_new(c, json_string(json_str(spec, "description") ? json_str(spec, "description") : ""));
 	if (r == RES_SERVICE) {
 		buf_init(&b);
 		const char *k;

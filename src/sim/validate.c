@@ -1,10 +1,15 @@
-/* validate.c: what the API server does to a Gateway API object between decoding and storing
- * it, as the v1.6.1 CRDs specify: defaults (parentRef group/kind, backendRef kind/weight,
- * the default rule and match), pruning of fields the served schema lacks (the standard
- * channel has no HTTPRoute retry; GRPCRoute has no timeouts/retry at all), and the schema and
- * CEL rules gammatop's edits can break, reported as Status causes with field paths. */
+/* validate.c: what the API server does to an object between decoding and storing it, as the
+ * v1.6.1 CRDs (and, for core kinds, k8s 1.32) specify: pruning of fields the served schema of
+ * the channel and version lacks, defaults (with the CRDs' status defaults on creation) and
+ * validation, reported as Status causes with field paths. HTTPRoute and GRPCRoute are checked
+ * here by hand for what gammatop's edits can break (the standard channel has no HTTPRoute
+ * retry; GRPCRoute has no timeouts/retry at all); Gateway, ListenerSet, TLSRoute, TCPRoute,
+ * UDPRoute, BackendTLSPolicy, XBackendTrafficPolicy and XMesh go through the schema engine
+ * (schema.c, tables in validate_gw.c, validate_l4.c, validate_policy.c); core kinds through
+ * validate_core.c. */
 #include "config.h"
 #include "sim.h"
+#include "validate_int.h"
 
 #include "gammatop/duration.h"
 #include "gammatop/xalloc.h"
@@ -61,136 +66,54 @@ static void route_defaults(enum sim_res r, json_t *spec)
 	}
 }
 
-static void service_defaults(json_t *obj, json_t *spec)
-{
-	set_default(spec, "type", json_string("ClusterIP"));
-	if (!json_object_get(spec, "clusterIP")) {
-		unsigned h = 2166136261u;
-		for (const char *p = meta_str(obj, "namespace"); p && *p; p++)
-			h = (h ^ (unsigned char)*p) * 16777619u;
-		for (const char *p = meta_str(obj, "name"); p && *p; p++)
-			h = (h ^ (unsigned char)*p) * 16777619u;
-		char ip[32];
-		snprintf(ip, sizeof ip, "10.96.%u.%u", (h >> 8) % 256, h % 254 + 1);
-		json_object_set_new(spec, "clusterIP", json_string(ip));
-		json_object_set_new(spec, "clusterIPs", json_pack("[s]", ip));
-	}
-	size_t i;
-	json_t *p;
-	json_array_foreach(json_object_get(spec, "ports"), i, p) {
-		if (!json_is_object(p))
-			continue;
-		set_default(p, "protocol", json_string("TCP"));
-		if (json_is_integer(json_object_get(p, "port")))
-			set_default(p, "targetPort", json_integer(json_integer_value(json_object_get(p, "port"))));
-	}
-}
+/* ---- HTTPRoute and GRPCRoute, by hand ---- */
 
-void validate_defaults(enum sim_res r, json_t *obj)
-{
-	json_t *spec = json_object_get(obj, "spec");
-	if (!json_is_object(spec)) {
-		if (r == RES_SERVICE || r == RES_NAMESPACE) {
-			spec = json_object();
-			json_object_set_new(obj, "spec", spec);
-		} else {
-			return;
-		}
-	}
-	if (r == RES_HTTPROUTE || r == RES_GRPCROUTE)
-		route_defaults(r, spec);
-	else if (r == RES_SERVICE)
-		service_defaults(obj, spec);
-	else if (r == RES_GATEWAY) {
-		size_t i;
-		json_t *l;
-		json_array_foreach(json_object_get(spec, "listeners"), i, l)
-			if (json_is_object(l))
-				set_default(l, "allowedRoutes", json_pack("{s:{s:s}}", "namespaces", "from", "Same"));
-	} else if (r == RES_NAMESPACE) {
-		set_default(spec, "finalizers", json_pack("[s]", "kubernetes"));
-	}
-}
-
-/* ---- causes ---- */
-
-struct causes {
-	json_t *list;
-};
-
-static void add(struct causes *c, const char *reason, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void add(struct causes *c, const char *reason, const char *field, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	json_array_append_new(c->list, json_pack("{s:s, s:s, s:s}", "reason", reason, "message", msg,
-	                                         "field", field));
-}
-
-static const char *json_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "object";
-	case JSON_ARRAY: return "array";
-	case JSON_STRING: return "string";
-	case JSON_INTEGER: return "integer";
-	case JSON_REAL: return "number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "boolean";
-	default: return "null";
-	}
-}
-
-static bool want_type(struct causes *c, const char *field, const json_t *v, json_type t,
+static bool want_type(struct sch_ctx *c, const char *field, const json_t *v, json_type t,
                       const char *tname)
 {
 	if (!v || json_typeof(v) == t)
 		return true;
-	add(c, "FieldValueTypeInvalid", field, "Invalid value: \"%s\": %s in body must be of type %s: \"%s\"",
-	    json_type_name(v), field, tname, json_type_name(v));
+	schema_add(c, "FieldValueTypeInvalid", field, "Invalid value: \"%s\": %s in body must be of type %s: \"%s\"",
+	    schema_type_name(v), field, tname, schema_type_name(v));
 	return false;
 }
 
-static void check_int_range(struct causes *c, const char *field, const json_t *v, long long lo,
+static void check_int_range(struct sch_ctx *c, const char *field, const json_t *v, long long lo,
                             long long hi)
 {
 	if (!v || !want_type(c, field, v, JSON_INTEGER, "integer"))
 		return;
 	long long x = json_integer_value(v);
 	if (x < lo)
-		add(c, "FieldValueInvalid", field, "Invalid value: %lld: %s in body should be greater than or equal to %lld", x, field, lo);
+		schema_add(c, "FieldValueInvalid", field, "Invalid value: %lld: %s in body should be greater than or equal to %lld", x, field, lo);
 	else if (x > hi)
-		add(c, "FieldValueInvalid", field, "Invalid value: %lld: %s in body should be less than or equal to %lld", x, field, hi);
+		schema_add(c, "FieldValueInvalid", field, "Invalid value: %lld: %s in body should be less than or equal to %lld", x, field, hi);
 }
 
 /* FieldValueRequired at FIELD.KEY when o, the object at FIELD, has no string KEY. */
-static void require_string(struct causes *c, const char *field, const json_t *o, const char *key)
+static void require_string(struct sch_ctx *c, const char *field, const json_t *o, const char *key)
 {
 	if (json_is_string(json_object_get(o, key)))
 		return;
 	char g[512];
 	snprintf(g, sizeof g, "%s.%s", field, key);
-	add(c, "FieldValueRequired", g, "Required value");
+	schema_add(c, "FieldValueRequired", g, "Required value");
 }
 
-static bool check_duration(struct causes *c, const char *field, const json_t *v, uint64_t *ms)
+static bool check_duration(struct sch_ctx *c, const char *field, const json_t *v, uint64_t *ms)
 {
 	if (!v || !want_type(c, field, v, JSON_STRING, "string"))
 		return false;
 	const char *s = json_string_value(v);
 	if (duration_parse(s, ms, NULL, 0) != 0) {
-		add(c, "FieldValueInvalid", field,
+		schema_add(c, "FieldValueInvalid", field,
 		    "Invalid value: \"%s\": %s in body should match '^([0-9]{1,5}(h|m|s|ms)){1,4}$'", s, field);
 		return false;
 	}
 	return true;
 }
 
-static void check_backend_refs(struct causes *c, const char *base, const json_t *refs)
+static void check_backend_refs(struct sch_ctx *c, const char *base, const json_t *refs)
 {
 	char f[400];
 	size_t j;
@@ -199,7 +122,7 @@ static void check_backend_refs(struct causes *c, const char *base, const json_t 
 	if (!refs || !want_type(c, f, refs, JSON_ARRAY, "array"))
 		return;
 	if (json_array_size(refs) > 16)
-		add(c, "FieldValueTooMany", f, "Too many: %zu: must have at most 16 items", json_array_size(refs));
+		schema_add(c, "FieldValueTooMany", f, "Too many: %zu: must have at most 16 items", json_array_size(refs));
 	json_array_foreach(refs, j, b) {
 		snprintf(f, sizeof f, "%s.backendRefs[%zu]", base, j);
 		if (!want_type(c, f, b, JSON_OBJECT, "object"))
@@ -212,13 +135,13 @@ static void check_backend_refs(struct causes *c, const char *base, const json_t 
 		const char *group = json_string_value(json_object_get(b, "group"));
 		if ((!kind || strcmp(kind, "Service") == 0) && (!group || !*group) &&
 		    !json_object_get(b, "port"))
-			add(c, "FieldValueInvalid", f, "Invalid value: \"object\": Must have port for Service reference");
+			schema_add(c, "FieldValueInvalid", f, "Invalid value: \"object\": Must have port for Service reference");
 		snprintf(g, sizeof g, "%s.weight", f);
 		check_int_range(c, g, json_object_get(b, "weight"), 0, 1000000);
 	}
 }
 
-static void check_route(struct sim *s, enum sim_res r, const json_t *spec, struct causes *c)
+static void check_route(enum sim_res r, const json_t *spec, struct sch_ctx *c)
 {
 	char f[256];
 	size_t i;
@@ -230,7 +153,7 @@ static void check_route(struct sim *s, enum sim_res r, const json_t *spec, struc
 	json_t *prefs = json_object_get(spec, "parentRefs");
 	if (prefs && want_type(c, "spec.parentRefs", prefs, JSON_ARRAY, "array")) {
 		if (json_array_size(prefs) > 32)
-			add(c, "FieldValueTooMany", "spec.parentRefs", "Too many: %zu: must have at most 32 items", json_array_size(prefs));
+			schema_add(c, "FieldValueTooMany", "spec.parentRefs", "Too many: %zu: must have at most 32 items", json_array_size(prefs));
 		json_array_foreach(prefs, i, p) {
 			snprintf(f, sizeof f, "spec.parentRefs[%zu]", i);
 			if (!want_type(c, f, p, JSON_OBJECT, "object"))
@@ -243,23 +166,23 @@ static void check_route(struct sim *s, enum sim_res r, const json_t *spec, struc
 	}
 	json_t *hosts = json_object_get(spec, "hostnames");
 	if (hosts && want_type(c, "spec.hostnames", hosts, JSON_ARRAY, "array") && json_array_size(hosts) > 16)
-		add(c, "FieldValueTooMany", "spec.hostnames", "Too many: %zu: must have at most 16 items", json_array_size(hosts));
+		schema_add(c, "FieldValueTooMany", "spec.hostnames", "Too many: %zu: must have at most 16 items", json_array_size(hosts));
 	json_t *rules = json_object_get(spec, "rules");
 	if (!rules || !want_type(c, "spec.rules", rules, JSON_ARRAY, "array"))
 		return;
 	if (json_array_size(rules) > 16)
-		add(c, "FieldValueTooMany", "spec.rules", "Too many: %zu: must have at most 16 items", json_array_size(rules));
+		schema_add(c, "FieldValueTooMany", "spec.rules", "Too many: %zu: must have at most 16 items", json_array_size(rules));
 	json_array_foreach(rules, i, rule) {
 		snprintf(f, sizeof f, "spec.rules[%zu]", i);
 		if (!want_type(c, f, rule, JSON_OBJECT, "object"))
 			continue;
 		char g[320];
 		const char *name = json_string_value(json_object_get(rule, "name"));
-		if (name && s->channel == CHANNEL_EXPERIMENTAL) {
+		if (name && c->channel == CHANNEL_EXPERIMENTAL) {
 			for (size_t k = 0; k < i; k++) {
 				const char *other = json_string_value(json_object_get(json_array_get(rules, k), "name"));
 				if (other && strcmp(other, name) == 0)
-					add(c, "FieldValueInvalid", "spec.rules", "Invalid value: \"array\": Rule name must be unique within the route");
+					schema_add(c, "FieldValueInvalid", "spec.rules", "Invalid value: \"array\": Rule name must be unique within the route");
 			}
 		}
 		check_backend_refs(c, f, json_object_get(rule, "backendRefs"));
@@ -273,7 +196,7 @@ static void check_route(struct sim *s, enum sim_res r, const json_t *spec, struc
 			snprintf(h, sizeof h, "%s.timeouts.backendRequest", f);
 			bool has_be = check_duration(c, h, json_object_get(to, "backendRequest"), &be);
 			if (has_req && has_be && req != 0 && be > req)
-				add(c, "FieldValueInvalid", g, "Invalid value: \"object\": backendRequest timeout cannot be longer than request timeout");
+				schema_add(c, "FieldValueInvalid", g, "Invalid value: \"object\": backendRequest timeout cannot be longer than request timeout");
 		}
 		json_t *re = json_object_get(rule, "retry");
 		snprintf(g, sizeof g, "%s.retry", f);
@@ -294,7 +217,7 @@ static void check_route(struct sim *s, enum sim_res r, const json_t *spec, struc
 					check_int_range(c, h, code, 400, 599);
 					for (size_t m = 0; m < k; m++)
 						if (json_is_integer(code) && json_equal(code, json_array_get(codes, m))) {
-							add(c, "FieldValueDuplicate", h, "Duplicate value: %lld",
+							schema_add(c, "FieldValueDuplicate", h, "Duplicate value: %lld",
 							    (long long)json_integer_value(code));
 							break;
 						}
@@ -303,39 +226,6 @@ static void check_route(struct sim *s, enum sim_res r, const json_t *spec, struc
 		}
 	}
 	(void)r;
-}
-
-static void check_gateway(const json_t *spec, struct causes *c)
-{
-	char f[256];
-	if (!spec || !want_type(c, "spec", spec, JSON_OBJECT, "object")) {
-		add(c, "FieldValueRequired", "spec", "Required value");
-		return;
-	}
-	if (!json_is_string(json_object_get(spec, "gatewayClassName")))
-		add(c, "FieldValueRequired", "spec.gatewayClassName", "Required value");
-	json_t *ls = json_object_get(spec, "listeners");
-	if (!ls || !want_type(c, "spec.listeners", ls, JSON_ARRAY, "array")) {
-		if (!ls)
-			add(c, "FieldValueRequired", "spec.listeners", "Required value");
-		return;
-	}
-	if (json_array_size(ls) < 1 || json_array_size(ls) > 64)
-		add(c, "FieldValueInvalid", "spec.listeners", "Invalid value: %zu: must have between 1 and 64 items", json_array_size(ls));
-	size_t i;
-	json_t *l;
-	json_array_foreach(ls, i, l) {
-		snprintf(f, sizeof f, "spec.listeners[%zu]", i);
-		if (!want_type(c, f, l, JSON_OBJECT, "object"))
-			continue;
-		require_string(c, f, l, "name");
-		require_string(c, f, l, "protocol");
-		char g[320];
-		snprintf(g, sizeof g, "%s.port", f);
-		if (!json_object_get(l, "port"))
-			add(c, "FieldValueRequired", g, "Required value");
-		check_int_range(c, g, json_object_get(l, "port"), 1, 65535);
-	}
 }
 
 /* Fields each schema has, where gammatop's edits go; anything else there is pruned. */
@@ -377,7 +267,7 @@ static void prune_keys(json_t *o, const char *const *fields, const char *base, b
 	}
 }
 
-static void prune(struct sim *s, enum sim_res r, json_t *obj, json_t *pruned)
+static void prune_route(struct sim *s, enum sim_res r, json_t *obj, json_t *pruned)
 {
 	size_t i;
 	json_t *rule;
@@ -393,27 +283,72 @@ static void prune(struct sim *s, enum sim_res r, json_t *obj, json_t *pruned)
 	}
 }
 
-json_t *validate_object(struct sim *s, enum sim_res r, json_t *obj, json_t *pruned)
+/* The root schema of r when the schema engine validates it, else NULL. */
+static const struct sch_node *engine_schema(enum sim_res r, const char *version)
+{
+	switch (r) {
+	case RES_GATEWAY: return &validate_gw_gateway;
+	case RES_LISTENERSET: return &validate_gw_listenerset;
+	case RES_TLSROUTE:
+	case RES_TCPROUTE:
+	case RES_UDPROUTE: return validate_l4_schema(r, version);
+	case RES_BACKENDTLSPOLICY:
+	case RES_XBACKENDTRAFFICPOLICY:
+	case RES_XMESH: return validate_policy_schema(r);
+	default: return NULL;
+	}
+}
+
+/* The status the CRDs default on creation ("Waiting for controller"): Gateway, GatewayClass
+ * and ListenerSet get Accepted and Programmed Pending, XMesh Accepted only. */
+static void status_default(enum sim_res r, json_t *obj)
+{
+	if (json_object_get(obj, "status"))
+		return;
+	if (r != RES_GATEWAY && r != RES_GATEWAYCLASS && r != RES_LISTENERSET && r != RES_XMESH)
+		return;
+	json_t *conds = json_array();
+	static const char *const types[] = {"Accepted", "Programmed"};
+	for (size_t i = 0; i < (r == RES_XMESH ? 1u : 2u); i++)
+		json_array_append_new(conds, json_pack("{s:s, s:s, s:s, s:s, s:s}", "lastTransitionTime",
+		                                       "1970-01-01T00:00:00Z", "message", "Waiting for controller",
+		                                       "reason", "Pending", "status", "Unknown", "type", types[i]));
+	json_object_set_new(obj, "status", json_pack("{s:o}", "conditions", conds));
+}
+
+void validate_defaults(struct sim *s, enum sim_res r, const char *version, json_t *obj, json_t *pruned)
+{
+	const struct sch_node *root = engine_schema(r, version);
+	if (root) {
+		struct sch_ctx c = {.channel = s->channel, .version = version, .pruned = pruned};
+		schema_prune_default(&c, root, obj, "");
+	} else if (r == RES_HTTPROUTE || r == RES_GRPCROUTE) {
+		prune_route(s, r, obj, pruned);
+		json_t *spec = json_object_get(obj, "spec");
+		if (json_is_object(spec))
+			route_defaults(r, spec);
+	} else {
+		validate_core_defaults(r, obj);
+	}
+	status_default(r, obj);
+}
+
+json_t *validate_object(struct sim *s, enum sim_res r, const char *version, const json_t *obj,
+                        const json_t *old)
 {
 	if (events_is(r))
 		return events_validate(r, obj);
-	struct causes c = {json_array()};
-	if (r == RES_HTTPROUTE || r == RES_GRPCROUTE) {
-		prune(s, r, obj, pruned);
-		check_route(s, r, json_object_get(obj, "spec"), &c);
-	} else if (r == RES_GATEWAY) {
-		check_gateway(json_object_get(obj, "spec"), &c);
+	struct sch_ctx c = {.channel = s->channel, .version = version, .causes = json_array()};
+	const struct sch_node *root = engine_schema(r, version);
+	if (root) {
+		schema_validate(&c, root, obj, old, "");
+	} else if (r == RES_HTTPROUTE || r == RES_GRPCROUTE) {
+		check_route(r, json_object_get(obj, "spec"), &c);
 	} else if (r == RES_GATEWAYCLASS) {
 		if (!json_is_string(json_object_get(json_object_get(obj, "spec"), "controllerName")))
-			add(&c, "FieldValueRequired", "spec.controllerName", "Required value");
-	} else if (r == RES_SERVICE) {
-		size_t i;
-		json_t *p;
-		json_array_foreach(json_object_get(json_object_get(obj, "spec"), "ports"), i, p) {
-			char f[64];
-			snprintf(f, sizeof f, "spec.ports[%zu].port", i);
-			check_int_range(&c, f, json_object_get(p, "port"), 1, 65535);
-		}
+			schema_required(&c, "spec.controllerName");
+	} else {
+		validate_core_check(&c, r, obj, old);
 	}
 	json_t *labels = json_object_get(json_object_get(obj, "metadata"), "labels");
 	if (labels && want_type(&c, "metadata.labels", labels, JSON_OBJECT, "object")) {
@@ -426,9 +361,9 @@ json_t *validate_object(struct sim *s, enum sim_res r, json_t *obj, json_t *prun
 				want_type(&c, f, v, JSON_STRING, "string");
 			}
 	}
-	if (json_array_size(c.list) == 0) {
-		json_decref(c.list);
+	if (json_array_size(c.causes) == 0) {
+		json_decref(c.causes);
 		return NULL;
 	}
-	return c.list;
+	return c.causes;
 }

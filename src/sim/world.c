@@ -22,20 +22,27 @@ static void ensure_namespace(struct sim *s, const char *ns)
 	if (!ns || objects_get(&s->objs, RES_NAMESPACE, NULL, ns))
 		return;
 	json_t *n = world_namespace(ns, NULL);
-	validate_defaults(RES_NAMESPACE, n);
+	validate_defaults(s, RES_NAMESPACE, NULL, n, NULL);
 	objects_put(&s->objs, RES_NAMESPACE, n);
 }
 
 int world_add(struct sim *s, json_t *obj, char *err, size_t errlen)
 {
 	const char *av = json_str(obj, "apiVersion"), *kind = json_str(obj, "kind");
-	int r = resource_by_kind(av, kind);
+	int r = resource_by_kind(s->channel, av, kind);
 	if (r < 0) {
-		snprintf(err, errlen, "%s %s is not served by gammatop-sim (skipped)", av ? av : "?",
-		         kind ? kind : "?");
+		bool gw = av && (strncmp(av, SIM_GW_GROUP "/", sizeof SIM_GW_GROUP) == 0 ||
+		                 strncmp(av, SIM_X_GROUP "/", sizeof SIM_X_GROUP) == 0);
+		snprintf(err, errlen, "%s %s is not served by gammatop-sim%s (skipped)", av ? av : "?",
+		         kind ? kind : "?", !gw ? "" : s->channel == CHANNEL_STANDARD ? " on the standard channel"
+		                                                               : " on the experimental channel");
 		json_decref(obj);
 		return 1;
 	}
+	/* the manifest's version decides the schema (v1alpha2 TLSRoutes may have 16 rules) */
+	const char *slash = strchr(av, '/');
+	char version[32];
+	snprintf(version, sizeof version, "%s", slash ? slash + 1 : av);
 	const char *name = meta_str(obj, "name");
 	if (!name || !*name) {
 		snprintf(err, errlen, "%s without metadata.name", kind);
@@ -53,8 +60,8 @@ int world_add(struct sim *s, json_t *obj, char *err, size_t errlen)
 		json_object_del(m, "namespace");
 	}
 	json_object_del(m, "resourceVersion");
-	validate_defaults(r, obj);
-	json_t *causes = validate_object(s, r, obj, NULL);
+	validate_defaults(s, r, version, obj, NULL);
+	json_t *causes = validate_object(s, r, version, obj, NULL);
 	if (causes) {
 		json_t *c = json_array_get(causes, 0);
 		snprintf(err, errlen, "%s %s/%s is invalid: %s: %s", kind, str_or(meta_str(obj, "namespace"), "-"),
@@ -195,6 +202,96 @@ json_t *world_backend(const char *ns, const char *name, int port, int weight)
 	if (ns)
 		json_object_set_new(b, "namespace", json_string(ns));
 	return b;
+}
+
+/* Obviously fake PEM: the blocks decode to a sentence saying so. Controllers look for PEM
+ * blocks, never at what is in them. */
+#define FAKE_CERT "-----BEGIN CERTIFICATE-----\n" \
+	"Z2FtbWF0b3Atc2ltIGZha2UgY2VydGlmaWNhdGU6IG5vdCBhIHJlYWwgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n"
+#define FAKE_KEY "-----BEGIN PRIVATE KEY-----\n" \
+	"Z2FtbWF0b3Atc2ltIGZha2UgcHJpdmF0ZSBrZXk6IG5vdCBhIHJlYWwga2V5\n-----END PRIVATE KEY-----\n"
+#define FAKE_CA "-----BEGIN CERTIFICATE-----\n" \
+	"Z2FtbWF0b3Atc2ltIGZha2UgQ0EgY2VydGlmaWNhdGU6IG5vdCBhIHJlYWwgQ0E=\n-----END CERTIFICATE-----\n"
+
+json_t *world_tls_secret(const char *ns, const char *name)
+{
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:{s:s, s:s}}", "apiVersion", "v1", "kind", "Secret",
+	                 "metadata", "name", name, "namespace", ns, "type", "kubernetes.io/tls",
+	                 "stringData", "tls.crt", FAKE_CERT, "tls.key", FAKE_KEY);
+}
+
+json_t *world_ca_configmap(const char *ns, const char *name)
+{
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s}}", "apiVersion", "v1", "kind", "ConfigMap",
+	                 "metadata", "name", name, "namespace", ns, "data", "ca.crt", FAKE_CA);
+}
+
+json_t *world_tls_listener(const char *name, int port, const char *hostname, bool passthrough,
+                           const char *cert)
+{
+	json_t *l = json_pack("{s:s, s:s, s:i, s:{s:s}}", "name", name, "protocol", "TLS", "port", port,
+	                      "tls", "mode", passthrough ? "Passthrough" : "Terminate");
+	if (hostname)
+		json_object_set_new(l, "hostname", json_string(hostname));
+	if (!passthrough)
+		json_object_set_new(json_object_get(l, "tls"), "certificateRefs",
+		                    json_pack("[{s:s, s:s}]", "kind", "Secret", "name", cert));
+	return l;
+}
+
+json_t *world_listenerset(const char *ns, const char *name, const char *gw_ns, const char *gw_name,
+                          json_t *listeners)
+{
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:{s:s, s:s, s:s, s:s}, s:o}}", "apiVersion",
+	                 SIM_GW_GROUP "/v1", "kind", "ListenerSet", "metadata", "name", name, "namespace", ns,
+	                 "spec", "parentRef", "group", SIM_GW_GROUP, "kind", "Gateway", "namespace", gw_ns,
+	                 "name", gw_name, "listeners", listeners);
+}
+
+json_t *world_listenerset_parent(const char *ns, const char *name, const char *section)
+{
+	json_t *p = json_pack("{s:s, s:s, s:s, s:s}", "group", SIM_GW_GROUP, "kind", "ListenerSet",
+	                      "namespace", ns, "name", name);
+	if (section)
+		json_object_set_new(p, "sectionName", json_string(section));
+	return p;
+}
+
+json_t *world_l4_route(const char *kind, const char *ns, const char *name, json_t *parents,
+                       json_t *hostnames, json_t *backends)
+{
+	json_t *spec = json_pack("{s:o, s:[{s:o}]}", "parentRefs", parents, "rules", "backendRefs", backends);
+	if (hostnames)
+		json_object_set_new(spec, "hostnames", hostnames);
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:o}", "apiVersion", SIM_GW_GROUP "/v1", "kind", kind,
+	                 "metadata", "name", name, "namespace", ns, "spec", spec);
+}
+
+json_t *world_retry_budget(const char *ns, const char *name, const char *service, int percent,
+                           const char *interval, int min_count, const char *min_interval)
+{
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:[{s:s, s:s, s:s}], s:{s:{s:i, s:s}, s:{s:i, s:s}}}}",
+	                 "apiVersion", SIM_X_GROUP "/v1alpha1", "kind", "XBackendTrafficPolicy", "metadata",
+	                 "name", name, "namespace", ns, "spec", "targetRefs", "group", "", "kind", "Service",
+	                 "name", service, "retryConstraint", "budget", "percent", percent, "interval", interval,
+	                 "minRetryRate", "count", min_count, "interval", min_interval);
+}
+
+json_t *world_backend_tls(const char *ns, const char *name, const char *service, const char *ca,
+                          const char *hostname)
+{
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:[{s:s, s:s, s:s}], s:{s:[{s:s, s:s, s:s}], s:s}}}",
+	                 "apiVersion", SIM_GW_GROUP "/v1", "kind", "BackendTLSPolicy", "metadata", "name",
+	                 name, "namespace", ns, "spec", "targetRefs", "group", "", "kind", "Service", "name",
+	                 service, "validation", "caCertificateRefs", "group", "", "kind", "ConfigMap", "name",
+	                 ca, "hostname", hostname);
+}
+
+json_t *world_mesh(const char *name, const char *controller)
+{
+	return json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s}}", "apiVersion", SIM_X_GROUP "/v1alpha1", "kind",
+	                 "XMesh", "metadata", "name", name, "spec", "controllerName", controller,
+	                 "description", "gammatop-sim mesh");
 }
 
 void world_annotate(json_t *obj, const char *key, const char *value)

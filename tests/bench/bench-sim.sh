@@ -2,9 +2,12 @@
 # bench-sim.sh: how fast gammatop-sim starts with a large generated world and serves it.
 # Prints the time to the ready line, the time of a full paginated LIST of the routes
 # (limit=500, as client-go pages), unpaginated lists, a watch sending the current state as
-# events, and the sim's memory (VmRSS and peak from /proc).
+# events, the controller's work after a change (a gateway-bound route's PATCH: its status and
+# every listener's attachedRoutes recounted), and the sim's memory (VmRSS and peak from /proc).
 # Run by hand (figures, no assertions):
 #   GAMMATOP_SIM=build/src/gammatop-sim sh tests/bench/bench-sim.sh [ROUTES] [SERVICES]
+# MIX adds the v1.6 kinds to the generated world, e.g.
+#   MIX=tlsroutes=2000,tcproutes=1000,udproutes=500,listenersets=50
 # Use a build without sanitizers for meaningful figures.
 set -u
 : "${GT_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -18,7 +21,7 @@ PID=""
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 now_ms() { date +%s%3N; }
 
-SPEC="routes=$ROUTES,services=$SERVICES"
+SPEC="routes=$ROUTES,services=$SERVICES${MIX:+,$MIX}"
 T0=$(now_ms)
 "$GAMMATOP_SIM" --port 0 --generate "$SPEC" >"$T/out" 2>"$T/err" &
 PID=$!
@@ -66,6 +69,17 @@ A=$(now_ms)
 N=$(curl -sN "$URL$G/httproutes?watch=1&timeoutSeconds=1" | wc -l)
 B=$(now_ms)
 echo "bench-sim: WATCH without resourceVersion ($N initial ADDED events, 1 s timeout): $((B - A)) ms"
+# a gateway-bound route's change: the controller writes its status and recounts every listener
+R=$(curl -s "$URL$G/httproutes?limit=500" | jq -r '[.items[] | select(.spec.parentRefs[0].kind != "Service")][0] | .metadata.namespace + "/" + .metadata.name')
+if [ -n "$R" ] && [ "$R" != "/" ]; then
+	for run in 1 2 3; do
+		A=$(now_ms)
+		curl -s -o /dev/null -X PATCH -H 'Content-Type: application/merge-patch+json' \
+			-d "{\"spec\":{\"hostnames\":[\"bench-$run.example.com\"]}}" "$URL$G/namespaces/${R%%/*}/httproutes/${R#*/}"
+		B=$(now_ms)
+		echo "bench-sim: PATCH of gateway-bound route $R (status + recount of all routes), run $run: $((B - A)) ms"
+	done
+fi
 RSS=$(awk '/^VmRSS/ {print $2 " " $3}' "/proc/$PID/status")
 HWM=$(awk '/^VmHWM/ {print $2 " " $3}' "/proc/$PID/status")
 echo "bench-sim: sim memory: VmRSS $RSS, peak VmHWM $HWM"

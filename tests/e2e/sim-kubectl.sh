@@ -2,7 +2,9 @@
 # sim-kubectl.sh: real kubectl works against gammatop-sim (a fidelity check of discovery,
 # tables, watch, merge patch, server-side apply, delete, the pod proxy). Skips without kubectl.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
-command -v kubectl >/dev/null || skip "kubectl not installed"
+# The gcloud SDK's kubectl is a dispatcher; its kubectl.1.32 is plain kubectl 1.32.
+KUBECTL=/usr/lib/google-cloud-sdk/bin/kubectl.1.32
+[ -x "$KUBECTL" ] || KUBECTL=$(command -v kubectl) || skip "kubectl not installed"
 command -v jq >/dev/null || skip "jq not installed"
 
 # kubectl keeps a discovery cache under $HOME: use a private one
@@ -10,7 +12,7 @@ HOME="$T/home"
 mkdir -p "$HOME"
 export HOME
 start_sim --demo --kubeconfig-out "$T/kubeconfig"
-K() { kubectl --kubeconfig "$T/kubeconfig" --request-timeout 10s "$@"; }
+K() { "$KUBECTL" --kubeconfig "$T/kubeconfig" --request-timeout 10s "$@"; }
 
 K version -o json >"$T/version" 2>&1 || fail "kubectl version: $(cat "$T/version")"
 [ "$(jq -r .serverVersion.minor "$T/version")" = 32 ] || fail "server version: $(cat "$T/version")"

@@ -1,8 +1,9 @@
 #!/bin/sh
-# sim-world.sh: gammatop-sim's worlds and knobs: the demo's misbehaving routes, --generate
-# (deterministic by seed), --manifests (upstream examples, skipped without ../shared),
-# --channel standard pruning retry, --wrong-status, proxy Pods and metrics (port and pod
-# proxy), the admin API (faults, churn, dropped watches) and --state across a restart.
+# sim-world.sh: gammatop-sim's worlds and knobs: the demo's misbehaving routes and its v1.6
+# kinds, --generate (deterministic by seed; the mixed kinds), --manifests (upstream examples
+# valid on both channels, skipped without ../shared), --channel standard pruning retry,
+# --wrong-status, proxy Pods and metrics (port and pod proxy), the admin API (faults, churn,
+# dropped watches) and --state across a restart.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
 command -v curl >/dev/null || skip "curl not installed"
 command -v jq >/dev/null || skip "jq not installed"
@@ -28,7 +29,16 @@ get "$GW/namespaces/ingress/gateways/storefront" >"$T/gw"
 [ "$(jq -r '[.status.listeners[] | .name + "=" + (.attachedRoutes|tostring)] | join(",")' "$T/gw")" = "http=1,https=3,admin=0" ] ||
 	fail "attachedRoutes: $(jq -c '.status.listeners' "$T/gw")"
 [ "$(jq -r '.status.conditions[] | select(.type=="Programmed") | .status' "$T/gw")" = True ] || fail "Gateway Programmed"
-ok "demo: statuses with the spec's reasons, wrong status on demand, attachedRoutes"
+[ "$(jq -r '.status.attachedListenerSets' "$T/gw")" = 1 ] || fail "attachedListenerSets: $(jq -c .status "$T/gw")"
+get "$GW/namespaces/payments/listenersets/payments-edge" | jq -e '(.status.conditions | map(.type + "=" + .reason) == ["Accepted=Accepted", "Programmed=Programmed"]) and
+	(.status.listeners | map(.name + "=" + (.attachedRoutes|tostring)) == ["pci-passthrough=1", "partners=0"])' >/dev/null ||
+	fail "demo ListenerSet: $(get "$GW/namespaces/payments/listenersets/payments-edge" | jq -c .status)"
+get "$GW/namespaces/payments/tlsroutes/payments-pci" | jq -e '.status.parents[0].conditions | map(.status) == ["True", "True"]' >/dev/null ||
+	fail "demo TLSRoute: $(get "$GW/namespaces/payments/tlsroutes/payments-pci" | jq -c .status)"
+get "/apis/gateway.networking.x-k8s.io/v1alpha1/namespaces/payments/xbackendtrafficpolicies/payments-retry-budget" |
+	jq -e '.spec.retryConstraint == {"budget": {"percent": 20, "interval": "10s"}, "minRetryRate": {"count": 5, "interval": "1s"}}' >/dev/null ||
+	fail "demo retry budget"
+ok "demo: statuses with the spec's reasons, wrong status on demand, attachedRoutes, the v1.6 kinds"
 
 # removing the wrong-status annotation puts the truth back (a MODIFIED status, same generation)
 GEN=$(get "$GW/namespaces/shipping/httproutes/shipping" | jq -r .metadata.generation)
@@ -152,9 +162,38 @@ cmp -s "$T/g1" "$T/g2" || fail "--generate with the same seed differs"
 stop_sim || fail "unclean exit: $(tail "$SIM_LOG")"
 ok "generate (deterministic, mixed parents, timeouts, retries), state across a restart"
 
-# ---- upstream examples as manifests ----
+# ---- --generate with the v1.6 kinds; --wrong-status on them ----
+start_sim --generate namespaces=3,gateways=2,services=12,routes=30,tlsroutes=6,tcproutes=4,udproutes=3,listenersets=4 \
+	--wrong-status listenerset/orders/ls-0
+for k in tlsroutes=6 tcproutes=4 udproutes=3 listenersets=4; do
+	[ "$(get "$GW/${k%=*}" | jq '.items | length')" = "${k#*=}" ] || fail "generated ${k%=*}: $(get "$GW/${k%=*}" | jq '.items | length')"
+done
+get "$GW/tcproutes" | jq -e '[.items[].status.parents[0].conditions[] | select(.type == "Accepted") | .status] | all(. == "True")' >/dev/null ||
+	fail "generated TCPRoutes not all accepted: $(get "$GW/tcproutes" | jq -c '[.items[].status.parents[0].conditions]')"
+get "$GW/namespaces/edge/gateways/public" | jq -e '[.status.listeners[].name] == ["http", "https", "tls", "tcp", "udp"] and
+	(.status.listeners | map(.conditions[] | select(.type == "ResolvedRefs") | .status) | all(. == "True"))' >/dev/null ||
+	fail "generated Gateway listeners: $(get "$GW/namespaces/edge/gateways/public" | jq -c .status.listeners)"
+get "$GW/listenersets" | jq -e '[.items[] | select(.metadata.name != "ls-0") | .status.conditions[0].status] | all(. == "True")' >/dev/null ||
+	fail "generated ListenerSets: $(get "$GW/listenersets" | jq -c '[.items[].status.conditions[0]]')"
+[ "$(get "$GW/namespaces/orders/listenersets/ls-0" | jq -r '.status.conditions[0].status + "/" + .status.conditions[0].reason')" = False/NotAllowed ] ||
+	fail "--wrong-status listenerset"
+[ "$(get "$GW/httproutes" | jq '[.items[].spec.parentRefs[] | select(.kind == "ListenerSet")] | length')" -gt 0 ] ||
+	fail "no HTTPRoute through a ListenerSet"
+stop_sim || fail "unclean exit: $(tail "$SIM_LOG")"
+ok "generate with tlsroutes, tcproutes, udproutes, listenersets; --wrong-status listenerset"
+
+# ---- upstream examples as manifests: every one is valid on both channels ----
 EX="$GT_SHARED/data/gateway-api-v1.6.1/examples"
 if [ -d "$EX" ]; then
+	for ch in standard experimental; do
+		start_sim -v --channel "$ch" --manifests "$EX/standard" --manifests "$EX/experimental"
+		grep -q "examples/standard: 103 objects loaded, 0 rejected" "$SIM_LOG" &&
+			grep -q "examples/experimental: [0-9]* objects loaded, 0 rejected" "$SIM_LOG" ||
+			fail "$ch: upstream examples rejected: $(grep -v ' GET ' "$SIM_LOG" | head -20)"
+		[ "$(get "$GW/tlsroutes" | jq '.items | length')" -ge 2 ] || fail "$ch: example TLSRoutes"
+		[ "$(get "$GW/listenersets" | jq '.items | length')" = 2 ] || fail "$ch: example ListenerSets"
+		stop_sim || fail "unclean exit: $(tail "$SIM_LOG")"
+	done
 	start_sim --manifests "$EX/standard"
 	[ "$(get "$GW/httproutes" | jq '.items | length')" -gt 5 ] || fail "manifests: $(tail "$SIM_LOG")"
 	[ "$(get "$GW/gateways" | jq '.items | length')" -gt 2 ] || fail "manifest gateways"

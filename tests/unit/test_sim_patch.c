@@ -218,6 +218,13 @@ static void test_apply_ownership(void **state)
 	json_decref(cfg2);
 }
 
+/* What the API server does on a write: prune and default, then validate. */
+static json_t *validate(struct sim *s, enum sim_res r, json_t *obj)
+{
+	validate_defaults(s, r, NULL, obj, NULL);
+	return validate_object(s, r, NULL, obj, NULL);
+}
+
 static void test_validate_route(void **state)
 {
 	struct sim s;
@@ -240,7 +247,7 @@ static void test_validate_route(void **state)
 			fail();
 		json_t *route = J(text);
 		free(text);
-		json_t *causes = validate_object(&s, RES_HTTPROUTE, route, NULL);
+		json_t *causes = validate(&s, RES_HTTPROUTE, route);
 		if (!causes)
 			fail_msg("case %zu accepted", i);
 		assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 0), "field")), cases[i].field);
@@ -249,31 +256,33 @@ static void test_validate_route(void **state)
 	}
 	/* required names: a parentRef's; a Gateway listener's name and protocol */
 	json_t *bad = J("{\"spec\":{\"parentRefs\":[{\"port\":80}],\"rules\":[{}]}}");
-	json_t *causes = validate_object(&s, RES_HTTPROUTE, bad, NULL);
+	json_t *causes = validate(&s, RES_HTTPROUTE, bad);
 	assert_non_null(causes);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 0), "field")), "spec.parentRefs[0].name");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 0), "reason")), "FieldValueRequired");
 	json_decref(causes);
 	json_decref(bad);
 	bad = J("{\"spec\":{\"gatewayClassName\":\"gc\",\"listeners\":[{\"port\":80}]}}");
-	causes = validate_object(&s, RES_GATEWAY, bad, NULL);
+	causes = validate(&s, RES_GATEWAY, bad);
 	assert_non_null(causes);
-	assert_int_equal(json_array_size(causes), 2);
+	/* two Required causes, then the API server's note that the CEL rules were not run */
+	assert_int_equal(json_array_size(causes), 3);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 0), "field")), "spec.listeners[0].name");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 1), "field")), "spec.listeners[0].protocol");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 1), "message")), "Required value");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(causes, 2), "field")), "<nil>");
 	json_decref(causes);
 	json_decref(bad);
 	/* request 0s allows any backendRequest; the standard channel prunes retry silently */
 	json_t *route = J("{\"spec\":{\"rules\":[{\"timeouts\":{\"request\":\"0s\",\"backendRequest\":\"5s\"},\"retry\":{\"attempts\":0}}]}}");
 	s.channel = CHANNEL_STANDARD;
-	assert_null(validate_object(&s, RES_HTTPROUTE, route, NULL));
+	assert_null(validate(&s, RES_HTTPROUTE, route));
 	assert_null(json_object_get(json_array_get(json_object_get(json_object_get(route, "spec"), "rules"), 0), "retry"));
 	json_decref(route);
 	/* GRPCRoute has no timeouts: pruned on every channel */
 	s.channel = CHANNEL_EXPERIMENTAL;
 	route = J("{\"spec\":{\"rules\":[{\"timeouts\":{\"request\":\"bad\"}}]}}");
-	assert_null(validate_object(&s, RES_GRPCROUTE, route, NULL));
+	assert_null(validate(&s, RES_GRPCROUTE, route));
 	json_decref(route);
 }
 
