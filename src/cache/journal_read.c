@@ -96,8 +96,14 @@ int journal_list(struct cache *c, const struct journal_query *q, struct journal_
 		return -1;
 	struct buf b;
 	buf_init(&b);
+	/* The audit id when the writer found it, else now: the process that made the change may
+	 * record the version it produced after the watch showed it. */
 	buf_puts(&b, "SELECT id, at_ms, seen_ms, approx, kind, ns, name, type, via, rv, generation, "
-	             "manager, operation, who_how, audit_id, summary, diff FROM journal "
+	             "manager, operation, who_how, coalesce(audit_id, (SELECT a.id FROM audit a "
+	             "WHERE a.cluster = journal.cluster AND a.route = journal.kind || '/' || "
+	             "journal.ns || '/' || journal.name AND a.new_rv = journal.rv AND "
+	             "journal.type IN ('added', 'modified') ORDER BY a.id DESC LIMIT 1)), "
+	             "summary, diff FROM journal "
 	             "WHERE cluster = ?1 AND at_ms >= ?2 AND at_ms <= ?3 AND id > ?4");
 	buf_puts(&b, q->with_status ? " AND type IN ('added', 'modified', 'deleted', 'status')"
 	                            : " AND type IN ('added', 'modified', 'deleted')");

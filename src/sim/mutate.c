@@ -145,6 +145,7 @@ const json_t *mutate_commit(struct sim *s, enum sim_res r, json_t *obj)
 		need = false; /* nothing depends on Pods or Events */
 	}
 	json_t *old = json_incref((json_t *)cur);
+	managed_sort(obj);
 	const json_t *stored = objects_put(&s->objs, r, obj);
 	events_mirror(s, r, stored);
 	traffic_glue_route(s, r, stored, false);

@@ -308,6 +308,8 @@ const char *managed_manager(const struct request *rq, const char *dflt, char *bu
  * creation); subresource "status" for status writes, else NULL. */
 void managed_track(enum sim_res r, const json_t *old, json_t *nw, const char *manager,
                    const char *subresource);
+/* Put obj's managedFields (obj private, its metadata not shared) in the API server's order. */
+void managed_sort(json_t *obj);
 
 /* ---- Events (events.c): core v1 and events.k8s.io/v1, each write mirrored ---- */
 bool events_is(enum sim_res r);

@@ -145,12 +145,27 @@ static void test_timeline(void **state)
 	assert_int_equal(flush(w2), 0);
 	journal_writer_free(w2);
 
+	/* our change seen before its audit row got the version it produced: found when read */
+	json_t *r5 = route("api", "14", 3, "1s", "gammatop", "2026-01-02T00:00:00Z", "Changed");
+	journal_writer_seen(w, GT_HTTPROUTE, JOURNAL_SEEN_MODIFIED, r5, t0 + 3500);
+	assert_int_equal(flush(w), 1);
+	struct audit_entry a2 = {.route = "httproute/shop/api", .rule = 0, .result = AUDIT_APPLIED,
+	                         .cluster = CL, .new_rv = "14"};
+	int64_t aid2 = audit_add(c, &a2, err, sizeof err);
+	n = list(&ch, false);
+	assert_int_equal(n, 2);
+	assert_true(ch[0].audit_id == aid2);
+	assert_true(ch[1].audit_id == aid);
+	journal_changes_free(ch, n);
+	json_decref(r5);
+
 	/* deleted by a watch event */
 	journal_writer_seen(w, GT_HTTPROUTE, JOURNAL_SEEN_DELETED, r4, t0 + 4000);
 	assert_int_equal(flush(w), 1);
 	n = list(&ch, false);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_string_equal(ch[0].type, JOURNAL_DELETED);
+	assert_true(ch[0].audit_id == 0);
 	journal_changes_free(ch, n);
 	journal_writer_free(w);
 	json_decref(r1);

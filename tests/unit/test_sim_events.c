@@ -69,6 +69,27 @@ static void test_track(void **state)
 	json_decref(nw);
 }
 
+/* managedFields in the API server's order: Apply first, then by time, manager, apiVersion,
+ * subresource (sortEncodedManagedFields). */
+static void test_sort(void **state)
+{
+	(void)state;
+	json_t *o = J("{\"metadata\":{\"managedFields\":["
+	              "{\"manager\":\"ctl\",\"operation\":\"Update\",\"subresource\":\"status\",\"time\":\"2026-01-01T00:00:02Z\"},"
+	              "{\"manager\":\"b\",\"operation\":\"Update\",\"time\":\"2026-01-01T00:00:01Z\"},"
+	              "{\"manager\":\"a\",\"operation\":\"Update\",\"time\":\"2026-01-01T00:00:01Z\"},"
+	              "{\"manager\":\"z\",\"operation\":\"Apply\",\"time\":\"2026-01-01T00:00:09Z\"}]}}");
+	json_t *before = json_incref(json_object_get(json_object_get(o, "metadata"), "managedFields"));
+	managed_sort(o);
+	const json_t *mf = json_object_get(json_object_get(o, "metadata"), "managedFields");
+	static const char *const want[] = {"z", "a", "b", "ctl"};
+	for (size_t i = 0; i < 4; i++)
+		assert_string_equal(json_str(json_array_get(mf, i), "manager"), want[i]);
+	assert_string_equal(json_str(json_array_get(before, 0), "manager"), "ctl"); /* not in place */
+	json_decref(before);
+	json_decref(o);
+}
+
 static void test_event_rules(void **state)
 {
 	(void)state;
@@ -139,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_manager),
 		cmocka_unit_test(test_track),
+		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_event_rules),
 		cmocka_unit_test(test_mirror),
 	};
