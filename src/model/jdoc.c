@@ -202,9 +202,11 @@ static bool item_key_matches(const char *key, const json_t *elem, long idx)
 
 bool jdoc_owns(const json_t *fields, const char *path, const json_t *doc)
 {
+	if (!json_is_object(fields))
+		return false;
 	struct objdiff_seg *segs;
 	long n = objdiff_path_parse(path, &segs);
-	if (n < 0 || !json_is_object(fields))
+	if (n < 0)
 		return false;
 	const json_t *node = fields, *cur = doc;
 	bool owns = true;
