@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CACHE_SCHEMA_VERSION 4
+#define CACHE_SCHEMA_VERSION 5
 
 /* Topology rows of caches older than schema 4 were keyed by context name only; migrated, they
  * are kept under this prefix + the context name (see cache_topology_get). */

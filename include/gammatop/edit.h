@@ -51,6 +51,7 @@
 
 #include "gammatop/apierr.h"
 #include "gammatop/findings.h"
+#include "gammatop/kevents.h"
 #include "gammatop/object.h"
 #include "gammatop/policy.h"
 
@@ -328,6 +329,22 @@ struct kreq *edit_io_apply(struct kclient *k, struct edit *e, edit_done_cb cb, v
 enum edit_state edit_io_fetch_sync(struct kclient *k, struct edit *e, long max_ms);
 enum edit_state edit_io_dry_run_sync(struct kclient *k, struct edit *e, long max_ms);
 enum edit_state edit_io_apply_sync(struct kclient *k, struct edit *e, long max_ms);
+
+/* ---- the Event on the route after an apply (edit_event.c) ---- */
+
+/* The Kubernetes Event gammatop writes on the route once change e is applied: reason
+ * GammatopPolicyChange, action SetPolicy (Undo when undo_of), a note "WHO changed rule R of
+ * ... with gammatop: BEFORE -> AFTER (gammatop audit #ID)". p points into the struct. */
+struct edit_event {
+	struct kevent_post p;
+	char ns[256], name[256], note[1024];
+};
+void edit_event_fill(const struct edit *e, const char *who, int64_t audit_id, int64_t undo_of,
+                     struct edit_event *ev);
+/* Write that Event now (blocking, at most max_ms). Returns 0, or -1 with err. */
+int edit_event_post_sync(struct kclient *k, const struct edit *e, const char *who,
+                         int64_t audit_id, int64_t undo_of, long max_ms, char *err,
+                         size_t errlen);
 
 /* ---- the batch flow shared by `set` and `undo` (edit_batch.c) ---- */
 

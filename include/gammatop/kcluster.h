@@ -40,5 +40,7 @@ const struct kubeconfig *kcluster_config(const struct kcluster *c);
 struct reflector *kcluster_reflector(const struct kcluster *c, enum gt_kind kind);
 /* Was discovery done? */
 bool kcluster_discovered(const struct kcluster *c);
+/* Report what every reflector of c sees to fn (the change journal; see reflector.h). */
+void kcluster_set_observer(struct kcluster *c, reflector_observer fn, void *ud);
 
 #endif

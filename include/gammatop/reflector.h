@@ -13,6 +13,7 @@
 #include "gammatop/kclient.h"
 #include "gammatop/store.h"
 
+struct json_t; /* jansson */
 struct reflector;
 
 struct reflector_stats {
@@ -26,10 +27,22 @@ struct reflector_stats {
 	unsigned failures;      /* errors that caused a backoff */
 };
 
+/* What a reflector saw, for an observer (the change journal): a fresh list begins, each
+ * object it holds, the list is complete (the store's kind is then replaced), and each watch
+ * event. Only objects the model could decode are reported. */
+enum reflector_seen { REFLECTOR_LIST_START, REFLECTOR_LISTED, REFLECTOR_LIST_DONE,
+                      REFLECTOR_ADDED, REFLECTOR_MODIFIED, REFLECTOR_DELETED };
+/* obj: the API object as the server sent it (NULL for LIST_START and LIST_DONE), valid
+ * during the call only. An observer must not change the store or the reflector. */
+typedef void (*reflector_observer)(enum gt_kind kind, enum reflector_seen what,
+                                   const struct json_t *obj, void *ud);
+
 /* ns NULL or "": all namespaces (cluster-scoped kinds always ignore ns). */
 struct reflector *reflector_new(struct kclient *k, struct gt_store *s, enum gt_kind kind,
                                 const char *ns);
 void reflector_start(struct reflector *r);
+/* Report what the reflector sees to fn (NULL: nobody). */
+void reflector_set_observer(struct reflector *r, reflector_observer fn, void *ud);
 /* Stops its requests and timers; the store keeps the objects. */
 void reflector_free(struct reflector *r);
 /* True when the kind cannot sync for a reason retrying will not soon fix (403 Forbidden,

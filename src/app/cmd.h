@@ -115,5 +115,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_undo(int argc, char **argv);
+int cmd_changes(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

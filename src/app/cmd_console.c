@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "cmd_console.h"
+#include "cmd_journal.h"
 #include "cmd_source.h"
 #include "gammatop/console.h"
 #include "gammatop/duration.h"
@@ -21,6 +22,7 @@
 #include "gammatop/cache.h"
 #include "gammatop/topocache.h"
 #include "gammatop/kcluster.h"
+#include "gammatop/kevents.h"
 #include "gammatop/diag.h"
 #include "gammatop/edit.h"
 #include "gammatop/keys.h"
@@ -40,6 +42,7 @@ static const struct cmd_option console_options[] = {
 	{"dump-screen", 0, OPT_DUMP, NULL,
 	 "render headless (GAMMATOP_HEADLESS=COLSxROWS, default 80x24), type the keys of "
 	 "GAMMATOP_KEYS, print the screen as text and exit"},
+	RECORDER_OPTIONS,
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -49,11 +52,14 @@ struct console_flags {
 };
 
 static bool mouse_on; /* --mouse, for cmd_console_run (demo: GAMMATOP_MOUSE only) */
+static struct recorder_opts journal_opts = {.retention = JOURNAL_RETENTION_DEFAULT};
 
 static int console_opt(int val, const char *arg, void *ud)
 {
 	struct console_flags *f = ud;
-	(void)arg;
+	int j = cmd_journal_option(val, arg, &journal_opts);
+	if (j)
+		return j < 0 ? -1 : 0;
 	if (val == OPT_DUMP)
 		f->dump = true;
 	else if (val == OPT_MOUSE)
@@ -159,7 +165,76 @@ struct live {
 	struct figsrc *figs; /* owned: telemetry, NULL when off or failed */
 	long cache_loaded; /* objects loaded from the cached topology, -1: none */
 	struct edit_settle *settle; /* owned: audit rows being settled, or NULL */
+	struct recorder *rec; /* owned: the change journal of the current cluster, or NULL */
+	struct kevents_req *events[8]; /* Events being written on routes (see on_applied) */
+	struct event_done {
+		struct live *lv;
+		size_t slot;
+	} event_ud[8];
+	bool event_failed;    /* said once */
 };
+
+/* An Event was written (or not) on a route: forget the request; a failure is said once. */
+static void on_event_written(const char *err, void *ud)
+{
+	struct event_done *d = ud;
+	struct live *lv = d->lv;
+	lv->events[d->slot] = NULL;
+	if (err) {
+		log_warn("no Event was written on the route: %s", err);
+		if (!lv->event_failed && lv->con)
+			console_message(lv->con, true, "the change is applied, but no Event was written "
+			                "on the route: %s", err);
+		lv->event_failed = true;
+	}
+}
+
+/* A change was applied from the console: write its Event on the route (best effort). */
+static void on_applied(const struct edit *e, int64_t audit_id, int64_t undo_of, void *ud)
+{
+	struct live *lv = ud;
+	struct kclient *k = lv->src->cluster ? kcluster_client(lv->src->cluster) : NULL;
+	size_t slot = 0;
+	while (slot < sizeof lv->events / sizeof *lv->events && lv->events[slot])
+		slot++;
+	if (!k || slot == sizeof lv->events / sizeof *lv->events)
+		return;
+	struct edit_event ev;
+	edit_event_fill(e, lv->src->user, audit_id, undo_of, &ev);
+	lv->event_ud[slot] = (struct event_done){lv, slot};
+	lv->events[slot] = kevents_post(k, &ev.p, on_event_written, &lv->event_ud[slot]);
+}
+
+/* Stop writing Events (the cluster's client goes away). */
+static void events_cancel(struct live *lv)
+{
+	for (size_t i = 0; i < sizeof lv->events / sizeof *lv->events; i++)
+		if (lv->events[i]) {
+			kevents_cancel(lv->events[i]);
+			lv->events[i] = NULL;
+		}
+}
+
+static void on_journal_note(const char *msg, void *ud)
+{
+	struct live *lv = ud;
+	if (lv->con)
+		console_message(lv->con, true, "journal: %s", msg);
+}
+
+/* Record the current cluster's changes in the change journal (the previous cluster's
+ * recorder must be gone: see live_refresh). */
+static void start_recording(struct live *lv)
+{
+	struct cache *c = app_cache_rw(lv->o);
+	if (!c || !lv->src->cluster || lv->o->offline)
+		return;
+	char *key = key_of(kcluster_config(lv->src->cluster));
+	lv->rec = recorder_new(c, lv->src->cluster, lv->src->loop, key,
+	                       lv->o->all_namespaces ? NULL : lv->o->namespace_, &journal_opts,
+	                       on_journal_note, lv);
+	free(key);
+}
 
 /* The cluster key of the current source (NULL: none). Caller frees. */
 static char *live_key(const struct live *lv)
@@ -275,8 +350,12 @@ static void live_refresh(void *ud)
 	lv->figs = NULL;
 	edit_settle_free(lv->settle);
 	lv->settle = NULL;
+	recorder_free(lv->rec); /* it observes the old cluster's reflectors */
+	lv->rec = NULL;
+	events_cancel(lv);
 	kcluster_free(lv->src->cluster);
 	lv->src->cluster = c;
+	start_recording(lv);
 	struct console_source cs;
 	live_source(lv, &cs);
 	console_set_source(lv->con, &cs);
@@ -295,8 +374,12 @@ static int live_switch(void *ud, const char *ctx, char *err, size_t n)
 	console_set_figures(lv->con, &(struct console_figures){0});
 	edit_settle_free(lv->settle);
 	lv->settle = NULL;
+	recorder_free(lv->rec);
+	lv->rec = NULL;
+	events_cancel(lv);
 	kcluster_free(lv->src->cluster);
 	lv->src->cluster = c;
+	start_recording(lv);
 	free(lv->context_opt);
 	lv->context_opt = xstrdup(ctx);
 	store_clear(lv->src->store); /* another cluster: nothing of the old one may remain */
@@ -545,12 +628,14 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		pw = 0;
 	struct ui_edit_env ee = {.client = live_client, .cache = app_cache(o),
 	                         .mesh = o->mesh, .preview_window_ms = (int64_t)pw,
-	                         .ud = &lv};
+	                         .applied = on_applied, .ud = &lv};
 	ui_edit_set_env(con, &ee);
 	if (app.note)
 		console_message(con, !app.cache, "%s", app.note);
-	if (src->cluster)
+	if (src->cluster) {
 		start_settle(&lv);
+		start_recording(&lv);
+	}
 	struct reload rl = {.o = o, .store = src->store, .con = con};
 	if (!src->cluster && !o->offline && o->n_manifests) {
 		struct console_source mcs = *cs;
@@ -573,6 +658,8 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	}
 	figsrc_free(lv.figs);
 	edit_settle_free(lv.settle);
+	recorder_free(lv.rec);
+	events_cancel(&lv);
 	if (src->cluster && store_all_synced(src->store) &&
 	    store_count(src->store, GT_GATEWAYCLASS) + store_count(src->store, GT_SERVICE) > 0)
 		live_save(&lv); /* the state as the user last saw it */

@@ -13,6 +13,8 @@
 #include <sys/resource.h>
 
 #include "cmd.h"
+#include "cmd_journal.h"
+#include "gammatop/cache.h"
 #include "gammatop/duration.h"
 #include "gammatop/jsonout.h"
 #include "gammatop/kcluster.h"
@@ -30,7 +32,8 @@ static const char summary[] =
 	"--for DURATION has passed. -o json prints {\"kind\",\"namespace\",\"name\",\"type\",\n"
 	"\"resourceVersion\"} per line. --until-synced stops once every kind is synced. --stats\n"
 	"prints the time to sync, object counts and peak memory on stderr. The connection is\n"
-	"kept up through API server restarts, dropped watches and expired history.";
+	"kept up through API server restarts, dropped watches and expired history. Every change\n"
+	"is also recorded in the change journal of the cache ('gammatop changes' reads it).";
 
 enum { OPT_FOR = 300, OPT_UNTIL_SYNCED, OPT_STATS };
 
@@ -38,6 +41,7 @@ static const struct cmd_option watch_options[] = {
 	{"for", 1, OPT_FOR, "DURATION", "stop after DURATION (e.g. 30s, 5m)"},
 	{"until-synced", 0, OPT_UNTIL_SYNCED, NULL, "stop once every kind is synced"},
 	{"stats", 0, OPT_STATS, NULL, "print sync time, objects and peak memory on stderr"},
+	RECORDER_OPTIONS,
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -46,6 +50,7 @@ enum out_format { OUT_TEXT, OUT_JSON, OUT_NONE };
 struct watch_args {
 	uint64_t for_ms;
 	bool until_synced, stats;
+	struct recorder_opts journal;
 };
 
 struct watch_run {
@@ -60,12 +65,42 @@ struct watch_run {
 	char *last_error[GT_KIND_COUNT]; /* owned: last error printed per kind */
 	unsigned skipped[GT_KIND_COUNT]; /* undecodable objects last reported per kind (0: none) */
 	bool write_failed, reader_gone;
+	struct cache *cache;   /* owned: for the change journal, NULL when none */
+	struct recorder *rec;  /* owned, NULL when not recording */
 };
+
+static void on_journal_note(const char *msg, void *ud)
+{
+	(void)ud;
+	cmd_error("journal: %s", msg);
+}
+
+/* Record the changes in the change journal (said when it cannot be). */
+static void start_recording(struct watch_run *w, const struct cmd_opts *o,
+                            const struct recorder_opts *ro)
+{
+	if (ro->off)
+		return;
+	char err[1024];
+	w->cache = cmd_open_cache(o, err, sizeof err);
+	if (!w->cache) {
+		cmd_error("journal: changes are not recorded: %s", err);
+		return;
+	}
+	const struct kubeconfig *kc = kcluster_config(w->cluster);
+	char *key = cache_cluster_key(kc->server, kc->ca_pem, kc->ca_len);
+	w->rec = recorder_new(w->cache, w->cluster, w->loop, key,
+	                      o->all_namespaces ? NULL : o->namespace_, ro, on_journal_note, w);
+	free(key);
+}
 
 static int on_option(int val, const char *arg, void *ud)
 {
 	struct watch_args *a = ud;
 	char err[256];
+	int j = cmd_journal_option(val, arg, &a->journal);
+	if (j)
+		return j < 0 ? -1 : 0;
 	switch (val) {
 	case OPT_FOR:
 		if (duration_parse(arg, &a->for_ms, err, sizeof err) < 0) {
@@ -140,8 +175,16 @@ static void print_stats(struct watch_run *w, const char *when)
 		fprintf(stderr, "; %s %zu (pages %u, relists %u, watches %u, events %u)", kind_id(k),
 		        n, s->pages, s->relists, s->watches, s->events);
 	}
-	fprintf(stderr, "; objects %zu; changes %lu; peak RSS %ld KiB\n", total, w->changes,
+	fprintf(stderr, "; objects %zu; changes %lu; peak RSS %ld KiB", total, w->changes,
 	        peak_rss_kib());
+	const struct journal_stats *js = recorder_stats(w->rec);
+	if (js)
+		fprintf(stderr, "; journal: %llu seen, %llu rows (%llu changes), %llu bytes, %llu "
+		        "flushes, %.1f ms writing (%.1f ms CPU)", (unsigned long long)js->seen,
+		        (unsigned long long)js->rows, (unsigned long long)js->changes,
+		        (unsigned long long)js->bytes, (unsigned long long)js->flushes, js->flush_ms,
+		        js->flush_cpu_ms);
+	fputc('\n', stderr);
 }
 
 /* After each loop iteration: notes once after discovery, errors when they change, and the
@@ -226,6 +269,7 @@ static int run(const struct cmd_opts *o, const struct watch_args *a, enum out_fo
 		return EXIT_USAGE;
 	}
 	store_add_listener(w.store, on_change, &w);
+	start_recording(&w, o, &a->journal);
 	evloop_set_after(w.loop, after, &w);
 	evloop_signal(w.loop, SIGINT, on_signal, &w);
 	evloop_signal(w.loop, SIGTERM, on_signal, &w);
@@ -233,12 +277,15 @@ static int run(const struct cmd_opts *o, const struct watch_args *a, enum out_fo
 		evloop_timer_add(w.loop, (int64_t)a->for_ms, on_stop_timer, &w);
 	kcluster_start(w.cluster);
 	evloop_run(w.loop);
+	recorder_flush(w.rec);
 	if (w.stats)
 		print_stats(&w, "end");
 	int rc = w.write_failed ? EXIT_USAGE : 0;
 	if (w.write_failed)
 		cmd_error("watch: cannot write to standard output");
 	store_remove_listener(w.store, on_change, &w);
+	recorder_free(w.rec);
+	cache_close(w.cache);
 	kcluster_free(w.cluster);
 	store_free(w.store);
 	evloop_free(w.loop);
@@ -251,6 +298,7 @@ int cmd_watch(int argc, char **argv)
 {
 	struct cmd_opts o;
 	struct watch_args a = {0};
+	cmd_journal_opts_init(&a.journal);
 	int first = cmd_parse(argc, argv, usage, summary, watch_options, on_option, &a, &o);
 	if (first == -2)
 		return 0;

@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	{"set", cmd_set, "change a route rule's timeouts and retry, conflict-safe"},
 	{"history", cmd_history, "show the audit log of applied changes"},
 	{"undo", cmd_undo, "revert one recorded change"},
+	{"changes", cmd_changes, "what changed, when and by whom (the change journal); suspects"},
+	{"diff", cmd_diff, "compare two snapshots or two times: topology, policy, figures"},
 };
 
 static void usage(FILE *f)

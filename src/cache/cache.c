@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "gammatop/buf.h"
+#include "gammatop/journal.h"
 #include "gammatop/log.h"
 #include "gammatop/samples.h"
 #include "gammatop/str.h"
@@ -102,6 +103,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE audit ADD COLUMN new_rv TEXT;"
 	"ALTER TABLE audit ADD COLUMN owner TEXT;"
 	"CREATE INDEX audit_result ON audit (result);",
+	/* 4 -> 5: the change journal (journal.h: its tables only, nothing else touched). */
+	JOURNAL_SCHEMA_SQL,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CACHE_SCHEMA_VERSION,

@@ -6,12 +6,14 @@ src_cache_libgtcache_a_SOURCES = \
 	src/cache/samples.c include/gammatop/samples.h \
 	src/cache/sampleblob.c include/gammatop/sampleblob.h \
 	src/cache/topocache.c include/gammatop/topocache.h \
-	src/cache/audit.c include/gammatop/audit.h
+	src/cache/audit.c include/gammatop/audit.h \
+	src/cache/journal.c src/cache/journal_read.c include/gammatop/journal.h
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_cache
-TESTS += tests/unit/test_cache
+check_PROGRAMS += tests/unit/test_cache tests/unit/test_journal
+TESTS += tests/unit/test_cache tests/unit/test_journal
 tests_unit_test_cache_LDADD = $(UNIT_LDADD)
+tests_unit_test_journal_LDADD = $(UNIT_LDADD)
 endif
 
 TESTS += tests/e2e/cache-shared.sh tests/e2e/cache-cluster-key.sh tests/e2e/cache-readonly.sh

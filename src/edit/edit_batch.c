@@ -137,6 +137,13 @@ static enum edit_state apply_recorded(struct edit *e, const struct edit_batch_op
 	else
 		fprintf(o->err, "gammatop: %s\n", edit_message(e));
 	record_outcome(e, o, id);
+	if (s == EDIT_APPLIED) { /* the team's record in the cluster: best effort, after the fact */
+		char err[512];
+		long max = o->timeout_ms > 0 && o->timeout_ms < 5000 ? o->timeout_ms : 5000;
+		if (edit_event_post_sync(o->client, e, o->user, id, o->undo_of, max, err, sizeof err) < 0)
+			fprintf(o->err, "gammatop: note: the change is applied, but no Event was written on "
+			                "the route: %s\n", err);
+	}
 	sigemptyset(&pend);
 	if (sigpending(&pend) == 0)
 		for (int sig = 1; sig < 32; sig++)

@@ -7,7 +7,7 @@ src_edit_libgtedit_a_SOURCES = \
 	src/edit/edit.c include/gammatop/edit.h src/edit/edit_int.h \
 	src/edit/edit_policy.c src/edit/edit_mesh.c src/edit/edit_io.c \
 	src/edit/edit_audit.c src/edit/edit_batch.c src/edit/edit_preview.c \
-	src/edit/edit_doc.c src/edit/edit_rule.c src/edit/edit_settle.c \
+	src/edit/edit_doc.c src/edit/edit_rule.c src/edit/edit_settle.c src/edit/edit_event.c \
 	src/edit/linediff.c include/gammatop/linediff.h
 
 if HAVE_CMOCKA

@@ -29,6 +29,8 @@ struct kcluster {
 	                                  unreachable, credentials, 401, 403 (not 429/5xx) */
 	char *disc_error;              /* owned: its message */
 	char *ns;                      /* owned; NULL = all namespaces */
+	reflector_observer observe;    /* given to every reflector (may be NULL) */
+	void *observe_ud;
 };
 
 struct kcluster *kcluster_new(struct evloop *loop, struct gt_store *s,
@@ -115,6 +117,7 @@ static void on_discovered(const struct apierr *err, void *ud)
 		if (st->error)
 			store_set_error(c->s, k, NULL);
 		c->refl[k] = reflector_new(c->k, c->s, k, c->ns);
+		reflector_set_observer(c->refl[k], c->observe, c->observe_ud);
 		reflector_start(c->refl[k]);
 	}
 }
@@ -185,4 +188,13 @@ int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errl
 		                        st->error ? ": " : "", st->error ? st->error : "");
 	}
 	return -1;
+}
+
+void kcluster_set_observer(struct kcluster *c, reflector_observer fn, void *ud)
+{
+	c->observe = fn;
+	c->observe_ud = ud;
+	for (int k = 0; k < GT_KIND_COUNT; k++)
+		if (c->refl[k])
+			reflector_set_observer(c->refl[k], fn, ud);
 }

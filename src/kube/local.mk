@@ -9,13 +9,15 @@ src_kube_libgtkube_a_SOURCES = \
 	src/kube/discovery.c include/gammatop/discovery.h \
 	src/kube/listscan.c include/gammatop/listscan.h \
 	src/kube/reflector.c include/gammatop/reflector.h \
-	src/kube/kcluster.c include/gammatop/kcluster.h
+	src/kube/kcluster.c include/gammatop/kcluster.h \
+	src/kube/kevents.c include/gammatop/kevents.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr \
-	tests/unit/test_listscan
+	tests/unit/test_listscan tests/unit/test_kevents
 TESTS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr \
-	tests/unit/test_listscan
+	tests/unit/test_listscan tests/unit/test_kevents
+tests_unit_test_kevents_LDADD = $(UNIT_LDADD)
 tests_unit_test_listscan_LDADD = $(UNIT_LDADD)
 tests_unit_test_kubeconfig_LDADD = $(UNIT_LDADD)
 tests_unit_test_watchsplit_LDADD = $(UNIT_LDADD)

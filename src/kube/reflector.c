@@ -46,10 +46,24 @@ struct reflector {
 	unsigned watch_events; /* events+bookmarks of the current watch */
 	struct reflector_stats st;
 	unsigned seed;
+	reflector_observer observe; /* may be NULL */
+	void *observe_ud;
 };
 
 static void next_list(struct reflector *r);
 static void next_watch(struct reflector *r);
+
+void reflector_set_observer(struct reflector *r, reflector_observer fn, void *ud)
+{
+	r->observe = fn;
+	r->observe_ud = ud;
+}
+
+static void observe(struct reflector *r, enum reflector_seen what, const json_t *obj)
+{
+	if (r->observe)
+		r->observe(r->kind, what, obj, r->observe_ud);
+}
 
 struct reflector *reflector_new(struct kclient *k, struct gt_store *s, enum gt_kind kind,
                                 const char *ns)
@@ -224,6 +238,7 @@ static void add_item(struct reflector *r, json_t *it)
 	struct gt_object *o = decode(r, it);
 	if (!o)
 		return;
+	observe(r, REFLECTOR_LISTED, it);
 	if (r->n_items == r->cap_items) {
 		r->cap_items = r->cap_items ? r->cap_items * 2 : 256;
 		r->items = xreallocarray(r->items, r->cap_items, sizeof *r->items);
@@ -260,6 +275,7 @@ static void page_done(struct reflector *r, const char *cont, const char *rv, boo
 		return;
 	}
 	set_rv(r, rv);
+	observe(r, REFLECTOR_LIST_DONE, NULL);
 	store_replace_kind(r->s, r->kind, r->items, r->n_items);
 	free(r->items);
 	r->items = NULL;
@@ -406,6 +422,7 @@ static void next_list(struct reflector *r)
 		free(c);
 	} else {
 		drop_items(r);
+		observe(r, REFLECTOR_LIST_START, NULL);
 		r->skipped = 0;
 		free(r->skip_error);
 		r->skip_error = NULL;
@@ -433,12 +450,15 @@ static int on_event(enum watch_type type, json_t *obj, void *ud)
 	case WATCH_ADDED:
 	case WATCH_MODIFIED: {
 		struct gt_object *o = decode(r, obj);
-		if (o)
+		if (o) {
+			observe(r, type == WATCH_ADDED ? REFLECTOR_ADDED : REFLECTOR_MODIFIED, obj);
 			store_put(r->s, o);
+		}
 		r->st.events++;
 		break;
 	}
 	case WATCH_DELETED:
+		observe(r, REFLECTOR_DELETED, obj);
 		store_delete(r->s, r->kind, json_string_value(json_object_get(meta, "namespace")),
 		             json_string_value(json_object_get(meta, "name")));
 		r->st.events++;

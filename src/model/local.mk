@@ -8,16 +8,20 @@ src_model_libgtmodel_a_SOURCES = \
 	src/model/manifest.c include/gammatop/manifest.h \
 	src/model/manifest_yaml.c src/model/manifest_yaml.h \
 	src/model/store.c include/gammatop/store.h \
-	src/model/objpack.c include/gammatop/objpack.h
+	src/model/objpack.c include/gammatop/objpack.h \
+	src/model/objdiff.c include/gammatop/objdiff.h \
+	src/model/jdoc.c include/gammatop/jdoc.h
 
 
 EXTRA_DIST += tests/fixtures/manifests tests/fuzz/dict/decode.dict tests/fuzz/dict/manifest.dict
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_object tests/unit/test_decode tests/unit/test_manifest \
-	tests/unit/test_store tests/unit/test_objpack
+	tests/unit/test_store tests/unit/test_objpack tests/unit/test_objdiff tests/unit/test_jdoc
 TESTS += tests/unit/test_object tests/unit/test_decode tests/unit/test_manifest \
-	tests/unit/test_store tests/unit/test_objpack
+	tests/unit/test_store tests/unit/test_objpack tests/unit/test_objdiff tests/unit/test_jdoc
+tests_unit_test_objdiff_LDADD = $(UNIT_LDADD)
+tests_unit_test_jdoc_LDADD = $(UNIT_LDADD)
 tests_unit_test_objpack_SOURCES = tests/unit/test_objpack.c tests/unit/manifest_fixture.h
 tests_unit_test_objpack_LDADD = $(UNIT_LDADD)
 tests_unit_test_object_LDADD = $(UNIT_LDADD)

@@ -34,6 +34,7 @@ void admin_churn_step(struct sim *s)
 	snprintf(v, sizeof v, "%llu", (unsigned long long)s->churn_seq);
 	json_object_set_new(ann, "sim.gammatop.dev/churn", json_string(v));
 	json_object_set_new(m, "annotations", ann);
+	managed_track(r, cur, nw, MANAGED_CHURN, NULL);
 	const json_t *stored = objects_put(&s->objs, r, nw);
 	traffic_glue_route(s, r, stored, false);
 }

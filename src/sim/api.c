@@ -386,6 +386,7 @@ json_t *api_delete_object(struct sim *s, enum sim_res r, const char *ns, const c
 	json_t *last = objects_delete(&s->objs, r, ns, name);
 	if (!last)
 		return NULL;
+	events_mirror_delete(s, r, ns, name);
 	traffic_glue_route(s, r, last, true);
 	if (resource_is_route(r))
 		controller_route_changed(s, r, last, NULL);

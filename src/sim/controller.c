@@ -73,6 +73,7 @@ void controller_write_status(struct sim *s, enum sim_res r, const json_t *obj, j
 	}
 	json_t *nw = json_copy((json_t *)obj);
 	json_object_set_new(nw, "status", status);
+	managed_track(r, obj, nw, MANAGED_CONTROLLER, "status");
 	objects_put(&s->objs, r, nw);
 }
 

@@ -14,7 +14,8 @@ src_sim_libgtsim_a_SOURCES = src/sim/sim.h src/sim/sim.c src/sim/resource.c src/
 	src/sim/world.c src/sim/world.h src/sim/demo.c \
 	src/sim/generate.c src/sim/admin.c src/sim/state.c src/sim/tls.c src/sim/tls.h \
 	src/sim/traffic_glue.c src/sim/traffic_glue.h \
-	src/sim/traffic.c src/sim/traffic.h src/sim/metrics.c
+	src/sim/traffic.c src/sim/traffic.h src/sim/metrics.c \
+	src/sim/managed.c src/sim/events.c
 src_sim_libgtsim_a_CPPFLAGS = $(AM_CPPFLAGS) -DSIM_HAVE_TRAFFIC
 SIM_LDADD = src/sim/libgtsim.a src/model/libgtmodel.a src/util/libgtutil.a $(MHD_LIBS) $(GNUTLS_LIBS) \
 	$(YAML_LIBS) $(JANSSON_LIBS) $(OPENSSL_LIBS) -lpthread -lm $(LIBS)
@@ -26,11 +27,14 @@ src_gammatop_sim_LDADD = $(SIM_LDADD)
 # Unit tests of the pure pieces (patches, selectors, apply ownership, validation of every
 # kind and channel) and of the controller's status on small worlds.
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_sim_patch tests/unit/test_sim_validate tests/unit/test_sim_controller
-TESTS += tests/unit/test_sim_patch tests/unit/test_sim_validate tests/unit/test_sim_controller
+check_PROGRAMS += tests/unit/test_sim_patch tests/unit/test_sim_validate tests/unit/test_sim_controller \
+	tests/unit/test_sim_events
+TESTS += tests/unit/test_sim_patch tests/unit/test_sim_validate tests/unit/test_sim_controller \
+	tests/unit/test_sim_events
 tests_unit_test_sim_patch_LDADD = $(SIM_LDADD) $(CMOCKA_LIBS)
 tests_unit_test_sim_validate_LDADD = $(SIM_LDADD) $(CMOCKA_LIBS)
 tests_unit_test_sim_controller_LDADD = $(SIM_LDADD) $(CMOCKA_LIBS)
+tests_unit_test_sim_events_LDADD = $(SIM_LDADD) $(CMOCKA_LIBS)
 endif
 
 # The API handlers on hostile requests: paths, queries, patch bodies of every type.

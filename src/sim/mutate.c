@@ -127,11 +127,8 @@ static json_t *meta_of(json_t *obj)
 	return m;
 }
 
-static const char *manager_of(const struct request *rq, const char *dflt)
-{
-	const char *m = request_query(rq, "fieldManager");
-	return m && *m ? m : dflt;
-}
+/* fieldManager, else the User-Agent's product token (managed.c), into buf. */
+#define manager_of(rq, dflt) managed_manager((rq), (dflt), mbuf, sizeof mbuf)
 
 const json_t *mutate_commit(struct sim *s, enum sim_res r, json_t *obj)
 {
@@ -144,11 +141,13 @@ const json_t *mutate_commit(struct sim *s, enum sim_res r, json_t *obj)
 		need = !json_same(json_object_get(cur, "spec"), json_object_get(obj, "spec")) ||
 		       !json_same(json_object_get(a1, SIM_ANN_WRONG_STATUS),
 		                  json_object_get(a2, SIM_ANN_WRONG_STATUS));
-	} else if (cur && r == RES_POD) {
-		need = false; /* nothing depends on Pods */
+	} else if ((cur && r == RES_POD) || events_is(r)) {
+		need = false; /* nothing depends on Pods or Events */
 	}
 	json_t *old = json_incref((json_t *)cur);
+	managed_sort(obj);
 	const json_t *stored = objects_put(&s->objs, r, obj);
+	events_mirror(s, r, stored);
 	traffic_glue_route(s, r, stored, false);
 	if (need) {
 		if (route)
@@ -427,6 +426,7 @@ void mutate_create(struct sim *s, const struct request *rq, const struct api_tar
 	json_t *nw = parse_body(rq, ctype_is(rq->content_type, "application/yaml"), rp);
 	if (!nw)
 		return;
+	char mbuf[160];
 	pthread_mutex_lock(&s->lock);
 	if (prepare_new(s, rq, t, nw, manager_of(rq, "unknown"), true, rp) == 0)
 		finish(s, t, nw, dry, 201, rp);
@@ -445,6 +445,7 @@ void mutate_update(struct sim *s, const struct request *rq, const struct api_tar
 	json_t *nw = parse_body(rq, ctype_is(rq->content_type, "application/yaml"), rp);
 	if (!nw)
 		return;
+	char mbuf[160];
 	pthread_mutex_lock(&s->lock);
 	const json_t *cur = objects_get(&s->objs, t->res, t->ns, t->name);
 	if (!cur)
@@ -588,6 +589,7 @@ void mutate_patch(struct sim *s, const struct request *rq, const struct api_targ
 	}
 	if (nw) {
 		const char *dflt = kind == 0 ? "unknown-merge" : "unknown-jsonpatch";
+		char mbuf[160];
 		if (finalize(s, rq, t, cur, nw, manager_of(rq, dflt), "Update", rp) == 0)
 			finish(s, t, nw, dry, 200, rp);
 		else

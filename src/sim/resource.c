@@ -76,6 +76,10 @@ static const struct sim_resource resources[RES_COUNT] = {
 	                               {{"v1alpha1", CH_EXP, NULL}}, "gateway-api"},
 	[RES_XMESH] = {SIM_X_GROUP, "xmeshes", "xmesh", "XMesh", "XMeshList", {"mesh", NULL}, false,
 	               true, {{"v1alpha1", CH_EXP, NULL}}, "gateway-api"},
+	[RES_EVENT] = {"", "events", "event", "Event", "EventList", {"ev", NULL}, true, false,
+	               {{"v1", CH_ALL, NULL}}, NULL},
+	[RES_EVENT_V1] = {"events.k8s.io", "events", "event", "Event", "EventList", {"ev", NULL},
+	                  true, false, {{"v1", CH_ALL, NULL}}, NULL},
 };
 
 const struct sim_resource *resource_get(enum sim_res r)

@@ -144,6 +144,8 @@ int field_selector_match(const char *sel, const json_t *obj, char *err, size_t e
 			have = obj ? meta_str(obj, "name") : NULL;
 		else if (strcmp(field, "metadata.namespace") == 0)
 			have = obj ? meta_str(obj, "namespace") : NULL;
+		else if (events_field(obj, field, &have))
+			; /* an Event's own field labels */
 		else {
 			snprintf(err, errlen, "field label not supported: %s", field);
 			return -1;

@@ -278,6 +278,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		.path = url,
 		.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
 		.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"),
+		.user_agent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent"),
 		.body = buf_str(&cs->body),
 		.body_len = cs->body.len,
 		.conn = c,

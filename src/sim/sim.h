@@ -40,6 +40,8 @@ enum sim_res {
 	RES_BACKENDTLSPOLICY,
 	RES_XBACKENDTRAFFICPOLICY,
 	RES_XMESH,
+	RES_EVENT,    /* core v1 Event (events.c) */
+	RES_EVENT_V1, /* events.k8s.io/v1 Event: the same Events in the newer form */
 	RES_COUNT
 };
 
@@ -157,6 +159,7 @@ struct request {
 	void *conn; /* struct MHD_Connection *, for query lookups */
 	const char *query; /* without conn: "a=b&c=d" (percent-decoded here), or NULL */
 	const char *user; /* authenticated user name, or NULL when auth is off */
+	const char *user_agent; /* the User-Agent header, or NULL */
 	bool readonly;    /* the credential may only read */
 };
 
@@ -293,6 +296,32 @@ json_t *apply_config(const json_t *cur, const json_t *config, const char *manage
  * to manager. Modifies new_obj's metadata.managedFields in place (new_obj must be private). */
 void apply_track_update(const json_t *old_obj, json_t *new_obj, const char *manager,
                         const char *api_version, const char *subresource);
+
+/* ---- managedFields writers (managed.c) ---- */
+#define MANAGED_CHURN "gammatop-sim-churn"
+#define MANAGED_CONTROLLER "gammatop-sim-controller"
+#define MANAGED_WORLD "gammatop-sim"
+/* The manager of a write: fieldManager, else the User-Agent's product token (as
+ * kube-apiserver), else dflt. May point into buf (n bytes). */
+const char *managed_manager(const struct request *rq, const char *dflt, char *buf, size_t n);
+/* Record an Update of nw (private; its metadata is copied first) by manager over old (NULL:
+ * creation); subresource "status" for status writes, else NULL. */
+void managed_track(enum sim_res r, const json_t *old, json_t *nw, const char *manager,
+                   const char *subresource);
+/* Put obj's managedFields (obj private, its metadata not shared) in the API server's order. */
+void managed_sort(json_t *obj);
+
+/* ---- Events (events.c): core v1 and events.k8s.io/v1, each write mirrored ---- */
+bool events_is(enum sim_res r);
+/* After an Event was stored (or deleted) in r: the same in the other API's table. Lock held. */
+void events_mirror(struct sim *s, enum sim_res r, const json_t *stored);
+void events_mirror_delete(struct sim *s, enum sim_res r, const char *ns, const char *name);
+/* Causes (a new array) when obj is not a valid Event of r, else NULL. */
+json_t *events_validate(enum sim_res r, const json_t *obj);
+/* The value of an Event field selector label (involvedObject.* / regarding.*, reason, type,
+ * reportingComponent / reportingController, source) into *value (NULL: absent). Returns 1,
+ * or 0 when field is not an Event field label. */
+int events_field(const json_t *obj, const char *field, const char **value);
 
 /* ---- validation (validate.c) ---- */
 /* What the API server does to obj (private) before validating it, for the request's version

@@ -336,6 +336,8 @@ void validate_defaults(struct sim *s, enum sim_res r, const char *version, json_
 json_t *validate_object(struct sim *s, enum sim_res r, const char *version, const json_t *obj,
                         const json_t *old)
 {
+	if (events_is(r))
+		return events_validate(r, obj);
 	struct sch_ctx c = {.channel = s->channel, .version = version, .causes = json_array()};
 	const struct sch_node *root = engine_schema(r, version);
 	if (root) {

@@ -70,6 +70,7 @@ int world_add(struct sim *s, json_t *obj, char *err, size_t errlen)
 		json_decref(obj);
 		return -1;
 	}
+	managed_track(r, NULL, obj, MANAGED_WORLD, NULL);
 	const json_t *stored = objects_put(&s->objs, r, obj);
 	traffic_glue_route(s, r, stored, false);
 	s->reconcile_needed = true;

@@ -10,7 +10,8 @@ src_telemetry_libgttelemetry_a_SOURCES = \
 	src/telemetry/scrape.c include/gammatop/scrape.h \
 	src/telemetry/promapi.c include/gammatop/promapi.h \
 	src/telemetry/promsource.c include/gammatop/promsource.h \
-	src/telemetry/collector.c include/gammatop/collector.h
+	src/telemetry/collector.c include/gammatop/collector.h \
+	src/telemetry/suspects.c include/gammatop/suspects.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_exposition tests/unit/test_promresult tests/unit/test_rate \
@@ -21,8 +22,9 @@ tests_unit_test_exposition_LDADD = $(UNIT_LDADD)
 tests_unit_test_promresult_LDADD = $(UNIT_LDADD)
 tests_unit_test_rate_LDADD = $(UNIT_LDADD)
 tests_unit_test_mesh_LDADD = $(UNIT_LDADD)
-check_PROGRAMS += tests/unit/test_promapi tests/unit/test_collector
-TESTS += tests/unit/test_promapi tests/unit/test_collector
+check_PROGRAMS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects
+TESTS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects
+tests_unit_test_suspects_LDADD = $(UNIT_LDADD)
 tests_unit_test_promapi_LDADD = $(UNIT_LDADD) $(MHD_LIBS)
 tests_unit_test_collector_LDADD = $(UNIT_LDADD)
 endif

@@ -384,7 +384,10 @@ static void after_apply(struct edit *e, void *ud)
 	d->req = NULL;
 	v->con->dirty = true;
 	enum edit_state st = edit_state(e);
+	int64_t audit_id = d->audit_id;
 	record_outcome(v);
+	if (st == EDIT_APPLIED && env.applied)
+		env.applied(e, audit_id, d->mode == M_UNDO ? d->undo.id : 0, env.ud);
 	if (st == EDIT_APPLIED) {
 		console_message(v->con, false, "applied %s %s (resourceVersion %s -> %s)",
 		                edit_route_id(e),

@@ -8,3 +8,6 @@ noinst_PROGRAMS += tests/bench/bench_paths
 tests_bench_bench_paths_LDADD = src/model/libgtmodel.a src/util/libgtutil.a $(YAML_LIBS) \
 	$(JANSSON_LIBS) $(LIBS)
 EXTRA_DIST += tests/bench/bench-soak.sh
+
+# The change journal under churn (prints figures): tests/bench/bench-journal.sh [BUILDDIR]
+EXTRA_DIST += tests/bench/bench-journal.sh

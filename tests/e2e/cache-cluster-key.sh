@@ -69,6 +69,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
 		ALTER TABLE audit DROP COLUMN rule_key; ALTER TABLE audit DROP COLUMN base_rv;
 		ALTER TABLE audit DROP COLUMN base_gen; ALTER TABLE audit DROP COLUMN new_rv;
 		ALTER TABLE audit DROP COLUMN owner; DROP TABLE topology;
+		DROP TABLE journal; DROP TABLE journal_head; DROP TABLE journal_clusters;
 		CREATE TABLE topology (context TEXT PRIMARY KEY, at_ms INTEGER NOT NULL, json TEXT NOT NULL);
 		INSERT INTO topology VALUES ('gammatop-sim', 1000, readfile('$T/b.json'));
 		PRAGMA user_version = 3;" || fail "sqlite3: cannot make a schema 3 cache"
@@ -78,7 +79,8 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	grep -q "saved by an older gammatop that filed it by context name only" "$T/legacy.err" ||
 		{ cat "$T/legacy.err"; fail "no warning for a context-keyed topology"; }
 	grep -q "api-1" "$T/legacy" || { cat "$T/legacy"; fail "the legacy topology was not shown"; }
-	[ "$(sqlite3 "$T/old.db" "PRAGMA user_version")" = 4 ] || fail "the old cache was not migrated"
+	[ "$(sqlite3 "$T/old.db" "PRAGMA user_version")" = "$(sqlite3 "$T/cache.db" "PRAGMA user_version")" ] ||
+		fail "the old cache was not migrated"
 	# Once A's console has saved A's own, the legacy row is gone: no cluster shows it again.
 	GAMMATOP_HEADLESS=200x60 GAMMATOP_KEYS='<Sync>' timeout 60 "$GAMMATOP" console --dump-screen \
 		--no-telemetry --kubeconfig "$T/kcA" --cache "$T/old.db" >/dev/null 2>&1 </dev/null
