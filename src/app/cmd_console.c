@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "cmd_console.h"
 #include "cmd_journal.h"
 #include "cmd_source.h"
