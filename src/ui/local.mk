@@ -7,7 +7,7 @@ src_ui_libgtui_a_SOURCES = \
 	src/ui/grid.c include/gammatop/grid.h \
 	src/ui/figfmt.c include/gammatop/figfmt.h \
 	src/ui/uirows.c include/gammatop/uirows.h \
-	src/ui/view.c include/gammatop/view.h \
+	src/ui/view.c src/ui/views.c include/gammatop/view.h \
 	src/ui/chrome.c include/gammatop/chrome.h \
 	src/ui/console.c include/gammatop/console.h \
 	src/ui/figsrc.c include/gammatop/figsrc.h \
