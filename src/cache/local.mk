@@ -3,7 +3,8 @@
 noinst_LIBRARIES += src/cache/libgtcache.a
 src_cache_libgtcache_a_SOURCES = \
 	src/cache/cache.c include/gammatop/cache.h \
-	src/cache/samples.c include/gammatop/samples.h \
+	src/cache/samples.c src/cache/sample_counts.c src/cache/samples_migrate.c \
+	include/gammatop/samples.h \
 	src/cache/sampleblob.c include/gammatop/sampleblob.h \
 	src/cache/topocache.c include/gammatop/topocache.h \
 	src/cache/audit.c include/gammatop/audit.h \
