@@ -13,8 +13,8 @@ src_cache_libgtcache_a_SOURCES = \
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_cache tests/unit/test_journal
 TESTS += tests/unit/test_cache tests/unit/test_journal
-tests_unit_test_cache_LDADD = $(UNIT_LDADD)
-tests_unit_test_journal_LDADD = $(UNIT_LDADD)
+tests_unit_test_cache_LDADD = $(CACHE_UNIT_LDADD)
+tests_unit_test_journal_LDADD = $(CACHE_UNIT_LDADD)
 endif
 
 TESTS += tests/e2e/cache-shared.sh tests/e2e/cache-cluster-key.sh tests/e2e/cache-readonly.sh
@@ -23,9 +23,10 @@ EXTRA_DIST += tests/e2e/cache-shared.sh tests/e2e/cache-cluster-key.sh tests/e2e
 check_PROGRAMS += tests/fuzz/fuzz_sampleblob
 TESTS += tests/fuzz/fuzz_sampleblob
 tests_fuzz_fuzz_sampleblob_SOURCES = tests/fuzz/fuzz_sampleblob.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_sampleblob_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_sampleblob_LDADD = $(GT_CACHE_LDADD)
 tests_fuzz_fuzz_sampleblob_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
 noinst_PROGRAMS += tests/bench/bench_cache
-tests_bench_bench_cache_LDADD = $(GT_ALL_LDADD)
+# It reads the samples back as telemetry does (figures), so it links with telemetry.
+tests_bench_bench_cache_LDADD = $(GT_TELEMETRY_LDADD)
 EXTRA_DIST += tests/bench/bench-cache.sh

@@ -55,5 +55,5 @@ check_PROGRAMS += tests/unit/test_traffic
 TESTS += tests/unit/test_traffic
 tests_unit_test_traffic_SOURCES = tests/unit/test_traffic.c src/sim/traffic.c src/sim/metrics.c \
 	src/sim/traffic.h
-tests_unit_test_traffic_LDADD = $(UNIT_LDADD)
+tests_unit_test_traffic_LDADD = $(MODEL_UNIT_LDADD)
 endif
