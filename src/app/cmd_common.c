@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "gammatop/buf.h"
 #include "gammatop/cache.h"
+#include "gammatop/defaults.h"
 #include "gammatop/log.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
@@ -160,7 +161,7 @@ int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
 	o->all_namespaces = true;
 	o->timeout_s = 30;
 	o->mesh = "auto";
-	o->window = "5m";
+	o->window = GT_DEFAULT_WINDOW_TEXT;
 	size_t cap = sizeof common_options / sizeof common_options[0] + 1;
 	for (const struct cmd_option *e = extra; e && e->name; e++)
 		cap++;
@@ -397,5 +398,5 @@ struct cache *cmd_open_cache(const struct cmd_opts *o, char *err, size_t errlen)
 
 long cmd_timeout_ms(const struct cmd_opts *o)
 {
-	return (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
+	return o->timeout_s > 0 ? o->timeout_s * 1000L : GT_DEFAULT_REQUEST_TIMEOUT_MS;
 }

@@ -1,5 +1,6 @@
 /* discovery.c: find the served Gateway API versions per kind (see discovery.h). Both group
  * versions are asked for at once; 404 means the version is not served. */
+#include "gammatop/defaults.h"
 #include "gammatop/discovery.h"
 #include "gammatop/log.h"
 #include "gammatop/str.h"
@@ -143,8 +144,9 @@ struct discovery *discovery_start(struct kclient *k, struct gt_store *s, discove
 		char *what = xasprintf("discover %s/%s", GW_GROUP, versions[v]);
 		struct part *p = &d->parts[v];
 		*p = (struct part){d, v};
-		struct kreq_opts o = {.path = path, .what = what, .timeout_ms = 30000,
-		                      .on_done = on_part, .ud = p};
+		struct kreq_opts o = {.path = path, .what = what,
+		                      .timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS, .on_done = on_part,
+		                      .ud = p};
 		d->req[v] = kclient_request(k, &o);
 		d->pending++;
 		free(path);

@@ -15,6 +15,7 @@
 
 #include "gammatop/chrome.h"
 #include "gammatop/console.h"
+#include "gammatop/defaults.h"
 #include "gammatop/keys.h"
 #include "gammatop/lint.h"
 #include "gammatop/screen.h"
@@ -83,7 +84,7 @@ struct console *console_new(struct gt_store *store, struct evloop *loop,
 	c->started_ms = time_mono_ms();
 	c->timings_path = xstrdup_null(getenv("GAMMATOP_TIMINGS"));
 	c->data_gen = 1;
-	c->window_ms = o->window_ms > 0 ? o->window_ms : 300000;
+	c->window_ms = o->window_ms > 0 ? o->window_ms : GT_DEFAULT_WINDOW_MS;
 	c->dirty = true;
 	store_add_listener(store, store_changed, c);
 	console_push(c, view_new(c->views[first].ops, c, NULL));

@@ -19,6 +19,7 @@
 #include "gammatop/buf.h"
 #include "gammatop/cache.h"
 #include "gammatop/console.h"
+#include "gammatop/defaults.h"
 #include "gammatop/edit.h"
 #include "gammatop/kclient.h"
 #include "gammatop/keys.h"
@@ -171,7 +172,8 @@ static void refresh_preview(struct ed *d)
 	if (!c)
 		return;
 	d->preview = edit_preview_text(c, d->e,
-	                               env.preview_window_ms > 0 ? env.preview_window_ms : 900000);
+	                               env.preview_window_ms > 0 ? env.preview_window_ms
+	                                                         : GT_DEFAULT_PREVIEW_WINDOW_MS);
 }
 
 /* The audit row of the apply about to be sent (pending until record_outcome); a failure is
