@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include "gammatop/chrome.h"
+#include "gammatop/collector.h"
 #include "gammatop/console.h"
 #include "gammatop/keys.h"
 #include "gammatop/lint.h"
+#include "gammatop/log.h"
 #include "gammatop/screen.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
@@ -27,6 +29,7 @@
 #define MIN_ROWS 6
 #define MIN_COLS 30
 #define REBUILD_MIN_MS 250
+#define LIVE_LOG_EVERY_MS 60000
 
 static const struct view_ops *const top_views[] = {
 	&view_topology_ops, &view_routes_ops, &view_findings_ops,
@@ -408,6 +411,26 @@ void console_key(struct console *c, int key)
 	global_action(c, action);
 }
 
+/* What is alive after a rebuild, for finding leaks on a long run: objects (the store's plus
+ * those old topologies still hold), topologies (at most two: see update_data) and telemetry
+ * collectors (one). In the timings file at every rebuild, in the log once a minute. */
+static void live_counts(struct console *c)
+{
+	size_t stored = 0;
+	for (int k = 0; k < GT_KIND_COUNT; k++)
+		stored += store_count(c->store, (enum gt_kind)k);
+	timing(c, "live_objects", object_live_count());
+	timing(c, "store_objects", (int64_t)stored);
+	timing(c, "live_topologies", topology_live_count());
+	timing(c, "live_collectors", (int64_t)collector_live_count());
+	int64_t now = time_mono_ms();
+	if (c->live_logged_ms && now - c->live_logged_ms < LIVE_LOG_EVERY_MS)
+		return;
+	c->live_logged_ms = now;
+	log_info("live: %ld objects (the store holds %zu), %ld topologies, %zu telemetry collectors",
+	         object_live_count(), stored, topology_live_count(), collector_live_count());
+}
+
 static void rebuild_due(struct evloop *loop, void *ud)
 {
 	struct console *c = ud;
@@ -445,6 +468,7 @@ static void update_data(struct console *c, bool now_please)
 	c->findings_stale = true; /* lint runs when a view asks (console_findings) */
 	c->rebuilt_ms = time_mono_ms();
 	timing(c, "topology_ms", c->rebuilt_ms - t0);
+	live_counts(c);
 	c->topo_store_gen = gen;
 	c->data_gen++;
 	c->dirty = true;
