@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include <curses.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -411,9 +414,23 @@ void console_key(struct console *c, int key)
 	global_action(c, action);
 }
 
+/* The heap as malloc sees it, in KiB: in use, and free but still held (a resident size
+ * that grows with the second, not the first, is fragmentation, not a leak). -1: unknown
+ * (not glibc 2.33 or later). */
+static void heap_kib(int64_t *used, int64_t *held_free)
+{
+	*used = *held_free = -1;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+	struct mallinfo2 mi = mallinfo2();
+	*used = (int64_t)((mi.uordblks + mi.hblkhd) / 1024);
+	*held_free = (int64_t)(mi.fordblks / 1024);
+#endif
+}
+
 /* What is alive after a rebuild, for finding leaks on a long run: objects (the store's plus
- * those old topologies still hold), topologies (at most two: see update_data) and telemetry
- * collectors (one). In the timings file at every rebuild, in the log once a minute. */
+ * those old topologies still hold), topologies (at most two: see update_data), telemetry
+ * collectors (one) and the heap. In the timings file at every rebuild, in the log once a
+ * minute. */
 static void live_counts(struct console *c)
 {
 	size_t stored = 0;
@@ -423,12 +440,20 @@ static void live_counts(struct console *c)
 	timing(c, "store_objects", (int64_t)stored);
 	timing(c, "live_topologies", topology_live_count());
 	timing(c, "live_collectors", (int64_t)collector_live_count());
+	int64_t used, held_free;
+	heap_kib(&used, &held_free);
+	if (used >= 0) {
+		timing(c, "heap_used_kib", used);
+		timing(c, "heap_free_kib", held_free);
+	}
 	int64_t now = time_mono_ms();
 	if (c->live_logged_ms && now - c->live_logged_ms < LIVE_LOG_EVERY_MS)
 		return;
 	c->live_logged_ms = now;
-	log_info("live: %ld objects (the store holds %zu), %ld topologies, %zu telemetry collectors",
-	         object_live_count(), stored, topology_live_count(), collector_live_count());
+	log_info("live: %ld objects (the store holds %zu), %ld topologies, %zu telemetry "
+	         "collectors; heap %lld KiB in use, %lld KiB free but held", object_live_count(),
+	         stored, topology_live_count(), collector_live_count(), (long long)used,
+	         (long long)held_free);
 }
 
 static void rebuild_due(struct evloop *loop, void *ud)

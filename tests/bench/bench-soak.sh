@@ -8,6 +8,8 @@
 # GAMMATOP_TIMINGS file: frame_us and topology_ms lines) and the sim's resourceVersion (one
 # per change it made: the events the console had to apply). At the end: RSS of the first
 # third of the samples against the last third, CPU per wall second, frames, rebuilds, events.
+# Also the console's live counts at its last rebuild (objects: the store's plus those old
+# topologies still hold; topos: topologies alive, at most two), from the same file.
 # The console has no counter of the watch events it applied: the sim's count of changes made
 # is printed instead. Then q must exit 0. It prints figures; the one judgement is the exit
 # status when the console died or q failed (1).
@@ -62,6 +64,7 @@ see "telemetry OK" "telemetry through the pod proxy" 120
 
 rv() { curl -sS -f "$SIM_URL/sim/v1/status" | jq -r .resourceVersion; }
 count() { grep -c "^$1 " "$T/timings" 2>/dev/null || echo 0; }
+last() { awk -v k="$1" '$1 == k { v = $2 } END { print v == "" ? "?" : v }' "$T/timings" 2>/dev/null; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; }
 RV0=$(rv)
 F0=$(count frame_us)
@@ -69,7 +72,7 @@ B0=$(count topology_ms)
 SIM_T0=$(cpu_ticks "$SIM_PID")
 echo "world: $GEN, churn $CHURN/s; console pid $SOAK_PID synced and scraping $(( $(date +%s) - launch )) s after launch"
 echo "edit form on httproute $NS/$ROUTE; :ns $NS"
-printf '%6s %9s %9s %8s %9s %9s %9s\n' t_s rss_MiB cpu_s cpu_% frames rebuilds events
+printf '%6s %9s %9s %8s %9s %9s %9s %8s %6s\n' t_s rss_MiB cpu_s cpu_% frames rebuilds events objects topos
 sampler() {
 	_t0=$(date +%s)
 	_c0=$(cpu_ticks "$SOAK_PID")
@@ -81,8 +84,9 @@ sampler() {
 		_ev=$(( $(rv) - RV0 ))
 		_el=$((_now - _t0))
 		awk -v t="$_el" -v r="$_rss" -v c="$_c" -v c0="$_c0" -v hz="$HZ" -v f="$(( $(count frame_us) - F0 ))" \
-			-v b="$(( $(count topology_ms) - B0 ))" -v e="$_ev" 'BEGIN {
-			printf "%6d %9.1f %9.1f %8.1f %9d %9d %9d\n", t, r / 1024, c / hz, t ? 100 * (c - c0) / hz / t : 0, f, b, e }' |
+			-v b="$(( $(count topology_ms) - B0 ))" -v e="$_ev" -v o="$(last live_objects)" \
+			-v tp="$(last live_topologies)" 'BEGIN {
+			printf "%6d %9.1f %9.1f %8.1f %9d %9d %9d %8s %6s\n", t, r / 1024, c / hz, t ? 100 * (c - c0) / hz / t : 0, f, b, e, o, tp }' |
 			tee -a "$T/samples"
 		sleep "$SAMPLE"
 	done
