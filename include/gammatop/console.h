@@ -98,6 +98,7 @@ struct console {
 	uint64_t tick_timer;        /* 1 s timer while a source is stale (ages in the header) */
 	uint64_t rebuild_timer;     /* pending rebuild after a burst of store changes */
 	int64_t rebuilt_ms;         /* monotonic time of the last topology rebuild */
+	int64_t live_logged_ms;     /* monotonic time the live counts were last logged */
 	uint64_t sources_sig;       /* hash of the kind states last drawn */
 	int64_t started_ms, first_frame_ms, synced_ms; /* monotonic, for the timings file */
 	int64_t last_frame_us;      /* draw time of the last frame */

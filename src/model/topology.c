@@ -679,6 +679,7 @@ static int route_cmp(const void *pa, const void *pb)
 struct gt_topology *topology_build(struct gt_store *s)
 {
 	struct gt_topology *t = xcalloc(1, sizeof *t);
+	topology_count_new();
 	findings_init(&t->findings);
 	t->store_generation = store_generation(s);
 	struct build b = {.t = t};

@@ -22,6 +22,9 @@ struct topology_index {
 	size_t cap;                         /* power of two, >= 2n */
 };
 
+/* topology_lookup.c's live count: one more topology (topology_build). */
+void topology_count_new(void);
+
 void topology_index_init(struct topology_index *ix, size_t n);
 void topology_index_done(struct topology_index *ix);
 /* Insert (ns, name) -> val unless present (the first insertion wins). Keys are borrowed. */

@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include <curses.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,10 +17,12 @@
 #include <unistd.h>
 
 #include "gammatop/chrome.h"
+#include "gammatop/collector.h"
 #include "gammatop/console.h"
 #include "gammatop/defaults.h"
 #include "gammatop/keys.h"
 #include "gammatop/lint.h"
+#include "gammatop/log.h"
 #include "gammatop/screen.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
@@ -27,6 +32,7 @@
 #define MIN_ROWS 6
 #define MIN_COLS 30
 #define REBUILD_MIN_MS 250
+#define LIVE_LOG_EVERY_MS 60000
 
 /* One line per event for benchmarks: "NAME VALUE WALL_MS" (wall clock when it happened). */
 void console_timing(struct console *c, const char *what, int64_t value)
@@ -435,6 +441,48 @@ void console_key(struct console *c, int key)
 	global_action(c, action);
 }
 
+/* The heap as malloc sees it, in KiB: in use, and free but still held (a resident size
+ * that grows with the second, not the first, is fragmentation, not a leak). -1: unknown
+ * (not glibc 2.33 or later). */
+static void heap_kib(int64_t *used, int64_t *held_free)
+{
+	*used = *held_free = -1;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+	struct mallinfo2 mi = mallinfo2();
+	*used = (int64_t)((mi.uordblks + mi.hblkhd) / 1024);
+	*held_free = (int64_t)(mi.fordblks / 1024);
+#endif
+}
+
+/* What is alive after a rebuild, for finding leaks on a long run: objects (the store's plus
+ * those old topologies still hold), topologies (at most two: see update_data), telemetry
+ * collectors (one) and the heap. In the timings file at every rebuild, in the log once a
+ * minute. */
+static void live_counts(struct console *c)
+{
+	size_t stored = 0;
+	for (int k = 0; k < GT_KIND_COUNT; k++)
+		stored += store_count(c->store, (enum gt_kind)k);
+	timing(c, "live_objects", object_live_count());
+	timing(c, "store_objects", (int64_t)stored);
+	timing(c, "live_topologies", topology_live_count());
+	timing(c, "live_collectors", (int64_t)collector_live_count());
+	int64_t used, held_free;
+	heap_kib(&used, &held_free);
+	if (used >= 0) {
+		timing(c, "heap_used_kib", used);
+		timing(c, "heap_free_kib", held_free);
+	}
+	int64_t now = time_mono_ms();
+	if (c->live_logged_ms && now - c->live_logged_ms < LIVE_LOG_EVERY_MS)
+		return;
+	c->live_logged_ms = now;
+	log_info("live: %ld objects (the store holds %zu), %ld topologies, %zu telemetry "
+	         "collectors; heap %lld KiB in use, %lld KiB free but held", object_live_count(),
+	         stored, topology_live_count(), collector_live_count(), (long long)used,
+	         (long long)held_free);
+}
+
 static void rebuild_due(struct evloop *loop, void *ud)
 {
 	struct console *c = ud;
@@ -472,6 +520,7 @@ static void update_data(struct console *c, bool now_please)
 	c->findings_stale = true; /* lint runs when a view asks (console_findings) */
 	c->rebuilt_ms = time_mono_ms();
 	timing(c, "topology_ms", c->rebuilt_ms - t0);
+	live_counts(c);
 	c->topo_store_gen = gen;
 	c->data_gen++;
 	c->dirty = true;
