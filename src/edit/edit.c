@@ -758,7 +758,6 @@ const struct policy *edit_current(const struct edit *e) { return &e->current; }
 const struct policy *edit_target(const struct edit *e) { return &e->target; }
 const struct findings *edit_findings(const struct edit *e) { return &e->findings; }
 const char *edit_before_yaml(const struct edit *e) { return e->base_yaml ? e->base_yaml : ""; }
-const char *edit_after_yaml(const struct edit *e) { return e->after_yaml ? e->after_yaml : ""; }
 const char *edit_diff(const struct edit *e) { return e->diff ? e->diff : ""; }
 const char *edit_patch(const struct edit *e) { return e->patch_text ? e->patch_text : ""; }
 const char *edit_meanwhile(const struct edit *e) { return e->meanwhile; }
