@@ -77,9 +77,9 @@ static int on_option(int val, const char *arg, void *ud)
 	switch (val) {
 	case OPT_SINCE: a->since = arg; return 0;
 	case OPT_UNTIL: a->until = arg; return 0;
-	case OPT_FOLLOW: a->follow = true; return 0;
-	case OPT_STATUS: a->status = true; return 0;
-	case OPT_NO_EVENTS: a->no_events = true; return 0;
+	case OPT_FOLLOW: a->follow = cmd_flag_on(arg); return 0;
+	case OPT_STATUS: a->status = cmd_flag_on(arg); return 0;
+	case OPT_NO_EVENTS: a->no_events = cmd_flag_on(arg); return 0;
 	case OPT_SUSPECTS: a->suspects = arg; return 0;
 	case OPT_AT: a->at = arg; return 0;
 	case OPT_LIMIT: {

@@ -61,9 +61,9 @@ static int console_opt(int val, const char *arg, void *ud)
 	if (j)
 		return j < 0 ? -1 : 0;
 	if (val == OPT_DUMP)
-		f->dump = true;
+		f->dump = cmd_flag_on(arg);
 	else if (val == OPT_MOUSE)
-		f->mouse = true;
+		f->mouse = cmd_flag_on(arg);
 	else
 		return -1;
 	return 0;

@@ -87,8 +87,8 @@ static void settle_pending(const struct cmd_opts *o, struct cache *c)
 		struct kclient *k = kclient_new(loop, kc);
 		kc = NULL; /* the client owns it */
 		struct cmd_opts short_o = *o;
-		if (short_o.timeout_s <= 0 || short_o.timeout_s > 10)
-			short_o.timeout_s = 10; /* history is a reading command: do not hang on it */
+		if (cmd_timeout_ms(&short_o) > 10000)
+			short_o.request_timeout_ms = 10000; /* history is a reading command: do not hang on it */
 		cmd_edit_settle(&short_o, k, c);
 		kclient_free(k);
 		evloop_free(loop);
@@ -198,8 +198,8 @@ static int on_option(int val, const char *arg, void *ud)
 		a->limit = (size_t)v;
 		return 0;
 	}
-	case 'y': a->yes = true; return 0;
-	case OPT_DRY_RUN: a->dry_run = true; return 0;
+	case 'y': a->yes = cmd_flag_on(arg); return 0;
+	case OPT_DRY_RUN: a->dry_run = cmd_flag_on(arg); return 0;
 	default: return -1;
 	}
 }

@@ -31,7 +31,7 @@ int cmd_journal_option(int val, const char *arg, struct recorder_opts *ro)
 	char err[256];
 	int64_t v;
 	switch (val) {
-	case OPT_NO_JOURNAL: ro->off = true; return 1;
+	case OPT_NO_JOURNAL: ro->off = cmd_flag_on(arg); return 1;
 	case OPT_JOURNAL_AGE:
 		if (cmd_duration_parse(arg, &v, err, sizeof err) < 0) {
 			cmd_error("--journal-max-age %s: %s", arg, err);

@@ -78,7 +78,7 @@ static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool w
 		return 0;
 	}
 	kcluster_allow_terminal(c, true); /* a batch command: a plugin may prompt, as in kubectl */
-	long max_ms = (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
+	long max_ms = cmd_timeout_ms(o);
 	if (kcluster_wait_synced(c, max_ms, err, sizeof err) < 0) {
 		cmd_error("context %s: %s", kc->context, err);
 		return EXIT_USAGE;

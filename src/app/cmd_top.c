@@ -106,7 +106,7 @@ static int from_prometheus(const struct cmd_opts *o, struct evloop *loop, const 
 	                             .username = getenv("GAMMATOP_PROMETHEUS_USER"),
 	                             .password = getenv("GAMMATOP_PROMETHEUS_PASSWORD"),
 	                             .org_id = org_id,
-	                             .timeout_ms = (long)o->timeout_s * 1000};
+	                             .timeout_ms = cmd_timeout_ms(o)};
 	char err[1024];
 	struct promapi *api = promapi_new(hc, &cfg, err, sizeof err);
 	if (!api) {

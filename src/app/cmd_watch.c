@@ -108,8 +108,8 @@ static int on_option(int val, const char *arg, void *ud)
 			return -1;
 		}
 		return 0;
-	case OPT_UNTIL_SYNCED: a->until_synced = true; return 0;
-	case OPT_STATS: a->stats = true; return 0;
+	case OPT_UNTIL_SYNCED: a->until_synced = cmd_flag_on(arg); return 0;
+	case OPT_STATS: a->stats = cmd_flag_on(arg); return 0;
 	}
 	return -1;
 }

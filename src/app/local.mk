@@ -1,7 +1,7 @@
 # src/app/local.mk: the app layer: the gammatop binary (main.c dispatches, one cmd_<name>.c per
 # subcommand, cmd_common.c what they share); knows every layer below it.
 bin_PROGRAMS += src/gammatop
-src_gammatop_SOURCES = src/app/main.c src/app/cmd.h src/app/cmd_common.c \
+src_gammatop_SOURCES = src/app/main.c src/app/cmd.h src/app/cmd_common.c src/app/cmd_flags.h src/app/cmd_flags.c \
 	src/app/cmd_source.h src/app/cmd_source.c \
 	src/app/cmd_snapshot.c src/app/cmd_routes.c src/app/cmd_lint.c \
 	src/app/cmd_watch.c src/app/cmd_top.h src/app/cmd_top.c \
@@ -16,3 +16,10 @@ CHANGES_E2E = tests/e2e/changes-kubectl.sh tests/e2e/changes-timetravel.sh \
 	tests/e2e/changes-suspects.sh tests/e2e/changes-events.sh
 TESTS += $(CHANGES_E2E)
 EXTRA_DIST += $(CHANGES_E2E)
+
+# kubectl's command line (issue 14): the pflag-compatible parser and its value parsers.
+check_PROGRAMS += tests/unit/test_cmd_flags
+TESTS += tests/unit/test_cmd_flags
+tests_unit_test_cmd_flags_SOURCES = tests/unit/test_cmd_flags.c src/app/cmd_flags.c
+tests_unit_test_cmd_flags_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/app
+tests_unit_test_cmd_flags_LDADD = $(UNIT_LDADD)
