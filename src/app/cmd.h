@@ -14,7 +14,7 @@ struct cmd_opts {
 	const char **manifests; /* --manifests/-f PATH, repeatable (owned array, borrowed strings) */
 	size_t n_manifests;
 	const char *kubeconfig, *context, *namespace_; /* --kubeconfig, --context, -n */
-	bool all_namespaces;                           /* -A */
+	bool all_namespaces;                           /* -A (default: the context's namespace) */
 	const char *format;      /* -o/--output FORMAT */
 	const char *output_file; /* --output-file FILE */
 	const char *cache_path;  /* --cache FILE */
@@ -29,7 +29,7 @@ struct cmd_opts {
 	/* kubectl's global flags (NULL, or -1 for the tri-states and numbers: not given) */
 	const char *cluster, *user, *server, *token;   /* --cluster --user -s/--server --token */
 	const char *as, *as_uid;                       /* --as --as-uid */
-	const char **as_groups;                        /* --as-group, repeatable (owned array) */
+	const char **as_groups; /* --as-group, repeatable (owned, NULL-terminated; NULL: none) */
 	size_t n_as_groups;
 	const char *certificate_authority, *client_certificate, *client_key, *tls_server_name;
 	int insecure_skip_tls_verify, disable_compression; /* -1 not given, 0 false, 1 true */
@@ -106,6 +106,12 @@ int cmd_no_operands(int argc, char **argv, int idx);
 
 /* Print "gammatop: <msg>" (sanitised) to stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct kubeconfig_opts;
+/* What kubeconfig_load/kcluster_new are given, from the options: --kubeconfig, --context,
+ * -n/-A and kubectl's global flags. The one place every command builds it (the strings are
+ * o's). */
+struct kubeconfig_opts cmd_kubeconfig_opts(const struct cmd_opts *o);
 
 struct cache;
 /* Open the cache at o->cache_path (NULL: the default place). A notice of the cache layer (a

@@ -254,7 +254,7 @@ static void print_events(FILE *f, const struct kevents *ev)
 /* The object's Events, asked of the cluster (said on stderr when it cannot answer). */
 static bool fetch_events(const struct cmd_opts *o, const struct target *t, struct kevents *ev)
 {
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	char err[2048];
 	memset(ev, 0, sizeof *ev);
@@ -438,8 +438,7 @@ static int follow(const struct cmd_opts *o, const struct args *a, const char *cl
 	}
 	struct evloop *loop = evloop_new();
 	struct gt_store *store = store_new();
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context,
-	                             .namespace_ = o->all_namespaces ? NULL : o->namespace_};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kcluster *k = kcluster_new(loop, store, &ko, err, sizeof err);
 	if (!k) {
 		cmd_error("%s", err);

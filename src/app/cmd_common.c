@@ -19,6 +19,7 @@
 #include "gammatop/topology.h"
 #include "gammatop/buf.h"
 #include "gammatop/cache.h"
+#include "gammatop/kubeconfig.h"
 #include "gammatop/log.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
@@ -40,7 +41,8 @@ static const struct cmd_option common_options[] = {
 	                                          "~/.kube/config)"},
 	{"context", 1, OPT_CONTEXT, "NAME", "kubeconfig context to use"},
 	{"namespace", 1, 'n', "NS", "only this namespace"},
-	{"all-namespaces", 0, 'A', NULL, "every namespace (the default)"},
+	{"all-namespaces", 0, 'A', NULL, "every namespace, not only the context's (as kubectl's "
+	                                 "-A)"},
 	{"output", 1, 'o', "FORMAT", "output format, as kubectl's -o (see the command's formats)"},
 	{"output-file", 1, OPT_OUTPUT_FILE, "FILE", "write to FILE instead of standard output "
 	                                            "(replaced whole, never half written)"},
@@ -255,9 +257,10 @@ static int set_common(struct cmd_opts *o, int c, const char *arg)
 	case 's': o->server = arg; return 1;
 	case OPT_TOKEN: o->token = arg; return 1;
 	case OPT_AS: o->as = arg; return 1;
-	case OPT_AS_GROUP:
-		o->as_groups = xreallocarray(o->as_groups, o->n_as_groups + 1, sizeof *o->as_groups);
+	case OPT_AS_GROUP: /* kept NULL-terminated, as kubeconfig_opts takes it */
+		o->as_groups = xreallocarray(o->as_groups, o->n_as_groups + 2, sizeof *o->as_groups);
 		o->as_groups[o->n_as_groups++] = arg;
+		o->as_groups[o->n_as_groups] = NULL;
 		return 1;
 	case OPT_AS_UID: o->as_uid = arg; return 1;
 	case OPT_INSECURE: o->insecure_skip_tls_verify = on ? 1 : 0; return 1;
@@ -360,7 +363,6 @@ int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
               const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o)
 {
 	memset(o, 0, sizeof *o);
-	o->all_namespaces = true;
 	o->request_timeout_ms = -1;
 	o->verbosity = -1;
 	o->insecure_skip_tls_verify = -1;
@@ -575,6 +577,30 @@ void cmd_abort_output(const struct cmd_opts *o, FILE *f)
 		unlink(out.tmp);
 		out_forget();
 	}
+}
+
+struct kubeconfig_opts cmd_kubeconfig_opts(const struct cmd_opts *o)
+{
+	return (struct kubeconfig_opts){
+		.explicit_path = o->kubeconfig,
+		.context = o->context,
+		.namespace_ = o->all_namespaces ? NULL : o->namespace_,
+		.all_namespaces = o->all_namespaces,
+		.cluster = o->cluster,
+		.user = o->user,
+		.server = o->server,
+		.token = o->token,
+		.as = o->as,
+		.as_groups = o->as_groups,
+		.as_uid = o->as_uid,
+		.insecure_skip_tls_verify = o->insecure_skip_tls_verify > 0,
+		.certificate_authority = o->certificate_authority,
+		.client_certificate = o->client_certificate,
+		.client_key = o->client_key,
+		.tls_server_name = o->tls_server_name,
+		.disable_compression = o->disable_compression > 0,
+		.request_timeout_ms = o->request_timeout_ms > 0 ? (long)o->request_timeout_ms : 0,
+	};
 }
 
 struct cache *cmd_open_cache(const struct cmd_opts *o, char *err, size_t errlen)

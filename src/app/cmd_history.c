@@ -51,7 +51,7 @@ static struct cache *open_cache_reading(const struct cmd_opts *o)
 /* The cluster key of the kubeconfig's context; NULL (with *kc NULL) when there is none. */
 static char *current_cluster(const struct cmd_opts *o, struct kubeconfig **kc)
 {
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	char err[2048];
 	if (kubeconfig_load(&ko, kc, err, sizeof err) < 0) {
 		*kc = NULL;
@@ -286,7 +286,7 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 		cmd_error("change #%" PRId64 ": not a route this gammatop can change", ent->id);
 		return EXIT_FINDINGS;
 	}
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	if (kubeconfig_load(&ko, &kc, err, sizeof err) < 0) {
 		cmd_error("%s", err);

@@ -160,7 +160,7 @@ char *cmd_journal_cluster(const struct cmd_opts *o, char **context, char **serve
 		cmd_error("the change journal is kept per cluster: --manifests has none");
 		return NULL;
 	}
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	char err[2048];
 	if (kubeconfig_load(&ko, &kc, err, sizeof err) < 0) {

@@ -101,7 +101,7 @@ static struct cache *open_cache(const struct cmd_opts *o)
 
 static int run(const struct cmd_opts *o, struct set_args *a, const char *route)
 {
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	char err[2048];
 	if (kubeconfig_load(&ko, &kc, err, sizeof err) < 0) {

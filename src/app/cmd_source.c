@@ -56,11 +56,7 @@ static void print_notes(struct cmd_source *src, struct kcluster *c)
 
 static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool wait)
 {
-	struct kubeconfig_opts ko = {
-		.explicit_path = o->kubeconfig,
-		.context = o->context,
-		.namespace_ = o->all_namespaces ? NULL : o->namespace_,
-	};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	char err[2048];
 	struct kcluster *c = kcluster_new(src->loop, src->store, &ko, err, sizeof err);
 	if (!c) {

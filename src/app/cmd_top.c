@@ -342,7 +342,7 @@ static char *offline_source(const struct cmd_opts *o, char *why, size_t n)
 		evloop_free(loop);
 		return src;
 	}
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	if (o->n_manifests || kubeconfig_load(&ko, &kc, why, n) < 0)
 		return NULL;

@@ -255,11 +255,7 @@ static int run(const struct cmd_opts *o, const struct watch_args *a, enum out_fo
 	w.start_ms = time_mono_ms();
 	w.loop = evloop_new();
 	w.store = store_new();
-	struct kubeconfig_opts ko = {
-		.explicit_path = o->kubeconfig,
-		.context = o->context,
-		.namespace_ = o->all_namespaces ? NULL : o->namespace_,
-	};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	char err[2048];
 	w.cluster = kcluster_new(w.loop, w.store, &ko, err, sizeof err);
 	if (!w.cluster) {
