@@ -80,6 +80,12 @@ typedef int (*cmd_option_fn)(int val, const char *arg, void *ud);
 int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
               const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o);
 void cmd_opts_done(struct cmd_opts *o);
+/* The defaults cmd_parse starts from. */
+void cmd_opts_init(struct cmd_opts *o);
+/* Apply one common option (opt from cmd_common_options()) to o, as cmd_parse does: 1 done,
+ * 0 not a common option, -1 a bad value (printed). For completion, which reads what has
+ * been typed so far. */
+int cmd_set_common(struct cmd_opts *o, const struct cmd_option *opt, const char *value);
 
 /* Open --output-file FILE (or stdout); prints an error naming the file and returns NULL. A
  * regular file is written to a temporary file beside it (mode 0600) that only

@@ -359,8 +359,7 @@ static int on_flag(const struct cmd_option *opt, const char *value, void *ud)
 	return p->fn && p->fn(opt->val, value, p->ud) >= 0 ? 0 : -1;
 }
 
-int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
-              const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o)
+void cmd_opts_init(struct cmd_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->request_timeout_ms = -1;
@@ -369,6 +368,17 @@ int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
 	o->disable_compression = -1;
 	o->mesh = "auto";
 	o->window = "5m";
+}
+
+int cmd_set_common(struct cmd_opts *o, const struct cmd_option *opt, const char *value)
+{
+	return group_of(opt) ? set_common(o, opt->val, value) : 0;
+}
+
+int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
+              const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o)
+{
+	cmd_opts_init(o);
 	if (cmd_describe_hook) {
 		cmd_describe_hook(usage, summary, extra);
 		return -2;

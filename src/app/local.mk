@@ -2,6 +2,7 @@
 # subcommand, cmd_common.c what they share); knows every layer below it.
 bin_PROGRAMS += src/gammatop
 src_gammatop_SOURCES = src/app/main.c src/app/cmd.h src/app/cmd_common.c src/app/cmd_flags.h src/app/cmd_flags.c \
+	src/app/cmd_complete.h src/app/cmd_complete.c src/app/cmd_complete_scripts.c \
 	src/app/cmd_source.h src/app/cmd_source.c \
 	src/app/cmd_snapshot.c src/app/cmd_routes.c src/app/cmd_lint.c \
 	src/app/cmd_watch.c src/app/cmd_top.h src/app/cmd_top.c \

@@ -1,4 +1,7 @@
-/* main.c: gammatop's entry point: picks the subcommand and hands over. Nothing else. */
+/* main.c: gammatop's entry point: picks the subcommand and hands over. Also answers as
+ * kubectl's plugin (installed as kubectl-gammatop, `kubectl gammatop ...`) and as its
+ * completion helper (kubectl_complete-gammatop, which kubectl runs for `kubectl gammatop
+ * <TAB>`: cobra's __complete protocol). */
 #include "config.h"
 
 #include <locale.h>
@@ -7,15 +10,12 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_complete.h"
 #include "gammatop/secret.h"
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-};
+static int cmd_version(int argc, char **argv);
 
-static const struct command commands[] = {
+static const struct cmd_entry commands[] = {
 	{"console", cmd_console, "open the interactive console (the default)"},
 	{"demo", cmd_demo, "start the built-in demo cluster and open the console on it"},
 	{"snapshot", cmd_snapshot, "export topology, status, findings and figures (json|yaml|dot)"},
@@ -28,16 +28,41 @@ static const struct command commands[] = {
 	{"undo", cmd_undo, "revert one recorded change"},
 	{"changes", cmd_changes, "what changed, when and by whom (the change journal); suspects"},
 	{"diff", cmd_diff, "compare two snapshots or two times: topology, policy, figures"},
+	{"completion", cmd_completion, "print the shell completion script (bash, zsh, fish)"},
+	{"version", cmd_version, "print gammatop's version"},
 };
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: gammatop [COMMAND] [OPTIONS]\n\n"
 	           "A terminal console for Kubernetes Gateway API and GAMMA mesh traffic.\n\n"
 	           "Commands:\n");
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nRun 'gammatop COMMAND --help' for a command's options; see gammatop(1).\n");
+	fprintf(f, "\nRun 'gammatop COMMAND --help' for a command's options; see gammatop(1).\n"
+	           "Installed beside kubectl, it is also 'kubectl gammatop COMMAND'.\n");
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	struct cmd_opts o;
+	int first = cmd_parse(argc, argv, "gammatop version [-o json]",
+	                      "Print gammatop's version (-o json: {\"gammatop\": VERSION}).", NULL,
+	                      NULL, NULL, &o);
+	int rc = first < 0 ? (first == -2 ? 0 : EXIT_USAGE) : cmd_no_operands(argc, argv, first);
+	if (first >= 0 && !rc) {
+		if (o.format && strcmp(o.format, "json")) {
+			cmd_error("version: unknown output format '%s' (expected json)", o.format);
+			rc = EXIT_USAGE;
+		} else if (o.format) {
+			printf("{\"gammatop\": \"%s\"}\n", PACKAGE_VERSION);
+		} else {
+			printf("gammatop %s\n", PACKAGE_VERSION);
+		}
+	}
+	cmd_opts_done(&o);
+	return rc;
 }
 
 /* SIGPIPE and SIGXFSZ are caught by a handler that does nothing, not ignored: a write to a
@@ -64,6 +89,10 @@ int main(int argc, char **argv)
 	 * Prometheus passwords): no core file (GAMMATOP_ALLOW_CORE=1 to debug a crash). */
 	secret_nodump();
 	catch_write_signals();
+	const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
+	const char *self = slash ? slash + 1 : argc > 0 ? argv[0] : "gammatop";
+	if (!strcmp(self, "kubectl_complete-gammatop")) /* kubectl gammatop <TAB> */
+		return cmd_complete(argc, argv, commands, N_COMMANDS);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	                  !strcmp(argv[1], "help"))) {
 		usage(stdout);
@@ -73,9 +102,13 @@ int main(int argc, char **argv)
 		printf("gammatop %s\n", PACKAGE_VERSION);
 		return 0;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "__complete")) /* cobra's protocol, hidden */
+		return cmd_complete(argc - 1, argv + 1, commands, N_COMMANDS);
+	if (argc >= 2 && !strcmp(argv[1], "__flags")) /* every flag, for the man-page test */
+		return cmd_flags_list(commands, N_COMMANDS);
 	if (argc < 2 || argv[1][0] == '-') /* no command: the console, with these options */
 		return cmd_console(argc, argv);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+	for (size_t i = 0; i < N_COMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "gammatop: unknown command '%s'\n\n", argv[1]);
