@@ -439,7 +439,8 @@ static int follow(const struct cmd_opts *o, const struct args *a, const char *cl
 	struct evloop *loop = evloop_new();
 	struct gt_store *store = store_new();
 	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context,
-	                             .namespace_ = o->all_namespaces ? NULL : o->namespace_};
+	                             .namespace_ = o->all_namespaces ? NULL : o->namespace_,
+	                             .all_namespaces = o->all_namespaces};
 	struct kcluster *k = kcluster_new(loop, store, &ko, err, sizeof err);
 	if (!k) {
 		cmd_error("%s", err);

@@ -35,7 +35,7 @@ static const struct cmd_option common_options[] = {
 	{"kubeconfig", 1, OPT_KUBECONFIG, "FILE", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config)"},
 	{"context", 1, OPT_CONTEXT, "NAME", "kubeconfig context to use"},
 	{"namespace", 1, 'n', "NS", "only this namespace"},
-	{"all-namespaces", 0, 'A', NULL, "every namespace (the default)"},
+	{"all-namespaces", 0, 'A', NULL, "every namespace (default: -n, else the context's, else all)"},
 	{"format", 1, 'o', "FORMAT", "output format (see the command's formats)"},
 	{"output", 1, OPT_OUTPUT_FILE, "FILE", "write to FILE instead of standard output"},
 	{"cache", 1, OPT_CACHE, "FILE", "SQLite cache (default $XDG_CACHE_HOME/gammatop/cache.db)"},
@@ -160,7 +160,7 @@ int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
               const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o)
 {
 	memset(o, 0, sizeof *o);
-	o->all_namespaces = true;
+	o->all_namespaces = false; /* kubectl: -n, else the context's namespace; -A for all */
 	o->timeout_s = 30;
 	o->mesh = "auto";
 	o->window = "5m";

@@ -308,6 +308,7 @@ static struct kcluster *live_connect(struct live *lv, const char *context, char 
 		.explicit_path = lv->o->kubeconfig,
 		.context = context,
 		.namespace_ = lv->o->all_namespaces ? NULL : lv->o->namespace_,
+		.all_namespaces = lv->o->all_namespaces,
 	};
 	struct kcluster *c = kcluster_new(lv->src->loop, lv->src->store, &ko, err, n);
 	if (!c)

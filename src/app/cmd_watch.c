@@ -221,8 +221,7 @@ static void after(struct evloop *loop, void *ud)
 		if (n)
 			w->skipped[k] = n;
 	}
-	if (!w->synced_reported && kcluster_discovered(w->cluster) &&
-	    store_all_synced(w->store)) {
+	if (!w->synced_reported && kcluster_synced(w->cluster)) {
 		w->synced_reported = true;
 		if (w->stats)
 			print_stats(w, "synced");
@@ -259,6 +258,7 @@ static int run(const struct cmd_opts *o, const struct watch_args *a, enum out_fo
 		.explicit_path = o->kubeconfig,
 		.context = o->context,
 		.namespace_ = o->all_namespaces ? NULL : o->namespace_,
+		.all_namespaces = o->all_namespaces,
 	};
 	char err[2048];
 	w.cluster = kcluster_new(w.loop, w.store, &ko, err, sizeof err);
