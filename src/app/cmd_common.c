@@ -41,8 +41,8 @@ static const struct cmd_option common_options[] = {
 	                                          "~/.kube/config)"},
 	{"context", 1, OPT_CONTEXT, "NAME", "kubeconfig context to use"},
 	{"namespace", 1, 'n', "NS", "only this namespace"},
-	{"all-namespaces", 0, 'A', NULL, "every namespace, not only the context's (as kubectl's "
-	                                 "-A)"},
+	{"all-namespaces", 0, 'A', NULL, "every namespace (default, as kubectl: -n, else the "
+	                                 "context's namespace, else all)"},
 	{"output", 1, 'o', "FORMAT", "output format, as kubectl's -o (see the command's formats)"},
 	{"output-file", 1, OPT_OUTPUT_FILE, "FILE", "write to FILE instead of standard output "
 	                                            "(replaced whole, never half written)"},

@@ -43,6 +43,9 @@ static void print_notes(struct cmd_source *src, struct kcluster *c)
 			cmd_error("note: %s", st->error ? st->error : kind_name(k));
 		else if (!st->synced && st->error)
 			cmd_error("warning: %s: not read: %s", kind_name(k), st->error);
+		else if (st->scope_forbidden)
+			cmd_error("warning: %s: reading every namespace is forbidden; namespace %s only",
+			          kind_name(k), st->scope_ns);
 		const struct reflector *r = kcluster_reflector(c, k);
 		const char *first = NULL;
 		unsigned n = r ? reflector_skipped(r, &first) : 0;

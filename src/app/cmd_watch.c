@@ -221,8 +221,7 @@ static void after(struct evloop *loop, void *ud)
 		if (n)
 			w->skipped[k] = n;
 	}
-	if (!w->synced_reported && kcluster_discovered(w->cluster) &&
-	    store_all_synced(w->store)) {
+	if (!w->synced_reported && kcluster_synced(w->cluster)) {
 		w->synced_reported = true;
 		if (w->stats)
 			print_stats(w, "synced");
