@@ -317,16 +317,19 @@ static int open_log(const struct cmd_opts *o, const char *command)
 	const char *slash = strrchr(command, '/');
 	const char *name = slash ? slash + 1 : command;
 	if (!path && o->verbosity >= 0) {
-		if (!strcmp(name, "gammatop") || !strcmp(name, "console") || !strcmp(name, "demo")) {
+		if (!strcmp(name, "gammatop") || !strcmp(name, "console") || !strcmp(name, "demo") ||
+		    !strcmp(name, "kubectl-gammatop")) {
 			cmd_error("-v %d: the console owns the terminal: give --log FILE for the log",
 			          o->verbosity);
 			return -1;
 		}
-		path = "/dev/stderr";
-	}
-	if (!path)
+		if (log_open_fd(STDERR_FILENO, verbosity_level(o->verbosity)) < 0) {
+			cmd_error("cannot log to standard error: %s", strerror(errno));
+			return -1;
+		}
+	} else if (!path) {
 		return 0;
-	if (log_open(path, verbosity_level(o->verbosity)) < 0) {
+	} else if (log_open(path, verbosity_level(o->verbosity)) < 0) {
 		cmd_error("cannot open log %s: %s", path, strerror(errno));
 		return -1;
 	}

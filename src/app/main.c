@@ -65,6 +65,34 @@ static int cmd_version(int argc, char **argv)
 	return rc;
 }
 
+/* The index of the command word when options come before it (`gammatop -n shop routes`,
+ * as kubectl takes `kubectl -n shop get routes`): the first word that is neither an option
+ * nor the value of a common option that takes one; 0 when that is not a command. */
+static int command_index(int argc, char **argv)
+{
+	const struct cmd_option *common = cmd_common_options();
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--"))
+			return 0;
+		if (a[0] != '-' || !a[1]) {
+			for (size_t k = 0; k < N_COMMANDS; k++)
+				if (!strcmp(a, commands[k].name))
+					return i;
+			return 0;
+		}
+		if (strchr(a, '='))
+			continue;
+		for (const struct cmd_option *o = common; o->name; o++)
+			if (o->has_arg && ((a[1] == '-' && !strcmp(a + 2, o->name)) ||
+			                   (a[1] == o->val && !a[2] && o->val < 128))) {
+				i++; /* its value */
+				break;
+			}
+	}
+	return 0;
+}
+
 /* SIGPIPE and SIGXFSZ are caught by a handler that does nothing, not ignored: a write to a
  * closed pipe or past RLIMIT_FSIZE then fails with EPIPE / EFBIG, which the commands handle
  * (a reader that has gone ends the output quietly; a file that cannot be written is
@@ -106,6 +134,12 @@ int main(int argc, char **argv)
 		return cmd_complete(argc - 1, argv + 1, commands, N_COMMANDS);
 	if (argc >= 2 && !strcmp(argv[1], "__flags")) /* every flag, for the man-page test */
 		return cmd_flags_list(commands, N_COMMANDS);
+	int at = argc >= 2 && argv[1][0] == '-' ? command_index(argc, argv) : 0;
+	if (at > 1) { /* options first: move the command word to the front, keep the order */
+		char *word = argv[at];
+		memmove(argv + 2, argv + 1, (size_t)(at - 1) * sizeof *argv);
+		argv[1] = word;
+	}
 	if (argc < 2 || argv[1][0] == '-') /* no command: the console, with these options */
 		return cmd_console(argc, argv);
 	for (size_t i = 0; i < N_COMMANDS; i++)
