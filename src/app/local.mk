@@ -69,6 +69,6 @@ uninstall-local:
 
 # The command line as kubectl users type it (issue 14): completion (bash driven as bash does,
 # cobra's protocol, real kubectl's plugin completion), the flags, and make install.
-APP_CLI_E2E = tests/e2e/app-completion.sh tests/e2e/app-cli.sh
+APP_CLI_E2E = tests/e2e/app-completion.sh tests/e2e/app-cli.sh tests/e2e/app-install.sh
 TESTS += $(APP_CLI_E2E)
 EXTRA_DIST += $(APP_CLI_E2E)
