@@ -155,9 +155,24 @@ static void print_option(FILE *f, const struct cmd_option *o)
 		snprintf(left, sizeof left, "    --%s%s%s", o->name, o->has_arg ? " " : "",
 		         o->has_arg ? o->arg_name : "");
 	if (strlen(left) > 30)
-		fprintf(f, "  %s\n  %-30s %s\n", left, "", o->help);
+		fprintf(f, "  %s\n  %-30s ", left, "");
 	else
-		fprintf(f, "  %-30s %s\n", left, o->help);
+		fprintf(f, "  %-30s ", left);
+	/* the help text in words, wrapped at 79 columns under its column (33) */
+	size_t col = 33;
+	for (const char *p = o->help; *p;) {
+		size_t n = strcspn(p, " ");
+		if (col > 33 && col + 1 + n > 79)
+			fprintf(f, "\n%33s", ""), col = 33;
+		else if (col > 33)
+			fputc(' ', f), col++;
+		fprintf(f, "%.*s", (int)n, p);
+		col += n;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
 }
 
 /* --help: the command's own options, the common ones it uses, then kubectl's global flags
@@ -166,7 +181,24 @@ static void print_help(FILE *f, const char *command, const char *usage, const ch
                        const struct cmd_option *extra)
 {
 	unsigned groups = cmd_command_groups(command);
-	fprintf(f, "Usage: %s\n\n%s\n\nOptions:\n", usage, summary);
+	fprintf(f, "Usage: %s\n\n", usage);
+	if (strchr(summary, '\n')) { /* laid out by the command */
+		fprintf(f, "%s", summary);
+	} else { /* one paragraph: wrapped at 79 columns */
+		size_t col = 0;
+		for (const char *p = summary; *p;) {
+			size_t n = strcspn(p, " ");
+			if (col && col + 1 + n > 79)
+				fputc('\n', f), col = 0;
+			else if (col)
+				fputc(' ', f), col++;
+			col += (size_t)fprintf(f, "%.*s", (int)n, p);
+			p += n;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	fprintf(f, "\n\nOptions:\n");
 	for (const struct cmd_option *o = extra; o && o->name; o++)
 		print_option(f, o);
 	for (const struct cmd_option *o = common_options; o->name; o++)

@@ -121,6 +121,13 @@ int main(int argc, char **argv)
 	const char *self = slash ? slash + 1 : argc > 0 ? argv[0] : "gammatop";
 	if (!strcmp(self, "kubectl_complete-gammatop")) /* kubectl gammatop <TAB> */
 		return cmd_complete(argc, argv, commands, N_COMMANDS);
+	if (argc == 3 && !strcmp(argv[1], "help")) /* kubectl help COMMAND */
+		for (size_t i = 0; i < N_COMMANDS; i++)
+			if (!strcmp(argv[2], commands[i].name)) {
+				char help[] = "--help";
+				char *args[] = {argv[2], help, NULL};
+				return commands[i].run(2, args);
+			}
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	                  !strcmp(argv[1], "help"))) {
 		usage(stdout);
