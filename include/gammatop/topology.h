@@ -28,6 +28,8 @@ struct topo_parent {
 	enum topo_role role;
 	const struct gt_object *target;  /* the Gateway or Service (held), NULL when missing */
 	bool attached;
+	bool unknown;       /* the target's namespace was not read (forbidden, or outside -n):
+	                     * attached cannot be computed; reason "Unknown" */
 	const char *reason; /* static: "Accepted", "NotAllowedByListeners",
 	                     * "NoMatchingListenerHostname", "NoMatchingParent", "UnsupportedValue" */
 	char *message;      /* owned: why, in words */
@@ -46,6 +48,8 @@ struct topo_backend {
 	const struct gt_backend_ref *ref; /* inside the route */
 	const struct gt_object *service;  /* held; NULL when not found or not a Service */
 	bool resolved;
+	bool unknown;       /* the Service's or its grants' namespace was not read: reason
+	                     * "Unknown" (resolved cannot be computed) */
 	const char *reason; /* static: "ResolvedRefs", "BackendNotFound", "RefNotPermitted",
 	                     * "InvalidKind", "MissingPort" */
 	char *message;      /* owned */
