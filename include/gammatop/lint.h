@@ -100,12 +100,11 @@
 	  "A policy's reported ancestor status differs from what GEP-713 implies (Accepted, "  \
 	  "or an ancestor listed or missing).")                                               \
 	X(RETRY_BUDGET_TOO_SMALL, "RetryBudgetTooSmall", SEV_WARNING,                          \
-	  "The backend's XBackendTrafficPolicy retry budget (percent of active requests, with " \
-	  "its minRetryRate) is 0 or lets fewer retries through than the rule's attempts ask " \
-	  "for: most retries cannot take effect.")                                            \
+	  "The backend's XBackendTrafficPolicy retry budget is 0%: only its minRetryRate "      \
+	  "floor of the rule's retries can take effect (none when that is 0).")               \
 	X(RETRY_NOT_SUPPORTED, "RetryNotSupported", SEV_WARNING,                               \
-	  "A rule's retry cannot take effect: the mesh's XMesh supportedFeatures lack "         \
-	  "HTTPRouteRetry, or the HTTPRoute CRD is the standard channel (no retry field).")
+	  "A mesh route's rule retries, but the cluster's XMesh supportedFeatures lack "        \
+	  "HTTPRouteRetry: the mesh may ignore it.")
 
 enum lint_code_id {
 #define X(id, code, sev, doc) LINT_##id,

@@ -10,13 +10,14 @@ src_model_libgtmodel_a_SOURCES += \
 	src/model/callgraph.c include/gammatop/callgraph.h \
 	src/model/paths.c src/model/paths_findings.c include/gammatop/paths.h
 
-EXTRA_DIST += tests/fixtures/paths
+EXTRA_DIST += tests/fixtures/paths tests/fixtures/conformance
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint \
-	tests/unit/test_lifetimes tests/unit/test_paths
+	tests/unit/test_lifetimes tests/unit/test_paths tests/unit/test_conformance
 TESTS += tests/unit/test_topology tests/unit/test_policy tests/unit/test_lint \
-	tests/unit/test_lifetimes tests/unit/test_paths
+	tests/unit/test_lifetimes tests/unit/test_paths tests/unit/test_conformance
+tests_unit_test_conformance_LDADD = $(UNIT_LDADD)
 tests_unit_test_lifetimes_SOURCES = tests/unit/test_lifetimes.c tests/unit/model_fixture.h
 tests_unit_test_lifetimes_LDADD = $(UNIT_LDADD)
 tests_unit_test_topology_SOURCES = tests/unit/test_topology.c tests/unit/model_fixture.h

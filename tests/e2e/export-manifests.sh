@@ -32,7 +32,7 @@ check_snapshot() {
 	jq -e '.apiVersion == "gammatop.dev/v1" and .kind == "Snapshot"' "$T/$2.json" >/dev/null ||
 		fail "$2: snapshot JSON does not parse or has the wrong apiVersion/kind"
 	jq -e '[keys_unsorted[]] == ["apiVersion","kind","generatedAt","source","gatewayClasses",
-		"gateways","services","routes","findings"]' "$T/$2.json" >/dev/null ||
+		"gateways","listenerSets","services","routes","policies","meshes","findings"]' "$T/$2.json" >/dev/null ||
 		fail "$2: top-level keys differ: $(jq -c keys_unsorted "$T/$2.json")"
 	jq -e '.generatedAt | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")' \
 		"$T/$2.json" >/dev/null || fail "$2: generatedAt is not RFC 3339"
