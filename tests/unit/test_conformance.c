@@ -118,13 +118,26 @@ static bool check_listener(const struct world *w, char **tok, int nt, char *why,
 		return true;
 	}
 	if (str_eq(tok[4], "supportedKinds")) {
+		/* as the suite's listener matcher: "-" wants none, else every listed kind present */
 		char got[128] = "";
 		for (size_t i = 0; i < l->n_supported_kinds; i++)
 			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? "," : "",
 			         l->supported_kinds[i]);
-		const char *want = nt > 5 ? tok[5] : "";
-		if (!str_eq(got, str_eq(want, "-") ? "" : want))
-			return snprintf(why, n, "computed '%s'", got), false;
+		const char *want = nt > 5 ? tok[5] : "-";
+		if (str_eq(want, "-")) {
+			if (l->n_supported_kinds)
+				return snprintf(why, n, "computed '%s'", got), false;
+			return true;
+		}
+		char wk[128];
+		snprintf(wk, sizeof wk, "%s", want);
+		for (char *save = NULL, *k = strtok_r(wk, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+			bool found = false;
+			for (size_t i = 0; i < l->n_supported_kinds; i++)
+				found |= str_eq(l->supported_kinds[i], k);
+			if (!found)
+				return snprintf(why, n, "computed '%s'", got), false;
+		}
 		return true;
 	}
 	return check_conditions(&l->conditions, tok[4], nt > 5 ? tok[5] : "", nt > 6 ? tok[6] : NULL,
