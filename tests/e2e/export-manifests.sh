@@ -42,7 +42,7 @@ check_snapshot() {
 			and has("parents") and has("rules") and has("status"))
 		and all(.routes[].parents[]; has("kind") and has("namespace") and has("name")
 			and has("sectionName") and has("port") and has("attached") and has("reason")
-			and has("listeners") and (.role | IN("gateway","producer","consumer")))
+			and has("listeners") and (.role | IN("gateway","producer","consumer","other")))
 		and all(.routes[].rules[]; has("index") and has("name") and has("matches")
 			and has("backends") and (.timeouts | has("request") and has("backendRequest"))
 			and (.retry | has("attempts") and has("backoff") and has("codes")))
@@ -85,7 +85,7 @@ ok "snapshot output is deterministic"
 
 # routes
 "$GAMMATOP" routes -f "$FIX" >"$T/routes.txt" || fail "routes failed"
-head -1 "$T/routes.txt" | grep -Eq '^NAMESPACE +ROUTE +RULE +PARENTS +BACKENDS +TIMEOUTS +RETRY$' ||
+head -1 "$T/routes.txt" | grep -Eq '^NAMESPACE +KIND +ROUTE +RULE +PARENTS +BACKENDS +TIMEOUTS +RETRY$' ||
 	fail "routes header: $(head -1 "$T/routes.txt")"
 rules=$(jq '[.routes[].rules[]] | length' "$T/fixtures.json")
 [ "$(($(wc -l <"$T/routes.txt") - 1))" -eq "$rules" ] || fail "routes: $(wc -l <"$T/routes.txt") lines for $rules rules"
