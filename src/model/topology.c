@@ -111,9 +111,10 @@ static void listener_refusal(struct build *b, const struct topo_listener *tl,
 		           "listener %s admits routes from namespaces matching its selector; "
 		           "namespace %s does not match%s",
 		           ln, object_ns(route),
-		           topology_ns_labels(b, object_ns(route)) ? ""
-		                                                   : " (no Namespace object: its labels "
-		                                                     "are unknown)");
+		           topology_ns_labels(b, object_ns(route))
+		                   ? ""
+		                   : " (no Namespace object: its labels "
+		                     "are unknown)");
 		break;
 	case GT_FROM_ALL:
 		buf_printf(out, "listener %s refuses the route", ln);
