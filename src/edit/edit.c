@@ -14,6 +14,7 @@
 #include "gammatop/decode.h"
 #include "gammatop/edit.h"
 #include "gammatop/linediff.h"
+#include "gammatop/lint.h"
 #include "gammatop/manifest.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
@@ -312,7 +313,7 @@ static enum edit_state recompute(struct edit *e)
 	mesh_notes(e);
 	size_t errors = policy_validate(&e->target, e->id, (size_t)e->rule, &e->findings);
 	if (e->annotations && e->target.has_retry && e->target.has_backoff) {
-		findings_add(&e->findings, SEV_ERROR, "LinkerdNoBackoff", e->id,
+		findings_add(&e->findings, LINT_LINKERD_NO_BACKOFF, e->id,
 		             "metadata.annotations",
 		             "Linkerd has no annotation for retry backoff: clear it (--clear-backoff) "
 		             "in annotation mode");
