@@ -692,7 +692,7 @@ static void init(struct view *v)
 	for (int i = 0; i < NF; i++)
 		buf_init(&d->f[i].text);
 	v->priv = d;
-	static const struct grid_col none[] = {{"", 0, 1, false, false, 0}};
+	static const struct grid_col none[] = {{.title = "", .min = 1}};
 	grid_init(&v->grid, none, 1, false);
 }
 
