@@ -269,6 +269,8 @@ void console_command(struct console *c, const char *line)
 			console_message(c, true, "%s", err);
 		else
 			console_message(c, false, "switching to context %s", arg);
+	} else if (console_open(c, cmd)) {
+		/* any other view of the console's table, by its name (":edit", a new view) */
 	} else {
 		console_message(c, true, "unknown command ':%s' (try :help)", cmd);
 	}
