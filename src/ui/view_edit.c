@@ -19,6 +19,7 @@
 #include "gammatop/buf.h"
 #include "gammatop/cache.h"
 #include "gammatop/console.h"
+#include "gammatop/defaults.h"
 #include "gammatop/edit.h"
 #include "gammatop/kclient.h"
 #include "gammatop/keys.h"
@@ -171,7 +172,8 @@ static void refresh_preview(struct ed *d)
 	if (!c)
 		return;
 	d->preview = edit_preview_text(c, d->e,
-	                               env.preview_window_ms > 0 ? env.preview_window_ms : 900000);
+	                               env.preview_window_ms > 0 ? env.preview_window_ms
+	                                                         : GT_DEFAULT_PREVIEW_WINDOW_MS);
 }
 
 /* The audit row of the apply about to be sent (pending until record_outcome); a failure is
@@ -690,7 +692,7 @@ static void init(struct view *v)
 	for (int i = 0; i < NF; i++)
 		buf_init(&d->f[i].text);
 	v->priv = d;
-	static const struct grid_col none[] = {{"", 0, 1, false, false, 0}};
+	static const struct grid_col none[] = {{.title = "", .min = 1}};
 	grid_init(&v->grid, none, 1, false);
 }
 
