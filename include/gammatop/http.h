@@ -81,7 +81,7 @@ struct http_opts {
 	long connect_timeout_ms;   /* 0 = 10 s */
 	long timeout_ms;           /* whole transfer, 0 = none (watches) */
 	long idle_timeout_s;       /* abort when no byte arrives for this long, 0 = never */
-	bool no_gzip;              /* do not ask for gzip/deflate/br */
+	bool no_gzip;              /* send no Accept-Encoding (else "gzip", as Go's transport) */
 	size_t max_body;           /* cap on a collected body, 0 = 256 MiB; over: error */
 	http_data_cb on_data;      /* set: 2xx bodies are streamed to it, not collected
 	                              (non-2xx bodies are always collected for on_done) */

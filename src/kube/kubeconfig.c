@@ -558,6 +558,34 @@ static int load_impersonation(struct kubeconfig *kc, const json_t *u, const stru
 	return 0;
 }
 
+/* Impersonation values go into HTTP headers: a control character (a newline would start a
+ * header of its own) is refused, as Go's net/http refuses such a header value. */
+static bool header_safe(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static int check_impersonation(const struct kubeconfig *kc, char *err, size_t errlen)
+{
+	const char *bad = !header_safe(kc->impersonate_user) ? "as (--as)"
+	                  : !header_safe(kc->impersonate_uid) ? "as-uid (--as-uid)"
+	                                                      : NULL;
+	for (char **g = kc->impersonate_groups; !bad && g && *g; g++)
+		if (!header_safe(*g))
+			bad = "as-groups (--as-group)";
+	for (char **x = kc->impersonate_extra; !bad && x && *x; x++)
+		if (!header_safe(*x))
+			bad = "as-user-extra";
+	if (!bad)
+		return 0;
+	set_err(err, errlen, "user '%s': %s holds a control character, which cannot be sent in a "
+	        "header", kc->user_name, bad);
+	return -1;
+}
+
 /* kubectl's user flags over the user entry (client-go client_config.go getAuthInfo and
  * getUserIdentificationPartialConfig, v0.32): --token sets the token (a tokenFile of the
  * entry still wins when readable, as client-go's file token source does);
@@ -624,7 +652,7 @@ static int user_overrides(struct kubeconfig *kc, const struct kubeconfig_opts *o
 		kc->impersonate_groups = xcalloc(1, sizeof *kc->impersonate_groups);
 		kc->impersonate_extra = xcalloc(1, sizeof *kc->impersonate_extra);
 	}
-	return 0;
+	return check_impersonation(kc, err, errlen);
 }
 
 static int load_user(struct kubeconfig *kc, const json_t *u, const struct kfile *f, char *err,
@@ -977,6 +1005,13 @@ static int finish(struct kset *ks, const struct kubeconfig_opts *o, struct kubec
 		kubeconfig_free(kc);
 		return -1;
 	}
+	if (kc->impersonate_user)
+		kc->identity = str_empty(kc->user_name)
+		                       ? xasprintf("%s (impersonated)", kc->impersonate_user)
+		                       : xasprintf("%s (impersonated by %s)", kc->impersonate_user,
+		                                   kc->user_name);
+	else
+		kc->identity = xstrdup(kc->user_name ? kc->user_name : "");
 	*out = kc;
 	return 0;
 }
@@ -1080,6 +1115,7 @@ void kubeconfig_free(struct kubeconfig *kc)
 		free(kc->oidc->idp_ca_pem);
 		free(kc->oidc);
 	}
+	free(kc->identity);
 	free(kc->impersonate_user);
 	free(kc->impersonate_uid);
 	free_list(kc->impersonate_groups);

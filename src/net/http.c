@@ -405,8 +405,8 @@ struct http_request *http_start(struct http_client *c, const struct http_opts *o
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->idle_timeout_s);
 	}
-	if (!o->no_gzip)
-		curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	if (!o->no_gzip) /* what Go's transport asks for (net/http transport.go: gzip only) */
+		curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip");
 	if (o->proxy && *o->proxy) {
 		/* an explicit proxy (kubeconfig proxy-url) applies to every host, as in kubectl */
 		curl_easy_setopt(e, CURLOPT_PROXY, o->proxy);
