@@ -84,6 +84,15 @@ static char **make_headers(const struct kubeconfig *kc)
 		buf_init(&b);
 		buf_puts(&b, "Impersonate-Extra-");
 		extra_key(&b, *x, eq ? (size_t)(eq - *x) : strlen(*x));
+		/* Go writes header names canonically (net/textproto CanonicalMIMEHeaderKey): upper
+		 * case at the start and after '-', lower case elsewhere ("%2F" becomes "%2f") */
+		for (size_t j = 0; j < b.len; j++) {
+			char c = b.data[j];
+			bool up = j == 0 || b.data[j - 1] == '-';
+			b.data[j] = up && c >= 'a' && c <= 'z'   ? (char)(c - 32)
+			            : !up && c >= 'A' && c <= 'Z' ? (char)(c + 32)
+			                                          : c;
+		}
 		buf_printf(&b, ": %s", eq ? eq + 1 : "");
 		h[i++] = buf_steal(&b);
 	}
