@@ -77,7 +77,10 @@ struct http_opts {
 	const char *username;      /* basic auth when set (with password) */
 	const char *password;
 	const struct http_tls *tls; /* NULL = defaults (verify against the system store) */
-	const char *proxy;         /* http://, https://, socks5://, socks5h:// proxy URL */
+	const char *proxy;         /* http://, https://, socks5://, socks5h:// proxy URL (socks5://
+	                              sends the host name to the proxy, as Go does) */
+	bool direct;               /* no proxy: curl's own *_proxy environment rules are off
+	                              (the kube client applies Go's, proxyenv.h) */
 	long connect_timeout_ms;   /* 0 = 10 s */
 	long timeout_ms;           /* whole transfer, 0 = none (watches) */
 	long idle_timeout_s;       /* abort when no byte arrives for this long, 0 = never */

@@ -7,6 +7,8 @@
 #include "gammatop/credential.h"
 #include "gammatop/http.h"
 #include "gammatop/log.h"
+#include "gammatop/proxyenv.h"
+#include "gammatop/secret.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
@@ -22,6 +24,8 @@ struct kclient {
 	char *version[GT_KIND_COUNT]; /* owned; NULL = kind_version() */
 	struct kreq *reqs;           /* pending requests */
 	char **headers;              /* owned, NULL-terminated: User-Agent, Impersonate-* */
+	char *proxy;                 /* owned: the proxy for the server, or NULL: direct */
+	char *proxy_error;           /* owned: why no request can be made (CGI + HTTP_PROXY) */
 	bool warned_plain_http;
 };
 
@@ -103,6 +107,17 @@ struct kclient *kclient_new(struct evloop *loop, struct kubeconfig *kc)
 {
 	struct kclient *k = xcalloc(1, sizeof *k);
 	k->headers = make_headers(kc);
+	if (kc->proxy_url) {
+		k->proxy = xstrdup(kc->proxy_url); /* proxy-url: for every request, as client-go */
+	} else {
+		/* kubectl's environment rules (Go's ProxyFromEnvironment), read once */
+		struct proxy_env pe;
+		char err[256];
+		proxy_env_read(&pe);
+		if (proxy_env_for_url(&pe, kc->server, &k->proxy, err, sizeof err) < 0)
+			k->proxy_error = xstrdup(err);
+		proxy_env_done(&pe);
+	}
 	k->loop = loop;
 	k->kc = kc;
 	k->http = http_client_new(loop);
@@ -155,6 +170,8 @@ void kclient_free(struct kclient *k)
 	for (char **h = k->headers; h && *h; h++)
 		free(*h);
 	free(k->headers);
+	secret_free(k->proxy, 0); /* may hold user:password@ */
+	free(k->proxy_error);
 	kubeconfig_free(k->kc);
 	free(k);
 }
@@ -283,6 +300,12 @@ static void on_cred(const char *error, void *ud)
 		.ud = r,
 	};
 	credential_apply(r->k->cred, &o, &tls);
+	o.proxy = r->k->proxy;
+	o.direct = !r->k->proxy;
+	if (r->k->proxy_error) {
+		finish(r, 0, NULL, 0, r->k->proxy_error, NULL, 0);
+		return;
+	}
 	r->cred_gen = credential_generation(r->k->cred);
 	r->http = http_start(r->k->http, &o);
 }
