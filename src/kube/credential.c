@@ -51,6 +51,8 @@ struct credential {
 	long exec_timeout_ms;
 	bool terminal;    /* batch: a plugin may use the terminal (interactiveMode allowing) */
 	bool interactive; /* the running plugin has the terminal */
+	bool forward_stderr; /* batch: copy a non-interactive plugin's stderr to ours, live */
+	size_t err_shown;    /* bytes of err already copied */
 	/* a running plugin */
 	pid_t pid;
 	int out_fd, err_fd;
@@ -64,6 +66,7 @@ struct credential {
 };
 
 static void wipe_free(char *s, size_t n) { secret_free(s, n); }
+static void forward_lines(struct credential *c, bool all);
 
 /* Kill the plugin and everything in its process group. Until the child has made its group
  * (right after fork) there is none: then the child alone. */
@@ -154,6 +157,13 @@ void credential_free(struct credential *c)
 }
 
 unsigned credential_exec_runs(const struct credential *c) { return c->exec_runs; }
+
+bool credential_logging_in(const struct credential *c)
+{
+	return c->pid > 0 && (c->interactive || c->err.len > 0);
+}
+
+void credential_set_stderr(struct credential *c, bool forward) { c->forward_stderr = forward; }
 
 void credential_set_exec_timeout(struct credential *c, long ms) { c->exec_timeout_ms = ms; }
 
@@ -324,6 +334,9 @@ out:
 static void plugin_finished(struct credential *c, int status)
 {
 	char *msg = NULL, *name = plugin_name(c);
+	if (c->forward_stderr)
+		forward_lines(c, true);
+	bool shown = c->forward_stderr && c->err_shown > 0;
 	if (c->timed_out) {
 		long t = c->interactive && c->exec_timeout_ms < 300000 ? 300000 : c->exec_timeout_ms;
 		msg = xasprintf("exec plugin %s did not answer in %ld %s (killed, with every "
@@ -341,9 +354,13 @@ static void plugin_finished(struct credential *c, int status)
 		char *hint = c->kc->exec->install_hint ? str_sanitize(c->kc->exec->install_hint)
 		                                        : NULL;
 		int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (shown) { /* already on the screen, line by line */
+			free(e);
+			e = xstrdup("");
+		}
 		msg = xasprintf("exec plugin %s (user '%s' in %s) failed with status %d%s%s%s%s",
 		                name, c->kc->user_name, c->kc->user_file, code,
-		                *e ? ": " : (c->interactive ? " (see its messages above)" : ""), e,
+		                *e ? ": " : (c->interactive || shown ? " (see its messages above)" : ""), e,
 		                hint && code == 127 ? "\n" : "", hint && code == 127 ? hint : "");
 		free(e);
 		free(hint);
@@ -353,6 +370,7 @@ static void plugin_finished(struct credential *c, int status)
 	memset(c->out.data ? c->out.data : "", 0, c->out.len);
 	buf_reset(&c->out);
 	buf_reset(&c->err);
+	c->err_shown = 0;
 	free(name);
 	notify(c, msg);
 	free(msg);
@@ -379,6 +397,27 @@ static void try_reap(struct evloop *loop, void *ud)
 	plugin_finished(c, r < 0 ? (127 << 8) : status);
 }
 
+/* kubectl gives an exec plugin our stderr (client-go plugin/pkg/client/auth/exec/exec.go:
+ * cmd.Stderr = os.Stderr), so a device-code prompt reaches the user while the plugin waits.
+ * A batch command copies each complete line (sanitised: the plugin's text goes to a
+ * terminal) as it comes; at the end (all) the rest. */
+static void forward_lines(struct credential *c, bool all)
+{
+	for (;;) {
+		const char *start = c->err.data + c->err_shown;
+		size_t avail = c->err.len - c->err_shown;
+		const char *nl = memchr(start, '\n', avail);
+		if (!nl && !(all && avail))
+			return;
+		size_t n = nl ? (size_t)(nl - start) : avail;
+		char *line = xstrndup(start, n), *clean = str_sanitize(line);
+		fprintf(stderr, "%s\n", clean);
+		free(line);
+		free(clean);
+		c->err_shown += n + (nl ? 1 : 0);
+	}
+}
+
 static void on_pipe(struct evloop *loop, int fd, int events, void *ud)
 {
 	struct credential *c = ud;
@@ -391,6 +430,8 @@ static void on_pipe(struct evloop *loop, int fd, int events, void *ud)
 		if (b->len + (size_t)n <= MAX_PLUGIN_OUTPUT)
 			buf_append(b, tmp, (size_t)n);
 		memset(tmp, 0, (size_t)n);
+		if (b == &c->err && c->forward_stderr)
+			forward_lines(c, false);
 		return;
 	}
 	evloop_unwatch_fd(loop, fd);
