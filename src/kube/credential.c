@@ -9,6 +9,7 @@
 #include "gammatop/credential.h"
 #include "gammatop/buf.h"
 #include "gammatop/log.h"
+#include "gammatop/oidc.h"
 #include "gammatop/secret.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
@@ -63,6 +64,10 @@ struct credential {
 	int64_t started_ms;
 	struct waiter *waiters;
 	size_t n_waiters;
+	/* auth-provider oidc */
+	struct http_client *hc;          /* owned, made on the first refresh */
+	struct oidc_refresh *oidc_req;   /* in flight */
+	char *oidc_id, *oidc_rt;         /* owned: the tokens after a refresh */
 };
 
 static void wipe_free(char *s, size_t n) { secret_free(s, n); }
@@ -149,6 +154,10 @@ void credential_free(struct credential *c)
 		evloop_timer_cancel(c->loop, c->reap_timer);
 	clear_exec(c);
 	wipe_free(c->file_token, 0);
+	oidc_refresh_cancel(c->oidc_req);
+	http_client_free(c->hc);
+	wipe_free(c->oidc_id, 0);
+	wipe_free(c->oidc_rt, 0);
 	memset(c->out.data ? c->out.data : "", 0, c->out.len);
 	buf_done(&c->out);
 	buf_done(&c->err);
@@ -580,8 +589,69 @@ static char *start_plugin(struct credential *c)
 	return NULL;
 }
 
+static void on_oidc(const char *id, const char *rt, const char *err, void *ud)
+{
+	struct credential *c = ud;
+	c->oidc_req = NULL;
+	if (err) {
+		char *m = xasprintf("auth-provider oidc (user '%s' in %s): %s", c->kc->user_name,
+		                    c->kc->user_file, err);
+		notify(c, m);
+		free(m);
+		return;
+	}
+	const struct kc_oidc *o = c->kc->oidc;
+	const char *old_id = c->oidc_id ? c->oidc_id : o->id_token;
+	const char *old_rt = c->oidc_rt ? c->oidc_rt : o->refresh_token;
+	char perr[512];
+	/* kubectl writes the new tokens back before using them: it fails when it cannot */
+	if (oidc_persist(c->kc->user_file, old_id, id, old_rt, rt, perr, sizeof perr) < 0) {
+		notify(c, perr);
+		return;
+	}
+	char *nid = xstrdup(id), *nrt = xstrdup(rt);
+	wipe_free(c->oidc_id, 0);
+	wipe_free(c->oidc_rt, 0);
+	c->oidc_id = nid;
+	c->oidc_rt = nrt;
+	c->gen++;
+	log_info("credential: auth-provider oidc: refreshed the id-token (written to %s)",
+	         c->kc->user_file);
+	notify(c, NULL);
+}
+
+/* auth-provider oidc: the current id-token if valid; else a refresh (waiters wait). */
+static void oidc_ensure(struct credential *c, credential_cb cb, void *ud)
+{
+	const struct kc_oidc *o = c->kc->oidc;
+	const char *id = c->oidc_id ? c->oidc_id : o->id_token;
+	char err[256];
+	int v = id ? oidc_token_valid(id, time(NULL), err, sizeof err) : 0;
+	if (v < 0 || v > 0) {
+		cb(v > 0 ? NULL : err, ud);
+		return;
+	}
+	const char *rt = c->oidc_rt ? c->oidc_rt : o->refresh_token;
+	if (str_empty(rt)) {
+		cb("auth-provider oidc: No valid id-token, and cannot refresh without refresh-token",
+		   ud);
+		return;
+	}
+	c->waiters = xreallocarray(c->waiters, c->n_waiters + 1, sizeof *c->waiters);
+	c->waiters[c->n_waiters++] = (struct waiter){cb, ud};
+	if (c->oidc_req)
+		return;
+	if (!c->hc)
+		c->hc = http_client_new(c->loop);
+	c->oidc_req = oidc_refresh_start(c->hc, o, rt, on_oidc, c);
+}
+
 void credential_ensure(struct credential *c, credential_cb cb, void *ud)
 {
+	if (c->kc->oidc) {
+		oidc_ensure(c, cb, ud);
+		return;
+	}
 	reread_token_file(c, false);
 	if (!c->kc->exec || exec_valid(c)) {
 		cb(NULL, ud);
@@ -661,6 +731,8 @@ void credential_apply(struct credential *c, struct http_opts *o, struct http_tls
 			tls->key_pem = c->exec_key;
 			tls->key_len = c->exec_key_len;
 		}
+	} else if (kc->oidc) {
+		o->bearer_token = c->oidc_id ? c->oidc_id : kc->oidc->id_token;
 	} else if (c->file_token) {
 		o->bearer_token = c->file_token;
 	} else if (kc->token) {

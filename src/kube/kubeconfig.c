@@ -655,6 +655,34 @@ static int user_overrides(struct kubeconfig *kc, const struct kubeconfig_opts *o
 	return check_impersonation(kc, err, errlen);
 }
 
+/* auth-provider oidc's config (client-go plugin/pkg/client/auth/oidc/oidc.go, v0.32). */
+static int load_oidc(struct kubeconfig *kc, const json_t *cfg, const struct kfile *f,
+                     const char *what, char *err, size_t errlen)
+{
+	struct kc_oidc *o = kc->oidc = xcalloc(1, sizeof *o);
+	const char *issuer = jstr(cfg, "idp-issuer-url"), *id = jstr(cfg, "client-id");
+	if (str_empty(issuer) || str_empty(id)) {
+		set_err(err, errlen, "%s in %s: auth-provider oidc: Must provide %s", what, f->path,
+		        str_empty(issuer) ? "idp-issuer-url" : "client-id");
+		return -1;
+	}
+	o->issuer_url = xstrdup(issuer);
+	o->client_id = xstrdup(id);
+	o->client_secret = xstrdup_null(jstr(cfg, "client-secret"));
+	o->refresh_token = xstrdup_null(str_empty(jstr(cfg, "refresh-token")) ? NULL
+	                                                                      : jstr(cfg, "refresh-token"));
+	o->id_token = xstrdup_null(str_empty(jstr(cfg, "id-token")) ? NULL : jstr(cfg, "id-token"));
+	if (!o->id_token && !o->refresh_token) {
+		set_err(err, errlen, "%s in %s: auth-provider oidc: No valid id-token, and cannot "
+		        "refresh without refresh-token", what, f->path);
+		return -1;
+	}
+	char w[400];
+	snprintf(w, sizeof w, "%s auth-provider oidc", what);
+	return load_pem(cfg, "idp-certificate-authority-data", "idp-certificate-authority", w, f,
+	                &o->idp_ca_pem, &o->idp_ca_len, err, errlen);
+}
+
 static int load_user(struct kubeconfig *kc, const json_t *u, const struct kfile *f, char *err,
                      size_t errlen)
 {
@@ -735,14 +763,18 @@ static int load_user(struct kubeconfig *kc, const json_t *u, const struct kfile 
 		const char *name = jstr(ap, "name");
 		const char *idt = jstr(json_object_get(ap, "config"), "id-token");
 		kc->auth_provider = xstrdup(str_or(name, "unknown"));
-		if (str_empty(idt)) {
+		if (str_eq(name, "oidc")) {
+			if (load_oidc(kc, json_object_get(ap, "config"), f, what, err, errlen) < 0)
+				return -1;
+		} else if (str_empty(idt)) {
 			set_err(err, errlen,
 			        "%s in %s: auth-provider '%s' is no longer supported; use an exec "
 			        "credential plugin (e.g. gke-gcloud-auth-plugin, kubelogin)",
 			        what, f->path, kc->auth_provider);
 			return -1;
 		}
-		kc->token = xstrdup(idt);
+		if (!str_empty(idt))
+			kc->token = xstrdup(idt);
 	}
 	return 0;
 }
