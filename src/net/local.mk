@@ -7,6 +7,6 @@ src_net_libgtnet_a_SOURCES = src/net/http.c include/gammatop/http.h src/net/prox
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_http tests/unit/test_proxyenv
 TESTS += tests/unit/test_http tests/unit/test_proxyenv
-tests_unit_test_proxyenv_LDADD = $(UNIT_LDADD)
-tests_unit_test_http_LDADD = $(UNIT_LDADD) $(MHD_LIBS)
+tests_unit_test_proxyenv_LDADD = $(NET_UNIT_LDADD)
+tests_unit_test_http_LDADD = $(NET_UNIT_LDADD) $(MHD_LIBS)
 endif

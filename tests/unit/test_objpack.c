@@ -70,8 +70,7 @@ static void test_roundtrip(void **state)
 /* A route with everything set: filters with summaries, retry codes, timeouts, status. */
 static struct gt_object *full_route(void)
 {
-	struct gt_object *o = calloc(1, sizeof *o);
-	o->kind = GT_HTTPROUTE;
+	struct gt_object *o = object_new(GT_HTTPROUTE);
 	o->meta.name = strdup("r");
 	o->meta.namespace_ = strdup("ns");
 	o->meta.generation = -3;
@@ -146,7 +145,7 @@ static void test_damaged(void **state)
 	assert_int_equal(objpack_read(&p, ok + strlen(ok), ok, &o, NULL, 0), 0);
 	assert_string_equal(o->meta.name, "ns");
 	object_free(o);
-	expect_bad("7,~2:ns~~~~0,0,0,\n", "unknown kind");
+	expect_bad("14,~2:ns~~~~0,0,0,\n", "unknown kind"); /* GT_KIND_COUNT */
 	expect_bad("99999999999999999999999,", "unknown kind");
 	expect_bad("6,~2:ns~~~~0,0,0,", "does not end");
 	expect_bad("6,~2:ns~~~~0,0,0,x", "does not end");
