@@ -56,7 +56,7 @@ fi
 # gammatop: the prompt must be on stderr before the plugin finishes: watch the file.
 start=$(date +%s)
 g=$(run gammatop)
-[ "$g" = "$want" ] || { cat "$T/gammatop.err" >&2; fail "gammatop: '$g', expected '$want'${KUBECTL:+ (kubectl's)}"; }
+[ "$g" = "$want" ] || { cat "$T/gammatop.err" >&2; fail "gammatop: '$g', expected '$want'${KUBECTL:+ (as kubectl)}"; }
 [ "$(( $(date +%s) - start ))" -ge 4 ] || fail "the login did not take its 4 s?"
 grep -q '^shop ' "$T/gammatop.out" || fail "no routes after the login"
 ok "a 4 s device-code login with --request-timeout 2: prompt shown, exit 0${KUBECTL:+, as kubectl 1.32}"
