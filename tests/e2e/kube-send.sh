@@ -111,3 +111,20 @@ kc both "" "    token: tok-wrong
 printf 'Accept-Encoding: gzip\nAuthorization: Bearer tok-admin\n' >"$T/both.expect"
 compare both "$T/both.expect"
 ok "token + tokenFile: the file wins"
+
+# 4. A write under impersonation (--as, kubectl's flag): the PATCH carries Impersonate-User,
+# the sim applies it as alice, and gammatop's audit log names alice, impersonated by u.
+kc adm "" "    token: tok-admin"
+: >"$T/probe.log"
+XDG_CACHE_HOME="$T/cache" timeout 60 "$GAMMATOP" set --kubeconfig "$T/adm.kc" --as alice \
+	httproute/shop/api --rule 0 --timeouts-request 7s --yes >"$T/set.out" 2>&1 ||
+	{ cat "$T/set.out" >&2; fail "set --as alice"; }
+grep '^PATCH ' "$T/probe.log" | grep -v 'dryRun' | grep -q 'Impersonate-User: alice' ||
+	{ cat "$T/probe.log" >&2; fail "the PATCH did not carry Impersonate-User: alice"; }
+XDG_CACHE_HOME="$T/cache" "$GAMMATOP" history --kubeconfig "$T/adm.kc" -o json >"$T/hist.json" 2>&1 ||
+	fail "history: $(cat "$T/hist.json")"
+grep -q '"user": *"alice (impersonated by u)"' "$T/hist.json" ||
+	{ cat "$T/hist.json" >&2; fail "the audit log does not name the impersonated user"; }
+grep -q 'PATCH .*/namespaces/shop/httproutes/api.*(user alice impersonated by token-admin)' "$T/sim.err" ||
+	fail "the sim did not apply the PATCH as alice"
+ok "set --as alice: PATCH with Impersonate-User, applied as alice, audit user 'alice (impersonated by u)'"
