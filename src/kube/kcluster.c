@@ -89,6 +89,12 @@ void kcluster_allow_terminal(struct kcluster *c, bool allowed)
 
 static void start_discovery(struct kcluster *c);
 
+void kcluster_set_plugin_stderr(struct kcluster *c, void (*fn)(const char *line, void *ud),
+                                void *ud)
+{
+	credential_set_stderr_fn(kclient_credential(c->k), fn, ud);
+}
+
 const char *kcluster_namespace(const struct kcluster *c) { return c->ns; }
 
 const char *kcluster_list_namespace(const struct kcluster *c, enum gt_kind kind)
