@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cmd_source.h"
-#include "cmd_top.h"
 #include "gammatop/buf.h"
 #include "gammatop/diag.h"
 #include "gammatop/kcluster.h"
@@ -43,6 +42,9 @@ static void print_notes(struct cmd_source *src, struct kcluster *c)
 			cmd_error("note: %s", st->error ? st->error : kind_name(k));
 		else if (!st->synced && st->error)
 			cmd_error("warning: %s: not read: %s", kind_name(k), st->error);
+		else if (st->scope_forbidden)
+			cmd_error("warning: %s: reading every namespace is forbidden; namespace %s only",
+			          kind_name(k), st->scope_ns);
 		const struct reflector *r = kcluster_reflector(c, k);
 		const char *first = NULL;
 		unsigned n = r ? reflector_skipped(r, &first) : 0;
@@ -56,11 +58,7 @@ static void print_notes(struct cmd_source *src, struct kcluster *c)
 
 static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool wait)
 {
-	struct kubeconfig_opts ko = {
-		.explicit_path = o->kubeconfig,
-		.context = o->context,
-		.namespace_ = o->all_namespaces ? NULL : o->namespace_,
-	};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	char err[2048];
 	struct kcluster *c = kcluster_new(src->loop, src->store, &ko, err, sizeof err);
 	if (!c) {
@@ -78,7 +76,7 @@ static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool w
 		return 0;
 	}
 	kcluster_allow_terminal(c, true); /* a batch command: a plugin may prompt, as in kubectl */
-	long max_ms = (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
+	long max_ms = cmd_timeout_ms(o);
 	if (kcluster_wait_synced(c, max_ms, err, sizeof err) < 0) {
 		cmd_error("context %s: %s", kc->context, err);
 		return EXIT_USAGE;
@@ -105,21 +103,6 @@ int cmd_source_start(const struct cmd_opts *o, struct cmd_source *src)
 	if (o->n_manifests)
 		return open_manifests(o, src);
 	return open_cluster(o, src, false);
-}
-
-struct figures_set *cmd_source_figures(const struct cmd_opts *o, struct cmd_source *src,
-                                       const char *cmd)
-{
-	if (o->no_telemetry || !(o->prometheus || o->offline))
-		return NULL;
-	struct figures_set *set = NULL;
-	if (cmd_top_figures(o, src, 0, NULL, &set) == 0) {
-		figures_set_finish(set);
-		return set;
-	}
-	figures_set_free(set);
-	cmd_error("%s: continuing without telemetry", cmd);
-	return NULL;
 }
 
 void cmd_source_close(struct cmd_source *src)

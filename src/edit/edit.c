@@ -453,8 +453,8 @@ enum edit_state edit_take_fetch(struct edit *e, long status, const char *body, s
 		return e->state = EDIT_FAILED;
 	}
 	if (e->kind != GT_HTTPROUTE) {
-		set_message(e, "%s: only HTTPRoute rules have timeouts and retry (GRPCRoute has "
-		               "neither in Gateway API)", e->id);
+		set_message(e, "%s: only HTTPRoute rules have timeouts and retry (GRPCRoute, TLSRoute, "
+		               "TCPRoute and UDPRoute have neither in Gateway API)", e->id);
 		json_decref(j);
 		e->err_kind = APIERR_NONE;
 		return e->state = EDIT_FAILED;
@@ -526,6 +526,26 @@ int edit_select_rule(struct edit *e, const char *rule)
 		return -1;
 	recompute(e);
 	return 0;
+}
+
+int edit_select_rule_key(struct edit *e, const char *key)
+{
+	char why[512], idx[16], *msg;
+	if (!edit_base(e)) {
+		msg = xasprintf("%s: not read yet", edit_route_id(e));
+		edit_say(e, msg);
+		free(msg);
+		return -1;
+	}
+	int i = edit_rule_find(edit_base(e), key, why, sizeof why);
+	if (i < 0) {
+		msg = xasprintf("%s: %s", edit_route_id(e), why);
+		edit_say(e, msg);
+		free(msg);
+		return -1;
+	}
+	snprintf(idx, sizeof idx, "%d", i);
+	return edit_select_rule(e, idx);
 }
 
 void edit_say(struct edit *e, const char *text)

@@ -419,7 +419,9 @@ static struct view *open_view(struct console *c, const char *route, enum mode mo
 	}
 	const char *slash = strchr(route, '/');
 	if (!slash || strncmp(route, "httproute/", 10)) {
-		console_message(c, true, "%.*s: only HTTPRoute rules have timeouts and retry to edit",
+		/* GRPCRoute has no timeouts or retry; TLS/TCP/UDP routes have only backendRefs */
+		console_message(c, true, "%.*s: only HTTPRoute rules have timeouts and retry to edit "
+		                         "(Gateway API v1.6 gives this kind none); edit it with kubectl",
 		                slash ? (int)(slash - route) : (int)strlen(route), route);
 		return NULL;
 	}
@@ -513,8 +515,10 @@ void ui_edit_action(struct console *c, struct view *v, bool yaml)
 			route = p->target;
 			break;
 		}
-		if (p->target && (!strncmp(p->target, "grpcroute/", 10))) {
-			route = p->target;
+		if (p->target && (!strncmp(p->target, "grpcroute/", 10) ||
+		                  !strncmp(p->target, "tlsroute/", 9) || !strncmp(p->target, "tcproute/", 9) ||
+		                  !strncmp(p->target, "udproute/", 9))) {
+			route = p->target; /* refused with the reason when the form opens */
 			break;
 		}
 	}
@@ -620,21 +624,9 @@ static void form_key(struct view *v, int key)
 	}
 }
 
-bool ui_edit_raw_key(struct view *v, int key)
+/* The form takes every key (view_ops.raw_key). */
+static bool raw_key(struct view *v, int key)
 {
-	if (!v)
-		return false;
-	if (v->ops == &view_history_ops) {
-		if (key == 'u' && v->grid.n_vis) {
-			struct grid_row *r = grid_current(&v->grid);
-			if (r && r->key)
-				ui_edit_open_undo(v->con, strtoll(r->key, NULL, 10));
-			return true;
-		}
-		return false;
-	}
-	if (v->ops != &view_edit_ops)
-		return false;
 	struct ed *d = ED(v);
 	v->con->dirty = true;
 	if (key == SCREEN_FN(KEY_RESIZE) || key == SCREEN_FN(KEY_MOUSE))
@@ -718,7 +710,7 @@ static void vfree(struct view *v)
 	free(d);
 }
 
-/* Navigation actions never reach the form: it takes raw keys (ui_edit_raw_key). */
+/* Navigation actions never reach the form: it takes raw keys (raw_key). */
 static bool key(struct view *v, int action)
 {
 	(void)v, (void)action;
@@ -731,4 +723,5 @@ const struct view_ops view_edit_ops = {
 	.free = vfree,
 	.draw = view_edit_draw,
 	.key = key,
+	.raw_key = raw_key,
 };

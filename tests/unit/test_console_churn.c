@@ -116,7 +116,8 @@ static struct fx *fx_new(void)
 	snprintf(x->cache, sizeof x->cache, "%s/cache.db", x->dir);
 	x->loop = evloop_new();
 	struct console_source cs = {.label = "manifests"};
-	struct console_opts co = {.headless_rows = 30, .headless_cols = 140};
+	struct console_opts co = {.headless_rows = 30, .headless_cols = 140,
+	                          .views = ui_views, .n_views = ui_views_n};
 	char err[256];
 	x->con = console_new(x->store, x->loop, &cs, &co, err, sizeof err);
 	assert_non_null(x->con);
