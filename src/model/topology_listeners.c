@@ -34,30 +34,6 @@
 #include "gammatop/xalloc.h"
 #include "topology_int.h"
 
-void topology_cond(struct topo_conditions *c, const char *type, bool status, const char *reason,
-                   const char *fmt, ...)
-{
-	struct topo_condition *k = NULL;
-	for (size_t i = 0; i < c->n; i++)
-		if (str_eq(c->items[i].type, type))
-			k = &c->items[i];
-	if (!k) {
-		if (c->n >= TOPO_MAX_CONDITIONS)
-			return;
-		k = &c->items[c->n++];
-	}
-	free(k->message);
-	k->type = type;
-	k->status = status ? "True" : "False";
-	k->reason = reason;
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	k->message = xstrdup(msg);
-}
-
 static const char *const http_kinds[] = {"HTTPRoute", "GRPCRoute", NULL};
 static const char *const tls_kinds[] = {"TLSRoute", NULL};
 static const char *const tcp_kinds[] = {"TCPRoute", NULL};
@@ -283,24 +259,6 @@ static bool allows_listenerset(struct build *b, const struct gt_object *gw,
 		return topology_ns_selected(b, &g->allowed_listeners_selector, object_ns(ls));
 	}
 	return false;
-}
-
-/* creationTimestamp (RFC 3339 in UTC sorts as text), then namespace/name; an absent time
- * sorts last. */
-int topology_older(const struct gt_object *a, const struct gt_object *b)
-{
-	const char *ta = a->meta.creation_timestamp, *tb = b->meta.creation_timestamp;
-	if (!str_eq(ta, tb)) {
-		if (!ta)
-			return 1;
-		if (!tb)
-			return -1;
-		int c = strcmp(ta, tb);
-		if (c)
-			return c;
-	}
-	int c = strcmp(object_ns(a), object_ns(b));
-	return c ? c : strcmp(str_or(a->meta.name, ""), str_or(b->meta.name, ""));
 }
 
 static const struct gt_topology *sort_t;
