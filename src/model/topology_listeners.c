@@ -59,6 +59,7 @@ struct verdict {
 	const char *refs_reason; /* NULL: resolved */
 	char refs_msg[300];
 	const char *conflict;    /* NULL: none */
+	bool conflict_from_above; /* lost to a listener of a resource of higher precedence */
 };
 
 static void refs_fail(struct verdict *v, const char *reason, const char *fmt, ...)
@@ -203,18 +204,29 @@ static void conflict(struct lref *r, const char *reason)
 		r->tl->n_supported_kinds = 0;
 }
 
+/* Pairs in precedence order: a listener that already lost to one of higher precedence is
+ * out, and conflicts with nothing after it (listenerset-protocol-conflict: a ListenerSet's
+ * TCP listener that loses to the Gateway's HTTP ones leaves the same ListenerSet's HTTP
+ * listener on that port accepted). Indistinct listeners of one resource all lose. */
 static void judge(struct lref *v, size_t n)
 {
 	qsort(v, n, sizeof *v, by_port);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].v->conflict && v[i].v->conflict_from_above)
+			continue;
 		for (size_t j = i + 1; j < n && v[j].tl->listener->port == v[i].tl->listener->port; j++) {
+			if (v[j].v->conflict && v[j].v->conflict_from_above)
+				continue;
 			const char *why = pair_conflict(v[i].tl, v[j].tl);
 			if (!why)
 				continue;
 			if (v[i].owner == v[j].owner)
 				conflict(&v[i], why); /* no winner inside one resource */
+			else
+				v[j].v->conflict_from_above = true;
 			conflict(&v[j], why);
 		}
+	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n && v[j].tl->listener->port == v[i].tl->listener->port; j++) {
 			const char *hi = v[i].tl->listener->hostname, *hj = v[j].tl->listener->hostname;
