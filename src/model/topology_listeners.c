@@ -13,7 +13,9 @@
  *  - the merged listener list of a Gateway: its own, then the ListenerSets it takes
  *    (allowedListeners, default None) oldest first, then by namespace/name. Indistinct
  *    listeners on one port are Conflicted (inside one resource every one of them, across
- *    resources the later ones): HostnameConflict (same protocol family and hostname) or
+ *    resources the later ones; one that lost to a listener of higher precedence conflicts
+ *    with nothing after it, as conformance/tests/listenerset-protocol-conflict.go wants,
+ *    where gammatop-sim's controller still knocks out its siblings): HostnameConflict (same protocol family and hostname) or
  *    ProtocolConflict (which also empties supportedKinds); OverlappingTLSConfig on
  *    terminating listeners of one port whose distinct hostnames overlap;
  *  - the Gateway's Accepted (True/Accepted; ListenersNotValid, False when no own listener is
