@@ -50,6 +50,7 @@ struct build {
 	const struct gt_object *const *ns_objs;
 	struct ns_labels *ns_labels;
 	size_t n_ns;
+	size_t *default_gws, n_default_gws; /* Gateways with defaultScope All (GEP-3793) */
 };
 
 /* The labels of Namespace ns (with kubernetes.io/metadata.name), NULL without its object. */

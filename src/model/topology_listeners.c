@@ -452,6 +452,9 @@ void topology_listeners_judge(struct build *b)
 				              buf_str(&bad));
 			buf_done(&bad);
 		}
+		if (tg->obj->u.gw.default_scope_all) /* GEP-3793; the GEP fixes no reason */
+			topology_cond(&tg->conditions, "DefaultGateway", true, "DefaultScope",
+			              "Gateway has default scope All");
 		free(gv[gi]);
 	}
 	free(gv);

@@ -654,9 +654,61 @@ static void test_generated(void **state)
 	store_free(s);
 }
 
+/* Default Gateways (GEP-3793, experimental): a route with useDefaultGateways All is claimed
+ * by every Gateway with defaultScope All whose listeners take it, as if it named them; a
+ * Gateway it names is not claimed twice; routes without the field are left alone. */
+static void test_default_gateways(void **state)
+{
+	(void)state;
+	struct gt_store *s = store_new();
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'GatewayClass','metadata':{'name':'gc'},"
+	          "'spec':{'controllerName':'example.com/gc'}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'Gateway','metadata':{'name':'d1',"
+	          "'namespace':'infra'},'spec':{'gatewayClassName':'gc','defaultScope':'All','listeners':"
+	          "[{'name':'http','port':80,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':'All'}}}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'Gateway','metadata':{'name':'d2',"
+	          "'namespace':'infra'},'spec':{'gatewayClassName':'gc','defaultScope':'All','listeners':"
+	          "[{'name':'http','port':80,'protocol':'HTTP'}]}}"); /* from: Same: takes no app route */
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'Gateway','metadata':{'name':'plain',"
+	          "'namespace':'infra'},'spec':{'gatewayClassName':'gc','listeners':"
+	          "[{'name':'http','port':80,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':'All'}}}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':'dflt',"
+	          "'namespace':'app'},'spec':{'useDefaultGateways':'All'}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':'both',"
+	          "'namespace':'app'},'spec':{'useDefaultGateways':'All','parentRefs':[{'name':'d1',"
+	          "'namespace':'infra'}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':'none',"
+	          "'namespace':'app'},'spec':{'parentRefs':[{'name':'plain','namespace':'infra'}]}}");
+	struct gt_topology *t = topology_build(s);
+	const struct topo_route *r = topology_find_route(t, GT_HTTPROUTE, "app", "dflt");
+	assert_non_null(r);
+	assert_int_equal(r->n_parents, 1);
+	assert_true(r->parents[0].defaulted && r->parents[0].attached);
+	assert_string_equal(r->parents[0].ref->name, "d1");
+	r = topology_find_route(t, GT_HTTPROUTE, "app", "both");
+	assert_int_equal(r->n_parents, 1); /* d1 named: not claimed twice */
+	assert_false(r->parents[0].defaulted);
+	r = topology_find_route(t, GT_HTTPROUTE, "app", "none");
+	assert_int_equal(r->n_parents, 1);
+	const struct topo_gateway *g = topology_find_gateway(t, "infra", "d1");
+	assert_int_equal(g->listeners[0].attached_routes, 2);
+	assert_non_null(topo_conditions_find(&g->conditions, "DefaultGateway"));
+	assert_null(topo_conditions_find(&topology_find_gateway(t, "infra", "plain")->conditions,
+	                                 "DefaultGateway"));
+	struct findings f; /* lint: a defaulted route without parentRefs is no NoParents case */
+	findings_init(&f);
+	lint_run(s, t, &f);
+	assert_non_null(finding_find(&f, "NoStatus", "httproute/app/none", NULL)); /* lint ran */
+	assert_null(finding_find(&f, "NoParents", "httproute/app/dflt", NULL));
+	findings_done(&f);
+	topology_free(t);
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_gateways),
 		cmocka_unit_test(test_hostnames),
 		cmocka_unit_test(test_gateway_parents),
 		cmocka_unit_test(test_listener_counts),
