@@ -91,10 +91,19 @@ static void check_targets(struct build *b, const struct gt_object *o, struct jud
 			         str_or(t->name, ""));
 			fail(j, "Invalid", msg);
 		}
-		/* an older policy of the same kind on the same target wins */
-		for (size_t q = 0; q < n_same; q++) {
+		/* an older policy of the same kind on the same target wins; the list is sorted by
+		 * namespace (store_list), so only the run of this namespace is looked at */
+		size_t lo = 0, hi = n_same;
+		while (lo < hi) { /* the first policy of namespace ns */
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(object_ns(same_kind[mid]), ns) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t q = lo; q < n_same && str_eq(object_ns(same_kind[q]), ns); q++) {
 			const struct gt_object *other = same_kind[q];
-			if (other == o || !str_eq(object_ns(other), ns) || topology_older(other, o) >= 0)
+			if (other == o || topology_older(other, o) >= 0)
 				continue;
 			for (size_t k = 0; k < other->u.pol.n_targets; k++)
 				if (same_target(&other->u.pol.targets[k], t, btls)) {
