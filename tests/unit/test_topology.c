@@ -705,10 +705,60 @@ static void test_default_gateways(void **state)
 	store_free(s);
 }
 
+/* The policies a backend is under: a BackendTLSPolicy with a sectionName only on that port
+ * of the Service; an XBackendTrafficPolicy on every port; a policy that is not accepted on
+ * none; ancestors are the Gateways of the routes that send traffic to the target. */
+static void test_backend_policies(void **state)
+{
+	(void)state;
+	struct gt_store *s = store_new();
+	gateway_world(s);
+	sq_put(s, "{'apiVersion':'v1','kind':'Service','metadata':{'name':'db','namespace':'app'},"
+	          "'spec':{'ports':[{'name':'tls','port':443},{'name':'pg','port':5432}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':'r',"
+	          "'namespace':'app'},'spec':{'parentRefs':[{'name':'gw','namespace':'infra','sectionName':"
+	          "'http'}],'rules':[{'backendRefs':[{'name':'db','port':443},{'name':'db','port':5432}]}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'BackendTLSPolicy','metadata':"
+	          "{'name':'t','namespace':'app'},'spec':{'targetRefs':[{'group':'','kind':'Service',"
+	          "'name':'db','sectionName':'tls'}],'validation':{'wellKnownCACertificates':'System',"
+	          "'hostname':'db.example.com'}}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.x-k8s.io/v1alpha1','kind':'XBackendTrafficPolicy',"
+	          "'metadata':{'name':'b','namespace':'app'},'spec':{'targetRefs':[{'group':'','kind':"
+	          "'Service','name':'db'}],'retryConstraint':{'budget':{'percent':30}}}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.x-k8s.io/v1alpha1','kind':'XBackendTrafficPolicy',"
+	          "'metadata':{'name':'bad','namespace':'app'},'spec':{'targetRefs':[{'group':'apps','kind':"
+	          "'Deployment','name':'db'}]}}");
+	struct gt_topology *t = topology_build(s);
+	const struct topo_route *r = topology_find_route(t, GT_HTTPROUTE, "app", "r");
+	assert_non_null(r);
+	const struct topo_backend *b443 = &r->rules[0].backends[0], *b5432 = &r->rules[0].backends[1];
+	assert_non_null(b443->tls_policy);
+	assert_string_equal(b443->tls_policy->meta.name, "t");
+	assert_null(b5432->tls_policy);
+	assert_string_equal(b443->traffic_policy->meta.name, "b");
+	assert_string_equal(b5432->traffic_policy->meta.name, "b");
+	assert_int_equal(t->n_policies, 3);
+	for (size_t i = 0; i < t->n_policies; i++) {
+		const struct topo_policy *p = &t->policies[i];
+		if (str_eq(p->obj->meta.name, "bad")) {
+			assert_false(p->accepted);
+			assert_string_equal(topo_conditions_find(&p->conditions, "Accepted")->reason, "Invalid");
+			continue;
+		}
+		assert_true(p->accepted);
+		assert_int_equal(p->n_ancestors, 1);
+		assert_string_equal(p->ancestors[0].kind, "Gateway");
+		assert_string_equal(p->ancestors[0].name, "gw");
+	}
+	topology_free(t);
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_gateways),
+		cmocka_unit_test(test_backend_policies),
 		cmocka_unit_test(test_hostnames),
 		cmocka_unit_test(test_gateway_parents),
 		cmocka_unit_test(test_listener_counts),
