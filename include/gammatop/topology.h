@@ -46,6 +46,8 @@ struct topo_parent {
 	const struct gt_object *target;  /* the Gateway, ListenerSet or Service (held), NULL when
 	                                  * missing */
 	bool attached;
+	bool unknown;       /* the target's namespace was not read (forbidden, or outside -n):
+	                     * attached cannot be computed; reason "Unknown" */
 	const char *reason; /* static: "Accepted", "NotAllowedByListeners",
 	                     * "NoMatchingListenerHostname", "NoMatchingParent", "UnsupportedValue" */
 	char *message;      /* owned: why, in words */
@@ -70,6 +72,8 @@ struct topo_backend {
 	 * persistence). */
 	const struct gt_object *tls_policy, *traffic_policy;
 	bool resolved;
+	bool unknown;       /* the Service's or its grants' namespace was not read: reason
+	                     * "Unknown" (resolved cannot be computed) */
 	const char *reason; /* static: "ResolvedRefs", "BackendNotFound", "RefNotPermitted",
 	                     * "InvalidKind", "MissingPort" */
 	char *message;      /* owned */

@@ -177,6 +177,26 @@ static const char *num(char *d, int v)
 	return d;
 }
 
+/* The target of a reference is absent from the store, but kind was not read in ns (RBAC
+ * forbade it, or the user chose a namespace): say that instead of "not found". true when so. */
+static bool not_read(struct build *b, enum gt_kind kind, const char *ns, const char *name,
+                     const char **reason, char **message, bool *unknown)
+{
+	if (store_kind_covers(b->s, kind, ns))
+		return false;
+	const struct store_kind_state *st = store_kind_state((struct gt_store *)b->s, kind);
+	*reason = "Unknown";
+	*unknown = true;
+	if (st->scope_forbidden)
+		*message = xasprintf("cannot read %s %s/%s (forbidden: only namespace %s is readable)",
+		                     kind_id(kind), ns, str_or(name, ""), st->scope_ns);
+	else
+		*message = xasprintf("cannot tell: %s %s/%s is outside namespace %s, the only one "
+		                     "read (-A reads all)",
+		                     kind_id(kind), ns, str_or(name, ""), st->scope_ns);
+	return true;
+}
+
 /* Attach route through parentRef tp to the listeners of owner (a Gateway, or a ListenerSet
  * its Gateway takes): sectionName and port pick listeners (NoMatchingParent when none), each
  * must take the route's kind and namespace (NotAllowedByListeners) and share a hostname
@@ -292,6 +312,8 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 	tp->role = TOPO_GATEWAY;
 	size_t gi;
 	if (!topology_index_get(&b->gateways, ns, ref->name, &gi)) {
+		if (not_read(b, GT_GATEWAY, ns, ref->name, &tp->reason, &tp->message, &tp->unknown))
+			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("gateway %s/%s not found", ns, str_or(ref->name, ""));
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
@@ -349,6 +371,8 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 	tp->role = str_eq(ns, object_ns(route)) ? TOPO_PRODUCER : TOPO_CONSUMER;
 	size_t si;
 	if (!topology_index_get(&b->services, ns, ref->name, &si)) {
+		if (not_read(b, GT_SERVICE, ns, ref->name, &tp->reason, &tp->message, &tp->unknown))
+			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("service %s/%s not found", ns, name);
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
@@ -444,6 +468,8 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		return;
 	}
 	if (!str_eq(bns, object_ns(route)) && !mesh_only && !grant_permits(b, route, br, bns)) {
+		if (not_read(b, GT_REFERENCEGRANT, bns, "*", &tb->reason, &tb->message, &tb->unknown))
+			return;
 		tb->reason = "RefNotPermitted";
 		tb->message = xasprintf("no ReferenceGrant in namespace %s lets %s from namespace %s "
 		                        "refer to service %s",
@@ -456,6 +482,8 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 	}
 	size_t si;
 	if (!topology_index_get(&b->services, bns, br->name, &si)) {
+		if (not_read(b, GT_SERVICE, bns, br->name, &tb->reason, &tb->message, &tb->unknown))
+			return;
 		tb->reason = "BackendNotFound";
 		tb->message = xasprintf("service %s/%s not found", bns, name);
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(BACKEND_NOT_FOUND), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
@@ -711,7 +739,7 @@ struct gt_topology *topology_build(struct gt_store *s)
 	topology_count_new();
 	findings_init(&t->findings);
 	t->store_generation = store_generation(s);
-	struct build b = {.t = t};
+	struct build b = {.t = t, .s = s};
 	size_t n_gw, n_svc, n_cls, n_ls;
 	b.default_gws = NULL;
 	b.n_default_gws = 0;

@@ -43,6 +43,7 @@ struct ns_labels {
 
 struct build {
 	struct gt_topology *t;
+	const struct gt_store *s; /* for what was read where (store_kind_covers) */
 	struct topology_index gateways, services, namespaces, classes, grants, listenersets;
 	const struct gt_object *const *grant_objs;
 	size_t n_grants;

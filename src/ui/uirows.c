@@ -220,7 +220,7 @@ void uirows_service_text(const struct gt_object *svc, struct buf *out)
 void uirows_parent_text(const struct topo_parent *p, bool ascii, struct buf *out)
 {
 	const struct gt_parent_ref *r = p->ref;
-	buf_printf(out, "%s %s %s/%s", p->attached ? (ascii ? "+" : "\xe2\x9c\x93") : (ascii ? "x" : "\xe2\x9c\x97"),
+	buf_printf(out, "%s %s %s/%s", p->attached ? (ascii ? "+" : "\xe2\x9c\x93") : p->unknown ? "?" : (ascii ? "x" : "\xe2\x9c\x97"),
 	           str_or(r->kind, "Gateway"), str_or(r->namespace_, "?"), str_or(r->name, "?"));
 	if (r->section_name)
 		buf_printf(out, " section %s", r->section_name);

@@ -93,9 +93,11 @@ static void add_parents(struct view *v, const struct topo_route *tr)
 		if (tp->attached)
 			buf_printf(&b, "%s Accepted", v->con->ascii ? "+" : "\xe2\x9c\x93");
 		else
-			buf_printf(&b, "%s %s%s%s", v->con->ascii ? "x" : "\xe2\x9c\x97", str_or(tp->reason, "?"),
-			           tp->message ? ": " : "", tp->message ? tp->message : "");
-		grid_set(r, C_COMPUTED, tp->attached ? THEME_OK : THEME_ERROR, buf_str(&b));
+			buf_printf(&b, "%s %s%s%s", tp->unknown ? "?" : v->con->ascii ? "x" : "\xe2\x9c\x97",
+			           str_or(tp->reason, "?"), tp->message ? ": " : "",
+			           tp->message ? tp->message : "");
+		grid_set(r, C_COMPUTED, tp->attached ? THEME_OK : tp->unknown ? THEME_WARN : THEME_ERROR,
+		         buf_str(&b));
 		buf_reset(&b);
 		uirows_reported_text(tp, &b);
 		grid_set(r, C_REPORTED,

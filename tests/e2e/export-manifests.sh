@@ -66,7 +66,7 @@ check_snapshot() {
 		echo "# $2: no YAML parser on this machine (PyYAML or yq): YAML not checked"
 	fi
 
-	"$GAMMATOP" snapshot -f "$1" -o dot --output "$T/$2.dot" 2>/dev/null || fail "$2: snapshot -o dot failed"
+	"$GAMMATOP" snapshot -f "$1" -o dot --output-file "$T/$2.dot" 2>/dev/null || fail "$2: snapshot -o dot failed"
 	head -1 "$T/$2.dot" | grep -q '^digraph gammatop {$' || fail "$2: not a digraph"
 	if command -v dot >/dev/null 2>&1; then
 		dot -Tsvg "$T/$2.dot" -o "$T/$2.svg" 2>"$T/$2.doterr" ||
@@ -199,10 +199,10 @@ for cmd in snapshot routes lint; do
 	"$GAMMATOP" $cmd -f "$FIX" extra-arg >/dev/null 2>&1
 	rc=$?; [ $rc -eq 2 ] || fail "$cmd with a stray argument: exit $rc"
 done
-"$GAMMATOP" routes -f "$FIX" -o json --output "$T/routes.json" >"$T/stdout" || fail "routes --output"
+"$GAMMATOP" routes -f "$FIX" -o json --output-file "$T/routes.json" >"$T/stdout" || fail "routes --output"
 [ -s "$T/stdout" ] && fail "routes --output also wrote to stdout"
 jq -e '.items' "$T/routes.json" >/dev/null || fail "routes --output file is not JSON"
-"$GAMMATOP" snapshot -f "$FIX" --output "$T/no/such/dir/x.json" >/dev/null 2>"$T/err"
+"$GAMMATOP" snapshot -f "$FIX" --output-file "$T/no/such/dir/x.json" >/dev/null 2>"$T/err"
 rc=$?; [ $rc -eq 2 ] || fail "snapshot --output to a bad path: exit $rc"
 grep -q "no/such/dir/x.json" "$T/err" || fail "the --output error does not name the file"
 ok "--help, -o validation, stray arguments and --output"
