@@ -126,13 +126,15 @@ gt_track $!
 wait_for "grep -q '^probe ' '$T/probe.out'" 10 || { cat "$T/probe.err" >&2; fail "probe did not start"; }
 PROBE=$(sed -n 's/^probe //p' "$T/probe.out")
 # a kubeconfig whose context says nothing useful: the flags must carry it all
+# (its other cluster and user entries are what --cluster and --user pick)
 cat >"$T/kc" <<EOK
 apiVersion: v1
 kind: Config
 current-context: elsewhere
-clusters: [{name: elsewhere, cluster: {server: "http://127.0.0.1:9"}}]
+clusters: [{name: elsewhere, cluster: {server: "http://127.0.0.1:9"}},
+           {name: probe, cluster: {server: "$PROBE", certificate-authority: "$T/tls/ca.crt"}}]
 contexts: [{name: elsewhere, context: {cluster: elsewhere, user: nobody}}]
-users: [{name: nobody, user: {token: wrong-token}}]
+users: [{name: nobody, user: {token: wrong-token}}, {name: admin, user: {token: tok-admin}}]
 EOK
 # headers NAME...: the distinct logged headers of the requests in the probe log since line $1
 headers() { tail -n +"$1" "$T/probe.log" | cut -f2- | tr '\t' '\n' | grep -v '^Accept-Encoding' | LC_ALL=C sort -u; }
@@ -152,3 +154,23 @@ cmp -s "$T/k.h" "$T/g.h" || fail "headers differ: kubectl [$(cat "$T/k.h" | tr '
 [ "$(jq ".items | map(select(.kind == \"HTTPRoute\") | .namespace + \"/\" + .route) | unique | length" "$T/g.json")" = "$(wc -l <"$T/k.out")" ] || { echo "$(jq -c ".items[0]" "$T/g.json") $(wc -l <"$T/k.out")" >&2;
 	fail "gammatop --server/--token: not the routes kubectl lists"; }
 ok "--server/--certificate-authority/--token/--request-timeout: gammatop sends what kubectl sends ($(tr '\n' ' ' <"$T/g.h" | sed 's/Bearer [^ ]*/Bearer .../'))"
+
+# compare FLAGS...: kubectl and gammatop with these flags list the same routes and send the
+# same Authorization and Impersonate-* headers.
+compare() {
+	n0=$(($(wc -l <"$T/probe.log") + 1))
+	"$KUBECTL" --kubeconfig "$T/kc" "$@" get httproutes -A -o name >"$T/k.out" 2>"$T/k.err" ||
+		fail "kubectl $*: $(cat "$T/k.err")"
+	headers "$n0" >"$T/k.h"
+	n1=$(($(wc -l <"$T/probe.log") + 1))
+	G routes --kubeconfig "$T/kc" "$@" -A -o json >"$T/g.json" 2>"$T/g.err" || fail "gammatop $*: $(cat "$T/g.err")"
+	headers "$n1" >"$T/g.h"
+	cmp -s "$T/k.h" "$T/g.h" ||
+		fail "$*: headers differ: kubectl [$(tr '\n' ' ' <"$T/k.h")] gammatop [$(tr '\n' ' ' <"$T/g.h")]"
+	[ "$(jq ".items | map(select(.kind == \"HTTPRoute\") | .namespace + \"/\" + .route) | unique | length" "$T/g.json")" = "$(wc -l <"$T/k.out")" ] ||
+		fail "$*: gammatop does not list the routes kubectl lists"
+}
+compare --cluster probe --user admin
+ok "--cluster probe --user admin: the kubeconfig's other entries, as kubectl picks them"
+compare --server "$PROBE" --insecure-skip-tls-verify --token tok-admin
+ok "--insecure-skip-tls-verify (no CA): as kubectl"
