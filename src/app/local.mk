@@ -1,11 +1,13 @@
 # src/app/local.mk: the app layer: the gammatop binary (main.c dispatches, one cmd_<name>.c per
 # subcommand, cmd_common.c what they share); knows every layer below it.
 bin_PROGRAMS += src/gammatop
-src_gammatop_SOURCES = src/app/main.c src/app/cmd.h src/app/cmd_common.c src/app/cmd_flags.h src/app/cmd_flags.c \
+src_gammatop_SOURCES = src/app/main.c src/app/cmd.h src/app/commands.h src/app/cmd_common.c \
+	src/app/cmd_flags.h src/app/cmd_flags.c \
 	src/app/cmd_complete.h src/app/cmd_complete.c src/app/cmd_complete_scripts.c \
 	src/app/cmd_source.h src/app/cmd_source.c \
+	src/app/cmd_figures.h src/app/cmd_figures.c src/app/cmd_export.h src/app/cmd_export.c \
 	src/app/cmd_snapshot.c src/app/cmd_routes.c src/app/cmd_lint.c \
-	src/app/cmd_watch.c src/app/cmd_top.h src/app/cmd_top.c \
+	src/app/cmd_watch.c src/app/cmd_top.c \
 	src/app/cmd_console.h src/app/cmd_console.c src/app/cmd_demo.c \
 	src/app/cmd_set.c src/app/cmd_history.c src/app/cmd_edit.h src/app/cmd_edit.c \
 	src/app/recorder.h src/app/recorder.c src/app/cmd_journal.h src/app/cmd_journal.c \
@@ -23,7 +25,7 @@ check_PROGRAMS += tests/unit/test_cmd_flags
 TESTS += tests/unit/test_cmd_flags
 tests_unit_test_cmd_flags_SOURCES = tests/unit/test_cmd_flags.c src/app/cmd_flags.c
 tests_unit_test_cmd_flags_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/app
-tests_unit_test_cmd_flags_LDADD = $(UNIT_LDADD)
+tests_unit_test_cmd_flags_LDADD = $(UTIL_UNIT_LDADD)
 
 # kubectl's plugin names (issue 14): kubectl runs kubectl-gammatop for `kubectl gammatop ...`
 # and kubectl_complete-gammatop for its completion; both are gammatop (main.c looks at its

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "cmd_complete.h"
+#include "commands.h"
 #include "gammatop/secret.h"
 
 static int cmd_version(int argc, char **argv);
