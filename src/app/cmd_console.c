@@ -318,7 +318,7 @@ static struct kcluster *live_connect(struct live *lv, const char *context, char 
 	free(lv->src->description);
 	lv->src->context = xstrdup(kc->context);
 	lv->src->server = xstrdup(kc->server);
-	lv->src->user = xstrdup(kc->user_name);
+	lv->src->user = xstrdup(kc->identity);
 	lv->src->description = xasprintf("context %s", kc->context);
 	kcluster_start(c);
 	return c;

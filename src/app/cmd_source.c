@@ -69,7 +69,7 @@ static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool w
 	const struct kubeconfig *kc = kcluster_config(c);
 	src->context = xstrdup(kc->context);
 	src->server = xstrdup(kc->server);
-	src->user = xstrdup(kc->user_name);
+	src->user = xstrdup(kc->identity); /* the impersonated user, when there is one */
 	src->description = xasprintf("context %s (%s)", kc->context, kc->server);
 	if (!wait) {
 		kcluster_start(c);

@@ -10,7 +10,8 @@ src_kube_libgtkube_a_SOURCES = \
 	src/kube/listscan.c include/gammatop/listscan.h \
 	src/kube/reflector.c include/gammatop/reflector.h \
 	src/kube/kcluster.c include/gammatop/kcluster.h \
-	src/kube/kevents.c include/gammatop/kevents.h
+	src/kube/kevents.c include/gammatop/kevents.h \
+	src/kube/oidc.c include/gammatop/oidc.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr \
@@ -44,10 +45,13 @@ tests_fuzz_fuzz_watchsplit_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
 KUBE_E2E = tests/e2e/kube-tls-token.sh tests/e2e/kube-client-cert.sh tests/e2e/kube-exec.sh \
 	tests/e2e/kube-resilience.sh tests/e2e/kube-unreachable.sh tests/e2e/kube-proxy.sh \
-	tests/e2e/kube-faults.sh tests/e2e/kube-hostile.sh tests/e2e/kube-namespace.sh
+	tests/e2e/kube-faults.sh tests/e2e/kube-hostile.sh tests/e2e/kube-namespace.sh \
+	tests/e2e/kube-send.sh tests/e2e/kube-proxy-env.sh tests/e2e/kube-exec-login.sh \
+	tests/e2e/kube-oidc.sh
 TESTS += $(KUBE_E2E)
 EXTRA_DIST += $(KUBE_E2E) tests/e2e/kube-lib.sh tests/e2e/kube-exec-plugin.sh \
-	tests/e2e/kube-hostile-server.py tests/e2e/kube-probe.py
+	tests/e2e/kube-hostile-server.py tests/e2e/kube-probe.py tests/e2e/kube-tunnel.py \
+	tests/e2e/kube-oidc-issuer.py
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_kclient tests/unit/test_credential
