@@ -74,3 +74,11 @@ uninstall-local:
 APP_CLI_E2E = tests/e2e/app-completion.sh tests/e2e/app-cli.sh tests/e2e/app-install.sh
 TESTS += $(APP_CLI_E2E)
 EXTRA_DIST += $(APP_CLI_E2E)
+
+# Fuzz target: the command-line parser and its value parsers.
+check_PROGRAMS += tests/fuzz/fuzz_cmdflags
+TESTS += tests/fuzz/fuzz_cmdflags
+tests_fuzz_fuzz_cmdflags_SOURCES = tests/fuzz/fuzz_cmdflags.c src/app/cmd_flags.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_cmdflags_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/app
+tests_fuzz_fuzz_cmdflags_LDADD = $(GT_UTIL_LDADD)
+tests_fuzz_fuzz_cmdflags_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
