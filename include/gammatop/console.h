@@ -99,6 +99,7 @@ struct console {
 	int64_t last_frame_us;      /* draw time of the last frame */
 	char *timings_path;         /* owned: $GAMMATOP_TIMINGS, or NULL */
 	int64_t window_ms;          /* telemetry window of the tables (--window, default 5m) */
+	int64_t at_ms;              /* :at TIME: the past shown, read-only (wall ms); 0: now */
 };
 
 /* A console over store (filled or being filled by the source), not yet on screen. Returns

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{"undo", cmd_undo, "revert one recorded change"},
 	{"changes", cmd_changes, "what changed, when and by whom (the change journal); suspects"},
 	{"diff", cmd_diff, "compare two snapshots or two times: topology, policy, figures"},
+	{"paths", cmd_paths, "call chains below a route or Service: timeouts, retries, amplification"},
 };
 
 static void usage(FILE *f)

@@ -11,7 +11,8 @@ src_telemetry_libgttelemetry_a_SOURCES = \
 	src/telemetry/promapi.c include/gammatop/promapi.h \
 	src/telemetry/promsource.c include/gammatop/promsource.h \
 	src/telemetry/collector.c include/gammatop/collector.h \
-	src/telemetry/suspects.c include/gammatop/suspects.h
+	src/telemetry/suspects.c include/gammatop/suspects.h \
+	src/telemetry/callobs.c include/gammatop/callobs.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_exposition tests/unit/test_promresult tests/unit/test_rate \

@@ -60,6 +60,16 @@ static struct kclient *client(void)
 	return env.client ? env.client(env.ud) : NULL;
 }
 
+struct kclient *ui_edit_client(void)
+{
+	return client();
+}
+
+char *ui_edit_cluster_key(void)
+{
+	return env.cluster_key ? env.cluster_key(env.ud) : NULL;
+}
+
 /* ---- helpers ---- */
 
 /* Take v off the console's stack (it must be the top) and free it. */

@@ -1,0 +1,94 @@
+/* callobs.c: observed rates of the call graph from per-rule figures (see callobs.h). */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gammatop/callobs.h"
+#include "gammatop/str.h"
+#include "gammatop/xalloc.h"
+
+/* The figures of rule r (its own, else its route's when the route has one rule). */
+static const struct figure *rule_figures(const struct callgraph *g, const struct figures_set *set,
+                                         const struct cg_rule *r)
+{
+	const struct figure *f = figures_set_find(set, r->route, (int)r->index);
+	if (f)
+		return f;
+	for (size_t i = 0; i < g->n_rules; i++)
+		if (str_eq(g->rules[i].route, r->route) && g->rules[i].index != r->index)
+			return NULL; /* the route's figures cover other rules too */
+	return figures_set_find(set, r->route, -1);
+}
+
+size_t callobs_apply(struct callgraph *g, const struct figures_set *set)
+{
+	if (!set || !g->n_calls)
+		return 0;
+	size_t nc = g->n_calls;
+	double *req = xmalloc(nc * sizeof *req), *tries = xmalloc(nc * sizeof *tries);
+	double *retries = xmalloc(nc * sizeof *retries), *tmo = xmalloc(nc * sizeof *tmo);
+	bool *known = xcalloc(nc, sizeof *known), *unknown = xcalloc(nc, sizeof *unknown);
+	for (size_t c = 0; c < nc; c++)
+		req[c] = tries[c] = retries[c] = tmo[c] = 0;
+	/* parents per (route, index): the rule's figures count every parent together */
+	size_t *parents = xcalloc(g->n_rules + 1, sizeof *parents);
+	for (size_t i = 0; i < g->n_rules; i++)
+		for (size_t j = 0; j < g->n_rules; j++)
+			if (g->rules[j].index == g->rules[i].index && str_eq(g->rules[j].route, g->rules[i].route))
+				parents[i]++;
+	for (size_t e = 0; e < g->n_edges; e++) {
+		const struct cg_edge *ed = &g->edges[e];
+		size_t c = ed->call;
+		if (ed->rule == CG_NONE) {
+			unknown[c] = true;
+			continue;
+		}
+		const struct cg_rule *r = &g->rules[ed->rule];
+		const struct figure *f = rule_figures(g, set, r);
+		double rps = f ? f->f[FIG_RPS] : NAN, rr = f ? f->f[FIG_RETRY] : NAN;
+		double tr = f ? f->f[FIG_TIMEOUT] : NAN;
+		if (isnan(rps)) {
+			unknown[c] = true;
+			continue;
+		}
+		if (isnan(rr) && !r->policy.has_retry)
+			rr = 0; /* no retry policy: every request is one try */
+		double share = ed->weight / (double)(parents[ed->rule] ? parents[ed->rule] : 1);
+		double q = rps * share;
+		double t = isnan(rr) || rr >= 1 ? NAN : q / (1 - rr);
+		req[c] += q;
+		tries[c] += t;
+		retries[c] += isnan(t) ? NAN : t * rr;
+		tmo[c] += isnan(tr) ? NAN : q * tr;
+		known[c] = true;
+	}
+	size_t n = 0;
+	double *gw = xcalloc(g->n_nodes + 1, sizeof *gw);
+	bool *gw_unknown = xcalloc(g->n_nodes + 1, sizeof *gw_unknown);
+	for (size_t c = 0; c < nc; c++) {
+		if (!known[c] || unknown[c]) {
+			if (g->nodes[g->calls[c].from].kind == CG_GATEWAY)
+				gw_unknown[g->calls[c].from] = true;
+			continue;
+		}
+		callgraph_observe(g, c, tries[c], retries[c], tmo[c]);
+		if (g->nodes[g->calls[c].from].kind == CG_GATEWAY)
+			gw[g->calls[c].from] += req[c];
+		n++;
+	}
+	for (size_t i = 0; i < g->n_nodes; i++)
+		if (g->nodes[i].kind == CG_GATEWAY && !gw_unknown[i] && gw[i] > 0)
+			callgraph_set_node_rate(g, i, gw[i]);
+	free(gw);
+	free(gw_unknown);
+	free(parents);
+	free(req);
+	free(tries);
+	free(retries);
+	free(tmo);
+	free(known);
+	free(unknown);
+	return n;
+}
