@@ -266,15 +266,15 @@ static void suspect_rows(struct route_recent *rr)
 		if (ch->audit_id)
 			buf_printf(&b, " (gammatop #%lld)", (long long)ch->audit_id);
 		struct grid_row *r = add(rr, 1, key, i ? THEME_NORMAL : THEME_WARN, buf_str(&b));
-		buf_reset(&b);
-		buf_printf(&b, "%s %s/%s/%s: %s", ago(rr, ch->at_ms, ch->approx, a, sizeof a),
-		           kind_id(ch->kind), ch->ns, ch->name,
-		           str_empty(ch->summary) ? str_or(ch->type, "changed") : ch->summary);
-		grid_set(r, C_VALUE, THEME_NORMAL, buf_str(&b));
-		grid_setf(r, C_EXTRA, THEME_DIM, "score %.2f", x->score);
+		grid_set(r, C_VALUE, THEME_NORMAL,
+		         str_empty(ch->summary) ? str_or(ch->type, "changed") : ch->summary);
+		grid_setf(r, C_EXTRA, THEME_DIM, "%s  score %.2f",
+		          ago(rr, ch->at_ms, ch->approx, a, sizeof a), x->score);
 		snprintf(key, sizeof key, "suspect%zu/why", i);
 		r = add(rr, 2, key, THEME_DIM, "why");
 		grid_set(r, C_VALUE, THEME_DIM, x->why);
+		grid_setf(r, C_EXTRA, THEME_DIM, "%s/%s%s%s", kind_id(ch->kind), ch->ns,
+		          str_empty(ch->ns) ? "" : "/", ch->name);
 		if (x->have_figures) {
 			snprintf(key, sizeof key, "suspect%zu/figs", i);
 			r = add(rr, 2, key, THEME_DIM, ch->audit_id ? "did it help?" : "effect");

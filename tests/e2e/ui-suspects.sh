@@ -1,0 +1,69 @@
+#!/bin/sh
+# tests/e2e/ui-suspects.sh: route detail answers "what changed before it broke" (issue 16).
+# The console (in a private tmux server) runs against gammatop-sim's demo world and records
+# the change journal; the route detail of inventory/inventory is open. Real kubectl tightens
+# the route's request timeout (300ms -> 100ms): the detail lists that change as the top
+# suspect (who: kubectl-patch, what: the field diff) without leaving the view, shows a change
+# marker under its sparklines, and its Kubernetes Events section is filled by the async
+# request (the sim's Events of the route, or "none"). Leaving the view while an Events request
+# may be in flight must not crash (ASan builds check it). Bounded; the tmux server is always
+# killed. GT_CAPTURE_DIR=DIR keeps the captures.
+. "$GT_SRCDIR/tests/e2e/lib.sh"
+. "$GT_SRCDIR/tests/e2e/tmux-lib.sh"
+[ -x "$GAMMATOP" ] || skip "no gammatop binary at $GAMMATOP"
+[ -x "$GAMMATOP_SIM" ] || skip "gammatop-sim not built"
+KUBECTL=/usr/lib/google-cloud-sdk/bin/kubectl.1.32
+[ -x "$KUBECTL" ] || KUBECTL=$(command -v kubectl) || skip "kubectl not installed"
+K() { "$KUBECTL" --kubeconfig "$T/kc" --request-timeout 10s "$@"; }
+
+tmux_init ui-suspects 20
+start_sim --demo --kubeconfig-out "$T/kc"
+
+cat > "$T/run.sh" <<EOS
+#!/bin/sh
+cd "$T"
+TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TMPDIR="$T" \
+  "$GAMMATOP" --kubeconfig "$T/kc" --cache "$T/cache.db" --no-telemetry 2>"$T/stderr"
+echo "exit=\$?" > "$T/exit"
+sleep 300
+EOS
+chmod +x "$T/run.sh"
+$TMUX_CMD new-session -d -x 200 -y 50 "$T/run.sh" || fail "cannot start tmux"
+
+expect "inventory" "the topology" 30
+keys 2
+keys / "^inventory +inventory" Enter
+expect "^inventory  *inventory" "the routes view filtered to inventory"
+keys Enter
+expect "Suspects" "route detail with its Suspects section"
+expect "Events" "route detail with its Events section"
+keep before
+grep -q "the route itself" "$T/screen" && fail "a suspect before anything changed: $(cat "$T/screen")"
+ok "route detail shows Suspects and Events sections"
+
+# the change, by real kubectl (manager kubectl-patch)
+K -n inventory patch httproute inventory --type merge \
+	-p '{"spec":{"rules":[{"backendRefs":[{"name":"inventory","port":8080}],"timeouts":{"request":"100ms"}}]}}' \
+	>/dev/null || fail "kubectl patch"
+expect "1\. kubectl-patch" "the kubectl change as the top suspect"
+expect "timeouts.request 300ms → 100ms" "what changed"
+keep after
+grep -E "1\. kubectl-patch +spec\.rules\[0\]\.timeouts\.request 300ms → 100ms +[0-9]+s ago +score 1\.00" \
+	"$T/screen" >/dev/null || fail "top suspect line: $(grep -A3 Suspects "$T/screen")"
+grep -Eq "why +the route itself; .*changes timeouts.* httproute/inventory/inventory" "$T/screen" ||
+	fail "no reason in words: $(cat "$T/screen")"
+ok "the kubectl timeout change is the top suspect, with who and what"
+
+# Events: asked of the cluster on the loop (the sim serves events.k8s.io): "asking the
+# cluster..." until the answer comes, then the Events or "none"
+wait_for "$TMUX_CMD capture-pane -p | sed -n '/Events/,\$p' | grep -Eq 'the cluster holds no Events|Normal|Warning'" 10 ||
+	{ cap; fail "the Events section was not filled: $(sed -n '/Events/,$p' "$T/screen")"; }
+ok "Events section filled asynchronously"
+
+# leave and come back quickly (a request in flight is cancelled with the view)
+for i in 1 2 3; do keys Escape; keys Enter; done
+keys Escape
+keys q
+wait_for "[ -f '$T/exit' ]" 10 || fail "the console did not quit"
+grep -q "exit=0" "$T/exit" || fail "console exit: $(cat "$T/exit") $(cat "$T/stderr")"
+ok "left the view with requests in flight; the console exited cleanly"
