@@ -16,3 +16,7 @@ CHANGES_E2E = tests/e2e/changes-kubectl.sh tests/e2e/changes-timetravel.sh \
 	tests/e2e/changes-suspects.sh tests/e2e/changes-events.sh
 TESTS += $(CHANGES_E2E)
 EXTRA_DIST += $(CHANGES_E2E)
+
+# The call-chain view (issue 17): `paths` and lint on the sim's demo chain.
+TESTS += tests/e2e/paths-demo.sh
+EXTRA_DIST += tests/e2e/paths-demo.sh
