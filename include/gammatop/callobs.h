@@ -12,13 +12,24 @@
  * requests of their calls as their rate. */
 #ifndef GAMMATOP_CALLOBS_H
 #define GAMMATOP_CALLOBS_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gammatop/callgraph.h"
 #include "gammatop/figures.h"
 
+/* What a source says of rule (-1: the whole route) of route "httproute/NS/NAME": client
+ * requests per second, retry rate and timeout rate into f (NAN where not said); false when
+ * it knows nothing of that key. */
+typedef bool (*callobs_lookup)(const char *route, int rule, double f[3], void *ud);
+#define CALLOBS_RPS 0
+#define CALLOBS_RETRY 1
+#define CALLOBS_TIMEOUT 2
+
 /* Set the observed rates of g's calls from set (NULL: nothing). Returns how many calls got
  * a rate. */
 size_t callobs_apply(struct callgraph *g, const struct figures_set *set);
+/* The same from any source. */
+size_t callobs_apply_fn(struct callgraph *g, callobs_lookup lookup, void *ud);
 
 #endif

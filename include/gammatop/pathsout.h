@@ -29,6 +29,7 @@ int pathsout_select(struct callgraph *g, const char *target, struct paths_opts *
 struct pathsout_row {
 	int depth;
 	char *label;   /* owned: tree lines and the node's label (sanitised) */
+	size_t name_off; /* where the node's label starts in label (after the tree lines) */
 	size_t node;   /* the entry, or the hop's callee */
 	size_t path;   /* the first path (in r's order) through this row */
 	size_t hop;    /* hop index in that path (depth - 1; unused at depth 0) */

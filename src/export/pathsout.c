@@ -174,6 +174,7 @@ static void emit(struct emit *e, size_t i, int depth, const char *prefix, bool l
 		buf_printf(&b, "%s%s", prefix,
 		           e->ascii ? (last ? "`- " : "|- ") : (last ? "\xe2\x94\x94\xe2\x94\x80 " : "\xe2\x94\x9c\xe2\x94\x80 "));
 	const struct cg_node *nd = &e->g->nodes[t->node];
+	size_t name_off = b.len;
 	char *lab = str_sanitize(str_or(nd->label, nd->id));
 	buf_printf(&b, "%s", lab);
 	free(lab);
@@ -185,7 +186,8 @@ static void emit(struct emit *e, size_t i, int depth, const char *prefix, bool l
 		e->cap = e->cap ? e->cap * 2 : 32;
 		e->rows = xrealloc(e->rows, e->cap * sizeof *e->rows);
 	}
-	e->rows[e->n++] = (struct pathsout_row){depth, buf_steal(&b), t->node, t->path, t->hop, t->leaf};
+	e->rows[e->n++] = (struct pathsout_row){depth, buf_steal(&b), name_off, t->node, t->path,
+	                                        t->hop, t->leaf};
 	char *sub = depth == 0 ? xstrdup("")
 	                       : xasprintf("%s%s", prefix, last ? "   " : (e->ascii ? "|  " : "\xe2\x94\x82  "));
 	for (size_t c = t->first; c != CG_NONE; c = e->tr->t[c].next)

@@ -776,6 +776,7 @@ int traffic_expected(struct traffic *t, const char *kind, const char *ns, const 
 		return -1;
 	const struct traffic_rule *r = &t->routes[at]->rules[rule];
 	const double N = TRAFFIC_SAMPLES;
+	memset(out, 0, sizeof *out); /* padding too: tests compare whole structs */
 	double retries = r->share[TC_RETRIES];
 	out->rps = r->rps;
 	out->success_rate = r->share[TC_OUT + TO_OK] / N;

@@ -10,21 +10,38 @@
 #include "gammatop/xalloc.h"
 
 /* The figures of rule r (its own, else its route's when the route has one rule). */
-static const struct figure *rule_figures(const struct callgraph *g, const struct figures_set *set,
-                                         const struct cg_rule *r)
+static bool rule_figures(const struct callgraph *g, callobs_lookup lookup, void *ud,
+                         const struct cg_rule *r, double f[3])
 {
-	const struct figure *f = figures_set_find(set, r->route, (int)r->index);
-	if (f)
-		return f;
+	f[0] = f[1] = f[2] = NAN;
+	if (lookup(r->route, (int)r->index, f, ud))
+		return true;
 	for (size_t i = 0; i < g->n_rules; i++)
 		if (str_eq(g->rules[i].route, r->route) && g->rules[i].index != r->index)
-			return NULL; /* the route's figures cover other rules too */
-	return figures_set_find(set, r->route, -1);
+			return false; /* the route's figures cover other rules too */
+	f[0] = f[1] = f[2] = NAN;
+	return lookup(r->route, -1, f, ud);
+}
+
+static bool set_lookup(const char *route, int rule, double f[3], void *ud)
+{
+	const struct figure *x = figures_set_find(ud, route, rule);
+	if (!x)
+		return false;
+	f[CALLOBS_RPS] = x->f[FIG_RPS];
+	f[CALLOBS_RETRY] = x->f[FIG_RETRY];
+	f[CALLOBS_TIMEOUT] = x->f[FIG_TIMEOUT];
+	return true;
 }
 
 size_t callobs_apply(struct callgraph *g, const struct figures_set *set)
 {
-	if (!set || !g->n_calls)
+	return set ? callobs_apply_fn(g, set_lookup, (void *)set) : 0;
+}
+
+size_t callobs_apply_fn(struct callgraph *g, callobs_lookup lookup, void *ud)
+{
+	if (!g->n_calls)
 		return 0;
 	size_t nc = g->n_calls;
 	double *req = xmalloc(nc * sizeof *req), *tries = xmalloc(nc * sizeof *tries);
@@ -46,9 +63,9 @@ size_t callobs_apply(struct callgraph *g, const struct figures_set *set)
 			continue;
 		}
 		const struct cg_rule *r = &g->rules[ed->rule];
-		const struct figure *f = rule_figures(g, set, r);
-		double rps = f ? f->f[FIG_RPS] : NAN, rr = f ? f->f[FIG_RETRY] : NAN;
-		double tr = f ? f->f[FIG_TIMEOUT] : NAN;
+		double f[3];
+		rule_figures(g, lookup, ud, r, f);
+		double rps = f[CALLOBS_RPS], rr = f[CALLOBS_RETRY], tr = f[CALLOBS_TIMEOUT];
 		if (isnan(rps)) {
 			unknown[c] = true;
 			continue;

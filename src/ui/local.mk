@@ -12,7 +12,7 @@ src_ui_libgtui_a_SOURCES = \
 	src/ui/console.c include/gammatop/console.h \
 	src/ui/figsrc.c include/gammatop/figsrc.h \
 	src/ui/view_topology.c src/ui/view_routes.c src/ui/view_route.c \
-	src/ui/route_recent.c include/gammatop/route_recent.h \
+	src/ui/route_recent.c include/gammatop/route_recent.h src/ui/console_at.c src/ui/view_paths.c \
 	src/ui/view_findings.c src/ui/view_help.c
 nodist_src_ui_libgtui_a_SOURCES = src/ui/theme_default.c
 CLEANFILES += src/ui/theme_default.c

@@ -427,6 +427,10 @@ static struct view *open_view(struct console *c, const char *route, enum mode mo
 		console_message(c, true, "read-only console (--readonly): editing is disabled");
 		return NULL;
 	}
+	if (c->at_ms) {
+		console_message(c, true, "showing the past (:at): edits are refused; :at now returns");
+		return NULL;
+	}
 	const char *slash = strchr(route, '/');
 	if (!slash || strncmp(route, "httproute/", 10)) {
 		console_message(c, true, "%.*s: only HTTPRoute rules have timeouts and retry to edit",
@@ -486,6 +490,10 @@ void ui_edit_open_undo(struct console *c, int64_t id)
 {
 	if (c->readonly) {
 		console_message(c, true, "read-only console (--readonly): undo is disabled");
+		return;
+	}
+	if (c->at_ms) {
+		console_message(c, true, "showing the past (:at): undo is refused; :at now returns");
 		return;
 	}
 	char err[512] = "";

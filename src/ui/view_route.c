@@ -347,6 +347,10 @@ static void refresh(struct view *v)
 
 static bool key(struct view *v, int action)
 {
+	if (action == ACT_VIEW_PATHS) { /* the call chains through this route */
+		console_push(v->con, view_new(&view_paths_ops, v->con, v->arg));
+		return true;
+	}
 	if (action != ACT_WINDOW)
 		return false;
 	struct route_view *rv = v->priv;
