@@ -5,7 +5,9 @@
 # the route's request timeout (300ms -> 100ms): the detail lists that change as the top
 # suspect (who: kubectl-patch, what: the field diff) without leaving the view, shows a change
 # marker under its sparklines, and its Kubernetes Events section is filled by the async
-# request (the sim's Events of the route, or "none"). Leaving the view while an Events request
+# request (the sim's Events of the route, or "none"). `:at TIME` before the change shows the
+# old timeout, marked PAST in the header, and refuses edits; `:at now` returns. `:paths` shows
+# the demo's call chain with its 27x worst case. Leaving the view while an Events request
 # may be in flight must not crash (ASan builds check it). Bounded; the tmux server is always
 # killed. GT_CAPTURE_DIR=DIR keeps the captures.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
@@ -42,6 +44,9 @@ grep -q "the route itself" "$T/screen" && fail "a suspect before anything change
 ok "route detail shows Suspects and Events sections"
 
 # the change, by real kubectl (manager kubectl-patch)
+sleep 1
+BEFORE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+sleep 1
 K -n inventory patch httproute inventory --type merge \
 	-p '{"spec":{"rules":[{"backendRefs":[{"name":"inventory","port":8080}],"timeouts":{"request":"100ms"}}]}}' \
 	>/dev/null || fail "kubectl patch"
@@ -59,6 +64,29 @@ ok "the kubectl timeout change is the top suspect, with who and what"
 wait_for "$TMUX_CMD capture-pane -p | sed -n '/Events/,\$p' | grep -Eq 'the cluster holds no Events|Normal|Warning'" 10 ||
 	{ cap; fail "the Events section was not filled: $(sed -n '/Events/,$p' "$T/screen")"; }
 ok "Events section filled asynchronously"
+
+# time travel: the route detail as it was before the change, marked, read-only
+keys : "at $BEFORE" Enter
+expect "PAST $BEFORE read-only" "the past in the header"
+expect "request 300ms" "the route as it was"
+keys e
+expect "showing the past (:at): edits are refused" "no edits in the past"
+keep past
+keys : "at now" Enter
+expect "request 100ms" "back to now"
+grep -q "PAST" "$T/screen" && fail "still marked as the past: $(head -1 "$T/screen")"
+ok ":at $BEFORE showed the old timeout, marked PAST and read-only; :at now returned"
+
+# the call chains through a route, from the console
+keys Escape
+keys : "paths" Enter
+expect "warehouse" "the paths view"
+grep -Eq "stock .*27x|warehouse .*27x" "$T/screen" || fail "no 27x in :paths: $(cat "$T/screen")"
+keep paths
+keys Escape
+keys Enter
+expect "Suspects" "route detail again"
+ok ":paths shows the demo chain with its 27x worst case"
 
 # leave and come back quickly (a request in flight is cancelled with the view)
 for i in 1 2 3; do keys Escape; keys Enter; done
