@@ -1,7 +1,7 @@
 # src/ui/edit.mk: the console's editing views (inline policy form, $EDITOR, history/undo) on
 # top of the edit layer, with their tests. Kept apart from src/ui/local.mk so the two can be
 # worked on side by side.
-src_ui_libgtui_a_SOURCES += src/ui/view_edit.c src/ui/view_edit_draw.c src/ui/view_edit_int.h src/ui/view_history.c src/ui/editor.c \
+src_ui_libgtui_a_SOURCES += src/ui/edit_paths.c src/ui/view_edit.c src/ui/view_edit_draw.c src/ui/view_edit_int.h src/ui/view_history.c src/ui/editor.c \
 	include/gammatop/ui_edit.h
 
 if HAVE_CMOCKA

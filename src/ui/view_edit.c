@@ -163,6 +163,9 @@ static void recompute(struct ed *d)
 	if (clr[F_CODES]) c.retry_codes = "";
 	else if (set[F_CODES]) c.retry_codes = t[F_CODES];
 	edit_set_change(d->e, &c);
+	free(d->paths);
+	d->paths = edit_paths_effect(d->con, edit_route_id(d->e), edit_rule_index(d->e),
+	                             edit_target(d->e));
 }
 
 static bool form_ok(struct ed *d)
@@ -715,6 +718,7 @@ static void init(struct view *v)
 	struct ed *d = xcalloc(1, sizeof *d);
 	for (int i = 0; i < NF; i++)
 		buf_init(&d->f[i].text);
+	d->con = v->con;
 	v->priv = d;
 	static const struct grid_col none[] = {{"", 0, 1, false, false, 0}};
 	grid_init(&v->grid, none, 1, false);
@@ -731,6 +735,7 @@ static void vfree(struct view *v)
 	for (int i = 0; i < NF; i++)
 		buf_done(&d->f[i].text);
 	free(d->preview);
+	free(d->paths);
 	free(d->doc_text);
 	audit_entry_done(&d->undo);
 	free(d);

@@ -7,7 +7,8 @@
 # marker under its sparklines, and its Kubernetes Events section is filled by the async
 # request (the sim's Events of the route, or "none"). `:at TIME` before the change shows the
 # old timeout, marked PAST in the header, and refuses edits; `:at now` returns. `:paths` shows
-# the demo's call chain with its 27x worst case. Leaving the view while an Events request
+# the demo's call chain with its 27x worst case, and the edit form on its first hop says what 5
+# attempts would make of it (54x) before anything is sent. Leaving the view while an Events request
 # may be in flight must not crash (ASan builds check it). Bounded; the tmux server is always
 # killed. GT_CAPTURE_DIR=DIR keeps the captures.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
@@ -83,10 +84,27 @@ keys : "paths" Enter
 expect "warehouse" "the paths view"
 grep -Eq "stock .*27x|warehouse .*27x" "$T/screen" || fail "no 27x in :paths: $(cat "$T/screen")"
 keep paths
+ok ":paths shows the demo chain with its 27x worst case"
+
+# the edit form says what a retry change does to the paths through the rule, before applying
+keys 2
+keys / "^shop +basket" Enter
+expect "^shop  *basket" "the routes view filtered to shop/basket"
+keys e
+expect "edit httproute/shop/basket rule 0" "the form"
+expect "paths: this makes ingress/storefront -> basket -> stock -> warehouse 27x worst case (now 27x)" "the paths line"
+keys Tab Tab C-u 5
+expect "paths: this makes ingress/storefront -> basket -> stock -> warehouse 54x worst case (now 27x)" "the effect of 5 attempts"
+keep form-paths
 keys Escape
+keys Escape
+keys Escape
+keys 2
+keys / "^inventory +inventory" Enter
+expect "^inventory  *inventory" "back to inventory"
 keys Enter
 expect "Suspects" "route detail again"
-ok ":paths shows the demo chain with its 27x worst case"
+ok "edit form: attempts 5 on shop/basket would make the chain 54x (now 27x), shown before applying"
 
 # leave and come back quickly (a request in flight is cancelled with the view)
 for i in 1 2 3; do keys Escape; keys Enter; done
