@@ -32,9 +32,10 @@ dist_gtthemes_DATA = themes/default.theme themes/light.theme themes/high-contras
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
-	tests/unit/test_topocache tests/unit/test_console_churn
+	tests/unit/test_topocache tests/unit/test_console_churn tests/unit/test_console_at
 TESTS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
-	tests/unit/test_topocache tests/unit/test_console_churn
+	tests/unit/test_topocache tests/unit/test_console_churn tests/unit/test_console_at
+tests_unit_test_console_at_LDADD = $(UNIT_LDADD)
 tests_unit_test_console_churn_LDADD = $(UNIT_LDADD)
 tests_unit_test_topocache_SOURCES = tests/unit/test_topocache.c tests/unit/manifest_fixture.h
 tests_unit_test_topocache_LDADD = $(UNIT_LDADD)

@@ -891,7 +891,7 @@ static void test_random_input(void **state)
 {
 	(void)state;
 	static const char *const keys[] = {"sim.gammatop.dev/rps", "sim.gammatop.dev/latency",
-	                                   "sim.gammatop.dev/failure"};
+	                                   "sim.gammatop.dev/failure", "sim.gammatop.dev/rps-from"};
 	uint64_t seed = 12345;
 	struct traffic *t = traffic_new(3);
 	for (int it = 0; it < 400; it++) {
@@ -901,12 +901,14 @@ static void test_random_input(void **state)
 			"[{\"name\":\"b\"}],\"timeouts\":{},\"retry\":{}}]}}");
 		json_t *ann = json_object_get(json_object_get(j, "metadata"), "annotations");
 		json_t *rule = json_array_get(json_object_get(json_object_get(j, "spec"), "rules"), 0);
-		for (size_t k = 0; k < 3; k++) {
+		for (size_t k = 0; k < 4; k++) {
 			char text[48];
 			random_text(&seed, text, sizeof text);
 			if (k == 1 && rnd(&seed) % 2)
 				snprintf(text, sizeof text, "p50=%dms,p99=%ds", (int)(rnd(&seed) % 900),
 				         (int)(rnd(&seed) % 9));
+			if (k == 3 && rnd(&seed) % 2) /* a link to itself, or to a rule it lacks */
+				snprintf(text, sizeof text, "HTTPRoute/default/f#%d", (int)(rnd(&seed) % 3));
 			json_object_set_new(ann, keys[k], json_string(text));
 		}
 		json_object_set_new(json_object_get(rule, "timeouts"), "request", random_value(&seed));

@@ -1,0 +1,245 @@
+/* test_console_at.c: golden screens of the console's time travel and route-detail suspects
+ * (issue 16), rendered headless: a change journal in a temporary cache holds a Service and a
+ * GAMMA route whose request timeout was tightened by kubectl-edit three minutes before the
+ * time shown; `:at 2026-01-01T00:05:00Z` shows that past (PAST in the header, read-only) and
+ * the route detail lists the change as its top suspect with who, what and why. Compared with
+ * tests/golden/at-*-COLSxROWS.txt (GT_REGEN_GOLDEN=1 rewrites them: review, commit). Fixed
+ * times only, so the screens do not depend on the clock. Also: :at now returns, edits are
+ * refused in the past, and a time before the journal is an error naming when it begins. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gammatop/cache.h"
+#include "gammatop/console.h"
+#include "gammatop/evloop.h"
+#include "gammatop/journal.h"
+#include "gammatop/keys.h"
+#include "gammatop/screen.h"
+#include "gammatop/store.h"
+#include "gammatop/ui_edit.h"
+
+#define CL "https://at.example ca:0001"
+#define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
+
+static char dir[256], path[300];
+static struct cache *cache;
+
+static json_t *service(void)
+{
+	return json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:{s:{}}}]},"
+	                 " s:{s:[{s:s, s:i}]}}",
+	                 "apiVersion", "v1", "kind", "Service", "metadata", "name", "api", "namespace",
+	                 "shop", "resourceVersion", "5", "managedFields", "manager", "helm",
+	                 "operation", "Update", "time", "2026-01-01T00:00:00Z", "fieldsType",
+	                 "FieldsV1", "fieldsV1", "f:spec", "spec", "ports", "name", "http", "port", 8080);
+}
+
+/* The GAMMA producer route shop/api as the API server sends it. */
+static json_t *route(const char *rv, int gen, const char *timeout, const char *manager,
+                     const char *mtime)
+{
+	return json_pack(
+		"{s:s, s:s, s:{s:s, s:s, s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:{s:{}}}]},"
+		" s:{s:[{s:s, s:s, s:s, s:i}], s:[{s:[{s:s, s:i}], s:{s:s}}]}}",
+		"apiVersion", "gateway.networking.k8s.io/v1", "kind", "HTTPRoute", "metadata", "name",
+		"api", "namespace", "shop", "resourceVersion", rv, "generation", gen,
+		"creationTimestamp", "2026-01-01T00:00:00Z", "managedFields", "manager", manager,
+		"operation", "Update", "time", mtime, "fieldsType", "FieldsV1", "fieldsV1", "f:spec",
+		"spec", "parentRefs", "group", "", "kind", "Service", "name", "api", "port", 8080,
+		"rules", "backendRefs", "name", "api", "port", 8080, "timeouts", "request", timeout);
+}
+
+static char *cluster_key(void *ud)
+{
+	(void)ud;
+	return strdup(CL);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!setlocale(LC_ALL, "C.UTF-8") && !setlocale(LC_ALL, "en_US.UTF-8"))
+		return -1;
+	setenv("TZ", "UTC", 1);
+	unsetenv("NO_COLOR");
+	snprintf(dir, sizeof dir, "/tmp/gt-test-console-at.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/cache.db", dir);
+	char err[512];
+	cache = cache_open(path, NULL, err, sizeof err);
+	if (!cache)
+		return -1;
+	struct journal_writer *w = journal_writer_new(cache, CL, NULL);
+	json_t *svc = service(), *r1 = route("10", 1, "5s", "helm", "2026-01-01T00:00:00Z");
+	json_t *r2 = route("11", 2, "300ms", "kubectl-edit", "2026-01-01T00:02:00Z");
+	journal_writer_list_start(w, GT_SERVICE);
+	journal_writer_seen(w, GT_SERVICE, JOURNAL_SEEN_LISTED, svc, T0);
+	journal_writer_list_done(w, GT_SERVICE, T0);
+	journal_writer_list_start(w, GT_HTTPROUTE);
+	journal_writer_seen(w, GT_HTTPROUTE, JOURNAL_SEEN_LISTED, r1, T0);
+	journal_writer_list_done(w, GT_HTTPROUTE, T0);
+	journal_writer_seen(w, GT_HTTPROUTE, JOURNAL_SEEN_MODIFIED, r2, T0 + 120000);
+	long n = journal_writer_flush(w, err, sizeof err);
+	journal_writer_free(w);
+	json_decref(svc);
+	json_decref(r1);
+	json_decref(r2);
+	return n == 1 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cache_close(cache);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *srcdir(void)
+{
+	const char *s = getenv("GT_SRCDIR");
+	return s ? s : ".";
+}
+
+/* Run keys on a headless console over an empty live store with the journal's cache plugged
+ * in; the screen text, and the status-bar message after the keys into msg. */
+static char *render(const char *keys, int cols, int rows, char *msg, size_t msglen)
+{
+	struct evloop *loop = evloop_new();
+	struct gt_store *store = store_new();
+	struct console_source cs = {.label = "at.example"};
+	struct console_opts co = {.headless_rows = rows, .headless_cols = cols};
+	char err[256];
+	struct console *con = console_new(store, loop, &cs, &co, err, sizeof err);
+	assert_non_null(con);
+	struct ui_edit_env env = {.cache = cache, .cluster_key = cluster_key};
+	ui_edit_set_env(con, &env);
+	assert_int_equal(console_start(con, &co, err, sizeof err), 0);
+	struct keys_event *ev = NULL;
+	int n = keys_parse_script(keys, &ev, err, sizeof err);
+	assert_true(n >= 0);
+	console_frame(con);
+	for (int i = 0; i < n; i++) {
+		console_key(con, ev[i].key);
+		console_frame(con);
+	}
+	free(ev);
+	if (msg)
+		snprintf(msg, msglen, "%s", con->message);
+	char *text = screen_dump();
+	console_free(con);
+	store_free(store);
+	evloop_free(loop);
+	struct ui_edit_env none = {0};
+	ui_edit_set_env(NULL, &none);
+	return text;
+}
+
+static char *read_file(const char *p)
+{
+	FILE *f = fopen(p, "r");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0, k;
+	char *b = malloc(cap);
+	while ((k = fread(b + n, 1, cap - n - 1, f)) > 0) {
+		n += k;
+		if (n + 1 >= cap)
+			b = realloc(b, cap *= 2);
+	}
+	b[n] = '\0';
+	fclose(f);
+	return b;
+}
+
+static void golden(const char *name, const char *keys, int cols, int rows)
+{
+	char p[1024];
+	snprintf(p, sizeof p, "%s/tests/golden/%s-%dx%d.txt", srcdir(), name, cols, rows);
+	char *got = render(keys, cols, rows, NULL, 0);
+	if (getenv("GT_REGEN_GOLDEN")) {
+		FILE *f = fopen(p, "w");
+		assert_non_null(f);
+		fputs(got, f);
+		fclose(f);
+		free(got);
+		return;
+	}
+	char *want = read_file(p);
+	if (!want)
+		fail_msg("missing golden %s (run with GT_REGEN_GOLDEN=1, review, commit)", p);
+	if (strcmp(want, got)) {
+		fprintf(stderr, "--- %s\n%s--- rendered\n%s", p, want, got);
+		fail_msg("screen differs from %s", p);
+	}
+	free(want);
+	free(got);
+}
+
+#define AT ":at 2026-01-01T00:05:00Z<Enter>"
+
+static void test_golden(void **state)
+{
+	(void)state;
+	golden("at-routes", AT "2", 80, 24);
+	golden("at-routes", AT "2", 200, 50);
+	golden("at-route-detail-suspects", AT "2<Enter>", 80, 24);
+	golden("at-route-detail-suspects", AT "2<Enter>", 200, 50);
+}
+
+static void test_behaviour(void **state)
+{
+	(void)state;
+	char msg[256];
+	/* the past shows the old timeout; now (an empty live store) shows nothing */
+	char *s = render(":at 2026-01-01T00:01:00Z<Enter>2<Enter>", 200, 50, NULL, 0);
+	assert_non_null(strstr(s, "PAST 2026-01-01T00:01:00Z read-only"));
+	assert_non_null(strstr(s, "request 5s"));
+	assert_null(strstr(s, "kubectl-edit")); /* the change came later */
+	free(s);
+	s = render(AT ":at now<Enter>2", 200, 50, NULL, 0);
+	assert_null(strstr(s, "PAST"));
+	assert_null(strstr(s, "shop"));
+	free(s);
+	s = render(AT ":at now<Enter>", 200, 50, msg, sizeof msg);
+	assert_string_equal(msg, "back to now");
+	free(s);
+	/* edits are refused in the past */
+	s = render(AT "2e", 200, 50, msg, sizeof msg);
+	assert_non_null(strstr(msg, "showing the past (:at): edits are refused"));
+	free(s);
+	/* bad times: said, nothing changes */
+	s = render(":at 2025-01-01T00:00:00Z<Enter>", 200, 50, msg, sizeof msg);
+	assert_null(strstr(s, "PAST"));
+	assert_true(strlen(msg) > 0);
+	free(s);
+	s = render(":at yesterday<Enter>", 200, 50, msg, sizeof msg);
+	assert_non_null(strstr(msg, "expected RFC 3339"));
+	free(s);
+	s = render(":at 2999-01-01T00:00:00Z<Enter>", 200, 50, msg, sizeof msg);
+	assert_non_null(strstr(msg, "in the future"));
+	free(s);
+	s = render(":at -1x<Enter>", 200, 50, msg, sizeof msg);
+	assert_non_null(strstr(msg, ":at -1x"));
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_behaviour),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
