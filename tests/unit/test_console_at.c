@@ -5,7 +5,8 @@
  * the route detail lists the change as its top suspect with who, what and why. Compared with
  * tests/golden/at-*-COLSxROWS.txt (GT_REGEN_GOLDEN=1 rewrites them: review, commit). Fixed
  * times only, so the screens do not depend on the clock. Also: :at now returns, edits are
- * refused in the past, and a time before the journal is an error naming when it begins. */
+ * refused in the past, and a time before the journal is an error naming when it begins; and
+ * now (not in the past) a change two minutes ago is marked under route detail's sparklines. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@
 #include "gammatop/keys.h"
 #include "gammatop/screen.h"
 #include "gammatop/store.h"
+#include "gammatop/timeutil.h"
 #include "gammatop/ui_edit.h"
 
 #define CL "https://at.example ca:0001"
@@ -58,10 +60,12 @@ static json_t *route(const char *rv, int gen, const char *timeout, const char *m
 		"rules", "backendRefs", "name", "api", "port", 8080, "timeouts", "request", timeout);
 }
 
+static const char *cluster = CL;
+
 static char *cluster_key(void *ud)
 {
 	(void)ud;
-	return strdup(CL);
+	return strdup(cluster);
 }
 
 static int setup(void **state)
@@ -235,11 +239,88 @@ static void test_behaviour(void **state)
 	free(s);
 }
 
+/* Figures with sparklines for every route (the marker row lives under them). */
+static bool spark_figures(void *ud, const char *route, int rule, int64_t window_ms,
+                          struct route_figures *f)
+{
+	(void)ud, (void)route, (void)rule, (void)window_ms;
+	f->rps = 10;
+	f->timeout_rate = 0.1;
+	f->retry_rate = 0;
+	f->n_spark = CONSOLE_SPARK;
+	for (size_t i = 0; i < CONSOLE_SPARK; i++) {
+		f->spark[i] = (double)i;
+		f->spark_timeout[i] = i > 7 ? 0.3 : 0.01;
+	}
+	return true;
+}
+
+/* Now, not in the past: a journal of another cluster with a change two minutes ago; the
+ * live store is the journal's state now (as the reflectors would have it). Route detail
+ * marks the change under its sparklines (5-minute window: step 7 of 12) with who. */
+static void test_markers(void **state)
+{
+	(void)state;
+	const char *cl2 = "https://markers.example ca:0002";
+	int64_t now = time_wall_ms();
+	struct journal_writer *w = journal_writer_new(cache, cl2, NULL);
+	json_t *svc = service(), *r1 = route("10", 1, "5s", "helm", "2026-01-01T00:00:00Z");
+	json_t *r2 = route("11", 2, "300ms", "kubectl-edit", "2026-01-01T00:02:00Z");
+	journal_writer_list_start(w, GT_SERVICE);
+	journal_writer_seen(w, GT_SERVICE, JOURNAL_SEEN_LISTED, svc, now - 600000);
+	journal_writer_list_done(w, GT_SERVICE, now - 600000);
+	journal_writer_list_start(w, GT_HTTPROUTE);
+	journal_writer_seen(w, GT_HTTPROUTE, JOURNAL_SEEN_LISTED, r1, now - 600000);
+	journal_writer_list_done(w, GT_HTTPROUTE, now - 600000);
+	journal_writer_seen(w, GT_HTTPROUTE, JOURNAL_SEEN_MODIFIED, r2, now - 120000);
+	char err[512];
+	assert_int_equal(journal_writer_flush(w, err, sizeof err), 1);
+	journal_writer_free(w);
+	json_decref(svc);
+	json_decref(r1);
+	json_decref(r2);
+
+	struct gt_store *store = store_new();
+	assert_true(journal_store_at(cache, cl2, now, NULL, store, err, sizeof err) == 2);
+	struct evloop *loop = evloop_new();
+	struct console_source cs = {.label = "markers.example"};
+	struct console_opts co = {.headless_rows = 50, .headless_cols = 200};
+	struct console *con = console_new(store, loop, &cs, &co, err, sizeof err);
+	assert_non_null(con);
+	cluster = cl2;
+	struct ui_edit_env env = {.cache = cache, .cluster_key = cluster_key};
+	ui_edit_set_env(con, &env);
+	struct console_figures figs = {.get = spark_figures};
+	console_set_figures(con, &figs);
+	assert_int_equal(console_start(con, &co, err, sizeof err), 0);
+	console_frame(con);
+	console_key(con, '2');
+	console_frame(con);
+	console_key(con, '\r');
+	console_frame(con);
+	char *s = screen_dump();
+	const char *m = strstr(s, "change applied");
+	if (!m)
+		fail_msg("no change marker:\n%s", s);
+	/* the marker under step 7 of the sparkline, and who */
+	assert_non_null(strstr(m, "       \xe2\x96\xb2     "));
+	assert_non_null(strstr(m, "ago by kubectl-edit: httproute/shop/api"));
+	assert_non_null(strstr(s, "1. kubectl-edit")); /* and it is the top suspect now */
+	free(s);
+	console_free(con);
+	store_free(store);
+	evloop_free(loop);
+	cluster = CL;
+	struct ui_edit_env none = {0};
+	ui_edit_set_env(NULL, &none);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_behaviour),
+		cmocka_unit_test(test_markers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
