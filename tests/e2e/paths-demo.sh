@@ -15,6 +15,21 @@ command -v jq >/dev/null || skip "jq not installed"
 command -v curl >/dev/null || skip "curl not installed"
 [ -x "$GAMMATOP_SIM" ] || skip "gammatop-sim not built"
 
+# manifests, usage and bad input first (no cluster)
+CHAIN="$GT_SRCDIR/tests/fixtures/paths/paths-chain.yaml"
+"$GAMMATOP" paths --help >"$T/help" 2>&1 || fail "paths --help"
+grep -q '^Usage: gammatop paths' "$T/help" || fail "paths --help text: $(head -3 "$T/help")"
+"$GAMMATOP" paths -f "$CHAIN" -o nonsense >/dev/null 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown output format 'nonsense'" "$T/err" || fail "paths -o nonsense: exit $rc, $(cat "$T/err")"
+"$GAMMATOP" paths -f "$CHAIN" shop/nosuch >/dev/null 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "service/shop/nosuch is on no call path" "$T/err" || fail "unknown target: exit $rc, $(cat "$T/err")"
+"$GAMMATOP" paths -f "$CHAIN" a b >/dev/null 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] || fail "two operands: exit $rc"
+"$GAMMATOP" paths -f "$CHAIN" api/cart -o json >"$T/m.json" || fail "paths on manifests"
+jq -e '.kind == "Paths" and .telemetry == null and .paths[0].path == "web -> storefront -> api -> cart -> inventory" and .paths[0].ampWorst == 81 and .paths[0].ampObserved == null' \
+	"$T/m.json" >/dev/null || fail "manifest paths: $(jq -c '.paths[0] | {path, ampWorst, ampObserved}' "$T/m.json")"
+ok "paths on manifests (81x, observed null), --help, bad format, unknown target, two operands"
+
 start_sim --demo --kubeconfig-out "$T/kc"
 gt() { timeout 90 "$GAMMATOP" "$@" --kubeconfig "$T/kc" --cache "$T/cache.db" </dev/null; }
 
