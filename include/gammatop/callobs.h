@@ -8,8 +8,11 @@
  *   timeouts/s = requests x timeoutRate
  * A rule without its own figures takes its route's when the route has that one rule (Linkerd
  * reports per route); anything else stays unknown (NAN), never 0. A rule that retries but
- * whose mesh does not report retries has unknown tries. Gateway nodes get the client
- * requests of their calls as their rate. */
+ * whose mesh does not report retries has unknown tries. A call still unknown whose callee
+ * Service has no other inbound call takes the Service's own figures ("service/NS/NAME", rule
+ * -1: Istio measures per destination service, every try counted) as its tries, retries
+ * unknown. Gateway nodes get the client requests of their calls as their rate. Linear in the
+ * graph (hash maps). */
 #ifndef GAMMATOP_CALLOBS_H
 #define GAMMATOP_CALLOBS_H
 #include <stdbool.h>

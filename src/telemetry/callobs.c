@@ -2,23 +2,28 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gammatop/callobs.h"
 #include "gammatop/str.h"
+#include "gammatop/strmap.h"
 #include "gammatop/xalloc.h"
 
-/* The figures of rule r (its own, else its route's when the route has one rule). */
-static bool rule_figures(const struct callgraph *g, callobs_lookup lookup, void *ud,
+/* Per route: the one rule index it has (index + 1), or MULTI when it has several. */
+#define MULTI ((uintptr_t)-1)
+
+/* The figures of rule r (its own, else its route's when the route has that one rule). */
+static bool rule_figures(const struct strmap *routes, callobs_lookup lookup, void *ud,
                          const struct cg_rule *r, double f[3])
 {
 	f[0] = f[1] = f[2] = NAN;
 	if (lookup(r->route, (int)r->index, f, ud))
 		return true;
-	for (size_t i = 0; i < g->n_rules; i++)
-		if (str_eq(g->rules[i].route, r->route) && g->rules[i].index != r->index)
-			return false; /* the route's figures cover other rules too */
+	if ((uintptr_t)strmap_get(routes, r->route) == MULTI)
+		return false; /* the route's figures cover other rules too */
 	f[0] = f[1] = f[2] = NAN;
 	return lookup(r->route, -1, f, ud);
 }
@@ -49,12 +54,27 @@ size_t callobs_apply_fn(struct callgraph *g, callobs_lookup lookup, void *ud)
 	bool *known = xcalloc(nc, sizeof *known), *unknown = xcalloc(nc, sizeof *unknown);
 	for (size_t c = 0; c < nc; c++)
 		req[c] = tries[c] = retries[c] = tmo[c] = 0;
-	/* parents per (route, index): the rule's figures count every parent together */
+	/* parents per (route, index): the rule's figures count every parent together; and
+	 * which routes have several rules (hash maps: 10,000 routes stay linear) */
 	size_t *parents = xcalloc(g->n_rules + 1, sizeof *parents);
-	for (size_t i = 0; i < g->n_rules; i++)
-		for (size_t j = 0; j < g->n_rules; j++)
-			if (g->rules[j].index == g->rules[i].index && str_eq(g->rules[j].route, g->rules[i].route))
-				parents[i]++;
+	struct strmap per_rule, routes;
+	strmap_init(&per_rule, NULL);
+	strmap_init(&routes, NULL);
+	char key[1100];
+	for (size_t i = 0; i < g->n_rules; i++) {
+		snprintf(key, sizeof key, "%s\x1f%zu", g->rules[i].route, g->rules[i].index);
+		void **slot = strmap_slot(&per_rule, key, NULL);
+		*slot = (void *)((uintptr_t)*slot + 1);
+		slot = strmap_slot(&routes, g->rules[i].route, NULL);
+		if (!*slot)
+			*slot = (void *)(uintptr_t)(g->rules[i].index + 1);
+		else if ((uintptr_t)*slot != g->rules[i].index + 1)
+			*slot = (void *)MULTI;
+	}
+	for (size_t i = 0; i < g->n_rules; i++) {
+		snprintf(key, sizeof key, "%s\x1f%zu", g->rules[i].route, g->rules[i].index);
+		parents[i] = (uintptr_t)strmap_get(&per_rule, key);
+	}
 	for (size_t e = 0; e < g->n_edges; e++) {
 		const struct cg_edge *ed = &g->edges[e];
 		size_t c = ed->call;
@@ -64,7 +84,7 @@ size_t callobs_apply_fn(struct callgraph *g, callobs_lookup lookup, void *ud)
 		}
 		const struct cg_rule *r = &g->rules[ed->rule];
 		double f[3];
-		rule_figures(g, lookup, ud, r, f);
+		rule_figures(&routes, lookup, ud, r, f);
 		double rps = f[CALLOBS_RPS], rr = f[CALLOBS_RETRY], tr = f[CALLOBS_TIMEOUT];
 		if (isnan(rps)) {
 			unknown[c] = true;
@@ -81,6 +101,28 @@ size_t callobs_apply_fn(struct callgraph *g, callobs_lookup lookup, void *ud)
 		tmo[c] += isnan(tr) ? NAN : q * tr;
 		known[c] = true;
 	}
+	/* Istio measures at the destination per Service (every try counted, retries not told
+	 * apart): a Service with one inbound call only gets its figures on that call. */
+	size_t *in_calls = xcalloc(g->n_nodes + 1, sizeof *in_calls);
+	for (size_t c = 0; c < nc; c++)
+		in_calls[g->calls[c].to]++;
+	for (size_t c = 0; c < nc; c++) {
+		const struct cg_node *to = &g->nodes[g->calls[c].to];
+		if ((known[c] && !unknown[c]) || in_calls[g->calls[c].to] != 1 || to->kind != CG_SERVICE)
+			continue;
+		char id[1100];
+		snprintf(id, sizeof id, "service/%s/%s", to->ns, to->name);
+		double f[3] = {NAN, NAN, NAN};
+		if (!lookup(id, -1, f, ud) || isnan(f[CALLOBS_RPS]))
+			continue;
+		req[c] = NAN; /* client requests: not told apart from retries */
+		tries[c] = f[CALLOBS_RPS];
+		retries[c] = NAN;
+		tmo[c] = isnan(f[CALLOBS_TIMEOUT]) ? NAN : f[CALLOBS_RPS] * f[CALLOBS_TIMEOUT];
+		known[c] = true;
+		unknown[c] = false;
+	}
+	free(in_calls);
 	size_t n = 0;
 	double *gw = xcalloc(g->n_nodes + 1, sizeof *gw);
 	bool *gw_unknown = xcalloc(g->n_nodes + 1, sizeof *gw_unknown);
@@ -91,8 +133,12 @@ size_t callobs_apply_fn(struct callgraph *g, callobs_lookup lookup, void *ud)
 			continue;
 		}
 		callgraph_observe(g, c, tries[c], retries[c], tmo[c]);
-		if (g->nodes[g->calls[c].from].kind == CG_GATEWAY)
-			gw[g->calls[c].from] += req[c];
+		if (g->nodes[g->calls[c].from].kind == CG_GATEWAY) {
+			if (isnan(req[c]))
+				gw_unknown[g->calls[c].from] = true;
+			else
+				gw[g->calls[c].from] += req[c];
+		}
 		n++;
 	}
 	for (size_t i = 0; i < g->n_nodes; i++)
@@ -101,6 +147,8 @@ size_t callobs_apply_fn(struct callgraph *g, callobs_lookup lookup, void *ud)
 	free(gw);
 	free(gw_unknown);
 	free(parents);
+	strmap_done(&per_rule);
+	strmap_done(&routes);
 	free(req);
 	free(tries);
 	free(retries);

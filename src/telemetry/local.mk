@@ -23,8 +23,11 @@ tests_unit_test_exposition_LDADD = $(UNIT_LDADD)
 tests_unit_test_promresult_LDADD = $(UNIT_LDADD)
 tests_unit_test_rate_LDADD = $(UNIT_LDADD)
 tests_unit_test_mesh_LDADD = $(UNIT_LDADD)
-check_PROGRAMS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects
-TESTS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects
+check_PROGRAMS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects \
+	tests/unit/test_callobs
+TESTS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects \
+	tests/unit/test_callobs
+tests_unit_test_callobs_LDADD = $(UNIT_LDADD)
 tests_unit_test_suspects_LDADD = $(UNIT_LDADD)
 tests_unit_test_promapi_LDADD = $(UNIT_LDADD) $(MHD_LIBS)
 tests_unit_test_collector_LDADD = $(UNIT_LDADD)
