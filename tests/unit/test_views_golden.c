@@ -43,6 +43,9 @@ static const struct golden_case cases[] = {
 	{"route-detail-figures", "2/storefront<Enter><Enter>", true, true},
 	{"findings", "3", false, true},
 	{"help", "?", false, true},
+	{"paths", "P", false, true},
+	{"paths-figures", "P", true, false},
+	{"paths-route", "2/storefront<Enter><Enter>P", true, false},
 	{"too-small", "<Resize:20x6>", false, false},
 	{"back-from-small", "<Resize:20x6><Resize:80x24>j", false, false},
 };
