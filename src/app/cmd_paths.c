@@ -10,7 +10,7 @@
 
 #include "cmd.h"
 #include "cmd_source.h"
-#include "cmd_top.h"
+#include "cmd_figures.h"
 #include "gammatop/callobs.h"
 #include "gammatop/jsonout.h"
 #include "gammatop/pathsout.h"

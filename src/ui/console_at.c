@@ -20,11 +20,6 @@
 #include "gammatop/view.h"
 #include "gammatop/xalloc.h"
 
-struct gt_store *console_store(struct console *c)
-{
-	return c->past ? c->past : c->store;
-}
-
 /* Everything is rebuilt from the store now shown. */
 static void shown_store_changed(struct console *c)
 {
@@ -102,8 +97,13 @@ static int parse_at(const char *arg, int64_t now, int64_t *at, char *err, size_t
 
 bool console_at_command(struct console *c, const char *cmd, const char *arg)
 {
-	if (!strcmp(cmd, "paths")) {
-		console_push(c, view_new(&view_paths_ops, c, arg));
+	if (!strcmp(cmd, "paths")) { /* the view from the console's table, with the target */
+		for (size_t i = 0; i < c->n_views; i++)
+			if (!strcmp(c->views[i].name, "paths") && c->views[i].ops) {
+				console_push(c, view_new(c->views[i].ops, c, arg));
+				return true;
+			}
+		console_message(c, true, "this console has no paths view");
 		return true;
 	}
 	if (strcmp(cmd, "at") != 0)

@@ -28,6 +28,7 @@
 #include "gammatop/store.h"
 #include "gammatop/timeutil.h"
 #include "gammatop/ui_edit.h"
+#include "gammatop/view.h"
 
 #define CL "https://at.example ca:0001"
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
@@ -123,7 +124,8 @@ static char *render(const char *keys, int cols, int rows, char *msg, size_t msgl
 	struct evloop *loop = evloop_new();
 	struct gt_store *store = store_new();
 	struct console_source cs = {.label = "at.example"};
-	struct console_opts co = {.headless_rows = rows, .headless_cols = cols};
+	struct console_opts co = {.headless_rows = rows, .headless_cols = cols, .views = ui_views,
+	                          .n_views = ui_views_n, .command = console_at_command};
 	char err[256];
 	struct console *con = console_new(store, loop, &cs, &co, err, sizeof err);
 	assert_non_null(con);
@@ -284,7 +286,8 @@ static void test_markers(void **state)
 	assert_true(journal_store_at(cache, cl2, now, NULL, store, err, sizeof err) == 2);
 	struct evloop *loop = evloop_new();
 	struct console_source cs = {.label = "markers.example"};
-	struct console_opts co = {.headless_rows = 50, .headless_cols = 200};
+	struct console_opts co = {.headless_rows = 50, .headless_cols = 200, .views = ui_views,
+	                          .n_views = ui_views_n, .command = console_at_command};
 	struct console *con = console_new(store, loop, &cs, &co, err, sizeof err);
 	assert_non_null(con);
 	cluster = cl2;
