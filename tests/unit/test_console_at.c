@@ -6,7 +6,9 @@
  * tests/golden/at-*-COLSxROWS.txt (GT_REGEN_GOLDEN=1 rewrites them: review, commit). Fixed
  * times only, so the screens do not depend on the clock. Also: :at now returns, edits are
  * refused in the past, and a time before the journal is an error naming when it begins; and
- * now (not in the past) a change two minutes ago is marked under route detail's sparklines. */
+ * now (not in the past) a change two minutes ago is marked under route detail's sparklines,
+ * with its effect on the route's figures, and a change made with gammatop says "did it
+ * help?". */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,11 +21,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gammatop/audit.h"
 #include "gammatop/cache.h"
 #include "gammatop/console.h"
 #include "gammatop/evloop.h"
 #include "gammatop/journal.h"
 #include "gammatop/keys.h"
+#include "gammatop/samples.h"
 #include "gammatop/screen.h"
 #include "gammatop/store.h"
 #include "gammatop/timeutil.h"
@@ -257,17 +261,39 @@ static bool spark_figures(void *ud, const char *route, int rule, int64_t window_
 	return true;
 }
 
-/* Now, not in the past: a journal of another cluster with a change two minutes ago; the
- * live store is the journal's state now (as the reflectors would have it). Route detail
- * marks the change under its sparklines (5-minute window: step 7 of 12) with who. */
-static void test_markers(void **state)
+/* Telemetry samples of shop/api from source "scrape CL" (10 s each): timeouts per 100. */
+static void put_rate(const char *cl, int64_t t, double timeouts)
 {
-	(void)state;
-	const char *cl2 = "https://markers.example ca:0002";
+	struct samples_row row = {.route = "httproute/shop/api", .rule = -1, .scope = "route"};
+	row.counts.seconds = 10;
+	row.counts.v[SC_REQUESTS] = 100;
+	row.counts.v[SC_TIMEOUTS] = timeouts;
+	row.counts.v[SC_SUCCESSES] = 100 - timeouts;
+	row.counts.have = SC_BIT(SC_REQUESTS) | SC_BIT(SC_TIMEOUTS) | SC_BIT(SC_SUCCESSES);
+	char err[256], source[256];
+	snprintf(source, sizeof source, "scrape %s", cl);
+	if (samples_put(cache, source, t, &row, 1, t, NULL, err, sizeof err) < 0)
+		fail_msg("samples_put: %s", err);
+}
+
+/* Now, not in the past: a journal of cluster cl with a change by manager two minutes ago (a
+ * gammatop change when audit: its audit row carries the new resourceVersion), telemetry in
+ * the cache with before / after timeouts per 100 around it, and the live store as the
+ * journal has it now (as the reflectors would). Route detail with sparkline figures: the
+ * screen (caller frees). */
+static char *scenario(const char *cl, const char *manager, bool audit, double before,
+                      double after)
+{
 	int64_t now = time_wall_ms();
-	struct journal_writer *w = journal_writer_new(cache, cl2, NULL);
+	char err[512];
+	if (audit) {
+		struct audit_entry a = {.route = "httproute/shop/api", .rule = 0, .result = AUDIT_APPLIED,
+		                        .cluster = (char *)cl, .new_rv = "11"};
+		assert_true(audit_add(cache, &a, err, sizeof err) > 0);
+	}
+	struct journal_writer *w = journal_writer_new(cache, cl, NULL);
 	json_t *svc = service(), *r1 = route("10", 1, "5s", "helm", "2026-01-01T00:00:00Z");
-	json_t *r2 = route("11", 2, "300ms", "kubectl-edit", "2026-01-01T00:02:00Z");
+	json_t *r2 = route("11", 2, "300ms", manager, "2026-01-01T00:02:00Z");
 	journal_writer_list_start(w, GT_SERVICE);
 	journal_writer_seen(w, GT_SERVICE, JOURNAL_SEEN_LISTED, svc, now - 600000);
 	journal_writer_list_done(w, GT_SERVICE, now - 600000);
@@ -275,22 +301,23 @@ static void test_markers(void **state)
 	journal_writer_seen(w, GT_HTTPROUTE, JOURNAL_SEEN_LISTED, r1, now - 600000);
 	journal_writer_list_done(w, GT_HTTPROUTE, now - 600000);
 	journal_writer_seen(w, GT_HTTPROUTE, JOURNAL_SEEN_MODIFIED, r2, now - 120000);
-	char err[512];
 	assert_int_equal(journal_writer_flush(w, err, sizeof err), 1);
 	journal_writer_free(w);
 	json_decref(svc);
 	json_decref(r1);
 	json_decref(r2);
+	for (int64_t t = now - 600000; t < now; t += 10000)
+		put_rate(cl, t, t < now - 120000 ? before : after);
 
 	struct gt_store *store = store_new();
-	assert_true(journal_store_at(cache, cl2, now, NULL, store, err, sizeof err) == 2);
+	assert_true(journal_store_at(cache, cl, now, NULL, store, err, sizeof err) == 2);
 	struct evloop *loop = evloop_new();
 	struct console_source cs = {.label = "markers.example"};
 	struct console_opts co = {.headless_rows = 50, .headless_cols = 200, .views = ui_views,
 	                          .n_views = ui_views_n, .command = console_at_command};
 	struct console *con = console_new(store, loop, &cs, &co, err, sizeof err);
 	assert_non_null(con);
-	cluster = cl2;
+	cluster = cl;
 	struct ui_edit_env env = {.cache = cache, .cluster_key = cluster_key};
 	ui_edit_set_env(con, &env);
 	struct console_figures figs = {.get = spark_figures};
@@ -301,21 +328,50 @@ static void test_markers(void **state)
 	console_frame(con);
 	console_key(con, '\r');
 	console_frame(con);
-	char *s = screen_dump();
-	const char *m = strstr(s, "change applied");
-	if (!m)
-		fail_msg("no change marker:\n%s", s);
-	/* the marker under step 7 of the sparkline, and who */
-	assert_non_null(strstr(m, "       \xe2\x96\xb2     "));
-	assert_non_null(strstr(m, "ago by kubectl-edit: httproute/shop/api"));
-	assert_non_null(strstr(s, "1. kubectl-edit")); /* and it is the top suspect now */
-	free(s);
+	char *text = screen_dump();
 	console_free(con);
 	store_free(store);
 	evloop_free(loop);
 	cluster = CL;
 	struct ui_edit_env none = {0};
 	ui_edit_set_env(NULL, &none);
+	return text;
+}
+
+/* The change is marked under the sparklines (5-minute window: step 7 of 12) with who, is the
+ * top suspect, and its effect on the route's figures is shown. */
+static void test_markers(void **state)
+{
+	(void)state;
+	char *s = scenario("https://markers.example ca:0002", "kubectl-edit", false, 2, 60);
+	const char *m = strstr(s, "change applied");
+	if (!m)
+		fail_msg("no change marker:\n%s", s);
+	assert_non_null(strstr(m, "       \xe2\x96\xb2     "));
+	assert_non_null(strstr(m, "ago by kubectl-edit: httproute/shop/api"));
+	assert_non_null(strstr(s, "1. kubectl-edit"));
+	const char *e = strstr(s, "effect ");
+	if (!e)
+		fail_msg("no effect row:\n%s", s);
+	assert_non_null(strstr(e, "5m before -> 5m after: TIMEOUTS 2.0% -> 60.0%"));
+	assert_non_null(strstr(e, "timeouts rose"));
+	free(s);
+}
+
+/* A change made with gammatop says whether it helped. */
+static void test_did_it_help(void **state)
+{
+	(void)state;
+	char *s = scenario("https://helped.example ca:0003", "gammatop", true, 60, 2);
+	if (!strstr(s, "(gammatop #"))
+		fail_msg("no audit id on the suspect:\n%s", s);
+	const char *e = strstr(s, "did it help?");
+	if (!e)
+		fail_msg("no did-it-help row:\n%s", s);
+	assert_non_null(strstr(e, "TIMEOUTS 60.0% -> 2.0%"));
+	assert_non_null(strstr(e, "timeouts fell"));
+	assert_non_null(strstr(s, "(gammatop #1): httproute/shop/api"));
+	free(s);
 }
 
 int main(void)
@@ -324,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_behaviour),
 		cmocka_unit_test(test_markers),
+		cmocka_unit_test(test_did_it_help),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
