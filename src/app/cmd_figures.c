@@ -47,7 +47,7 @@ static int from_prometheus(const struct cmd_opts *o, struct evloop *loop, const 
 	                             .username = getenv("GAMMATOP_PROMETHEUS_USER"),
 	                             .password = getenv("GAMMATOP_PROMETHEUS_PASSWORD"),
 	                             .org_id = org_id,
-	                             .timeout_ms = (long)o->timeout_s * 1000};
+	                             .timeout_ms = cmd_timeout_ms(o)};
 	char err[1024];
 	struct promapi *api = promapi_new(hc, &cfg, err, sizeof err);
 	if (!api) {
@@ -123,9 +123,11 @@ static bool linkerd_admin(json_t *pod, const char *ns, const char *name, struct 
 
 /* Pods asking to be scraped, from a pod list. */
 static size_t list_targets(struct kclient *k, const char *ns, struct scrape_target **out,
-                           char *err, size_t errlen)
+                           char *err, size_t errlen, bool *forbidden)
 {
-	char *path = ns ? xasprintf("/api/v1/namespaces/%s/pods", ns) : xstrdup("/api/v1/pods");
+	char *ens = ns ? http_escape(ns) : NULL;
+	char *path = ens ? xasprintf("/api/v1/namespaces/%s/pods", ens) : xstrdup("/api/v1/pods");
+	free(ens);
 	struct kreq_opts ko = {.path = path, .what = "list pods", .timeout_ms = 30000};
 	struct kresult res;
 	int rc = kclient_fetch(k, &ko, &res, 31000);
@@ -133,6 +135,7 @@ static size_t list_targets(struct kclient *k, const char *ns, struct scrape_targ
 	size_t n = 0;
 	*out = NULL;
 	if (rc < 0) {
+		*forbidden = res.err.kind == APIERR_FORBIDDEN;
 		snprintf(err, errlen, "%s", res.err.message ? res.err.message : "cannot list pods");
 		kresult_done(&res);
 		return 0;
@@ -213,8 +216,18 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 	struct kclient *k = kcluster_client(src->cluster);
 	char err[1024] = "";
 	struct scrape_target *targets;
-	size_t n = list_targets(k, o->all_namespaces ? NULL : o->namespace_, &targets, err,
-	                        sizeof err);
+	/* the pods of the namespace the routes were read in; a forbidden cluster-wide list
+	 * falls back to the context's namespace, as the reflectors do */
+	const char *ns = kcluster_namespace(src->cluster);
+	bool forbidden = false;
+	size_t n = list_targets(k, ns, &targets, err, sizeof err, &forbidden);
+	if (!n && !ns && forbidden) {
+		ns = kclient_config(k)->namespace_;
+		cmd_error("warning: telemetry: listing pods in every namespace is forbidden; "
+		          "namespace %s only", ns);
+		free(targets);
+		n = list_targets(k, ns, &targets, err, sizeof err, &forbidden);
+	}
 	if (!n) {
 		cmd_error("telemetry: %s", *err ? err : "no pods to scrape (none is running with "
 		                                  "prometheus.io/scrape: \"true\")");
@@ -283,7 +296,7 @@ static char *offline_source(const struct cmd_opts *o, char *why, size_t n)
 		evloop_free(loop);
 		return src;
 	}
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	if (o->n_manifests || kubeconfig_load(&ko, &kc, why, n) < 0)
 		return NULL;

@@ -14,6 +14,7 @@
 #include "gammatop/cache.h"
 #include "gammatop/collector.h"
 #include "gammatop/figsrc.h"
+#include "gammatop/http.h"
 #include "gammatop/figures.h"
 #include "gammatop/http.h"
 #include "gammatop/kclient.h"
@@ -175,9 +176,15 @@ static void on_pods(const struct kresponse *r, void *ud)
 
 static void list_pods(struct figsrc *f)
 {
-	struct kreq_opts o = {.path = "/api/v1/pods", .what = "list pods", .timeout_ms = 30000,
+	/* the namespace the routes are read in (kubectl's -n / context namespace), else all */
+	const char *ns = kcluster_namespace(f->cfg.cluster);
+	char *ens = ns ? http_escape(ns) : NULL;
+	char *path = ens ? xasprintf("/api/v1/namespaces/%s/pods", ens) : xstrdup("/api/v1/pods");
+	free(ens);
+	struct kreq_opts o = {.path = path, .what = "list pods", .timeout_ms = 30000,
 	                      .on_done = on_pods, .ud = f};
 	f->pods_req = kclient_request(kcluster_client(f->cfg.cluster), &o);
+	free(path);
 }
 
 /* ---- figures for the console ---- */
