@@ -29,7 +29,7 @@ check_PROGRAMS += tests/unit/test_cmd_flags
 TESTS += tests/unit/test_cmd_flags
 tests_unit_test_cmd_flags_SOURCES = tests/unit/test_cmd_flags.c src/app/cmd_flags.c
 tests_unit_test_cmd_flags_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/app
-tests_unit_test_cmd_flags_LDADD = $(UNIT_LDADD)
+tests_unit_test_cmd_flags_LDADD = $(APP_UNIT_LDADD)
 
 # kubectl's plugin names (issue 14): kubectl runs kubectl-gammatop for `kubectl gammatop ...`
 # and kubectl_complete-gammatop for its completion; both are gammatop (main.c looks at its
