@@ -13,6 +13,7 @@
 #include "cmd_figures.h"
 #include "cmd_source.h"
 #include "gammatop/cache.h"
+#include "gammatop/defaults.h"
 #include "gammatop/duration.h"
 #include "gammatop/figures.h"
 #include "gammatop/http.h"
@@ -90,7 +91,8 @@ static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn do
 {
 	struct proxy_job *j = xmalloc(sizeof *j);
 	*j = (struct proxy_job){done, dud};
-	kclient_pod_proxy_get(ud, t->ns, t->scheme, t->pod, t->port, t->path, 10000, on_proxy, j);
+	kclient_pod_proxy_get(ud, t->ns, t->scheme, t->pod, t->port, t->path,
+	                      GT_DEFAULT_SCRAPE_TIMEOUT_MS, on_proxy, j);
 }
 
 static const char *json_ann(void *ud, const char *key)
@@ -128,7 +130,8 @@ static size_t list_targets(struct kclient *k, const char *ns, struct scrape_targ
 	char *ens = ns ? http_escape(ns) : NULL;
 	char *path = ens ? xasprintf("/api/v1/namespaces/%s/pods", ens) : xstrdup("/api/v1/pods");
 	free(ens);
-	struct kreq_opts ko = {.path = path, .what = "list pods", .timeout_ms = 30000};
+	struct kreq_opts ko = {.path = path, .what = "list pods",
+	                       .timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS};
 	struct kresult res;
 	int rc = kclient_fetch(k, &ko, &res, 31000);
 	free(path);
@@ -373,7 +376,7 @@ int cmd_top_figures(const struct cmd_opts *o, struct cmd_source *src, int sample
 		duration_format(window_ms, range, sizeof range);
 		return from_prometheus(o, src->loop, range, p, org_id, out);
 	}
-	return from_scrape(o, src, p, sample_s > 0 ? sample_s : 10, out);
+	return from_scrape(o, src, p, sample_s > 0 ? sample_s : GT_DEFAULT_SAMPLE_S, out);
 }
 
 struct figures_set *cmd_source_figures(const struct cmd_opts *o, struct cmd_source *src,

@@ -53,6 +53,9 @@ struct build {
 	size_t n_ns;
 };
 
+/* The labels of Namespace ns, NULL when there is no such Namespace object
+ * (topology_admit.c, as the two below). */
+const struct gt_kvlist *topology_ns_labels(struct build *b, const char *ns);
 /* Does namespace ns match sel (its Namespace's labels; without a Namespace object, only
  * kubernetes.io/metadata.name is known)? */
 bool topology_ns_selected(struct build *b, const struct gt_selector *sel, const char *ns);

@@ -13,8 +13,8 @@
 
 #include "gammatop/cache.h"
 #include "gammatop/collector.h"
+#include "gammatop/defaults.h"
 #include "gammatop/figsrc.h"
-#include "gammatop/http.h"
 #include "gammatop/figures.h"
 #include "gammatop/http.h"
 #include "gammatop/kclient.h"
@@ -111,8 +111,8 @@ static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn do
 	if (f->jobs)
 		f->jobs->prev = j;
 	f->jobs = j;
-	j->req = kclient_pod_proxy_get(kcluster_client(f->cfg.cluster), t->ns, t->scheme,
-	                               t->pod, t->port, t->path, 10000, on_proxy, j);
+	j->req = kclient_pod_proxy_get(kcluster_client(f->cfg.cluster), t->ns, t->scheme, t->pod,
+	                               t->port, t->path, GT_DEFAULT_SCRAPE_TIMEOUT_MS, on_proxy, j);
 }
 
 static const char *json_ann(void *ud, const char *key)
@@ -181,7 +181,8 @@ static void list_pods(struct figsrc *f)
 	char *ens = ns ? http_escape(ns) : NULL;
 	char *path = ens ? xasprintf("/api/v1/namespaces/%s/pods", ens) : xstrdup("/api/v1/pods");
 	free(ens);
-	struct kreq_opts o = {.path = path, .what = "list pods", .timeout_ms = 30000,
+	struct kreq_opts o = {.path = path, .what = "list pods",
+	                      .timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS,
 	                      .on_done = on_pods, .ud = f};
 	f->pods_req = kclient_request(kcluster_client(f->cfg.cluster), &o);
 	free(path);
@@ -366,7 +367,7 @@ struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t err
 	f->cfg.mesh = f->mesh;
 	f->cfg.source_name = f->source_name;
 	if (f->cfg.window_ms <= 0)
-		f->cfg.window_ms = 300000;
+		f->cfg.window_ms = GT_DEFAULT_WINDOW_MS;
 	const struct mesh_profile *profile = NULL;
 	if (f->mesh && strcmp(f->mesh, "auto") && !(profile = mesh_find(f->mesh))) {
 		snprintf(err, errlen, "--mesh %s: unknown mesh (use auto, %s)", f->mesh, mesh_names());

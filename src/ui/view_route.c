@@ -23,9 +23,9 @@
 enum { C_ITEM, C_COMPUTED, C_REPORTED, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"ROUTE", 0, 24, false, false, 0},
-	{"COMPUTED / VALUE", 0, 16, false, false, 0},
-	{"REPORTED", 0, 12, false, false, 0},
+	{.title = "ROUTE", .min = 24},
+	{.title = "COMPUTED / VALUE", .min = 16},
+	{.title = "REPORTED", .min = 12},
 };
 
 static const int64_t windows_ms[] = {300000, 3600000, 6 * 3600000, 24 * 3600000};
