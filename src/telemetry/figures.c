@@ -71,6 +71,8 @@ void figures_compute(const struct sample_counts *s, double out[FIG_N])
 		out[FIG_SUCCESS] = 1 - s->v[SC_FAILURES] / req;
 	if (has(s, SC_REQUESTS) && has(s, SC_TIMEOUTS))
 		out[FIG_TIMEOUT] = ratio(s->v[SC_TIMEOUTS], req);
+	if (has(s, SC_REQUESTS) && has(s, SC_RETRIES) && has(s, SC_TRY_TIMEOUTS))
+		out[FIG_TRY_TIMEOUT] = ratio(s->v[SC_TRY_TIMEOUTS], req + s->v[SC_RETRIES]);
 	if (has(s, SC_REQUESTS) && has(s, SC_RETRIES))
 		out[FIG_RETRY] = ratio(s->v[SC_RETRIES], req + s->v[SC_RETRIES]);
 	if (has(s, SC_RETRIES) && has(s, SC_RETRY_SUCCESSES))

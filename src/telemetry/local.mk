@@ -6,6 +6,7 @@ src_telemetry_libgttelemetry_a_SOURCES = \
 	src/telemetry/promresult.c include/gammatop/promresult.h \
 	src/telemetry/rate.c include/gammatop/rate.h \
 	src/telemetry/figures.c include/gammatop/figures.h \
+	src/telemetry/figlookup.c include/gammatop/figlookup.h \
 	src/telemetry/mesh.c include/gammatop/mesh.h \
 	src/telemetry/scrape.c include/gammatop/scrape.h \
 	src/telemetry/promapi.c include/gammatop/promapi.h \
