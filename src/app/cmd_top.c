@@ -156,71 +156,35 @@ static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn do
 	kclient_pod_proxy_get(ud, t->ns, t->scheme, t->pod, t->port, t->path, 10000, on_proxy, j);
 }
 
-static const char *json_ann(void *ud, const char *key)
-{
-	return json_string_value(json_object_get(ud, key));
-}
-
-/* A meshed pod without prometheus.io annotations whose Linkerd proxy has its admin port
- * (named "linkerd-admin", as linkerd-viz's Prometheus finds it). */
-static bool linkerd_admin(json_t *pod, const char *ns, const char *name, struct scrape_target *t)
-{
-	size_t i, j;
-	json_t *c, *port;
-	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, c) {
-		json_array_foreach(json_object_get(c, "ports"), j, port) {
-			json_int_t p = json_integer_value(json_object_get(port, "containerPort"));
-			if (str_eq(json_string_value(json_object_get(port, "name")), "linkerd-admin") &&
-			    p > 0 && p < 65536) {
-				t->ns = xstrdup(ns);
-				t->pod = xstrdup(name);
-				t->port = (int)p;
-				t->path = xstrdup("/metrics");
-				t->scheme = xstrdup("http");
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-/* Pods asking to be scraped, from a pod list. */
+/* Pods to scrape: every namespace, whatever -n says (the one discovery, scrape.h); with no
+ * right to list pods cluster-wide, the namespace's own pods, said in a warning. */
 static size_t list_targets(struct kclient *k, const char *ns, struct scrape_target **out,
                            char *err, size_t errlen)
 {
-	char *path = ns ? xasprintf("/api/v1/namespaces/%s/pods", ns) : xstrdup("/api/v1/pods");
-	struct kreq_opts ko = {.path = path, .what = "list pods", .timeout_ms = 30000};
-	struct kresult res;
-	int rc = kclient_fetch(k, &ko, &res, 31000);
-	free(path);
-	size_t n = 0;
 	*out = NULL;
-	if (rc < 0) {
-		snprintf(err, errlen, "%s", res.err.message ? res.err.message : "cannot list pods");
-		kresult_done(&res);
-		return 0;
-	}
-	json_t *doc = json_loadb(res.body.data, res.body.len, 0, NULL);
-	json_t *items = json_object_get(doc, "items");
-	*out = xcalloc(json_array_size(items) + 1, sizeof **out);
-	size_t i;
-	json_t *pod;
-	json_array_foreach(items, i, pod) {
-		json_t *md = json_object_get(pod, "metadata");
-		const char *pns = json_string_value(json_object_get(md, "namespace")),
-		           *name = json_string_value(json_object_get(md, "name"));
-		const char *phase =
-			json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
-		if (!pns || !name || (phase && strcmp(phase, "Running")))
+	for (int pass = 0; pass < 2; pass++) {
+		char *path = pass ? xasprintf("/api/v1/namespaces/%s/pods", ns) : xstrdup("/api/v1/pods");
+		struct kreq_opts ko = {.path = path, .what = "list pods", .timeout_ms = 30000};
+		struct kresult res;
+		int rc = kclient_fetch(k, &ko, &res, 31000);
+		free(path);
+		if (rc < 0) {
+			snprintf(err, errlen, "%s", res.err.message ? res.err.message : "cannot list pods");
+			kresult_done(&res);
+			if (!ns || pass)
+				return 0;
+			cmd_error("warning: top: cannot list pods in every namespace (%s): scraping only "
+			          "namespace %s, so callers elsewhere and Envoy Gateway's proxies are missed",
+			          err, ns);
 			continue;
-		if (scrape_target_from(&(*out)[n], pns, name, json_ann,
-		                       json_object_get(md, "annotations"), NULL, 0) == 0 ||
-		    linkerd_admin(pod, pns, name, &(*out)[n]))
-			n++;
+		}
+		size_t n = 0;
+		if (scrape_targets_from_pods(res.body.data, res.body.len, out, &n, err, errlen) < 0)
+			n = 0;
+		kresult_done(&res);
+		return n;
 	}
-	json_decref(doc);
-	kresult_done(&res);
-	return n;
+	return 0;
 }
 
 struct wait_round {

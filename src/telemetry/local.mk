@@ -9,6 +9,7 @@ src_telemetry_libgttelemetry_a_SOURCES = \
 	src/telemetry/figlookup.c include/gammatop/figlookup.h \
 	src/telemetry/mesh.c include/gammatop/mesh.h \
 	src/telemetry/scrape.c include/gammatop/scrape.h \
+	src/telemetry/podtargets.c \
 	src/telemetry/promapi.c include/gammatop/promapi.h \
 	src/telemetry/promsource.c include/gammatop/promsource.h \
 	src/telemetry/collector.c include/gammatop/collector.h \

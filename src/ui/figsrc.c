@@ -114,11 +114,6 @@ static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn do
 	                               t->pod, t->port, t->path, 10000, on_proxy, j);
 }
 
-static const char *json_ann(void *ud, const char *key)
-{
-	return json_string_value(json_object_get(ud, key));
-}
-
 static void list_pods(struct figsrc *f);
 
 static void pods_due(struct evloop *loop, void *ud)
@@ -147,28 +142,18 @@ static void on_pods(const struct kresponse *r, void *ud)
 			collector_start(f->col);
 		return;
 	}
-	json_t *doc = json_loadb(r->body ? r->body : "", r->body_len, 0, NULL);
-	json_t *items = json_object_get(doc, "items");
-	struct scrape_target *t = xcalloc(json_array_size(items) + 1, sizeof *t);
-	size_t n = 0, i;
-	json_t *pod;
-	json_array_foreach(items, i, pod) {
-		json_t *md = json_object_get(pod, "metadata");
-		const char *ns = json_string_value(json_object_get(md, "namespace"));
-		const char *name = json_string_value(json_object_get(md, "name"));
-		const char *phase =
-			json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
-		if (!ns || !name || (phase && strcmp(phase, "Running")))
-			continue;
-		if (scrape_target_from(&t[n], ns, name, json_ann, json_object_get(md, "annotations"),
-		                       NULL, 0) == 0)
-			n++;
+	struct scrape_target *t;
+	size_t n;
+	char err[256];
+	if (scrape_targets_from_pods(r->body, r->body_len, &t, &n, err, sizeof err) < 0) {
+		f->pods_error = xstrdup(err);
+		log_warn("telemetry: cannot list pods: %s", err);
+	} else {
+		collector_set_targets(f->col, t, n);
+		for (size_t k = 0; k < n; k++)
+			scrape_target_done(&t[k]);
+		free(t);
 	}
-	collector_set_targets(f->col, t, n);
-	for (size_t k = 0; k < n; k++)
-		scrape_target_done(&t[k]);
-	free(t);
-	json_decref(doc);
 	if (first)
 		collector_start(f->col);
 }

@@ -87,7 +87,7 @@ ok "figures through the pod proxy scrape agree with the traffic model"
 
 "$GAMMATOP" top --kubeconfig "$T/kubeconfig" --prometheus "$PROM" --window 10s \
 	--sort timeoutRate >"$T/table.txt" 2>&1 || fail "top table: $(cat "$T/table.txt")"
-head -1 "$T/table.txt" | grep -q 'TIMEOUTS' || fail "table header: $(head -1 "$T/table.txt")"
+head -1 "$T/table.txt" | grep -q 'TIMEOUT%   TRY-TMO%   RETRY%' || fail "table header: $(head -1 "$T/table.txt")"
 sed -n 2p "$T/table.txt" | grep -q 'r-slow' || fail "r-slow should lead by timeoutRate"
 "$GAMMATOP" top --kubeconfig "$T/kubeconfig" --prometheus "$PROM" --window 10s -o csv \
 	>"$T/top.csv" || fail "top csv"
