@@ -41,6 +41,8 @@ tests_fuzz_fuzz_promresult_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_promresult_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
 # End-to-end: the sim's traffic model against a real Prometheus and a direct pod-proxy scrape.
-TESTS += tests/e2e/telemetry-prometheus.sh tests/e2e/telemetry-meshes.sh
+TESTS += tests/e2e/telemetry-prometheus.sh tests/e2e/telemetry-meshes.sh \
+	tests/e2e/telemetry-fixtures.sh
 EXTRA_DIST += tests/e2e/telemetry-prometheus.sh tests/e2e/telemetry-meshes.sh \
+	tests/e2e/telemetry-fixtures.sh tests/fixtures/telemetry \
 	doc/telemetry.md
