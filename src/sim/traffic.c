@@ -8,6 +8,8 @@
  *                             default: p50 5..64 ms, p99 3..14 x p50, from the hash); a
  *                             log-normal with median p50 and 99th percentile p99
  *   sim.gammatop.dev/failure  per-try share answered 503, "0.05" or "5%" (default 0..2.9%)
+ *   sim.gammatop.dev/backend-down  "true": the failed tries are connection failures (no
+ *                             connection to the backend: Envoy's upstream_cx_connect_fail)
  * Unreadable values fall back to the default of that rule. The policy is the rule's own
  * spec: timeouts.request (R), timeouts.backendRequest (B) ("0s" or invalid: none), retry
  * (attempts, default 1, capped at 20; backoff, default 25ms, the constant pause before each
@@ -561,6 +563,8 @@ static void rule_model(struct traffic *t, struct traffic_route *rt, const json_t
 		if (parse_number(val, &v, pct, pmul) && v >= 0 && v <= 1)
 			r->failure = v;
 	}
+	r->down = ann_for_rule(annotation(route, "sim.gammatop.dev/backend-down"), i, val,
+	                       sizeof val) && !strcmp(val, "true");
 	if (prev && same_inputs(r, prev)) {
 		memcpy(r->share, prev->share, sizeof r->share);
 		memcpy(r->share_sum, prev->share_sum, sizeof r->share_sum);

@@ -101,6 +101,7 @@ struct traffic_rule {
 	double rps, p50_ms, p99_ms, failure;
 	int64_t request_ms, backend_ms; /* 0: no timeout */
 	bool retry, retry_503;
+	bool down; /* sim.gammatop.dev/backend-down: failed tries are connect failures */
 	int attempts;
 	int64_t backoff_ms;
 	struct traffic_backend *backends;
