@@ -31,8 +31,11 @@ tests_unit_test_promapi_LDADD = $(UNIT_LDADD) $(MHD_LIBS)
 tests_unit_test_collector_LDADD = $(UNIT_LDADD)
 endif
 
-check_PROGRAMS += tests/fuzz/fuzz_exposition tests/fuzz/fuzz_promresult
-TESTS += tests/fuzz/fuzz_exposition tests/fuzz/fuzz_promresult
+check_PROGRAMS += tests/fuzz/fuzz_exposition tests/fuzz/fuzz_promresult tests/fuzz/fuzz_podtargets
+TESTS += tests/fuzz/fuzz_exposition tests/fuzz/fuzz_promresult tests/fuzz/fuzz_podtargets
+tests_fuzz_fuzz_podtargets_SOURCES = tests/fuzz/fuzz_podtargets.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_podtargets_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_podtargets_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_exposition_SOURCES = tests/fuzz/fuzz_exposition.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_exposition_LDADD = $(GT_ALL_LDADD)
 tests_fuzz_fuzz_exposition_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -12,11 +12,14 @@
 #include <cmocka.h>
 
 #include "gammatop/exposition.h"
+#include "gammatop/figlookup.h"
 #include "gammatop/figures.h"
 #include "gammatop/mesh.h"
 #include "gammatop/promresult.h"
 #include "gammatop/promsource.h"
 #include "gammatop/scrape.h"
+#include "gammatop/topology.h"
+#include "model_fixture.h"
 
 #define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-6)
 
@@ -294,12 +297,66 @@ static void test_targets(void **state)
 	assert_non_null(strstr(err, "not a port number"));
 }
 
+/* The one lookup: a rule's own figures, the route's (whole route, or a one-rule route's rule;
+ * never a rule of a longer route), else the rule's backend Services', each with its scope. */
+static void test_figlookup(void **state)
+{
+	(void)state;
+	struct gt_store *st = store_new();
+	sq_put(st, "{'apiVersion':'v1','kind':'Service','metadata':{'name':'cart','namespace':'shop'}}");
+	sq_put(st, "{'apiVersion':'v1','kind':'Service','metadata':{'name':'web','namespace':'shop'}}");
+	sq_put(st, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':"
+	           "{'name':'r1','namespace':'shop'},'spec':{'parentRefs':[{'group':'','kind':"
+	           "'Service','name':'web'}],'rules':[{'backendRefs':[{'name':'cart','port':80}]},"
+	           "{'backendRefs':[{'name':'web','port':80}]}]}}");
+	struct gt_topology *t = topology_build(st);
+	assert_int_equal(t->n_routes, 1);
+	const struct topo_route *tr = &t->routes[0];
+	struct sample_counts c = {.seconds = 10, .have = SC_BIT(SC_REQUESTS)};
+	c.v[SC_REQUESTS] = 100;
+	struct figures_set *set = figures_set_new("10s", "t");
+	figures_set_add(set, "service/shop/cart", -1, "service", &c);
+	figures_set_finish(set);
+	const struct figure *f = figlookup_set(set, tr, 0);
+	assert_non_null(f);
+	assert_string_equal(f->route, "service/shop/cart");
+	assert_string_equal(f->scope, "service");
+	assert_null(figlookup_set(set, tr, 1)); /* web has no figures */
+	f = figlookup_set(set, tr, -1);         /* the route: its first backend with figures */
+	assert_non_null(f);
+	assert_string_equal(f->route, "service/shop/cart");
+	figures_set_free(set);
+	/* per route (Linkerd): the whole route has them, a rule of this two-rule route does not
+	 * get them — it falls through to its backend Service, marked as such */
+	set = figures_set_new("10s", "t");
+	figures_set_add(set, "httproute/shop/r1", -1, "route", &c);
+	figures_set_add(set, "service/shop/cart", -1, "service", &c);
+	figures_set_finish(set);
+	assert_string_equal(figlookup_set(set, tr, -1)->scope, "route");
+	assert_string_equal(figlookup_set(set, tr, 0)->scope, "service");
+	assert_null(figlookup_set(set, tr, 1));
+	figures_set_free(set);
+	/* per rule (Envoy Gateway): the rule's own */
+	set = figures_set_new("10s", "t");
+	figures_set_add(set, "httproute/shop/r1", 1, "rule", &c);
+	figures_set_finish(set);
+	f = figlookup_set(set, tr, 1);
+	assert_non_null(f);
+	assert_int_equal(f->rule, 1);
+	assert_null(figlookup_set(set, tr, 0));
+	assert_null(figlookup_set(set, tr, -1)); /* two rules: no one rule stands for the route */
+	figures_set_free(set);
+	topology_free(t);
+	store_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_linkerd), cmocka_unit_test(test_envoy_gateway),
 		cmocka_unit_test(test_istio), cmocka_unit_test(test_resets_and_counts),
 		cmocka_unit_test(test_promql), cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_figlookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
