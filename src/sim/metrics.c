@@ -26,7 +26,7 @@
  *   GRPCRoute: outbound_grpc_route_* with grpc_status "OK" / "UNAVAILABLE", and "UNKNOWN" for
  *     errors (labels.rs: an error without a gRPC status).
  *   The model still applies the HTTPRoute retry and backendRequest to Linkerd, which really
- *   reads retry.linkerd.io/* annotations and ignores backendRequest.
+ *   reads the retry.linkerd.io annotations and ignores backendRequest.
  * Envoy Gateway (per rule, envoy_cluster_name="httproute/<ns>/<name>/rule/<i>", grpcroute/...
  * for GRPCRoute; all parents together; as source/common/router/router.cc charges them):
  *   envoy_cluster_upstream_rq_total: tries that got a connection (requests + retries, less
@@ -40,7 +40,9 @@
  *     TO_503_EXH + TO_PTO_EXH; _rq_retry_overflow: 0; _rq_timeout: TO_RTO (requests);
  *     _rq_per_try_timeout: tries cut by timeouts.backendRequest
  *   envoy_cluster_upstream_rq_time: latency (ms) of answered tries (timed-out tries excluded)
- * Istio (reporter="source", per destination service: every rule counts toward its first
+ * Istio (reporter="source" with source_workload="mesh-client", and reporter="destination" for
+ * every try the server's sidecar answered (200 / 503), which gammatop must not count again;
+ * per destination service: every rule counts toward its first
  * backendRef, rules without one are not shown; client requests, retries hidden):
  *   istio_requests_total{response_code,response_flags,grpc_response_status}: 200 "-" TO_OK;
  *     503 "-" TO_503; 503 "URX" TO_503_EXH; 504 "UT" TO_RTO + TO_PTO; 504 "UT,URX" TO_PTO_EXH
@@ -646,6 +648,7 @@ static void render_istio(struct buf *out, struct traffic *t, const char *ns)
 					continue;
 				buf_reset(&l);
 				label(&l, "reporter", "source");
+				label(&l, "source_workload", "mesh-client");
 				label(&l, "destination_service", fqdn);
 				label(&l, "destination_service_name", svc->name);
 				label(&l, "destination_service_namespace", svc->ns);
@@ -673,6 +676,25 @@ static void render_istio(struct buf *out, struct traffic *t, const char *ns)
 				sample_f(out, "istio_request_duration_milliseconds_sum", buf_str(&l),
 				         s[TS_DUR + o1] + (o2 >= 0 ? s[TS_DUR + o2] : 0));
 				sample(out, "istio_request_duration_milliseconds_count", buf_str(&l), NULL, v);
+			}
+			/* The server's sidecar reports every try it answered (reporter=destination,
+			 * the client's workload as source): the same requests again, and retries. */
+			static const struct { const char *code, *grpc; int chan; } dest[] = {
+				{"200", "0", TC_TRY_OK}, {"503", "14", TC_TRY_503}};
+			for (size_t k = 0; fam == 0 && k < 2; k++) {
+				if (c[dest[k].chan] == 0 && pot[dest[k].chan] == 0)
+					continue;
+				buf_reset(&l);
+				label(&l, "reporter", "destination");
+				label(&l, "source_workload", "mesh-client");
+				label(&l, "destination_service", fqdn);
+				label(&l, "destination_service_name", svc->name);
+				label(&l, "destination_service_namespace", svc->ns);
+				label(&l, "request_protocol", grpc ? "grpc" : "http");
+				label(&l, "response_code", dest[k].code);
+				label(&l, "grpc_response_status", grpc ? dest[k].grpc : "");
+				label(&l, "response_flags", "-");
+				sample(out, "istio_requests_total", buf_str(&l), NULL, c[dest[k].chan]);
 			}
 			free(fqdn);
 			g = h;
