@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "cmd_source.h"
 #include "cmd_top.h"
+#include "podsource.h"
 #include "gammatop/cache.h"
 #include "gammatop/duration.h"
 #include "gammatop/figures.h"
@@ -133,29 +134,6 @@ static int from_prometheus(const struct cmd_opts *o, struct evloop *loop, const 
 	return rc < 0 ? EXIT_USAGE : 0;
 }
 
-struct proxy_job {
-	scrape_done_fn done;
-	void *done_ud;
-};
-
-static void on_proxy(const struct kresponse *r, void *ud)
-{
-	struct proxy_job *j = ud;
-	const char *err = r->status == 0 ? (r->err && r->err->message ? r->err->message
-	                                                               : "no answer")
-	                  : (r->status < 200 || r->status > 299) && r->err ? r->err->message
-	                                                                  : NULL;
-	j->done(j->done_ud, r->status, r->body ? r->body : "", r->body_len, NULL, err);
-	free(j);
-}
-
-static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn done, void *dud)
-{
-	struct proxy_job *j = xmalloc(sizeof *j);
-	*j = (struct proxy_job){done, dud};
-	kclient_pod_proxy_get(ud, t->ns, t->scheme, t->pod, t->port, t->path, 10000, on_proxy, j);
-}
-
 /* Pods to scrape: every namespace, whatever -n says (the one discovery, scrape.h); with no
  * right to list pods cluster-wide, the namespace's own pods, said in a warning. */
 static size_t list_targets(struct kclient *k, const char *ns, struct scrape_target **out,
@@ -248,7 +226,8 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 		free(targets);
 		return EXIT_USAGE;
 	}
-	struct scraper *s = scraper_new(p, pod_fetch, k);
+	struct podsource *ps = podsource_new(k);
+	struct scraper *s = scraper_new(p, podsource_fetch, ps);
 	scraper_set_targets(s, targets, n);
 	for (size_t i = 0; i < n; i++)
 		scrape_target_done(&targets[i]);
@@ -285,6 +264,7 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 		add_acc(*out, scraper_acc(s), scope);
 		store_acc(o, source, scraper_acc(s), scope, t0);
 	}
+	podsource_free(ps); /* cancels what a timed-out round still waits for */
 	scraper_free(s);
 	return rc;
 }
