@@ -8,7 +8,9 @@
 # and idle timeouts, a route without retry policy (retries unknown, not 0), Envoy Gateway's
 # proxies in envoy-gateway-system with recovered per-try timeouts and a backend that is down
 # (connect failures), Istio clients without a sidecar, an ambient waypoint. Ratios to 1e-6;
-# rates to 30% (the interval between scrapes is measured, not exact). Bounded: about 30 s.
+# rates to 30% (the interval between scrapes is measured, not exact). Then the same pages
+# through a real Prometheus scraping them through the pod proxy (ratios to 0.01; skipped
+# without prometheus). Bounded: about 70 s.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
 . "$GT_SRCDIR/tests/e2e/kube-lib.sh"
 command -v jq >/dev/null || skip "jq not installed"
@@ -108,7 +110,7 @@ check() {
 	if [ "$5" = null ] || [ "$got" = null ]; then
 		[ "$got" = "$5" ] || fail "$2 rule $3 $4 = $got, want $5 ($(cat "$1"))"
 	else
-		within "$got" "$5" 0.000001 || fail "$2 rule $3 $4 = $got, want $5"
+		within "$got" "$5" "${TOL:-0.000001}" || fail "$2 rule $3 $4 = $got, want $5 +- ${TOL:-0.000001}"
 	fi
 	echo "    $2 rule $3 $4 = $got (want $5)"
 }
@@ -127,9 +129,15 @@ rps() {
 L=outbound_http_route_request_statuses_total
 G=outbound_grpc_route_request_statuses_total
 W='route_namespace="shop",route_name="web"'
-printf '%s\n' "clients app-7f9 linkerd-caller 4191 /metrics" \
-	"shop slow-5c2 linkerd-timeouts 4191 /metrics" >"$T/pods"
-top linkerd -n shop
+LK_PODS="clients app-7f9 linkerd-caller 4191 /metrics
+shop slow-5c2 linkerd-timeouts 4191 /metrics"
+EG_PODS="envoy-gateway-system envoy-default-eg-5d8 envoy-gateway 19001 /stats/prometheus"
+IS_PODS="clients web-6d4 istio-client 15020 /stats/prometheus
+shop cart-7b1 istio-server 15020 /stats/prometheus
+shop waypoint-5f7 istio-waypoint 15020 /stats/prometheus"
+
+check_linkerd() { # FILE
+F=$1
 req=$(d linkerd-caller $L "$W")
 ok_=$(d linkerd-caller $L "$W.*http_status=\"[^5\"][^\"]*\",error=\"\"")
 tmo=$(d linkerd-caller $L "$W.*error=\"(REQUEST_TIMEOUT|RESPONSE_HEADERS_TIMEOUT|RESPONSE_STREAM_TIMEOUT|IDLE_TIMEOUT)\"")
@@ -137,8 +145,7 @@ rty=$(d linkerd-caller outbound_http_route_retry_requests_total "$W")
 rok=$(d linkerd-caller outbound_http_route_retry_successes_total "$W")
 exh=$(sum "$(d linkerd-caller outbound_http_route_retry_limit_exceeded_total "$W")" \
 	"$(d linkerd-caller outbound_http_route_retry_overflow_total "$W")")
-F="$T/linkerd.json"
-rps "$F" httproute/shop/web -1 "$req"
+[ -n "$WIN" ] && rps "$F" httproute/shop/web -1 "$req"
 [ "$(jq -r '.routes[] | select(.route == "httproute/shop/web") | .scope' "$F")" = route ] ||
 	fail "linkerd figures are per route"
 check "$F" httproute/shop/web -1 successRate "$(ratio "$ok_" "$req")"
@@ -164,19 +171,19 @@ check "$F" httproute/shop/slow -1 retryRate null
 check "$F" httproute/shop/slow -1 retrySuccessRate null
 [ "$(jq '[.routes[] | select(.route | test("default|/http$"))] | length' "$F")" -eq 0 ] ||
 	fail "the synthesized default route is no HTTPRoute"
-ok "linkerd: callers in another namespace, stream/idle timeouts, no retry policy"
+}
+
+check_envoy_gateway() { # FILE
+F=$1
 
 # ---- Envoy Gateway: proxies in envoy-gateway-system ----
 E=envoy_cluster
-echo "envoy-gateway-system envoy-default-eg-5d8 envoy-gateway 19001 /stats/prometheus" >"$T/pods"
-top envoy-gateway -n shop
-F="$T/envoy-gateway.json"
 for i in 0 1; do
 	K="envoy_cluster_name=\"httproute/shop/web-gw/rule/$i\""
 	req=$(d envoy-gateway ${E}_upstream_rq_xx "$K")  # each request charged once when it ends
 	good=$(d envoy-gateway ${E}_upstream_rq_xx "$K.*class=\"[234]\"")
 	rty=$(d envoy-gateway ${E}_upstream_rq_retry "$K")
-	rps "$F" httproute/shop/web-gw $i "$req"
+	[ -n "$WIN" ] && rps "$F" httproute/shop/web-gw $i "$req"
 	check "$F" httproute/shop/web-gw $i successRate "$(ratio "$good" "$req")"
 	check "$F" httproute/shop/web-gw $i timeoutRate \
 		"$(ratio "$(d envoy-gateway ${E}_upstream_rq_timeout "$K")" "$req")"
@@ -189,14 +196,12 @@ for i in 0 1; do
 		"$(d envoy-gateway ${E}_upstream_rq_retry_limit_exceeded "$K")" \
 		"$(d envoy-gateway ${E}_upstream_rq_retry_overflow "$K")")" "$req")"
 done
-ok "envoy-gateway: recovered per-try timeouts apart from request timeouts; a backend down (connect failures) still has its requests"
+}
+
+check_istio() { # FILE
+F=$1
 
 # ---- Istio: a sidecar client, a server whose clients have no sidecar, an ambient waypoint ----
-printf '%s\n' "clients web-6d4 istio-client 15020 /stats/prometheus" \
-	"shop cart-7b1 istio-server 15020 /stats/prometheus" \
-	"shop waypoint-5f7 istio-waypoint 15020 /stats/prometheus" >"$T/pods"
-top istio -n shop
-F="$T/istio.json"
 I=istio_requests_total
 K='destination_service_name="cart"'
 CL='(reporter="(source|waypoint)"|reporter="destination",source_workload="unknown")'
@@ -205,7 +210,7 @@ bad=$(sum "$(d istio-client $I "$CL.*$K.*response_code=\"5")" "$(d istio-server 
 tmo=$(sum "$(d istio-client $I "$CL.*$K.*response_flags=\"([^\"]*,)?UT(,[^\"]*)?\"")" \
 	"$(d istio-server $I "$CL.*$K.*response_flags=\"([^\"]*,)?UT(,[^\"]*)?\"")")
 rty=$(d istio-client ${E}_upstream_rq_retry 'cart[.]shop')
-rps "$F" service/shop/cart -1 "$req"
+[ -n "$WIN" ] && rps "$F" service/shop/cart -1 "$req"
 check "$F" service/shop/cart -1 successRate "$(awk -v b="$bad" -v r="$req" 'BEGIN { printf "%.10g\n", 1 - b / r }')"
 check "$F" service/shop/cart -1 timeoutRate "$(ratio "$tmo" "$req")"
 check "$F" service/shop/cart -1 retryRate "$(ratio "$rty" "$(sum "$req" "$rty")")"
@@ -216,7 +221,7 @@ check "$F" service/shop/cart -1 tryTimeoutRate \
 K='destination_service_name="orders"'
 req=$(d istio-waypoint $I "reporter=\"waypoint\".*$K")
 rty=$(d istio-waypoint ${E}_upstream_rq_retry 'inbound-vip[|].*orders[.]shop')
-rps "$F" service/shop/orders -1 "$req"
+[ -n "$WIN" ] && rps "$F" service/shop/orders -1 "$req"
 check "$F" service/shop/orders -1 timeoutRate \
 	"$(ratio "$(d istio-waypoint $I "reporter=\"waypoint\".*$K.*response_flags=\"UT\"")" "$req")"
 check "$F" service/shop/orders -1 retryRate "$(ratio "$rty" "$(sum "$req" "$rty")")"
@@ -224,4 +229,58 @@ check "$F" service/shop/orders -1 retryRate "$(ratio "$rty" "$(sum "$req" "$rty"
 	fail "istio figures must say they are per service"
 [ "$(jq '[.routes[] | select(.route == "service/shop/db")] | length' "$F")" -eq 0 ] ||
 	fail "ztunnel TCP metrics are no request figures"
+}
+
+# ---- through the pod proxy: two scrapes, pages .0 then .1 ----
+echo "$LK_PODS" >"$T/pods"; top linkerd -n shop; check_linkerd "$T/linkerd.json"
+ok "linkerd: callers in another namespace, stream/idle timeouts, no retry policy"
+echo "$EG_PODS" >"$T/pods"; top envoy-gateway -n shop; check_envoy_gateway "$T/envoy-gateway.json"
+ok "envoy-gateway: recovered per-try timeouts apart from request timeouts; a backend down (connect failures) still has its requests"
+echo "$IS_PODS" >"$T/pods"; top istio -n shop; check_istio "$T/istio.json"
 ok "istio: clients without a sidecar counted once, ambient waypoint retries, per service"
+
+# ---- through a real Prometheus scraping the same pages through the pod proxy ----
+# Every pod is a job (page .0 at its first scrape, .1 ever after); top --prometheus asks for
+# rate()s over a window that holds all the samples. Prometheus extrapolates each series to
+# the window's edges (less for a series that started at 0), so ratios agree to +-0.01.
+command -v prometheus >/dev/null || { echo "SKIP: no prometheus: the Prometheus leg"; exit 0; }
+kube_start_sim sim-prom --manifests "$T/ns.yaml" --metrics-fixtures "$FX" --kubeconfig-out "$T/kc-prom"
+printf '%s\n%s\n%s\n' "$LK_PODS" "$EG_PODS" "$IS_PODS" >"$T/pods"
+{
+	echo "global: {scrape_interval: 1s, evaluation_interval: 1s}"
+	echo "scrape_configs:"
+	while read -r a b c e f; do
+		pod "$a" "$b" "$c" "$e" "$f"
+		echo "  - job_name: $a-$b"
+		echo "    metrics_path: /api/v1/namespaces/$a/pods/$b:$e/proxy$f"
+		echo "    static_configs: [{targets: ['127.0.0.1:$SIM_PORT'], labels: {pod: $b}}]"
+	done <"$T/pods"
+} >"$T/prom-fixtures.yml"
+PROM=""
+for _try in 1 2 3 4 5; do
+	_port=$(( 20000 + ($$ * 7 + _try * 7919) % 40000 ))
+	curl -s -o /dev/null "http://127.0.0.1:$_port/" && continue
+	prometheus --config.file="$T/prom-fixtures.yml" --storage.tsdb.path="$T/tsdb" \
+		--web.listen-address="127.0.0.1:$_port" >"$T/prometheus.log" 2>&1 &
+	PROM_PID=$!
+	gt_track "$PROM_PID"
+	if wait_for "curl -sf http://127.0.0.1:$_port/-/ready" 20; then
+		PROM="http://127.0.0.1:$_port"
+		break
+	fi
+	kill "$PROM_PID" 2>/dev/null
+done
+[ -n "$PROM" ] || { tail -5 "$T/prometheus.log" >&2; fail "prometheus did not start"; }
+wait_for "[ \$(curl -sf '$PROM/api/v1/query?query=count(up==1)' | jq -r '.data.result[0].value[1] // 0') -eq 6 ]" 30 ||
+	fail "prometheus: not every fixture pod is scraped: $(curl -s "$PROM/api/v1/targets" | head -c 2000)"
+sleep 12 # a dozen samples of page .1 after the one of page .0
+WIN="" TOL=0.01
+for mesh in linkerd envoy-gateway istio; do
+	"$GAMMATOP" top --kubeconfig "$T/kc-prom" --prometheus "$PROM" --mesh $mesh --window 1m \
+		-n shop -o json >"$T/prom-$mesh.json" 2>"$T/prom-$mesh.err" ||
+		{ cat "$T/prom-$mesh.err" >&2; fail "top --prometheus ($mesh)"; }
+done
+check_linkerd "$T/prom-linkerd.json"
+check_envoy_gateway "$T/prom-envoy-gateway.json"
+check_istio "$T/prom-istio.json"
+ok "the same figures through a real Prometheus (linkerd, envoy-gateway, istio)"
