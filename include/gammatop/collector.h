@@ -48,7 +48,13 @@ struct collector;
 typedef void (*collector_cb)(struct collector *c, void *ud);
 
 struct collector *collector_new(const struct collector_config *cfg);
+/* Frees c at once, also while a round runs. The round's requests belong to whoever issued
+ * them and must be cancelled by the caller so that no callback ever reaches c: the scrape
+ * path's fetch function's owner cancels its requests (figsrc_free does, before this), the
+ * Prometheus path's http client is freed with its requests (their callbacks never run). */
 void collector_free(struct collector *c);
+/* Collectors allocated and not yet freed (tests and the console's debug line). */
+size_t collector_live_count(void);
 /* Pods to scrape (scrape path); copied. */
 void collector_set_targets(struct collector *c, const struct scrape_target *t, size_t n);
 /* Called after every round (the console marks itself dirty). */

@@ -61,12 +61,16 @@ struct console_source {
 	void *ud;
 };
 
+struct view_entry;
 struct console_opts {
 	bool readonly, no_color, mouse;
 	const char *theme;     /* NAME or FILE, NULL: default */
 	const char *ns;        /* initial namespace scope, NULL: all */
 	int64_t window_ms;     /* telemetry window of the tables; 0: 5 minutes */
 	int headless_rows, headless_cols; /* > 0: headless (tests, --dump-screen) */
+	/* The views it opens by name (borrowed, static; ui_views, view.h); at least one top. */
+	const struct view_entry *views;
+	size_t n_views;
 };
 
 struct view;
@@ -95,11 +99,14 @@ struct console {
 	uint64_t tick_timer;        /* 1 s timer while a source is stale (ages in the header) */
 	uint64_t rebuild_timer;     /* pending rebuild after a burst of store changes */
 	int64_t rebuilt_ms;         /* monotonic time of the last topology rebuild */
+	int64_t live_logged_ms;     /* monotonic time the live counts were last logged */
 	uint64_t sources_sig;       /* hash of the kind states last drawn */
 	int64_t started_ms, first_frame_ms, synced_ms; /* monotonic, for the timings file */
 	int64_t last_frame_us;      /* draw time of the last frame */
 	char *timings_path;         /* owned: $GAMMATOP_TIMINGS, or NULL */
 	int64_t window_ms;          /* telemetry window of the tables (--window, default 5m) */
+	const struct view_entry *views; /* borrowed: what console_open() finds by name */
+	size_t n_views;
 };
 
 /* A console over store (filled or being filled by the source), not yet on screen. Returns
@@ -137,6 +144,10 @@ void console_push(struct console *c, struct view *v);
 /* Replace the whole stack with one top-level view by name ("topology", "routes",
  * "findings"); false when the name is unknown. */
 bool console_switch(struct console *c, const char *name);
+/* Open a view by name from the console's table: a top-level one as console_switch, any
+ * other over the stack ("help", "history", "edit" the selected rule, "edit-yaml"); false
+ * when the name is unknown. */
+bool console_open(struct console *c, const char *name);
 /* Show a message in the status bar until the next key. */
 void console_message(struct console *c, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

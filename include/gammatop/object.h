@@ -260,6 +260,12 @@ void object_unref(const struct gt_object *o);
 void object_free(struct gt_object *o);
 /* Deep copy (a new object with one reference). */
 struct gt_object *object_clone(const struct gt_object *o);
+/* A new, empty object of kind (zeroed, one reference): how decode, objpack and tests make
+ * one, so that it is counted. */
+struct gt_object *object_new(enum gt_kind kind);
+/* Objects made by object_new/object_clone and not yet freed: a count that grows while the
+ * store's does not is a reference kept too long (tests, the console's live counts). */
+long object_live_count(void);
 /* "httproute/NAMESPACE/NAME" or "gatewayclass/NAME" into buf; returns buf. */
 char *object_id(const struct gt_object *o, char *buf, size_t n);
 /* Effective namespace of a namespaced object ("" for cluster-scoped). */

@@ -60,8 +60,8 @@ void scraper_set_targets(struct scraper *s, const struct scrape_target *t, size_
 size_t scraper_target_count(const struct scraper *s);
 
 typedef void (*scraper_round_cb)(struct scraper *s, void *ud);
-/* Fetch every target (at most 16 at a time) and, when all answered or failed, fold the pages
- * into increases since the previous round and call cb. The first round has no previous one:
+/* Fetch every target (at most 16 at a time), fold each page into increases since the
+ * previous round as it arrives (then drop it), and when all answered or failed call cb. The first round has no previous one:
  * scraper_seconds() is then 0 and the accumulator holds no amounts. Returns -1 when a round
  * is already running. */
 int scraper_round(struct scraper *s, int64_t now_ms, scraper_round_cb cb, void *ud);

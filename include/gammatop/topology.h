@@ -116,6 +116,8 @@ struct gt_topology *topology_ref(struct gt_topology *t);
 /* Drop one reference; the last frees t and drops its references on the objects. NULL is
  * fine. */
 void topology_free(struct gt_topology *t);
+/* Topologies built and not yet freed: the console holds at most two (doc/architecture.md). */
+long topology_live_count(void);
 /* Look a route, Gateway or Service up by namespace and name; NULL when t has none. */
 const struct topo_route *topology_find_route(const struct gt_topology *t, enum gt_kind kind,
                                              const char *ns, const char *name);

@@ -6,8 +6,8 @@
  *
  * The app plugs in where changes go (ui_edit_set_env): the cluster client (none for a
  * manifests or offline console: the form still validates and previews, but cannot send)
- * and the app's one cache handle. The console routes raw keys to these views
- * (ui_edit_raw_key) because a form needs every character, not the navigation actions of
+ * and the app's one cache handle. The form and the history view take raw keys
+ * (view_ops.raw_key) because a form needs every character, not the navigation actions of
  * keys.h. */
 #ifndef GAMMATOP_UI_EDIT_H
 #define GAMMATOP_UI_EDIT_H
@@ -53,10 +53,6 @@ void ui_edit_open_document(struct console *c, const char *route);
 void ui_history_open(struct console *c);
 /* `u` in the history view: revert audit entry id (conflict-safe, recorded). */
 void ui_edit_open_undo(struct console *c, int64_t id);
-
-/* A key (code point or SCREEN_FN(KEY_x)) for the top view v before it is turned into an
- * action: true when one of these views consumed it (the form takes every key). */
-bool ui_edit_raw_key(struct view *v, int key);
 
 /* Run argv[0] = the editor on path with curses suspended (def_prog_mode/endwin, then
  * reset_prog_mode/refresh). editor NULL: $KUBE_EDITOR, $EDITOR, else vi. Returns the exit

@@ -27,6 +27,9 @@ struct view_ops {
 	void (*resize)(struct view *v, int h, int w);
 	/* Enter on the selected row. Default: expand or collapse a tree node. */
 	void (*open)(struct view *v, struct grid_row *row);
+	/* A key (code point or SCREEN_FN(KEY_x)) before keys.h turns it into an action; true
+	 * when consumed (the edit form takes every key, the history view `u`). Default: none. */
+	bool (*raw_key)(struct view *v, int key);
 };
 
 struct view {
@@ -54,7 +57,25 @@ void view_refresh_if_needed(struct view *v);
 void view_release(struct view *v);
 void view_draw(struct view *v, int y, int x, int h, int w);
 bool view_key(struct view *v, int action);
+/* v's raw_key (false when it has none or v is NULL). */
+bool view_raw_key(struct view *v, int key);
 void view_resize(struct view *v, int h, int w);
+
+/* A view the console opens by name (":history", `e`, `?`, Tab, the first screen). The
+ * console knows no view: whoever makes it hands it a table of these (console_opts.views;
+ * ui_views below is the ui layer's), and console_open() looks the name up. */
+struct view_entry {
+	const char *name;           /* what opens it: console_open(c, name) */
+	const struct view_ops *ops; /* the view pushed over the stack when open is NULL */
+	bool top;                   /* a top-level view: it replaces the stack, Tab cycles through
+	                             * these in table order, the first one is the first screen */
+	/* Open it from the top view `from` when pushing ops is not all (NULL: push ops). */
+	void (*open)(struct console *c, struct view *from);
+};
+
+/* Every view of the ui layer, top-level ones first (views.c). */
+extern const struct view_entry ui_views[];
+extern const size_t ui_views_n;
 
 /* The views (one file each). */
 extern const struct view_ops view_topology_ops;

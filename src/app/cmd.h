@@ -1,6 +1,7 @@
 /* cmd.h: what the subcommands share: the global options every command accepts (sources,
- * output, cache, telemetry, console look), the parser for them, and the entry points that
- * main.c dispatches to. Exit codes: 0 ok, 1 "found problems / rejected", 2 could not run. */
+ * output, cache, telemetry, console look) and the parser for them (the entry points main.c
+ * dispatches to are in commands.h). Exit codes: 0 ok, 1 "found problems / rejected", 2 could
+ * not run. */
 #ifndef GAMMATOP_CMD_H
 #define GAMMATOP_CMD_H
 #include <stdbool.h>
@@ -82,40 +83,5 @@ struct cache *cmd_open_cache(const struct cmd_opts *o, char *err, size_t errlen)
 
 /* The per-request time-out in milliseconds: --request-timeout, 30 s when not set. */
 long cmd_timeout_ms(const struct cmd_opts *o);
-
-struct cmd_source;
-struct gt_topology;
-struct figures_set;
-/* What a one-shot export command (snapshot, routes) gives cmd_export_run. */
-struct cmd_export {
-	const char *name;            /* the command, for messages: "routes" */
-	const char *usage, *summary; /* as for cmd_parse */
-	/* -o FORMAT (NULL when not given: the command's default) into *fmt; returns 0, or -1
-	 * after printing an error that lists the formats. */
-	int (*parse_format)(const char *s, int *fmt);
-	/* Write the document in format fmt to f; set is NULL without telemetry. Returns 0, or -1
-	 * after printing an error. */
-	int (*write)(const struct cmd_opts *o, struct cmd_source *src, struct gt_topology *t,
-	             const struct figures_set *set, int fmt, FILE *f);
-};
-
-/* Run an export command that takes only the common options and no operands: parse argv,
- * read the objects (cmd_source_open), build the topology, collect the telemetry when asked
- * (cmd_source_figures), and write x->write's document to --output FILE or stdout. Returns
- * 0 (also after --help), or EXIT_USAGE after a usage, source or write error (printed). */
-int cmd_export_run(const struct cmd_export *x, int argc, char **argv);
-
-int cmd_snapshot(int argc, char **argv);
-int cmd_routes(int argc, char **argv);
-int cmd_lint(int argc, char **argv);
-int cmd_watch(int argc, char **argv);
-int cmd_top(int argc, char **argv);
-int cmd_console(int argc, char **argv);
-int cmd_demo(int argc, char **argv);
-int cmd_set(int argc, char **argv);
-int cmd_history(int argc, char **argv);
-int cmd_undo(int argc, char **argv);
-int cmd_changes(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
 
 #endif

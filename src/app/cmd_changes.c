@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "cmd_journal.h"
 #include "gammatop/cache.h"
 #include "gammatop/figures.h"

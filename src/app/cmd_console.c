@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "cmd_console.h"
 #include "cmd_journal.h"
 #include "cmd_source.h"
@@ -33,6 +34,7 @@
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
 #include "gammatop/ui_edit.h"
+#include "gammatop/view.h"
 #include "gammatop/xalloc.h"
 
 enum { OPT_DUMP = 300, OPT_MOUSE };
@@ -596,6 +598,7 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	struct console_opts co = {
 		.readonly = o->readonly, .no_color = o->no_color, .theme = o->theme,
 		.ns = o->namespace_, .mouse = mouse_on || (m && !strcmp(m, "1")),
+		.views = ui_views, .n_views = ui_views_n,
 	};
 	uint64_t wms = 0;
 	char err[256];

@@ -21,6 +21,7 @@
 #endif
 
 #include "cmd.h"
+#include "commands.h"
 #include "cmd_console.h"
 #include "cmd_source.h"
 #include "gammatop/console.h"

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "cmd_journal.h"
 #include "cmd_source.h"
 #include "gammatop/figures.h"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "cmd_edit.h"
 #include "gammatop/audit.h"
 #include "gammatop/cache.h"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "cmd_source.h"
 #include "gammatop/jsonout.h"
 #include "gammatop/lint.h"

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
+#include "cmd_export.h"
 #include "cmd_source.h"
 #include "gammatop/buf.h"
 #include "gammatop/figlookup.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "cmd_edit.h"
 #include "gammatop/cache.h"
 #include "gammatop/edit.h"

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cmd_source.h"
-#include "cmd_top.h"
 #include "gammatop/buf.h"
 #include "gammatop/diag.h"
 #include "gammatop/kcluster.h"
@@ -105,21 +104,6 @@ int cmd_source_start(const struct cmd_opts *o, struct cmd_source *src)
 	if (o->n_manifests)
 		return open_manifests(o, src);
 	return open_cluster(o, src, false);
-}
-
-struct figures_set *cmd_source_figures(const struct cmd_opts *o, struct cmd_source *src,
-                                       const char *cmd)
-{
-	if (o->no_telemetry || !(o->prometheus || o->offline))
-		return NULL;
-	struct figures_set *set = NULL;
-	if (cmd_top_figures(o, src, 0, NULL, &set) == 0) {
-		figures_set_finish(set);
-		return set;
-	}
-	figures_set_free(set);
-	cmd_error("%s: continuing without telemetry", cmd);
-	return NULL;
 }
 
 void cmd_source_close(struct cmd_source *src)

@@ -29,12 +29,4 @@ int cmd_source_open(const struct cmd_opts *o, struct cmd_source *src);
 int cmd_source_start(const struct cmd_opts *o, struct cmd_source *src);
 void cmd_source_close(struct cmd_source *src);
 
-struct figures_set;
-/* The telemetry a batch command (named cmd, for messages) shows beside src when asked
- * (--prometheus or --offline, and no --no-telemetry), finished and ready to read; NULL
- * when not asked, or when it failed (then said on stderr: the command goes on without).
- * Free with figures_set_free(). */
-struct figures_set *cmd_source_figures(const struct cmd_opts *o, struct cmd_source *src,
-                                       const char *cmd);
-
 #endif

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "cmd_journal.h"
 #include "gammatop/cache.h"
 #include "gammatop/duration.h"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "gammatop/secret.h"
 
 struct command {

@@ -27,68 +27,6 @@ static int db_err(struct cache *c, char *err, size_t errlen, const char *what)
 	return -1;
 }
 
-void samples_counts_bucket(struct sample_counts *a, double le, double count)
-{
-	unsigned i = 0;
-	while (i < a->n_buckets && a->le[i] < le)
-		i++;
-	if (i < a->n_buckets && a->le[i] == le) {
-		a->bucket[i] += count;
-		return;
-	}
-	if (a->n_buckets == SAMPLES_MAX_BUCKETS) {
-		a->bucket[i < a->n_buckets ? i : a->n_buckets - 1] += count;
-		return;
-	}
-	memmove(&a->le[i + 1], &a->le[i], (a->n_buckets - i) * sizeof a->le[0]);
-	memmove(&a->bucket[i + 1], &a->bucket[i], (a->n_buckets - i) * sizeof a->bucket[0]);
-	a->le[i] = le;
-	a->bucket[i] = count;
-	a->n_buckets++;
-}
-
-void samples_counts_add(struct sample_counts *a, const struct sample_counts *b)
-{
-	a->seconds += b->seconds;
-	for (int i = 0; i < SC_N; i++)
-		a->v[i] += b->v[i];
-	a->have |= b->have;
-	if (a->n_buckets == b->n_buckets &&
-	    !memcmp(a->le, b->le, a->n_buckets * sizeof a->le[0])) {
-		for (unsigned i = 0; i < b->n_buckets; i++)
-			a->bucket[i] += b->bucket[i];
-		return;
-	}
-	for (unsigned i = 0; i < b->n_buckets; i++)
-		samples_counts_bucket(a, b->le[i], b->bucket[i]);
-}
-
-/* ---- migrating rows written before they were packed ---- */
-
-/* gt_pack(seconds, requests, successes, failures, timeouts, retries, retry_successes,
- * exhausted, have, buckets): the packed blob of an old row (schema 2 -> 3). */
-static void pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	struct sample_counts s;
-	memset(&s, 0, sizeof s);
-	s.seconds = sqlite3_value_double(argv[0]);
-	for (int j = 0; j < SC_LATENCY && 1 + j < argc; j++)
-		s.v[j] = sqlite3_value_double(argv[1 + j]);
-	s.have = argc > 8 ? (unsigned)sqlite3_value_int(argv[8]) : 0;
-	if (argc > 9 && sqlite3_value_type(argv[9]) == SQLITE_BLOB)
-		sampleblob_legacy_buckets(sqlite3_value_blob(argv[9]),
-		                          (size_t)sqlite3_value_bytes(argv[9]), &s);
-	unsigned char out[SAMPLEBLOB_MAX];
-	size_t n = sampleblob_encode(&s, out);
-	sqlite3_result_blob(ctx, out, (int)n, SQLITE_TRANSIENT);
-}
-
-int samples_register(struct sqlite3 *db)
-{
-	return sqlite3_create_function(db, "gt_pack", 10, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-	                               pack_fn, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
 /* ---- key and source ids ---- */
 
 static void map_free(void *p)

@@ -528,6 +528,26 @@ int edit_select_rule(struct edit *e, const char *rule)
 	return 0;
 }
 
+int edit_select_rule_key(struct edit *e, const char *key)
+{
+	char why[512], idx[16], *msg;
+	if (!edit_base(e)) {
+		msg = xasprintf("%s: not read yet", edit_route_id(e));
+		edit_say(e, msg);
+		free(msg);
+		return -1;
+	}
+	int i = edit_rule_find(edit_base(e), key, why, sizeof why);
+	if (i < 0) {
+		msg = xasprintf("%s: %s", edit_route_id(e), why);
+		edit_say(e, msg);
+		free(msg);
+		return -1;
+	}
+	snprintf(idx, sizeof idx, "%d", i);
+	return edit_select_rule(e, idx);
+}
+
 void edit_say(struct edit *e, const char *text)
 {
 	set_message(e, "%s", text);

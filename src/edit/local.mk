@@ -13,8 +13,8 @@ src_edit_libgtedit_a_SOURCES = \
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_edit tests/unit/test_audit
 TESTS += tests/unit/test_edit tests/unit/test_audit
-tests_unit_test_edit_LDADD = $(UNIT_LDADD)
-tests_unit_test_audit_LDADD = $(UNIT_LDADD)
+tests_unit_test_edit_LDADD = $(EDIT_UNIT_LDADD)
+tests_unit_test_audit_LDADD = $(EDIT_UNIT_LDADD)
 endif
 
 TESTS += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-standard.sh \
@@ -27,5 +27,5 @@ EXTRA_DIST += tests/e2e/edit-set.sh tests/e2e/edit-conflict.sh tests/e2e/edit-st
 check_PROGRAMS += tests/fuzz/fuzz_edit
 TESTS += tests/fuzz/fuzz_edit
 tests_fuzz_fuzz_edit_SOURCES = tests/fuzz/fuzz_edit.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_edit_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_edit_LDADD = $(GT_EDIT_LDADD)
 tests_fuzz_fuzz_edit_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -15,9 +15,9 @@ TESTS += tests/unit/test_snapshot tests/unit/test_dot tests/unit/test_table
 tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/export_fixture.h
 tests_unit_test_dot_SOURCES = tests/unit/test_dot.c tests/unit/export_fixture.h
 tests_unit_test_table_SOURCES = tests/unit/test_table.c tests/unit/export_fixture.h
-tests_unit_test_snapshot_LDADD = $(UNIT_LDADD)
-tests_unit_test_dot_LDADD = $(UNIT_LDADD)
-tests_unit_test_table_LDADD = $(UNIT_LDADD)
+tests_unit_test_snapshot_LDADD = $(EXPORT_UNIT_LDADD)
+tests_unit_test_dot_LDADD = $(EXPORT_UNIT_LDADD)
+tests_unit_test_table_LDADD = $(EXPORT_UNIT_LDADD)
 endif
 
 TESTS += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh \
@@ -29,5 +29,5 @@ EXTRA_DIST += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/e
 check_PROGRAMS += tests/fuzz/fuzz_export
 TESTS += tests/fuzz/fuzz_export
 tests_fuzz_fuzz_export_SOURCES = tests/fuzz/fuzz_export.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_export_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_export_LDADD = $(GT_EXPORT_LDADD)
 tests_fuzz_fuzz_export_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -17,11 +17,11 @@ check_PROGRAMS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/un
 	tests/unit/test_listscan tests/unit/test_kevents
 TESTS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr \
 	tests/unit/test_listscan tests/unit/test_kevents
-tests_unit_test_kevents_LDADD = $(UNIT_LDADD)
-tests_unit_test_listscan_LDADD = $(UNIT_LDADD)
-tests_unit_test_kubeconfig_LDADD = $(UNIT_LDADD)
-tests_unit_test_watchsplit_LDADD = $(UNIT_LDADD)
-tests_unit_test_apierr_LDADD = $(UNIT_LDADD)
+tests_unit_test_kevents_LDADD = $(KUBE_UNIT_LDADD)
+tests_unit_test_listscan_LDADD = $(KUBE_UNIT_LDADD)
+tests_unit_test_kubeconfig_LDADD = $(KUBE_UNIT_LDADD)
+tests_unit_test_watchsplit_LDADD = $(KUBE_UNIT_LDADD)
+tests_unit_test_apierr_LDADD = $(KUBE_UNIT_LDADD)
 endif
 
 check_PROGRAMS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fuzz/fuzz_apierr \
@@ -29,16 +29,16 @@ check_PROGRAMS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fu
 TESTS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fuzz/fuzz_apierr \
 	tests/fuzz/fuzz_listscan
 tests_fuzz_fuzz_listscan_SOURCES = tests/fuzz/fuzz_listscan.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_listscan_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_listscan_LDADD = $(GT_KUBE_LDADD)
 tests_fuzz_fuzz_listscan_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_apierr_SOURCES = tests/fuzz/fuzz_apierr.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_apierr_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_apierr_LDADD = $(GT_KUBE_LDADD)
 tests_fuzz_fuzz_apierr_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_kubeconfig_SOURCES = tests/fuzz/fuzz_kubeconfig.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_kubeconfig_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_kubeconfig_LDADD = $(GT_KUBE_LDADD)
 tests_fuzz_fuzz_kubeconfig_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_watchsplit_SOURCES = tests/fuzz/fuzz_watchsplit.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_watchsplit_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_watchsplit_LDADD = $(GT_KUBE_LDADD)
 tests_fuzz_fuzz_watchsplit_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
 
@@ -52,6 +52,6 @@ EXTRA_DIST += $(KUBE_E2E) tests/e2e/kube-lib.sh tests/e2e/kube-exec-plugin.sh \
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_kclient tests/unit/test_credential
 TESTS += tests/unit/test_kclient tests/unit/test_credential
-tests_unit_test_credential_LDADD = $(UNIT_LDADD)
-tests_unit_test_kclient_LDADD = $(UNIT_LDADD) $(MHD_LIBS)
+tests_unit_test_credential_LDADD = $(KUBE_UNIT_LDADD)
+tests_unit_test_kclient_LDADD = $(KUBE_UNIT_LDADD) $(MHD_LIBS)
 endif

@@ -591,8 +591,7 @@ enum decode_result decode_object(const json_t *j, struct gt_object **out, char *
 		return DECODE_SKIPPED;
 	}
 	struct jf c = {.err = err, .errlen = errlen};
-	struct gt_object *o = xcalloc(1, sizeof *o);
-	o->kind = (enum gt_kind)k;
+	struct gt_object *o = object_new((enum gt_kind)k);
 	o->api_version = xstrdup(json_string_value(ja));
 	set_id(&c, o->kind, NULL, NULL);
 	const json_t *md = jf_obj(&c, j, "metadata");

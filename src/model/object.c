@@ -244,8 +244,21 @@ static void service_done(struct gt_service *s)
 }
 
 /* Free o and everything it owns (its last reference is gone). */
+static long live_objects; /* object_live_count */
+
+long object_live_count(void) { return live_objects; }
+
+struct gt_object *object_new(enum gt_kind kind)
+{
+	struct gt_object *o = xcalloc(1, sizeof *o);
+	o->kind = kind;
+	live_objects++;
+	return o;
+}
+
 static void destroy(struct gt_object *o)
 {
+	live_objects--;
 	switch (o->kind) {
 	case GT_GATEWAYCLASS:
 		free(o->u.gc.controller_name);
@@ -480,6 +493,7 @@ struct gt_object *object_clone(const struct gt_object *o)
 	if (!o)
 		return NULL;
 	struct gt_object *c = xmalloc(sizeof *c);
+	live_objects++;
 	*c = *o;
 	c->refs = 0; /* a new object: one reference, the caller's */
 	DUP(c->api_version);

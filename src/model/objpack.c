@@ -409,8 +409,7 @@ int objpack_read(const char **p, const char *end, const char *base, struct gt_ob
 	if (!get_u(&k, ',', GT_KIND_COUNT - 1, &kind)) {
 		k.why = k.why && !strcmp(k.why, "a number is out of range") ? "an unknown kind" : k.why;
 	} else {
-		struct gt_object *o = xcalloc(1, sizeof *o);
-		o->kind = (enum gt_kind)kind;
+		struct gt_object *o = object_new((enum gt_kind)kind);
 		s_body(&k, o);
 		if (!k.why && (!o->meta.name || !*o->meta.name))
 			bad(&k, "an object without a name");

@@ -184,19 +184,6 @@ static bool route_hosts_intersect(const struct gt_route *r, const char *lhost)
 
 /* ---- parents ---- */
 
-const char *topology_rid(struct topology_rid *r)
-{
-	if (!r->s[0])
-		object_id(r->obj, r->s, sizeof r->s);
-	return r->s;
-}
-
-const char *topology_parent_field(char *buf, size_t n, size_t pi)
-{
-	snprintf(buf, n, "spec.parentRefs[%zu]", pi);
-	return buf;
-}
-
 static const char *backend_field(char *buf, size_t n, size_t rule_i, size_t bi)
 {
 	snprintf(buf, n, "spec.rules[%zu].backendRefs[%zu]", rule_i, bi);
@@ -692,6 +679,7 @@ static int route_cmp(const void *pa, const void *pb)
 struct gt_topology *topology_build(struct gt_store *s)
 {
 	struct gt_topology *t = xcalloc(1, sizeof *t);
+	topology_count_new();
 	findings_init(&t->findings);
 	t->store_generation = store_generation(s);
 	struct build b = {.t = t};

@@ -4,6 +4,7 @@
 #define GAMMATOP_TOPOLOGY_INT_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gammatop/findings.h"
@@ -21,6 +22,9 @@ struct topology_index {
 	size_t cap;                         /* power of two, >= 2n */
 };
 
+/* topology_lookup.c's live count: one more topology (topology_build). */
+void topology_count_new(void);
+
 void topology_index_init(struct topology_index *ix, size_t n);
 void topology_index_done(struct topology_index *ix);
 /* Insert (ns, name) -> val unless present (the first insertion wins). Keys are borrowed. */
@@ -36,9 +40,18 @@ struct topology_rid {
 	const struct gt_object *obj;
 	char s[512]; /* "" until topology_rid() */
 };
-const char *topology_rid(struct topology_rid *r);
+static inline const char *topology_rid(struct topology_rid *r)
+{
+	if (!r->s[0])
+		object_id(r->obj, r->s, sizeof r->s);
+	return r->s;
+}
 /* "spec.parentRefs[pi]" into buf (64 bytes), for a finding's field. */
-const char *topology_parent_field(char *buf, size_t n, size_t pi);
+static inline const char *topology_parent_field(char *buf, size_t n, size_t pi)
+{
+	snprintf(buf, n, "spec.parentRefs[%zu]", pi);
+	return buf;
+}
 
 /* Match parentRef pi of tr to what the controllers reported in status.parents, fill the
  * reported_* fields of tp and add StatusDisagrees / NoStatus findings to out. Call after the

@@ -9,6 +9,14 @@
 
 #include "gammatop/str.h"
 #include "gammatop/topology.h"
+#include "topology_int.h"
+
+static long live_topologies; /* topology_live_count */
+
+long topology_live_count(void) { return live_topologies; }
+
+/* Called by topology_build for each new topology. */
+void topology_count_new(void) { live_topologies++; }
 
 /* One more reference. */
 struct gt_topology *topology_ref(struct gt_topology *t)
@@ -63,6 +71,7 @@ void topology_free(struct gt_topology *t)
 	free(t->services);
 	findings_done(&t->findings);
 	free(t);
+	live_topologies--;
 }
 
 /* The route of that kind, namespace and name, or NULL (binary search). */

@@ -6,5 +6,5 @@ src_net_libgtnet_a_SOURCES = src/net/http.c include/gammatop/http.h
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_http
 TESTS += tests/unit/test_http
-tests_unit_test_http_LDADD = $(UNIT_LDADD) $(MHD_LIBS)
+tests_unit_test_http_LDADD = $(NET_UNIT_LDADD) $(MHD_LIBS)
 endif

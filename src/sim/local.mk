@@ -1,7 +1,6 @@
 # src/sim/local.mk: gammatop-sim, the Kubernetes API and mesh-proxy simulator (libmicrohttpd;
 # GnuTLS, which libmicrohttpd uses, for client-certificate checks; OpenSSL for certificates),
-# its end-to-end tests and its benchmark. (traffic.mk, included by Makefile.am, has the
-# traffic model's unit test.)
+# the traffic model's unit test, its end-to-end tests and its benchmark.
 noinst_LIBRARIES += src/sim/libgtsim.a
 src_sim_libgtsim_a_SOURCES = src/sim/sim.h src/sim/sim.c src/sim/resource.c src/sim/objects.c \
 	src/sim/server.c src/sim/server.h src/sim/api.c src/sim/api.h src/sim/mutate.c \
@@ -49,3 +48,12 @@ SIM_E2E = tests/e2e/sim-protocol.sh tests/e2e/sim-kubectl.sh tests/e2e/sim-tls.s
 	tests/e2e/sim-world.sh tests/e2e/sim-kubectl-kinds.sh
 TESTS += $(SIM_E2E)
 EXTRA_DIST += $(SIM_E2E) tests/bench/bench-sim.sh
+
+# ---- the traffic model and mesh metrics (traffic.c, metrics.c) and their unit test.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_traffic
+TESTS += tests/unit/test_traffic
+tests_unit_test_traffic_SOURCES = tests/unit/test_traffic.c src/sim/traffic.c src/sim/metrics.c \
+	src/sim/traffic.h
+tests_unit_test_traffic_LDADD = $(MODEL_UNIT_LDADD)
+endif

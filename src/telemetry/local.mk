@@ -20,27 +20,27 @@ check_PROGRAMS += tests/unit/test_exposition tests/unit/test_promresult tests/un
 	tests/unit/test_mesh
 TESTS += tests/unit/test_exposition tests/unit/test_promresult tests/unit/test_rate \
 	tests/unit/test_mesh
-tests_unit_test_exposition_LDADD = $(UNIT_LDADD)
-tests_unit_test_promresult_LDADD = $(UNIT_LDADD)
-tests_unit_test_rate_LDADD = $(UNIT_LDADD)
-tests_unit_test_mesh_LDADD = $(UNIT_LDADD)
+tests_unit_test_exposition_LDADD = $(TELEMETRY_UNIT_LDADD)
+tests_unit_test_promresult_LDADD = $(TELEMETRY_UNIT_LDADD)
+tests_unit_test_rate_LDADD = $(TELEMETRY_UNIT_LDADD)
+tests_unit_test_mesh_LDADD = $(TELEMETRY_UNIT_LDADD)
 check_PROGRAMS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects
 TESTS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects
-tests_unit_test_suspects_LDADD = $(UNIT_LDADD)
-tests_unit_test_promapi_LDADD = $(UNIT_LDADD) $(MHD_LIBS)
-tests_unit_test_collector_LDADD = $(UNIT_LDADD)
+tests_unit_test_suspects_LDADD = $(TELEMETRY_UNIT_LDADD)
+tests_unit_test_promapi_LDADD = $(TELEMETRY_UNIT_LDADD) $(MHD_LIBS)
+tests_unit_test_collector_LDADD = $(TELEMETRY_UNIT_LDADD)
 endif
 
 check_PROGRAMS += tests/fuzz/fuzz_exposition tests/fuzz/fuzz_promresult tests/fuzz/fuzz_podtargets
 TESTS += tests/fuzz/fuzz_exposition tests/fuzz/fuzz_promresult tests/fuzz/fuzz_podtargets
 tests_fuzz_fuzz_podtargets_SOURCES = tests/fuzz/fuzz_podtargets.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_podtargets_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_podtargets_LDADD = $(GT_TELEMETRY_LDADD)
 tests_fuzz_fuzz_podtargets_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_exposition_SOURCES = tests/fuzz/fuzz_exposition.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_exposition_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_exposition_LDADD = $(GT_TELEMETRY_LDADD)
 tests_fuzz_fuzz_exposition_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_promresult_SOURCES = tests/fuzz/fuzz_promresult.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_promresult_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_promresult_LDADD = $(GT_TELEMETRY_LDADD)
 tests_fuzz_fuzz_promresult_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
 # End-to-end: the sim's traffic model against a real Prometheus and a direct pod-proxy scrape.

@@ -19,11 +19,11 @@
 #define MAX_IN_FLIGHT 16
 #define MAX_ERRORS_SHOWN 3
 
+/* What is kept of a target's page once it arrived: only its failure. The page itself is
+ * parsed and folded into the round's sums when it arrives, then dropped, so a round holds
+ * at most one parsed page at a time (a proxy's page is megabytes on a large mesh). */
 struct page {
-	char *body; /* owned; NULL when the fetch failed */
-	size_t len;
-	bool openmetrics;
-	char *error; /* owned */
+	char *error; /* owned; NULL: the page parsed and was folded */
 };
 
 struct job {
@@ -126,10 +126,8 @@ static void free_targets(struct scrape_target *t, size_t n)
 
 static void round_free(struct scraper *s)
 {
-	for (size_t i = 0; i < s->rt_n; i++) {
-		free(s->pages[i].body);
+	for (size_t i = 0; i < s->rt_n; i++)
 		free(s->pages[i].error);
-	}
 	free(s->pages);
 	free(s->jobs);
 	free_targets(s->rt_targets, s->rt_n);
@@ -224,40 +222,12 @@ static void finish_round(struct scraper *s)
 	struct buf errs;
 	buf_init(&errs);
 	size_t failed = 0;
-	strmap_clear(&s->acc);
-	s->ok = 0;
-	struct expo_doc *docs = xcalloc(s->rt_n ? s->rt_n : 1, sizeof *docs);
 	for (size_t i = 0; i < s->rt_n; i++) {
-		struct page *pg = &s->pages[i];
 		const struct scrape_target *t = &s->rt_targets[i];
-		char err[256] = "";
-		expo_doc_init(&docs[i]);
-		if (pg->body && expo_parse(&docs[i], pg->body, pg->len, pg->openmetrics, err,
-		                           sizeof err) < 0) {
-			free(pg->error);
-			pg->error = xasprintf("%s", err);
-		}
-		if (pg->error) {
-			if (failed++ < MAX_ERRORS_SHOWN)
-				buf_printf(&errs, "%s%s/%s: %s", failed > 1 ? "; " : "", t->ns, t->pod,
-				           pg->error);
-			expo_doc_done(&docs[i]);
-			continue;
-		}
-		s->ok++;
-		if (!s->profile && (s->profile = scrape_detect(&docs[i])))
-			log_info("telemetry: detected mesh %s on %s/%s", s->profile->name, t->ns, t->pod);
+		if (s->pages[i].error && failed++ < MAX_ERRORS_SHOWN)
+			buf_printf(&errs, "%s%s/%s: %s", failed > 1 ? "; " : "", t->ns, t->pod,
+			           s->pages[i].error);
 	}
-	for (size_t i = 0; i < s->rt_n && s->profile; i++) {
-		if (s->pages[i].error)
-			continue;
-		char id[512];
-		snprintf(id, sizeof id, "%s/%s", s->rt_targets[i].ns, s->rt_targets[i].pod);
-		scrape_fold(s->profile, &docs[i], id, &s->rates, &s->acc);
-	}
-	for (size_t i = 0; i < s->rt_n; i++)
-		expo_doc_done(&docs[i]);
-	free(docs);
 	rate_table_prune(&s->rates);
 	s->seconds = s->prev_ms ? (double)(s->now_ms - s->prev_ms) / 1000.0 : 0;
 	if (s->profile)
@@ -280,6 +250,32 @@ static void finish_round(struct scraper *s)
 		s->cb(s, s->cb_ud);
 }
 
+/* A page arrived: parse it, detect the mesh on it when not known yet, fold it into the
+ * round's sums and drop it. A page that arrives before the mesh is detected (auto, first
+ * round only) is not folded: its counters start on the next round. */
+static void take_page(struct scraper *s, size_t i, const char *body, size_t len,
+                      bool openmetrics)
+{
+	const struct scrape_target *t = &s->rt_targets[i];
+	struct expo_doc doc;
+	char err[256] = "";
+	expo_doc_init(&doc);
+	if (expo_parse(&doc, body, len, openmetrics, err, sizeof err) < 0) {
+		s->pages[i].error = xstrdup(err);
+		expo_doc_done(&doc);
+		return;
+	}
+	s->ok++;
+	if (!s->profile && (s->profile = scrape_detect(&doc)))
+		log_info("telemetry: detected mesh %s on %s/%s", s->profile->name, t->ns, t->pod);
+	if (s->profile) {
+		char id[512];
+		snprintf(id, sizeof id, "%s/%s", t->ns, t->pod);
+		scrape_fold(s->profile, &doc, id, &s->rates, &s->acc);
+	}
+	expo_doc_done(&doc);
+}
+
 static void start_more(struct scraper *s);
 
 static void on_fetched(void *ud, long status, const char *body, size_t len,
@@ -294,13 +290,9 @@ static void on_fetched(void *ud, long status, const char *body, size_t len,
 		pg->error = xstrdup(error);
 	else if (status < 200 || status > 299)
 		pg->error = xasprintf("HTTP %ld", status);
-	else {
-		pg->body = xmalloc(len + 1);
-		memcpy(pg->body, body, len);
-		pg->body[len] = '\0';
-		pg->len = len;
-		pg->openmetrics = content_type && strstr(content_type, "openmetrics");
-	}
+	else
+		take_page(s, j->i, body ? body : "", body ? len : 0,
+		          content_type && strstr(content_type, "openmetrics"));
 	s->in_flight--;
 	s->finished++;
 	if (s->finished == s->rt_n)
@@ -335,6 +327,8 @@ int scraper_round(struct scraper *s, int64_t now_ms, scraper_round_cb cb, void *
 	s->pages = xcalloc(s->rt_n ? s->rt_n : 1, sizeof *s->pages);
 	s->jobs = xcalloc(s->rt_n ? s->rt_n : 1, sizeof *s->jobs);
 	s->next = s->in_flight = s->finished = 0;
+	strmap_clear(&s->acc); /* this round's sums: pages fold in as they arrive */
+	s->ok = 0;
 	if (s->rt_n == 0) {
 		finish_round(s);
 		return 0;

@@ -5,6 +5,9 @@
 #include "config.h"
 
 #include <curses.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,24 +17,22 @@
 #include <unistd.h>
 
 #include "gammatop/chrome.h"
+#include "gammatop/collector.h"
 #include "gammatop/console.h"
 #include "gammatop/figlookup.h"
 #include "gammatop/keys.h"
 #include "gammatop/lint.h"
+#include "gammatop/log.h"
 #include "gammatop/screen.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
-#include "gammatop/ui_edit.h"
 #include "gammatop/view.h"
 #include "gammatop/xalloc.h"
 
 #define MIN_ROWS 6
 #define MIN_COLS 30
 #define REBUILD_MIN_MS 250
-
-static const struct view_ops *const top_views[] = {
-	&view_topology_ops, &view_routes_ops, &view_findings_ops,
-};
+#define LIVE_LOG_EVERY_MS 60000
 
 /* One line per event for benchmarks: "NAME VALUE WALL_MS" (wall clock when it happened). */
 void console_timing(struct console *c, const char *what, int64_t value)
@@ -57,6 +58,13 @@ struct console *console_new(struct gt_store *store, struct evloop *loop,
                             const struct console_source *src, const struct console_opts *o,
                             char *err, size_t errlen)
 {
+	size_t first = 0;
+	while (first < o->n_views && !o->views[first].top)
+		first++;
+	if (first == o->n_views) {
+		snprintf(err, errlen, "no top-level view to open (console_opts.views)");
+		return NULL;
+	}
 	struct console *c = xcalloc(1, sizeof *c);
 	struct diag d;
 	diag_init(&d);
@@ -70,6 +78,8 @@ struct console *console_new(struct gt_store *store, struct evloop *loop,
 		return NULL;
 	}
 	diag_done(&d);
+	c->views = o->views;
+	c->n_views = o->n_views;
 	c->store = store;
 	c->loop = loop;
 	c->src = *src;
@@ -83,7 +93,7 @@ struct console *console_new(struct gt_store *store, struct evloop *loop,
 	c->window_ms = o->window_ms > 0 ? o->window_ms : 300000;
 	c->dirty = true;
 	store_add_listener(store, store_changed, c);
-	console_push(c, view_new(&view_topology_ops, c, NULL));
+	console_push(c, view_new(c->views[first].ops, c, NULL));
 	return c;
 }
 
@@ -197,19 +207,39 @@ static void pop(struct console *c)
 	}
 }
 
+static const struct view_entry *find_view(struct console *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_views; i++)
+		if (!strcmp(c->views[i].name, name))
+			return &c->views[i];
+	return NULL;
+}
+
 bool console_switch(struct console *c, const char *name)
 {
-	for (size_t i = 0; i < sizeof top_views / sizeof top_views[0]; i++) {
-		if (strcmp(top_views[i]->name, name))
-			continue;
-		if (c->depth == 1 && c->stack[0]->ops == top_views[i])
-			return true;
-		while (c->depth)
-			view_free(c->stack[--c->depth]);
-		console_push(c, view_new(top_views[i], c, NULL));
+	const struct view_entry *e = find_view(c, name);
+	if (!e || !e->top)
+		return false;
+	if (c->depth == 1 && c->stack[0]->ops == e->ops)
 		return true;
-	}
-	return false;
+	while (c->depth)
+		view_free(c->stack[--c->depth]);
+	console_push(c, view_new(e->ops, c, NULL));
+	return true;
+}
+
+bool console_open(struct console *c, const char *name)
+{
+	const struct view_entry *e = find_view(c, name);
+	if (!e)
+		return false;
+	if (e->top)
+		return console_switch(c, name);
+	if (e->open)
+		e->open(c, c->depth ? c->stack[c->depth - 1] : NULL);
+	else
+		console_push(c, view_new(e->ops, c, NULL));
+	return true;
 }
 
 static void set_scope(struct console *c, const char *ns)
@@ -249,9 +279,9 @@ void console_command(struct console *c, const char *line)
 	} else if (!strcmp(cmd, "findings") || !strcmp(cmd, "lint")) {
 		console_switch(c, "findings");
 	} else if (!strcmp(cmd, "history") || !strcmp(cmd, "hist")) {
-		ui_history_open(c);
+		console_open(c, "history");
 	} else if (!strcmp(cmd, "help") || !strcmp(cmd, "h")) {
-		console_push(c, view_new(&view_help_ops, c, NULL));
+		console_open(c, "help");
 	} else if (!strcmp(cmd, "ns") || !strcmp(cmd, "namespace")) {
 		set_scope(c, arg);
 	} else if (!strcmp(cmd, "ctx") || !strcmp(cmd, "context")) {
@@ -347,8 +377,8 @@ static void global_action(struct console *c, int action)
 		}
 		break;
 	case ACT_HELP:
-		if (top->ops != &view_help_ops)
-			console_push(c, view_new(&view_help_ops, c, NULL));
+		if (strcmp(top->ops->name, "help"))
+			console_open(c, "help");
 		break;
 	case ACT_FILTER:
 	case ACT_COMMAND:
@@ -358,10 +388,12 @@ static void global_action(struct console *c, int action)
 			buf_puts(&c->prompt_buf, top->grid.filter);
 		break;
 	case ACT_NEXT_PANE: {
-		size_t n = sizeof top_views / sizeof top_views[0], i = 0;
-		for (; i < n && c->stack[0]->ops != top_views[i]; i++)
+		size_t n = c->n_views, i = 0, j;
+		for (; i < n && !(c->views[i].top && c->stack[0]->ops == c->views[i].ops); i++)
 			;
-		console_switch(c, top_views[(i + 1) % n]->name);
+		for (j = (i + 1) % n; j != i && !c->views[j].top; j = (j + 1) % n)
+			;
+		console_switch(c, c->views[j].name); /* the next top-level view, wrapping round */
 		break;
 	}
 	case ACT_REFRESH:
@@ -373,9 +405,9 @@ static void global_action(struct console *c, int action)
 	case ACT_VIEW_TOPOLOGY: console_switch(c, "topology"); break;
 	case ACT_VIEW_ROUTES: console_switch(c, "routes"); break;
 	case ACT_VIEW_FINDINGS: console_switch(c, "findings"); break;
-	case ACT_EDIT: ui_edit_action(c, top, false); break;
-	case ACT_EDIT_YAML: ui_edit_action(c, top, true); break;
-	case ACT_VIEW_HISTORY: ui_history_open(c); break;
+	case ACT_EDIT: console_open(c, "edit"); break;
+	case ACT_EDIT_YAML: console_open(c, "edit-yaml"); break;
+	case ACT_VIEW_HISTORY: console_open(c, "history"); break;
 	case ACT_UNDO: console_message(c, true, "u reverts a change in the history (:history)"); break;
 	default: break;
 	}
@@ -420,7 +452,7 @@ void console_key(struct console *c, int key)
 		return;
 	}
 	c->message[0] = '\0';
-	if (!c->too_small && ui_edit_raw_key(c->stack[c->depth - 1], key))
+	if (!c->too_small && view_raw_key(c->stack[c->depth - 1], key))
 		return; /* the edit form takes every key; the history view takes u */
 	int action = keys_action(key);
 	if (action < 0 || c->too_small) {
@@ -433,6 +465,48 @@ void console_key(struct console *c, int key)
 	if (action != ACT_QUIT && action != ACT_BACK && view_key(top, action))
 		return;
 	global_action(c, action);
+}
+
+/* The heap as malloc sees it, in KiB: in use, and free but still held (a resident size
+ * that grows with the second, not the first, is fragmentation, not a leak). -1: unknown
+ * (not glibc 2.33 or later). */
+static void heap_kib(int64_t *used, int64_t *held_free)
+{
+	*used = *held_free = -1;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+	struct mallinfo2 mi = mallinfo2();
+	*used = (int64_t)((mi.uordblks + mi.hblkhd) / 1024);
+	*held_free = (int64_t)(mi.fordblks / 1024);
+#endif
+}
+
+/* What is alive after a rebuild, for finding leaks on a long run: objects (the store's plus
+ * those old topologies still hold), topologies (at most two: see update_data), telemetry
+ * collectors (one) and the heap. In the timings file at every rebuild, in the log once a
+ * minute. */
+static void live_counts(struct console *c)
+{
+	size_t stored = 0;
+	for (int k = 0; k < GT_KIND_COUNT; k++)
+		stored += store_count(c->store, (enum gt_kind)k);
+	timing(c, "live_objects", object_live_count());
+	timing(c, "store_objects", (int64_t)stored);
+	timing(c, "live_topologies", topology_live_count());
+	timing(c, "live_collectors", (int64_t)collector_live_count());
+	int64_t used, held_free;
+	heap_kib(&used, &held_free);
+	if (used >= 0) {
+		timing(c, "heap_used_kib", used);
+		timing(c, "heap_free_kib", held_free);
+	}
+	int64_t now = time_mono_ms();
+	if (c->live_logged_ms && now - c->live_logged_ms < LIVE_LOG_EVERY_MS)
+		return;
+	c->live_logged_ms = now;
+	log_info("live: %ld objects (the store holds %zu), %ld topologies, %zu telemetry "
+	         "collectors; heap %lld KiB in use, %lld KiB free but held", object_live_count(),
+	         stored, topology_live_count(), collector_live_count(), (long long)used,
+	         (long long)held_free);
 }
 
 static void rebuild_due(struct evloop *loop, void *ud)
@@ -472,6 +546,7 @@ static void update_data(struct console *c, bool now_please)
 	c->findings_stale = true; /* lint runs when a view asks (console_findings) */
 	c->rebuilt_ms = time_mono_ms();
 	timing(c, "topology_ms", c->rebuilt_ms - t0);
+	live_counts(c);
 	c->topo_store_gen = gen;
 	c->data_gen++;
 	c->dirty = true;

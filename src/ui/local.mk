@@ -7,7 +7,7 @@ src_ui_libgtui_a_SOURCES = \
 	src/ui/grid.c include/gammatop/grid.h \
 	src/ui/figfmt.c include/gammatop/figfmt.h \
 	src/ui/uirows.c include/gammatop/uirows.h \
-	src/ui/view.c include/gammatop/view.h \
+	src/ui/view.c src/ui/views.c include/gammatop/view.h \
 	src/ui/chrome.c include/gammatop/chrome.h \
 	src/ui/console.c include/gammatop/console.h \
 	src/ui/figsrc.c include/gammatop/figsrc.h \
@@ -34,12 +34,12 @@ check_PROGRAMS += tests/unit/test_theme tests/unit/test_views tests/unit/test_vi
 	tests/unit/test_topocache tests/unit/test_console_churn
 TESTS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
 	tests/unit/test_topocache tests/unit/test_console_churn
-tests_unit_test_console_churn_LDADD = $(UNIT_LDADD)
+tests_unit_test_console_churn_LDADD = $(UI_UNIT_LDADD)
 tests_unit_test_topocache_SOURCES = tests/unit/test_topocache.c tests/unit/manifest_fixture.h
-tests_unit_test_topocache_LDADD = $(UNIT_LDADD)
-tests_unit_test_theme_LDADD = $(UNIT_LDADD)
-tests_unit_test_views_LDADD = $(UNIT_LDADD)
-tests_unit_test_views_golden_LDADD = $(UNIT_LDADD)
+tests_unit_test_topocache_LDADD = $(UI_UNIT_LDADD)
+tests_unit_test_theme_LDADD = $(UI_UNIT_LDADD)
+tests_unit_test_views_LDADD = $(UI_UNIT_LDADD)
+tests_unit_test_views_golden_LDADD = $(UI_UNIT_LDADD)
 endif
 EXTRA_DIST += tests/golden
 
@@ -53,10 +53,30 @@ EXTRA_DIST += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh tests/e2e/ui-telemetry-s
 check_PROGRAMS += tests/fuzz/fuzz_theme
 TESTS += tests/fuzz/fuzz_theme
 tests_fuzz_fuzz_theme_SOURCES = tests/fuzz/fuzz_theme.c $(FUZZ_MAIN)
-tests_fuzz_fuzz_theme_LDADD = $(GT_ALL_LDADD)
+tests_fuzz_fuzz_theme_LDADD = $(GT_UI_LDADD)
 tests_fuzz_fuzz_theme_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 EXTRA_DIST += tests/bench/bench-console.sh
 
 # Benchmark (prints figures, asserts nothing): tests/bench/bench_grid [ROWS...]
 noinst_PROGRAMS += tests/bench/bench_grid
-tests_bench_bench_grid_LDADD = $(GT_ALL_LDADD)
+tests_bench_bench_grid_LDADD = $(GT_UI_LDADD)
+
+# ---- the console's editing views (inline policy form, $EDITOR, history/undo) on top of the
+# edit layer, with their tests.
+src_ui_libgtui_a_SOURCES += src/ui/view_edit.c src/ui/view_edit_draw.c src/ui/view_edit_int.h src/ui/view_history.c src/ui/editor.c \
+	include/gammatop/ui_edit.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_view_edit
+TESTS += tests/unit/test_view_edit
+tests_unit_test_view_edit_LDADD = $(UI_UNIT_LDADD)
+endif
+
+# End-to-end: edit a rule's timeout in the real console (tmux) against gammatop-sim.
+TESTS += tests/e2e/ui-edit.sh
+EXTRA_DIST += tests/e2e/ui-edit.sh
+
+# The issue's last check from the console (demo, ~2 minutes): a raised request timeout
+# makes inventory's timeout share fall.
+TESTS += tests/e2e/ui-edit-effect.sh
+EXTRA_DIST += tests/e2e/ui-edit-effect.sh

@@ -90,3 +90,8 @@ void view_resize(struct view *v, int h, int w)
 	if (v->ops->resize)
 		v->ops->resize(v, h, w);
 }
+
+bool view_raw_key(struct view *v, int key)
+{
+	return v && v->ops->raw_key && v->ops->raw_key(v, key);
+}

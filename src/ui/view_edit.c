@@ -620,21 +620,9 @@ static void form_key(struct view *v, int key)
 	}
 }
 
-bool ui_edit_raw_key(struct view *v, int key)
+/* The form takes every key (view_ops.raw_key). */
+static bool raw_key(struct view *v, int key)
 {
-	if (!v)
-		return false;
-	if (v->ops == &view_history_ops) {
-		if (key == 'u' && v->grid.n_vis) {
-			struct grid_row *r = grid_current(&v->grid);
-			if (r && r->key)
-				ui_edit_open_undo(v->con, strtoll(r->key, NULL, 10));
-			return true;
-		}
-		return false;
-	}
-	if (v->ops != &view_edit_ops)
-		return false;
 	struct ed *d = ED(v);
 	v->con->dirty = true;
 	if (key == SCREEN_FN(KEY_RESIZE) || key == SCREEN_FN(KEY_MOUSE))
@@ -718,7 +706,7 @@ static void vfree(struct view *v)
 	free(d);
 }
 
-/* Navigation actions never reach the form: it takes raw keys (ui_edit_raw_key). */
+/* Navigation actions never reach the form: it takes raw keys (raw_key). */
 static bool key(struct view *v, int action)
 {
 	(void)v, (void)action;
@@ -731,4 +719,5 @@ const struct view_ops view_edit_ops = {
 	.free = vfree,
 	.draw = view_edit_draw,
 	.key = key,
+	.raw_key = raw_key,
 };

@@ -134,7 +134,18 @@ static void draw(struct view *v, int y, int x, int h, int w)
 static bool key(struct view *v, int action)
 {
 	(void)v, (void)action;
-	return false; /* navigation: the grid; `u` arrives as a raw key (ui_edit_raw_key) */
+	return false; /* navigation: the grid; `u` arrives as a raw key (raw_key) */
+}
+
+/* `u` reverts the selected change (when there is one: else it is the console's ACT_UNDO). */
+static bool raw_key(struct view *v, int key)
+{
+	if (key != 'u' || !v->grid.n_vis)
+		return false;
+	struct grid_row *r = grid_current(&v->grid);
+	if (r && r->key)
+		ui_edit_open_undo(v->con, strtoll(r->key, NULL, 10));
+	return true;
 }
 
 const struct view_ops view_history_ops = {
@@ -144,6 +155,7 @@ const struct view_ops view_history_ops = {
 	.draw = draw,
 	.key = key,
 	.refresh = refresh,
+	.raw_key = raw_key,
 };
 
 void ui_history_open(struct console *c)

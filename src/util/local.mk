@@ -13,14 +13,13 @@ src_util_libgtutil_a_SOURCES = \
 	src/util/strmap.c include/gammatop/strmap.h
 
 if HAVE_CMOCKA
-UNIT_LDADD = $(GT_ALL_LDADD) $(CMOCKA_LIBS)
 check_PROGRAMS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop \
 	tests/unit/test_log tests/unit/test_secret
 TESTS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop tests/unit/test_log \
 	tests/unit/test_secret
-tests_unit_test_secret_LDADD = $(UNIT_LDADD)
-tests_unit_test_log_LDADD = $(UNIT_LDADD)
-tests_unit_test_str_LDADD = $(UNIT_LDADD)
-tests_unit_test_duration_LDADD = $(UNIT_LDADD)
-tests_unit_test_evloop_LDADD = $(UNIT_LDADD)
+tests_unit_test_secret_LDADD = $(UTIL_UNIT_LDADD)
+tests_unit_test_log_LDADD = $(UTIL_UNIT_LDADD)
+tests_unit_test_str_LDADD = $(UTIL_UNIT_LDADD)
+tests_unit_test_duration_LDADD = $(UTIL_UNIT_LDADD)
+tests_unit_test_evloop_LDADD = $(UTIL_UNIT_LDADD)
 endif

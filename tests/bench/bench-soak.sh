@@ -8,6 +8,10 @@
 # GAMMATOP_TIMINGS file: frame_us and topology_ms lines) and the sim's resourceVersion (one
 # per change it made: the events the console had to apply). At the end: RSS of the first
 # third of the samples against the last third, CPU per wall second, frames, rebuilds, events.
+# Also the console's live counts at its last rebuild (objects: the store's plus those old
+# topologies still hold; topos: topologies alive, at most two) and its heap (malloc's bytes
+# in use, and free but held: fragmentation), from the same file; the resident size split
+# into anonymous (the heap) and file-backed (the cache database SQLite maps).
 # The console has no counter of the watch events it applied: the sim's count of changes made
 # is printed instead. Then q must exit 0. It prints figures; the one judgement is the exit
 # status when the console died or q failed (1).
@@ -62,6 +66,7 @@ see "telemetry OK" "telemetry through the pod proxy" 120
 
 rv() { curl -sS -f "$SIM_URL/sim/v1/status" | jq -r .resourceVersion; }
 count() { grep -c "^$1 " "$T/timings" 2>/dev/null || echo 0; }
+last() { awk -v k="$1" '$1 == k { v = $2 } END { print v == "" ? "?" : v }' "$T/timings" 2>/dev/null; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; }
 RV0=$(rv)
 F0=$(count frame_us)
@@ -69,20 +74,24 @@ B0=$(count topology_ms)
 SIM_T0=$(cpu_ticks "$SIM_PID")
 echo "world: $GEN, churn $CHURN/s; console pid $SOAK_PID synced and scraping $(( $(date +%s) - launch )) s after launch"
 echo "edit form on httproute $NS/$ROUTE; :ns $NS"
-printf '%6s %9s %9s %8s %9s %9s %9s\n' t_s rss_MiB cpu_s cpu_% frames rebuilds events
+printf '%6s %9s %8s %8s %9s %8s %7s %9s %9s %8s %6s %9s %9s\n' t_s rss_MiB anon_MiB file_MiB cpu_s cpu_% frames rebuilds events objects topos heap_MiB hfree_MiB
 sampler() {
 	_t0=$(date +%s)
 	_c0=$(cpu_ticks "$SOAK_PID")
 	while kill -0 "$SOAK_PID" 2>/dev/null; do
 		_now=$(date +%s)
 		_rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$SOAK_PID/status" 2>/dev/null)
+		_anon=$(awk '/^RssAnon:/ {print $2}' "/proc/$SOAK_PID/status" 2>/dev/null)
+		_file=$(awk '/^RssFile:/ {print $2}' "/proc/$SOAK_PID/status" 2>/dev/null)
 		_c=$(cpu_ticks "$SOAK_PID")
 		[ -n "$_rss" ] && [ -n "$_c" ] || break
 		_ev=$(( $(rv) - RV0 ))
 		_el=$((_now - _t0))
 		awk -v t="$_el" -v r="$_rss" -v c="$_c" -v c0="$_c0" -v hz="$HZ" -v f="$(( $(count frame_us) - F0 ))" \
-			-v b="$(( $(count topology_ms) - B0 ))" -v e="$_ev" 'BEGIN {
-			printf "%6d %9.1f %9.1f %8.1f %9d %9d %9d\n", t, r / 1024, c / hz, t ? 100 * (c - c0) / hz / t : 0, f, b, e }' |
+			-v b="$(( $(count topology_ms) - B0 ))" -v e="$_ev" -v o="$(last live_objects)" \
+			-v tp="$(last live_topologies)" -v an="${_anon:-0}" -v fi="${_file:-0}" \
+			-v hu="$(last heap_used_kib)" -v hf="$(last heap_free_kib)" 'BEGIN {
+			printf "%6d %9.1f %8.1f %8.1f %9.1f %8.1f %7d %9d %9d %8s %6s %9s %9s\n", t, r / 1024, an / 1024, fi / 1024, c / hz, t ? 100 * (c - c0) / hz / t : 0, f, b, e, o, tp, hu == "?" ? "?" : sprintf("%.1f", hu / 1024), hf == "?" ? "?" : sprintf("%.1f", hf / 1024) }' |
 			tee -a "$T/samples"
 		sleep "$SAMPLE"
 	done
@@ -119,6 +128,11 @@ awk -v end="$rss_end" -v hwm="$hwm" '{ r[n++] = $2 } END {
 	a /= k; b /= k
 	printf "RSS: first third of the samples %.1f MiB, last third %.1f MiB (%+.1f%%); at the end %.1f MiB, peak (VmHWM) %.1f MiB\n", a, b, 100 * (b - a) / a, end / 1024, hwm / 1024
 	printf "RSS over time: %s\n", (b - a) / a < 0.05 ? "flat (the last third within 5% of the first)" : "GROWING (the last third more than 5% above the first)" }' "$T/samples"
+awk 'BEGIN { n = 0 } { an[n] = $3; fi[n] = $4; hu[n] = $12; hf[n++] = $13 } END {
+	k = int(n / 3); if (k < 1) exit
+	for (i = 0; i < k; i++) { a += an[i]; b += an[n - k + i]; fa += fi[i]; fb += fi[n - k + i]; ha += hu[i]; hb += hu[n - k + i]; ga += hf[i]; gb += hf[n - k + i] }
+	printf "of which anonymous (the heap) %.1f -> %.1f MiB, file-backed (the cache database mapped by SQLite, mmap_size) %.1f -> %.1f MiB\n", a / k, b / k, fa / k, fb / k
+	printf "malloc: in use %.1f -> %.1f MiB, free but held %.1f -> %.1f MiB (first third -> last third)\n", ha / k, hb / k, ga / k, gb / k }' "$T/samples"
 awk -v c="$c_end" -v s="$sim_end" -v s0="$SIM_T0" -v hz="$HZ" -v t="$(( $(date +%s) - launch ))" -v w="$elapsed" 'BEGIN {
 	printf "CPU: console %.1f s (utime+stime) over %d s since launch (%.1f%% of one core); the sim %.1f s over the soak\n", c / hz, t, 100 * c / hz / t, (s - s0) / hz }'
 echo "events: the sim made $events changes during the soak ($(awk -v e="$events" -v w="$elapsed" 'BEGIN {printf "%.0f", e / w}')/s); the console has no counter of the events it applied"

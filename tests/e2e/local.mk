@@ -9,9 +9,14 @@ AM_TESTS_ENVIRONMENT = \
 	export GT_BUILDDIR GT_SRCDIR GAMMATOP GAMMATOP_SIM GT_SHARED;
 EXTRA_DIST += tests/e2e/lib.sh tests/e2e/tmux-lib.sh tests/fixtures/telemetry
 
-# What every command shares (src/main.c, src/cmd_common.c): secrets kept out of what is
+# What every command shares (src/app/main.c, src/app/cmd_common.c): secrets kept out of what is
 # printed and dumped, and how output and log files are written.
 TESTS += tests/e2e/app-secrets.sh tests/e2e/app-output.sh
 EXTRA_DIST += tests/e2e/app-secrets.sh tests/e2e/app-output.sh
+# The house's rules (doc/architecture.md): includes follow the layer table, no cycle between
+# files (scripts/check-layers, scripts/include-cycles), and both fail on a planted violation.
+TESTS += tests/e2e/layers.sh tests/e2e/layers-planted.sh
+EXTRA_DIST += tests/e2e/layers.sh tests/e2e/layers-planted.sh scripts/check-layers \
+	scripts/include-cycles
 TESTS += tests/e2e/ui-soak.sh
 EXTRA_DIST += tests/e2e/ui-soak.sh

@@ -51,8 +51,7 @@ static void test_kinds(void **state)
 static void test_ids(void **state)
 {
 	(void)state;
-	struct gt_object *o = xcalloc(1, sizeof *o);
-	o->kind = GT_HTTPROUTE;
+	struct gt_object *o = object_new(GT_HTTPROUTE);
 	o->meta.name = xstrdup("web");
 	o->meta.namespace_ = xstrdup("shop");
 	char buf[64];

@@ -70,8 +70,7 @@ static void test_roundtrip(void **state)
 /* A route with everything set: filters with summaries, retry codes, timeouts, status. */
 static struct gt_object *full_route(void)
 {
-	struct gt_object *o = calloc(1, sizeof *o);
-	o->kind = GT_HTTPROUTE;
+	struct gt_object *o = object_new(GT_HTTPROUTE);
 	o->meta.name = strdup("r");
 	o->meta.namespace_ = strdup("ns");
 	o->meta.generation = -3;

@@ -16,8 +16,7 @@
 
 static struct gt_object *mk(enum gt_kind k, const char *ns, const char *name, const char *rv)
 {
-	struct gt_object *o = xcalloc(1, sizeof *o);
-	o->kind = k;
+	struct gt_object *o = object_new(k);
 	o->meta.name = xstrdup(name);
 	o->meta.namespace_ = kind_namespaced(k) ? xstrdup(ns) : NULL;
 	o->meta.resource_version = xstrdup_null(rv);

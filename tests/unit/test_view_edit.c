@@ -62,7 +62,8 @@ static struct fx *fx_new(bool readonly)
 	snprintf(f->cache, sizeof f->cache, "%s/cache.db", f->dir);
 	f->loop = evloop_new();
 	struct console_source cs = {.label = "manifests"};
-	struct console_opts co = {.headless_rows = 40, .headless_cols = 160, .readonly = readonly};
+	struct console_opts co = {.headless_rows = 40, .headless_cols = 160, .readonly = readonly,
+	                          .views = ui_views, .n_views = ui_views_n};
 	char err[256];
 	f->con = console_new(f->store, f->loop, &cs, &co, err, sizeof err);
 	assert_non_null(f->con);
@@ -100,7 +101,7 @@ static struct view *top(struct fx *f)
 static void type(struct fx *f, const char *s)
 {
 	for (; *s; s++) {
-		if (!ui_edit_raw_key(top(f), (unsigned char)*s))
+		if (!view_raw_key(top(f), (unsigned char)*s))
 			console_key(f->con, (unsigned char)*s);
 		console_frame(f->con);
 	}
@@ -108,7 +109,7 @@ static void type(struct fx *f, const char *s)
 
 static void key(struct fx *f, int k)
 {
-	if (!ui_edit_raw_key(top(f), k))
+	if (!view_raw_key(top(f), k))
 		console_key(f->con, k);
 	console_frame(f->con);
 }

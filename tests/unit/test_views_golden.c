@@ -16,6 +16,7 @@
 #include <curses.h>
 
 #include "gammatop/console.h"
+#include "gammatop/view.h"
 #include "gammatop/diag.h"
 #include "gammatop/evloop.h"
 #include "gammatop/keys.h"
@@ -109,7 +110,8 @@ static char *render(struct gt_store *store, const struct golden_case *gc, int co
 {
 	struct evloop *loop = evloop_new();
 	struct console_source cs = {.label = "manifests: tests/fixtures/manifests"};
-	struct console_opts co = {.headless_rows = rows, .headless_cols = cols};
+	struct console_opts co = {.headless_rows = rows, .headless_cols = cols,
+	                          .views = ui_views, .n_views = ui_views_n};
 	char err[256];
 	struct console *con = console_new(store, loop, &cs, &co, err, sizeof err);
 	assert_non_null(con);
