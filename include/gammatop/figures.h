@@ -44,8 +44,10 @@ const char *figures_name(enum figure_id id);   /* "timeoutRate" */
 const char *figures_header(enum figure_id id); /* "TIMEOUT%" */
 /* The id of a figure by its name (case-insensitive, as `--sort timeoutRate`), or -1. */
 int figures_by_name(const char *name);
-/* Format v for a table: "12.5%" for ratios, "3.2" for rates, "45ms" for latencies, "-" for
- * NaN. Returns buf. */
+/* The one format of a figure, for every table and the console: ratios "12.5%" ("<0.1%" for
+ * a share below it, never "0.0%" for one that is not 0), rates "3.2", "120", "1.5k", "2.0M",
+ * latencies "45ms", "1.23s" (">max" above the largest bucket), "-" for unknown (NaN).
+ * Returns buf. */
 char *figures_format(enum figure_id id, double v, char *buf, size_t n);
 
 /* Compute every figure from the amounts in s (NaN where it cannot be known). */

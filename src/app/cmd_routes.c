@@ -57,6 +57,12 @@ static void fig_defs_init(void)
 	fig_defs[FIG_RETRY].narrow = true;
 }
 
+/* A figure's cell: fig_defs are FIGURES_LIST in order, so the index is the figure id. */
+static char *format_figure(size_t i, double v, char *buf, size_t n)
+{
+	return figures_format((enum figure_id)i, v, buf, n);
+}
+
 /* The figures of a rule (or of the route for rule -1), by the one lookup (figlookup.h). */
 static bool figures_of(const struct topo_route *r, size_t rule, struct routes_figures *f,
                        void *ud)
@@ -81,6 +87,7 @@ static int write_routes(const struct cmd_opts *o, struct cmd_source *src, struct
 		ro.fig_defs = fig_defs;
 		ro.n_figs = FIG_N;
 		ro.figures = figures_of;
+		ro.format = format_figure;
 		ro.figures_ud = (void *)set;
 	}
 	if (fmt == FMT_JSON) {
