@@ -25,8 +25,8 @@
  *     policy (linkerd/http/retry creates them per request that has one)
  *   GRPCRoute: outbound_grpc_route_* with grpc_status "OK" / "UNAVAILABLE", and "UNKNOWN" for
  *     errors (labels.rs: an error without a gRPC status).
- *   The model still applies the HTTPRoute retry and backendRequest to Linkerd, which really
- *   reads the retry.linkerd.io annotations and ignores backendRequest.
+ *   The policy behind these is Linkerd's (traffic.c: retry.linkerd.io annotations; HTTPRoute
+ *   retry and backendRequest ignored).
  * Envoy Gateway (per rule, envoy_cluster_name="httproute/<ns>/<name>/rule/<i>", grpcroute/...
  * for GRPCRoute; all parents together; as source/common/router/router.cc charges them):
  *   envoy_cluster_upstream_rq_total: tries that got a connection (requests + retries, less

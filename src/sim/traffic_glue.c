@@ -24,6 +24,7 @@ int traffic_glue_init(struct sim *s, const char *mesh)
 	s->mesh = m;
 #ifdef SIM_HAVE_TRAFFIC
 	s->traffic = traffic_new(s->seed);
+	s->traffic->linkerd_policy = m == 0;
 #endif
 	return 0;
 }

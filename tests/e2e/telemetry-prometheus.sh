@@ -11,7 +11,9 @@
 #   r-slow   20 rps, latency p50=100ms, timeouts.request=100ms
 #                                                        -> timeoutRate 0.50 (half the tries
 #                                                           take longer than the median)
-#   r-retry  30 rps, failure 20%, retry 2 attempts on 503 -> retryRate 0.24/1.24 = 0.194,
+#   r-retry  30 rps, failure 20%, retry.linkerd.io/http: 503, limit 2 (Linkerd reads its
+#            retries from these annotations, not from HTTPRoute retry)
+#                                                        -> retryRate 0.24/1.24 = 0.194,
 #                                                           successRate 1-0.2^3 = 0.992,
 #                                                           retrySuccessRate 0.80
 # Tolerance: +-0.05 on every share (the model samples 2000 requests per rule; Prometheus
@@ -33,11 +35,11 @@ metadata:
   name: r-retry
   namespace: tm
   annotations: {sim.gammatop.dev/rps: "30", sim.gammatop.dev/failure: "20%",
-                sim.gammatop.dev/latency: "p50=5ms,p99=20ms"}
+                sim.gammatop.dev/latency: "p50=5ms,p99=20ms",
+                retry.linkerd.io/http: "503", retry.linkerd.io/limit: "2"}
 spec:
   parentRefs: [{group: "", kind: Service, name: web, port: 80}]
-  rules: [{backendRefs: [{name: web, port: 80}],
-           retry: {attempts: 2, backoff: 1ms, codes: [503]}}]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
 EOF
 
 kube_start_sim sim --manifests "$T/routes.yaml" --metrics-port 0 --mesh linkerd \

@@ -894,13 +894,43 @@ static void test_random_input(void **state)
 	traffic_free(t);
 }
 
+/* --mesh linkerd: the policy is Linkerd's — retries from retry.linkerd.io annotations, the
+ * HTTPRoute retry and backendRequest ignored (as the real proxy ignores them). */
+static void test_linkerd_policy(void **state)
+{
+	(void)state;
+	struct traffic *t = traffic_new(5);
+	t->linkerd_policy = true;
+	upsert(t,
+	       "{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"spec\",\"annotations\":{"
+	       "\"sim.gammatop.dev/failure\":\"0.2\",\"sim.gammatop.dev/rps\":\"10\"}},"
+	       "\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"s\"}],"
+	       "\"rules\":[{\"retry\":{\"attempts\":2,\"codes\":[503]}}]}}",
+	       0);
+	upsert(t,
+	       "{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"ann\",\"annotations\":{"
+	       "\"sim.gammatop.dev/failure\":\"0.2\",\"sim.gammatop.dev/rps\":\"10\","
+	       "\"retry.linkerd.io/http\":\"5xx\",\"retry.linkerd.io/limit\":\"2\"}},"
+	       "\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"s\"}],"
+	       "\"rules\":[{}]}}",
+	       0);
+	struct traffic_expect e;
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "default", "spec", 0, &e), 0);
+	assert_true(e.retry_rate == 0); /* HTTPRoute retry: not Linkerd's */
+	near(e.success_rate, 0.8, 0.05, "no retries: the failures reach the client");
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "default", "ann", 0, &e), 0);
+	near(e.retry_rate, 0.24 / 1.24, 0.08, "retry.linkerd.io: retried twice");
+	near(e.success_rate, 1 - 0.008, 0.01, "retried success");
+	traffic_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_monotonic),
 		cmocka_unit_test(test_expected_vs_counters),
-		cmocka_unit_test(test_analytic),
+		cmocka_unit_test(test_analytic), cmocka_unit_test(test_linkerd_policy),
 		cmocka_unit_test(test_timeout_policy),
 		cmocka_unit_test(test_retry_policy),
 		cmocka_unit_test(test_grpc),
