@@ -14,8 +14,12 @@
 
 struct kcluster;
 
-/* Resolve the kubeconfig (ko) and prepare a connection that will fill s. Namespaced kinds
- * are watched in ko->namespace_ when it is set (-n), else in all namespaces. Returns NULL
+/* Resolve the kubeconfig (ko) and prepare a connection that will fill s. As kubectl, the
+ * namespace is -n, else the context's; -A (ko->all_namespaces) is every namespace; with no
+ * namespace anywhere, every namespace (kubectl would use "default"). Routes, Services and
+ * ReferenceGrants are read in that namespace; Gateways everywhere when allowed (routes refer
+ * to them across namespaces). A list of every namespace answered 403 falls back to the
+ * namespace (see reflector_set_fallback). Returns NULL
  * with err set ("context 'x' not found in ...") when the kubeconfig cannot be used. */
 struct kcluster *kcluster_new(struct evloop *loop, struct gt_store *s,
                               const struct kubeconfig_opts *ko, char *err, size_t errlen);
@@ -34,7 +38,14 @@ void kcluster_start(struct kcluster *c);
  * otherwise. */
 int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errlen);
 
+/* Discovered, and every installed kind synced or blocked (403/401: retrying will not help
+ * soon) — what kcluster_wait_synced waits for. */
+bool kcluster_synced(const struct kcluster *c);
 struct kclient *kcluster_client(const struct kcluster *c);
+/* The chosen namespace; NULL = every namespace. */
+const char *kcluster_namespace(const struct kcluster *c);
+/* The namespace kind is listed in (NULL: every namespace, or the kind is cluster-scoped). */
+const char *kcluster_list_namespace(const struct kcluster *c, enum gt_kind kind);
 const struct kubeconfig *kcluster_config(const struct kcluster *c);
 /* NULL until discovery is done or for a kind that is not installed. */
 struct reflector *kcluster_reflector(const struct kcluster *c, enum gt_kind kind);

@@ -17,6 +17,24 @@ struct kubeconfig_opts {
 	const char *incluster_dir; /* service account dir; NULL = /var/run/secrets/kubernetes.io/serviceaccount */
 	const char *service_host, *service_port; /* NULL = getenv KUBERNETES_SERVICE_HOST/PORT */
 	bool no_incluster;         /* do not fall back to in-cluster config */
+
+	/* kubectl's global flags (k8s.io/client-go tools/clientcmd overrides.go, as kubectl
+	 * 1.32 registers them). NULL / false / 0 = not given; the kubeconfig's value stands. */
+	const char *cluster;       /* --cluster: use this cluster entry instead of the context's */
+	const char *user;          /* --user: use this user entry instead of the context's */
+	const char *server;        /* -s/--server: the API server URL */
+	const char *token;         /* --token: bearer token (replaces the user's auth) */
+	const char *as;            /* --as: impersonate this user */
+	const char *const *as_groups; /* --as-group (repeatable): NULL-terminated, or NULL */
+	const char *as_uid;        /* --as-uid */
+	bool insecure_skip_tls_verify; /* --insecure-skip-tls-verify */
+	const char *certificate_authority; /* --certificate-authority: CA file */
+	const char *client_certificate;    /* --client-certificate: file */
+	const char *client_key;            /* --client-key: file */
+	const char *tls_server_name;       /* --tls-server-name */
+	bool disable_compression;  /* --disable-compression */
+	long request_timeout_ms;   /* --request-timeout in ms; 0 = none (kubectl's "0") */
+	bool all_namespaces;       /* -A/--all-namespaces: list across every namespace */
 };
 
 struct kc_exec {
@@ -29,11 +47,23 @@ struct kc_exec {
 	char *install_hint;
 };
 
+/* auth-provider oidc (client-go plugin/pkg/client/auth/oidc, still in kubectl 1.32): the
+ * id-token is sent; when it has expired and a refresh-token is set, the issuer's token
+ * endpoint gives a new one, which is written back to user_file. */
+struct kc_oidc {
+	char *issuer_url, *client_id, *client_secret, *refresh_token, *id_token;
+	char *idp_ca_pem; /* idp-certificate-authority(-data), or NULL */
+	size_t idp_ca_len;
+};
+
 /* The resolved context. Everything is owned; free with kubeconfig_free. PEM data is held only
  * in memory. */
 struct kubeconfig {
 	char *context;    /* context name ("in-cluster" for in-cluster config) */
 	char *namespace_; /* -n, else the context's, else "default" */
+	bool namespace_set; /* namespace_ came from -n or the context (not the "default" fallback) */
+	bool all_namespaces; /* -A: list every namespace (namespace_ is then only the default for
+	                        commands that act on one object) */
 	char *files;      /* the files that were read, ':'-joined (for messages) */
 
 	char *cluster_name, *cluster_file; /* cluster_file: where the entry came from */
@@ -42,6 +72,8 @@ struct kubeconfig {
 	size_t ca_len;
 	bool insecure;     /* insecure-skip-tls-verify */
 	char *tls_server_name, *proxy_url;
+	bool disable_compression; /* cluster disable-compression or --disable-compression: send
+	                             no Accept-Encoding */
 	char *exec_cluster_config; /* JSON text of the cluster's extension named
 	                              client.authentication.k8s.io/exec (given to exec plugins as
 	                              spec.cluster.config), or NULL */
@@ -54,6 +86,16 @@ struct kubeconfig {
 	char *username, *password;
 	char *auth_provider; /* name of a deprecated auth-provider (its id-token is used as token) */
 	struct kc_exec *exec; /* NULL unless the user has exec */
+	struct kc_oidc *oidc; /* NULL unless auth-provider oidc */
+
+	/* Impersonation (user as, as-uid, as-groups, as-user-extra; --as, --as-uid, --as-group).
+	 * Sent as Impersonate-User / -Uid / -Group / -Extra-KEY headers. */
+	char *impersonate_user;    /* NULL = no impersonation */
+	char *impersonate_uid;     /* or NULL */
+	char **impersonate_groups; /* NULL-terminated, never NULL */
+	char **impersonate_extra;  /* NULL-terminated "KEY=VALUE" (one per value), never NULL */
+
+	long request_timeout_ms;   /* --request-timeout; 0 = none */
 };
 
 /* Load and resolve. Returns 0 and *out, or -1 with err set, e.g.

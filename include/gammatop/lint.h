@@ -57,7 +57,8 @@
 	X(BACKEND_PORT_NOT_FOUND, "BackendPortNotFound", SEV_WARNING,                          \
 	  "A backendRef's port is not a port of the Service: traffic to it fails.")           \
 	X(UNSUPPORTED_PARENT, "UnsupportedParent", SEV_INFO,                                   \
-	  "A parentRef names a kind gammatop does not evaluate (e.g. ListenerSet): its "       \
+	  "A parentRef names a kind gammatop does not evaluate (not Gateway, ListenerSet or "   \
+	  "Service): its "                                                                    \
 	  "attachment is not checked.")                                                       \
 	X(NO_PARENTS, "NoParents", SEV_WARNING,                                                \
 	  "The route has no parentRefs: it attaches to nothing and carries no traffic.")      \
@@ -76,7 +77,34 @@
 	  "that has given up.")                                                               \
 	X(NON_IDEMPOTENT_RETRY, "NonIdempotentRetry", SEV_WARNING,                             \
 	  "A rule that admits POST or PATCH (or any method) retries without retry codes: a "   \
-	  "request that failed after the backend processed it may be sent again.")
+	  "request that failed after the backend processed it may be sent again.")             \
+	X(LISTENER_NOT_ACCEPTED, "ListenerNotAccepted", SEV_ERROR,                             \
+	  "A Gateway listener is not accepted: an unsupported protocol, or a port and hostname " \
+	  "it shares with another listener (HostnameConflict, ProtocolConflict).")             \
+	X(LISTENER_REFS_UNRESOLVED, "ListenerRefsUnresolved", SEV_ERROR,                       \
+	  "A Gateway listener's references do not resolve: allowedRoutes.kinds its protocol "  \
+	  "cannot carry (InvalidRouteKinds), a certificateRef that is not a Secret "           \
+	  "(InvalidCertificateRef), or one in another namespace without a ReferenceGrant "    \
+	  "(RefNotPermitted).")                                                               \
+	X(LISTENERSET_NOT_ACCEPTED, "ListenerSetNotAccepted", SEV_ERROR,                       \
+	  "A ListenerSet is not accepted: its Gateway does not allow it (allowedListeners, "   \
+	  "default None), is missing or not accepted, or none of its listeners is valid.")     \
+	X(LISTENER_STATUS_DISAGREES, "ListenerStatusDisagrees", SEV_WARNING,                   \
+	  "A listener's or ListenerSet's reported condition (Accepted, ResolvedRefs, "         \
+	  "Conflicted) differs from what the spec implies.")                                   \
+	X(POLICY_NOT_ACCEPTED, "PolicyNotAccepted", SEV_ERROR,                                 \
+	  "A BackendTLSPolicy or XBackendTrafficPolicy is not accepted: its target is missing " \
+	  "or not a Service (TargetNotFound, Invalid), or an older policy targets the same "   \
+	  "Service (Conflicted).")                                                            \
+	X(POLICY_STATUS_DISAGREES, "PolicyStatusDisagrees", SEV_WARNING,                       \
+	  "A policy's reported ancestor status differs from what GEP-713 implies (Accepted, "  \
+	  "or an ancestor listed or missing).")                                               \
+	X(RETRY_BUDGET_TOO_SMALL, "RetryBudgetTooSmall", SEV_WARNING,                          \
+	  "The backend's XBackendTrafficPolicy retry budget is 0%: only its minRetryRate "      \
+	  "floor of the rule's retries can take effect (none when that is 0).")               \
+	X(RETRY_NOT_SUPPORTED, "RetryNotSupported", SEV_WARNING,                               \
+	  "A mesh route's rule retries, but the cluster's XMesh supportedFeatures lack "        \
+	  "HTTPRouteRetry: the mesh may ignore it.")
 
 enum lint_code_id {
 #define X(id, code, sev, doc) LINT_##id,

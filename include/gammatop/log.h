@@ -7,6 +7,9 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 /* Open (append, mode 0600) the log file; returns 0 or -1 with errno set. */
 int log_open(const char *path, enum log_level level);
+/* Log to a copy of an open descriptor (kubectl-like -v without --log: standard error, which
+ * is then shared with the program's own messages rather than reopened over them). */
+int log_open_fd(int fd, enum log_level level);
 void log_close(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -41,6 +41,13 @@ typedef void (*reflector_observer)(enum gt_kind kind, enum reflector_seen what,
 struct reflector *reflector_new(struct kclient *k, struct gt_store *s, enum gt_kind kind,
                                 const char *ns);
 void reflector_start(struct reflector *r);
+/* When listing every namespace is answered 403 Forbidden, list namespace ns instead (and
+ * watch there), loudly: a warning in the log, the store's scope_forbidden set and
+ * reflector_narrowed true. NULL: no fallback (the 403 blocks the kind). Before start. */
+void reflector_set_fallback(struct reflector *r, const char *ns);
+bool reflector_narrowed(const struct reflector *r);
+/* The namespace it lists (NULL: every namespace, or a cluster-scoped kind). */
+const char *reflector_namespace(const struct reflector *r);
 /* Report what the reflector sees to fn (NULL: nobody). */
 void reflector_set_observer(struct reflector *r, reflector_observer fn, void *ud);
 /* Stops its requests and timers; the store keeps the objects. */

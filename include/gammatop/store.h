@@ -28,6 +28,9 @@ struct store_kind_state {
 	bool stale;     /* the connection is down: the objects are the last known state */
 	int64_t last_heard_ms; /* wall clock ms of the last list/watch event or bookmark; 0 never */
 	char *error;    /* last error a person should see, or NULL (owned by the store) */
+	char *scope_ns; /* the kind was read in this namespace only; NULL: in every namespace (or
+	                   a cluster-scoped kind). Owned by the store */
+	bool scope_forbidden; /* ... because reading more was forbidden (403), not by choice */
 };
 
 struct gt_store;
@@ -65,6 +68,11 @@ void store_remove_listener(struct gt_store *s, store_listener fn, void *ud);
 
 struct store_kind_state *store_kind_state(struct gt_store *s, enum gt_kind kind);
 void store_set_error(struct gt_store *s, enum gt_kind kind, const char *msg); /* NULL clears */
+/* What part of the cluster the kind was read from (see store_kind_state.scope_ns). */
+void store_set_scope(struct gt_store *s, enum gt_kind kind, const char *ns, bool forbidden);
+/* Could an object of kind in namespace ns have been read? false when the kind was read in
+ * another namespace only: its absence from the store then says nothing. */
+bool store_kind_covers(const struct gt_store *s, enum gt_kind kind, const char *ns);
 /* Every installed kind synced? */
 bool store_all_synced(const struct gt_store *s);
 

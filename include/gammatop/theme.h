@@ -97,11 +97,15 @@ int theme_load_file(struct theme *t, const char *path, struct diag *d);
 /* The compiled-in default theme (themes/default.theme). */
 void theme_load_default(struct theme *t);
 extern const char theme_default_text[];
+/* The other shipped themes, compiled in (themes/NAME.theme): names and texts, in the same
+ * order, each list ended by NULL. */
+extern const char *const theme_builtin_names[];
+extern const char *const theme_builtin_texts[];
 
 /* Load a theme by NAME or FILE over the default: a value containing '/' or ending in
  * ".theme" is a file; a name is looked up as NAME.theme in $XDG_CONFIG_HOME/gammatop/themes
- * (or ~/.config/gammatop/themes), then the installed themes directory; "default" is the
- * compiled-in theme. Returns 0, or -1 with d saying why (t then holds the default). */
+ * (or ~/.config/gammatop/themes), then among the compiled-in themes, then the installed
+ * themes directory; "default" is the compiled-in default. Returns 0, or -1 with d saying why (t then holds the default). */
 int theme_load(struct theme *t, const char *name_or_file, struct diag *d);
 
 /* Parse one colour ("red", "colour81", "#ff8700", "default"); false when invalid. */

@@ -78,9 +78,9 @@ static int on_option(int val, const char *arg, void *ud)
 	switch (val) {
 	case OPT_SINCE: a->since = arg; return 0;
 	case OPT_UNTIL: a->until = arg; return 0;
-	case OPT_FOLLOW: a->follow = true; return 0;
-	case OPT_STATUS: a->status = true; return 0;
-	case OPT_NO_EVENTS: a->no_events = true; return 0;
+	case OPT_FOLLOW: a->follow = cmd_flag_on(arg); return 0;
+	case OPT_STATUS: a->status = cmd_flag_on(arg); return 0;
+	case OPT_NO_EVENTS: a->no_events = cmd_flag_on(arg); return 0;
 	case OPT_SUSPECTS: a->suspects = arg; return 0;
 	case OPT_AT: a->at = arg; return 0;
 	case OPT_LIMIT: {
@@ -255,7 +255,7 @@ static void print_events(FILE *f, const struct kevents *ev)
 /* The object's Events, asked of the cluster (said on stderr when it cannot answer). */
 static bool fetch_events(const struct cmd_opts *o, const struct target *t, struct kevents *ev)
 {
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	char err[2048];
 	memset(ev, 0, sizeof *ev);
@@ -439,8 +439,7 @@ static int follow(const struct cmd_opts *o, const struct args *a, const char *cl
 	}
 	struct evloop *loop = evloop_new();
 	struct gt_store *store = store_new();
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context,
-	                             .namespace_ = o->all_namespaces ? NULL : o->namespace_};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kcluster *k = kcluster_new(loop, store, &ko, err, sizeof err);
 	if (!k) {
 		cmd_error("%s", err);

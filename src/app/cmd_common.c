@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,8 +13,10 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_flags.h"
 #include "gammatop/buf.h"
 #include "gammatop/cache.h"
+#include "gammatop/kubeconfig.h"
 #include "gammatop/log.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
@@ -23,32 +24,109 @@
 enum {
 	OPT_KUBECONFIG = 1000, OPT_CONTEXT, OPT_OUTPUT_FILE, OPT_CACHE, OPT_PROMETHEUS, OPT_MESH,
 	OPT_WINDOW, OPT_OFFLINE, OPT_THEME, OPT_NO_COLOR, OPT_READONLY, OPT_LOG, OPT_TIMEOUT,
-	OPT_NO_TELEMETRY, OPT_HELP
+	OPT_NO_TELEMETRY, OPT_CLUSTER, OPT_USER, OPT_TOKEN, OPT_AS, OPT_AS_GROUP, OPT_AS_UID,
+	OPT_INSECURE, OPT_CA, OPT_CERT, OPT_KEY, OPT_TLS_NAME, OPT_NO_COMPRESSION
 };
 
+/* The options every command accepts. Those in CMD_G_KUBE are kubectl's global flags with
+ * kubectl's meaning (kubectl 1.32: k8s.io/cli-runtime/pkg/genericclioptions/config_flags.go,
+ * and -v from klog); --help lists them in a short block after the command's own options. */
 static const struct cmd_option common_options[] = {
 	{"manifests", 1, 'f', "PATH", "read objects from YAML/JSON manifests (file or directory; "
 	                              "repeatable) instead of a cluster"},
-	{"kubeconfig", 1, OPT_KUBECONFIG, "FILE", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config)"},
+	{"kubeconfig", 1, OPT_KUBECONFIG, "FILE", "kubeconfig file (default: $KUBECONFIG, "
+	                                          "~/.kube/config)"},
 	{"context", 1, OPT_CONTEXT, "NAME", "kubeconfig context to use"},
 	{"namespace", 1, 'n', "NS", "only this namespace"},
-	{"all-namespaces", 0, 'A', NULL, "every namespace (the default)"},
-	{"format", 1, 'o', "FORMAT", "output format (see the command's formats)"},
-	{"output", 1, OPT_OUTPUT_FILE, "FILE", "write to FILE instead of standard output"},
+	{"all-namespaces", 0, 'A', NULL, "every namespace (default, as kubectl: -n, else the "
+	                                 "context's namespace, else all)"},
+	{"output", 1, 'o', "FORMAT", "output format, as kubectl's -o (see the command's formats)"},
+	{"output-file", 1, OPT_OUTPUT_FILE, "FILE", "write to FILE instead of standard output "
+	                                            "(replaced whole, never half written)"},
 	{"cache", 1, OPT_CACHE, "FILE", "SQLite cache (default $XDG_CACHE_HOME/gammatop/cache.db)"},
+	{"offline", 0, OPT_OFFLINE, NULL, "answer from the cache alone; say how old the data is"},
 	{"prometheus", 1, OPT_PROMETHEUS, "URL", "read telemetry from a Prometheus-compatible API"},
 	{"mesh", 1, OPT_MESH, "MESH", "auto, linkerd, istio or envoy-gateway (default auto)"},
 	{"window", 1, OPT_WINDOW, "DURATION", "telemetry window (default 5m)"},
-	{"offline", 0, OPT_OFFLINE, NULL, "answer from the cache alone; say how old the data is"},
 	{"no-telemetry", 0, OPT_NO_TELEMETRY, NULL, "do not collect or show telemetry"},
 	{"theme", 1, OPT_THEME, "NAME|FILE", "console colour theme"},
 	{"no-color", 0, OPT_NO_COLOR, NULL, "no colour (also when NO_COLOR is set)"},
 	{"readonly", 0, OPT_READONLY, NULL, "disable every change to the cluster"},
+	{"cluster", 1, OPT_CLUSTER, "NAME", "the kubeconfig cluster to use"},
+	{"user", 1, OPT_USER, "NAME", "the kubeconfig user to use"},
+	{"server", 1, 's', "URL", "the address and port of the Kubernetes API server"},
+	{"token", 1, OPT_TOKEN, "TOKEN", "bearer token for authentication to the API server"},
+	{"as", 1, OPT_AS, "USER", "user to impersonate for the operation"},
+	{"as-group", 1, OPT_AS_GROUP, "GROUP", "group to impersonate (repeatable)"},
+	{"as-uid", 1, OPT_AS_UID, "UID", "UID to impersonate"},
+	{"insecure-skip-tls-verify", 0, OPT_INSECURE, NULL, "do not check the server's "
+	                                                    "certificate (insecure)"},
+	{"certificate-authority", 1, OPT_CA, "FILE", "a CA certificate file to check the server "
+	                                             "with"},
+	{"client-certificate", 1, OPT_CERT, "FILE", "a client certificate file for TLS"},
+	{"client-key", 1, OPT_KEY, "FILE", "a client key file for TLS"},
+	{"tls-server-name", 1, OPT_TLS_NAME, "NAME", "server name to check the server's "
+	                                             "certificate against"},
+	{"disable-compression", 0, OPT_NO_COMPRESSION, NULL, "no response compression for "
+	                                                    "requests to the server"},
+	{"request-timeout", 1, OPT_TIMEOUT, "DURATION", "give up on a request to the cluster "
+	                                                "after this long (5s, 1m, plain seconds; "
+	                                                "0: never; default 30s)"},
 	{"log", 1, OPT_LOG, "FILE", "write a diagnostic log to FILE"},
-	{"request-timeout", 1, OPT_TIMEOUT, "SECONDS", "give up on the cluster after this long (default 30)"},
+	{"v", 1, 'v', "N", "log verbosity, as kubectl's -v (0-3 info, 4 and up debug; to --log "
+	                   "FILE, else standard error)"},
 	{"help", 0, 'h', NULL, "show this help"},
 	{NULL, 0, 0, NULL, NULL},
 };
+/* Their groups (CMD_G_), in the same order. */
+static const unsigned common_groups[] = {
+	CMD_G_SOURCE, CMD_G_SOURCE, CMD_G_SOURCE, CMD_G_SOURCE, CMD_G_SOURCE, CMD_G_OUTPUT,
+	CMD_G_OUTPUT, CMD_G_CACHE, CMD_G_CACHE, CMD_G_TELEMETRY, CMD_G_TELEMETRY, CMD_G_TELEMETRY,
+	CMD_G_TELEMETRY, CMD_G_LOOK, CMD_G_LOOK, CMD_G_WRITE, CMD_G_KUBE, CMD_G_KUBE, CMD_G_KUBE,
+	CMD_G_KUBE, CMD_G_KUBE, CMD_G_KUBE, CMD_G_KUBE, CMD_G_KUBE, CMD_G_KUBE, CMD_G_KUBE,
+	CMD_G_KUBE, CMD_G_KUBE, CMD_G_KUBE, CMD_G_KUBE, CMD_G_ALWAYS, CMD_G_ALWAYS, CMD_G_ALWAYS,
+};
+_Static_assert(sizeof common_groups / sizeof common_groups[0] ==
+                   sizeof common_options / sizeof common_options[0] - 1,
+               "one group per common option");
+
+/* The group of a common option (0 for a command's own). */
+static unsigned group_of(const struct cmd_option *o)
+{
+	for (size_t i = 0; i < sizeof common_groups / sizeof common_groups[0]; i++)
+		if (o == &common_options[i])
+			return common_groups[i];
+	return 0;
+}
+
+
+const struct cmd_option *cmd_common_options(void) { return common_options; }
+
+/* Which groups of the common options each command's --help lists (every command accepts
+ * all of them, as every kubectl command accepts kubectl's global flags). */
+static const struct { const char *command; unsigned groups; } command_groups[] = {
+	{"gammatop", ~0u}, {"console", ~0u},
+	{"demo", CMD_G_CACHE | CMD_G_TELEMETRY | CMD_G_LOOK | CMD_G_WRITE},
+	{"lint", CMD_G_SOURCE | CMD_G_KUBE | CMD_G_OUTPUT},
+	{"watch", CMD_G_SOURCE | CMD_G_KUBE | CMD_G_OUTPUT | CMD_G_CACHE},
+	{"history", CMD_G_SOURCE | CMD_G_KUBE | CMD_G_OUTPUT | CMD_G_CACHE},
+	{"set", CMD_G_SOURCE | CMD_G_KUBE | CMD_G_CACHE | CMD_G_WRITE | CMD_G_TELEMETRY},
+	{"undo", CMD_G_SOURCE | CMD_G_KUBE | CMD_G_CACHE | CMD_G_WRITE},
+	{"version", CMD_G_OUTPUT},
+	{"completion", 0},
+};
+
+unsigned cmd_command_groups(const char *command)
+{
+	const char *slash = command ? strrchr(command, '/') : NULL;
+	if (slash)
+		command = slash + 1;
+	for (size_t i = 0; command && i < sizeof command_groups / sizeof command_groups[0]; i++)
+		if (!strcmp(command, command_groups[i].command))
+			return command_groups[i].groups;
+	/* snapshot, routes, top, changes, diff: read a cluster, write a document, figures */
+	return CMD_G_SOURCE | CMD_G_KUBE | CMD_G_OUTPUT | CMD_G_CACHE | CMD_G_TELEMETRY;
+}
 
 void cmd_error(const char *fmt, ...)
 {
@@ -64,36 +142,113 @@ void cmd_error(const char *fmt, ...)
 	buf_done(&b);
 }
 
-static void print_options(FILE *f, const struct cmd_option *opts)
+static void print_option(FILE *f, const struct cmd_option *o)
 {
-	for (const struct cmd_option *o = opts; o && o->name; o++) {
-		char left[64];
-		if (o->val > 0 && o->val < 128)
-			snprintf(left, sizeof left, "-%c, --%s%s%s", o->val, o->name, o->has_arg ? " " : "",
-			         o->has_arg ? o->arg_name : "");
-		else
-			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->has_arg ? " " : "",
-			         o->has_arg ? o->arg_name : "");
-		fprintf(f, "  %-30s %s\n", left, o->help);
+	char left[80];
+	if (o->val > 0 && o->val < 128)
+		snprintf(left, sizeof left, "-%c, --%s%s%s", o->val, o->name, o->has_arg ? " " : "",
+		         o->has_arg ? o->arg_name : "");
+	else
+		snprintf(left, sizeof left, "    --%s%s%s", o->name, o->has_arg ? " " : "",
+		         o->has_arg ? o->arg_name : "");
+	if (strlen(left) > 30)
+		fprintf(f, "  %s\n  %-30s ", left, "");
+	else
+		fprintf(f, "  %-30s ", left);
+	/* the help text in words, wrapped at 79 columns under its column (33) */
+	size_t col = 33;
+	for (const char *p = o->help; *p;) {
+		size_t n = strcspn(p, " ");
+		if (col > 33 && col + 1 + n > 79)
+			fprintf(f, "\n%33s", ""), col = 33;
+		else if (col > 33)
+			fputc(' ', f), col++;
+		fprintf(f, "%.*s", (int)n, p);
+		col += n;
+		p += n;
+		while (*p == ' ')
+			p++;
 	}
+	fputc('\n', f);
 }
 
-static void append_longopts(struct option *lo, size_t *n, struct buf *shorts,
-                            const struct cmd_option *opts)
+/* --help: the command's own options, the common ones it uses, then kubectl's global flags
+ * and the always-there ones as a short block of names (all in gammatop(1)). */
+static void print_help(FILE *f, const char *command, const char *usage, const char *summary,
+                       const struct cmd_option *extra)
 {
-	for (const struct cmd_option *o = opts; o && o->name; o++) {
-		lo[(*n)++] = (struct option){o->name, o->has_arg ? required_argument : no_argument,
-		                             NULL, o->val};
-		if (o->val > 0 && o->val < 128) {
-			buf_putc(shorts, (char)o->val);
-			if (o->has_arg)
-				buf_putc(shorts, ':');
+	unsigned groups = cmd_command_groups(command);
+	fprintf(f, "Usage: %s\n\n", usage);
+	if (strchr(summary, '\n')) { /* laid out by the command */
+		fprintf(f, "%s", summary);
+	} else { /* one paragraph: wrapped at 79 columns */
+		size_t col = 0;
+		for (const char *p = summary; *p;) {
+			size_t n = strcspn(p, " ");
+			if (col && col + 1 + n > 79)
+				fputc('\n', f), col = 0;
+			else if (col)
+				fputc(' ', f), col++;
+			col += (size_t)fprintf(f, "%.*s", (int)n, p);
+			p += n;
+			while (*p == ' ')
+				p++;
 		}
 	}
+	fprintf(f, "\n\nOptions:\n");
+	for (const struct cmd_option *o = extra; o && o->name; o++)
+		print_option(f, o);
+	for (const struct cmd_option *o = common_options; o->name; o++)
+		if ((group_of(o) & groups) && !(group_of(o) & (CMD_G_KUBE | CMD_G_ALWAYS)))
+			print_option(f, o);
+	fprintf(f, "\nGlobal options (as in kubectl; every command takes them, see gammatop(1)):\n");
+	size_t col = 0;
+	for (const struct cmd_option *o = common_options; o->name; o++) {
+		if (!(group_of(o) & (CMD_G_KUBE | CMD_G_ALWAYS)) || !strcmp(o->name, "help"))
+			continue;
+		char word[80];
+		if (o->val > 0 && o->val < 128)
+			snprintf(word, sizeof word, "-%c/--%s", o->val, o->name);
+		else
+			snprintf(word, sizeof word, "--%s", o->name);
+		if (col && col + 1 + strlen(word) > 76)
+			fputc('\n', f), col = 0;
+		col += (size_t)fprintf(f, "%s%s", col ? " " : "  ", word);
+	}
+	fprintf(f, "\n");
+}
+
+/* Habits from other tools, and gammatop's old spellings, that pflag would only call unknown. */
+static const struct { const char *flag; const char *hint; } flag_hints[] = {
+	{"--format", "the output format is -o/--output FORMAT, as in kubectl"},
+	{"--backend-timeout", "in 'set' the rule's timeouts are --timeouts-request and "
+	                      "--timeouts-backend-request"},
+	{"--clear-request-timeout", "in 'set' it is --clear-timeouts-request"},
+	{"--clear-backend-timeout", "in 'set' it is --clear-timeouts-backend-request"},
+	{"--verbose", "verbosity is -v N, as in kubectl"},
+};
+
+static const char *hint_for(const char *err)
+{
+	const char *flag = strstr(err, "flag: ");
+	if (!flag)
+		return NULL;
+	flag += 6;
+	for (size_t i = 0; i < sizeof flag_hints / sizeof flag_hints[0]; i++)
+		if (!strcmp(flag, flag_hints[i].flag))
+			return flag_hints[i].hint;
+	return NULL;
+}
+
+/* A value of -o/--output that is a file name, not a format: gammatop's old --output FILE. */
+static bool looks_like_file(const char *v)
+{
+	return strchr(v, '/') || strchr(v, '.') || !strcmp(v, "-");
 }
 
 static int set_common(struct cmd_opts *o, int c, const char *arg)
 {
+	bool on = arg && !strcmp(arg, "true");
 	switch (c) {
 	case 'f':
 		o->manifests = xreallocarray(o->manifests, o->n_manifests + 1, sizeof *o->manifests);
@@ -102,27 +257,65 @@ static int set_common(struct cmd_opts *o, int c, const char *arg)
 	case OPT_KUBECONFIG: o->kubeconfig = arg; return 1;
 	case OPT_CONTEXT: o->context = arg; return 1;
 	case 'n': o->namespace_ = arg, o->all_namespaces = false; return 1;
-	case 'A': o->all_namespaces = true, o->namespace_ = NULL; return 1;
-	case 'o': o->format = arg; return 1;
+	case 'A':
+		o->all_namespaces = on;
+		if (on)
+			o->namespace_ = NULL;
+		return 1;
+	case 'o':
+		if (looks_like_file(arg)) {
+			cmd_error("-o/--output takes a format, as in kubectl (-o json); '%s' looks like "
+			          "a file: did you mean --output-file %s?", arg, arg);
+			return -1;
+		}
+		o->format = arg;
+		return 1;
 	case OPT_OUTPUT_FILE: o->output_file = arg; return 1;
 	case OPT_CACHE: o->cache_path = arg; return 1;
 	case OPT_PROMETHEUS: o->prometheus = arg; return 1;
 	case OPT_MESH: o->mesh = arg; return 1;
 	case OPT_WINDOW: o->window = arg; return 1;
-	case OPT_OFFLINE: o->offline = true; return 1;
-	case OPT_NO_TELEMETRY: o->no_telemetry = true; return 1;
+	case OPT_OFFLINE: o->offline = on; return 1;
+	case OPT_NO_TELEMETRY: o->no_telemetry = on; return 1;
 	case OPT_THEME: o->theme = arg; return 1;
-	case OPT_NO_COLOR: o->no_color = true; return 1;
-	case OPT_READONLY: o->readonly = true; return 1;
+	case OPT_NO_COLOR: o->no_color = on; return 1;
+	case OPT_READONLY: o->readonly = on; return 1;
 	case OPT_LOG: o->log_file = arg; return 1;
+	case OPT_CLUSTER: o->cluster = arg; return 1;
+	case OPT_USER: o->user = arg; return 1;
+	case 's': o->server = arg; return 1;
+	case OPT_TOKEN: o->token = arg; return 1;
+	case OPT_AS: o->as = arg; return 1;
+	case OPT_AS_GROUP: /* kept NULL-terminated, as kubeconfig_opts takes it */
+		o->as_groups = xreallocarray(o->as_groups, o->n_as_groups + 2, sizeof *o->as_groups);
+		o->as_groups[o->n_as_groups++] = arg;
+		o->as_groups[o->n_as_groups] = NULL;
+		return 1;
+	case OPT_AS_UID: o->as_uid = arg; return 1;
+	case OPT_INSECURE: o->insecure_skip_tls_verify = on ? 1 : 0; return 1;
+	case OPT_CA: o->certificate_authority = arg; return 1;
+	case OPT_CERT: o->client_certificate = arg; return 1;
+	case OPT_KEY: o->client_key = arg; return 1;
+	case OPT_TLS_NAME: o->tls_server_name = arg; return 1;
+	case OPT_NO_COMPRESSION: o->disable_compression = on ? 1 : 0; return 1;
 	case OPT_TIMEOUT: {
-		char *end;
-		long v = strtol(arg, &end, 10);
-		if (*end || v <= 0 || v > 3600) {
-			cmd_error("--request-timeout: '%s' is not a number of seconds (1-3600)", arg);
+		long long ms;
+		if (cmd_parse_request_timeout_ms(arg, &ms) < 0) {
+			cmd_error("--request-timeout: '%s' is not a time-out: a whole number of seconds, "
+			          "or a number with a unit (e.g. 1s | 2m | 3h); 0 for none", arg);
 			return -1;
 		}
-		o->timeout_s = (int)v;
+		o->request_timeout_ms = ms;
+		return 1;
+	}
+	case 'v': {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (!*arg || *end || v < 0 || v > 100) {
+			cmd_error("-v/--v: '%s' is not a log level (a whole number, as in kubectl)", arg);
+			return -1;
+		}
+		o->verbosity = (int)v;
 		return 1;
 	}
 	default: return 0;
@@ -137,75 +330,115 @@ int cmd_no_operands(int argc, char **argv, int idx)
 	return EXIT_USAGE;
 }
 
-/* --log FILE, for every command: opened once here, right after the options are read, so
- * that whatever the command does next can be logged. */
+/* -v N maps kubectl's verbosity onto the log's levels (klog: 0 the default, 1-3 more
+ * information, 4 and up debugging; 6-9 requests and bodies). */
+static enum log_level verbosity_level(int v)
+{
+	return v < 0 ? LOG_DEBUG : v == 0 ? LOG_WARN : v <= 3 ? LOG_INFO : LOG_DEBUG;
+}
+
+/* --log FILE (and -v N), for every command: opened once here, right after the options are
+ * read, so that whatever the command does next can be logged. -v without --log logs to
+ * standard error, as kubectl's klog does, except in the console, whose screen that is. */
 static int open_log(const struct cmd_opts *o, const char *command)
 {
-	if (!o->log_file)
+	const char *path = o->log_file;
+	const char *slash = strrchr(command, '/');
+	const char *name = slash ? slash + 1 : command;
+	if (!path && o->verbosity >= 0) {
+		if (!strcmp(name, "gammatop") || !strcmp(name, "console") || !strcmp(name, "demo") ||
+		    !strcmp(name, "kubectl-gammatop")) {
+			cmd_error("-v %d: the console owns the terminal: give --log FILE for the log",
+			          o->verbosity);
+			return -1;
+		}
+		if (log_open_fd(STDERR_FILENO, verbosity_level(o->verbosity)) < 0) {
+			cmd_error("cannot log to standard error: %s", strerror(errno));
+			return -1;
+		}
+	} else if (!path) {
 		return 0;
-	if (log_open(o->log_file, LOG_DEBUG) < 0) {
-		cmd_error("cannot open log %s: %s", o->log_file, strerror(errno));
+	} else if (log_open(path, verbosity_level(o->verbosity)) < 0) {
+		cmd_error("cannot open log %s: %s", path, strerror(errno));
 		return -1;
 	}
-	const char *slash = strrchr(command, '/');
 	/* the command, never its arguments: a URL among them may carry a password */
-	log_info("gammatop %s: %s", PACKAGE_VERSION, slash ? slash + 1 : command);
+	log_info("gammatop %s: %s", PACKAGE_VERSION, name);
 	return 0;
+}
+
+void (*cmd_describe_hook)(const char *usage, const char *summary,
+                          const struct cmd_option *extra);
+
+struct parse_ctx {
+	struct cmd_opts *o;
+	cmd_option_fn fn;
+	void *ud;
+	bool help;
+};
+
+static int on_flag(const struct cmd_option *opt, const char *value, void *ud)
+{
+	struct parse_ctx *p = ud;
+	if (opt->val == 'h') {
+		p->help = strcmp(value, "false") != 0;
+		return 0;
+	}
+	if (group_of(opt)) { /* a common option */
+		int r = set_common(p->o, opt->val, value);
+		return r < 0 ? -1 : 0;
+	}
+	return p->fn && p->fn(opt->val, value, p->ud) >= 0 ? 0 : -1;
+}
+
+void cmd_opts_init(struct cmd_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->request_timeout_ms = -1;
+	o->verbosity = -1;
+	o->insecure_skip_tls_verify = -1;
+	o->disable_compression = -1;
+	o->mesh = "auto";
+	o->window = "5m";
+}
+
+int cmd_set_common(struct cmd_opts *o, const struct cmd_option *opt, const char *value)
+{
+	return group_of(opt) ? set_common(o, opt->val, value) : 0;
 }
 
 int cmd_parse(int argc, char **argv, const char *usage, const char *summary,
               const struct cmd_option *extra, cmd_option_fn fn, void *ud, struct cmd_opts *o)
 {
-	memset(o, 0, sizeof *o);
-	o->all_namespaces = true;
-	o->timeout_s = 30;
-	o->mesh = "auto";
-	o->window = "5m";
-	size_t cap = sizeof common_options / sizeof common_options[0] + 1;
-	for (const struct cmd_option *e = extra; e && e->name; e++)
-		cap++;
-	struct option *lo = xcalloc(cap, sizeof *lo);
-	size_t n = 0;
-	struct buf shorts;
-	buf_init(&shorts);
-	buf_putc(&shorts, ':');
-	append_longopts(lo, &n, &shorts, common_options);
-	append_longopts(lo, &n, &shorts, extra);
-	int result = -1;
-	optind = 1;
-	opterr = 0;
-	for (;;) {
-		int c = getopt_long(argc, argv, buf_str(&shorts), lo, NULL);
-		if (c == -1)
-			break;
-		if (c == 'h') {
-			printf("Usage: %s\n\n%s\n\nOptions:\n", usage, summary);
-			print_options(stdout, extra);
-			print_options(stdout, common_options);
-			result = -2;
-			goto out;
-		}
-		if (c == '?' || c == ':') {
-			const char *bad = argv[optind - 1];
-			if (c == ':')
-				cmd_error("option '%s' needs a value (see '%s --help')", bad, argv[0]);
-			else
-				cmd_error("unknown option '%s' (see '%s --help')", bad, argv[0]);
-			goto out;
-		}
-		int r = set_common(o, c, optarg);
-		if (r < 0)
-			goto out;
-		if (r == 0 && (!fn || fn(c, optarg, ud) < 0))
-			goto out;
+	cmd_opts_init(o);
+	if (cmd_describe_hook) {
+		cmd_describe_hook(usage, summary, extra);
+		return -2;
 	}
-	result = optind;
+	const struct cmd_option *tables[3] = {common_options, NULL, NULL};
+	if (extra) /* the command's own first: they win over a common one of the same name */
+		tables[0] = extra, tables[1] = common_options;
+	struct parse_ctx p = {.o = o, .fn = fn, .ud = ud};
+	char err[512];
+	int idx = cmd_flags_parse(argc, argv, tables, on_flag, &p, err, sizeof err);
+	if (idx < 0) {
+		if (err[0]) {
+			const char *hint = hint_for(err);
+			const char *slash = strrchr(argv[0], '/'), *name = slash ? slash + 1 : argv[0];
+			bool top = !strcmp(name, "gammatop") || !strcmp(name, "kubectl-gammatop");
+			cmd_error("%s%s%s%s%s (see 'gammatop%s%s --help')", top ? "" : name,
+			          top ? "" : ": ", err, hint ? "; " : "", hint ? hint : "",
+			          top ? "" : " ", top ? "" : name);
+		}
+		return -1;
+	}
+	if (p.help) {
+		print_help(stdout, argv[0], usage, summary, extra);
+		return -2;
+	}
 	if (open_log(o, argv[0]) < 0)
-		result = -1;
-out:
-	free(lo);
-	buf_done(&shorts);
-	return result;
+		return -1;
+	return idx;
 }
 
 void cmd_opts_done(struct cmd_opts *o)
@@ -213,6 +446,9 @@ void cmd_opts_done(struct cmd_opts *o)
 	free(o->manifests);
 	o->manifests = NULL;
 	o->n_manifests = 0;
+	free(o->as_groups);
+	o->as_groups = NULL;
+	o->n_as_groups = 0;
 }
 
 /* The --output file being written: a temporary file in the same directory, renamed over
@@ -385,6 +621,30 @@ void cmd_abort_output(const struct cmd_opts *o, FILE *f)
 	}
 }
 
+struct kubeconfig_opts cmd_kubeconfig_opts(const struct cmd_opts *o)
+{
+	return (struct kubeconfig_opts){
+		.explicit_path = o->kubeconfig,
+		.context = o->context,
+		.namespace_ = o->all_namespaces ? NULL : o->namespace_,
+		.all_namespaces = o->all_namespaces,
+		.cluster = o->cluster,
+		.user = o->user,
+		.server = o->server,
+		.token = o->token,
+		.as = o->as,
+		.as_groups = o->as_groups,
+		.as_uid = o->as_uid,
+		.insecure_skip_tls_verify = o->insecure_skip_tls_verify > 0,
+		.certificate_authority = o->certificate_authority,
+		.client_certificate = o->client_certificate,
+		.client_key = o->client_key,
+		.tls_server_name = o->tls_server_name,
+		.disable_compression = o->disable_compression > 0,
+		.request_timeout_ms = o->request_timeout_ms > 0 ? (long)o->request_timeout_ms : 0,
+	};
+}
+
 struct cache *cmd_open_cache(const struct cmd_opts *o, char *err, size_t errlen)
 {
 	char *notice = NULL;
@@ -397,5 +657,9 @@ struct cache *cmd_open_cache(const struct cmd_opts *o, char *err, size_t errlen)
 
 long cmd_timeout_ms(const struct cmd_opts *o)
 {
-	return (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
+	if (o->request_timeout_ms < 0)
+		return 30000; /* not given: gammatop's batch default */
+	if (o->request_timeout_ms == 0 || o->request_timeout_ms > 24 * 3600 * 1000LL)
+		return 24 * 3600 * 1000L; /* kubectl's 0, "no time-out": a day bounds the waits */
+	return (long)o->request_timeout_ms;
 }

@@ -64,9 +64,9 @@ static int console_opt(int val, const char *arg, void *ud)
 	if (j)
 		return j < 0 ? -1 : 0;
 	if (val == OPT_DUMP)
-		f->dump = true;
+		f->dump = cmd_flag_on(arg);
 	else if (val == OPT_MOUSE)
-		f->mouse = true;
+		f->mouse = cmd_flag_on(arg);
 	else
 		return -1;
 	return 0;
@@ -300,7 +300,11 @@ static void telemetry_start(struct live *lv)
 		duration_parse(lv->o->window, &wms, err, sizeof err);
 	char *key = live_key(lv);
 	if (lv->src->cluster && !lv->o->prometheus)
-		lv->pods = podsource_new(kcluster_client(lv->src->cluster));
+		lv->pods = podsource_new(kcluster_client(lv->src->cluster),
+		                         kcluster_namespace(lv->src->cluster)
+		                                 ? kcluster_namespace(lv->src->cluster)
+		                                 : kclient_config(kcluster_client(lv->src->cluster))
+		                                           ->namespace_);
 	struct figsrc_config fc = {
 		.loop = lv->src->loop, .prometheus = lv->o->prometheus,
 		.pods = {lv->pods ? podsource_list : NULL, podsource_fetch, lv->pods},
@@ -320,11 +324,8 @@ static void telemetry_start(struct live *lv)
 
 static struct kcluster *live_connect(struct live *lv, const char *context, char *err, size_t n)
 {
-	struct kubeconfig_opts ko = {
-		.explicit_path = lv->o->kubeconfig,
-		.context = context,
-		.namespace_ = lv->o->all_namespaces ? NULL : lv->o->namespace_,
-	};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(lv->o);
+	ko.context = context; /* :ctx NAME switches it */
 	struct kcluster *c = kcluster_new(lv->src->loop, lv->src->store, &ko, err, n);
 	if (!c)
 		return NULL;
@@ -496,7 +497,7 @@ static void live_source(struct live *lv, struct console_source *cs)
 /* --offline: the context's cached topology, no connection. */
 static int open_offline(const struct cmd_opts *o, struct cmd_source *src, int64_t *cache_at_ms)
 {
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc = NULL;
 	char err[2048];
 	if (kubeconfig_load(&ko, &kc, err, sizeof err) < 0) {

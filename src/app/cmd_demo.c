@@ -51,7 +51,7 @@ static int demo_opt(int val, const char *arg, void *ud)
 {
 	struct demo_opts *d = ud;
 	if (val == OPT_DUMP)
-		d->dump = true;
+		d->dump = cmd_flag_on(arg);
 	else if (val == OPT_SIM)
 		d->sim = arg;
 	else

@@ -47,7 +47,7 @@ static int from_prometheus(const struct cmd_opts *o, struct evloop *loop, const 
 	                             .username = getenv("GAMMATOP_PROMETHEUS_USER"),
 	                             .password = getenv("GAMMATOP_PROMETHEUS_PASSWORD"),
 	                             .org_id = org_id,
-	                             .timeout_ms = (long)o->timeout_s * 1000};
+	                             .timeout_ms = cmd_timeout_ms(o)};
 	char err[1024];
 	struct promapi *api = promapi_new(hc, &cfg, err, sizeof err);
 	if (!api) {
@@ -70,35 +70,29 @@ static int from_prometheus(const struct cmd_opts *o, struct evloop *loop, const 
 	return rc < 0 ? EXIT_USAGE : 0;
 }
 
-/* Pods to scrape: every namespace, whatever -n says (the one discovery, scrape.h); with no
- * right to list pods cluster-wide, the namespace's own pods, said in a warning. */
+/* Pods to scrape in ns (NULL: every namespace), by the one discovery (scrape.h). */
 static size_t list_targets(struct kclient *k, const char *ns, struct scrape_target **out,
-                           char *err, size_t errlen)
+                           char *err, size_t errlen, bool *forbidden)
 {
+	char *ens = ns ? http_escape(ns) : NULL;
+	char *path = ens ? xasprintf("/api/v1/namespaces/%s/pods", ens) : xstrdup("/api/v1/pods");
+	free(ens);
+	struct kreq_opts ko = {.path = path, .what = "list pods", .timeout_ms = 30000};
+	struct kresult res;
+	int rc = kclient_fetch(k, &ko, &res, 31000);
+	free(path);
+	size_t n = 0;
 	*out = NULL;
-	for (int pass = 0; pass < 2; pass++) {
-		char *path = pass ? xasprintf("/api/v1/namespaces/%s/pods", ns) : xstrdup("/api/v1/pods");
-		struct kreq_opts ko = {.path = path, .what = "list pods", .timeout_ms = 30000};
-		struct kresult res;
-		int rc = kclient_fetch(k, &ko, &res, 31000);
-		free(path);
-		if (rc < 0) {
-			snprintf(err, errlen, "%s", res.err.message ? res.err.message : "cannot list pods");
-			kresult_done(&res);
-			if (!ns || pass)
-				return 0;
-			cmd_error("warning: top: cannot list pods in every namespace (%s): scraping only "
-			          "namespace %s, so callers elsewhere and Envoy Gateway's proxies are missed",
-			          err, ns);
-			continue;
-		}
-		size_t n = 0;
-		if (scrape_targets_from_pods(res.body.data, res.body.len, out, &n, err, errlen) < 0)
-			n = 0;
+	if (rc < 0) {
+		*forbidden = res.err.kind == APIERR_FORBIDDEN;
+		snprintf(err, errlen, "%s", res.err.message ? res.err.message : "cannot list pods");
 		kresult_done(&res);
-		return n;
+		return 0;
 	}
-	return 0;
+	if (scrape_targets_from_pods(res.body.data, res.body.len, out, &n, err, errlen) < 0)
+		n = 0;
+	kresult_done(&res);
+	return n;
 }
 
 struct wait_round {
@@ -154,15 +148,29 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 	struct kclient *k = kcluster_client(src->cluster);
 	char err[1024] = "";
 	struct scrape_target *targets;
-	size_t n = list_targets(k, o->all_namespaces ? NULL : o->namespace_, &targets, err,
-	                        sizeof err);
+	/* Pods of every namespace, whatever -n says: Linkerd's route metrics live in the
+	 * calling pods wherever they run, Envoy Gateway's proxies in envoy-gateway-system. A
+	 * forbidden cluster-wide list falls back to the namespace the routes were read in (or
+	 * the context's), said in a warning. */
+	bool forbidden = false;
+	size_t n = list_targets(k, NULL, &targets, err, sizeof err, &forbidden);
+	if (!n && forbidden) {
+		const char *ns = kcluster_namespace(src->cluster);
+		if (!ns)
+			ns = kclient_config(k)->namespace_;
+		cmd_error("warning: telemetry: listing pods in every namespace is forbidden; "
+		          "namespace %s only, so callers elsewhere and Envoy Gateway's proxies are "
+		          "missed", ns);
+		free(targets);
+		n = list_targets(k, ns, &targets, err, sizeof err, &forbidden);
+	}
 	if (!n) {
 		cmd_error("telemetry: %s", *err ? err : "no pods to scrape (none is running with "
 		                                  "prometheus.io/scrape: \"true\")");
 		free(targets);
 		return EXIT_USAGE;
 	}
-	struct podsource *ps = podsource_new(k);
+	struct podsource *ps = podsource_new(k, NULL);
 	struct scraper *s = scraper_new(p, podsource_fetch, ps);
 	scraper_set_targets(s, targets, n);
 	for (size_t i = 0; i < n; i++)
@@ -226,7 +234,7 @@ static char *offline_source(const struct cmd_opts *o, char *why, size_t n)
 		evloop_free(loop);
 		return src;
 	}
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	if (o->n_manifests || kubeconfig_load(&ko, &kc, why, n) < 0)
 		return NULL;

@@ -52,7 +52,7 @@ static struct cache *open_cache_reading(const struct cmd_opts *o)
 /* The cluster key of the kubeconfig's context; NULL (with *kc NULL) when there is none. */
 static char *current_cluster(const struct cmd_opts *o, struct kubeconfig **kc)
 {
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	char err[2048];
 	if (kubeconfig_load(&ko, kc, err, sizeof err) < 0) {
 		*kc = NULL;
@@ -88,8 +88,8 @@ static void settle_pending(const struct cmd_opts *o, struct cache *c)
 		struct kclient *k = kclient_new(loop, kc);
 		kc = NULL; /* the client owns it */
 		struct cmd_opts short_o = *o;
-		if (short_o.timeout_s <= 0 || short_o.timeout_s > 10)
-			short_o.timeout_s = 10; /* history is a reading command: do not hang on it */
+		if (cmd_timeout_ms(&short_o) > 10000)
+			short_o.request_timeout_ms = 10000; /* history is a reading command: do not hang on it */
 		cmd_edit_settle(&short_o, k, c);
 		kclient_free(k);
 		evloop_free(loop);
@@ -199,8 +199,8 @@ static int on_option(int val, const char *arg, void *ud)
 		a->limit = (size_t)v;
 		return 0;
 	}
-	case 'y': a->yes = true; return 0;
-	case OPT_DRY_RUN: a->dry_run = true; return 0;
+	case 'y': a->yes = cmd_flag_on(arg); return 0;
+	case OPT_DRY_RUN: a->dry_run = cmd_flag_on(arg); return 0;
 	default: return -1;
 	}
 }
@@ -287,7 +287,7 @@ static int undo_run(const struct cmd_opts *o, const struct hist_args *a, struct 
 		cmd_error("change #%" PRId64 ": not a route this gammatop can change", ent->id);
 		return EXIT_FINDINGS;
 	}
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	if (kubeconfig_load(&ko, &kc, err, sizeof err) < 0) {
 		cmd_error("%s", err);

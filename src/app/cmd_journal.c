@@ -31,7 +31,7 @@ int cmd_journal_option(int val, const char *arg, struct recorder_opts *ro)
 	char err[256];
 	int64_t v;
 	switch (val) {
-	case OPT_NO_JOURNAL: ro->off = true; return 1;
+	case OPT_NO_JOURNAL: ro->off = cmd_flag_on(arg); return 1;
 	case OPT_JOURNAL_AGE:
 		if (cmd_duration_parse(arg, &v, err, sizeof err) < 0) {
 			cmd_error("--journal-max-age %s: %s", arg, err);
@@ -160,7 +160,7 @@ char *cmd_journal_cluster(const struct cmd_opts *o, char **context, char **serve
 		cmd_error("the change journal is kept per cluster: --manifests has none");
 		return NULL;
 	}
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	char err[2048];
 	if (kubeconfig_load(&ko, &kc, err, sizeof err) < 0) {

@@ -15,7 +15,7 @@
 #include "gammatop/table.h"
 #include "gammatop/topology.h"
 
-static const char usage[] = "gammatop lint [-o table|json] [--codes] [--output FILE] [OPTIONS]";
+static const char usage[] = "gammatop lint [-o table|json] [--codes] [--output-file FILE] [OPTIONS]";
 static const char summary[] =
 	"Report configuration problems: attachment (listeners, hostnames, allowedRoutes, GAMMA\n"
 	"Service parents), backend references and ReferenceGrants, status that disagrees with the\n"
@@ -36,10 +36,9 @@ struct lint_args {
 
 static int on_option(int val, const char *arg, void *ud)
 {
-	(void)arg;
 	struct lint_args *a = ud;
 	if (val == OPT_CODES) {
-		a->codes = true;
+		a->codes = cmd_flag_on(arg);
 		return 0;
 	}
 	return -1;

@@ -17,7 +17,7 @@
 #include "gammatop/table.h"
 #include "gammatop/topology.h"
 
-static const char usage[] = "gammatop routes [-o table|wide|json] [--output FILE] [OPTIONS]";
+static const char usage[] = "gammatop routes [-o table|wide|json] [--output-file FILE] [OPTIONS]";
 static const char summary[] =
 	"List every route rule: NAMESPACE ROUTE RULE PARENTS BACKENDS TIMEOUTS RETRY; -o wide adds\n"
 	"MATCHES, HOSTNAMES and STATUS. A trailing '!' marks a parent the route is not attached to\n"

@@ -22,22 +22,21 @@ enum {
 	OPT_CLEAR_REQ, OPT_CLEAR_BACKEND, OPT_CLEAR_ATTEMPTS
 };
 
-/* The common --request-timeout SECONDS (API time-out) is taken by the policy here: the
- * argument list is rewritten to this name before parsing. */
-#define REQ_ALIAS "--timeouts-request"
-
+/* The rule's timeouts are --timeouts-request and --timeouts-backend-request (the field
+ * names, spec.rules[].timeouts.{request,backendRequest}): --request-timeout is kubectl's
+ * global flag, the API request's time-out, here as in every command. */
 static const struct cmd_option set_options[] = {
 	{"rule", 1, OPT_RULE, "INDEX|NAME", "the rule to change (default 0)"},
-	{"timeouts-request", 1, OPT_REQ, "DURATION",
-	 "set timeouts.request (also spelled --request-timeout here)"},
-	{"backend-timeout", 1, OPT_BACKEND, "DURATION", "set timeouts.backendRequest"},
+	{"timeouts-request", 1, OPT_REQ, "DURATION", "set timeouts.request"},
+	{"timeouts-backend-request", 1, OPT_BACKEND, "DURATION", "set timeouts.backendRequest"},
 	{"retry-attempts", 1, OPT_ATTEMPTS, "N", "set retry.attempts"},
 	{"retry-backoff", 1, OPT_BACKOFF, "DURATION", "set retry.backoff"},
 	{"retry-codes", 1, OPT_CODES, "LIST", "set retry.codes, e.g. 502,503 ('' removes them)"},
 	{"clear-timeouts", 0, OPT_CLEAR_TO, NULL, "remove the rule's timeouts"},
 	{"clear-retry", 0, OPT_CLEAR_RETRY, NULL, "remove the rule's retry"},
-	{"clear-request-timeout", 0, OPT_CLEAR_REQ, NULL, "remove timeouts.request"},
-	{"clear-backend-timeout", 0, OPT_CLEAR_BACKEND, NULL, "remove timeouts.backendRequest"},
+	{"clear-timeouts-request", 0, OPT_CLEAR_REQ, NULL, "remove timeouts.request"},
+	{"clear-timeouts-backend-request", 0, OPT_CLEAR_BACKEND, NULL,
+	 "remove timeouts.backendRequest"},
 	{"clear-retry-attempts", 0, OPT_CLEAR_ATTEMPTS, NULL, "remove retry.attempts"},
 	{"clear-backoff", 0, OPT_CLEAR_BACKOFF, NULL, "remove retry.backoff"},
 	{"linkerd-annotations", 0, OPT_LINKERD, NULL,
@@ -76,40 +75,19 @@ static int on_option(int val, const char *arg, void *ud)
 	}
 	case OPT_BACKOFF: c->retry_backoff = arg; break;
 	case OPT_CODES: c->retry_codes = arg; break;
-	case OPT_CLEAR_TO: c->clear_timeouts = true; break;
-	case OPT_CLEAR_RETRY: c->clear_retry = true; break;
-	case OPT_CLEAR_BACKOFF: c->clear_backoff = true; break;
-	case OPT_CLEAR_REQ: c->clear_request = true; break;
-	case OPT_CLEAR_BACKEND: c->clear_backend = true; break;
-	case OPT_CLEAR_ATTEMPTS: c->clear_attempts = true; break;
-	case OPT_LINKERD: a->linkerd = true; break;
+	case OPT_CLEAR_TO: c->clear_timeouts = cmd_flag_on(arg); break;
+	case OPT_CLEAR_RETRY: c->clear_retry = cmd_flag_on(arg); break;
+	case OPT_CLEAR_BACKOFF: c->clear_backoff = cmd_flag_on(arg); break;
+	case OPT_CLEAR_REQ: c->clear_request = cmd_flag_on(arg); break;
+	case OPT_CLEAR_BACKEND: c->clear_backend = cmd_flag_on(arg); break;
+	case OPT_CLEAR_ATTEMPTS: c->clear_attempts = cmd_flag_on(arg); break;
+	case OPT_LINKERD: a->linkerd = cmd_flag_on(arg); break;
 	case OPT_EXPECT_RV: a->expect_rv = arg; break;
-	case OPT_DRY_RUN: a->dry_run = true; break;
-	case 'y': a->yes = true; break;
+	case OPT_DRY_RUN: a->dry_run = cmd_flag_on(arg); break;
+	case 'y': a->yes = cmd_flag_on(arg); break;
 	default: return -1;
 	}
 	return 0;
-}
-
-/* argv with --request-timeout[=D] renamed (see REQ_ALIAS); the strings are argv's or owned
- * by *owned. */
-static char **rewrite_args(int argc, char **argv, char **owned)
-{
-	char **v = xcalloc((size_t)argc + 1, sizeof *v);
-	*owned = NULL;
-	for (int i = 0; i < argc; i++) {
-		v[i] = argv[i];
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--request-timeout"))
-			v[i] = (char *)REQ_ALIAS;
-		else if (!strncmp(argv[i], "--request-timeout=", 18) && !*owned)
-			v[i] = *owned = xasprintf(REQ_ALIAS "=%s", argv[i] + 18);
-	}
-	for (int i = 0; i < argc; i++)
-		if (!v[i])
-			v[i] = argv[i];
-	return v;
 }
 
 /* Open the cache for the audit log; a cache that cannot be had is a warning, not a stop. */
@@ -124,7 +102,7 @@ static struct cache *open_cache(const struct cmd_opts *o)
 
 static int run(const struct cmd_opts *o, struct set_args *a, const char *route)
 {
-	struct kubeconfig_opts ko = {.explicit_path = o->kubeconfig, .context = o->context};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	struct kubeconfig *kc;
 	char err[2048];
 	if (kubeconfig_load(&ko, &kc, err, sizeof err) < 0) {
@@ -180,8 +158,7 @@ int cmd_set(int argc, char **argv)
 	struct cmd_opts o;
 	struct set_args a = {0};
 	edit_change_init(&a.change);
-	char *owned;
-	char **args = rewrite_args(argc, argv, &owned);
+	char **args = argv;
 	int first = cmd_parse(argc, args, "gammatop set [httproute/]NAMESPACE/NAME [OPTIONS]",
 	                      "Change one HTTPRoute rule's timeouts and retry, conflict-safe: the "
 	                      "route is read, the change validated (GEP-2257 durations, the CRD's "
@@ -191,7 +168,7 @@ int cmd_set(int argc, char **argv)
 	                      "elsewhere needs --yes. Every apply is recorded in the audit log "
 	                      "('gammatop history', 'gammatop undo'). Exit 0 applied (or dry-run "
 	                      "passed), 1 rejected (validation, conflict, server refusal), 2 usage "
-	                      "or connection error. Here --request-timeout sets timeouts.request.",
+	                      "or connection error.",
 	                      set_options, on_option, &a, &o);
 	int rc = EXIT_USAGE;
 	if (first < 0) {
@@ -214,15 +191,15 @@ int cmd_set(int argc, char **argv)
 		goto out;
 	}
 	if (edit_change_empty(&a.change)) {
-		cmd_error("nothing to change: give --request-timeout, --backend-timeout, "
+		cmd_error("nothing to change: give --timeouts-request, --timeouts-backend-request, "
 		          "--retry-attempts, --retry-backoff, --retry-codes or a --clear-... option "
-		          "(see 'gammatop set --help')");
+		          "(see 'gammatop set --help')%s",
+		          o.request_timeout_ms >= 0 ? "; --request-timeout is the time-out of the "
+		                                      "requests to the API server, as in kubectl" : "");
 		goto out;
 	}
 	rc = run(&o, &a, args[first]);
 out:
 	cmd_opts_done(&o);
-	free(args);
-	free(owned);
 	return rc;
 }

@@ -19,7 +19,7 @@
 #include "gammatop/timeutil.h"
 #include "gammatop/topology.h"
 
-static const char usage[] = "gammatop snapshot [-o json|yaml|dot] [--at TIME] [--output FILE] "
+static const char usage[] = "gammatop snapshot [-o json|yaml|dot] [--at TIME] [--output-file FILE] "
                             "[OPTIONS]";
 static const char summary[] =
 	"Export the topology (GatewayClasses, Gateways and listeners, Services, routes with their\n"

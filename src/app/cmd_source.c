@@ -42,6 +42,9 @@ static void print_notes(struct cmd_source *src, struct kcluster *c)
 			cmd_error("note: %s", st->error ? st->error : kind_name(k));
 		else if (!st->synced && st->error)
 			cmd_error("warning: %s: not read: %s", kind_name(k), st->error);
+		else if (st->scope_forbidden)
+			cmd_error("warning: %s: reading every namespace is forbidden; namespace %s only",
+			          kind_name(k), st->scope_ns);
 		const struct reflector *r = kcluster_reflector(c, k);
 		const char *first = NULL;
 		unsigned n = r ? reflector_skipped(r, &first) : 0;
@@ -55,11 +58,7 @@ static void print_notes(struct cmd_source *src, struct kcluster *c)
 
 static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool wait)
 {
-	struct kubeconfig_opts ko = {
-		.explicit_path = o->kubeconfig,
-		.context = o->context,
-		.namespace_ = o->all_namespaces ? NULL : o->namespace_,
-	};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	char err[2048];
 	struct kcluster *c = kcluster_new(src->loop, src->store, &ko, err, sizeof err);
 	if (!c) {
@@ -77,7 +76,7 @@ static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool w
 		return 0;
 	}
 	kcluster_allow_terminal(c, true); /* a batch command: a plugin may prompt, as in kubectl */
-	long max_ms = (o->timeout_s > 0 ? o->timeout_s : 30) * 1000L;
+	long max_ms = cmd_timeout_ms(o);
 	if (kcluster_wait_synced(c, max_ms, err, sizeof err) < 0) {
 		cmd_error("context %s: %s", kc->context, err);
 		return EXIT_USAGE;

@@ -109,8 +109,8 @@ static int on_option(int val, const char *arg, void *ud)
 			return -1;
 		}
 		return 0;
-	case OPT_UNTIL_SYNCED: a->until_synced = true; return 0;
-	case OPT_STATS: a->stats = true; return 0;
+	case OPT_UNTIL_SYNCED: a->until_synced = cmd_flag_on(arg); return 0;
+	case OPT_STATS: a->stats = cmd_flag_on(arg); return 0;
 	}
 	return -1;
 }
@@ -222,8 +222,7 @@ static void after(struct evloop *loop, void *ud)
 		if (n)
 			w->skipped[k] = n;
 	}
-	if (!w->synced_reported && kcluster_discovered(w->cluster) &&
-	    store_all_synced(w->store)) {
+	if (!w->synced_reported && kcluster_synced(w->cluster)) {
 		w->synced_reported = true;
 		if (w->stats)
 			print_stats(w, "synced");
@@ -256,11 +255,7 @@ static int run(const struct cmd_opts *o, const struct watch_args *a, enum out_fo
 	w.start_ms = time_mono_ms();
 	w.loop = evloop_new();
 	w.store = store_new();
-	struct kubeconfig_opts ko = {
-		.explicit_path = o->kubeconfig,
-		.context = o->context,
-		.namespace_ = o->all_namespaces ? NULL : o->namespace_,
-	};
+	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	char err[2048];
 	w.cluster = kcluster_new(w.loop, w.store, &ko, err, sizeof err);
 	if (!w.cluster) {

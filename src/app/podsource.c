@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "gammatop/http.h"
 #include "gammatop/kclient.h"
+#include "gammatop/log.h"
 #include "gammatop/xalloc.h"
 
 struct job {
@@ -23,14 +25,19 @@ struct podsource {
 	struct kreq *list_req;
 	podsource_targets_fn list_done;
 	void *list_ud;
+	char *fallback_ns; /* owned */
+	bool in_ns;        /* the list under way is fallback_ns's */
 };
 
-struct podsource *podsource_new(struct kclient *k)
+struct podsource *podsource_new(struct kclient *k, const char *fallback_ns)
 {
 	struct podsource *ps = xcalloc(1, sizeof *ps);
 	ps->k = k;
+	ps->fallback_ns = fallback_ns && *fallback_ns ? xstrdup(fallback_ns) : NULL;
 	return ps;
 }
+
+static void list_in(struct podsource *ps, const char *ns);
 
 void podsource_free(struct podsource *ps)
 {
@@ -45,6 +52,7 @@ void podsource_free(struct podsource *ps)
 			kreq_cancel(j->req);
 		free(j);
 	}
+	free(ps->fallback_ns);
 	free(ps);
 }
 
@@ -83,6 +91,12 @@ static void on_pods(const struct kresponse *r, void *ud)
 {
 	struct podsource *ps = ud;
 	ps->list_req = NULL;
+	if (r->status == 403 && !ps->in_ns && ps->fallback_ns) {
+		log_warn("telemetry: listing pods in every namespace is forbidden; namespace %s only, "
+		         "so callers elsewhere and Envoy Gateway's proxies are missed", ps->fallback_ns);
+		list_in(ps, ps->fallback_ns);
+		return;
+	}
 	if (r->status < 200 || r->status > 299) {
 		ps->list_done(ps->list_ud, NULL, 0,
 		              r->err && r->err->message ? r->err->message : "no answer");
@@ -101,6 +115,18 @@ static void on_pods(const struct kresponse *r, void *ud)
 	free(t);
 }
 
+static void list_in(struct podsource *ps, const char *ns)
+{
+	char *ens = ns ? http_escape(ns) : NULL;
+	char *path = ens ? xasprintf("/api/v1/namespaces/%s/pods", ens) : xstrdup("/api/v1/pods");
+	free(ens);
+	ps->in_ns = ns != NULL;
+	struct kreq_opts o = {.path = path, .what = "list pods", .timeout_ms = 30000,
+	                      .on_done = on_pods, .ud = ps};
+	ps->list_req = kclient_request(ps->k, &o);
+	free(path);
+}
+
 void podsource_list(void *ud, podsource_targets_fn done, void *dud)
 {
 	struct podsource *ps = ud;
@@ -108,7 +134,5 @@ void podsource_list(void *ud, podsource_targets_fn done, void *dud)
 		kreq_cancel(ps->list_req);
 	ps->list_done = done;
 	ps->list_ud = dud;
-	struct kreq_opts o = {.path = "/api/v1/pods", .what = "list pods", .timeout_ms = 30000,
-	                      .on_done = on_pods, .ud = ps};
-	ps->list_req = kclient_request(ps->k, &o);
+	list_in(ps, NULL);
 }

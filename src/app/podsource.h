@@ -12,13 +12,16 @@
 struct kclient;
 struct podsource;
 
-struct podsource *podsource_new(struct kclient *k);
+/* fallback_ns: the namespace to list when listing every namespace is forbidden (NULL:
+ * none). */
+struct podsource *podsource_new(struct kclient *k, const char *fallback_ns);
 void podsource_free(struct podsource *ps);
 
 /* A scrape_fetch_fn (ud: the podsource): GET the target's page through the pod proxy. */
 void podsource_fetch(void *ud, const struct scrape_target *t, scrape_done_fn done, void *dud);
 
-/* What to scrape, listed again: done(dud, targets, n, error) once, later, from the loop
+/* What to scrape, listed again (every namespace; fallback_ns's pods when that is forbidden,
+ * logged as a warning): done(dud, targets, n, error) once, later, from the loop
  * (targets are the callee's until it returns; error set and n 0 when the list failed). A
  * list already under way is replaced. */
 typedef void (*podsource_targets_fn)(void *dud, const struct scrape_target *t, size_t n,

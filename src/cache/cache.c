@@ -479,7 +479,10 @@ struct cache *cache_open_ro(const char *path, char **notice, char *err, size_t e
 			free(wal);
 			break;
 		}
-		if (attempt || rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+		/* Only a -shm that cannot be made (a directory we may not write) is a reason to read
+		 * the file as an immutable snapshot: that reading assumes no writer, so a busy or
+		 * locked database (another gammatop writing it) is an error, never read torn. */
+		if (attempt || (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY)) {
 			str_errf(err, errlen, "cannot read cache %s: %s", path,
 			         c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 			cache_close(c);

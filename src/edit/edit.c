@@ -453,8 +453,8 @@ enum edit_state edit_take_fetch(struct edit *e, long status, const char *body, s
 		return e->state = EDIT_FAILED;
 	}
 	if (e->kind != GT_HTTPROUTE) {
-		set_message(e, "%s: only HTTPRoute rules have timeouts and retry (GRPCRoute has "
-		               "neither in Gateway API)", e->id);
+		set_message(e, "%s: only HTTPRoute rules have timeouts and retry (GRPCRoute, TLSRoute, "
+		               "TCPRoute and UDPRoute have neither in Gateway API)", e->id);
 		json_decref(j);
 		e->err_kind = APIERR_NONE;
 		return e->state = EDIT_FAILED;

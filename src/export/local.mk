@@ -21,9 +21,10 @@ tests_unit_test_table_LDADD = $(EXPORT_UNIT_LDADD)
 endif
 
 TESTS += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh \
-	tests/e2e/export-controls.sh
+	tests/e2e/export-controls.sh tests/e2e/gwapi-live.sh
 EXTRA_DIST += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh \
-	tests/e2e/export-controls.sh tests/fixtures/controls
+	tests/e2e/export-controls.sh tests/fixtures/controls tests/e2e/gwapi-live.sh \
+	tests/fixtures/conformance tests/fixtures/manifests-v16
 
 # The whole export path on hostile objects (see tests/fuzz/fuzz_export.c).
 check_PROGRAMS += tests/fuzz/fuzz_export

@@ -28,7 +28,9 @@ struct kcluster {
 	bool disc_fatal;               /* ... in a way batch commands give up on at once:
 	                                  unreachable, credentials, 401, 403 (not 429/5xx) */
 	char *disc_error;              /* owned: its message */
-	char *ns;                      /* owned; NULL = all namespaces */
+	char *ns;                      /* owned: the namespace (-n, else the context's); NULL =
+	                                  all namespaces (-A, or no namespace anywhere) */
+	char *fallback_ns;             /* owned: where to read when all namespaces is forbidden */
 	reflector_observer observe;    /* given to every reflector (may be NULL) */
 	void *observe_ud;
 };
@@ -44,7 +46,11 @@ struct kcluster *kcluster_new(struct evloop *loop, struct gt_store *s,
 	c->s = s;
 	c->k = kclient_new(loop, kc);
 	c->retry_ms = RETRY_MIN_MS;
-	c->ns = str_empty(ko->namespace_) ? NULL : xstrdup(ko->namespace_);
+	/* kubectl lists in the namespace of -n or of the context, -A in all of them. A context
+	 * without a namespace: kubectl's "default"; gammatop, a console of the mesh, reads
+	 * every namespace then (and falls back to "default" when that is forbidden). */
+	c->ns = ko->all_namespaces || !kc->namespace_set ? NULL : xstrdup(kc->namespace_);
+	c->fallback_ns = xstrdup(kc->namespace_);
 	return c;
 }
 
@@ -60,6 +66,7 @@ void kcluster_free(struct kcluster *c)
 	kclient_free(c->k);
 	free(c->disc_error);
 	free(c->ns);
+	free(c->fallback_ns);
 	free(c);
 }
 
@@ -80,6 +87,18 @@ void kcluster_allow_terminal(struct kcluster *c, bool allowed)
 }
 
 static void start_discovery(struct kcluster *c);
+
+const char *kcluster_namespace(const struct kcluster *c) { return c->ns; }
+
+const char *kcluster_list_namespace(const struct kcluster *c, enum gt_kind kind)
+{
+	/* Routes name parent Gateways in other namespaces (a shared gateway in "infra"): read
+	 * them everywhere when RBAC allows, so that a route is not called unattached for want of
+	 * its gateway. Everything else stays in the chosen namespace, as kubectl's -n. */
+	if (kind == GT_GATEWAY)
+		return NULL;
+	return c->ns;
+}
 
 static void on_retry(struct evloop *loop, void *ud)
 {
@@ -116,7 +135,8 @@ static void on_discovered(const struct apierr *err, void *ud)
 			continue;
 		if (st->error)
 			store_set_error(c->s, k, NULL);
-		c->refl[k] = reflector_new(c->k, c->s, k, c->ns);
+		c->refl[k] = reflector_new(c->k, c->s, k, kcluster_list_namespace(c, k));
+		reflector_set_fallback(c->refl[k], c->ns ? c->ns : c->fallback_ns);
 		reflector_set_observer(c->refl[k], c->observe, c->observe_ud);
 		reflector_start(c->refl[k]);
 	}
@@ -149,6 +169,8 @@ static int sync_state(struct kcluster *c)
 	}
 	return 1;
 }
+
+bool kcluster_synced(const struct kcluster *c) { return sync_state((struct kcluster *)c) == 1; }
 
 int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errlen)
 {

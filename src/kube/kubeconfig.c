@@ -40,6 +40,10 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void free_secret(char *s, size_t len);
+static void free_secret_str(char *s) { free_secret(s, 0); }
+static void free_list(char **l);
+
 /* Read a whole file; NULL with errno set on failure. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -66,11 +70,11 @@ static char *slurp(const char *path, size_t *len)
 		if (r == 0)
 			break;
 	}
-	int bad = ferror(f);
+	int bad = ferror(f), saved = errno;
 	fclose(f);
 	if (bad) {
 		free(b.d);
-		errno = EIO;
+		errno = saved == EISDIR ? EISDIR : EIO; /* a directory: "Is a directory" */
 		return NULL;
 	}
 	b.d[b.n] = 0;
@@ -369,14 +373,64 @@ static int load_cluster(struct kubeconfig *kc, const json_t *c, const struct kfi
 		    !kc->exec_cluster_config)
 			kc->exec_cluster_config = json_dumps(ext, JSON_COMPACT | JSON_ENCODE_ANY);
 	}
+	kc->disable_compression = jbool(c, "disable-compression");
 	if (load_pem(c, "certificate-authority-data", "certificate-authority", what, f,
 	             &kc->ca_pem, &kc->ca_len, err, errlen) < 0)
 		return -1;
+	return 0;
+}
+
+/* Read a file named on the command line (relative to the working directory, as kubectl). */
+static int load_flag_file(const char *flag, const char *path, char **pem, size_t *len,
+                          char *err, size_t errlen)
+{
+	char *d = slurp(path, len);
+	if (!d) {
+		set_err(err, errlen, "%s %s: %s", flag, path, strerror(errno));
+		return -1;
+	}
+	*pem = d;
+	return 0;
+}
+
+/* kubectl's cluster flags over the cluster entry (client-go tools/clientcmd client_config.go
+ * getCluster, v0.32): --server replaces the URL and, with it, tls-server-name (by the
+ * flag's value, possibly none); --insecure-skip-tls-verify or --certificate-authority
+ * replace both the CA and the skip setting. Then kubectl's validation: not both. */
+static int cluster_overrides(struct kubeconfig *kc, const struct kubeconfig_opts *o, char *err,
+                             size_t errlen)
+{
+	if (!str_empty(o->server)) {
+		free_secret_str(kc->server);
+		kc->server = !str_starts(o->server, "https://") && !str_starts(o->server, "http://")
+		                     ? xasprintf("https://%s", o->server)
+		                     : xstrdup(o->server);
+		size_t n = strlen(kc->server);
+		while (n > 8 && kc->server[n - 1] == '/')
+			kc->server[--n] = 0;
+	}
+	if (!str_empty(o->tls_server_name) || !str_empty(o->server)) {
+		free(kc->tls_server_name);
+		kc->tls_server_name = xstrdup_null(str_empty(o->tls_server_name) ? NULL
+		                                                                 : o->tls_server_name);
+	}
+	if (o->insecure_skip_tls_verify || !str_empty(o->certificate_authority)) {
+		kc->insecure = o->insecure_skip_tls_verify;
+		free(kc->ca_pem);
+		kc->ca_pem = NULL;
+		kc->ca_len = 0;
+		if (!str_empty(o->certificate_authority) &&
+		    load_flag_file("--certificate-authority", o->certificate_authority, &kc->ca_pem,
+		                   &kc->ca_len, err, errlen) < 0)
+			return -1;
+	}
+	if (o->disable_compression)
+		kc->disable_compression = true;
 	if (kc->insecure && kc->ca_pem) {
 		set_err(err, errlen,
-		        "%s in %s: insecure-skip-tls-verify is set together with a certificate "
-		        "authority; use one",
-		        what, f->path);
+		        "cluster '%s' in %s: insecure-skip-tls-verify is set together with a "
+		        "certificate authority; use one",
+		        kc->cluster_name, str_or(kc->cluster_file, "the command line"));
 		return -1;
 	}
 	return 0;
@@ -454,6 +508,125 @@ static int load_exec(struct kubeconfig *kc, const json_t *x, const struct kfile 
 	return 0;
 }
 
+/* as, as-uid, as-groups, as-user-extra (client-go tools/clientcmd/api/v1 types.go AuthInfo,
+ * v0.32). Kept even without 'as'; user_overrides drops them then, as clientcmd does. */
+static int load_impersonation(struct kubeconfig *kc, const json_t *u, const struct kfile *f,
+                              const char *what, char *err, size_t errlen)
+{
+	kc->impersonate_user = xstrdup_null(str_empty(jstr(u, "as")) ? NULL : jstr(u, "as"));
+	kc->impersonate_uid = xstrdup_null(str_empty(jstr(u, "as-uid")) ? NULL : jstr(u, "as-uid"));
+	const json_t *groups = json_object_get(u, "as-groups");
+	if (groups && !json_is_array(groups) && !json_is_null(groups)) {
+		set_err(err, errlen, "%s in %s: as-groups must be a list of strings", what, f->path);
+		return -1;
+	}
+	free_list(kc->impersonate_groups);
+	kc->impersonate_groups = string_list(groups);
+	const json_t *extra = json_object_get(u, "as-user-extra");
+	if (extra && !json_is_object(extra) && !json_is_null(extra)) {
+		set_err(err, errlen, "%s in %s: as-user-extra must be a map of lists of strings", what,
+		        f->path);
+		return -1;
+	}
+	size_t n = 0;
+	const char *key;
+	const json_t *vals;
+	json_object_foreach((json_t *)extra, key, vals)
+		n += json_is_array(vals) ? json_array_size(vals) : 1;
+	free_list(kc->impersonate_extra);
+	kc->impersonate_extra = xcalloc(n + 1, sizeof *kc->impersonate_extra);
+	size_t k = 0;
+	json_object_foreach((json_t *)extra, key, vals)
+	{
+		size_t i;
+		const json_t *v;
+		if (!json_is_array(vals) && !json_is_null(vals)) {
+			set_err(err, errlen, "%s in %s: as-user-extra.%s must be a list of strings", what,
+			        f->path, key);
+			return -1;
+		}
+		json_array_foreach(vals, i, v)
+		{
+			if (!json_is_string(v)) {
+				set_err(err, errlen, "%s in %s: as-user-extra.%s[%zu] is not a string", what,
+				        f->path, key, i);
+				return -1;
+			}
+			kc->impersonate_extra[k++] = xasprintf("%s=%s", key, json_string_value(v));
+		}
+	}
+	return 0;
+}
+
+/* kubectl's user flags over the user entry (client-go client_config.go getAuthInfo and
+ * getUserIdentificationPartialConfig, v0.32): --token sets the token (a tokenFile of the
+ * entry still wins when readable, as client-go's file token source does);
+ * --client-certificate/--client-key replace the entry's; --as/--as-uid/--as-group replace
+ * theirs; without a user to impersonate there is no impersonation at all. */
+static int user_overrides(struct kubeconfig *kc, const struct kubeconfig_opts *o, char *err,
+                          size_t errlen)
+{
+	if (!str_empty(o->token)) {
+		free_secret_str(kc->token);
+		kc->token = xstrdup(o->token);
+	}
+	if (!str_empty(o->client_certificate)) {
+		free(kc->cert_pem);
+		kc->cert_pem = NULL;
+		if (load_flag_file("--client-certificate", o->client_certificate, &kc->cert_pem,
+		                   &kc->cert_len, err, errlen) < 0)
+			return -1;
+	}
+	if (!str_empty(o->client_key)) {
+		free_secret(kc->key_pem, kc->key_len);
+		kc->key_pem = NULL;
+		if (load_flag_file("--client-key", o->client_key, &kc->key_pem, &kc->key_len, err,
+		                   errlen) < 0)
+			return -1;
+	}
+	if (kc->cert_pem && !kc->key_pem) {
+		set_err(err, errlen, "user '%s': client certificate set without a client key",
+		        kc->user_name);
+		return -1;
+	}
+	if (kc->key_pem && !kc->cert_pem) {
+		set_err(err, errlen, "user '%s': client key set without a client certificate",
+		        kc->user_name);
+		return -1;
+	}
+	if (!str_empty(o->as)) {
+		free(kc->impersonate_user);
+		kc->impersonate_user = xstrdup(o->as);
+	}
+	if (!str_empty(o->as_uid)) {
+		free(kc->impersonate_uid);
+		kc->impersonate_uid = xstrdup(o->as_uid);
+	}
+	if (o->as_groups && o->as_groups[0]) {
+		free_list(kc->impersonate_groups);
+		size_t n = 0;
+		while (o->as_groups[n])
+			n++;
+		kc->impersonate_groups = xcalloc(n + 1, sizeof *kc->impersonate_groups);
+		for (size_t i = 0; i < n; i++)
+			kc->impersonate_groups[i] = xstrdup(o->as_groups[i]);
+	}
+	if (!kc->impersonate_groups)
+		kc->impersonate_groups = xcalloc(1, sizeof *kc->impersonate_groups);
+	if (!kc->impersonate_extra)
+		kc->impersonate_extra = xcalloc(1, sizeof *kc->impersonate_extra);
+	if (str_empty(kc->impersonate_user)) {
+		free(kc->impersonate_user);
+		free(kc->impersonate_uid);
+		kc->impersonate_user = kc->impersonate_uid = NULL;
+		free_list(kc->impersonate_groups);
+		free_list(kc->impersonate_extra);
+		kc->impersonate_groups = xcalloc(1, sizeof *kc->impersonate_groups);
+		kc->impersonate_extra = xcalloc(1, sizeof *kc->impersonate_extra);
+	}
+	return 0;
+}
+
 static int load_user(struct kubeconfig *kc, const json_t *u, const struct kfile *f, char *err,
                      size_t errlen)
 {
@@ -528,6 +701,8 @@ static int load_user(struct kubeconfig *kc, const json_t *u, const struct kfile 
 	}
 	if (json_is_object(exec) && load_exec(kc, exec, f, what, err, errlen) < 0)
 		return -1;
+	if (load_impersonation(kc, u, f, what, err, errlen) < 0)
+		return -1;
 	if (json_is_object(ap)) {
 		const char *name = jstr(ap, "name");
 		const char *idt = jstr(json_object_get(ap, "config"), "id-token");
@@ -543,8 +718,6 @@ static int load_user(struct kubeconfig *kc, const json_t *u, const struct kfile 
 	}
 	return 0;
 }
-
-static void free_secret(char *s, size_t len);
 
 static int hexval(char ch)
 {
@@ -607,7 +780,9 @@ static int resolve(struct kset *ks, const struct kubeconfig_opts *o, struct kube
                    char *err, size_t errlen)
 {
 	const char *ctx = !str_empty(o->context) ? o->context : current_context(ks);
-	if (str_empty(ctx)) {
+	if (str_empty(ctx) && (!str_empty(o->server) || !str_empty(o->cluster)))
+		ctx = "";
+	else if (str_empty(ctx)) {
 		set_err(err, errlen,
 		        "no context: current-context is not set in %s and no --context was given",
 		        kc->files);
@@ -616,38 +791,64 @@ static int resolve(struct kset *ks, const struct kubeconfig_opts *o, struct kube
 	kc->context = xstrdup(ctx);
 	const struct kfile *cf = NULL, *clf = NULL, *uf = NULL;
 	const json_t *c = lookup(ks, "contexts", "context", ctx, &cf);
+	static json_t *no_context;
+	if (!c && !*ctx) { /* --server/--cluster without a context, as kubectl allows */
+		if (!no_context)
+			no_context = json_object();
+		c = no_context;
+	}
 	if (!c) {
 		set_err(err, errlen, "context '%s' not found in %s", ctx, kc->files);
 		return -1;
 	}
-	const char *cluster = jstr(c, "cluster"), *user = jstr(c, "user");
+	/* --cluster and --user replace the context's (client-go getClusterName/getAuthInfoName) */
+	const char *cluster = !str_empty(o->cluster) ? o->cluster : jstr(c, "cluster");
+	const char *user = !str_empty(o->user) ? o->user : jstr(c, "user");
+	if (str_empty(cluster) && !str_empty(o->server)) {
+		kc->cluster_name = xstrdup("");
+		if (cluster_overrides(kc, o, err, errlen) < 0)
+			return -1;
+		goto user;
+	}
 	if (str_empty(cluster)) {
-		set_err(err, errlen, "context '%s' in %s: no cluster set", ctx, cf->path);
+		set_err(err, errlen, "context '%s' in %s: no cluster set", ctx, cf ? cf->path : "");
 		return -1;
 	}
 	kc->cluster_name = xstrdup(cluster);
 	const json_t *cl = lookup(ks, "clusters", "cluster", cluster, &clf);
 	if (!cl) {
-		set_err(err, errlen, "context '%s' in %s: cluster '%s' not found in %s", ctx,
-		        cf->path, cluster, kc->files);
+		if (!str_empty(o->cluster))
+			set_err(err, errlen, "--cluster '%s': no such cluster in %s", cluster, kc->files);
+		else
+			set_err(err, errlen, "context '%s' in %s: cluster '%s' not found in %s", ctx,
+			        cf->path, cluster, kc->files);
 		return -1;
 	}
-	if (load_cluster(kc, cl, clf, err, errlen) < 0)
+	if (load_cluster(kc, cl, clf, err, errlen) < 0 || cluster_overrides(kc, o, err, errlen) < 0)
 		return -1;
+user:
 	kc->user_name = xstrdup(user ? user : "");
 	if (!str_empty(user)) {
 		const json_t *u = lookup(ks, "users", "user", user, &uf);
 		if (!u) {
-			set_err(err, errlen, "context '%s' in %s: user '%s' not found in %s", ctx,
-			        cf->path, user, kc->files);
+			if (!str_empty(o->user))
+				set_err(err, errlen, "--user '%s': no such user in %s", user, kc->files);
+			else
+				set_err(err, errlen, "context '%s' in %s: user '%s' not found in %s", ctx,
+				        cf->path, user, kc->files);
 			return -1;
 		}
 		if (load_user(kc, u, uf, err, errlen) < 0)
 			return -1;
 	}
+	if (user_overrides(kc, o, err, errlen) < 0)
+		return -1;
 	take_server_userinfo(kc);
 	const char *ns = !str_empty(o->namespace_) ? o->namespace_ : jstr(c, "namespace");
+	kc->namespace_set = !str_empty(ns);
 	kc->namespace_ = xstrdup(str_or(ns, "default"));
+	kc->all_namespaces = o->all_namespaces;
+	kc->request_timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms : 0;
 	return 0;
 }
 
@@ -742,9 +943,14 @@ static int load_incluster(const struct kubeconfig_opts *o, struct kubeconfig *kc
 	if (ns)
 		while (len && (ns[len - 1] == '\n' || ns[len - 1] == ' '))
 			ns[--len] = 0;
+	kc->namespace_set = !str_empty(o->namespace_) || !str_empty(ns);
 	kc->namespace_ = xstrdup(!str_empty(o->namespace_) ? o->namespace_
 	                                                  : (!str_empty(ns) ? ns : "default"));
 	free(ns);
+	kc->all_namespaces = o->all_namespaces;
+	kc->request_timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms : 0;
+	if (cluster_overrides(kc, o, err, errlen) < 0 || user_overrides(kc, o, err, errlen) < 0)
+		return -1;
 	return 0;
 }
 
@@ -753,7 +959,10 @@ static int finish(struct kset *ks, const struct kubeconfig_opts *o, struct kubec
 {
 	struct kubeconfig *kc = xcalloc(1, sizeof *kc);
 	int rc;
-	if (ks->n == 0) {
+	if (ks->n == 0 && !str_empty(o->server)) { /* kubectl --server with no kubeconfig */
+		kc->files = xstrdup("");
+		rc = resolve(ks, o, kc, err, errlen);
+	} else if (ks->n == 0) {
 		rc = o->no_incluster ? 1 : load_incluster(o, kc, err, errlen);
 		if (rc > 0)
 			set_err(err, errlen,
@@ -862,6 +1071,19 @@ void kubeconfig_free(struct kubeconfig *kc)
 	free(kc->username);
 	free_secret(kc->password, 0);
 	free(kc->auth_provider);
+	if (kc->oidc) {
+		free(kc->oidc->issuer_url);
+		free(kc->oidc->client_id);
+		free_secret_str(kc->oidc->client_secret);
+		free_secret_str(kc->oidc->refresh_token);
+		free_secret_str(kc->oidc->id_token);
+		free(kc->oidc->idp_ca_pem);
+		free(kc->oidc);
+	}
+	free(kc->impersonate_user);
+	free(kc->impersonate_uid);
+	free_list(kc->impersonate_groups);
+	free_list(kc->impersonate_extra);
 	if (kc->exec) {
 		free(kc->exec->command);
 		free_list(kc->exec->args);

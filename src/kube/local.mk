@@ -44,10 +44,10 @@ tests_fuzz_fuzz_watchsplit_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 
 KUBE_E2E = tests/e2e/kube-tls-token.sh tests/e2e/kube-client-cert.sh tests/e2e/kube-exec.sh \
 	tests/e2e/kube-resilience.sh tests/e2e/kube-unreachable.sh tests/e2e/kube-proxy.sh \
-	tests/e2e/kube-faults.sh tests/e2e/kube-hostile.sh
+	tests/e2e/kube-faults.sh tests/e2e/kube-hostile.sh tests/e2e/kube-namespace.sh
 TESTS += $(KUBE_E2E)
 EXTRA_DIST += $(KUBE_E2E) tests/e2e/kube-lib.sh tests/e2e/kube-exec-plugin.sh \
-	tests/e2e/kube-hostile-server.py
+	tests/e2e/kube-hostile-server.py tests/e2e/kube-probe.py
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_kclient tests/unit/test_credential

@@ -28,6 +28,8 @@ struct reflector {
 	struct gt_store *s;
 	enum gt_kind kind;
 	char *ns;              /* owned; NULL = all */
+	char *fallback_ns;     /* owned: list here when listing all namespaces is forbidden */
+	bool narrowed;         /* ns is fallback_ns because the cluster-wide list got 403 */
 	struct kreq *req;      /* the list page or watch in flight */
 	uint64_t timer;        /* backoff */
 	char *rv;              /* owned: resourceVersion to watch from */
@@ -104,8 +106,18 @@ void reflector_free(struct reflector *r)
 	watchsplit_done(&r->ws);
 	free(r->rv);
 	free(r->ns);
+	free(r->fallback_ns);
 	free(r);
 }
+
+void reflector_set_fallback(struct reflector *r, const char *ns)
+{
+	free(r->fallback_ns);
+	r->fallback_ns = kind_namespaced(r->kind) && !str_empty(ns) ? xstrdup(ns) : NULL;
+}
+
+bool reflector_narrowed(const struct reflector *r) { return r->narrowed; }
+const char *reflector_namespace(const struct reflector *r) { return r->ns; }
 
 bool reflector_blocked(const struct reflector *r) { return r->blocked; }
 const struct reflector_stats *reflector_stats(const struct reflector *r) { return &r->st; }
@@ -276,6 +288,7 @@ static void page_done(struct reflector *r, const char *cont, const char *rv, boo
 	}
 	set_rv(r, rv);
 	observe(r, REFLECTOR_LIST_DONE, NULL);
+	store_set_scope(r->s, r->kind, r->ns, r->narrowed); /* before: listeners rebuild on it */
 	store_replace_kind(r->s, r->kind, r->items, r->n_items);
 	free(r->items);
 	r->items = NULL;
@@ -367,6 +380,17 @@ static void on_page(const struct kresponse *resp, void *ud)
 		if (resp->err->kind == APIERR_GONE && r->cont) {
 			log_info("reflector %s: continue token expired, listing again",
 			         kind_name(r->kind));
+			drop_items(r);
+			next_list(r);
+			return;
+		}
+		if (resp->err->kind == APIERR_FORBIDDEN && !r->ns && r->fallback_ns && !r->cont) {
+			/* kubectl would stop here; a console had better show what the user may read,
+			 * and say so (the store's scope and the log). */
+			r->ns = xstrdup(r->fallback_ns);
+			r->narrowed = true;
+			log_warn("reflector %s: %s; reading namespace %s only", kind_name(r->kind),
+			         resp->err->message ? resp->err->message : "forbidden", r->ns);
 			drop_items(r);
 			next_list(r);
 			return;

@@ -78,6 +78,63 @@ static void lint_route(const struct gt_object *o, struct findings *out)
 	}
 }
 
+/* A rule's retry and what can stop it taking effect: its backends' retry budgets
+ * (XBackendTrafficPolicy retryConstraint, GEP-3388; budget.percent default 20, minRetryRate
+ * default 10 per 1s) and, for a mesh route, the XMesh's supportedFeatures (GEP-3949). */
+static void lint_retry_effect(const struct gt_topology *t, const struct topo_route *tr,
+                              struct findings *out)
+{
+	const struct gt_object *o = tr->obj;
+	if (o->kind != GT_HTTPROUTE)
+		return;
+	char id[512], field[96];
+	bool mesh_attached = false;
+	for (size_t pi = 0; pi < tr->n_parents; pi++)
+		mesh_attached |= tr->parents[pi].attached && tr->parents[pi].role != TOPO_GATEWAY;
+	const struct gt_mesh *mesh = t->n_meshes == 1 ? &t->meshes[0]->u.mesh : NULL;
+	bool mesh_lacks_retry = false;
+	if (mesh && mesh->n_features > 0) {
+		mesh_lacks_retry = true;
+		for (size_t i = 0; i < mesh->n_features; i++)
+			if (str_eq(mesh->features[i], "HTTPRouteRetry"))
+				mesh_lacks_retry = false;
+	}
+	for (size_t i = 0; i < tr->n_rules; i++) {
+		const struct gt_rule *rule = tr->rules[i].rule;
+		if (!rule->has_retry || rule->retry.attempts == 0)
+			continue;
+		snprintf(field, sizeof field, "spec.rules[%zu].retry", i);
+		if (mesh_attached && mesh_lacks_retry) {
+			object_id(o, id, sizeof id);
+			findings_add(out, SEV_WARNING, LINT_CODE(RETRY_NOT_SUPPORTED), id, field,
+			             "the rule retries, but XMesh %s does not list HTTPRouteRetry in its "
+			             "supportedFeatures: the mesh may ignore the retry",
+			             str_or(t->meshes[0]->meta.name, "?"));
+		}
+		for (size_t b = 0; b < tr->rules[i].n_backends; b++) {
+			const struct topo_backend *tb = &tr->rules[i].backends[b];
+			const struct gt_object *pol = tb->traffic_policy;
+			if (!pol || !pol->u.pol.has_retry_constraint || pol->u.pol.budget_percent != 0)
+				continue;
+			int min = pol->u.pol.min_retry_count < 0 ? 10 : pol->u.pol.min_retry_count;
+			object_id(o, id, sizeof id);
+			char pid[512];
+			object_id(pol, pid, sizeof pid);
+			if (min == 0)
+				findings_add(out, SEV_WARNING, LINT_CODE(RETRY_BUDGET_TOO_SMALL), id, field,
+				             "backend %s: %s has a retry budget of 0%% and no minRetryRate: "
+				             "none of the rule's retries can take effect",
+				             str_or(tb->ref->name, "?"), pid);
+			else
+				findings_add(out, SEV_WARNING, LINT_CODE(RETRY_BUDGET_TOO_SMALL), id, field,
+				             "backend %s: %s has a retry budget of 0%%: only its minRetryRate "
+				             "(%d per %s) of retries can take effect, whatever the load",
+				             str_or(tb->ref->name, "?"), pid, min,
+				             str_or(pol->u.pol.min_retry_interval, "1s"));
+		}
+	}
+}
+
 /* See lint.h. t may be NULL: a topology is then built from s (and freed). */
 void lint_run(struct gt_store *s, const struct gt_topology *t, struct findings *out)
 {
@@ -85,8 +142,10 @@ void lint_run(struct gt_store *s, const struct gt_topology *t, struct findings *
 	if (!t)
 		t = own = topology_build(s);
 	findings_append(out, &t->findings);
-	for (size_t i = 0; i < t->n_routes; i++)
+	for (size_t i = 0; i < t->n_routes; i++) {
 		lint_route(t->routes[i].obj, out);
+		lint_retry_effect(t, &t->routes[i], out);
+	}
 	paths_lint(t, out); /* call chains: amplification, timeout budgets, unsafe retries */
 	topology_free(own);
 	findings_sort(out);

@@ -132,6 +132,7 @@ void store_free(struct gt_store *s)
 		free(t->buckets);
 		free(t->sorted);
 		free(s->state[k].error);
+		free(s->state[k].scope_ns);
 	}
 	free(s->listeners);
 	free(s);
@@ -347,6 +348,24 @@ void store_set_error(struct gt_store *s, enum gt_kind kind, const char *msg)
 	char *copy = xstrdup_null(msg);
 	free(s->state[kind].error);
 	s->state[kind].error = copy;
+}
+
+void store_set_scope(struct gt_store *s, enum gt_kind kind, const char *ns, bool forbidden)
+{
+	if ((unsigned)kind >= GT_KIND_COUNT)
+		return;
+	char *copy = ns && *ns ? xstrdup(ns) : NULL;
+	free(s->state[kind].scope_ns);
+	s->state[kind].scope_ns = copy;
+	s->state[kind].scope_forbidden = copy && forbidden;
+}
+
+bool store_kind_covers(const struct gt_store *s, enum gt_kind kind, const char *ns)
+{
+	if ((unsigned)kind >= GT_KIND_COUNT)
+		return false;
+	const char *only = s->state[kind].scope_ns;
+	return !only || !ns || strcmp(only, ns) == 0;
 }
 
 bool store_all_synced(const struct gt_store *s)

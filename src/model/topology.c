@@ -21,23 +21,6 @@
 #include "topology_int.h"
 
 
-/* ---- the build context ---- */
-
-struct ns_labels {
-	struct gt_kvlist labels; /* the Namespace's labels + kubernetes.io/metadata.name */
-};
-
-struct build {
-	struct gt_topology *t;
-	struct topology_index gateways, services, namespaces, classes, grants;
-	const struct gt_object *const *grant_objs;
-	size_t n_grants;
-	const struct gt_object *const *class_objs;
-	const struct gt_object *const *ns_objs;
-	struct ns_labels *ns_labels;
-	size_t n_ns;
-};
-
 const char *topo_role_name(enum topo_role r)
 {
 	switch (r) {
@@ -81,6 +64,11 @@ static bool ref_is_gateway(const struct gt_parent_ref *r)
 	return str_eq(r->kind, "Gateway") && str_eq(r->group, GW_GROUP);
 }
 
+static bool ref_is_listenerset(const struct gt_parent_ref *r)
+{
+	return str_eq(r->kind, "ListenerSet") && str_eq(r->group, GW_GROUP);
+}
+
 static bool ref_is_service(const struct gt_parent_ref *r)
 {
 	return str_eq(r->kind, "Service") && topology_is_core_group(r->group);
@@ -88,18 +76,13 @@ static bool ref_is_service(const struct gt_parent_ref *r)
 
 /* ---- listeners: namespaces, kinds, hostnames ---- */
 
-static bool listener_allows_kind(const struct gt_listener *l, enum gt_kind kind)
+/* The kinds a listener takes are its computed supportedKinds (topology_listeners.c). */
+static bool listener_allows_kind(const struct topo_listener *tl, enum gt_kind kind)
 {
 	const char *kn = kind_name(kind);
-	if (l->n_kinds == 0) {
-		/* Inferred from the protocol: HTTP and HTTPS carry HTTPRoute and GRPCRoute. */
-		return str_eq(l->protocol, "HTTP") || str_eq(l->protocol, "HTTPS");
-	}
-	for (size_t i = 0; i < l->n_kinds; i++) {
-		const char *g = l->kinds[i].group ? l->kinds[i].group : GW_GROUP;
-		if (str_eq(g, GW_GROUP) && str_eq(l->kinds[i].kind, kn))
+	for (size_t i = 0; i < tl->n_supported_kinds; i++)
+		if (str_eq(tl->supported_kinds[i], kn))
 			return true;
-	}
 	return false;
 }
 
@@ -111,36 +94,45 @@ static const struct gt_kvlist *ns_labels_of(struct build *b, const char *ns)
 	return NULL;
 }
 
+bool topology_ns_selected(struct build *b, const struct gt_selector *sel, const char *ns)
+{
+	const struct gt_kvlist *labels = ns_labels_of(b, ns);
+	if (labels)
+		return selector_matches(sel, labels);
+	/* No Namespace object: of its labels only the one the API server always sets is known. */
+	struct gt_kv kv = {(char *)"kubernetes.io/metadata.name", (char *)ns};
+	struct gt_kvlist only = {&kv, 1};
+	return selector_matches(sel, &only);
+}
+
+/* allowedRoutes.namespaces: "Same" is the namespace of the listener's owner (the Gateway or
+ * the ListenerSet, GEP-1713). */
 static bool listener_allows_ns(struct build *b, const struct gt_listener *l,
-                               const struct gt_object *gw, const struct gt_object *route)
+                               const struct gt_object *owner, const struct gt_object *route)
 {
 	switch (l->from) {
 	case GT_FROM_ALL:
 		return true;
 	case GT_FROM_SAME:
-		return str_eq(object_ns(gw), object_ns(route));
-	case GT_FROM_SELECTOR: {
-		const struct gt_kvlist *labels = ns_labels_of(b, object_ns(route));
-		if (labels)
-			return selector_matches(&l->selector, labels);
-		/* No Namespace object: of its labels only the one the API server always sets is
-		 * known. */
-		struct gt_kv kv = {(char *)"kubernetes.io/metadata.name", (char *)object_ns(route)};
-		struct gt_kvlist only = {&kv, 1};
-		return selector_matches(&l->selector, &only);
-	}
+		return str_eq(object_ns(owner), object_ns(route));
+	case GT_FROM_SELECTOR:
+		return topology_ns_selected(b, &l->selector, object_ns(route));
 	}
 	return false;
 }
 
-/* Why listener l does not admit route, in words (into out). */
-static void listener_refusal(struct build *b, const struct gt_listener *l,
-                             const struct gt_object *gw, const struct gt_object *route,
+/* Why listener tl does not admit route, in words (into out). */
+static void listener_refusal(struct build *b, const struct topo_listener *tl,
+                             const struct gt_object *owner, const struct gt_object *route,
                              struct buf *out)
 {
+	const struct gt_listener *l = tl->listener;
 	const char *ln = str_or(l->name, "?");
-	if (!listener_allows_kind(l, route->kind)) {
-		if (l->n_kinds == 0) {
+	if (!listener_allows_kind(tl, route->kind)) {
+		if (tl->n_supported_kinds == 0) {
+			buf_printf(out, "listener %s (protocol %s) carries no route kind", ln,
+			           str_or(l->protocol, "?"));
+		} else if (l->n_kinds == 0) {
 			buf_printf(out, "listener %s (protocol %s) does not carry %s", ln,
 			           str_or(l->protocol, "?"), kind_name(route->kind));
 		} else {
@@ -151,11 +143,10 @@ static void listener_refusal(struct build *b, const struct gt_listener *l,
 		}
 		return;
 	}
-	(void)b;
 	switch (l->from) {
 	case GT_FROM_SAME:
 		buf_printf(out, "listener %s admits routes from namespace %s only (from: Same)", ln,
-		           object_ns(gw));
+		           object_ns(owner));
 		break;
 	case GT_FROM_SELECTOR:
 		buf_printf(out,
@@ -228,43 +219,58 @@ static const char *num(char *d, int v)
 	return d;
 }
 
-static void resolve_gateway_parent(struct build *b, const struct gt_object *route, size_t ri,
-                                   size_t pi, struct topo_parent *tp, struct topology_rid *rid)
+/* The target of a reference is absent from the store, but kind was not read in ns (RBAC
+ * forbade it, or the user chose a namespace): say that instead of "not found". true when so. */
+static bool not_read(struct build *b, enum gt_kind kind, const char *ns, const char *name,
+                     const char **reason, char **message, bool *unknown)
+{
+	if (store_kind_covers(b->s, kind, ns))
+		return false;
+	const struct store_kind_state *st = store_kind_state((struct gt_store *)b->s, kind);
+	*reason = "Unknown";
+	*unknown = true;
+	if (st->scope_forbidden)
+		*message = xasprintf("cannot read %s %s/%s (forbidden: only namespace %s is readable)",
+		                     kind_id(kind), ns, str_or(name, ""), st->scope_ns);
+	else
+		*message = xasprintf("cannot tell: %s %s/%s is outside namespace %s, the only one "
+		                     "read (-A reads all)",
+		                     kind_id(kind), ns, str_or(name, ""), st->scope_ns);
+	return true;
+}
+
+/* Attach route through parentRef tp to the listeners of owner (a Gateway, or a ListenerSet
+ * its Gateway takes): sectionName and port pick listeners (NoMatchingParent when none), each
+ * must take the route's kind and namespace (NotAllowedByListeners) and share a hostname
+ * (NoMatchingListenerHostname, for HTTP, gRPC and TLS routes). A Gateway parentRef sees only
+ * the Gateway's own listeners, a ListenerSet parentRef only the ListenerSet's (GEP-1713,
+ * "Summary of Attachments"). */
+static void attach_to_listeners(struct build *b, const struct gt_object *route, size_t ri,
+                                size_t pi, struct topo_parent *tp, struct topology_rid *rid,
+                                const struct gt_object *owner, struct topo_listener *tls,
+                                size_t n_tls)
 {
 	const struct gt_parent_ref *ref = tp->ref;
 	const char *ns = topology_ref_ns(ref, route);
+	const char *what = owner->kind == GT_LISTENERSET ? "listenerset" : "gateway";
 	char field[64];
-	tp->role = TOPO_GATEWAY;
-	size_t gi;
-	if (!topology_index_get(&b->gateways, ns, ref->name, &gi)) {
-		tp->reason = "NoMatchingParent";
-		tp->message = xasprintf("gateway %s/%s not found", ns, str_or(ref->name, ""));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
-		             "parentRef names gateway %s/%s, which does not exist", ns,
-		             str_or(ref->name, ""));
-		return;
-	}
-	struct topo_gateway *tg = &b->t->gateways[gi];
-	const struct gt_object *gw = tg->obj;
-	const struct gt_gateway *g = &gw->u.gw;
-	tp->target = gw;
-
 	size_t n_selected = 0, n_allowed = 0;
 	struct buf refusals, hosts;
 	buf_init(&refusals);
 	buf_init(&hosts);
-	for (size_t li = 0; li < g->n_listeners; li++) {
-		const struct gt_listener *l = &g->listeners[li];
+	for (size_t li = 0; li < n_tls; li++) {
+		struct topo_listener *tl = &tls[li];
+		const struct gt_listener *l = tl->listener;
 		if (ref->section_name && !str_eq(ref->section_name, l->name))
 			continue;
 		if (ref->port && ref->port != l->port)
 			continue;
 		n_selected++;
-		if (!listener_allows_kind(l, route->kind) || !listener_allows_ns(b, l, gw, route)) {
+		if (!listener_allows_kind(tl, route->kind) || !listener_allows_ns(b, l, owner, route)) {
 			if (refusals.len < 400) {
 				if (refusals.len)
 					buf_puts(&refusals, "; ");
-				listener_refusal(b, l, gw, route, &refusals);
+				listener_refusal(b, tl, owner, route, &refusals);
 			}
 			continue;
 		}
@@ -276,7 +282,6 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 			continue;
 		}
 		topology_push_index(&tp->listeners, &tp->n_listeners, li);
-		struct topo_listener *tl = &tg->listeners[li];
 		if (tl->n_routes == 0 || tl->routes[tl->n_routes - 1] != ri) {
 			topology_push_index(&tl->routes, &tl->n_routes, ri);
 			tl->attached_routes++;
@@ -286,8 +291,9 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 	if (tp->n_listeners == 1) { /* the common case, without printf */
 		tp->attached = true;
 		tp->reason = "Accepted";
-		tp->message = join("attached to gateway ", ns, "/", str_or(ref->name, ""), ", listener ",
-		                   str_or(g->listeners[tp->listeners[0]].name, "?"), (char *)NULL);
+		tp->message = join("attached to ", what, " ", ns, "/", str_or(ref->name, ""),
+		                   ", listener ", str_or(tls[tp->listeners[0]].listener->name, "?"),
+		                   (char *)NULL);
 		buf_done(&refusals);
 		buf_done(&hosts);
 		return;
@@ -299,26 +305,26 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 		tp->reason = "Accepted";
 		struct buf m;
 		buf_init(&m);
-		buf_printf(&m, "attached to gateway %s, listener%s ", gid, tp->n_listeners > 1 ? "s" : "");
+		buf_printf(&m, "attached to %s %s, listener%s ", what, gid, tp->n_listeners > 1 ? "s" : "");
 		for (size_t i = 0; i < tp->n_listeners; i++)
-			buf_printf(&m, "%s%s", i ? ", " : "", str_or(g->listeners[tp->listeners[i]].name, "?"));
+			buf_printf(&m, "%s%s", i ? ", " : "", str_or(tls[tp->listeners[i]].listener->name, "?"));
 		tp->message = buf_steal(&m);
 	} else if (n_selected == 0) {
 		tp->reason = "NoMatchingParent";
-		if (g->n_listeners == 0)
-			tp->message = xasprintf("gateway %s has no listeners", gid);
+		if (n_tls == 0)
+			tp->message = xasprintf("%s %s has no listeners", what, gid);
 		else if (ref->section_name && ref->port)
-			tp->message = xasprintf("gateway %s has no listener named %s on port %d", gid,
+			tp->message = xasprintf("%s %s has no listener named %s on port %d", what, gid,
 			                        ref->section_name, ref->port);
 		else if (ref->section_name)
-			tp->message = xasprintf("gateway %s has no listener named %s", gid, ref->section_name);
+			tp->message = xasprintf("%s %s has no listener named %s", what, gid, ref->section_name);
 		else
-			tp->message = xasprintf("gateway %s has no listener on port %d", gid, ref->port);
+			tp->message = xasprintf("%s %s has no listener on port %d", what, gid, ref->port);
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi), "%s",
 		             tp->message);
 	} else if (n_allowed == 0) {
 		tp->reason = "NotAllowedByListeners";
-		tp->message = xasprintf("no listener of gateway %s admits this route: %s", gid,
+		tp->message = xasprintf("no listener of %s %s admits this route: %s", what, gid,
 		                        buf_str(&refusals));
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NOT_ALLOWED_BY_LISTENERS), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "%s", tp->message);
@@ -329,14 +335,72 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 		for (size_t i = 0; i < route->u.route.n_hostnames && i < 8; i++)
 			buf_printf(&rh, "%s%s", i ? ", " : "", route->u.route.hostnames[i]);
 		tp->message = xasprintf("route hostnames (%s) intersect no hostname of the listeners of "
-		                        "gateway %s (%s)",
-		                        buf_str(&rh), gid, buf_str(&hosts));
+		                        "%s %s (%s)",
+		                        buf_str(&rh), what, gid, buf_str(&hosts));
 		buf_done(&rh);
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_LISTENER_HOSTNAME), topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 	}
 	buf_done(&refusals);
 	buf_done(&hosts);
+}
+
+static void resolve_gateway_parent(struct build *b, const struct gt_object *route, size_t ri,
+                                   size_t pi, struct topo_parent *tp, struct topology_rid *rid)
+{
+	const struct gt_parent_ref *ref = tp->ref;
+	const char *ns = topology_ref_ns(ref, route);
+	char field[64];
+	tp->role = TOPO_GATEWAY;
+	size_t gi;
+	if (!topology_index_get(&b->gateways, ns, ref->name, &gi)) {
+		if (not_read(b, GT_GATEWAY, ns, ref->name, &tp->reason, &tp->message, &tp->unknown))
+			return;
+		tp->reason = "NoMatchingParent";
+		tp->message = xasprintf("gateway %s/%s not found", ns, str_or(ref->name, ""));
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
+		             "parentRef names gateway %s/%s, which does not exist", ns,
+		             str_or(ref->name, ""));
+		return;
+	}
+	struct topo_gateway *tg = &b->t->gateways[gi];
+	tp->target = tg->obj;
+	attach_to_listeners(b, route, ri, pi, tp, rid, tg->obj, tg->listeners, tg->n_listeners);
+}
+
+/* A ListenerSet parent: only a ListenerSet its Gateway takes has listeners to attach to (one
+ * it does not take gives NoMatchingParent: the spec leaves this open, the sim does so too). */
+static void resolve_listenerset_parent(struct build *b, const struct gt_object *route, size_t ri,
+                                       size_t pi, struct topo_parent *tp,
+                                       struct topology_rid *rid)
+{
+	const struct gt_parent_ref *ref = tp->ref;
+	const char *ns = topology_ref_ns(ref, route);
+	char field[64];
+	tp->role = TOPO_GATEWAY;
+	size_t li;
+	if (!topology_index_get(&b->listenersets, ns, ref->name, &li)) {
+		tp->reason = "NoMatchingParent";
+		tp->message = xasprintf("listenerset %s/%s not found", ns, str_or(ref->name, ""));
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi),
+		             "parentRef names listenerset %s/%s, which does not exist", ns,
+		             str_or(ref->name, ""));
+		return;
+	}
+	struct topo_listenerset *ls = &b->t->listenersets[li];
+	tp->target = ls->obj;
+	if (!ls->accepted && ls->n_listeners == 0) {
+		const struct topo_condition *c = topo_conditions_find(&ls->conditions, "Accepted");
+		tp->reason = "NoMatchingParent";
+		tp->message = xasprintf("listenerset %s/%s is not attached to a gateway (%s: %s)", ns,
+		                        str_or(ref->name, ""), c ? c->reason : "?",
+		                        c && c->message ? c->message : "");
+		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
+		return;
+	}
+	attach_to_listeners(b, route, ri, pi, tp, rid, ls->obj, ls->listeners, ls->n_listeners);
 }
 
 static void resolve_service_parent(struct build *b, const struct gt_object *route, size_t ri,
@@ -349,6 +413,8 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 	tp->role = str_eq(ns, object_ns(route)) ? TOPO_PRODUCER : TOPO_CONSUMER;
 	size_t si;
 	if (!topology_index_get(&b->services, ns, ref->name, &si)) {
+		if (not_read(b, GT_SERVICE, ns, ref->name, &tp->reason, &tp->message, &tp->unknown))
+			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("service %s/%s not found", ns, name);
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
@@ -417,26 +483,33 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 
 /* ---- backends and ReferenceGrants ---- */
 
-static bool grant_permits(struct build *b, const struct gt_object *route,
-                          const struct gt_backend_ref *br, const char *bns)
+bool topology_grant_permits(struct build *b, const char *from_kind, const char *from_ns,
+                            const char *to_kind, const char *to_ns, const char *to_name)
 {
 	size_t start;
-	if (!topology_index_get(&b->grants, bns, "", &start))
+	if (!topology_index_get(&b->grants, to_ns, "", &start))
 		return false;
-	const char *rns = object_ns(route), *rkind = kind_name(route->kind);
-	for (size_t gi = start; gi < b->n_grants && str_eq(object_ns(b->grant_objs[gi]), bns); gi++) {
+	for (size_t gi = start; gi < b->n_grants && str_eq(object_ns(b->grant_objs[gi]), to_ns);
+	     gi++) {
 		const struct gt_refgrant *g = &b->grant_objs[gi]->u.grant;
 		bool from = false, to = false;
 		for (size_t i = 0; i < g->n_from && !from; i++)
-			from = str_eq(g->from[i].group, GW_GROUP) && str_eq(g->from[i].kind, rkind) &&
-			       str_eq(g->from[i].namespace_, rns);
+			from = str_eq(g->from[i].group, GW_GROUP) && str_eq(g->from[i].kind, from_kind) &&
+			       str_eq(g->from[i].namespace_, from_ns);
 		for (size_t i = 0; i < g->n_to && from && !to; i++)
-			to = topology_is_core_group(g->to[i].group) && str_eq(g->to[i].kind, "Service") &&
-			     (str_empty(g->to[i].name) || str_eq(g->to[i].name, br->name));
+			to = topology_is_core_group(g->to[i].group) && str_eq(g->to[i].kind, to_kind) &&
+			     (str_empty(g->to[i].name) || str_eq(g->to[i].name, to_name));
 		if (from && to)
 			return true;
 	}
 	return false;
+}
+
+static bool grant_permits(struct build *b, const struct gt_object *route,
+                          const struct gt_backend_ref *br, const char *bns)
+{
+	return topology_grant_permits(b, kind_name(route->kind), object_ns(route), "Service", bns,
+	                              br->name);
 }
 
 static void resolve_backend(struct build *b, const struct gt_object *route, bool mesh_only,
@@ -459,6 +532,8 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		return;
 	}
 	if (!str_eq(bns, object_ns(route)) && !mesh_only && !grant_permits(b, route, br, bns)) {
+		if (not_read(b, GT_REFERENCEGRANT, bns, "*", &tb->reason, &tb->message, &tb->unknown))
+			return;
 		tb->reason = "RefNotPermitted";
 		tb->message = xasprintf("no ReferenceGrant in namespace %s lets %s from namespace %s "
 		                        "refer to service %s",
@@ -471,6 +546,8 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 	}
 	size_t si;
 	if (!topology_index_get(&b->services, bns, br->name, &si)) {
+		if (not_read(b, GT_SERVICE, bns, br->name, &tb->reason, &tb->message, &tb->unknown))
+			return;
 		tb->reason = "BackendNotFound";
 		tb->message = xasprintf("service %s/%s not found", bns, name);
 		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(BACKEND_NOT_FOUND), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
@@ -527,6 +604,9 @@ static void build_route(struct build *b, size_t ri)
 		if (ref_is_gateway(tp->ref)) {
 			mesh_only = false;
 			resolve_gateway_parent(b, o, ri, pi, tp, &rid);
+		} else if (ref_is_listenerset(tp->ref)) {
+			mesh_only = false;
+			resolve_listenerset_parent(b, o, ri, pi, tp, &rid);
 		} else if (ref_is_service(tp->ref)) {
 			tr->mesh = true;
 			resolve_service_parent(b, o, ri, pi, tp, &rid);
@@ -583,17 +663,26 @@ static void build_route(struct build *b, size_t ri)
 
 /* ---- gateways ---- */
 
-static bool listener_kinds_modelled(const struct gt_listener *l)
+/* A Gateway's or ListenerSet's listeners, with their reported status; judged later. */
+static void init_listeners(const struct gt_object *owner, struct topo_listener **out,
+                           size_t *n_out)
 {
-	if (l->n_kinds == 0)
-		return str_eq(l->protocol, "HTTP") || str_eq(l->protocol, "HTTPS");
-	for (size_t i = 0; i < l->n_kinds; i++) {
-		const char *g = l->kinds[i].group ? l->kinds[i].group : GW_GROUP;
-		if (!str_eq(g, GW_GROUP) ||
-		    !(str_eq(l->kinds[i].kind, "HTTPRoute") || str_eq(l->kinds[i].kind, "GRPCRoute")))
-			return false;
+	const struct gt_gateway *g = &owner->u.gw;
+	*n_out = g->n_listeners;
+	*out = xcalloc(g->n_listeners ? g->n_listeners : 1, sizeof **out);
+	for (size_t i = 0; i < g->n_listeners; i++) {
+		struct topo_listener *tl = &(*out)[i];
+		tl->listener = &g->listeners[i];
+		tl->owner = owner;
+		tl->index = i;
+		tl->reported_attached_routes = -1;
+		for (size_t k = 0; k < g->n_listener_status; k++)
+			if (str_eq(g->listener_status[k].name, g->listeners[i].name)) {
+				tl->reported = &g->listener_status[k];
+				tl->reported_attached_routes = g->listener_status[k].attached_routes;
+				break;
+			}
 	}
-	return true;
 }
 
 static void build_gateway(struct build *b, struct topo_gateway *tg)
@@ -602,19 +691,7 @@ static void build_gateway(struct build *b, struct topo_gateway *tg)
 	size_t ci;
 	if (g->class_name && topology_index_get(&b->classes, "", g->class_name, &ci))
 		tg->klass = b->class_objs[ci];
-	tg->n_listeners = g->n_listeners;
-	tg->listeners = xcalloc(g->n_listeners ? g->n_listeners : 1, sizeof *tg->listeners);
-	for (size_t i = 0; i < g->n_listeners; i++) {
-		struct topo_listener *tl = &tg->listeners[i];
-		tl->listener = &g->listeners[i];
-		tl->index = i;
-		tl->reported_attached_routes = -1;
-		for (size_t k = 0; k < g->n_listener_status; k++)
-			if (str_eq(g->listener_status[k].name, g->listeners[i].name)) {
-				tl->reported_attached_routes = g->listener_status[k].attached_routes;
-				break;
-			}
-	}
+	init_listeners(tg->obj, &tg->listeners, &tg->n_listeners);
 }
 
 /* Gateway-level findings, after every route has been placed on its listeners. */
@@ -629,20 +706,6 @@ static void gateway_findings(struct build *b, const struct topo_gateway *tg)
 		             "gateway names GatewayClass %s, which does not exist: no controller will "
 		             "program it",
 		             str_or(g->class_name, "(none)"));
-	for (size_t i = 0; i < tg->n_listeners; i++) {
-		const struct topo_listener *tl = &tg->listeners[i];
-		if (tl->reported_attached_routes < 0 || tl->reported_attached_routes == tl->attached_routes)
-			continue;
-		if (!listener_kinds_modelled(tl->listener))
-			continue; /* it may carry TLSRoutes/TCPRoutes that gammatop does not count */
-		char field[64];
-		snprintf(field, sizeof field, "spec.listeners[%zu]", i);
-		findings_add(&b->t->findings, SEV_INFO, LINT_CODE(ATTACHED_ROUTES_DIFFER), gid, field,
-		             "listener %s: the controller reports %d attached routes, gammatop counts %d "
-		             "in the routes it can see",
-		             str_or(tl->listener->name, "?"), tl->reported_attached_routes,
-		             tl->attached_routes);
-	}
 }
 
 static void build_ns_labels(struct build *b)
@@ -682,21 +745,21 @@ struct gt_topology *topology_build(struct gt_store *s)
 	topology_count_new();
 	findings_init(&t->findings);
 	t->store_generation = store_generation(s);
-	struct build b = {.t = t};
-	size_t n_gw, n_svc, n_cls, n_http, n_grpc;
+	struct build b = {.t = t, .s = s};
+	size_t n_gw, n_svc, n_cls, n_ls;
 	const struct gt_object *const *gws = store_list(s, GT_GATEWAY, &n_gw);
+	const struct gt_object *const *lss = store_list(s, GT_LISTENERSET, &n_ls);
 	const struct gt_object *const *svcs = store_list(s, GT_SERVICE, &n_svc);
 	b.class_objs = store_list(s, GT_GATEWAYCLASS, &n_cls);
 	b.ns_objs = store_list(s, GT_NAMESPACE, &b.n_ns);
 	b.grant_objs = store_list(s, GT_REFERENCEGRANT, &b.n_grants);
-	const struct gt_object *const *http = store_list(s, GT_HTTPROUTE, &n_http);
-	const struct gt_object *const *grpc = store_list(s, GT_GRPCROUTE, &n_grpc);
 
 	topology_index_init(&b.gateways, n_gw);
 	topology_index_init(&b.services, n_svc);
 	topology_index_init(&b.classes, n_cls);
 	topology_index_init(&b.namespaces, b.n_ns);
 	topology_index_init(&b.grants, b.n_grants);
+	topology_index_init(&b.listenersets, n_ls);
 	for (size_t i = 0; i < n_cls; i++)
 		topology_index_put(&b.classes, "", b.class_objs[i]->meta.name, i);
 	for (size_t i = 0; i < b.n_grants; i++) /* sorted by namespace: remember each run's start */
@@ -722,12 +785,37 @@ struct gt_topology *topology_build(struct gt_store *s)
 		topology_index_put(&b.services, object_ns(svcs[i]), svcs[i]->meta.name, i);
 	}
 
-	t->n_routes = n_http + n_grpc;
+	t->n_listenersets = n_ls;
+	t->listenersets = xcalloc(n_ls ? n_ls : 1, sizeof *t->listenersets);
+	for (size_t i = 0; i < n_ls; i++) {
+		t->listenersets[i].obj = object_ref(lss[i]);
+		t->listenersets[i].gateway = -1;
+		topology_index_put(&b.listenersets, object_ns(lss[i]), lss[i]->meta.name, i);
+	}
+	size_t n_meshes;
+	const struct gt_object *const *meshes = store_list(s, GT_XMESH, &n_meshes);
+	t->n_meshes = n_meshes;
+	t->meshes = xcalloc(n_meshes ? n_meshes : 1, sizeof *t->meshes);
+	for (size_t i = 0; i < n_meshes; i++)
+		t->meshes[i] = object_ref(meshes[i]);
+	topology_listeners_judge(&b);
+
+	/* Routes of every kind, in kind order (the order of enum gt_kind). */
+	t->n_routes = 0;
+	for (int k = 0; k < GT_KIND_COUNT; k++)
+		if (kind_is_route((enum gt_kind)k))
+			t->n_routes += store_count(s, (enum gt_kind)k);
 	t->routes = xcalloc(t->n_routes ? t->n_routes : 1, sizeof *t->routes);
-	for (size_t i = 0; i < n_http; i++)
-		t->routes[i].obj = object_ref(http[i]);
-	for (size_t i = 0; i < n_grpc; i++)
-		t->routes[n_http + i].obj = object_ref(grpc[i]);
+	size_t nr = 0;
+	for (int k = 0; k < GT_KIND_COUNT; k++) {
+		if (!kind_is_route((enum gt_kind)k))
+			continue;
+		size_t n;
+		const struct gt_object *const *list = store_list(s, (enum gt_kind)k, &n);
+		for (size_t i = 0; i < n && nr < t->n_routes; i++)
+			t->routes[nr++].obj = object_ref(list[i]);
+	}
+	t->n_routes = nr;
 	for (size_t i = 1; i < t->n_routes; i++) /* store_list order is already right: check */
 		if (route_cmp(&t->routes[i - 1], &t->routes[i]) > 0) {
 			qsort(t->routes, t->n_routes, sizeof *t->routes, route_cmp);
@@ -737,6 +825,8 @@ struct gt_topology *topology_build(struct gt_store *s)
 		build_route(&b, i);
 	for (size_t i = 0; i < n_gw; i++)
 		gateway_findings(&b, &t->gateways[i]);
+	topology_listeners_findings(&b);
+	topology_policies_build(&b, s);
 
 	for (size_t i = 0; i < b.n_ns; i++)
 		free(b.ns_labels[i].labels.items);
@@ -746,6 +836,7 @@ struct gt_topology *topology_build(struct gt_store *s)
 	topology_index_done(&b.classes);
 	topology_index_done(&b.namespaces);
 	topology_index_done(&b.grants);
+	topology_index_done(&b.listenersets);
 	findings_sort(&t->findings);
 	return t;
 }

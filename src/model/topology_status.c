@@ -55,6 +55,10 @@ static void compare_resolved(struct findings *out, const struct topo_route *tr, 
 	const char *ctl = str_or(tp->reported->controller_name, "(unnamed)");
 	size_t ri = 0, bi = 0;
 	const struct topo_backend *bad = first_unresolved(tr, &ri, &bi);
+	for (size_t i = 0; i < tr->n_rules; i++) /* a backend that could not be read: no verdict */
+		for (size_t k = 0; k < tr->rules[i].n_backends; k++)
+			if (tr->rules[i].backends[k].unknown)
+				return;
 	if (tp->reported_resolved == 1 && bad) {
 		tp->refs_disagree = true;
 		findings_add(out, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), topology_rid(rid),
@@ -96,7 +100,7 @@ void topology_match_status(struct findings *out, const struct topo_route *tr, si
 	tp->reported_resolved = -1;
 	tp->reported_reason = NULL;
 	char field[64];
-	bool evaluable = tp->role != TOPO_OTHER;
+	bool evaluable = tp->role != TOPO_OTHER && !tp->unknown;
 	if (!best) {
 		if (tp->attached)
 			findings_add(out, SEV_INFO, LINT_CODE(NO_STATUS), topology_rid(rid),

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "rbac.h"
 #include "traffic_glue.h"
 
 const char *json_str(const json_t *obj, const char *key)
@@ -654,6 +655,8 @@ void api_handle(struct sim *s, const struct request *rq, struct reply *rp)
 	if (dep)
 		api_add_warning(rp, dep);
 	if (strcmp(t.sub, "proxy") == 0) {
+		if (!rbac_allows(rq, &t, false, rp))
+			return;
 		if (t.res != RES_POD || !t.has_ns)
 			reply_status(rp, 404, "NotFound", NULL, "the server could not find the requested resource");
 		else
@@ -666,6 +669,8 @@ void api_handle(struct sim *s, const struct request *rq, struct reply *rp)
 		return;
 	}
 	bool watching = t.legacy_watch || is_true(w);
+	if (!rbac_allows(rq, &t, watching, rp))
+		return;
 	bool write = strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0;
 	if (write && rq->readonly) {
 		char q[128];

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rbac.h"
 #include "server.h"
 #include "tls.h"
 #include "traffic_glue.h"
@@ -62,6 +63,14 @@ static const char usage[] =
 "  --token T              require \"Authorization: Bearer T\" (full access)\n"
 "  --token-file F         the same, reading the token from F (keeps it out of ps)\n"
 "  --readonly-token T     a token that may only read (writes get 403 Forbidden)\n"
+"  --rbac-token TOKEN:USER:NS[,NS...][:RES[,RES...]]\n"
+"                         a token of USER, bound to NS as by a RoleBinding: everything in\n"
+"                         those namespaces; elsewhere only get/list/watch of the resources RES\n"
+"                         (plural names, e.g. gateways,gatewayclasses; * for all); the rest is\n"
+"                         403 Forbidden in kube-apiserver's words (repeatable)\n"
+"  Impersonate-User/-Group/-Uid/-Extra-* headers are honoured for the --token user and\n"
+"  client certificates (others get 403); the impersonated user gets the bindings of the\n"
+"  --rbac-token with that USER, or full access.\n"
 "  --client-cert-auth     accept client certificates signed by DIR/ca.crt (needs --tls)\n"
 "  --client-ca FILE       accept client certificates signed by this CA instead (PEM)\n"
 "  --kubeconfig-out FILE  write a kubeconfig for this sim (server, CA, token or client cert)\n"
@@ -144,6 +153,7 @@ static struct option long_opts[] = {
 	{"token", required_argument, NULL, 'T'},
 	{"token-file", required_argument, NULL, 'F'},
 	{"readonly-token", required_argument, NULL, 'R'},
+	{"rbac-token", required_argument, NULL, 'B'},
 	{"client-cert-auth", no_argument, NULL, 'C'},
 	{"client-ca", required_argument, NULL, 'A'},
 	{"kubeconfig-out", required_argument, NULL, 'k'},
@@ -310,6 +320,12 @@ int main(int argc, char **argv)
 		case 'T': free(s->token); s->token = xstrdup(optarg); break;
 		case 'F': free(s->token); s->token = read_secret_file(optarg); break;
 		case 'R': free(s->readonly_token); s->readonly_token = xstrdup(optarg); break;
+		case 'B': {
+			char e[256];
+			if (rbac_add(s, optarg, e, sizeof e) < 0)
+				die("%s", e);
+			break;
+		}
 		case 'C': s->client_cert_auth = true; break;
 		case 'A': client_ca_file = optarg; s->client_cert_auth = true; break;
 		case 'k': kubeconfig_out = optarg; break;

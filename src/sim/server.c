@@ -7,6 +7,7 @@
 #include "server.h"
 
 #include "gammatop/xalloc.h"
+#include "rbac.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -213,7 +214,7 @@ static char *client_cert_user(struct MHD_Connection *c)
 static int authenticate(struct sim *s, struct MHD_Connection *c, struct request *rq,
                         struct reply *rp, char **user_out)
 {
-	if (!s->token && !s->readonly_token && !s->client_cert_auth)
+	if (!s->token && !s->readonly_token && !s->client_cert_auth && !s->n_rbac)
 		return 0;
 	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
@@ -227,6 +228,12 @@ static int authenticate(struct sim *s, struct MHD_Connection *c, struct request 
 			rq->readonly = true;
 			return 0;
 		}
+		const struct sim_rbac *rb = rbac_by_token(s, tok);
+		if (rb) {
+			rq->user = rb->user;
+			rq->rbac = rb;
+			return 0;
+		}
 	}
 	if (s->client_cert_auth) {
 		char *u = client_cert_user(c);
@@ -238,6 +245,59 @@ static int authenticate(struct sim *s, struct MHD_Connection *c, struct request 
 	}
 	reply_status(rp, 401, "Unauthorized", NULL, "Unauthorized");
 	return -1;
+}
+
+struct imp_scan {
+	bool other;     /* Impersonate-Group/-Uid/-Extra-* seen */
+	char first[64]; /* its name, for the message */
+};
+
+static enum MHD_Result scan_impersonate(void *cls, enum MHD_ValueKind kind, const char *key,
+                                        const char *value)
+{
+	struct imp_scan *sc = cls;
+	(void)kind;
+	(void)value;
+	if (strncasecmp(key, "Impersonate-", 12) == 0 && strcasecmp(key, "Impersonate-User") != 0 &&
+	    !sc->other) {
+		sc->other = true;
+		snprintf(sc->first, sizeof sc->first, "%s", key);
+	}
+	return MHD_YES;
+}
+
+/* Impersonate-* headers (kube-apiserver filters/impersonation.go, 1.32): only a user allowed
+ * to impersonate (here the --token user and client certificates) may; groups, uid or extra
+ * without a user is an error; the request then runs as the impersonated user. 0, or -1 with
+ * rp filled. */
+static int impersonate(struct sim *s, struct MHD_Connection *c, struct request *rq,
+                       struct reply *rp)
+{
+	const char *as = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Impersonate-User");
+	struct imp_scan sc = {0};
+	MHD_get_connection_values(c, MHD_HEADER_KIND, scan_impersonate, &sc);
+	if (!as && !sc.other)
+		return 0;
+	if (!as || !*as) {
+		reply_text(rp, 500, "text/plain",
+		           "Internal Server Error: requested impersonation without impersonating a "
+		           "user");
+		(void)sc.first;
+		return -1;
+	}
+	if (rq->user && (rq->readonly || rq->rbac)) {
+		reply_status(rp, 403, "Forbidden",
+		             json_pack("{s:s, s:s, s:s}", "name", as, "group", "", "kind", "users"),
+		             "users \"%s\" is forbidden: User \"%s\" cannot impersonate resource "
+		             "\"users\" in API group \"\" at the cluster scope",
+		             as, rq->user);
+		return -1;
+	}
+	rq->impersonator = rq->user ? rq->user : "system:anonymous";
+	rq->user = as;
+	rq->rbac = rbac_by_user(s, as);
+	rq->readonly = false;
+	return 0;
 }
 
 /* Deterministic fault choice: the n-th API request fails when the running share crosses. */
@@ -294,6 +354,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	                 strcmp(url, "/livez") == 0;
 	if (!is_health && authenticate(s, c, &rq, &rp, &cert_user) != 0)
 		goto out;
+	if (!is_health && impersonate(s, c, &rq, &rp) != 0)
+		goto out;
 	if (!is_admin && !is_health) {
 		struct sim_faults f;
 		uint64_t seq;
@@ -325,7 +387,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (is_health) {
 		reply_text(&rp, 200, "text/plain", "ok");
 	} else if (is_admin) {
-		if (rq.readonly)
+		if (rq.readonly || rq.rbac)
 			reply_status(&rp, 403, "Forbidden", NULL,
 			             "forbidden: User \"%s\" cannot use the simulator admin API", rq.user);
 		else if (!admin_handle(s, &rq, &rp))
@@ -334,7 +396,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		api_handle(s, &rq, &rp);
 	}
 	if (s->verbose && !rp.watch)
-		fprintf(stderr, "gammatop-sim: %s %s -> %d\n", method, url, rp.code);
+		fprintf(stderr, "gammatop-sim: %s %s -> %d%s%s%s%s%s\n", method, url, rp.code,
+		        rq.impersonator ? " (user " : "", rq.impersonator ? rq.user : "",
+		        rq.impersonator ? " impersonated by " : "",
+		        rq.impersonator ? rq.impersonator : "", rq.impersonator ? ")" : "");
 out:
 	free(cert_user);
 	(void)version;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gammatop/timeutil.h"
+#include "rbac.h"
 #include "traffic_glue.h"
 
 void sim_init(struct sim *s, size_t history)
@@ -41,6 +42,7 @@ void sim_done(struct sim *s)
 		explicit_bzero(s->readonly_token, strlen(s->readonly_token));
 	free(s->token);
 	free(s->readonly_token);
+	rbac_free_all(s);
 	pthread_cond_destroy(&s->changed);
 	pthread_mutex_destroy(&s->lock);
 	memset(s, 0, sizeof *s);

@@ -158,7 +158,9 @@ struct request {
 	size_t body_len;
 	void *conn; /* struct MHD_Connection *, for query lookups */
 	const char *query; /* without conn: "a=b&c=d" (percent-decoded here), or NULL */
-	const char *user; /* authenticated user name, or NULL when auth is off */
+	const char *user; /* authenticated (or impersonated) user name, or NULL when auth is off */
+	const char *impersonator; /* the authenticated user when user is impersonated, or NULL */
+	const struct sim_rbac *rbac; /* the user's namespace-scoped binding (rbac.h), or NULL */
 	const char *user_agent; /* the User-Agent header, or NULL */
 	bool readonly;    /* the credential may only read */
 };
@@ -167,6 +169,7 @@ struct request {
 const char *request_query(const struct request *rq, const char *name);
 
 struct watch;
+struct sim_rbac;
 struct reply {
 	int code;
 	char *content_type; /* owned; NULL = application/json */
@@ -228,6 +231,8 @@ struct sim {
 	/* auth */
 	char *token;          /* secret: never logged */
 	char *readonly_token; /* secret */
+	struct sim_rbac *rbac; /* --rbac-token bindings (rbac.h) */
+	size_t n_rbac;
 	bool client_cert_auth;
 	bool tls;
 	/* churn */

@@ -255,8 +255,9 @@ int tls_write_kubeconfig(const char *path, const char *url, const struct tls_mat
 		buf_printf(&b, "    certificate-authority-data: %s\n", ca);
 		free(ca);
 	}
+	/* no namespace, as kind and minikube write theirs: gammatop then reads every namespace */
 	buf_puts(&b, "contexts:\n- name: gammatop-sim\n  context:\n    cluster: gammatop-sim\n"
-	             "    user: gammatop-sim\n    namespace: default\ncurrent-context: gammatop-sim\n"
+	             "    user: gammatop-sim\ncurrent-context: gammatop-sim\n"
 	             "users:\n- name: gammatop-sim\n  user:");
 	if (token) {
 		buf_puts(&b, "\n    token: \"");

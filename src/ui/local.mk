@@ -13,8 +13,8 @@ src_ui_libgtui_a_SOURCES = \
 	src/ui/figsrc.c include/gammatop/figsrc.h \
 	src/ui/view_topology.c src/ui/view_routes.c src/ui/view_route.c \
 	src/ui/view_findings.c src/ui/view_help.c
-nodist_src_ui_libgtui_a_SOURCES = src/ui/theme_default.c
-CLEANFILES += src/ui/theme_default.c
+nodist_src_ui_libgtui_a_SOURCES = src/ui/theme_default.c src/ui/theme_builtin.c
+CLEANFILES += src/ui/theme_default.c src/ui/theme_builtin.c
 
 # The default theme is compiled in from themes/default.theme (through the same parser).
 src/ui/theme_default.c: $(top_srcdir)/themes/default.theme
@@ -24,6 +24,27 @@ src/ui/theme_default.c: $(top_srcdir)/themes/default.theme
 	  od -An -v -tx1 < $(top_srcdir)/themes/default.theme | \
 	    sed -e 's/  */ /g' -e 's/^ //' -e 's/ *$$//' -e '/^$$/d' -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '0x00 };'; } > $@.tmp && mv $@.tmp $@
+
+# The other shipped themes are compiled in too, so that --theme NAME works from the build
+# tree and wherever the binary is copied (the installed files stay for reading and copying).
+GT_BUILTIN_THEMES = light high-contrast solarized-dark monochrome
+src/ui/theme_builtin.c: $(top_srcdir)/themes/light.theme $(top_srcdir)/themes/high-contrast.theme \
+		$(top_srcdir)/themes/solarized-dark.theme $(top_srcdir)/themes/monochrome.theme
+	$(AM_V_GEN)$(MKDIR_P) src/ui && { \
+	  echo '/* Generated from themes/NAME.theme by src/ui/local.mk: do not edit. */'; \
+	  echo '#include <stddef.h>'; \
+	  for t in $(GT_BUILTIN_THEMES); do \
+	    echo "static const char theme_`echo $$t | tr - _`[] = {"; \
+	    od -An -v -tx1 < $(top_srcdir)/themes/$$t.theme | \
+	      sed -e 's/  */ /g' -e 's/^ //' -e 's/ *$$//' -e '/^$$/d' -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    echo '0x00 };'; \
+	  done; \
+	  echo 'const char *const theme_builtin_names[] = {'; \
+	  for t in $(GT_BUILTIN_THEMES); do echo "\"$$t\","; done; \
+	  echo 'NULL };'; \
+	  echo 'const char *const theme_builtin_texts[] = {'; \
+	  for t in $(GT_BUILTIN_THEMES); do echo "theme_`echo $$t | tr - _`,"; done; \
+	  echo 'NULL };'; } > $@.tmp && mv $@.tmp $@
 
 gtthemesdir = $(pkgdatadir)/themes
 dist_gtthemes_DATA = themes/default.theme themes/light.theme themes/high-contrast.theme \

@@ -351,16 +351,33 @@ int theme_load(struct theme *t, const char *spec, struct diag *d)
 	dirs[1] = xasprintf("%s/themes", GT_DATADIR);
 	int rc = -1;
 	for (int i = 0; i < 3 && rc < 0; i++) {
-		if (!dirs[i])
+		if (i == 1) /* the user's own first; then the compiled-in ones; then installed */
+			for (size_t k = 0; theme_builtin_names[k] && rc < 0; k++)
+				if (!strcmp(spec, theme_builtin_names[k])) {
+					char *file = xasprintf("%s.theme", spec);
+					theme_parse(t, theme_builtin_texts[k], strlen(theme_builtin_texts[k]), file,
+					            d); /* errors, if any, are in d, as for a file */
+					rc = 0;
+					free(file);
+				}
+		if (!dirs[i] || rc >= 0)
 			continue;
 		char *path = xasprintf("%s/%s.theme", dirs[i], spec);
 		if (readable(path))
 			rc = theme_load_file(t, path, d) < 0 ? -1 : 0;
 		free(path);
 	}
-	if (rc < 0 && !d->errors)
-		diag_add(d, DIAG_ERROR, "no theme '%s' in %s or %s (give a NAME or a FILE)", spec,
+	if (rc < 0 && !d->errors) {
+		struct buf names;
+		buf_init(&names);
+		buf_printf(&names, "default");
+		for (size_t k = 0; theme_builtin_names[k]; k++)
+			buf_printf(&names, ", %s", theme_builtin_names[k]);
+		diag_add(d, DIAG_ERROR, "no theme '%s': not built in (%s), nor in %s or %s (give a "
+		                        "NAME or a FILE)", spec, buf_str(&names),
 		         dirs[0] ? dirs[0] : "$XDG_CONFIG_HOME/gammatop/themes", dirs[1]);
+		buf_done(&names);
+	}
 	for (int i = 0; i < 3; i++)
 		free(dirs[i]);
 	return rc;

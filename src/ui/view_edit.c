@@ -419,7 +419,9 @@ static struct view *open_view(struct console *c, const char *route, enum mode mo
 	}
 	const char *slash = strchr(route, '/');
 	if (!slash || strncmp(route, "httproute/", 10)) {
-		console_message(c, true, "%.*s: only HTTPRoute rules have timeouts and retry to edit",
+		/* GRPCRoute has no timeouts or retry; TLS/TCP/UDP routes have only backendRefs */
+		console_message(c, true, "%.*s: only HTTPRoute rules have timeouts and retry to edit "
+		                         "(Gateway API v1.6 gives this kind none); edit it with kubectl",
 		                slash ? (int)(slash - route) : (int)strlen(route), route);
 		return NULL;
 	}
@@ -513,8 +515,10 @@ void ui_edit_action(struct console *c, struct view *v, bool yaml)
 			route = p->target;
 			break;
 		}
-		if (p->target && (!strncmp(p->target, "grpcroute/", 10))) {
-			route = p->target;
+		if (p->target && (!strncmp(p->target, "grpcroute/", 10) ||
+		                  !strncmp(p->target, "tlsroute/", 9) || !strncmp(p->target, "tcproute/", 9) ||
+		                  !strncmp(p->target, "udproute/", 9))) {
+			route = p->target; /* refused with the reason when the form opens */
 			break;
 		}
 	}

@@ -93,9 +93,11 @@ static void add_parents(struct view *v, const struct topo_route *tr)
 		if (tp->attached)
 			buf_printf(&b, "%s Accepted", v->con->ascii ? "+" : "\xe2\x9c\x93");
 		else
-			buf_printf(&b, "%s %s%s%s", v->con->ascii ? "x" : "\xe2\x9c\x97", str_or(tp->reason, "?"),
-			           tp->message ? ": " : "", tp->message ? tp->message : "");
-		grid_set(r, C_COMPUTED, tp->attached ? THEME_OK : THEME_ERROR, buf_str(&b));
+			buf_printf(&b, "%s %s%s%s", tp->unknown ? "?" : v->con->ascii ? "x" : "\xe2\x9c\x97",
+			           str_or(tp->reason, "?"), tp->message ? ": " : "",
+			           tp->message ? tp->message : "");
+		grid_set(r, C_COMPUTED, tp->attached ? THEME_OK : tp->unknown ? THEME_WARN : THEME_ERROR,
+		         buf_str(&b));
 		buf_reset(&b);
 		uirows_reported_text(tp, &b);
 		grid_set(r, C_REPORTED,
@@ -153,11 +155,20 @@ static void add_figures(struct view *v, const struct topo_route *tr, int rule, c
 	}
 }
 
-static void add_policy(struct view *v, const struct gt_rule *rule, const char *key)
+static void add_policy(struct view *v, enum gt_kind kind, const struct gt_rule *rule,
+                       const char *key)
 {
 	char k[96];
 	snprintf(k, sizeof k, "%s/timeouts", key);
 	struct grid_row *r = row(v, 1, k, THEME_NORMAL, "timeouts");
+	if (kind != GT_HTTPROUTE) { /* said plainly where an operator looks for them */
+		grid_setf(r, C_COMPUTED, THEME_DIM,
+		          "none: %s rules have no timeouts or retry in Gateway API v1.6%s", kind_name(kind),
+		          kind == GT_GRPCROUTE ? " (deadlines are the client's, or the implementation's "
+		                                 "own policy)"
+		                               : "");
+		return;
+	}
 	if (rule->has_timeouts)
 		grid_setf(r, C_COMPUTED, THEME_POLICY, "request %s  backendRequest %s",
 		          str_or(rule->timeouts.request, "-"), str_or(rule->timeouts.backend_request, "-"));
@@ -230,7 +241,7 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 	if (!ru->n_backends)
 		row(v, 1, strcat(strcpy(k, key), "/nob"), THEME_DIM, "no backends");
 	buf_done(&b);
-	add_policy(v, ru->rule, key);
+	add_policy(v, tr->obj->kind, ru->rule, key);
 	add_figures(v, tr, (int)i, key, 1, route_has_figures);
 }
 

@@ -78,8 +78,14 @@ static struct grid_row *add_row(struct view *v, const struct topo_route *tr, con
 	r->target = xstrdup(id);
 	r->ns = xstrdup(object_ns(tr->obj));
 	grid_set(r, C_NS, THEME_DIM, object_ns(tr->obj));
-	grid_setf(r, C_ROUTE, tr->attached_any ? THEME_ROUTE : THEME_WARN, "%s%s",
-	          tr->obj->kind == GT_GRPCROUTE ? "grpc:" : "", str_or(tr->obj->meta.name, "?"));
+	/* the kind as a prefix (HTTPRoute has none): grpc:, tls:, tcp:, udp: */
+	const char *kp = tr->obj->kind == GT_GRPCROUTE  ? "grpc:"
+	                 : tr->obj->kind == GT_TLSROUTE ? "tls:"
+	                 : tr->obj->kind == GT_TCPROUTE ? "tcp:"
+	                 : tr->obj->kind == GT_UDPROUTE ? "udp:"
+	                                                : "";
+	grid_setf(r, C_ROUTE, tr->attached_any ? THEME_ROUTE : THEME_WARN, "%s%s", kp,
+	          str_or(tr->obj->meta.name, "?"));
 	struct buf b;
 	buf_init(&b);
 	parents_text(tr, &b);
@@ -132,12 +138,18 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 		grid_setf(r, C_RULE, THEME_RULE, "%zu", i);
 	struct policy p;
 	policy_from_rule(rule, &p);
-	if (p.has_request || p.has_backend_request)
+	if (tr->obj->kind != GT_HTTPROUTE) {
+		/* GRPCRoute, TLSRoute, TCPRoute, UDPRoute: no timeouts or retry in Gateway API v1.6 */
+		grid_set(r, C_TIMEOUTS, THEME_DIM, "n/a");
+		grid_set(r, C_RETRY, THEME_DIM, "n/a");
+	} else if (p.has_request || p.has_backend_request)
 		grid_setf(r, C_TIMEOUTS, THEME_POLICY, "%s/%s", p.has_request ? p.request : "-",
 		          p.has_backend_request ? p.backend_request : "-");
 	else
 		grid_set(r, C_TIMEOUTS, THEME_DIM, "-");
-	if (p.has_retry) {
+	if (tr->obj->kind != GT_HTTPROUTE) {
+		/* said above */
+	} else if (p.has_retry) {
 		char a[16] = "?";
 		if (p.attempts >= 0)
 			snprintf(a, sizeof a, "%d", p.attempts);

@@ -1,5 +1,6 @@
 /* view_topology.c: the topology tree: GatewayClass → Gateway → listener → routes → rules →
- * backends (north-south), Service → producer/consumer routes → rules → backends (east-west,
+ * backends, and Gateway → ListenerSet → listener → routes (north-south; TLS, TCP and UDP
+ * routes marked with their own glyph), Service → producer/consumer routes → rules → backends (east-west,
  * GAMMA), and the routes attached nowhere with the reason for each parent. Route and rule
  * lines carry their policy and current timeout/retry rates, coloured by health. */
 #include "config.h"
@@ -152,8 +153,14 @@ static void fill_row(struct grid_row *r, const void *data, int kind, void *ud)
 	buf_init(&t);
 	if (kind == LAZY_ROUTE) {
 		const struct topo_route *tr = data;
+		buf_puts(&t, uirows_route_glyph(tr->obj->kind, ascii));
 		uirows_route_text(tr, &t);
 		grid_set(r, COL_NAME, tr->attached_any ? THEME_ROUTE : THEME_WARN, buf_str(&t));
+		if (kind_is_l4_route(tr->obj->kind)) { /* no timeouts or retry to summarise */
+			grid_set(r, COL_POLICY, THEME_DIM, "n/a");
+			buf_done(&t);
+			return;
+		}
 		char one[1][96], (*sum)[96] = tr->n_rules > 1 ? xcalloc(tr->n_rules, sizeof *sum) : one;
 		for (size_t i = 0; i < tr->n_rules; i++)
 			rule_summary(&tr->rules[i], ascii, sum[i], sizeof sum[i]);
@@ -167,6 +174,11 @@ static void fill_row(struct grid_row *r, const void *data, int kind, void *ud)
 		const struct topo_rule *ru = &tr->rules[r->rule];
 		uirows_rule_text(tr->obj, ru, &t);
 		grid_set(r, COL_NAME, THEME_RULE, buf_str(&t));
+		if (kind_is_l4_route(tr->obj->kind)) {
+			grid_set(r, COL_POLICY, THEME_DIM, "n/a");
+			buf_done(&t);
+			return;
+		}
 		char ps[96];
 		rule_summary(ru, ascii, ps, sizeof ps);
 		grid_set(r, COL_POLICY, THEME_POLICY, ps);
@@ -207,6 +219,52 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 	}
 }
 
+static void add_listeners(struct view *v, const struct gt_topology *topo,
+                          const struct topo_listener *ls, size_t n, const char *key,
+                          const char *id, const char *ns, int depth)
+{
+	for (size_t l = 0; l < n; l++) {
+		const struct topo_listener *tl = &ls[l];
+		char lk[1024];
+		key_index(lk, sizeof lk, key, 'l', l);
+		struct grid_row *lr = grid_add(&v->grid, depth, lk);
+		struct buf lt;
+		buf_init(&lt);
+		uirows_listener_text(tl, &lt);
+		grid_set(lr, COL_NAME, tl->accepted && tl->resolved_refs ? THEME_LISTENER : THEME_WARN,
+		         buf_str(&lt));
+		buf_done(&lt);
+		lr->ns = xstrdup(ns);
+		lr->target = xstrdup(id);
+		for (size_t i = 0; i < tl->n_routes; i++)
+			if (tl->routes[i] < topo->n_routes)
+				add_route(v, &topo->routes[tl->routes[i]], lk, depth + 1);
+	}
+}
+
+/* The ListenerSets naming Gateway g (GEP-1713), each with its listeners and their routes. */
+static void add_listenersets(struct view *v, const struct gt_topology *topo,
+                             const struct topo_gateway *g, const char *key, int depth)
+{
+	for (size_t k = 0; k < g->n_listenersets; k++) {
+		if (g->listenersets[k] >= topo->n_listenersets)
+			continue;
+		const struct topo_listenerset *s = &topo->listenersets[g->listenersets[k]];
+		char id[512], sk[1024];
+		object_id(s->obj, id, sizeof id);
+		key_join(sk, sizeof sk, key, id);
+		struct grid_row *r = grid_add(&v->grid, depth, sk);
+		struct buf t;
+		buf_init(&t);
+		bool ok = uirows_listenerset_text(s, &t);
+		grid_set(r, COL_NAME, ok ? THEME_GATEWAY : THEME_WARN, buf_str(&t));
+		buf_done(&t);
+		r->ns = xstrdup(object_ns(s->obj));
+		r->target = xstrdup(id);
+		add_listeners(v, topo, s->listeners, s->n_listeners, sk, id, object_ns(s->obj), depth + 1);
+	}
+}
+
 static void add_gateway(struct view *v, const struct gt_topology *topo,
                         const struct topo_gateway *g, const char *parent_key, int depth)
 {
@@ -221,22 +279,8 @@ static void add_gateway(struct view *v, const struct gt_topology *topo,
 	buf_done(&t);
 	r->ns = xstrdup(object_ns(g->obj));
 	r->target = xstrdup(id);
-	for (size_t l = 0; l < g->n_listeners; l++) {
-		const struct topo_listener *tl = &g->listeners[l];
-		char lk[1024];
-		key_index(lk, sizeof lk, key, 'l', l);
-		struct grid_row *lr = grid_add(&v->grid, depth + 1, lk);
-		struct buf lt;
-		buf_init(&lt);
-		uirows_listener_text(tl, &lt);
-		grid_set(lr, COL_NAME, THEME_LISTENER, buf_str(&lt));
-		buf_done(&lt);
-		lr->ns = xstrdup(object_ns(g->obj));
-		lr->target = xstrdup(id);
-		for (size_t i = 0; i < tl->n_routes; i++)
-			if (tl->routes[i] < topo->n_routes)
-				add_route(v, &topo->routes[tl->routes[i]], lk, depth + 2);
-	}
+	add_listeners(v, topo, g->listeners, g->n_listeners, key, id, object_ns(g->obj), depth + 1);
+	add_listenersets(v, topo, g, key, depth + 1);
 }
 
 static void add_north_south(struct view *v, const struct gt_topology *topo)
@@ -362,22 +406,28 @@ static void refresh(struct view *v)
 	}
 }
 
+/* A row that stands for a route (of any kind): "httproute/...", "tlsroute/...". */
+static bool route_target(const char *t)
+{
+	const char *slash = t ? strchr(t, '/') : NULL;
+	if (!slash || (size_t)(slash - t) >= 32)
+		return false;
+	char kind[32];
+	memcpy(kind, t, (size_t)(slash - t));
+	kind[slash - t] = '\0';
+	int k = kind_from_name(kind);
+	return k >= 0 && kind_is_route((enum gt_kind)k);
+}
+
 static void open_row(struct view *v, struct grid_row *r)
 {
-	if (r->target && (str_starts(r->target, "httproute/") || str_starts(r->target, "grpcroute/")) &&
-	    !r->has_children) {
-		console_push(v->con, view_new(&view_route_ops, v->con, r->target));
-		return;
-	}
-	if (r->target && (str_starts(r->target, "httproute/") || str_starts(r->target, "grpcroute/")) &&
-	    r->rule < 0) {
+	if (route_target(r->target) && (!r->has_children || r->rule < 0)) {
 		console_push(v->con, view_new(&view_route_ops, v->con, r->target));
 		return;
 	}
 	if (r->has_children)
 		grid_action(&v->grid, r->expanded ? ACT_COLLAPSE : ACT_EXPAND);
-	else if (r->target && (str_starts(r->target, "httproute/") ||
-	                       str_starts(r->target, "grpcroute/")))
+	else if (route_target(r->target))
 		console_push(v->con, view_new(&view_route_ops, v->con, r->target));
 }
 

@@ -14,11 +14,8 @@
 static FILE *log_file;
 static enum log_level log_max = LOG_INFO;
 
-int log_open(const char *path, enum log_level level)
+static int log_use_fd(int fd, enum log_level level)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
 	FILE *f = fdopen(fd, "a");
 	if (!f) {
 		close(fd);
@@ -29,6 +26,22 @@ int log_open(const char *path, enum log_level level)
 	log_file = f;
 	log_max = level;
 	return 0;
+}
+
+int log_open(const char *path, enum log_level level)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	return log_use_fd(fd, level);
+}
+
+int log_open_fd(int fd, enum log_level level)
+{
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (copy < 0)
+		return -1;
+	return log_use_fd(copy, level);
 }
 
 void log_close(void)

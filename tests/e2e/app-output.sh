@@ -20,7 +20,7 @@ for cmd in snapshot routes lint top history undo set watch console; do
 	top) args="--offline" ;;
 	history) args="" ;;
 	undo) args="1 --yes" ;;
-	set) args="httproute/shop/nope --request-timeout 3s --kubeconfig $T/none" ;;
+	set) args="httproute/shop/nope --timeouts-request 3s --kubeconfig $T/none" ;;
 	watch) args="--kubeconfig $T/none" ;;
 	console) args="-f $FIX --dump-screen" ;;
 	esac
@@ -45,7 +45,7 @@ sum=$(cksum <"$T/out/old.json")
 for fmt in json yaml; do
 	for f in old.json new.json; do
 		rc=0
-		(ulimit -f 64; exec "$GAMMATOP" snapshot -f "$T/big.yaml" -o $fmt --output "$T/out/$f") \
+		(ulimit -f 64; exec "$GAMMATOP" snapshot -f "$T/big.yaml" -o $fmt --output-file "$T/out/$f") \
 			2>"$T/err" || rc=$?
 		[ $rc -eq 2 ] || fail "snapshot -o $fmt to a file too large: exit $rc"
 		case $f in old.json) what="left as it was" ;; *) what="not created" ;; esac
@@ -56,7 +56,7 @@ for fmt in json yaml; do
 	[ ! -e "$T/out/new.json" ] || fail "-o $fmt: a failed write left a new file ($(wc -c <"$T/out/new.json") bytes)"
 	[ "$(ls -A "$T/out")" = "old.json" ] || fail "-o $fmt: files left behind: $(ls -A "$T/out")"
 done
-"$GAMMATOP" snapshot -f "$T/big.yaml" --output "$T/out/old.json" 2>"$T/err" || fail "snapshot --output: $(cat "$T/err")"
+"$GAMMATOP" snapshot -f "$T/big.yaml" --output-file "$T/out/old.json" 2>"$T/err" || fail "snapshot --output: $(cat "$T/err")"
 jq -e '.routes | length == 300' "$T/out/old.json" >/dev/null 2>&1 || fail "the good write did not replace the file"
 [ "$(stat -c %a "$T/out/old.json")" = 640 ] || fail "the file's mode changed: $(stat -c %a "$T/out/old.json")"
 [ "$(ls -A "$T/out")" = "old.json" ] || fail "files left behind: $(ls -A "$T/out")"

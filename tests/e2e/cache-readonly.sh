@@ -17,7 +17,7 @@ D="$T/c"
 mkdir -p "$D"
 gt() { timeout 60 $AS "$GAMMATOP" "$@" --kubeconfig "$T/kc" </dev/null; }
 AS=""
-gt set checkout/checkout --request-timeout 8s --yes --cache "$D/cache.db" >/dev/null 2>&1 ||
+gt set checkout/checkout --timeouts-request 8s --yes --cache "$D/cache.db" >/dev/null 2>&1 ||
 	fail "the first set failed"
 
 # ---- read-only.
@@ -34,7 +34,7 @@ gt history -o json --cache "$D/cache.db" >"$T/h.json" 2>"$T/h.err" || { cat "$T/
 jq -e 'length == 1 and .[0].result == "applied"' "$T/h.json" >/dev/null || { cat "$T/h.json"; fail "history did not list the log"; }
 grep -q "is read-only" "$T/h.err" || { cat "$T/h.err"; fail "history did not say the cache is read-only"; }
 ok "read-only cache: history still reads it ($(head -c 100 "$T/h.err"))"
-gt set checkout/checkout --request-timeout 9s --yes --cache "$D/cache.db" >"$T/s.out" 2>"$T/s.err" ||
+gt set checkout/checkout --timeouts-request 9s --yes --cache "$D/cache.db" >"$T/s.out" 2>"$T/s.err" ||
 	{ cat "$T/s.out" "$T/s.err"; fail "set on a read-only cache exited $?"; }
 [ "$(req)" = 9s ] || fail "set did not apply"
 grep -q "is read-only.*changes will not be recorded" "$T/s.err" || { cat "$T/s.err"; fail "set did not say the change goes unrecorded"; }
@@ -56,7 +56,7 @@ gt history -o json --cache "$D/cache.db" >"$T/n.json" 2>"$T/n.err" || { cat "$T/
 jq -e 'length == 1' "$T/n.json" >/dev/null || fail "history did not read the newer cache"
 grep -q "written by a newer gammatop" "$T/n.err" || { cat "$T/n.err"; fail "history did not say the cache is newer"; }
 [ -f "$D/cache.db" ] && [ -z "$(ls "$D" | grep newer)" ] || fail "history set the newer cache aside"
-gt set checkout/checkout --request-timeout 10s --yes --cache "$D/cache.db" >"$T/s2.out" 2>"$T/s2.err" ||
+gt set checkout/checkout --timeouts-request 10s --yes --cache "$D/cache.db" >"$T/s2.out" 2>"$T/s2.err" ||
 	{ cat "$T/s2.err"; fail "set beside a newer cache exited $?"; }
 aside=$(sed -n "s/.*'gammatop history --cache \([^']*\)'.*/\1/p" "$T/s2.err")
 [ -n "$aside" ] && [ -f "$aside" ] || { cat "$T/s2.err"; fail "set did not say where the newer cache went and how to read it"; }

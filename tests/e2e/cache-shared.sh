@@ -35,7 +35,7 @@ expect "no changes recorded yet" "the history view, on the same cache"
 i=0
 while [ $i -lt 20 ]; do
 	i=$((i + 1))
-	gt set httproute/checkout/checkout --request-timeout "$((i + 5))s" --yes >"$T/set.out" \
+	gt set httproute/checkout/checkout --timeouts-request "$((i + 5))s" --yes >"$T/set.out" \
 		2>"$T/set.err" || { cat "$T/set.out" "$T/set.err"; fail "set #$i exited $?"; }
 	grep -q "audit: recorded as #$i " "$T/set.out" || { cat "$T/set.out" "$T/set.err"; fail "set #$i not recorded as #$i"; }
 done

@@ -65,7 +65,7 @@ K apply --server-side --force-conflicts --validate=false --field-manager team-a 
 	fail "apply team-a: $(cat "$T/out")"
 K apply --server-side --validate=false --field-manager team-b -f "$T/b.yaml" >"$T/out" 2>&1 ||
 	fail "apply team-b: $(cat "$T/out")"
-gt set shop/storefront --request-timeout 12s --yes >"$T/set.out" 2>&1 || { cat "$T/set.out"; fail "gammatop set"; }
+gt set shop/storefront --timeouts-request 12s --yes >"$T/set.out" 2>&1 || { cat "$T/set.out"; fail "gammatop set"; }
 AUDIT=$(sed -n 's/^audit: recorded as #\([0-9]*\).*/\1/p' "$T/set.out")
 [ -n "$AUDIT" ] || fail "set recorded no audit id: $(cat "$T/set.out")"
 curl -sf -X POST "$SIM_URL/sim/v1/churn?rate=20" >/dev/null || fail "churn on"

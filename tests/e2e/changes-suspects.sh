@@ -71,7 +71,7 @@ sed -n '3p' "$T/s.txt" | grep -q '^ 1\. score [0-9.]*  .*kubectl  *httproute/inv
 ok "the table says the same"
 
 # did it help? a gammatop change shows the route's figures before and after
-gt set inventory/inventory --request-timeout 2s --yes >"$T/set.out" 2>&1 || { cat "$T/set.out"; fail "set"; }
+gt set inventory/inventory --timeouts-request 2s --yes >"$T/set.out" 2>&1 || { cat "$T/set.out"; fail "set"; }
 AUDIT=$(sed -n 's/^audit: recorded as #\([0-9]*\).*/\1/p' "$T/set.out")
 sleep 1
 fixed=$(rate)

@@ -13,7 +13,7 @@ start_sim --demo --kubeconfig-out "$T/kc"
 R="$SIM_URL/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes/storefront"
 gt() { timeout 90 "$GAMMATOP" "$@" --kubeconfig "$T/kc" --cache "$T/cache.db" </dev/null; }
 
-GAMMATOP_TEST_PAUSE_BEFORE_APPLY="$T/go" gt set shop/storefront --request-timeout 12s --yes \
+GAMMATOP_TEST_PAUSE_BEFORE_APPLY="$T/go" gt set shop/storefront --timeouts-request 12s --yes \
 	>"$T/set.out" 2>"$T/set.err" &
 pid=$!
 gt_track "$pid"
@@ -41,14 +41,14 @@ jq -e '.[0].result == "conflict" and .[0].after.timeouts.request == "12s"' "$T/h
 ok "the audit log records the conflict"
 
 # Again: applies on top of the new version, keeping the other change.
-gt set shop/storefront --request-timeout 12s --yes >"$T/set2.out" 2>"$T/set2.err" ||
+gt set shop/storefront --timeouts-request 12s --yes >"$T/set2.out" 2>"$T/set2.err" ||
 	{ cat "$T/set2.out" "$T/set2.err"; fail "second set failed"; }
 curl -sf "$R" | jq -e '.spec.rules[0].timeouts.request == "12s" and
 	(.spec.hostnames | index("www.shop.example.com"))' >/dev/null || fail "second set did not apply"
 ok "re-run applies on the new version and keeps the other change"
 
 # --expect-resource-version: a stale version is refused without sending.
-if gt set shop/storefront --request-timeout 13s --yes --expect-resource-version 1 2>"$T/rv.err"; then
+if gt set shop/storefront --timeouts-request 13s --yes --expect-resource-version 1 2>"$T/rv.err"; then
 	fail "a stale --expect-resource-version was accepted"; fi
 grep -q 'conflict' "$T/rv.err" || fail "stale version: no conflict message"
 curl -sf "$R" | jq -e '.spec.rules[0].timeouts.request == "12s"' >/dev/null || fail "stale version applied"
@@ -60,7 +60,7 @@ start_sim --demo --tls "$T/tls" --token e2e-full-token --readonly-token e2e-read
 	--kubeconfig-out "$T/kc.full"
 sed 's/e2e-full-token/e2e-read-token/' "$T/kc.full" >"$T/kc.ro"
 R2="$SIM_URL/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes/storefront"
-if timeout 60 "$GAMMATOP" set shop/storefront --request-timeout 9s --yes --kubeconfig "$T/kc.ro" \
+if timeout 60 "$GAMMATOP" set shop/storefront --timeouts-request 9s --yes --kubeconfig "$T/kc.ro" \
 	--cache "$T/cache.db" </dev/null >"$T/ro.out" 2>"$T/ro.err"; then
 	fail "a read-only token applied a change"; else rc=$?; fi
 [ "$rc" = 1 ] || { cat "$T/ro.out" "$T/ro.err"; fail "forbidden: exit $rc, expected 1"; }

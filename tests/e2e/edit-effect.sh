@@ -19,14 +19,14 @@ before=$(rate)
 [ -n "$before" ] && [ "$before" != null ] || { cat "$T/top.err"; fail "top measured no timeout rate"; }
 awk -v r="$before" 'BEGIN { exit !(r > 0.1) }' || fail "inventory's timeout rate is only $before before the change"
 
-gt set inventory/inventory --request-timeout 2s --dry-run >"$T/dry.out" 2>&1 ||
+gt set inventory/inventory --timeouts-request 2s --dry-run >"$T/dry.out" 2>&1 ||
 	{ cat "$T/dry.out"; fail "dry-run failed"; }
 grep -q '^telemetry, last 5m .*a 2s request timeout would have cut' "$T/dry.out" ||
 	{ cat "$T/dry.out"; fail "no telemetry preview"; }
 ok "preview: $(grep '^telemetry' "$T/dry.out" | cut -c1-200)..."
 
 start=$(date +%s)
-gt set inventory/inventory --request-timeout 2s --yes >"$T/set.out" 2>&1 || { cat "$T/set.out"; fail "set failed"; }
+gt set inventory/inventory --timeouts-request 2s --yes >"$T/set.out" 2>&1 || { cat "$T/set.out"; fail "set failed"; }
 after=$(rate)
 took=$(( $(date +%s) - start ))
 awk -v a="$after" -v b="$before" 'BEGIN { exit !(a < b / 2) }' ||

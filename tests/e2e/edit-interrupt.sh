@@ -29,7 +29,7 @@ curl -sf -X POST "$SIM_URL/sim/v1/faults?patchDelayMs=3000" >/dev/null || fail "
 
 # ---- kill -9 while the PATCH is held by the server.
 h0=$(held)
-"$GAMMATOP" set checkout/checkout --request-timeout 9s --yes --kubeconfig "$T/kc" \
+"$GAMMATOP" set checkout/checkout --timeouts-request 9s --yes --kubeconfig "$T/kc" \
 	--cache "$T/cache.db" </dev/null >"$T/a.out" 2>"$T/a.err" &
 pid=$!
 gt_track $pid
@@ -56,7 +56,7 @@ ok "history settles #1 against the cluster: applied ($(grep -o 'resourceVersion 
 
 # ---- SIGTERM while the PATCH is held: waits, records, then dies of the signal.
 h0=$(held)
-"$GAMMATOP" set checkout/checkout --request-timeout 10s --yes --kubeconfig "$T/kc" \
+"$GAMMATOP" set checkout/checkout --timeouts-request 10s --yes --kubeconfig "$T/kc" \
 	--cache "$T/cache.db" </dev/null >"$T/b.out" 2>"$T/b.err" &
 pid=$!
 gt_track $pid
@@ -77,7 +77,7 @@ ok "SIGTERM during the apply: set waited, recorded #2 as applied, then exited 14
 curl -sf -X POST "$SIM_URL/sim/v1/faults?patchDelayMs=0" >/dev/null
 rv0=$(rv)
 GAMMATOP_TEST_PAUSE_BEFORE_APPLY="$T/never" "$GAMMATOP" set checkout/checkout \
-	--request-timeout 11s --yes --kubeconfig "$T/kc" --cache "$T/cache.db" </dev/null \
+	--timeouts-request 11s --yes --kubeconfig "$T/kc" --cache "$T/cache.db" </dev/null \
 	>"$T/c.out" 2>"$T/c.err" &
 pid=$!
 gt_track $pid
@@ -98,7 +98,7 @@ ok "kill -9 before sending: #3 settles as not applied (resourceVersion $rv0)"
 # ---- the console settles too: kill -9 before sending, then a console starts.
 rv0=$(rv)
 GAMMATOP_TEST_PAUSE_BEFORE_APPLY="$T/never" "$GAMMATOP" set checkout/checkout \
-	--request-timeout 13s --yes --kubeconfig "$T/kc" --cache "$T/cache.db" </dev/null \
+	--timeouts-request 13s --yes --kubeconfig "$T/kc" --cache "$T/cache.db" </dev/null \
 	>"$T/e.out" 2>"$T/e.err" &
 pid=$!
 gt_track $pid
@@ -116,7 +116,7 @@ ok "a console start settles #4 (not applied) and its history view shows it"
 
 # ---- the cluster unreachable: stays pending, and history says why.
 GAMMATOP_TEST_PAUSE_BEFORE_APPLY="$T/never" "$GAMMATOP" set checkout/checkout \
-	--request-timeout 12s --yes --kubeconfig "$T/kc" --cache "$T/cache.db" </dev/null \
+	--timeouts-request 12s --yes --kubeconfig "$T/kc" --cache "$T/cache.db" </dev/null \
 	>"$T/d.out" 2>"$T/d.err" &
 pid=$!
 gt_track $pid

@@ -23,7 +23,7 @@ echo "$orig" | jq -e '.timeouts.request == "5s"' >/dev/null || fail "unexpected 
 # --dry-run: the diff and the server's verdict, nothing changed.
 rv0=$(rv)
 d0=$(patches)
-gt set httproute/checkout/checkout --request-timeout 8s --dry-run >"$T/dry.out" 2>"$T/dry.err" ||
+gt set httproute/checkout/checkout --timeouts-request 8s --dry-run >"$T/dry.out" 2>"$T/dry.err" ||
 	{ cat "$T/dry.out" "$T/dry.err"; fail "--dry-run exited $?"; }
 grep -q '^+      request: 8s' "$T/dry.out" || { cat "$T/dry.out"; fail "no diff in the dry-run output"; }
 grep -q 'server dry-run: accepted' "$T/dry.out" || fail "no dry-run verdict"
@@ -38,7 +38,7 @@ ok "--dry-run shows the diff and the server's verdict; resourceVersion stays $rv
 
 # An invalid duration is refused before anything is sent.
 n0=$(patches)
-if gt set checkout/checkout --request-timeout 1.5s --yes >"$T/bad.out" 2>"$T/bad.err"; then
+if gt set checkout/checkout --timeouts-request 1.5s --yes >"$T/bad.out" 2>"$T/bad.err"; then
 	fail "an invalid duration was accepted"
 else rc=$?; fi
 [ "$rc" = 1 ] || fail "invalid duration: exit $rc, expected 1"
@@ -48,36 +48,36 @@ grep -q 'fractions are not allowed' "$T/bad.err" || { cat "$T/bad.err"; fail "no
 ok "invalid duration refused before sending: $(grep -m1 error "$T/bad.err")"
 
 # backendRequest longer than request: the CEL rule, also before sending.
-if gt set checkout/checkout --backend-timeout 9s --yes >/dev/null 2>"$T/cel.err"; then
+if gt set checkout/checkout --timeouts-backend-request 9s --yes >/dev/null 2>"$T/cel.err"; then
 	fail "backendRequest > request was accepted"; fi
 grep -q 'BackendTimeoutExceedsRequest' "$T/cel.err" || fail "no CEL finding"
 [ "$(patches)" = "$n0" ] || fail "a PATCH was sent for a CEL violation"
 ok "backendRequest > request refused before sending"
 
 # Not on a terminal and no --yes: not applied. --readonly: refused.
-if gt set checkout/checkout --request-timeout 8s >/dev/null 2>"$T/tty.err"; then
+if gt set checkout/checkout --timeouts-request 8s >/dev/null 2>"$T/tty.err"; then
 	fail "applied without --yes and without a terminal"; else rc=$?; fi
 [ "$rc" = 2 ] || fail "no terminal: exit $rc, expected 2"
 grep -q -- '--yes' "$T/tty.err" || fail "no hint about --yes"
-if gt set checkout/checkout --request-timeout 8s --yes --readonly 2>"$T/ro.err"; then
+if gt set checkout/checkout --timeouts-request 8s --yes --readonly 2>"$T/ro.err"; then
 	fail "--readonly did not refuse"; else rc=$?; fi
 grep -q 'readonly' "$T/ro.err" || fail "--readonly: no message"
 [ "$(rv)" = "$rv0" ] || fail "the route changed without confirmation"
 ok "no terminal without --yes: exit 2; --readonly refuses (exit $rc)"
 
 # A route that does not exist: exit 2 with the server's answer (also --request-timeout=D).
-if gt set checkout/nope --request-timeout=8s --yes >/dev/null 2>"$T/nf.err"; then
+if gt set checkout/nope --timeouts-request=8s --yes >/dev/null 2>"$T/nf.err"; then
 	fail "a missing route was 'changed'"; else rc=$?; fi
 [ "$rc" = 2 ] || fail "missing route: exit $rc, expected 2"
 grep -q 'not found' "$T/nf.err" || { cat "$T/nf.err"; fail "missing route: no message"; }
 
 # A rule that does not exist.
-if gt set checkout/checkout --rule nope --request-timeout 8s --yes 2>"$T/rule.err"; then
+if gt set checkout/checkout --rule nope --timeouts-request 8s --yes 2>"$T/rule.err"; then
 	fail "an unknown rule was accepted"; fi
 grep -q 'no rule "nope"' "$T/rule.err" || { cat "$T/rule.err"; fail "unknown rule: no message"; }
 
 # set applies; the sim's object changes.
-gt set checkout/checkout --request-timeout 8s --retry-codes 502,503 --yes >"$T/set.out" 2>"$T/set.err" ||
+gt set checkout/checkout --timeouts-request 8s --retry-codes 502,503 --yes >"$T/set.out" 2>"$T/set.err" ||
 	{ cat "$T/set.out" "$T/set.err"; fail "set exited $?"; }
 policy | jq -e '.timeouts.request == "8s" and .retry.codes == [502,503]' >/dev/null ||
 	fail "the sim's object did not change: $(policy)"
@@ -116,9 +116,9 @@ grep -q 'changed since change' "$T/undo2.err" || { cat "$T/undo2.err"; fail "no 
 ok "a second undo is refused: $(head -1 "$T/undo2.err" | cut -c1-120)"
 
 # Clearing single fields: backendRequest goes, request stays.
-gt set checkout/checkout --clear-backend-timeout --yes >"$T/cb.out" 2>&1 || { cat "$T/cb.out"; fail "--clear-backend-timeout failed"; }
-policy | jq -e '.timeouts == {"request": "5s"}' >/dev/null || fail "--clear-backend-timeout: $(policy)"
-ok "--clear-backend-timeout removes only backendRequest"
+gt set checkout/checkout --clear-timeouts-backend-request --yes >"$T/cb.out" 2>&1 || { cat "$T/cb.out"; fail "--clear-timeouts-backend-request failed"; }
+policy | jq -e '.timeouts == {"request": "5s"}' >/dev/null || fail "--clear-timeouts-backend-request: $(policy)"
+ok "--clear-timeouts-backend-request removes only backendRequest"
 
 # A whole-document edit (the console's E) is recorded with {"spec": ...}: undo puts the spec
 # back exactly. The edit is made here with curl and recorded with sqlite3, as the console

@@ -16,7 +16,7 @@ rv() { curl -sf "$R" | jq -r .metadata.resourceVersion; }
 rv0=$(rv)
 patches() { grep -c 'PATCH .*httproutes/storefront' "$SIM_LOG"; }
 n0=$(patches)
-if gt set shop/storefront --retry-attempts 2 --backend-timeout 2s --yes >"$T/r.out" 2>"$T/r.err"; then
+if gt set shop/storefront --retry-attempts 2 --timeouts-backend-request 2s --yes >"$T/r.out" 2>"$T/r.err"; then
 	fail "retry was 'applied' on a standard-channel CRD"; else rc=$?; fi
 [ "$rc" = 1 ] || { cat "$T/r.out" "$T/r.err"; fail "exit $rc, expected 1"; }
 grep -q 'no retry field' "$T/r.err" || { cat "$T/r.err"; fail "no standard-channel message"; }
@@ -27,7 +27,7 @@ grep -q 'linkerd-annotations' "$T/r.err" || fail "no hint about Linkerd's annota
 [ "$(patches)" = $((n0 + 1)) ] || fail "expected only the dry-run PATCH, saw $(( $(patches) - n0 ))"
 ok "standard channel reported before applying: $(cut -c1-110 "$T/r.err")..."
 
-gt set shop/storefront --backend-timeout 2s --yes >"$T/t.out" 2>"$T/t.err" ||
+gt set shop/storefront --timeouts-backend-request 2s --yes >"$T/t.out" 2>"$T/t.err" ||
 	{ cat "$T/t.out" "$T/t.err"; fail "a timeout change failed on the standard channel"; }
 curl -sf "$R" | jq -e '.spec.rules[0].timeouts.backendRequest == "2s"' >/dev/null || fail "not applied"
 ok "timeouts apply on the standard channel"

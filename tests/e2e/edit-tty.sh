@@ -28,7 +28,7 @@ run() {
 }
 
 # "n": nothing applied.
-run --request-timeout 11s
+run --timeouts-request 11s
 wait_for "screen | grep -q 'Apply this change to httproute/shop/storefront rule 0? \[y/N\]'" 30 ||
 	{ screen; fail "no confirmation prompt"; }
 $TM send-keys -t edit n Enter
@@ -38,7 +38,7 @@ curl -sf "$R" | jq -e '.spec.rules[0].timeouts.request == "10s"' >/dev/null || f
 ok "answering n applies nothing"
 
 # "y": applied.
-run --request-timeout 11s
+run --timeouts-request 11s
 wait_for "screen | grep -q 'y/N'" 30 || { screen; fail "no prompt"; }
 $TM send-keys -t edit y Enter
 wait_for "screen | grep -q 'EXIT='" 20 || { screen; fail "set did not finish after y"; }
@@ -47,7 +47,7 @@ curl -sf "$R" | jq -e '.spec.rules[0].timeouts.request == "11s"' >/dev/null || f
 ok "answering y applies"
 
 # A conflict on a terminal: re-apply on top of the new version.
-PAUSE="$T/go" run --request-timeout 12s --yes
+PAUSE="$T/go" run --timeouts-request 12s --yes
 wait_for "screen | grep -q 'test hook: waiting for'" 30 || { screen; fail "never reached the apply"; }
 curl -sf -X PATCH -H 'Content-Type: application/merge-patch+json' \
 	--data '{"spec":{"hostnames":["shop.example.com","tty.shop.example.com"]}}' "$R" >/dev/null ||

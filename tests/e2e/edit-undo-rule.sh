@@ -26,7 +26,7 @@ colleague() {
 rule() { printf '{"matches":[{"path":{"type":"PathPrefix","value":"%s"}}],"backendRefs":[{"name":"checkout","port":8080}],"timeouts":{"request":"%s","backendRequest":"2s"},"retry":{"attempts":2,"codes":[503],"backoff":"100ms"}}' "$1" "$2"; }
 
 [ "$(req 0)" = 5s ] || fail "the demo's checkout rule does not start at 5s: $(req 0)"
-gt set checkout/checkout --request-timeout 8s --yes >"$T/set.out" 2>&1 || { cat "$T/set.out"; fail "set exited $?"; }
+gt set checkout/checkout --timeouts-request 8s --yes >"$T/set.out" 2>&1 || { cat "$T/set.out"; fail "set exited $?"; }
 grep -q "recorded as #1 " "$T/set.out" || fail "set was not recorded as #1"
 
 colleague "[{\"op\":\"add\",\"path\":\"/spec/rules/0\",\"value\":$(rule /canary 8s)}]"
@@ -40,7 +40,7 @@ gt history -o json | jq -e '.[] | select(.id == 1) | .ruleKey.matches[0].path.va
 ok "a rule inserted in front: undo #1 restores the original rule (now rule 1), not rule 0"
 
 # The rule's matches changed since: gone.
-gt set checkout/checkout --rule 1 --request-timeout 7s --yes >"$T/s3.out" 2>&1 || { cat "$T/s3.out"; fail "set exited $?"; }
+gt set checkout/checkout --rule 1 --timeouts-request 7s --yes >"$T/s3.out" 2>&1 || { cat "$T/s3.out"; fail "set exited $?"; }
 grep -q "recorded as #3 " "$T/s3.out" || { cat "$T/s3.out"; fail "set was not recorded as #3"; }
 colleague '[{"op":"replace","path":"/spec/rules/1/matches/0/path/value","value":"/v2"}]'
 rv0=$(rv)
@@ -52,7 +52,7 @@ grep -q "refused: change #3: httproute/checkout/checkout: the rule matching Path
 ok "the rule's matches changed: undo #3 refused ($(grep -o 'is gone.*' "$T/u3.err" | head -c 60))"
 
 # Two rules with the same matches and backends: ambiguous.
-gt set checkout/checkout --rule 0 --request-timeout 6s --yes >"$T/s4.out" 2>&1 || { cat "$T/s4.out"; fail "set exited $?"; }
+gt set checkout/checkout --rule 0 --timeouts-request 6s --yes >"$T/s4.out" 2>&1 || { cat "$T/s4.out"; fail "set exited $?"; }
 grep -q "recorded as #4 " "$T/s4.out" || fail "set was not recorded as #4"
 colleague "[{\"op\":\"add\",\"path\":\"/spec/rules/-\",\"value\":$(rule /canary 6s)}]"
 rv0=$(rv)
@@ -64,7 +64,7 @@ ok "two rules fit: undo #4 refused as ambiguous"
 
 # A named rule is found by name after another rule is inserted in front of it.
 colleague '[{"op":"remove","path":"/spec/rules/2"},{"op":"add","path":"/spec/rules/1/name","value":"main"}]'
-gt set checkout/checkout --rule main --request-timeout 9s --yes >"$T/s5.out" 2>&1 || { cat "$T/s5.out"; fail "set exited $?"; }
+gt set checkout/checkout --rule main --timeouts-request 9s --yes >"$T/s5.out" 2>&1 || { cat "$T/s5.out"; fail "set exited $?"; }
 grep -q "recorded as #5 " "$T/s5.out" || { cat "$T/s5.out"; fail "set was not recorded as #5"; }
 gt history -o json | jq -e '.[0].ruleKey == {"name":"main"}' >/dev/null || fail "the named rule's identity is not its name"
 colleague "[{\"op\":\"add\",\"path\":\"/spec/rules/0\",\"value\":$(rule /first 9s)}]"

@@ -32,7 +32,7 @@ check_snapshot() {
 	jq -e '.apiVersion == "gammatop.dev/v1" and .kind == "Snapshot"' "$T/$2.json" >/dev/null ||
 		fail "$2: snapshot JSON does not parse or has the wrong apiVersion/kind"
 	jq -e '[keys_unsorted[]] == ["apiVersion","kind","generatedAt","source","gatewayClasses",
-		"gateways","services","routes","findings"]' "$T/$2.json" >/dev/null ||
+		"gateways","listenerSets","services","routes","policies","meshes","findings"]' "$T/$2.json" >/dev/null ||
 		fail "$2: top-level keys differ: $(jq -c keys_unsorted "$T/$2.json")"
 	jq -e '.generatedAt | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")' \
 		"$T/$2.json" >/dev/null || fail "$2: generatedAt is not RFC 3339"
@@ -42,7 +42,7 @@ check_snapshot() {
 			and has("parents") and has("rules") and has("status"))
 		and all(.routes[].parents[]; has("kind") and has("namespace") and has("name")
 			and has("sectionName") and has("port") and has("attached") and has("reason")
-			and has("listeners") and (.role | IN("gateway","producer","consumer")))
+			and has("listeners") and (.role | IN("gateway","producer","consumer","other")))
 		and all(.routes[].rules[]; has("index") and has("name") and has("matches")
 			and has("backends") and (.timeouts | has("request") and has("backendRequest"))
 			and (.retry | has("attempts") and has("backoff") and has("codes")))
@@ -66,7 +66,7 @@ check_snapshot() {
 		echo "# $2: no YAML parser on this machine (PyYAML or yq): YAML not checked"
 	fi
 
-	"$GAMMATOP" snapshot -f "$1" -o dot --output "$T/$2.dot" 2>/dev/null || fail "$2: snapshot -o dot failed"
+	"$GAMMATOP" snapshot -f "$1" -o dot --output-file "$T/$2.dot" 2>/dev/null || fail "$2: snapshot -o dot failed"
 	head -1 "$T/$2.dot" | grep -q '^digraph gammatop {$' || fail "$2: not a digraph"
 	if command -v dot >/dev/null 2>&1; then
 		dot -Tsvg "$T/$2.dot" -o "$T/$2.svg" 2>"$T/$2.doterr" ||
@@ -85,7 +85,7 @@ ok "snapshot output is deterministic"
 
 # routes
 "$GAMMATOP" routes -f "$FIX" >"$T/routes.txt" || fail "routes failed"
-head -1 "$T/routes.txt" | grep -Eq '^NAMESPACE +ROUTE +RULE +PARENTS +BACKENDS +TIMEOUTS +RETRY$' ||
+head -1 "$T/routes.txt" | grep -Eq '^NAMESPACE +KIND +ROUTE +RULE +PARENTS +BACKENDS +TIMEOUTS +RETRY$' ||
 	fail "routes header: $(head -1 "$T/routes.txt")"
 rules=$(jq '[.routes[].rules[]] | length' "$T/fixtures.json")
 [ "$(($(wc -l <"$T/routes.txt") - 1))" -eq "$rules" ] || fail "routes: $(wc -l <"$T/routes.txt") lines for $rules rules"
@@ -199,10 +199,10 @@ for cmd in snapshot routes lint; do
 	"$GAMMATOP" $cmd -f "$FIX" extra-arg >/dev/null 2>&1
 	rc=$?; [ $rc -eq 2 ] || fail "$cmd with a stray argument: exit $rc"
 done
-"$GAMMATOP" routes -f "$FIX" -o json --output "$T/routes.json" >"$T/stdout" || fail "routes --output"
+"$GAMMATOP" routes -f "$FIX" -o json --output-file "$T/routes.json" >"$T/stdout" || fail "routes --output"
 [ -s "$T/stdout" ] && fail "routes --output also wrote to stdout"
 jq -e '.items' "$T/routes.json" >/dev/null || fail "routes --output file is not JSON"
-"$GAMMATOP" snapshot -f "$FIX" --output "$T/no/such/dir/x.json" >/dev/null 2>"$T/err"
+"$GAMMATOP" snapshot -f "$FIX" --output-file "$T/no/such/dir/x.json" >/dev/null 2>"$T/err"
 rc=$?; [ $rc -eq 2 ] || fail "snapshot --output to a bad path: exit $rc"
 grep -q "no/such/dir/x.json" "$T/err" || fail "the --output error does not name the file"
 ok "--help, -o validation, stray arguments and --output"

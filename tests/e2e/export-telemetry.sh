@@ -42,9 +42,9 @@ g routes --prometheus "$PROM" --window 10s >"$T/routes.txt" 2>"$T/routes.err" ||
 	{ cat "$T/routes.err" >&2; fail "routes --prometheus"; }
 head -1 "$T/routes.txt" | grep -Eq 'RETRY +SCOPE +RPS +SUCCESS +TIMEOUT% +TRY-TMO% +RETRY%$' ||
 	fail "routes header: $(head -1 "$T/routes.txt")"
-cell=$(grep 'httproute/r-slow' "$T/routes.txt" | awk '{print $(NF-2)}' | tr -d %)
+cell=$(grep ' r-slow ' "$T/routes.txt" | awk '{print $(NF-2)}' | tr -d %)
 within "$cell" 50 8 || fail "routes: r-slow TIMEOUT% $cell%, want 50% +- 8"
-grep 'httproute/r-slow' "$T/routes.txt" | grep -q ' route ' || fail "routes: no scope for r-slow"
+grep ' r-slow ' "$T/routes.txt" | grep -q ' route ' || fail "routes: no scope for r-slow"
 g routes --prometheus "$PROM" --window 10s -o wide | head -1 | grep -q 'P99$' ||
 	fail "routes -o wide lacks the latency columns"
 g routes --prometheus "$PROM" --window 10s -o json >"$T/routes.json" 2>/dev/null || fail "routes -o json"

@@ -467,6 +467,142 @@ static void test_scalars(void **state)
 	free(p);
 }
 
+/* kubectl's flags over the kubeconfig (client-go tools/clientcmd client_config.go v0.32). */
+static const char *two =
+	"apiVersion: v1\nkind: Config\ncurrent-context: dev\n"
+	"clusters:\n- name: dev\n  cluster:\n    server: https://10.0.0.1:6443\n"
+	"    certificate-authority-data: " CA_B64 "\n    tls-server-name: kubernetes\n"
+	"- name: prod\n  cluster: {server: 'https://10.0.0.2:6443', disable-compression: true}\n"
+	"contexts:\n- name: dev\n  context: {cluster: dev, user: admin, namespace: team-a}\n"
+	"users:\n- name: admin\n  user:\n    token: abc123\n    as: alice\n    as-uid: u-1\n"
+	"    as-groups: [devs, ops]\n    as-user-extra: {scopes: [view, edit], team: [a]}\n"
+	"- name: bob\n  user: {token: bobtok, as-groups: [g-only]}\n";
+
+static void test_flag_overrides(void **state)
+{
+	put("two/config", two);
+	put("two/ca.crt", "-----BEGIN CERTIFICATE-----\nflag\n");
+	char *p = path("two/config"), *ca = path("two/ca.crt");
+	struct kubeconfig_opts o = {.explicit_path = p, .no_incluster = true};
+	struct kubeconfig *kc = load_ok(&o);
+	assert_true(kc->namespace_set);
+	assert_string_equal(kc->impersonate_user, "alice");
+	assert_string_equal(kc->impersonate_uid, "u-1");
+	assert_string_equal(kc->impersonate_groups[0], "devs");
+	assert_string_equal(kc->impersonate_groups[1], "ops");
+	assert_null(kc->impersonate_groups[2]);
+	assert_string_equal(kc->impersonate_extra[0], "scopes=view");
+	assert_string_equal(kc->impersonate_extra[1], "scopes=edit");
+	assert_string_equal(kc->impersonate_extra[2], "team=a");
+	assert_false(kc->disable_compression);
+	kubeconfig_free(kc);
+
+	/* --cluster/--user; as-groups without as: no impersonation at all */
+	o.cluster = "prod";
+	o.user = "bob";
+	kc = load_ok(&o);
+	assert_string_equal(kc->server, "https://10.0.0.2:6443");
+	assert_string_equal(kc->token, "bobtok");
+	assert_null(kc->impersonate_user);
+	assert_null(kc->impersonate_groups[0]);
+	assert_true(kc->disable_compression);
+	assert_null(kc->ca_pem);
+	kubeconfig_free(kc);
+
+	/* --as, --as-group replace; --as-uid replaces; --token replaces */
+	const char *groups[] = {"g1", NULL};
+	o.as = "carol";
+	o.as_groups = groups;
+	o.token = "flagtok";
+	kc = load_ok(&o);
+	assert_string_equal(kc->impersonate_user, "carol");
+	assert_string_equal(kc->impersonate_groups[0], "g1");
+	assert_null(kc->impersonate_groups[1]);
+	assert_string_equal(kc->token, "flagtok");
+	kubeconfig_free(kc);
+	o.cluster = o.user = o.as = o.token = NULL;
+	o.as_groups = NULL;
+
+	/* --server drops tls-server-name unless --tls-server-name is given too */
+	o.server = "https://127.0.0.1:9443/";
+	kc = load_ok(&o);
+	assert_string_equal(kc->server, "https://127.0.0.1:9443");
+	assert_null(kc->tls_server_name);
+	assert_non_null(kc->ca_pem);
+	kubeconfig_free(kc);
+	o.tls_server_name = "api.example";
+	kc = load_ok(&o);
+	assert_string_equal(kc->tls_server_name, "api.example");
+	kubeconfig_free(kc);
+	o.server = o.tls_server_name = NULL;
+
+	/* --insecure-skip-tls-verify clears the kubeconfig's CA (no conflict error) */
+	o.insecure_skip_tls_verify = true;
+	kc = load_ok(&o);
+	assert_true(kc->insecure);
+	assert_null(kc->ca_pem);
+	kubeconfig_free(kc);
+	/* both flags: kubectl's error */
+	o.certificate_authority = ca;
+	load_err(&o, "insecure-skip-tls-verify is set together with a certificate authority");
+	o.insecure_skip_tls_verify = false;
+	kc = load_ok(&o);
+	assert_string_equal(kc->ca_pem, "-----BEGIN CERTIFICATE-----\nflag\n");
+	kubeconfig_free(kc);
+	o.certificate_authority = "/nonexistent/ca.crt";
+	load_err(&o, "--certificate-authority /nonexistent/ca.crt: No such file or directory");
+	o.certificate_authority = NULL;
+
+	/* a client certificate flag without a key */
+	o.client_certificate = ca;
+	load_err(&o, "client certificate set without a client key");
+	o.client_certificate = NULL;
+
+	/* -A, --request-timeout, --disable-compression pass through */
+	o.all_namespaces = true;
+	o.request_timeout_ms = 5000;
+	o.disable_compression = true;
+	kc = load_ok(&o);
+	assert_true(kc->all_namespaces);
+	assert_int_equal(kc->request_timeout_ms, 5000);
+	assert_true(kc->disable_compression);
+	kubeconfig_free(kc);
+
+	/* unknown --cluster / --user name the flag */
+	struct kubeconfig_opts o2 = {.explicit_path = p, .no_incluster = true, .cluster = "x"};
+	load_err(&o2, "--cluster 'x': no such cluster in ");
+	o2.cluster = NULL;
+	o2.user = "y";
+	load_err(&o2, "--user 'y': no such user in ");
+	free(p);
+	free(ca);
+}
+
+/* --server with no kubeconfig at all, and a context with no namespace (namespace_set false). */
+static void test_server_only(void **state)
+{
+	char *missing = path("none/config");
+	struct kubeconfig_opts o = {.env_kubeconfig = missing, .no_incluster = true,
+	                            .server = "http://127.0.0.1:8080", .token = "t"};
+	struct kubeconfig *kc = load_ok(&o);
+	assert_string_equal(kc->server, "http://127.0.0.1:8080");
+	assert_string_equal(kc->namespace_, "default");
+	assert_false(kc->namespace_set);
+	assert_string_equal(kc->token, "t");
+	kubeconfig_free(kc);
+	free(missing);
+}
+
+/* A kubeconfig that is a directory: "Is a directory", not an I/O error. */
+static void test_directory(void **state)
+{
+	char *d = path("adir");
+	mkdir(d, 0700);
+	struct kubeconfig_opts o = {.explicit_path = d, .no_incluster = true};
+	load_err(&o, "Is a directory");
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +618,9 @@ int main(void)
 		cmocka_unit_test(test_basic_auth_and_bare_server),
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_server_userinfo),
+		cmocka_unit_test(test_flag_overrides),
+		cmocka_unit_test(test_server_only),
+		cmocka_unit_test(test_directory),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
