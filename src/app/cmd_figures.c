@@ -70,29 +70,25 @@ static int from_prometheus(const struct cmd_opts *o, struct evloop *loop, const 
 	return rc < 0 ? EXIT_USAGE : 0;
 }
 
-/* Pods to scrape in ns (NULL: every namespace), by the one discovery (scrape.h). */
-static size_t list_targets(struct kclient *k, const char *ns, struct scrape_target **out,
-                           char *err, size_t errlen, bool *forbidden)
+/* The pod list as podsource gives it, kept (the targets are copied). */
+struct listed {
+	bool done;
+	struct scrape_target *t;
+	size_t n;
+	char err[1024];
+};
+
+static void on_listed(void *ud, const struct scrape_target *t, size_t n, const char *error)
 {
-	char *ens = ns ? http_escape(ns) : NULL;
-	char *path = ens ? xasprintf("/api/v1/namespaces/%s/pods", ens) : xstrdup("/api/v1/pods");
-	free(ens);
-	struct kreq_opts ko = {.path = path, .what = "list pods", .timeout_ms = 30000};
-	struct kresult res;
-	int rc = kclient_fetch(k, &ko, &res, 31000);
-	free(path);
-	size_t n = 0;
-	*out = NULL;
-	if (rc < 0) {
-		*forbidden = res.err.kind == APIERR_FORBIDDEN;
-		snprintf(err, errlen, "%s", res.err.message ? res.err.message : "cannot list pods");
-		kresult_done(&res);
-		return 0;
-	}
-	if (scrape_targets_from_pods(res.body.data, res.body.len, out, &n, err, errlen) < 0)
-		n = 0;
-	kresult_done(&res);
-	return n;
+	struct listed *l = ud;
+	l->done = true;
+	if (error)
+		snprintf(l->err, sizeof l->err, "%s", error);
+	l->t = xcalloc(n + 1, sizeof *l->t);
+	for (size_t i = 0; i < n; i++)
+		l->t[i] = (struct scrape_target){xstrdup(t[i].ns), xstrdup(t[i].pod), t[i].port,
+		                                 xstrdup(t[i].path), xstrdup(t[i].scheme)};
+	l->n = n;
 }
 
 struct wait_round {
@@ -146,36 +142,32 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 		return EXIT_USAGE;
 	}
 	struct kclient *k = kcluster_client(src->cluster);
-	char err[1024] = "";
-	struct scrape_target *targets;
-	/* Pods of every namespace, whatever -n says: Linkerd's route metrics live in the
-	 * calling pods wherever they run, Envoy Gateway's proxies in envoy-gateway-system. A
-	 * forbidden cluster-wide list falls back to the namespace the routes were read in (or
-	 * the context's), said in a warning. */
-	bool forbidden = false;
-	size_t n = list_targets(k, NULL, &targets, err, sizeof err, &forbidden);
-	if (!n && forbidden) {
-		const char *ns = kcluster_namespace(src->cluster);
-		if (!ns)
-			ns = kclient_config(k)->namespace_;
-		cmd_error("warning: telemetry: listing pods in every namespace is forbidden; "
-		          "namespace %s only, so callers elsewhere and Envoy Gateway's proxies are "
-		          "missed", ns);
-		free(targets);
-		n = list_targets(k, ns, &targets, err, sizeof err, &forbidden);
-	}
-	if (!n) {
-		cmd_error("telemetry: %s", *err ? err : "no pods to scrape (none is running with "
-		                                  "prometheus.io/scrape: \"true\")");
-		free(targets);
+	/* The proxies as the console finds them (podsource.h): pods of every namespace, whatever
+	 * -n says — Linkerd's route metrics live in the calling pods wherever they run, Envoy
+	 * Gateway's proxies in envoy-gateway-system; a forbidden cluster-wide list falls back to
+	 * the namespace the routes were read in (or the context's), said in a warning. */
+	const char *ns = kcluster_namespace(src->cluster);
+	struct podsource *ps = podsource_new(k, ns ? ns : kclient_config(k)->namespace_);
+	struct listed l = {0};
+	podsource_list(ps, on_listed, &l);
+	int64_t deadline = time_mono_ms() + 35000;
+	while (!l.done && time_mono_ms() < deadline)
+		evloop_run_once(src->loop, 200);
+	if (podsource_note(ps))
+		cmd_error("warning: telemetry: %s", podsource_note(ps));
+	if (!l.n) {
+		cmd_error("telemetry: %s", *l.err ? l.err : !l.done ? "listing pods timed out"
+		                                  : "no pods to scrape (none is running with "
+		                                    "prometheus.io/scrape: \"true\")");
+		free(l.t);
+		podsource_free(ps);
 		return EXIT_USAGE;
 	}
-	struct podsource *ps = podsource_new(k, NULL);
 	struct scraper *s = scraper_new(p, podsource_fetch, ps);
-	scraper_set_targets(s, targets, n);
-	for (size_t i = 0; i < n; i++)
-		scrape_target_done(&targets[i]);
-	free(targets);
+	scraper_set_targets(s, l.t, l.n);
+	for (size_t i = 0; i < l.n; i++)
+		scrape_target_done(&l.t[i]);
+	free(l.t);
 	int rc = 0;
 	int64_t t0 = time_wall_ms();
 	if (run_round(s, src->loop) < 0 || scraper_ok_count(s) == 0 || !scraper_profile(s)) {

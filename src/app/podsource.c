@@ -27,6 +27,7 @@ struct podsource {
 	void *list_ud;
 	char *fallback_ns; /* owned */
 	bool in_ns;        /* the list under way is fallback_ns's */
+	char *note;        /* owned: the fallback's warning, or NULL */
 };
 
 struct podsource *podsource_new(struct kclient *k, const char *fallback_ns)
@@ -53,8 +54,11 @@ void podsource_free(struct podsource *ps)
 		free(j);
 	}
 	free(ps->fallback_ns);
+	free(ps->note);
 	free(ps);
 }
+
+const char *podsource_note(const struct podsource *ps) { return ps->note; }
 
 static void on_proxy(const struct kresponse *r, void *ud)
 {
@@ -92,8 +96,11 @@ static void on_pods(const struct kresponse *r, void *ud)
 	struct podsource *ps = ud;
 	ps->list_req = NULL;
 	if (r->status == 403 && !ps->in_ns && ps->fallback_ns) {
-		log_warn("telemetry: listing pods in every namespace is forbidden; namespace %s only, "
-		         "so callers elsewhere and Envoy Gateway's proxies are missed", ps->fallback_ns);
+		free(ps->note);
+		ps->note = xasprintf("listing pods in every namespace is forbidden; namespace %s only, "
+		                     "so callers elsewhere and Envoy Gateway's proxies are missed",
+		                     ps->fallback_ns);
+		log_warn("telemetry: %s", ps->note);
 		list_in(ps, ps->fallback_ns);
 		return;
 	}

@@ -27,5 +27,8 @@ void podsource_fetch(void *ud, const struct scrape_target *t, scrape_done_fn don
 typedef void (*podsource_targets_fn)(void *dud, const struct scrape_target *t, size_t n,
                                      const char *error);
 void podsource_list(void *ud, podsource_targets_fn done, void *dud);
+/* After a list that fell back to fallback_ns: the warning to show ("listing pods in every
+ * namespace is forbidden; namespace NS only, ..."), else NULL. */
+const char *podsource_note(const struct podsource *ps);
 
 #endif

@@ -9,7 +9,7 @@
 # proxies in envoy-gateway-system with recovered per-try timeouts and a backend that is down
 # (connect failures), Istio clients without a sidecar, an ambient waypoint. Ratios to 1e-6;
 # rates to 30% (the interval between scrapes is measured, not exact). Then the same pages
-# through a real Prometheus scraping them through the pod proxy (ratios to 0.01; skipped
+# through a real Prometheus scraping them through the pod proxy (ratios to 0.005 + 10%; skipped
 # without prometheus). Bounded: about 70 s.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
 . "$GT_SRCDIR/tests/e2e/kube-lib.sh"
@@ -110,7 +110,8 @@ check() {
 	if [ "$5" = null ] || [ "$got" = null ]; then
 		[ "$got" = "$5" ] || fail "$2 rule $3 $4 = $got, want $5 ($(cat "$1"))"
 	else
-		within "$got" "$5" "${TOL:-0.000001}" || fail "$2 rule $3 $4 = $got, want $5 +- ${TOL:-0.000001}"
+		_tol=$(awk -v w="$5" -v t="${TOL:-0.000001}" -v r="${REL:-0}" 'BEGIN { print t + r * w }')
+		within "$got" "$5" "$_tol" || fail "$2 rule $3 $4 = $got, want $5 +- $_tol"
 	fi
 	echo "    $2 rule $3 $4 = $got (want $5)"
 }
@@ -242,7 +243,8 @@ ok "istio: clients without a sidecar counted once, ambient waypoint retries, per
 # ---- through a real Prometheus scraping the same pages through the pod proxy ----
 # Every pod is a job (page .0 at its first scrape, .1 ever after); top --prometheus asks for
 # rate()s over a window that holds all the samples. Prometheus extrapolates each series to
-# the window's edges (less for a series that started at 0), so ratios agree to +-0.01.
+# the window's edges (less for a series that started near 0), and on a loaded machine the
+# samples come irregularly, so figures agree to 0.005 + 10% of the expected value.
 command -v prometheus >/dev/null || { echo "SKIP: no prometheus: the Prometheus leg"; exit 0; }
 kube_start_sim sim-prom --manifests "$T/ns.yaml" --metrics-fixtures "$FX" --kubeconfig-out "$T/kc-prom"
 printf '%s\n%s\n%s\n' "$LK_PODS" "$EG_PODS" "$IS_PODS" >"$T/pods"
@@ -274,7 +276,7 @@ done
 wait_for "[ \$(curl -sf '$PROM/api/v1/query?query=count(up==1)' | jq -r '.data.result[0].value[1] // 0') -eq 6 ]" 30 ||
 	fail "prometheus: not every fixture pod is scraped: $(curl -s "$PROM/api/v1/targets" | head -c 2000)"
 sleep 12 # a dozen samples of page .1 after the one of page .0
-WIN="" TOL=0.01
+WIN="" TOL=0.005 REL=0.1
 for mesh in linkerd envoy-gateway istio; do
 	"$GAMMATOP" top --kubeconfig "$T/kc-prom" --prometheus "$PROM" --mesh $mesh --window 1m \
 		-n shop -o json >"$T/prom-$mesh.json" 2>"$T/prom-$mesh.err" ||
