@@ -25,6 +25,7 @@ struct route_figures {
 	double spark[CONSOLE_SPARK];         /* requests per second over the window, oldest first */
 	double spark_timeout[CONSOLE_SPARK]; /* timeout rate over the window, oldest first */
 	size_t n_spark;                      /* 0: no history */
+	const char *scope; /* "rule", "route" or "service" (figlookup.h): what the figures cover */
 };
 
 /* How a source is, for the colour of its part of the header. */
@@ -172,6 +173,11 @@ int console_set_at(struct console *c, int64_t at_ms, char *err, size_t errlen);
 /* The figures of rule of route over the console's window (rates) and the last hour
  * (sparklines); false when there is no source or it knows nothing. */
 bool console_figures_get(struct console *c, const char *route, int rule, struct route_figures *f);
+/* The figures of rule (-1: the whole route) of tr over window_ms (0: the console's window), by
+ * the one lookup every output uses (figlookup.h): its own, its route's, or its backend
+ * Services' (f->scope says which). False when the source knows nothing for it. */
+bool console_figures_of(struct console *c, const struct topo_route *tr, int rule,
+                        int64_t window_ms, struct route_figures *f);
 /* The same over window_ms. */
 bool console_figures_window(struct console *c, const char *route, int rule, int64_t window_ms,
                             struct route_figures *f);

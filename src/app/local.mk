@@ -10,7 +10,7 @@ src_gammatop_SOURCES = src/app/main.c src/app/cmd.h src/app/commands.h src/app/c
 	src/app/cmd_watch.c src/app/cmd_top.c \
 	src/app/cmd_console.h src/app/cmd_console.c src/app/cmd_demo.c \
 	src/app/cmd_set.c src/app/cmd_history.c src/app/cmd_edit.h src/app/cmd_edit.c \
-	src/app/recorder.h src/app/recorder.c src/app/cmd_journal.h src/app/cmd_journal.c \
+	src/app/recorder.h src/app/recorder.c src/app/podsource.h src/app/podsource.c src/app/cmd_journal.h src/app/cmd_journal.c \
 	src/app/cmd_changes.c src/app/cmd_diff.c src/app/cmd_paths.c
 src_gammatop_LDADD = $(GT_ALL_LDADD)
 

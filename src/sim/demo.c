@@ -80,8 +80,38 @@ static json_t *one_backend(const char *ns, const char *name, int port)
 	return json_pack("[o]", world_backend(ns, name, port, 1));
 }
 
+/* Linkerd reads its retry policy from the route's annotations, not from the rules' retry
+ * (and ignores backendRequest): give a route with a retry the annotations that say the same
+ * for the whole route, from its first rule with a retry, so the demo retries on every mesh. */
+static void linkerd_retry(json_t *route)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(json_object_get(route, "spec"), "rules"), i, r) {
+		json_t *re = json_object_get(r, "retry");
+		if (!json_is_object(re))
+			continue;
+		char lim[16], codes[128] = "";
+		snprintf(lim, sizeof lim, "%d", (int)json_integer_value(json_object_get(re, "attempts")));
+		size_t k;
+		json_t *c;
+		json_array_foreach(json_object_get(re, "codes"), k, c) {
+			size_t l = strlen(codes);
+			snprintf(codes + l, sizeof codes - l, "%s%d", l ? "," : "", (int)json_integer_value(c));
+		}
+		world_annotate(route, "retry.linkerd.io/http", *codes ? codes : "5xx");
+		world_annotate(route, "retry.linkerd.io/limit", lim);
+		const char *br = json_string_value(
+			json_object_get(json_object_get(r, "timeouts"), "backendRequest"));
+		if (br)
+			world_annotate(route, "retry.linkerd.io/timeout", br);
+		return;
+	}
+}
+
 static void traffic(json_t *route, const char *rps, const char *latency, const char *failure)
 {
+	linkerd_retry(route);
 	if (rps)
 		world_annotate(route, "sim.gammatop.dev/rps", rps);
 	if (latency)

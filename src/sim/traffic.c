@@ -14,12 +14,17 @@
  *                             receives. Follows that rule's policy: when its retries change,
  *                             this rule's rate changes with them (and so on down the chain).
  *                             Overrides sim.gammatop.dev/rps while that rule exists.
+ *   sim.gammatop.dev/backend-down  "true": the failed tries are connection failures (no
+ *                             connection to the backend: Envoy's upstream_cx_connect_fail)
  * Unreadable values fall back to the default of that rule. The policy is the rule's own
  * spec: timeouts.request (R), timeouts.backendRequest (B) ("0s" or invalid: none), retry
  * (attempts, default 1, capped at 20; backoff, default 25ms, the constant pause before each
- * retry; codes, default 500-599: a 503 is retryable when 503 is listed). The same policy
- * is modelled for every mesh (a real Linkerd ignores `retry`, a real Istio retries twice
- * without one); the simulator stands for a mesh that honours the spec.
+ * retry; codes, default 500-599: a 503 is retryable when 503 is listed). With --mesh linkerd
+ * the policy is Linkerd's instead (struct traffic.linkerd_policy): retries from the
+ * retry.linkerd.io/http (or grpc), limit and timeout annotations, no backoff, the request
+ * timeout from timeouts.request or timeout.linkerd.io/request; HTTPRoute retry and
+ * backendRequest are ignored, as the real proxy ignores them. Istio and Envoy Gateway honour
+ * the spec (a real Istio retries twice without one: not modelled).
  *
  * One client request: try k starts at t (t = 0 for the first); its latency L is drawn from
  * the log-normal and it fails with the failure share. If B is set and L > B the try is a
@@ -275,6 +280,52 @@ static int64_t jduration(const json_t *obj, const char *key, int64_t def)
 	if (!s || duration_parse(s, &ms, NULL, 0) != 0)
 		return def;
 	return (int64_t)ms;
+}
+
+/* Does a retry.linkerd.io/http value ("5xx", "503", "500-504", comma-separated) cover 503? */
+static bool covers_503(const char *v)
+{
+	while (v && *v) {
+		while (*v == ' ')
+			v++;
+		if (!strncmp(v, "5xx", 3))
+			return true;
+		char *end;
+		long a = strtol(v, &end, 10), b = a;
+		if (end != v && *end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (end != v && a <= 503 && 503 <= b)
+			return true;
+		v = strchr(v, ',');
+		if (v)
+			v++;
+	}
+	return false;
+}
+
+/* The policy as Linkerd reads it (struct traffic.linkerd_policy). */
+static void read_linkerd_policy(struct traffic_rule *r, const json_t *rule, const json_t *route)
+{
+	r->request_ms = jduration(json_object_get(rule, "timeouts"), "request", 0);
+	uint64_t ms;
+	const char *a = annotation(route, "timeout.linkerd.io/request");
+	if (a && duration_parse(a, &ms, NULL, 0) == 0)
+		r->request_ms = (int64_t)ms;
+	r->backend_ms = 0;
+	a = annotation(route, "retry.linkerd.io/timeout"); /* the per-try (response headers) timeout */
+	if (a && duration_parse(a, &ms, NULL, 0) == 0)
+		r->backend_ms = (int64_t)ms;
+	const char *http = annotation(route, "retry.linkerd.io/http"),
+	           *grpc = annotation(route, "retry.linkerd.io/grpc");
+	r->retry = http || grpc;
+	r->retry_503 = (http && covers_503(http)) || (grpc && strstr(grpc, "unavailable"));
+	r->attempts = DEFAULT_ATTEMPTS;
+	a = annotation(route, "retry.linkerd.io/limit");
+	char *end;
+	long lim = a ? strtol(a, &end, 10) : -1;
+	if (a && end != a && !*end && lim >= 0)
+		r->attempts = lim > MAX_ATTEMPTS ? MAX_ATTEMPTS : (int)lim;
+	r->backoff_ms = 0; /* Linkerd retries at once */
 }
 
 static void read_policy(struct traffic_rule *r, const json_t *rule)
@@ -600,6 +651,8 @@ static void rule_model(struct traffic *t, struct traffic_route *rt, const json_t
 		if (!isnan(up))
 			r->rps = up;
 	}
+	r->down = ann_for_rule(annotation(route, "sim.gammatop.dev/backend-down"), i, val,
+	                       sizeof val) && !strcmp(val, "true");
 	if (prev && same_inputs(r, prev)) {
 		memcpy(r->share, prev->share, sizeof r->share);
 		memcpy(r->share_sum, prev->share_sum, sizeof r->share_sum);
@@ -725,7 +778,10 @@ void traffic_route_upsert(struct traffic *t, const json_t *route, int64_t now_ms
 	for (size_t i = 0; i < rt->n_rules; i++) {
 		struct traffic_rule *r = &rt->rules[i];
 		const json_t *rule = json_array_get(rules, i);
-		read_policy(r, rule);
+		if (t->linkerd_policy)
+			read_linkerd_policy(r, rule, route);
+		else
+			read_policy(r, rule);
 		read_backends(r, rule, rt->ns);
 		rule_model(t, rt, route, i, r, prev && i < prev->n_rules ? &prev->rules[i] : NULL);
 		r->t0 = t->clock;

@@ -103,6 +103,7 @@ struct traffic_rule {
 	double rps, p50_ms, p99_ms, failure;
 	int64_t request_ms, backend_ms; /* 0: no timeout */
 	bool retry, retry_503;
+	bool down; /* sim.gammatop.dev/backend-down: failed tries are connect failures */
 	int attempts;
 	int64_t backoff_ms;
 	struct traffic_backend *backends;
@@ -135,6 +136,11 @@ struct traffic_route {
 struct traffic {
 	uint64_t seed;
 	int64_t clock;
+	/* The policy as Linkerd reads it (--mesh linkerd): retries from the route's
+	 * retry.linkerd.io/{http,limit,timeout} annotations, the request timeout from
+	 * timeouts.request (or timeout.linkerd.io/request); HTTPRoute retry and
+	 * timeouts.backendRequest are ignored. false: the spec as written (Istio, Envoy Gateway). */
+	bool linkerd_policy;
 	struct traffic_route **routes; /* owned; sorted by kind, namespace, name */
 	size_t n_routes, cap_routes;
 };

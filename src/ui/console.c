@@ -20,6 +20,7 @@
 #include "gammatop/collector.h"
 #include "gammatop/console.h"
 #include "gammatop/defaults.h"
+#include "gammatop/figlookup.h"
 #include "gammatop/keys.h"
 #include "gammatop/lint.h"
 #include "gammatop/log.h"
@@ -152,6 +153,32 @@ bool console_figures_window(struct console *c, const char *route, int rule, int6
 bool console_figures_get(struct console *c, const char *route, int rule, struct route_figures *f)
 {
 	return console_figures_window(c, route, rule, c->window_ms, f);
+}
+
+struct lookup_ud {
+	struct console *c;
+	int64_t window_ms;
+	struct route_figures *f;
+};
+
+static bool lookup_get(void *ud, const char *key, int rule)
+{
+	struct lookup_ud *l = ud;
+	return console_figures_window(l->c, key, rule, l->window_ms, l->f);
+}
+
+bool console_figures_of(struct console *c, const struct topo_route *tr, int rule,
+                        int64_t window_ms, struct route_figures *f)
+{
+	struct lookup_ud l = {c, window_ms > 0 ? window_ms : c->window_ms, f};
+	enum figscope s = figlookup(tr, rule, lookup_get, &l);
+	if (s == FIGSCOPE_NONE) {
+		console_figures_window(c, "", -1, 0, f); /* all unknown */
+		f->scope = NULL;
+		return false;
+	}
+	f->scope = figscope_name(s);
+	return true;
 }
 
 void console_message(struct console *c, bool error, const char *fmt, ...)

@@ -68,9 +68,9 @@ EXTRA_DIST += tests/golden
 
 # End-to-end: the real console in tmux (skips without tmux).
 TESTS += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh tests/e2e/ui-telemetry-start.sh \
-	tests/e2e/ui-suspects.sh
+	tests/e2e/ui-suspects.sh tests/e2e/ui-demo-meshes.sh
 EXTRA_DIST += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh tests/e2e/ui-telemetry-start.sh \
-	tests/e2e/ui-suspects.sh
+	tests/e2e/ui-suspects.sh tests/e2e/ui-demo-meshes.sh
 
 # Fuzz target: the theme parser (and the key-script reader).
 check_PROGRAMS += tests/fuzz/fuzz_theme

@@ -148,14 +148,14 @@ static void add_marks(struct view *v, size_t n, const char *key, int depth)
 }
 
 /* The figures of rule (-1: the whole route) under key, at depth. */
-static void add_figures(struct view *v, const char *id, int rule, const char *key, int depth,
-                        bool route_has_figures)
+static void add_figures(struct view *v, const struct topo_route *tr, int rule, const char *key,
+                        int depth, bool route_has_figures)
 {
 	struct route_view *rv = v->priv;
 	struct route_figures f;
 	char k[96], a[32], b[32], c[32];
 	snprintf(k, sizeof k, "%s/fig", key);
-	if (!console_figures_window(v->con, id, rule, windows_ms[rv->window], &f)) {
+	if (!console_figures_of(v->con, tr, rule, windows_ms[rv->window], &f)) {
 		if (rule < 0)
 			return;
 		struct grid_row *r = row(v, depth, k, THEME_DIM, "figures");
@@ -166,8 +166,11 @@ static void add_figures(struct view *v, const char *id, int rule, const char *ke
 		return;
 	}
 	struct grid_row *r = row(v, depth, k, rule < 0 ? THEME_GROUP : THEME_NORMAL, "");
-	grid_setf(r, C_ITEM, rule < 0 ? THEME_GROUP : THEME_NORMAL, "%s over %s (w: window)",
-	          rule < 0 ? "Figures of the route" : "figures", window_names[rv->window]);
+	grid_setf(r, C_ITEM, rule < 0 ? THEME_GROUP : THEME_NORMAL, "%s over %s (w: window)%s",
+	          rule < 0 ? "Figures of the route" : "figures", window_names[rv->window],
+	          !strcmp(f.scope, "service")
+	                  ? "  per backend Service: every route to it counts (the mesh has no route label)"
+	                  : "");
 	depth = rule < 0 ? 0 : depth;
 	grid_setf(r, C_COMPUTED, THEME_NORMAL, "rps %s  success %s  p95 %s", figfmt_rate(f.rps, a, sizeof a),
 	          figfmt_percent(f.success, b, sizeof b), figfmt_ms(f.p95_ms, c, sizeof c));
@@ -299,7 +302,7 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 		row(v, 1, strcat(strcpy(k, key), "/nob"), THEME_DIM, "no backends");
 	buf_done(&b);
 	add_policy(v, tr->obj->kind, ru->rule, key);
-	add_figures(v, id, (int)i, key, 1, route_has_figures);
+	add_figures(v, tr, (int)i, key, 1, route_has_figures);
 }
 
 static void add_findings(struct view *v, const char *id)
@@ -367,9 +370,11 @@ static void refresh(struct view *v)
 	buf_done(&b);
 	add_parents(v, tr);
 	struct route_figures rf;
-	bool route_figs = console_figures_window(v->con, v->arg, -1, windows_ms[rv->window], &rf);
+	/* Figures of the route as a whole only where the mesh measures routes (Linkerd). */
+	bool route_figs = console_figures_of(v->con, tr, -1, windows_ms[rv->window], &rf) &&
+	                  !strcmp(rf.scope, "route");
 	if (route_figs)
-		add_figures(v, v->arg, -1, "route", 0, true);
+		add_figures(v, tr, -1, "route", 0, true);
 	route_recent_rows(rv->recent);
 	for (size_t i = 0; i < tr->n_rules; i++)
 		add_rule(v, tr, v->arg, i, route_figs);

@@ -10,3 +10,8 @@ EXTRA_DIST += tests/bench/bench-soak.sh
 
 # The change journal under churn (prints figures): tests/bench/bench-journal.sh [BUILDDIR]
 EXTRA_DIST += tests/bench/bench-journal.sh
+
+# One proxy page of 100,000 series parsed and folded (prints figures, asserts nothing):
+# tests/bench/bench_scrape [SERIES [RUNS]]
+noinst_PROGRAMS += tests/bench/bench_scrape
+tests_bench_bench_scrape_LDADD = $(GT_TELEMETRY_LDADD)

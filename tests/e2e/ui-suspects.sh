@@ -33,7 +33,7 @@ EOS
 chmod +x "$T/run.sh"
 $TMUX_CMD new-session -d -x 200 -y 50 "$T/run.sh" || fail "cannot start tmux"
 
-expect "inventory" "the topology" 30
+expect "HTTPRoute shop/storefront" "the topology" 30
 keys 2
 keys / "^inventory +inventory" Enter
 expect "^inventory  *inventory" "the routes view filtered to inventory"

@@ -382,13 +382,14 @@ static void test_expected_vs_counters(void **state)
 	near(retries, want_retries, 0.01, "linkerd retries");
 	near(rok, want_retries * e0.retry_success_rate, 0.01, "linkerd retry successes");
 	near(exh, e0.exhausted_per_s * secs, 0.01, "linkerd exhausted");
-	/* both parents carry half the traffic each */
+	/* Linkerd serves route series for the Service parent only, never for the Gateway
+	 * (linkerd2-proxy: outbound policy routes are per Service/EgressNetwork parent) */
 	near(page_sum(&lk, "outbound_http_route_request_statuses_total", R, "parent_kind=\"Service\"",
 	              "parent_group=\"core\"", "parent_port=\"8080\"", NULL),
-	     req / 2, 0.001, "service parent share");
-	near(page_sum(&lk, "outbound_http_route_request_statuses_total", R, "parent_kind=\"Gateway\"",
-	              "parent_port=\"80\"", "parent_section_name=\"http\"", NULL),
-	     req / 2, 0.001, "gateway parent share");
+	     req, 0.001, "service parent carries the route");
+	assert_true(page_sum(&lk, "outbound_http_route_request_statuses_total", R,
+	                     "parent_kind=\"Gateway\"", NULL) == 0);
+
 	/* backend tries split 3:1 by weight in rule 0 */
 	double bw = page_sum(&lk, "outbound_http_route_backend_requests_total", R,
 	                     "backend_name=\"web\"", NULL);
@@ -432,8 +433,13 @@ static void test_expected_vs_counters(void **state)
 	struct page is;
 	page_of(t, SIM_MESH_ISTIO, NULL, HOUR_MS, &is);
 	const char *S = "destination_service=\"web.shop.svc.cluster.local\"";
-	near(page_sum(&is, "istio_requests_total", S, NULL), e0.rps * secs, 0.01, "istio requests");
-	near(page_sum(&is, "istio_requests_total", S, "response_code=\"200\"", NULL),
+	const char *SRC = "reporter=\"source\"";
+	near(page_sum(&is, "istio_requests_total", S, SRC, NULL), e0.rps * secs, 0.01,
+	     "istio requests");
+	/* the server's sidecar reports the tries again, as reporter=destination */
+	assert_true(page_sum(&is, "istio_requests_total", S, "reporter=\"destination\"", NULL) >=
+	            e0.rps * secs * 0.99);
+	near(page_sum(&is, "istio_requests_total", S, SRC, "response_code=\"200\"", NULL),
 	     e0.rps * secs * e0.success_rate, 0.01, "istio 200s");
 	near(page_sum(&is, "istio_requests_total", S, "URX", NULL), e0.exhausted_per_s * secs, 0.01,
 	     "istio URX");
@@ -475,7 +481,7 @@ static void test_analytic(void **state)
 	       "{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"l\",\"annotations\":{"
 	       "\"sim.gammatop.dev/failure\":\"0\",\"sim.gammatop.dev/rps\":\"100\","
 	       "\"sim.gammatop.dev/latency\":\"p50=40ms,p99=900ms\"}},"
-	       "\"spec\":{\"parentRefs\":[{\"name\":\"g\"}],\"rules\":[{}]}}",
+	       "\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"g\"}],\"rules\":[{}]}}",
 	       0);
 	struct page pg;
 	page_of(t, SIM_MESH_LINKERD, NULL, 600000, &pg);
@@ -484,7 +490,7 @@ static void test_analytic(void **state)
 	double fast = page_sum(&pg, "outbound_http_route_request_duration_seconds_bucket", L,
 	                       "le=\"0.05\"", NULL);
 	double slow1 = all - page_sum(&pg, "outbound_http_route_request_duration_seconds_bucket", L,
-	                              "le=\"1\"", NULL);
+	                              "le=\"1.0\"", NULL);
 	near(all, 100 * 600, 1e-9, "latency route requests");
 	near(fast / all, 1 - lognormal_tail(40, 900, 50), 0.05, "share within 50ms");
 	near(slow1 / all, lognormal_tail(40, 900, 1000), 0.5, "share above 1s");
@@ -498,7 +504,7 @@ static void test_analytic(void **state)
 	"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"slow\",\"namespace\":\"n\"," \
 	"\"annotations\":{\"sim.gammatop.dev/latency\":\"p50=400ms,p99=4s\"," \
 	"\"sim.gammatop.dev/failure\":\"%s\"}}," \
-	"\"spec\":{\"parentRefs\":[{\"name\":\"gw\"}],\"rules\":[{\"backendRefs\":[{\"name\":\"s\"}]%s}]}}"
+	"\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"gw\"}],\"rules\":[{\"backendRefs\":[{\"name\":\"s\"}]%s}]}}"
 
 static void slow(struct traffic *t, const char *failure, const char *policy, int64_t now)
 {
@@ -646,7 +652,7 @@ static void test_defaults_and_hostile(void **state)
 		"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"\"}}",
 		"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"q\\\"uo\\\\te\\nnl\\u0001\","
 		"\"namespace\":\"n\\\"s\",\"annotations\":{\"sim.gammatop.dev/rps\":7}},"
-		"\"spec\":{\"hostnames\":[\"h\\\"\\\\\\n\"],\"parentRefs\":[{\"name\":\"g\\\"w\","
+		"\"spec\":{\"hostnames\":[\"h\\\"\\\\\\n\"],\"parentRefs\":[{\"kind\":\"Service\",\"name\":\"g\\\"w\","
 		"\"port\":\"80\"},{\"name\":5},7],"
 		"\"rules\":[{\"backendRefs\":[{\"name\":\"b\\\\\",\"weight\":-4},{\"weight\":1},3],"
 		"\"timeouts\":{\"request\":\"1.5s\",\"backendRequest\":7},"
@@ -656,7 +662,7 @@ static void test_defaults_and_hostile(void **state)
 		"{\"rules\":{\"not\":\"an array\"},\"parentRefs\":\"x\"}}",
 		"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"z\",\"annotations\":"
 		"{\"sim.gammatop.dev/failure\":\"1\",\"sim.gammatop.dev/rps\":\"1000000\"}},"
-		"\"spec\":{\"parentRefs\":[{\"name\":\"g\"}],\"rules\":[{\"backendRefs\":[{\"name\":\"z\"}],"
+		"\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"g\"}],\"rules\":[{\"backendRefs\":[{\"name\":\"z\"}],"
 		"\"retry\":{\"attempts\":100000}}]}}",
 	};
 	struct traffic *t = traffic_new(1);
@@ -708,10 +714,11 @@ static void test_istio_per_service(void **state)
 	struct page is;
 	page_of(t, SIM_MESH_ISTIO, "b", 100000, &is);
 	near(page_sum(&is, "istio_requests_total", "destination_service_name=\"svc\"",
-	              "destination_service_namespace=\"b\"", NULL),
+	              "destination_service_namespace=\"b\"", "reporter=\"source\"", NULL),
 	     40 * 100, 0.01, "istio sums routes per service");
 	near(page_sum(&is, "istio_request_duration_milliseconds_count", NULL),
-	     page_sum(&is, "istio_requests_total", NULL), 1e-9, "istio histogram count");
+	     page_sum(&is, "istio_requests_total", "reporter=\"source\"", NULL), 1e-9,
+	     "istio histogram count");
 	page_free(&is);
 	traffic_free(t);
 }
@@ -897,7 +904,7 @@ static void test_random_input(void **state)
 	for (int it = 0; it < 400; it++) {
 		json_t *j = route_json(
 			"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"f\",\"annotations\":{}},"
-			"\"spec\":{\"parentRefs\":[{\"name\":\"g\"}],\"rules\":[{\"backendRefs\":"
+			"\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"g\"}],\"rules\":[{\"backendRefs\":"
 			"[{\"name\":\"b\"}],\"timeouts\":{},\"retry\":{}}]}}");
 		json_t *ann = json_object_get(json_object_get(j, "metadata"), "annotations");
 		json_t *rule = json_array_get(json_object_get(json_object_get(j, "spec"), "rules"), 0);
@@ -938,13 +945,43 @@ static void test_random_input(void **state)
 	traffic_free(t);
 }
 
+/* --mesh linkerd: the policy is Linkerd's — retries from retry.linkerd.io annotations, the
+ * HTTPRoute retry and backendRequest ignored (as the real proxy ignores them). */
+static void test_linkerd_policy(void **state)
+{
+	(void)state;
+	struct traffic *t = traffic_new(5);
+	t->linkerd_policy = true;
+	upsert(t,
+	       "{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"spec\",\"annotations\":{"
+	       "\"sim.gammatop.dev/failure\":\"0.2\",\"sim.gammatop.dev/rps\":\"10\"}},"
+	       "\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"s\"}],"
+	       "\"rules\":[{\"retry\":{\"attempts\":2,\"codes\":[503]}}]}}",
+	       0);
+	upsert(t,
+	       "{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"ann\",\"annotations\":{"
+	       "\"sim.gammatop.dev/failure\":\"0.2\",\"sim.gammatop.dev/rps\":\"10\","
+	       "\"retry.linkerd.io/http\":\"5xx\",\"retry.linkerd.io/limit\":\"2\"}},"
+	       "\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"s\"}],"
+	       "\"rules\":[{}]}}",
+	       0);
+	struct traffic_expect e;
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "default", "spec", 0, &e), 0);
+	assert_true(e.retry_rate == 0); /* HTTPRoute retry: not Linkerd's */
+	near(e.success_rate, 0.8, 0.05, "no retries: the failures reach the client");
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "default", "ann", 0, &e), 0);
+	near(e.retry_rate, 0.24 / 1.24, 0.08, "retry.linkerd.io: retried twice");
+	near(e.success_rate, 1 - 0.008, 0.01, "retried success");
+	traffic_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_monotonic),
 		cmocka_unit_test(test_expected_vs_counters),
-		cmocka_unit_test(test_analytic),
+		cmocka_unit_test(test_analytic), cmocka_unit_test(test_linkerd_policy),
 		cmocka_unit_test(test_timeout_policy),
 		cmocka_unit_test(test_retry_policy),
 		cmocka_unit_test(test_grpc),
