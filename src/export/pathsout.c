@@ -229,26 +229,38 @@ void pathsout_rows_free(struct pathsout_row *rows, size_t n)
 
 /* ---- cells ---- */
 
-/* Requests at hop k's callee per request entering the path on its first hop: the first
- * call's tries over its client requests, then each later hop's observed factor (paths.h).
- * Per path, unlike paths.h's amp_observed, which divides by everything the entry receives
- * (a Gateway's every route). NAN when a rate on the way is unknown. */
+/* Requests at hop k's callee per request entering the path at the first hop whose calls
+ * are measured (*from, when asked): that hop's tries over its client requests, then each
+ * later hop's observed factor (paths.h). A mesh may not measure the entry: real Linkerd
+ * serves route metrics for Service parents only, so a chain entered through a Gateway is
+ * observed from its first mesh hop, and says so. Per path, unlike paths.h's amp_observed,
+ * which divides by everything the entry receives (a Gateway's every route). NAN when no hop
+ * up to k is measured, or a rate after the first measured one is unknown. */
+static double path_observed_from(const struct callgraph *g, const struct gt_path *p, size_t k,
+                                 size_t *from)
+{
+	struct path_hop h;
+	for (size_t j = 0; j < p->n_hops && j <= k; j++) {
+		paths_hop(g, p, j, &h);
+		const struct cg_call *c = &g->calls[h.call];
+		double req = c->rps - c->retry_rps;
+		if (isnan(req) || req <= 0)
+			continue;
+		double v = c->rps / req;
+		for (size_t i = j + 1; i <= k && i < p->n_hops; i++) {
+			paths_hop(g, p, i, &h);
+			v *= h.factor_observed;
+		}
+		if (from)
+			*from = j;
+		return v;
+	}
+	return NAN;
+}
+
 static double path_observed(const struct callgraph *g, const struct gt_path *p, size_t k)
 {
-	if (!p->n_hops)
-		return NAN;
-	struct path_hop h;
-	paths_hop(g, p, 0, &h);
-	const struct cg_call *c = &g->calls[h.call];
-	double req = c->rps - c->retry_rps;
-	if (isnan(req) || req <= 0)
-		return NAN;
-	double v = c->rps / req;
-	for (size_t j = 1; j <= k && j < p->n_hops; j++) {
-		paths_hop(g, p, j, &h);
-		v *= h.factor_observed;
-	}
-	return v;
+	return path_observed_from(g, p, k, NULL);
 }
 
 static void amp_text(double v, bool exact, char *buf, size_t n)
@@ -334,7 +346,12 @@ void pathsout_row_text(const struct callgraph *g, const struct paths_result *r,
 	amp_text(h.amp_worst, exact, cols[PATHSOUT_WORST], PATHSOUT_CELL);
 	if (h.outlives)
 		strncat(cols[PATHSOUT_WORST], " !timeout", PATHSOUT_CELL - strlen(cols[PATHSOUT_WORST]) - 1);
-	amp_text(path_observed(g, p, row->hop), true, cols[PATHSOUT_OBSERVED], PATHSOUT_CELL);
+	size_t from = 0;
+	amp_text(path_observed_from(g, p, row->hop, &from), true, cols[PATHSOUT_OBSERVED], PATHSOUT_CELL);
+	if (from > 0 && strcmp(cols[PATHSOUT_OBSERVED], "unknown") != 0) { /* the entry is not measured */
+		size_t l = strlen(cols[PATHSOUT_OBSERVED]);
+		snprintf(cols[PATHSOUT_OBSERVED] + l, PATHSOUT_CELL - l, " from hop %zu", from + 1);
+	}
 }
 
 void pathsout_table(const struct callgraph *g, const struct paths_result *r, bool ascii,
@@ -420,13 +437,19 @@ json_t *pathsout_json(const struct callgraph *g, const struct paths_result *r)
 			}
 			json_array_append_new(hops, hj);
 		}
-		json_array_append_new(paths, json_pack("{s:s, s:o, s:s, s:o, s:b, s:o, s:o, s:i, s:i, s:o}",
-		                                       "path", desc, "entry", node_json(g, p->entry), "end",
-		                                       path_end_name(p->end), "ampWorst", num_or_null(p->amp_worst),
-		                                       "exact", p->exact, "ampBudgeted", num_or_null(p->amp_budgeted),
-		                                       "ampObserved", num_or_null(path_observed(g, p, p->n_hops ? p->n_hops - 1 : 0)),
-		                                       "outlivingHops", (int)p->n_outlive, "unsafeRetryHops",
-		                                       (int)p->n_unsafe, "hops", hops));
+		size_t from = 0;
+		double obs = path_observed_from(g, p, p->n_hops ? p->n_hops - 1 : 0, &from);
+		json_t *pj = json_pack("{s:s, s:o, s:s, s:o, s:b, s:o, s:o, s:i, s:i, s:o}",
+		                       "path", desc, "entry", node_json(g, p->entry), "end",
+		                       path_end_name(p->end), "ampWorst", num_or_null(p->amp_worst),
+		                       "exact", p->exact, "ampBudgeted", num_or_null(p->amp_budgeted),
+		                       "ampObserved", num_or_null(obs),
+		                       "outlivingHops", (int)p->n_outlive, "unsafeRetryHops",
+		                       (int)p->n_unsafe, "hops", hops);
+		/* the hop (0-based) the observed figure counts from: not 0 when the entry's calls
+		 * are not measured by the mesh */
+		json_object_set_new(pj, "ampObservedFromHop", isnan(obs) ? json_null() : json_integer((json_int_t)from));
+		json_array_append_new(paths, pj);
 	}
 	return json_pack("{s:o, s:b, s:i}", "paths", paths, "truncated", r->truncated, "cycles",
 	                 (int)r->n_cycles);

@@ -353,7 +353,7 @@ static void test_markers(void **state)
 	const char *e = strstr(s, "effect ");
 	if (!e)
 		fail_msg("no effect row:\n%s", s);
-	assert_non_null(strstr(e, "5m before -> 5m after: TIMEOUTS 2.0% -> 60.0%"));
+	assert_non_null(strstr(e, "5m before -> 5m after: TIMEOUT% 2.0% -> 60.0%"));
 	assert_non_null(strstr(e, "timeouts rose"));
 	free(s);
 }
@@ -368,7 +368,7 @@ static void test_did_it_help(void **state)
 	const char *e = strstr(s, "did it help?");
 	if (!e)
 		fail_msg("no did-it-help row:\n%s", s);
-	assert_non_null(strstr(e, "TIMEOUTS 60.0% -> 2.0%"));
+	assert_non_null(strstr(e, "TIMEOUT% 60.0% -> 2.0%"));
 	assert_non_null(strstr(e, "timeouts fell"));
 	assert_non_null(strstr(s, "(gammatop #1): httproute/shop/api"));
 	free(s);
