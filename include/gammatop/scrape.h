@@ -57,7 +57,6 @@ struct scraper *scraper_new(const struct mesh_profile *profile, scrape_fetch_fn 
 void scraper_free(struct scraper *s);
 /* Replace the targets (copied). */
 void scraper_set_targets(struct scraper *s, const struct scrape_target *t, size_t n);
-size_t scraper_target_count(const struct scraper *s);
 
 typedef void (*scraper_round_cb)(struct scraper *s, void *ud);
 /* Fetch every target (at most 16 at a time), fold each page into increases since the

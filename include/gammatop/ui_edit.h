@@ -27,7 +27,7 @@ struct ui_edit_env {
 	struct kclient *(*client)(void *ud);
 	struct cache *cache;    /* audit log and telemetry preview (the app's; NULL: none) */
 	const char *mesh;       /* --mesh, NULL: detect */
-	int64_t preview_window_ms; /* telemetry preview window (0: 15 minutes) */
+	int64_t preview_window_ms; /* telemetry preview window (0: GT_DEFAULT_PREVIEW_WINDOW_MS) */
 	/* Told after a change was applied and its outcome recorded (audit_id 0: not recorded),
 	 * e.g. to write the Event on the route; may be NULL. */
 	void (*applied)(const struct edit *e, int64_t audit_id, int64_t undo_of, void *ud);

@@ -13,6 +13,7 @@
 #include "cmd_source.h"
 #include "podsource.h"
 #include "gammatop/cache.h"
+#include "gammatop/defaults.h"
 #include "gammatop/duration.h"
 #include "gammatop/figures.h"
 #include "gammatop/http.h"
@@ -303,7 +304,7 @@ int cmd_top_figures(const struct cmd_opts *o, struct cmd_source *src, int sample
 		duration_format(window_ms, range, sizeof range);
 		return from_prometheus(o, src->loop, range, p, org_id, out);
 	}
-	return from_scrape(o, src, p, sample_s > 0 ? sample_s : 10, out);
+	return from_scrape(o, src, p, sample_s > 0 ? sample_s : GT_DEFAULT_SAMPLE_S, out);
 }
 
 struct figures_set *cmd_source_figures(const struct cmd_opts *o, struct cmd_source *src,

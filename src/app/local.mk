@@ -25,7 +25,7 @@ check_PROGRAMS += tests/unit/test_cmd_flags
 TESTS += tests/unit/test_cmd_flags
 tests_unit_test_cmd_flags_SOURCES = tests/unit/test_cmd_flags.c src/app/cmd_flags.c
 tests_unit_test_cmd_flags_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/app
-tests_unit_test_cmd_flags_LDADD = $(APP_UNIT_LDADD)
+tests_unit_test_cmd_flags_LDADD = $(UTIL_UNIT_LDADD)
 
 # kubectl's plugin names (issue 14): kubectl runs kubectl-gammatop for `kubectl gammatop ...`
 # and kubectl_complete-gammatop for its completion; both are gammatop (main.c looks at its
@@ -74,3 +74,11 @@ uninstall-local:
 APP_CLI_E2E = tests/e2e/app-completion.sh tests/e2e/app-cli.sh tests/e2e/app-install.sh
 TESTS += $(APP_CLI_E2E)
 EXTRA_DIST += $(APP_CLI_E2E)
+
+# Fuzz target: the command-line parser and its value parsers.
+check_PROGRAMS += tests/fuzz/fuzz_cmdflags
+TESTS += tests/fuzz/fuzz_cmdflags
+tests_fuzz_fuzz_cmdflags_SOURCES = tests/fuzz/fuzz_cmdflags.c src/app/cmd_flags.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_cmdflags_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/app
+tests_fuzz_fuzz_cmdflags_LDADD = $(GT_UTIL_LDADD)
+tests_fuzz_fuzz_cmdflags_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -62,6 +62,8 @@ void routes_parent_text(const struct topo_route *r, const struct topo_parent *p,
 		buf_printf(out, ":%s", ref->section_name);
 	if (ref->port)
 		buf_printf(out, ":%d", ref->port);
+	if (p->defaulted)
+		buf_putc(out, '*'); /* a default Gateway that claims the route (GEP-3793) */
 	if (!p->attached)
 		buf_putc(out, '!');
 }

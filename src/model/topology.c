@@ -36,29 +36,6 @@ const char *topo_role_name(enum topo_role r)
 	return "other";
 }
 
-/* Hostname intersection as the spec defines it: an absent hostname on either side matches
- * everything; "*.example.com" covers any name with at least one more label; two wildcards
- * intersect when one's suffix contains the other's. Case-insensitive (DNS). */
-bool topology_hostnames_intersect(const char *l, const char *r)
-{
-	if (str_empty(l) || str_empty(r))
-		return true;
-	bool lw = l[0] == '*' && l[1] == '.', rw = r[0] == '*' && r[1] == '.';
-	if (!lw && !rw)
-		return strcasecmp(l, r) == 0;
-	if (lw && rw) {
-		const char *ls = l + 1, *rs = r + 1; /* ".example.com" */
-		size_t ll = strlen(ls), rl = strlen(rs);
-		if (ll <= rl)
-			return strcasecmp(rs + (rl - ll), ls) == 0;
-		return strcasecmp(ls + (ll - rl), rs) == 0;
-	}
-	const char *wild = lw ? l + 1 : r + 1; /* ".example.com" */
-	const char *exact = lw ? r : l;
-	size_t wl = strlen(wild), el = strlen(exact);
-	return el > wl && strcasecmp(exact + (el - wl), wild) == 0;
-}
-
 static bool ref_is_gateway(const struct gt_parent_ref *r)
 {
 	return str_eq(r->kind, "Gateway") && str_eq(r->group, GW_GROUP);
@@ -84,25 +61,6 @@ static bool listener_allows_kind(const struct topo_listener *tl, enum gt_kind ki
 		if (str_eq(tl->supported_kinds[i], kn))
 			return true;
 	return false;
-}
-
-static const struct gt_kvlist *ns_labels_of(struct build *b, const char *ns)
-{
-	size_t i;
-	if (topology_index_get(&b->namespaces, "", ns, &i))
-		return &b->ns_labels[i].labels;
-	return NULL;
-}
-
-bool topology_ns_selected(struct build *b, const struct gt_selector *sel, const char *ns)
-{
-	const struct gt_kvlist *labels = ns_labels_of(b, ns);
-	if (labels)
-		return selector_matches(sel, labels);
-	/* No Namespace object: of its labels only the one the API server always sets is known. */
-	struct gt_kv kv = {(char *)"kubernetes.io/metadata.name", (char *)ns};
-	struct gt_kvlist only = {&kv, 1};
-	return selector_matches(sel, &only);
 }
 
 /* allowedRoutes.namespaces: "Same" is the namespace of the listener's owner (the Gateway or
@@ -153,9 +111,10 @@ static void listener_refusal(struct build *b, const struct topo_listener *tl,
 		           "listener %s admits routes from namespaces matching its selector; "
 		           "namespace %s does not match%s",
 		           ln, object_ns(route),
-		           ns_labels_of(b, object_ns(route)) ? ""
-		                                                   : " (no Namespace object: its labels "
-		                                                     "are unknown)");
+		           topology_ns_labels(b, object_ns(route))
+		                   ? ""
+		                   : " (no Namespace object: its labels "
+		                     "are unknown)");
 		break;
 	case GT_FROM_ALL:
 		buf_printf(out, "listener %s refuses the route", ln);
@@ -320,14 +279,14 @@ static void attach_to_listeners(struct build *b, const struct gt_object *route, 
 			tp->message = xasprintf("%s %s has no listener named %s", what, gid, ref->section_name);
 		else
 			tp->message = xasprintf("%s %s has no listener on port %d", what, gid, ref->port);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi), "%s",
-		             tp->message);
+		findings_add(&b->t->findings, LINT_NO_MATCHING_PARENT, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 	} else if (n_allowed == 0) {
 		tp->reason = "NotAllowedByListeners";
 		tp->message = xasprintf("no listener of %s %s admits this route: %s", what, gid,
 		                        buf_str(&refusals));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NOT_ALLOWED_BY_LISTENERS), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
-		             "%s", tp->message);
+		findings_add(&b->t->findings, LINT_NOT_ALLOWED_BY_LISTENERS, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 	} else {
 		tp->reason = "NoMatchingListenerHostname";
 		struct buf rh;
@@ -338,7 +297,7 @@ static void attach_to_listeners(struct build *b, const struct gt_object *route, 
 		                        "%s %s (%s)",
 		                        buf_str(&rh), what, gid, buf_str(&hosts));
 		buf_done(&rh);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_LISTENER_HOSTNAME), topology_rid(rid),
+		findings_add(&b->t->findings, LINT_NO_MATCHING_LISTENER_HOSTNAME, topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 	}
 	buf_done(&refusals);
@@ -358,7 +317,7 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("gateway %s/%s not found", ns, str_or(ref->name, ""));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
+		findings_add(&b->t->findings, LINT_PARENT_NOT_FOUND, topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "parentRef names gateway %s/%s, which does not exist", ns,
 		             str_or(ref->name, ""));
 		return;
@@ -382,7 +341,7 @@ static void resolve_listenerset_parent(struct build *b, const struct gt_object *
 	if (!topology_index_get(&b->listenersets, ns, ref->name, &li)) {
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("listenerset %s/%s not found", ns, str_or(ref->name, ""));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid),
+		findings_add(&b->t->findings, LINT_PARENT_NOT_FOUND, topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi),
 		             "parentRef names listenerset %s/%s, which does not exist", ns,
 		             str_or(ref->name, ""));
@@ -396,7 +355,7 @@ static void resolve_listenerset_parent(struct build *b, const struct gt_object *
 		tp->message = xasprintf("listenerset %s/%s is not attached to a gateway (%s: %s)", ns,
 		                        str_or(ref->name, ""), c ? c->reason : "?",
 		                        c && c->message ? c->message : "");
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid),
+		findings_add(&b->t->findings, LINT_NO_MATCHING_PARENT, topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 		return;
 	}
@@ -417,7 +376,7 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("service %s/%s not found", ns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
+		findings_add(&b->t->findings, LINT_PARENT_NOT_FOUND, topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "parentRef names service %s/%s, which does not exist", ns, name);
 		return;
 	}
@@ -434,8 +393,8 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 			tp->message = xasprintf("service %s/%s is headless (clusterIP: None): a mesh route "
 			                        "needs a ClusterIP Service as its parent",
 			                        ns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
-		             "%s", tp->message);
+		findings_add(&b->t->findings, LINT_INVALID_SERVICE_PARENT, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 		return;
 	}
 	if (ref->port || ref->section_name) {
@@ -460,8 +419,9 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 				           svc->ports[i].name ? svc->ports[i].name : "");
 			buf_puts(&m, svc->n_ports ? ")" : " none)");
 			tp->message = buf_steal(&m);
-			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
-			             "%s", tp->message);
+			findings_add(&b->t->findings, LINT_NO_MATCHING_PARENT, topology_rid(rid),
+			             topology_parent_field(field, sizeof field, pi), "%s",
+			             tp->message);
 			return;
 		}
 	}
@@ -483,28 +443,6 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 
 /* ---- backends and ReferenceGrants ---- */
 
-bool topology_grant_permits(struct build *b, const char *from_kind, const char *from_ns,
-                            const char *to_kind, const char *to_ns, const char *to_name)
-{
-	size_t start;
-	if (!topology_index_get(&b->grants, to_ns, "", &start))
-		return false;
-	for (size_t gi = start; gi < b->n_grants && str_eq(object_ns(b->grant_objs[gi]), to_ns);
-	     gi++) {
-		const struct gt_refgrant *g = &b->grant_objs[gi]->u.grant;
-		bool from = false, to = false;
-		for (size_t i = 0; i < g->n_from && !from; i++)
-			from = str_eq(g->from[i].group, GW_GROUP) && str_eq(g->from[i].kind, from_kind) &&
-			       str_eq(g->from[i].namespace_, from_ns);
-		for (size_t i = 0; i < g->n_to && from && !to; i++)
-			to = topology_is_core_group(g->to[i].group) && str_eq(g->to[i].kind, to_kind) &&
-			     (str_empty(g->to[i].name) || str_eq(g->to[i].name, to_name));
-		if (from && to)
-			return true;
-	}
-	return false;
-}
-
 static bool grant_permits(struct build *b, const struct gt_object *route,
                           const struct gt_backend_ref *br, const char *bns)
 {
@@ -525,7 +463,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		tb->message = xasprintf("backend kind %s%s%s is not a Service",
 		                        topology_is_core_group(br->group) ? "" : br->group,
 		                        topology_is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_KIND), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
+		findings_add(&b->t->findings, LINT_INVALID_KIND, topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "backendRef %s names kind %s%s%s: only core Services are supported", name,
 		             topology_is_core_group(br->group) ? "" : br->group,
 		             topology_is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
@@ -538,7 +476,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		tb->message = xasprintf("no ReferenceGrant in namespace %s lets %s from namespace %s "
 		                        "refer to service %s",
 		                        bns, kind_name(route->kind), object_ns(route), name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(REF_NOT_PERMITTED), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
+		findings_add(&b->t->findings, LINT_REF_NOT_PERMITTED, topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "%s: add a ReferenceGrant in %s (from: group %s, kind %s, namespace %s; to: "
 		             "kind Service)",
 		             tb->message, bns, GW_GROUP, kind_name(route->kind), object_ns(route));
@@ -550,7 +488,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 			return;
 		tb->reason = "BackendNotFound";
 		tb->message = xasprintf("service %s/%s not found", bns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(BACKEND_NOT_FOUND), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
+		findings_add(&b->t->findings, LINT_BACKEND_NOT_FOUND, topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "backendRef names service %s/%s, which does not exist", bns, name);
 		return;
 	}
@@ -561,9 +499,10 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 	if (br->port == 0) {
 		tb->reason = "MissingPort";
 		tb->message = xasprintf("backendRef to service %s/%s has no port", bns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(MISSING_PORT), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
-		             "backendRef to service %s/%s has no port: a Service backend needs one", bns,
-		             name);
+		findings_add(&b->t->findings, LINT_MISSING_PORT, topology_rid(rid),
+		             backend_field(field, sizeof field, rule_i, bi),
+		             "backendRef to service %s/%s has no port: a Service backend needs one",
+		             bns, name);
 		return;
 	}
 	tb->resolved = true;
@@ -574,7 +513,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		port_ok = svc->ports[i].port == br->port;
 	if (!port_ok) {
 		tb->message = xasprintf("service %s/%s has no port %d", bns, name, br->port);
-		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(BACKEND_PORT_NOT_FOUND), topology_rid(rid),
+		findings_add(&b->t->findings, LINT_BACKEND_PORT_NOT_FOUND, topology_rid(rid),
 		             backend_field(field, sizeof field, rule_i, bi), "service %s/%s has no port %d: traffic to this backend fails", bns,
 		             name, br->port);
 	} else {
@@ -586,6 +525,50 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 
 /* ---- routes ---- */
 
+/* Would default Gateway tg claim route (GEP-3793: "subject to the usual rules about which
+ * Routes a Gateway is allowed to claim")? Some listener takes its kind and namespace and
+ * shares a hostname. A Gateway the route names in its parentRefs is not claimed twice. */
+static bool default_claims(struct build *b, const struct gt_object *route,
+                           const struct topo_gateway *tg)
+{
+	const struct gt_route *r = &route->u.route;
+	for (size_t i = 0; i < r->n_parents; i++)
+		if (ref_is_gateway(&r->parents[i]) && str_eq(r->parents[i].name, tg->obj->meta.name) &&
+		    str_eq(topology_ref_ns(&r->parents[i], route), object_ns(tg->obj)))
+			return false;
+	for (size_t li = 0; li < tg->n_listeners; li++) {
+		const struct topo_listener *tl = &tg->listeners[li];
+		if (listener_allows_kind(tl, route->kind) &&
+		    listener_allows_ns(b, tl->listener, tg->obj, route) &&
+		    route_hosts_intersect(r, tl->listener->hostname))
+			return true;
+	}
+	return false;
+}
+
+/* The defaulted parents of a route with useDefaultGateways All: one per default Gateway that
+ * claims it, with a ref of the topology's own (group, kind, namespace, name). */
+static size_t default_parents(struct build *b, struct topo_route *tr)
+{
+	const struct gt_object *o = tr->obj;
+	if (!o->u.route.use_default_gateways || !b->n_default_gws)
+		return 0;
+	for (size_t k = 0; k < b->n_default_gws; k++) {
+		const struct topo_gateway *tg = &b->t->gateways[b->default_gws[k]];
+		if (!default_claims(b, o, tg))
+			continue;
+		tr->default_refs = xreallocarray(tr->default_refs, tr->n_default_refs + 1,
+		                                 sizeof *tr->default_refs);
+		struct gt_parent_ref *ref = &tr->default_refs[tr->n_default_refs++];
+		memset(ref, 0, sizeof *ref);
+		ref->group = xstrdup(GW_GROUP);
+		ref->kind = xstrdup("Gateway");
+		ref->namespace_ = xstrdup(object_ns(tg->obj));
+		ref->name = xstrdup(str_or(tg->obj->meta.name, ""));
+	}
+	return tr->n_default_refs;
+}
+
 static void build_route(struct build *b, size_t ri)
 {
 	struct topo_route *tr = &b->t->routes[ri];
@@ -594,8 +577,22 @@ static void build_route(struct build *b, size_t ri)
 	struct topology_rid rid = {.obj = o};
 
 	bool mesh_only = r->n_parents > 0;
-	tr->n_parents = r->n_parents;
-	tr->parents = xcalloc(r->n_parents ? r->n_parents : 1, sizeof *tr->parents);
+	size_t n_def = default_parents(b, tr);
+	tr->n_parents = r->n_parents + n_def;
+	tr->parents = xcalloc(tr->n_parents ? tr->n_parents : 1, sizeof *tr->parents);
+	if (n_def)
+		mesh_only = false;
+	for (size_t k = 0; k < n_def; k++) {
+		/* claimed, so attached: attach_to_listeners adds no finding */
+		struct topo_parent *tp = &tr->parents[r->n_parents + k];
+		tp->ref = &tr->default_refs[k];
+		tp->defaulted = true;
+		tp->reported_accepted = -1;
+		tp->reported_resolved = -1;
+		resolve_gateway_parent(b, o, ri, r->n_parents + k, tp, &rid);
+		if (tp->attached)
+			tr->attached_any = true;
+	}
 	for (size_t pi = 0; pi < r->n_parents; pi++) {
 		struct topo_parent *tp = &tr->parents[pi];
 		tp->ref = &r->parents[pi];
@@ -620,7 +617,7 @@ static void build_route(struct build *b, size_t ri)
 			                        str_or(tp->ref->group, "?"));
 			char field[64];
 			snprintf(field, sizeof field, "spec.parentRefs[%zu].group", pi);
-			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT),
+			findings_add(&b->t->findings, LINT_INVALID_SERVICE_PARENT,
 			             topology_rid(&rid), field, "%s", tp->message);
 		} else {
 			mesh_only = false;
@@ -632,9 +629,8 @@ static void build_route(struct build *b, size_t ri)
 			                        str_or(tp->ref->kind, "?"));
 			char field[64];
 			snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
-			findings_add(&b->t->findings, SEV_INFO, LINT_CODE(UNSUPPORTED_PARENT),
-			             topology_rid(&rid), field,
-			             "%s: its attachment is not checked", tp->message);
+			findings_add(&b->t->findings, LINT_UNSUPPORTED_PARENT, topology_rid(&rid),
+			             field, "%s: its attachment is not checked", tp->message);
 		}
 		if (tp->attached)
 			tr->attached_any = true;
@@ -701,7 +697,7 @@ static void gateway_findings(struct build *b, const struct topo_gateway *tg)
 	char gid[512];
 	object_id(tg->obj, gid, sizeof gid);
 	if (!tg->klass)
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(GATEWAYCLASS_NOT_FOUND), gid,
+		findings_add(&b->t->findings, LINT_GATEWAYCLASS_NOT_FOUND, gid,
 		             "spec.gatewayClassName",
 		             "gateway names GatewayClass %s, which does not exist: no controller will "
 		             "program it",
@@ -747,6 +743,8 @@ struct gt_topology *topology_build(struct gt_store *s)
 	t->store_generation = store_generation(s);
 	struct build b = {.t = t, .s = s};
 	size_t n_gw, n_svc, n_cls, n_ls;
+	b.default_gws = NULL;
+	b.n_default_gws = 0;
 	const struct gt_object *const *gws = store_list(s, GT_GATEWAY, &n_gw);
 	const struct gt_object *const *lss = store_list(s, GT_LISTENERSET, &n_ls);
 	const struct gt_object *const *svcs = store_list(s, GT_SERVICE, &n_svc);
@@ -778,6 +776,9 @@ struct gt_topology *topology_build(struct gt_store *s)
 		topology_index_put(&b.gateways, object_ns(gws[i]), gws[i]->meta.name, i);
 		build_gateway(&b, &t->gateways[i]);
 	}
+	for (size_t i = 0; i < n_gw; i++)
+		if (gws[i]->u.gw.default_scope_all)
+			topology_push_index(&b.default_gws, &b.n_default_gws, i);
 	t->n_services = n_svc;
 	t->services = xcalloc(n_svc ? n_svc : 1, sizeof *t->services);
 	for (size_t i = 0; i < n_svc; i++) {
@@ -837,6 +838,7 @@ struct gt_topology *topology_build(struct gt_store *s)
 	topology_index_done(&b.namespaces);
 	topology_index_done(&b.grants);
 	topology_index_done(&b.listenersets);
+	free(b.default_gws);
 	findings_sort(&t->findings);
 	return t;
 }

@@ -13,7 +13,9 @@
  *  - the merged listener list of a Gateway: its own, then the ListenerSets it takes
  *    (allowedListeners, default None) oldest first, then by namespace/name. Indistinct
  *    listeners on one port are Conflicted (inside one resource every one of them, across
- *    resources the later ones): HostnameConflict (same protocol family and hostname) or
+ *    resources the later ones; one that lost to a listener of higher precedence conflicts
+ *    with nothing after it, as conformance/tests/listenerset-protocol-conflict.go wants,
+ *    where gammatop-sim's controller still knocks out its siblings): HostnameConflict (same protocol family and hostname) or
  *    ProtocolConflict (which also empties supportedKinds); OverlappingTLSConfig on
  *    terminating listeners of one port whose distinct hostnames overlap;
  *  - the Gateway's Accepted (True/Accepted; ListenersNotValid, False when no own listener is
@@ -33,30 +35,6 @@
 #include "gammatop/topology.h"
 #include "gammatop/xalloc.h"
 #include "topology_int.h"
-
-void topology_cond(struct topo_conditions *c, const char *type, bool status, const char *reason,
-                   const char *fmt, ...)
-{
-	struct topo_condition *k = NULL;
-	for (size_t i = 0; i < c->n; i++)
-		if (str_eq(c->items[i].type, type))
-			k = &c->items[i];
-	if (!k) {
-		if (c->n >= TOPO_MAX_CONDITIONS)
-			return;
-		k = &c->items[c->n++];
-	}
-	free(k->message);
-	k->type = type;
-	k->status = status ? "True" : "False";
-	k->reason = reason;
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	k->message = xstrdup(msg);
-}
 
 static const char *const http_kinds[] = {"HTTPRoute", "GRPCRoute", NULL};
 static const char *const tls_kinds[] = {"TLSRoute", NULL};
@@ -83,6 +61,7 @@ struct verdict {
 	const char *refs_reason; /* NULL: resolved */
 	char refs_msg[300];
 	const char *conflict;    /* NULL: none */
+	bool conflict_from_above; /* lost to a listener of a resource of higher precedence */
 };
 
 static void refs_fail(struct verdict *v, const char *reason, const char *fmt, ...)
@@ -227,18 +206,29 @@ static void conflict(struct lref *r, const char *reason)
 		r->tl->n_supported_kinds = 0;
 }
 
+/* Pairs in precedence order: a listener that already lost to one of higher precedence is
+ * out, and conflicts with nothing after it (listenerset-protocol-conflict: a ListenerSet's
+ * TCP listener that loses to the Gateway's HTTP ones leaves the same ListenerSet's HTTP
+ * listener on that port accepted). Indistinct listeners of one resource all lose. */
 static void judge(struct lref *v, size_t n)
 {
 	qsort(v, n, sizeof *v, by_port);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].v->conflict && v[i].v->conflict_from_above)
+			continue;
 		for (size_t j = i + 1; j < n && v[j].tl->listener->port == v[i].tl->listener->port; j++) {
+			if (v[j].v->conflict && v[j].v->conflict_from_above)
+				continue;
 			const char *why = pair_conflict(v[i].tl, v[j].tl);
 			if (!why)
 				continue;
 			if (v[i].owner == v[j].owner)
 				conflict(&v[i], why); /* no winner inside one resource */
+			else
+				v[j].v->conflict_from_above = true;
 			conflict(&v[j], why);
 		}
+	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n && v[j].tl->listener->port == v[i].tl->listener->port; j++) {
 			const char *hi = v[i].tl->listener->hostname, *hj = v[j].tl->listener->hostname;
@@ -283,24 +273,6 @@ static bool allows_listenerset(struct build *b, const struct gt_object *gw,
 		return topology_ns_selected(b, &g->allowed_listeners_selector, object_ns(ls));
 	}
 	return false;
-}
-
-/* creationTimestamp (RFC 3339 in UTC sorts as text), then namespace/name; an absent time
- * sorts last. */
-int topology_older(const struct gt_object *a, const struct gt_object *b)
-{
-	const char *ta = a->meta.creation_timestamp, *tb = b->meta.creation_timestamp;
-	if (!str_eq(ta, tb)) {
-		if (!ta)
-			return 1;
-		if (!tb)
-			return -1;
-		int c = strcmp(ta, tb);
-		if (c)
-			return c;
-	}
-	int c = strcmp(object_ns(a), object_ns(b));
-	return c ? c : strcmp(str_or(a->meta.name, ""), str_or(b->meta.name, ""));
 }
 
 static const struct gt_topology *sort_t;
@@ -480,6 +452,9 @@ void topology_listeners_judge(struct build *b)
 				              buf_str(&bad));
 			buf_done(&bad);
 		}
+		if (tg->obj->u.gw.default_scope_all) /* GEP-3793; the GEP fixes no reason */
+			topology_cond(&tg->conditions, "DefaultGateway", true, "DefaultScope",
+			              "Gateway has default scope All");
 		free(gv[gi]);
 	}
 	free(gv);
@@ -501,7 +476,7 @@ static void listener_findings(struct build *b, const struct topo_listener *tl, c
 	snprintf(field, sizeof field, "spec.listeners[%zu]", i);
 	const char *ln = str_or(tl->listener->name, "?");
 	if (tl->reported_attached_routes >= 0 && tl->reported_attached_routes != tl->attached_routes)
-		findings_add(&b->t->findings, SEV_INFO, LINT_CODE(ATTACHED_ROUTES_DIFFER), oid, field,
+		findings_add(&b->t->findings, LINT_ATTACHED_ROUTES_DIFFER, oid, field,
 		             "listener %s: the controller reports %d attached routes, gammatop counts %d "
 		             "in the routes it can see",
 		             ln, tl->reported_attached_routes, tl->attached_routes);
@@ -513,7 +488,7 @@ static void listener_findings(struct build *b, const struct topo_listener *tl, c
 		const struct topo_condition *c = topo_conditions_find(&tl->conditions, types[k]);
 		if (!rep || !c || str_eq(rep, "Unknown") || str_eq(rep, c->status))
 			continue;
-		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(LISTENER_STATUS_DISAGREES), oid,
+		findings_add(&b->t->findings, LINT_LISTENER_STATUS_DISAGREES, oid,
 		             field, "listener %s: the controller reports %s %s, gammatop computes %s %s (%s)",
 		             ln, types[k], rep, c->status, c->reason, c->message ? c->message : "");
 	}
@@ -532,17 +507,17 @@ void topology_listeners_findings(struct build *b)
 			const struct topo_condition *c = topo_conditions_find(&tl->conditions, "Accepted");
 			const struct topo_condition *r = topo_conditions_find(&tl->conditions, "ResolvedRefs");
 			if (tg->klass && c && !tl->accepted)
-				findings_add(&t->findings, SEV_ERROR, LINT_CODE(LISTENER_NOT_ACCEPTED), oid,
+				findings_add(&t->findings, LINT_LISTENER_NOT_ACCEPTED, oid,
 				             "spec.listeners", "listener %s is not accepted: %s (%s)",
 				             str_or(tl->listener->name, "?"), c->reason, c->message);
 			else if (tg->klass && r && !tl->resolved_refs)
-				findings_add(&t->findings, SEV_ERROR, LINT_CODE(LISTENER_REFS_UNRESOLVED), oid,
+				findings_add(&t->findings, LINT_LISTENER_REFS_UNRESOLVED, oid,
 				             "spec.listeners", "listener %s: %s (%s)",
 				             str_or(tl->listener->name, "?"), r->reason, r->message);
 		}
 		const struct gt_gateway *g = &tg->obj->u.gw;
 		if (g->attached_listener_sets >= 0 && g->attached_listener_sets != tg->attached_listener_sets)
-			findings_add(&t->findings, SEV_INFO, LINT_CODE(ATTACHED_ROUTES_DIFFER), oid,
+			findings_add(&t->findings, LINT_ATTACHED_ROUTES_DIFFER, oid,
 			             "status.attachedListenerSets",
 			             "the controller reports %d attached ListenerSets, gammatop counts %d",
 			             g->attached_listener_sets, tg->attached_listener_sets);
@@ -554,14 +529,14 @@ void topology_listeners_findings(struct build *b)
 			listener_findings(b, &ls->listeners[i], oid, i);
 		const struct topo_condition *c = topo_conditions_find(&ls->conditions, "Accepted");
 		if (c && !ls->accepted)
-			findings_add(&t->findings, SEV_ERROR, LINT_CODE(LISTENERSET_NOT_ACCEPTED), oid,
-			             "spec.parentRef", "ListenerSet is not accepted: %s (%s)", c->reason,
-			             c->message);
+			findings_add(&t->findings, LINT_LISTENERSET_NOT_ACCEPTED, oid,
+			             "spec.parentRef", "ListenerSet is not accepted: %s (%s)",
+			             c->reason, c->message);
 		const char *rep = reported_status(&ls->obj->u.gw.conditions, "Accepted");
 		if (c && rep && !str_eq(rep, "Unknown") && !str_eq(rep, c->status))
-			findings_add(&t->findings, SEV_WARNING, LINT_CODE(LISTENER_STATUS_DISAGREES), oid,
+			findings_add(&t->findings, LINT_LISTENER_STATUS_DISAGREES, oid,
 			             "status.conditions",
-			             "the controller reports Accepted %s, gammatop computes %s %s (%s)", rep,
-			             c->status, c->reason, c->message);
+			             "the controller reports Accepted %s, gammatop computes %s %s (%s)",
+			             rep, c->status, c->reason, c->message);
 	}
 }

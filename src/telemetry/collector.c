@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gammatop/defaults.h"
 #include "gammatop/log.h"
 #include "gammatop/promsource.h"
 #include "gammatop/samples.h"
@@ -55,9 +56,9 @@ struct collector *collector_new(const struct collector_config *cfg)
 	live_collectors++;
 	c->cfg = *cfg;
 	if (c->cfg.interval_ms <= 0)
-		c->cfg.interval_ms = 15000;
+		c->cfg.interval_ms = GT_DEFAULT_COLLECT_INTERVAL_MS;
 	if (c->cfg.window_ms <= 0)
-		c->cfg.window_ms = 300000;
+		c->cfg.window_ms = GT_DEFAULT_WINDOW_MS;
 	c->profile = cfg->profile;
 	if (cfg->prometheus) {
 		c->source = xstrdup(promapi_describe(cfg->prometheus));

@@ -19,6 +19,7 @@
 #include "gammatop/chrome.h"
 #include "gammatop/collector.h"
 #include "gammatop/console.h"
+#include "gammatop/defaults.h"
 #include "gammatop/figlookup.h"
 #include "gammatop/keys.h"
 #include "gammatop/lint.h"
@@ -90,7 +91,7 @@ struct console *console_new(struct gt_store *store, struct evloop *loop,
 	c->started_ms = time_mono_ms();
 	c->timings_path = xstrdup_null(getenv("GAMMATOP_TIMINGS"));
 	c->data_gen = 1;
-	c->window_ms = o->window_ms > 0 ? o->window_ms : 300000;
+	c->window_ms = o->window_ms > 0 ? o->window_ms : GT_DEFAULT_WINDOW_MS;
 	c->dirty = true;
 	store_add_listener(store, store_changed, c);
 	console_push(c, view_new(c->views[first].ops, c, NULL));
@@ -295,6 +296,8 @@ void console_command(struct console *c, const char *line)
 			console_message(c, true, "%s", err);
 		else
 			console_message(c, false, "switching to context %s", arg);
+	} else if (console_open(c, cmd)) {
+		/* any other view of the console's table, by its name (":edit", a new view) */
 	} else {
 		console_message(c, true, "unknown command ':%s' (try :help)", cmd);
 	}
@@ -489,6 +492,7 @@ static void live_counts(struct console *c)
 	size_t stored = 0;
 	for (int k = 0; k < GT_KIND_COUNT; k++)
 		stored += store_count(c->store, (enum gt_kind)k);
+	timing(c, "store_generation", (int64_t)store_generation(c->store)); /* changes applied */
 	timing(c, "live_objects", object_live_count());
 	timing(c, "store_objects", (int64_t)stored);
 	timing(c, "live_topologies", topology_live_count());

@@ -13,6 +13,7 @@
 
 #include "gammatop/cache.h"
 #include "gammatop/collector.h"
+#include "gammatop/defaults.h"
 #include "gammatop/figsrc.h"
 #include "gammatop/figures.h"
 #include "gammatop/http.h"
@@ -287,7 +288,7 @@ struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t err
 	f->cfg.mesh = f->mesh;
 	f->cfg.source_name = f->source_name;
 	if (f->cfg.window_ms <= 0)
-		f->cfg.window_ms = 300000;
+		f->cfg.window_ms = GT_DEFAULT_WINDOW_MS;
 	const struct mesh_profile *profile = NULL;
 	if (f->mesh && strcmp(f->mesh, "auto") && !(profile = mesh_find(f->mesh))) {
 		snprintf(err, errlen, "--mesh %s: unknown mesh (use auto, %s)", f->mesh, mesh_names());

@@ -19,6 +19,7 @@
 #include "gammatop/buf.h"
 #include "gammatop/cache.h"
 #include "gammatop/console.h"
+#include "gammatop/defaults.h"
 #include "gammatop/edit.h"
 #include "gammatop/kclient.h"
 #include "gammatop/keys.h"
@@ -171,7 +172,8 @@ static void refresh_preview(struct ed *d)
 	if (!c)
 		return;
 	d->preview = edit_preview_text(c, d->e,
-	                               env.preview_window_ms > 0 ? env.preview_window_ms : 900000);
+	                               env.preview_window_ms > 0 ? env.preview_window_ms
+	                                                         : GT_DEFAULT_PREVIEW_WINDOW_MS);
 }
 
 /* The audit row of the apply about to be sent (pending until record_outcome); a failure is
@@ -184,7 +186,7 @@ static void record_intent(struct view *v)
 	char err[512] = "", *cluster = kc ? cache_cluster_key(kc->server, kc->ca_pem, kc->ca_len)
 	                                  : NULL;
 	struct edit_audit_ctx ctx = {.context = kc ? kc->context : NULL,
-	                             .user = kc ? kc->user_name : NULL, .cluster = cluster,
+	                             .user = kc ? kc->identity : NULL, .cluster = cluster,
 	                             .undo_of = d->mode == M_UNDO ? d->undo.id : 0};
 	d->audit_id = env.cache && !cache_readonly(env.cache)
 	                      ? edit_audit_begin(d->e, env.cache, &ctx, err, sizeof err)
@@ -690,7 +692,7 @@ static void init(struct view *v)
 	for (int i = 0; i < NF; i++)
 		buf_init(&d->f[i].text);
 	v->priv = d;
-	static const struct grid_col none[] = {{"", 0, 1, false, false, 0}};
+	static const struct grid_col none[] = {{.title = "", .min = 1}};
 	grid_init(&v->grid, none, 1, false);
 }
 

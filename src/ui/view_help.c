@@ -12,8 +12,8 @@
 enum { C_KEYS, C_WHAT, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"KEYS", 22, 0, false, false, 0},
-	{"ACTION", 0, 20, false, false, 0},
+	{.title = "KEYS", .width = 22},
+	{.title = "ACTION", .min = 20},
 };
 
 static const char *const commands[][2] = {

@@ -21,9 +21,9 @@
 enum { C_ITEM, C_COMPUTED, C_REPORTED, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"ROUTE", 0, 24, false, false, 0},
-	{"COMPUTED / VALUE", 0, 16, false, false, 0},
-	{"REPORTED", 0, 12, false, false, 0},
+	{.title = "ROUTE", .min = 24},
+	{.title = "COMPUTED / VALUE", .min = 16},
+	{.title = "REPORTED", .min = 12},
 };
 
 static const int64_t windows_ms[] = {300000, 3600000, 6 * 3600000, 24 * 3600000};
@@ -237,6 +237,27 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 		else
 			grid_setf(r, C_COMPUTED, THEME_ERROR, "weight %d  %s%s%s", tb->ref->weight,
 			          str_or(tb->reason, "?"), tb->message ? ": " : "", tb->message ? tb->message : "");
+		/* the policies the backend is under (BackendTLSPolicy, XBackendTrafficPolicy) */
+		if (tb->tls_policy) {
+			const struct gt_policy *tp = &tb->tls_policy->u.pol;
+			char pk[128];
+			snprintf(pk, sizeof pk, "%s/tls", k);
+			struct grid_row *pr = row(v, 2, pk, THEME_NORMAL, "backend TLS");
+			grid_setf(pr, C_COMPUTED, THEME_POLICY, "BackendTLSPolicy %s  hostname %s",
+			          str_or(tb->tls_policy->meta.name, "?"), str_or(tp->hostname, "-"));
+		}
+		if (tb->traffic_policy && tb->traffic_policy->u.pol.has_retry_constraint) {
+			const struct gt_policy *tp = &tb->traffic_policy->u.pol;
+			char pk[128];
+			snprintf(pk, sizeof pk, "%s/budget", k);
+			struct grid_row *pr = row(v, 2, pk, THEME_NORMAL, "retry budget");
+			/* GEP-3388 CRD defaults where unset: 20% per 10s, at least 10 per 1s */
+			grid_setf(pr, C_COMPUTED, THEME_POLICY, "%d%% per %s, at least %d per %s  (%s)",
+			          tp->budget_percent >= 0 ? tp->budget_percent : 20,
+			          str_or(tp->budget_interval, "10s"),
+			          tp->min_retry_count >= 0 ? tp->min_retry_count : 10,
+			          str_or(tp->min_retry_interval, "1s"), str_or(tb->traffic_policy->meta.name, "?"));
+		}
 	}
 	if (!ru->n_backends)
 		row(v, 1, strcat(strcpy(k, key), "/nob"), THEME_DIM, "no backends");

@@ -25,17 +25,17 @@
 enum { COL_NAME, COL_POLICY, COL_TIMEOUT, COL_RETRY, COL_RPS, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"TOPOLOGY", 0, 30, false, false, 0},
-	{"POLICY", 16, 0, false, false, 1},
-	{"TIMEOUT", 7, 0, true, true, 2},
-	{"RETRY", 7, 0, true, true, 3},
-	{"RPS", 7, 0, true, true, 4},
+	{.title = "TOPOLOGY", .min = 30},
+	{.title = "POLICY", .width = 16, .drop = 1},
+	{.title = "TIMEOUT", .width = 7, .right = true, .numeric = true, .drop = 2},
+	{.title = "RETRY", .width = 7, .right = true, .numeric = true, .drop = 3},
+	{.title = "RPS", .width = 7, .right = true, .numeric = true, .drop = 4},
 };
 
 /* Without a telemetry source the figure columns would stay empty: leave them out. */
 static const struct grid_col cols_nofig[2] = {
-	{"TOPOLOGY", 0, 30, false, false, 0},
-	{"POLICY", 16, 0, false, false, 1},
+	{.title = "TOPOLOGY", .min = 30},
+	{.title = "POLICY", .width = 16, .drop = 1},
 };
 
 /* Row keys are paths ("gc/NAME/gateway/NS/NAME/l0/..."): stable across rebuilds. */
