@@ -248,6 +248,12 @@ static char *live_key(const struct live *lv)
 	return app.offline_key ? xstrdup(app.offline_key) : NULL;
 }
 
+/* ui_edit_env.cluster_key: whose change journal the console's views read. */
+static char *live_cluster_key(void *ud)
+{
+	return live_key(ud);
+}
+
 /* Load the cached topology before the first frame: packed objects (topocache.h) load 20,000
  * objects in tens of ms, so the first frame shows them and the live lists replace them kind by
  * kind as they arrive. Returns the save time (0: nothing cached). */
@@ -608,7 +614,7 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	struct console_opts co = {
 		.readonly = o->readonly, .no_color = o->no_color, .theme = o->theme,
 		.ns = o->namespace_, .mouse = mouse_on || (m && !strcmp(m, "1")),
-		.views = ui_views, .n_views = ui_views_n,
+		.views = ui_views, .n_views = ui_views_n, .command = console_at_command,
 	};
 	uint64_t wms = 0;
 	char err[256];
@@ -655,7 +661,8 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		pw = 0;
 	struct ui_edit_env ee = {.client = live_client, .cache = app_cache(o),
 	                         .mesh = o->mesh, .preview_window_ms = (int64_t)pw,
-	                         .applied = on_applied, .ud = &lv};
+	                         .applied = on_applied, .cluster_key = live_cluster_key,
+	                         .ud = &lv};
 	ui_edit_set_env(con, &ee);
 	if (app.note)
 		console_message(con, !app.cache, "%s", app.note);

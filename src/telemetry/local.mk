@@ -13,7 +13,8 @@ src_telemetry_libgttelemetry_a_SOURCES = \
 	src/telemetry/promapi.c include/gammatop/promapi.h \
 	src/telemetry/promsource.c include/gammatop/promsource.h \
 	src/telemetry/collector.c include/gammatop/collector.h \
-	src/telemetry/suspects.c include/gammatop/suspects.h
+	src/telemetry/suspects.c include/gammatop/suspects.h \
+	src/telemetry/callobs.c include/gammatop/callobs.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_exposition tests/unit/test_promresult tests/unit/test_rate \
@@ -24,8 +25,12 @@ tests_unit_test_exposition_LDADD = $(TELEMETRY_UNIT_LDADD)
 tests_unit_test_promresult_LDADD = $(TELEMETRY_UNIT_LDADD)
 tests_unit_test_rate_LDADD = $(TELEMETRY_UNIT_LDADD)
 tests_unit_test_mesh_LDADD = $(TELEMETRY_UNIT_LDADD)
-check_PROGRAMS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects
-TESTS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects
+check_PROGRAMS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects \
+	tests/unit/test_callobs
+TESTS += tests/unit/test_promapi tests/unit/test_collector tests/unit/test_suspects \
+	tests/unit/test_callobs
+# callobs with pathsout (export, a sibling layer): linked as the ui layer's tests are
+tests_unit_test_callobs_LDADD = $(UI_UNIT_LDADD)
 tests_unit_test_suspects_LDADD = $(TELEMETRY_UNIT_LDADD)
 tests_unit_test_promapi_LDADD = $(TELEMETRY_UNIT_LDADD) $(MHD_LIBS)
 tests_unit_test_collector_LDADD = $(TELEMETRY_UNIT_LDADD)

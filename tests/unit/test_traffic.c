@@ -812,6 +812,55 @@ static void test_upstream(void **state)
 	traffic_free(c.t);
 }
 
+/* A call chain (sim.gammatop.dev/rps-from): each hop's requests are the tries of the hop
+ * above; a retry change upstream moves the rates below it from then on, counters stay
+ * monotonic; a link to a missing or unreadable rule leaves the rule's own rate. */
+#define CHAIN_ROUTE(NAME, RPS, FROM, ATTEMPTS)                                                  \
+	"{\"kind\":\"HTTPRoute\",\"metadata\":{\"namespace\":\"c\",\"name\":\"" NAME "\","     \
+	"\"annotations\":{\"sim.gammatop.dev/rps\":\"" RPS "\",\"sim.gammatop.dev/failure\":\"0.3\","   \
+	"\"sim.gammatop.dev/rps-from\":\"" FROM "\"}},\"spec\":{\"rules\":[{\"backendRefs\":"        \
+	"[{\"name\":\"" NAME "\",\"port\":80}]" ATTEMPTS "}]}}"
+#define RETRY2 ",\"retry\":{\"attempts\":2,\"codes\":[503]}"
+
+static void test_chain_link(void **state)
+{
+	(void)state;
+	struct traffic *t = traffic_new(7);
+	/* the downstream first: its upstream does not exist yet, so its own rate applies */
+	upsert(t, CHAIN_ROUTE("b", "5", "HTTPRoute/c/a#0", RETRY2), 1000);
+	struct traffic_expect a, b, c;
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "b", 0, &b), 0);
+	assert_true(b.linked);
+	assert_true(b.rps == 5);
+	upsert(t, CHAIN_ROUTE("a", "10", "garbage", RETRY2), 1000);
+	upsert(t, CHAIN_ROUTE("c", "7", "HTTPRoute/c/b#0", ""), 1000);
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "a", 0, &a), 0);
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "b", 0, &b), 0);
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "c", 0, &c), 0);
+	assert_false(a.linked); /* an unreadable link is ignored */
+	assert_true(a.rps == 10);
+	assert_true(a.tries_per_request > 1.2); /* 30% 503s, retried twice */
+	assert_true(fabs(b.rps - a.rps * a.tries_per_request) < 1e-9);
+	assert_true(fabs(c.rps - b.rps * b.tries_per_request) < 1e-9);
+	assert_true(c.tries_per_request == 1); /* no retry on the last hop */
+	/* counters: c's requests over an hour are a's tries times b's tries per request */
+	struct page pg;
+	page_of(t, SIM_MESH_ENVOY_GATEWAY, NULL, 1000 + HOUR_MS, &pg);
+	page_free(&pg);
+	/* the upstream stops retrying: the rates below follow, counters keep growing */
+	upsert(t, CHAIN_ROUTE("a", "10", "garbage", ""), 1000 + HOUR_MS);
+	struct traffic_expect b2, c2;
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "b", 0, &b2), 0);
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "c", 0, &c2), 0);
+	assert_true(fabs(b2.rps - 10) < 1e-9);
+	assert_true(c2.rps < c.rps);
+	assert_true(fabs(c2.rps - b2.rps * b2.tries_per_request) < 1e-9);
+	page_of(t, SIM_MESH_ENVOY_GATEWAY, NULL, 1000 + 2 * HOUR_MS, &pg);
+	assert_true(pg.n > 0);
+	page_free(&pg);
+	traffic_free(t);
+}
+
 /* Random annotation text and random policy values of random types (a fixed seed, so the
  * test is repeatable): the model never crashes, its figures stay in range, pages stay valid. */
 static uint64_t rnd(uint64_t *s)
@@ -849,7 +898,7 @@ static void test_random_input(void **state)
 {
 	(void)state;
 	static const char *const keys[] = {"sim.gammatop.dev/rps", "sim.gammatop.dev/latency",
-	                                   "sim.gammatop.dev/failure"};
+	                                   "sim.gammatop.dev/failure", "sim.gammatop.dev/rps-from"};
 	uint64_t seed = 12345;
 	struct traffic *t = traffic_new(3);
 	for (int it = 0; it < 400; it++) {
@@ -859,12 +908,14 @@ static void test_random_input(void **state)
 			"[{\"name\":\"b\"}],\"timeouts\":{},\"retry\":{}}]}}");
 		json_t *ann = json_object_get(json_object_get(j, "metadata"), "annotations");
 		json_t *rule = json_array_get(json_object_get(json_object_get(j, "spec"), "rules"), 0);
-		for (size_t k = 0; k < 3; k++) {
+		for (size_t k = 0; k < 4; k++) {
 			char text[48];
 			random_text(&seed, text, sizeof text);
 			if (k == 1 && rnd(&seed) % 2)
 				snprintf(text, sizeof text, "p50=%dms,p99=%ds", (int)(rnd(&seed) % 900),
 				         (int)(rnd(&seed) % 9));
+			if (k == 3 && rnd(&seed) % 2) /* a link to itself, or to a rule it lacks */
+				snprintf(text, sizeof text, "HTTPRoute/default/f#%d", (int)(rnd(&seed) % 3));
 			json_object_set_new(ann, keys[k], json_string(text));
 		}
 		json_object_set_new(json_object_get(rule, "timeouts"), "request", random_value(&seed));
@@ -939,6 +990,7 @@ int main(void)
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_random_input),
 		cmocka_unit_test(test_upstream),
+		cmocka_unit_test(test_chain_link),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
