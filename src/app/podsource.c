@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "gammatop/defaults.h"
 #include "gammatop/http.h"
 #include "gammatop/kclient.h"
 #include "gammatop/log.h"
@@ -87,8 +88,8 @@ void podsource_fetch(void *ud, const struct scrape_target *t, scrape_done_fn don
 	if (ps->jobs)
 		ps->jobs->prev = j;
 	ps->jobs = j;
-	j->req = kclient_pod_proxy_get(ps->k, t->ns, t->scheme, t->pod, t->port, t->path, 10000,
-	                               on_proxy, j);
+	j->req = kclient_pod_proxy_get(ps->k, t->ns, t->scheme, t->pod, t->port, t->path,
+	                               GT_DEFAULT_SCRAPE_TIMEOUT_MS, on_proxy, j);
 }
 
 static void on_pods(const struct kresponse *r, void *ud)
@@ -128,8 +129,8 @@ static void list_in(struct podsource *ps, const char *ns)
 	char *path = ens ? xasprintf("/api/v1/namespaces/%s/pods", ens) : xstrdup("/api/v1/pods");
 	free(ens);
 	ps->in_ns = ns != NULL;
-	struct kreq_opts o = {.path = path, .what = "list pods", .timeout_ms = 30000,
-	                      .on_done = on_pods, .ud = ps};
+	struct kreq_opts o = {.path = path, .what = "list pods",
+	                      .timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS, .on_done = on_pods, .ud = ps};
 	ps->list_req = kclient_request(ps->k, &o);
 	free(path);
 }
