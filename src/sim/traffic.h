@@ -143,6 +143,7 @@ struct traffic {
 	bool linkerd_policy;
 	struct traffic_route **routes; /* owned; sorted by kind, namespace, name */
 	size_t n_routes, cap_routes;
+	size_t n_linked; /* rules with sim.gammatop.dev/rps-from: without any, no relinking */
 };
 
 /* Cumulative counters of rule r at the model clock, added into cnt[TC_N] and sums[TS_N]. */
