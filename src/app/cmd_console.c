@@ -304,6 +304,13 @@ static void telemetry_start(struct live *lv)
 		console_message(lv->con, false, "%s", figsrc_notice(lv->figs));
 }
 
+/* An exec plugin's stderr line (a device-code prompt) while it runs: on the status bar. */
+static void on_plugin_line(const char *line, void *ud)
+{
+	struct live *lv = ud;
+	console_message(lv->con, false, "exec plugin: %s", line);
+}
+
 static struct kcluster *live_connect(struct live *lv, const char *context, char *err, size_t n)
 {
 	struct kubeconfig_opts ko = cmd_kubeconfig_opts(lv->o);
@@ -318,8 +325,10 @@ static struct kcluster *live_connect(struct live *lv, const char *context, char 
 	free(lv->src->description);
 	lv->src->context = xstrdup(kc->context);
 	lv->src->server = xstrdup(kc->server);
-	lv->src->user = xstrdup(kc->user_name);
+	lv->src->user = xstrdup(kc->identity);
 	lv->src->description = xasprintf("context %s", kc->context);
+	if (lv->con) /* :ctx, ctrl-r: the console is up */
+		kcluster_set_plugin_stderr(c, on_plugin_line, lv);
 	kcluster_start(c);
 	return c;
 }
@@ -619,6 +628,8 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		return EXIT_USAGE;
 	}
 	lv.con = con;
+	if (src->cluster)
+		kcluster_set_plugin_stderr(src->cluster, on_plugin_line, &lv);
 	if (lv.cache_loaded >= 0) {
 		console_timing(con, "cache_loaded", lv.cache_loaded);
 		console_timing(con, "cache_load_ms", load_ms);
@@ -663,6 +674,8 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	if (src->cluster && store_all_synced(src->store) &&
 	    store_count(src->store, GT_GATEWAYCLASS) + store_count(src->store, GT_SERVICE) > 0)
 		live_save(&lv); /* the state as the user last saw it */
+	if (src->cluster)
+		kcluster_set_plugin_stderr(src->cluster, NULL, NULL); /* lv ends here */
 	console_free(con);
 	free(lv.context_opt);
 	app_cache_close();

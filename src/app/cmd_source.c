@@ -69,7 +69,7 @@ static int open_cluster(const struct cmd_opts *o, struct cmd_source *src)
 	const struct kubeconfig *kc = kcluster_config(c);
 	src->context = xstrdup(kc->context);
 	src->server = xstrdup(kc->server);
-	src->user = xstrdup(kc->user_name);
+	src->user = xstrdup(kc->identity); /* the impersonated user, when there is one */
 	src->description = xasprintf("context %s (%s)", kc->context, kc->server);
 	kcluster_allow_terminal(c, true); /* a batch command: a plugin may prompt, as in kubectl */
 	long max_ms = cmd_timeout_ms(o);

@@ -85,9 +85,16 @@ bool kcluster_discovered(const struct kcluster *c) { return c->discovered; }
 void kcluster_allow_terminal(struct kcluster *c, bool allowed)
 {
 	credential_set_terminal(kclient_credential(c->k), allowed);
+	credential_set_stderr(kclient_credential(c->k), allowed); /* batch: as kubectl */
 }
 
 static void start_discovery(struct kcluster *c);
+
+void kcluster_set_plugin_stderr(struct kcluster *c, void (*fn)(const char *line, void *ud),
+                                void *ud)
+{
+	credential_set_stderr_fn(kclient_credential(c->k), fn, ud);
+}
 
 const char *kcluster_namespace(const struct kcluster *c) { return c->ns; }
 
@@ -187,7 +194,13 @@ int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errl
 		int64_t left = deadline - time_mono_ms();
 		if (left <= 0)
 			break;
+		bool login = credential_logging_in(kclient_credential(c->k));
+		int64_t t0 = time_mono_ms();
 		evloop_run_once(c->loop, left > 1000 ? 1000 : (int)left);
+		if (login) /* a login (device code, MFA) is not the cluster's time: kubectl's
+		              discovery retries after it, so it does not fail for it; a silent plugin
+		              is still a hang; every plugin has its own limit */
+			deadline += time_mono_ms() - t0;
 	}
 	/* A credential plugin that hangs is what is wrong, not discovery: name it. */
 	char *plugin = c->discovered ? NULL : credential_pending(kclient_credential(c->k));

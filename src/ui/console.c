@@ -465,6 +465,7 @@ static void live_counts(struct console *c)
 	size_t stored = 0;
 	for (int k = 0; k < GT_KIND_COUNT; k++)
 		stored += store_count(c->store, (enum gt_kind)k);
+	timing(c, "store_generation", (int64_t)store_generation(c->store)); /* changes applied */
 	timing(c, "live_objects", object_live_count());
 	timing(c, "store_objects", (int64_t)stored);
 	timing(c, "live_topologies", topology_live_count());

@@ -186,7 +186,7 @@ static void record_intent(struct view *v)
 	char err[512] = "", *cluster = kc ? cache_cluster_key(kc->server, kc->ca_pem, kc->ca_len)
 	                                  : NULL;
 	struct edit_audit_ctx ctx = {.context = kc ? kc->context : NULL,
-	                             .user = kc ? kc->user_name : NULL, .cluster = cluster,
+	                             .user = kc ? kc->identity : NULL, .cluster = cluster,
 	                             .undo_of = d->mode == M_UNDO ? d->undo.id : 0};
 	d->audit_id = env.cache && !cache_readonly(env.cache)
 	                      ? edit_audit_begin(d->e, env.cache, &ctx, err, sizeof err)
