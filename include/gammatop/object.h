@@ -152,6 +152,7 @@ struct gt_gateway {
 	enum gt_allowed_listeners allowed_listeners; /* Gateway only */
 	struct gt_selector allowed_listeners_selector; /* for GT_AL_SELECTOR */
 	struct gt_parent_ref *ls_parent; /* ListenerSet only: spec.parentRef (owned), else NULL */
+	bool default_scope_all; /* Gateway spec.defaultScope: All (GEP-3793, experimental) */
 	struct gt_listener *listeners;
 	size_t n_listeners;
 	char **addresses; /* status.addresses[].value */
@@ -244,6 +245,7 @@ struct gt_route {
 	size_t n_rules;        /* default rule (match PathPrefix /), default_rule = true; a */
 	                       /* GRPCRoute's default rule has no matches (matches every call) */
 	bool default_rule;
+	bool use_default_gateways; /* spec.useDefaultGateways: All (GEP-3793, experimental) */
 	struct gt_route_parent_status *status;
 	size_t n_status;
 };

@@ -31,6 +31,17 @@ int scrape_target_from(struct scrape_target *t, const char *ns, const char *pod,
                        size_t errlen);
 void scrape_target_done(struct scrape_target *t);
 
+/* The one discovery of what to scrape, for `top` and the console alike (podtargets.c): from
+ * a pod list's JSON (GET /api/v1/pods: every namespace — Linkerd's route metrics live in the
+ * calling pods wherever they run, Envoy Gateway's proxies in envoy-gateway-system; a
+ * namespace filter applies to routes, never to pods), every Running pod that asks to be
+ * scraped (prometheus.io annotations: Envoy Gateway's proxies, Istio's sidecars and
+ * waypoints) or whose Linkerd proxy has its admin port (container port "linkerd-admin").
+ * *out (free each with scrape_target_done, then the array) and *n. Returns 0, or -1 with err
+ * when the JSON is no pod list. */
+int scrape_targets_from_pods(const char *json, size_t len, struct scrape_target **out,
+                             size_t *n, char *err, size_t errlen);
+
 /* The fetch result handed back to the scraper: status 0 and error set on transport failure. */
 typedef void (*scrape_done_fn)(void *done_ud, long status, const char *body, size_t len,
                                const char *content_type, const char *error);

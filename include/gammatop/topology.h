@@ -60,6 +60,8 @@ struct topo_parent {
 	bool disagrees; /* computed attached != reported Accepted (when reported) */
 	int reported_resolved; /* the reported ResolvedRefs: 1 True, 0 False, -1 Unknown/absent */
 	bool refs_disagree; /* reported ResolvedRefs contradicts the computed backendRefs */
+	bool defaulted; /* a default Gateway that claims the route (useDefaultGateways, GEP-3793);
+	                 * ref is then the topology's, not in the route's parentRefs */
 };
 
 struct topo_backend {
@@ -86,8 +88,11 @@ struct topo_rule {
 
 struct topo_route {
 	const struct gt_object *obj; /* held (a reference of the topology's) */
-	struct topo_parent *parents; /* owned */
+	struct topo_parent *parents; /* owned: its parentRefs, then the default Gateways that
+	                              * claim it */
 	size_t n_parents;
+	struct gt_parent_ref *default_refs; /* owned: the refs of defaulted parents */
+	size_t n_default_refs;
 	struct topo_rule *rules;     /* owned */
 	size_t n_rules;
 	bool attached_any; /* attached to at least one parent */

@@ -283,6 +283,7 @@ static json_t *gateway_json(const struct gt_topology *t, const struct topo_gatew
 	                        ? selector_json(&gw->allowed_listeners_selector)
 	                        : json_null());
 	put(j, "allowedListeners", al);
+	put(j, "defaultScope", json_string(gw->default_scope_all ? "All" : "None"));
 	json_t *ls = json_array();
 	for (size_t k = 0; k < g->n_listeners; k++)
 		json_array_append_new(ls, listener_json(t, &g->listeners[k]));
@@ -482,6 +483,7 @@ json_t *snapshot_parents(const struct topo_route *r)
 		}
 		put(o, "reported", rep);
 		put(o, "disagrees", json_boolean(p->disagrees));
+		put(o, "defaulted", json_boolean(p->defaulted));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -603,6 +605,7 @@ json_t *snapshot_route(const struct topo_route *r)
 	put(o, "namespace", snapshot_string(object_ns(obj)));
 	put(o, "name", snapshot_string(obj->meta.name));
 	put(o, "hostnames", string_array(obj->u.route.hostnames, obj->u.route.n_hostnames));
+	put(o, "useDefaultGateways", json_string(obj->u.route.use_default_gateways ? "All" : "None"));
 	put(o, "attached", json_boolean(r->attached_any));
 	put(o, "mesh", json_boolean(r->mesh));
 	put(o, "parents", snapshot_parents(r));

@@ -267,6 +267,10 @@ static void route(struct jf *c, const json_t *spec, const json_t *status, bool g
 {
 	size_t o = jf_push_key(c, "spec");
 	r->hostnames = jf_strv(c, spec, "hostnames", &r->n_hostnames);
+	char *use_default = NULL;
+	jf_str(c, spec, "useDefaultGateways", &use_default);
+	r->use_default_gateways = str_eq(use_default, "All");
+	free(use_default);
 	size_t n;
 	const json_t *l = jf_list(c, spec, "parentRefs", &n);
 	if (l && n) {
@@ -466,6 +470,10 @@ static void gateway(struct jf *c, const json_t *spec, const json_t *status, bool
 	} else {
 		jf_str(c, spec, "gatewayClassName", &g->class_name);
 		allowed_listeners(c, spec, g);
+		char *scope = NULL;
+		jf_str(c, spec, "defaultScope", &scope);
+		g->default_scope_all = str_eq(scope, "All");
+		free(scope);
 	}
 	const json_t *l = jf_list(c, spec, "listeners", &n);
 	if (l && n) {

@@ -18,7 +18,7 @@ static void lint_route(const struct gt_object *o, struct findings *out)
 	const struct gt_route *r = &o->u.route;
 	char id[512], field[96];
 	object_id(o, id, sizeof id);
-	if (r->n_parents == 0)
+	if (r->n_parents == 0 && !r->use_default_gateways)
 		findings_add(out, LINT_NO_PARENTS, id, "spec.parentRefs",
 		             "the route has no parentRefs: it attaches to no Gateway or Service; add a "
 		             "parentRef");

@@ -59,7 +59,7 @@ src_model_libgtmodel_a_SOURCES += \
 	src/model/topology.c include/gammatop/topology.h \
 	src/model/topology_index.c src/model/topology_status.c src/model/topology_int.h \
 	src/model/topology_lookup.c src/model/topology_listeners.c src/model/topology_policy.c \
-	src/model/topology_admit.c \
+	src/model/topology_rules.c \
 	src/model/policy.c include/gammatop/policy.h \
 	src/model/lint.c include/gammatop/lint.h \
 	src/model/callgraph.c include/gammatop/callgraph.h \

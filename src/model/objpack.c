@@ -251,6 +251,7 @@ static void s_gateway(struct pk *k, struct gt_gateway *g, bool listenerset)
 			g->allowed_listeners = (enum gt_allowed_listeners)al;
 		}
 		s_selector(k, &g->allowed_listeners_selector);
+		s_bool(k, &g->default_scope_all);
 	}
 	S_ARR(k, g->listeners, g->n_listeners);
 	for (size_t i = 0; i < g->n_listeners; i++) {
@@ -367,6 +368,7 @@ static void s_route(struct pk *k, struct gt_route *r)
 	if (READING(k) && !r->n_rules)
 		bad(k, "a route without rules");
 	s_bool(k, &r->default_rule);
+	s_bool(k, &r->use_default_gateways);
 	S_ARR(k, r->status, r->n_status);
 	for (size_t i = 0; i < r->n_status; i++) {
 		s_parent_ref(k, &r->status[i].ref);

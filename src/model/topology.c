@@ -525,6 +525,50 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 
 /* ---- routes ---- */
 
+/* Would default Gateway tg claim route (GEP-3793: "subject to the usual rules about which
+ * Routes a Gateway is allowed to claim")? Some listener takes its kind and namespace and
+ * shares a hostname. A Gateway the route names in its parentRefs is not claimed twice. */
+static bool default_claims(struct build *b, const struct gt_object *route,
+                           const struct topo_gateway *tg)
+{
+	const struct gt_route *r = &route->u.route;
+	for (size_t i = 0; i < r->n_parents; i++)
+		if (ref_is_gateway(&r->parents[i]) && str_eq(r->parents[i].name, tg->obj->meta.name) &&
+		    str_eq(topology_ref_ns(&r->parents[i], route), object_ns(tg->obj)))
+			return false;
+	for (size_t li = 0; li < tg->n_listeners; li++) {
+		const struct topo_listener *tl = &tg->listeners[li];
+		if (listener_allows_kind(tl, route->kind) &&
+		    listener_allows_ns(b, tl->listener, tg->obj, route) &&
+		    route_hosts_intersect(r, tl->listener->hostname))
+			return true;
+	}
+	return false;
+}
+
+/* The defaulted parents of a route with useDefaultGateways All: one per default Gateway that
+ * claims it, with a ref of the topology's own (group, kind, namespace, name). */
+static size_t default_parents(struct build *b, struct topo_route *tr)
+{
+	const struct gt_object *o = tr->obj;
+	if (!o->u.route.use_default_gateways || !b->n_default_gws)
+		return 0;
+	for (size_t k = 0; k < b->n_default_gws; k++) {
+		const struct topo_gateway *tg = &b->t->gateways[b->default_gws[k]];
+		if (!default_claims(b, o, tg))
+			continue;
+		tr->default_refs = xreallocarray(tr->default_refs, tr->n_default_refs + 1,
+		                                 sizeof *tr->default_refs);
+		struct gt_parent_ref *ref = &tr->default_refs[tr->n_default_refs++];
+		memset(ref, 0, sizeof *ref);
+		ref->group = xstrdup(GW_GROUP);
+		ref->kind = xstrdup("Gateway");
+		ref->namespace_ = xstrdup(object_ns(tg->obj));
+		ref->name = xstrdup(str_or(tg->obj->meta.name, ""));
+	}
+	return tr->n_default_refs;
+}
+
 static void build_route(struct build *b, size_t ri)
 {
 	struct topo_route *tr = &b->t->routes[ri];
@@ -533,8 +577,22 @@ static void build_route(struct build *b, size_t ri)
 	struct topology_rid rid = {.obj = o};
 
 	bool mesh_only = r->n_parents > 0;
-	tr->n_parents = r->n_parents;
-	tr->parents = xcalloc(r->n_parents ? r->n_parents : 1, sizeof *tr->parents);
+	size_t n_def = default_parents(b, tr);
+	tr->n_parents = r->n_parents + n_def;
+	tr->parents = xcalloc(tr->n_parents ? tr->n_parents : 1, sizeof *tr->parents);
+	if (n_def)
+		mesh_only = false;
+	for (size_t k = 0; k < n_def; k++) {
+		/* claimed, so attached: attach_to_listeners adds no finding */
+		struct topo_parent *tp = &tr->parents[r->n_parents + k];
+		tp->ref = &tr->default_refs[k];
+		tp->defaulted = true;
+		tp->reported_accepted = -1;
+		tp->reported_resolved = -1;
+		resolve_gateway_parent(b, o, ri, r->n_parents + k, tp, &rid);
+		if (tp->attached)
+			tr->attached_any = true;
+	}
 	for (size_t pi = 0; pi < r->n_parents; pi++) {
 		struct topo_parent *tp = &tr->parents[pi];
 		tp->ref = &r->parents[pi];
@@ -685,6 +743,8 @@ struct gt_topology *topology_build(struct gt_store *s)
 	t->store_generation = store_generation(s);
 	struct build b = {.t = t, .s = s};
 	size_t n_gw, n_svc, n_cls, n_ls;
+	b.default_gws = NULL;
+	b.n_default_gws = 0;
 	const struct gt_object *const *gws = store_list(s, GT_GATEWAY, &n_gw);
 	const struct gt_object *const *lss = store_list(s, GT_LISTENERSET, &n_ls);
 	const struct gt_object *const *svcs = store_list(s, GT_SERVICE, &n_svc);
@@ -716,6 +776,9 @@ struct gt_topology *topology_build(struct gt_store *s)
 		topology_index_put(&b.gateways, object_ns(gws[i]), gws[i]->meta.name, i);
 		build_gateway(&b, &t->gateways[i]);
 	}
+	for (size_t i = 0; i < n_gw; i++)
+		if (gws[i]->u.gw.default_scope_all)
+			topology_push_index(&b.default_gws, &b.n_default_gws, i);
 	t->n_services = n_svc;
 	t->services = xcalloc(n_svc ? n_svc : 1, sizeof *t->services);
 	for (size_t i = 0; i < n_svc; i++) {
@@ -775,6 +838,7 @@ struct gt_topology *topology_build(struct gt_store *s)
 	topology_index_done(&b.namespaces);
 	topology_index_done(&b.grants);
 	topology_index_done(&b.listenersets);
+	free(b.default_gws);
 	findings_sort(&t->findings);
 	return t;
 }

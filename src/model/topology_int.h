@@ -51,10 +51,11 @@ struct build {
 	const struct gt_object *const *ns_objs;
 	struct ns_labels *ns_labels;
 	size_t n_ns;
+	size_t *default_gws, n_default_gws; /* Gateways with defaultScope All (GEP-3793) */
 };
 
 /* The labels of Namespace ns, NULL when there is no such Namespace object
- * (topology_admit.c, as the two below). */
+ * (topology_rules.c, as the two below). */
 const struct gt_kvlist *topology_ns_labels(struct build *b, const char *ns);
 /* Does namespace ns match sel (its Namespace's labels; without a Namespace object, only
  * kubernetes.io/metadata.name is known)? */

@@ -13,7 +13,9 @@
  *  - the merged listener list of a Gateway: its own, then the ListenerSets it takes
  *    (allowedListeners, default None) oldest first, then by namespace/name. Indistinct
  *    listeners on one port are Conflicted (inside one resource every one of them, across
- *    resources the later ones): HostnameConflict (same protocol family and hostname) or
+ *    resources the later ones; one that lost to a listener of higher precedence conflicts
+ *    with nothing after it, as conformance/tests/listenerset-protocol-conflict.go wants,
+ *    where gammatop-sim's controller still knocks out its siblings): HostnameConflict (same protocol family and hostname) or
  *    ProtocolConflict (which also empties supportedKinds); OverlappingTLSConfig on
  *    terminating listeners of one port whose distinct hostnames overlap;
  *  - the Gateway's Accepted (True/Accepted; ListenersNotValid, False when no own listener is
@@ -33,30 +35,6 @@
 #include "gammatop/topology.h"
 #include "gammatop/xalloc.h"
 #include "topology_int.h"
-
-void topology_cond(struct topo_conditions *c, const char *type, bool status, const char *reason,
-                   const char *fmt, ...)
-{
-	struct topo_condition *k = NULL;
-	for (size_t i = 0; i < c->n; i++)
-		if (str_eq(c->items[i].type, type))
-			k = &c->items[i];
-	if (!k) {
-		if (c->n >= TOPO_MAX_CONDITIONS)
-			return;
-		k = &c->items[c->n++];
-	}
-	free(k->message);
-	k->type = type;
-	k->status = status ? "True" : "False";
-	k->reason = reason;
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	k->message = xstrdup(msg);
-}
 
 static const char *const http_kinds[] = {"HTTPRoute", "GRPCRoute", NULL};
 static const char *const tls_kinds[] = {"TLSRoute", NULL};
@@ -83,6 +61,7 @@ struct verdict {
 	const char *refs_reason; /* NULL: resolved */
 	char refs_msg[300];
 	const char *conflict;    /* NULL: none */
+	bool conflict_from_above; /* lost to a listener of a resource of higher precedence */
 };
 
 static void refs_fail(struct verdict *v, const char *reason, const char *fmt, ...)
@@ -227,18 +206,29 @@ static void conflict(struct lref *r, const char *reason)
 		r->tl->n_supported_kinds = 0;
 }
 
+/* Pairs in precedence order: a listener that already lost to one of higher precedence is
+ * out, and conflicts with nothing after it (listenerset-protocol-conflict: a ListenerSet's
+ * TCP listener that loses to the Gateway's HTTP ones leaves the same ListenerSet's HTTP
+ * listener on that port accepted). Indistinct listeners of one resource all lose. */
 static void judge(struct lref *v, size_t n)
 {
 	qsort(v, n, sizeof *v, by_port);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].v->conflict && v[i].v->conflict_from_above)
+			continue;
 		for (size_t j = i + 1; j < n && v[j].tl->listener->port == v[i].tl->listener->port; j++) {
+			if (v[j].v->conflict && v[j].v->conflict_from_above)
+				continue;
 			const char *why = pair_conflict(v[i].tl, v[j].tl);
 			if (!why)
 				continue;
 			if (v[i].owner == v[j].owner)
 				conflict(&v[i], why); /* no winner inside one resource */
+			else
+				v[j].v->conflict_from_above = true;
 			conflict(&v[j], why);
 		}
+	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n && v[j].tl->listener->port == v[i].tl->listener->port; j++) {
 			const char *hi = v[i].tl->listener->hostname, *hj = v[j].tl->listener->hostname;
@@ -283,24 +273,6 @@ static bool allows_listenerset(struct build *b, const struct gt_object *gw,
 		return topology_ns_selected(b, &g->allowed_listeners_selector, object_ns(ls));
 	}
 	return false;
-}
-
-/* creationTimestamp (RFC 3339 in UTC sorts as text), then namespace/name; an absent time
- * sorts last. */
-int topology_older(const struct gt_object *a, const struct gt_object *b)
-{
-	const char *ta = a->meta.creation_timestamp, *tb = b->meta.creation_timestamp;
-	if (!str_eq(ta, tb)) {
-		if (!ta)
-			return 1;
-		if (!tb)
-			return -1;
-		int c = strcmp(ta, tb);
-		if (c)
-			return c;
-	}
-	int c = strcmp(object_ns(a), object_ns(b));
-	return c ? c : strcmp(str_or(a->meta.name, ""), str_or(b->meta.name, ""));
 }
 
 static const struct gt_topology *sort_t;
@@ -480,6 +452,9 @@ void topology_listeners_judge(struct build *b)
 				              buf_str(&bad));
 			buf_done(&bad);
 		}
+		if (tg->obj->u.gw.default_scope_all) /* GEP-3793; the GEP fixes no reason */
+			topology_cond(&tg->conditions, "DefaultGateway", true, "DefaultScope",
+			              "Gateway has default scope All");
 		free(gv[gi]);
 	}
 	free(gv);

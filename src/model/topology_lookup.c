@@ -69,6 +69,13 @@ void topology_free(struct gt_topology *t)
 			free(r->parents[p].listeners);
 		}
 		free(r->parents);
+		for (size_t k = 0; k < r->n_default_refs; k++) {
+			free(r->default_refs[k].group);
+			free(r->default_refs[k].kind);
+			free(r->default_refs[k].namespace_);
+			free(r->default_refs[k].name);
+		}
+		free(r->default_refs);
 		for (size_t k = 0; k < r->n_rules; k++) {
 			for (size_t bi = 0; bi < r->rules[k].n_backends; bi++)
 				free(r->rules[k].backends[bi].message);

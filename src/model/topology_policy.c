@@ -91,10 +91,19 @@ static void check_targets(struct build *b, const struct gt_object *o, struct jud
 			         str_or(t->name, ""));
 			fail(j, "Invalid", msg);
 		}
-		/* an older policy of the same kind on the same target wins */
-		for (size_t q = 0; q < n_same; q++) {
+		/* an older policy of the same kind on the same target wins; the list is sorted by
+		 * namespace (store_list), so only the run of this namespace is looked at */
+		size_t lo = 0, hi = n_same;
+		while (lo < hi) { /* the first policy of namespace ns */
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(object_ns(same_kind[mid]), ns) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t q = lo; q < n_same && str_eq(object_ns(same_kind[q]), ns); q++) {
 			const struct gt_object *other = same_kind[q];
-			if (other == o || !str_eq(object_ns(other), ns) || topology_older(other, o) >= 0)
+			if (other == o || topology_older(other, o) >= 0)
 				continue;
 			for (size_t k = 0; k < other->u.pol.n_targets; k++)
 				if (same_target(&other->u.pol.targets[k], t, btls)) {
@@ -266,7 +275,17 @@ void topology_policies_build(struct build *b, struct gt_store *s)
 	t->n_policies = n_btls + n_xbtp;
 	t->policies = xcalloc(t->n_policies ? t->n_policies : 1, sizeof *t->policies);
 	/* per Service: the accepted policy of each kind that applies to its backends */
-	const struct gt_object **tls_of = xcalloc(t->n_services + 1, sizeof *tls_of);
+	/* per Service: its accepted BackendTLSPolicy targets (a list, as a sectionName narrows
+	 * one to a port) and its oldest accepted XBackendTrafficPolicy */
+	struct tls_node {
+		const struct gt_object *pol;
+		const char *section; /* NULL: the whole Service */
+		long next;
+	} *nodes = NULL;
+	size_t n_nodes = 0;
+	long *tls_head = xcalloc(t->n_services + 1, sizeof *tls_head);
+	for (size_t i = 0; i < t->n_services; i++)
+		tls_head[i] = -1;
 	const struct gt_object **traffic_of = xcalloc(t->n_services + 1, sizeof *traffic_of);
 	for (size_t i = 0; i < t->n_policies; i++) {
 		struct topo_policy *tp = &t->policies[i];
@@ -295,10 +314,15 @@ void topology_policies_build(struct build *b, struct gt_store *s)
 		const struct gt_policy *p = &tp->obj->u.pol;
 		for (size_t k = 0; k < p->n_targets; k++) {
 			size_t si;
-			if (topology_index_get(&b->services, object_ns(tp->obj), p->targets[k].name, &si)) {
-				const struct gt_object **slot = is_btls ? &tls_of[si] : &traffic_of[si];
-				if (!*slot || topology_older(tp->obj, *slot) < 0)
-					*slot = tp->obj;
+			if (!topology_index_get(&b->services, object_ns(tp->obj), p->targets[k].name, &si))
+				continue;
+			if (is_btls) {
+				nodes = xreallocarray(nodes, n_nodes + 1, sizeof *nodes);
+				nodes[n_nodes] = (struct tls_node){tp->obj, p->targets[k].section_name,
+				                                   tls_head[si]};
+				tls_head[si] = (long)n_nodes++;
+			} else if (!traffic_of[si] || topology_older(tp->obj, traffic_of[si]) < 0) {
+				traffic_of[si] = tp->obj;
 			}
 		}
 	}
@@ -312,11 +336,32 @@ void topology_policies_build(struct build *b, struct gt_store *s)
 				    !topology_index_get(&b->services, object_ns(tb->service),
 				                        tb->service->meta.name, &si))
 					continue;
-				tb->tls_policy = tls_of[si];
 				tb->traffic_policy = traffic_of[si];
+				/* the port's name, for a sectionName (a policy on that port wins over one on
+				 * the whole Service; then the older one) */
+				const struct gt_service *svc = &tb->service->u.svc;
+				const char *port_name = NULL;
+				for (size_t pi = 0; pi < svc->n_ports; pi++)
+					if (svc->ports[pi].port == tb->ref->port)
+						port_name = svc->ports[pi].name;
+				const struct gt_object *best = NULL;
+				bool best_section = false;
+				for (long nx = tls_head[si]; nx >= 0; nx = nodes[nx].next) {
+					const struct tls_node *nd = &nodes[nx];
+					if (nd->section && !str_eq(nd->section, port_name))
+						continue;
+					bool sec = nd->section != NULL;
+					if (!best || (sec && !best_section) ||
+					    (sec == best_section && topology_older(nd->pol, best) < 0)) {
+						best = nd->pol;
+						best_section = sec;
+					}
+				}
+				tb->tls_policy = best;
 			}
 	}
-	free(tls_of);
+	free(nodes);
+	free(tls_head);
 	free(traffic_of);
 	for (size_t i = 0; i < t->n_policies; i++)
 		policy_findings(b, &t->policies[i]);

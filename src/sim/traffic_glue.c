@@ -21,6 +21,7 @@ int traffic_glue_init(struct sim *s, const char *mesh)
 		return -1;
 	s->mesh = m;
 	s->traffic = traffic_new(s->seed);
+	s->traffic->linkerd_policy = m == 0;
 	return 0;
 }
 

@@ -177,7 +177,7 @@ static void store(struct collector *c, const struct strmap *acc, int64_t t, doub
 		                               .scope = c->profile->scope, .counts = it->counts};
 		struct sample_counts *s = &rows[n].counts;
 		s->seconds = seconds;
-		for (int k = 0; k < SC_LATENCY; k++)
+		for (int k = 0; k < SC_N; k++)
 			s->v[k] *= scale;
 		for (unsigned b = 0; b < s->n_buckets; b++)
 			s->bucket[b] *= scale;

@@ -61,6 +61,16 @@ static struct kclient *client(void)
 	return env.client ? env.client(env.ud) : NULL;
 }
 
+struct kclient *ui_edit_client(void)
+{
+	return client();
+}
+
+char *ui_edit_cluster_key(void)
+{
+	return env.cluster_key ? env.cluster_key(env.ud) : NULL;
+}
+
 /* ---- helpers ---- */
 
 /* Take v off the console's stack (it must be the top) and free it. */
@@ -154,6 +164,9 @@ static void recompute(struct ed *d)
 	if (clr[F_CODES]) c.retry_codes = "";
 	else if (set[F_CODES]) c.retry_codes = t[F_CODES];
 	edit_set_change(d->e, &c);
+	free(d->paths);
+	d->paths = edit_paths_effect(d->con, edit_route_id(d->e), edit_rule_index(d->e),
+	                             edit_target(d->e));
 }
 
 static bool form_ok(struct ed *d)
@@ -419,6 +432,10 @@ static struct view *open_view(struct console *c, const char *route, enum mode mo
 		console_message(c, true, "read-only console (--readonly): editing is disabled");
 		return NULL;
 	}
+	if (c->at_ms) {
+		console_message(c, true, "showing the past (:at): edits are refused; :at now returns");
+		return NULL;
+	}
 	const char *slash = strchr(route, '/');
 	if (!slash || strncmp(route, "httproute/", 10)) {
 		/* GRPCRoute has no timeouts or retry; TLS/TCP/UDP routes have only backendRefs */
@@ -480,6 +497,10 @@ void ui_edit_open_undo(struct console *c, int64_t id)
 {
 	if (c->readonly) {
 		console_message(c, true, "read-only console (--readonly): undo is disabled");
+		return;
+	}
+	if (c->at_ms) {
+		console_message(c, true, "showing the past (:at): undo is refused; :at now returns");
 		return;
 	}
 	char err[512] = "";
@@ -691,6 +712,7 @@ static void init(struct view *v)
 	struct ed *d = xcalloc(1, sizeof *d);
 	for (int i = 0; i < NF; i++)
 		buf_init(&d->f[i].text);
+	d->con = v->con;
 	v->priv = d;
 	static const struct grid_col none[] = {{.title = "", .min = 1}};
 	grid_init(&v->grid, none, 1, false);
@@ -707,6 +729,7 @@ static void vfree(struct view *v)
 	for (int i = 0; i < NF; i++)
 		buf_done(&d->f[i].text);
 	free(d->preview);
+	free(d->paths);
 	free(d->doc_text);
 	audit_entry_done(&d->undo);
 	free(d);

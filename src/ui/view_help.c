@@ -22,6 +22,8 @@ static const char *const commands[][2] = {
 	{":findings", "the lint findings"},
 	{":ns NAME  :ns all", "limit every view to a namespace, or show all"},
 	{":ctx NAME", "switch kubeconfig context (cluster sources)"},
+	{":paths [ROUTE]", "call chains: timeouts, retries, amplification per hop"},
+	{":at TIME  :at now", "the past from the change journal (RFC 3339 or -30m), read-only"},
 	{":help", "this help"},
 	{":q", "quit"},
 	{"mouse", "with --mouse or GAMMATOP_MOUSE=1: click selects, double-click opens, wheel scrolls"},

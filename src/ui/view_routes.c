@@ -114,7 +114,8 @@ static void put_figures(struct view *v, struct grid_row *r, const struct route_f
 static void add_route_total(struct view *v, const struct topo_route *tr, const char *id)
 {
 	struct route_figures f;
-	if (tr->n_rules < 2 || !console_figures_get(v->con, id, -1, &f))
+	if (tr->n_rules < 2 || !console_figures_of(v->con, tr, -1, 0, &f) ||
+	    strcmp(f.scope, "route"))
 		return;
 	char key[600];
 	snprintf(key, sizeof key, "%s#*", id);
@@ -158,14 +159,19 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 		grid_set(r, C_RETRY, THEME_DIM, "-");
 	}
 	struct route_figures f;
-	/* A mesh that reports per route (Linkerd) has no per-rule figures: a one-rule route
-	 * shows the route's; a rule of a longer route shows none rather than someone else's. */
-	bool have = console_figures_get(v->con, id, (int)i, &f) ||
-	            (tr->n_rules == 1 && console_figures_get(v->con, id, -1, &f));
-	if (!have) {
+	/* The one lookup (figlookup.h): a per-route mesh (Linkerd) gives a one-rule route the
+	 * route's figures and a rule of a longer route none rather than someone else's; a
+	 * per-service mesh (Istio) gives the rule its backend Service's, marked "svc". */
+	if (!console_figures_of(v->con, tr, (int)i, 0, &f)) {
 		for (int c = C_RPS; c <= C_P95; c++)
 			grid_set(r, (size_t)c, THEME_DIM, "-");
 		return;
+	}
+	if (!strcmp(f.scope, "service")) {
+		if (rule->name)
+			grid_setf(r, C_RULE, THEME_RULE, "%s svc", rule->name);
+		else
+			grid_setf(r, C_RULE, THEME_RULE, "%zu svc", i);
 	}
 	put_figures(v, r, &f);
 }

@@ -33,24 +33,29 @@ struct golden_case {
 };
 
 static const struct golden_case cases[] = {
-	{"topology", "", false, true},
-	{"topology-collapsed", "*", false, true},
-	{"topology-filter", "/checkout<Enter>", false, true},
-	{"topology-ns", ":ns mesh-clients<Enter>", false, true},
-	{"topology-unattached", "G", false, true},
-	{"routes", "2", false, true},
-	{"routes-figures", "2", true, true},
-	{"routes-sort-name", "2<lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt>", false, false},
-	{"route-detail", "2/storefront<Enter><Enter>", false, true},
-	{"route-detail-figures", "2/storefront<Enter><Enter>", true, true},
-	{"findings", "3", false, true},
-	{"help", "?", false, true},
-	{"too-small", "<Resize:20x6>", false, false},
-	{"back-from-small", "<Resize:20x6><Resize:80x24>j", false, false},
+	{"topology", "", false, true, false},
+	{"topology-collapsed", "*", false, true, false},
+	{"topology-filter", "/checkout<Enter>", false, true, false},
+	{"topology-ns", ":ns mesh-clients<Enter>", false, true, false},
+	{"topology-unattached", "G", false, true, false},
+	{"routes", "2", false, true, false},
+	{"routes-figures", "2", true, true, false},
+	{"routes-sort-name", "2<lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt>", false, false, false},
+	{"route-detail", "2/storefront<Enter><Enter>", false, true, false},
+	{"route-detail-figures", "2/storefront<Enter><Enter>", true, true, false},
+	{"findings", "3", false, true, false},
+	{"help", "?", false, true, false},
+	{"paths", "P", false, true, false},
+	{"paths-figures", "P", true, false, false},
+	{"paths-route", "2/storefront<Enter><Enter>P", true, false, false},
+	{"too-small", "<Resize:20x6>", false, false, false},
+	{"back-from-small", "<Resize:20x6><Resize:80x24>j", false, false, false},
 	/* Gateway -> ListenerSet -> listener -> routes; TLS/TCP/UDP routes with their glyph */
 	{"topology-v16", ":ns team-a<Enter>", false, true, true},
 	{"topology-v16-edge", "/edge<Enter>", false, true, true},
 	{"route-detail-tls", "2/db-tls<Enter><Enter>", false, false, true},
+	/* a route on a ListenerSet whose backend has a retry budget of 0% */
+	{"route-detail-budget", ":ns team-a<Enter>2<Enter>", false, false, true},
 	{"routes-v16", "2:ns team-a<Enter>", false, false, true},
 };
 

@@ -1,13 +1,18 @@
-/* topology_admit.c: the rules of admission the topology build (topology.c) and the listener
- * and ListenerSet verdicts (topology_listeners.c) share: hostname intersection, namespace
- * selectors over the Namespaces' labels, and ReferenceGrants. */
+/* topology_rules.c: the small judgements of the Gateway API spec that the topology's files
+ * share (topology.c, topology_listeners.c, topology_policy.c): hostname intersection,
+ * namespace selectors, ReferenceGrants, precedence between objects of one kind, and the
+ * computed conditions. Calls nothing of the other topology files. */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "gammatop/str.h"
 #include "gammatop/topology.h"
+#include "gammatop/xalloc.h"
 #include "topology_int.h"
 
 /* Hostname intersection as the spec defines it: an absent hostname on either side matches
@@ -73,3 +78,46 @@ bool topology_grant_permits(struct build *b, const char *from_kind, const char *
 	}
 	return false;
 }
+
+/* creationTimestamp (RFC 3339 in UTC sorts as text), then namespace/name; an absent time
+ * sorts last. */
+int topology_older(const struct gt_object *a, const struct gt_object *b)
+{
+	const char *ta = a->meta.creation_timestamp, *tb = b->meta.creation_timestamp;
+	if (!str_eq(ta, tb)) {
+		if (!ta)
+			return 1;
+		if (!tb)
+			return -1;
+		int c = strcmp(ta, tb);
+		if (c)
+			return c;
+	}
+	int c = strcmp(object_ns(a), object_ns(b));
+	return c ? c : strcmp(str_or(a->meta.name, ""), str_or(b->meta.name, ""));
+}
+
+void topology_cond(struct topo_conditions *c, const char *type, bool status, const char *reason,
+                   const char *fmt, ...)
+{
+	struct topo_condition *k = NULL;
+	for (size_t i = 0; i < c->n; i++)
+		if (str_eq(c->items[i].type, type))
+			k = &c->items[i];
+	if (!k) {
+		if (c->n >= TOPO_MAX_CONDITIONS)
+			return;
+		k = &c->items[c->n++];
+	}
+	free(k->message);
+	k->type = type;
+	k->status = status ? "True" : "False";
+	k->reason = reason;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	k->message = xstrdup(msg);
+}
+
