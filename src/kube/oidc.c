@@ -1,5 +1,6 @@
 /* oidc.c: auth-provider oidc: id-token validity, the refresh at the issuer, and writing the
  * new tokens back (see oidc.h). */
+#include "gammatop/defaults.h"
 #include "gammatop/oidc.h"
 #include "gammatop/proxyenv.h"
 #include "gammatop/secret.h"
@@ -164,7 +165,7 @@ static void start(struct oidc_refresh *r, const char *method, const char *url, c
 		.tls = &tls,
 		.proxy = proxy,
 		.direct = !proxy,
-		.timeout_ms = 30000,
+		.timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS,
 		.max_body = 1 << 20,
 		.on_done = cb,
 		.ud = r,

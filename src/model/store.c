@@ -5,6 +5,7 @@
  * drops that reference, so a reader that took its own keeps the object. */
 #include "gammatop/store.h"
 #include "gammatop/str.h"
+#include "gammatop/strmap.h"
 #include "gammatop/xalloc.h"
 
 #include <stdlib.h>
@@ -41,13 +42,7 @@ struct gt_store {
 
 static uint64_t key_hash(const char *ns, const char *name)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)ns; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h;
+	return strmap_hash_pair(ns, name);
 }
 
 static const char *obj_name(const struct gt_object *o) { return o->meta.name ? o->meta.name : ""; }

@@ -7,18 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gammatop/strmap.h"
 #include "gammatop/xalloc.h"
 #include "topology_int.h"
 
 static uint64_t index_hash(const char *ns, const char *name)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)ns; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h ^ (h >> 29);
+	uint64_t h = strmap_hash_pair(ns, name);
+	return h ^ (h >> 29); /* the low bits pick the slot: fold the high ones in */
 }
 
 /* Room for n keys at most half full. */

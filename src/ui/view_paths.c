@@ -20,15 +20,15 @@
 #include "gammatop/xalloc.h"
 
 static const struct grid_col cols[PATHSOUT_NCOLS] = {
-	{"PATH", 0, 18, false, false, 0},
-	{"RULE", 0, 16, false, false, 1},
-	{"TIMEOUT", 15, 0, false, false, 4},
-	{"ATTEMPTS", 8, 0, true, false, 5},
-	{"RPS", 8, 0, true, true, 6},
-	{"TIMEOUTS", 8, 0, true, true, 7},
-	{"RETRIES", 8, 0, true, true, 8},
-	{"WORST", 13, 0, true, true, 2},
-	{"OBSERVED", 9, 0, true, true, 3},
+	{.title = "PATH", .min = 18},
+	{.title = "RULE", .min = 16, .drop = 1},
+	{.title = "TIMEOUT", .width = 15, .drop = 4},
+	{.title = "ATTEMPTS", .width = 8, .right = true, .drop = 5},
+	{.title = "RPS", .width = 8, .right = true, .numeric = true, .drop = 6},
+	{.title = "TIMEOUTS", .width = 8, .right = true, .numeric = true, .drop = 7},
+	{.title = "RETRIES", .width = 8, .right = true, .numeric = true, .drop = 8},
+	{.title = "WORST", .width = 13, .right = true, .numeric = true, .drop = 2},
+	{.title = "OBSERVED", .width = 9, .right = true, .numeric = true, .drop = 3},
 };
 
 static void init(struct view *v)

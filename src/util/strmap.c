@@ -10,10 +10,7 @@
 
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return strmap_hash(s);
 }
 
 void strmap_init(struct strmap *m, void (*free_value)(void *))
