@@ -46,6 +46,17 @@ unsigned credential_exec_runs(const struct credential *c);
  * device-code logins; time limit at least 5 minutes). Default: never (the console owns the
  * terminal; plugins run with stdin from /dev/null and their stderr captured). */
 void credential_set_terminal(struct credential *c, bool allowed);
+/* Is an exec plugin running and talking to the user (it has the terminal, or it wrote to
+ * stderr: a device-code or MFA prompt)? That is a login, not a hang. */
+bool credential_logging_in(const struct credential *c);
+/* Batch commands: copy a plugin's stderr to ours line by line while it runs, as kubectl
+ * does (device-code prompts), also when it has no terminal. Default: captured, shown only
+ * when it fails. */
+void credential_set_stderr(struct credential *c, bool forward);
+/* The console: each line of a plugin's stderr (sanitised) goes to fn while it runs (NULL:
+ * captured again, shown only on failure). */
+typedef void (*credential_line_fn)(const char *line, void *ud);
+void credential_set_stderr_fn(struct credential *c, credential_line_fn fn, void *ud);
 /* Exec plugin time limit in ms (default 60000). */
 void credential_set_exec_timeout(struct credential *c, long ms);
 

@@ -77,11 +77,14 @@ struct http_opts {
 	const char *username;      /* basic auth when set (with password) */
 	const char *password;
 	const struct http_tls *tls; /* NULL = defaults (verify against the system store) */
-	const char *proxy;         /* http://, https://, socks5://, socks5h:// proxy URL */
+	const char *proxy;         /* http://, https://, socks5://, socks5h:// proxy URL (socks5://
+	                              sends the host name to the proxy, as Go does) */
+	bool direct;               /* no proxy: curl's own *_proxy environment rules are off
+	                              (the kube client applies Go's, proxyenv.h) */
 	long connect_timeout_ms;   /* 0 = 10 s */
 	long timeout_ms;           /* whole transfer, 0 = none (watches) */
 	long idle_timeout_s;       /* abort when no byte arrives for this long, 0 = never */
-	bool no_gzip;              /* do not ask for gzip/deflate/br */
+	bool no_gzip;              /* send no Accept-Encoding (else "gzip", as Go's transport) */
 	size_t max_body;           /* cap on a collected body, 0 = 256 MiB; over: error */
 	http_data_cb on_data;      /* set: 2xx bodies are streamed to it, not collected
 	                              (non-2xx bodies are always collected for on_done) */

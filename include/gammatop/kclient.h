@@ -65,7 +65,11 @@ const char *kclient_version(const struct kclient *k, enum gt_kind kind);
  * all namespaces (or a cluster-scoped kind). Caller frees. */
 char *kclient_path(const struct kclient *k, enum gt_kind kind, const char *ns, const char *name);
 
+/* With --request-timeout (kubeconfig request_timeout_ms) a request that is not streamed gets
+ * ?timeout=DURATION and gives up after it, as kubectl's. */
 struct kreq *kclient_request(struct kclient *k, const struct kreq_opts *o);
+/* ms as Go's time.Duration prints it ("5s", "1m30s", "500ms"). */
+void kclient_go_duration(long ms, char *out, size_t n);
 void kreq_cancel(struct kreq *r);
 
 /* Blocking: run the loop until the request is done or max_ms passed (0: no limit beyond

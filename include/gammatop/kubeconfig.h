@@ -96,6 +96,8 @@ struct kubeconfig {
 	char **impersonate_extra;  /* NULL-terminated "KEY=VALUE" (one per value), never NULL */
 
 	long request_timeout_ms;   /* --request-timeout; 0 = none */
+	char *identity;  /* who the requests act as, for the audit log and the screen: user_name,
+	                    or "IMPERSONATED (impersonated by USER_NAME)" */
 };
 
 /* Load and resolve. Returns 0 and *out, or -1 with err set, e.g.

@@ -49,6 +49,12 @@
 	X(RETRY_WITHOUT_TIMEOUTS, "RetryWithoutTimeouts", SEV_WARNING,                         \
 	  "Retries with no backendRequest timeout and request 0s: a hung backend is never "  \
 	  "retried and requests wait forever.")                                               \
+	/* Linkerd's retry annotations are retry.linkerd.io/http, grpc, limit and timeout, no    \
+	 * backoff (linkerd.io/2/reference/retries, Linkerd 2.16+).                             \
+	 * Found by the edit engine (edit.c), not by lint_run. */                               \
+	X(LINKERD_NO_BACKOFF, "LinkerdNoBackoff", SEV_ERROR,                                   \
+	  "An edit in Linkerd annotation mode sets a retry backoff: Linkerd has no annotation " \
+	  "for it (clear it, e.g. set --clear-backoff).")                                    \
 	X(DUPLICATE_RULE_NAME, "DuplicateRuleName", SEV_ERROR, "Two rules of a route share a name.") \
 	X(REDIRECT_WITH_BACKENDS, "RedirectWithBackends", SEV_ERROR,                           \
 	  "A rule with a RequestRedirect filter also has backendRefs.")                       \
@@ -123,6 +129,12 @@ extern const struct lint_code lint_codes[LINT_CODE_COUNT];
 #define LINT_CODE(id) (lint_codes[LINT_##id].code)
 /* The entry of a code by its name ("StatusDisagrees"), or NULL. */
 const struct lint_code *lint_code_find(const char *code);
+
+/* Append a finding of code id (LINT_PARENT_NOT_FOUND, ...) with the code's name and severity
+ * from the table; object and field are copied (field NULL gives ""), the message is
+ * formatted and sanitised (it may quote cluster text). Implemented in findings.c. */
+void findings_add(struct findings *f, enum lint_code_id id, const char *object, const char *field,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Gather every finding: the topology's (attachment, references, status) and the policy
  * rules of every rule of every route. out is appended to and sorted. t may be NULL: one is

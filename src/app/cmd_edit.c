@@ -37,7 +37,7 @@ int cmd_edit_apply(const struct cmd_opts *o, struct kclient *k, struct edit *e,
 		.client = k,
 		.cache = cache,
 		.context = cfg->context,
-		.user = cfg->user_name,
+		.user = cfg->identity, /* the impersonated user, when there is one */
 		.cluster = cluster,
 		.dry_run = dry_run,
 		.yes = yes,

@@ -131,10 +131,11 @@ static int bool_value(const struct cmd_option *o, const char *text, const char *
 {
 	bool b = true;
 	if (text && cmd_parse_bool(text, &b) < 0) {
-		char *clean = str_sanitize(text);
+		char *clean = str_sanitize(text), *flag = str_sanitize(spelled);
 		snprintf(err, errlen, "invalid argument \"%s\" for \"%s\": %s takes true or false",
-		         clean, spelled, o->name);
+		         clean, flag, o->name);
 		free(clean);
+		free(flag);
 		return -1;
 	}
 	*value = b ? "true" : "false";
@@ -227,7 +228,9 @@ int cmd_flags_parse(int argc, char **argv, const struct cmd_option *const *table
 				flags[nf++] = argv[i];
 				p++;
 			} else {
-				snprintf(err, errlen, "flag needs an argument: '%c' in %s", *p, s);
+				char *clean = str_sanitize(s);
+				snprintf(err, errlen, "flag needs an argument: '%c' in %s", *p, clean);
+				free(clean);
 				goto out;
 			}
 			if (fn(o, value, ud) < 0)

@@ -10,8 +10,8 @@ src_gammatop_SOURCES = src/app/main.c src/app/cmd.h src/app/commands.h src/app/c
 	src/app/cmd_watch.c src/app/cmd_top.c \
 	src/app/cmd_console.h src/app/cmd_console.c src/app/cmd_demo.c \
 	src/app/cmd_set.c src/app/cmd_history.c src/app/cmd_edit.h src/app/cmd_edit.c \
-	src/app/recorder.h src/app/recorder.c src/app/cmd_journal.h src/app/cmd_journal.c \
-	src/app/cmd_changes.c src/app/cmd_diff.c
+	src/app/recorder.h src/app/recorder.c src/app/podsource.h src/app/podsource.c src/app/cmd_journal.h src/app/cmd_journal.c \
+	src/app/cmd_changes.c src/app/cmd_diff.c src/app/cmd_paths.c
 src_gammatop_LDADD = $(GT_ALL_LDADD)
 
 # The change journal, time travel and postmortem diffs (issue 16): against the sim, real kubectl.
@@ -20,12 +20,16 @@ CHANGES_E2E = tests/e2e/changes-kubectl.sh tests/e2e/changes-timetravel.sh \
 TESTS += $(CHANGES_E2E)
 EXTRA_DIST += $(CHANGES_E2E)
 
+# The call-chain view (issue 17): `paths` and lint on the sim's demo chain.
+TESTS += tests/e2e/paths-demo.sh
+EXTRA_DIST += tests/e2e/paths-demo.sh
+
 # kubectl's command line (issue 14): the pflag-compatible parser and its value parsers.
 check_PROGRAMS += tests/unit/test_cmd_flags
 TESTS += tests/unit/test_cmd_flags
 tests_unit_test_cmd_flags_SOURCES = tests/unit/test_cmd_flags.c src/app/cmd_flags.c
 tests_unit_test_cmd_flags_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/app
-tests_unit_test_cmd_flags_LDADD = $(APP_UNIT_LDADD)
+tests_unit_test_cmd_flags_LDADD = $(UTIL_UNIT_LDADD)
 
 # kubectl's plugin names (issue 14): kubectl runs kubectl-gammatop for `kubectl gammatop ...`
 # and kubectl_complete-gammatop for its completion; both are gammatop (main.c looks at its
@@ -74,3 +78,11 @@ uninstall-local:
 APP_CLI_E2E = tests/e2e/app-completion.sh tests/e2e/app-cli.sh tests/e2e/app-install.sh
 TESTS += $(APP_CLI_E2E)
 EXTRA_DIST += $(APP_CLI_E2E)
+
+# Fuzz target: the command-line parser and its value parsers.
+check_PROGRAMS += tests/fuzz/fuzz_cmdflags
+TESTS += tests/fuzz/fuzz_cmdflags
+tests_fuzz_fuzz_cmdflags_SOURCES = tests/fuzz/fuzz_cmdflags.c src/app/cmd_flags.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_cmdflags_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/app
+tests_fuzz_fuzz_cmdflags_LDADD = $(GT_UTIL_LDADD)
+tests_fuzz_fuzz_cmdflags_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

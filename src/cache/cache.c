@@ -525,20 +525,6 @@ void cache_set_slot(struct cache *c, void *p, void (*free_fn)(void *))
 	c->slot_free = free_fn;
 }
 
-int cache_exec(struct cache *c, const char *sql, char *err, size_t errlen)
-{
-	if (cache_begin(c, err, errlen) < 0)
-		return -1;
-	char *msg = NULL;
-	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		cache_error(c, "cannot write", err, errlen);
-		sqlite3_free(msg);
-		cache_rollback(c);
-		return -1;
-	}
-	return cache_commit(c, err, errlen);
-}
-
 int cache_begin(struct cache *c, char *err, size_t errlen)
 {
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {

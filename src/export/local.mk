@@ -7,7 +7,8 @@ src_export_libgtexport_a_SOURCES = \
 	src/export/table.c include/gammatop/table.h \
 	src/export/routes.c include/gammatop/routes.h \
 	src/export/yamlout.c include/gammatop/yamlout.h \
-	src/export/jsonout.c include/gammatop/jsonout.h
+	src/export/jsonout.c include/gammatop/jsonout.h \
+	src/export/pathsout.c include/gammatop/pathsout.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_snapshot tests/unit/test_dot tests/unit/test_table

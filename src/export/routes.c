@@ -232,9 +232,13 @@ static void status_text(const json_t *probs, struct buf *out)
 }
 
 /* "97.5%" for a ratio, "12.34" for a rate, "45ms" for a latency; "-" when unknown. */
-static void figure_cell(struct table *t, const struct routes_figure_def *d, double v)
+static void figure_cell(struct table *t, const struct routes_opts *o, size_t i, double v)
 {
-	if (isnan(v) || isinf(v))
+	const struct routes_figure_def *d = &o->fig_defs[i];
+	char buf[64];
+	if (o->format)
+		table_add_cell(t, o->format(i, v, buf, sizeof buf));
+	else if (isnan(v) || isinf(v))
 		table_add_cell(t, "-");
 	else if (d->kind == 'r')
 		table_add_cellf(t, "%.1f%%", v * 100);
@@ -344,7 +348,7 @@ size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, st
 				table_add_cell(tab, have ? str_or(f.scope, "-") : "-");
 				for (size_t x = 0; x < nf; x++)
 					if (fig_shown(o, x))
-						figure_cell(tab, &o->fig_defs[x], have ? f.value[x] : NAN);
+						figure_cell(tab, o, x, have ? f.value[x] : NAN);
 			}
 		}
 	}

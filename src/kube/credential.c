@@ -9,6 +9,7 @@
 #include "gammatop/credential.h"
 #include "gammatop/buf.h"
 #include "gammatop/log.h"
+#include "gammatop/oidc.h"
 #include "gammatop/secret.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
@@ -51,6 +52,10 @@ struct credential {
 	long exec_timeout_ms;
 	bool terminal;    /* batch: a plugin may use the terminal (interactiveMode allowing) */
 	bool interactive; /* the running plugin has the terminal */
+	bool forward_stderr; /* batch: copy a non-interactive plugin's stderr to ours, live */
+	credential_line_fn line_fn; /* else to this (the console's status bar), when set */
+	void *line_ud;
+	size_t err_shown;    /* bytes of err already copied */
 	/* a running plugin */
 	pid_t pid;
 	int out_fd, err_fd;
@@ -61,9 +66,14 @@ struct credential {
 	int64_t started_ms;
 	struct waiter *waiters;
 	size_t n_waiters;
+	/* auth-provider oidc */
+	struct http_client *hc;          /* owned, made on the first refresh */
+	struct oidc_refresh *oidc_req;   /* in flight */
+	char *oidc_id, *oidc_rt;         /* owned: the tokens after a refresh */
 };
 
 static void wipe_free(char *s, size_t n) { secret_free(s, n); }
+static void forward_lines(struct credential *c, bool all);
 
 /* Kill the plugin and everything in its process group. Until the child has made its group
  * (right after fork) there is none: then the child alone. */
@@ -146,6 +156,10 @@ void credential_free(struct credential *c)
 		evloop_timer_cancel(c->loop, c->reap_timer);
 	clear_exec(c);
 	wipe_free(c->file_token, 0);
+	oidc_refresh_cancel(c->oidc_req);
+	http_client_free(c->hc);
+	wipe_free(c->oidc_id, 0);
+	wipe_free(c->oidc_rt, 0);
 	memset(c->out.data ? c->out.data : "", 0, c->out.len);
 	buf_done(&c->out);
 	buf_done(&c->err);
@@ -154,6 +168,20 @@ void credential_free(struct credential *c)
 }
 
 unsigned credential_exec_runs(const struct credential *c) { return c->exec_runs; }
+
+bool credential_logging_in(const struct credential *c)
+{
+	return c->pid > 0 && (c->interactive || c->err.len > 0);
+}
+
+void credential_set_stderr(struct credential *c, bool forward) { c->forward_stderr = forward; }
+
+void credential_set_stderr_fn(struct credential *c, credential_line_fn fn, void *ud)
+{
+	c->line_fn = fn;
+	c->line_ud = ud;
+	c->forward_stderr = fn != NULL;
+}
 
 void credential_set_exec_timeout(struct credential *c, long ms) { c->exec_timeout_ms = ms; }
 
@@ -324,6 +352,9 @@ out:
 static void plugin_finished(struct credential *c, int status)
 {
 	char *msg = NULL, *name = plugin_name(c);
+	if (c->forward_stderr)
+		forward_lines(c, true);
+	bool shown = c->forward_stderr && c->err_shown > 0;
 	if (c->timed_out) {
 		long t = c->interactive && c->exec_timeout_ms < 300000 ? 300000 : c->exec_timeout_ms;
 		msg = xasprintf("exec plugin %s did not answer in %ld %s (killed, with every "
@@ -341,9 +372,13 @@ static void plugin_finished(struct credential *c, int status)
 		char *hint = c->kc->exec->install_hint ? str_sanitize(c->kc->exec->install_hint)
 		                                        : NULL;
 		int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (shown) { /* already on the screen, line by line */
+			free(e);
+			e = xstrdup("");
+		}
 		msg = xasprintf("exec plugin %s (user '%s' in %s) failed with status %d%s%s%s%s",
 		                name, c->kc->user_name, c->kc->user_file, code,
-		                *e ? ": " : (c->interactive ? " (see its messages above)" : ""), e,
+		                *e ? ": " : (c->interactive || shown ? " (see its messages above)" : ""), e,
 		                hint && code == 127 ? "\n" : "", hint && code == 127 ? hint : "");
 		free(e);
 		free(hint);
@@ -353,6 +388,7 @@ static void plugin_finished(struct credential *c, int status)
 	memset(c->out.data ? c->out.data : "", 0, c->out.len);
 	buf_reset(&c->out);
 	buf_reset(&c->err);
+	c->err_shown = 0;
 	free(name);
 	notify(c, msg);
 	free(msg);
@@ -379,6 +415,30 @@ static void try_reap(struct evloop *loop, void *ud)
 	plugin_finished(c, r < 0 ? (127 << 8) : status);
 }
 
+/* kubectl gives an exec plugin our stderr (client-go plugin/pkg/client/auth/exec/exec.go:
+ * cmd.Stderr = os.Stderr), so a device-code prompt reaches the user while the plugin waits.
+ * A batch command copies each complete line (sanitised: the plugin's text goes to a
+ * terminal) as it comes; at the end (all) the rest. */
+static void forward_lines(struct credential *c, bool all)
+{
+	for (;;) {
+		const char *start = c->err.data + c->err_shown;
+		size_t avail = c->err.len - c->err_shown;
+		const char *nl = memchr(start, '\n', avail);
+		if (!nl && !(all && avail))
+			return;
+		size_t n = nl ? (size_t)(nl - start) : avail;
+		char *line = xstrndup(start, n), *clean = str_sanitize(line);
+		if (c->line_fn)
+			c->line_fn(clean, c->line_ud);
+		else
+			fprintf(stderr, "%s\n", clean);
+		free(line);
+		free(clean);
+		c->err_shown += n + (nl ? 1 : 0);
+	}
+}
+
 static void on_pipe(struct evloop *loop, int fd, int events, void *ud)
 {
 	struct credential *c = ud;
@@ -391,6 +451,8 @@ static void on_pipe(struct evloop *loop, int fd, int events, void *ud)
 		if (b->len + (size_t)n <= MAX_PLUGIN_OUTPUT)
 			buf_append(b, tmp, (size_t)n);
 		memset(tmp, 0, (size_t)n);
+		if (b == &c->err && c->forward_stderr)
+			forward_lines(c, false);
 		return;
 	}
 	evloop_unwatch_fd(loop, fd);
@@ -539,8 +601,69 @@ static char *start_plugin(struct credential *c)
 	return NULL;
 }
 
+static void on_oidc(const char *id, const char *rt, const char *err, void *ud)
+{
+	struct credential *c = ud;
+	c->oidc_req = NULL;
+	if (err) {
+		char *m = xasprintf("auth-provider oidc (user '%s' in %s): %s", c->kc->user_name,
+		                    c->kc->user_file, err);
+		notify(c, m);
+		free(m);
+		return;
+	}
+	const struct kc_oidc *o = c->kc->oidc;
+	const char *old_id = c->oidc_id ? c->oidc_id : o->id_token;
+	const char *old_rt = c->oidc_rt ? c->oidc_rt : o->refresh_token;
+	char perr[512];
+	/* kubectl writes the new tokens back before using them: it fails when it cannot */
+	if (oidc_persist(c->kc->user_file, old_id, id, old_rt, rt, perr, sizeof perr) < 0) {
+		notify(c, perr);
+		return;
+	}
+	char *nid = xstrdup(id), *nrt = xstrdup(rt);
+	wipe_free(c->oidc_id, 0);
+	wipe_free(c->oidc_rt, 0);
+	c->oidc_id = nid;
+	c->oidc_rt = nrt;
+	c->gen++;
+	log_info("credential: auth-provider oidc: refreshed the id-token (written to %s)",
+	         c->kc->user_file);
+	notify(c, NULL);
+}
+
+/* auth-provider oidc: the current id-token if valid; else a refresh (waiters wait). */
+static void oidc_ensure(struct credential *c, credential_cb cb, void *ud)
+{
+	const struct kc_oidc *o = c->kc->oidc;
+	const char *id = c->oidc_id ? c->oidc_id : o->id_token;
+	char err[256];
+	int v = id ? oidc_token_valid(id, time(NULL), err, sizeof err) : 0;
+	if (v < 0 || v > 0) {
+		cb(v > 0 ? NULL : err, ud);
+		return;
+	}
+	const char *rt = c->oidc_rt ? c->oidc_rt : o->refresh_token;
+	if (str_empty(rt)) {
+		cb("auth-provider oidc: No valid id-token, and cannot refresh without refresh-token",
+		   ud);
+		return;
+	}
+	c->waiters = xreallocarray(c->waiters, c->n_waiters + 1, sizeof *c->waiters);
+	c->waiters[c->n_waiters++] = (struct waiter){cb, ud};
+	if (c->oidc_req)
+		return;
+	if (!c->hc)
+		c->hc = http_client_new(c->loop);
+	c->oidc_req = oidc_refresh_start(c->hc, o, rt, on_oidc, c);
+}
+
 void credential_ensure(struct credential *c, credential_cb cb, void *ud)
 {
+	if (c->kc->oidc) {
+		oidc_ensure(c, cb, ud);
+		return;
+	}
 	reread_token_file(c, false);
 	if (!c->kc->exec || exec_valid(c)) {
 		cb(NULL, ud);
@@ -620,6 +743,8 @@ void credential_apply(struct credential *c, struct http_opts *o, struct http_tls
 			tls->key_pem = c->exec_key;
 			tls->key_len = c->exec_key_len;
 		}
+	} else if (kc->oidc) {
+		o->bearer_token = c->oidc_id ? c->oidc_id : kc->oidc->id_token;
 	} else if (c->file_token) {
 		o->bearer_token = c->file_token;
 	} else if (kc->token) {

@@ -2,6 +2,7 @@
  * version is asked for at once; 404 means the version is not served. The experimental x-k8s
  * group (XBackendTrafficPolicy, XMesh) is optional: any failure there means "not served",
  * never a failed discovery. */
+#include "gammatop/defaults.h"
 #include "gammatop/discovery.h"
 #include "gammatop/log.h"
 #include "gammatop/str.h"
@@ -153,8 +154,9 @@ struct discovery *discovery_start(struct kclient *k, struct gt_store *s, discove
 		char *what = xasprintf("discover %s/%s", versions[v].group, versions[v].version);
 		struct part *p = &d->parts[v];
 		*p = (struct part){d, v};
-		struct kreq_opts o = {.path = path, .what = what, .timeout_ms = 30000,
-		                      .on_done = on_part, .ud = p};
+		struct kreq_opts o = {.path = path, .what = what,
+		                      .timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS, .on_done = on_part,
+		                      .ud = p};
 		d->req[v] = kclient_request(k, &o);
 		d->pending++;
 		free(path);

@@ -3,13 +3,17 @@
  * credential layer drop its cache and the request is sent once more. */
 #include "config.h"
 
+#include "gammatop/defaults.h"
 #include "gammatop/kclient.h"
 #include "gammatop/credential.h"
 #include "gammatop/http.h"
 #include "gammatop/log.h"
+#include "gammatop/proxyenv.h"
+#include "gammatop/secret.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +24,9 @@ struct kclient {
 	struct credential *cred;     /* owned */
 	char *version[GT_KIND_COUNT]; /* owned; NULL = kind_version() */
 	struct kreq *reqs;           /* pending requests */
+	char **headers;              /* owned, NULL-terminated: User-Agent, Impersonate-* */
+	char *proxy;                 /* owned: the proxy for the server, or NULL: direct */
+	char *proxy_error;           /* owned: why no request can be made (CGI + HTTP_PROXY) */
 	bool warned_plain_http;
 };
 
@@ -41,9 +48,77 @@ struct kreq {
 
 static void start(struct kreq *r);
 
+/* An Impersonate-Extra- key as client-go escapes it (transport/round_trippers.go
+ * headerKeyEscape, v0.32): bytes outside the HTTP token set, and '%', become %XX. */
+static void extra_key(struct buf *b, const char *key, size_t n)
+{
+	static const char token[] = "!#$&'*+-.^_`|~";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)key[i];
+		bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		          (c && strchr(token, c));
+		if (ok)
+			buf_putc(b, (char)c);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
+}
+
+/* The headers every request carries: User-Agent, and client-go's impersonatingRoundTripper
+ * (transport/round_trippers.go, v0.32): Impersonate-User, -Uid, one Impersonate-Group per
+ * group, one Impersonate-Extra-KEY per value. Sent over http too, as client-go does. */
+static char **make_headers(const struct kubeconfig *kc)
+{
+	size_t n = 3, i = 0;
+	for (char **g = kc->impersonate_groups; g && *g; g++)
+		n++;
+	for (char **x = kc->impersonate_extra; x && *x; x++)
+		n++;
+	char **h = xcalloc(n + 1, sizeof *h);
+	h[i++] = xstrdup("User-Agent: gammatop/" PACKAGE_VERSION);
+	if (!kc->impersonate_user)
+		return h;
+	h[i++] = xasprintf("Impersonate-User: %s", kc->impersonate_user);
+	if (kc->impersonate_uid)
+		h[i++] = xasprintf("Impersonate-Uid: %s", kc->impersonate_uid);
+	for (char **g = kc->impersonate_groups; g && *g; g++)
+		h[i++] = xasprintf("Impersonate-Group: %s", *g);
+	for (char **x = kc->impersonate_extra; x && *x; x++) {
+		const char *eq = strchr(*x, '=');
+		struct buf b;
+		buf_init(&b);
+		buf_puts(&b, "Impersonate-Extra-");
+		extra_key(&b, *x, eq ? (size_t)(eq - *x) : strlen(*x));
+		/* Go writes header names canonically (net/textproto CanonicalMIMEHeaderKey): upper
+		 * case at the start and after '-', lower case elsewhere ("%2F" becomes "%2f") */
+		for (size_t j = 0; j < b.len; j++) {
+			char c = b.data[j];
+			bool up = j == 0 || b.data[j - 1] == '-';
+			b.data[j] = up && c >= 'a' && c <= 'z'   ? (char)(c - 32)
+			            : !up && c >= 'A' && c <= 'Z' ? (char)(c + 32)
+			                                          : c;
+		}
+		buf_printf(&b, ": %s", eq ? eq + 1 : "");
+		h[i++] = buf_steal(&b);
+	}
+	return h;
+}
+
 struct kclient *kclient_new(struct evloop *loop, struct kubeconfig *kc)
 {
 	struct kclient *k = xcalloc(1, sizeof *k);
+	k->headers = make_headers(kc);
+	if (kc->proxy_url) {
+		k->proxy = xstrdup(kc->proxy_url); /* proxy-url: for every request, as client-go */
+	} else {
+		/* kubectl's environment rules (Go's ProxyFromEnvironment), read once */
+		struct proxy_env pe;
+		char err[256];
+		proxy_env_read(&pe);
+		if (proxy_env_for_url(&pe, kc->server, &k->proxy, err, sizeof err) < 0)
+			k->proxy_error = xstrdup(err);
+		proxy_env_done(&pe);
+	}
 	k->loop = loop;
 	k->kc = kc;
 	k->http = http_client_new(loop);
@@ -93,6 +168,11 @@ void kclient_free(struct kclient *k)
 	http_client_free(k->http);
 	for (int i = 0; i < GT_KIND_COUNT; i++)
 		free(k->version[i]);
+	for (char **h = k->headers; h && *h; h++)
+		free(*h);
+	free(k->headers);
+	secret_free(k->proxy, 0); /* may hold user:password@ */
+	free(k->proxy_error);
 	kubeconfig_free(k->kc);
 	free(k);
 }
@@ -203,10 +283,9 @@ static void on_cred(const char *error, void *ud)
 		finish(r, 0, NULL, 0, NULL, error, 0);
 		return;
 	}
-	static const char *const headers[] = {"User-Agent: gammatop/" PACKAGE_VERSION, NULL};
 	struct http_tls tls = {0};
 	struct http_opts o = {
-		.headers = headers,
+		.headers = (const char *const *)r->k->headers,
 		.method = r->method,
 		.url = r->url,
 		.accept = r->accept ? r->accept : "application/json",
@@ -215,12 +294,19 @@ static void on_cred(const char *error, void *ud)
 		.content_type = r->content_type,
 		.timeout_ms = r->timeout_ms,
 		.idle_timeout_s = r->idle_timeout_s,
+		.no_gzip = r->k->kc->disable_compression,
 		.on_data = r->on_data ? on_http_data : NULL,
 		.on_headers = on_http_headers,
 		.on_done = on_http_done,
 		.ud = r,
 	};
 	credential_apply(r->k->cred, &o, &tls);
+	o.proxy = r->k->proxy;
+	o.direct = !r->k->proxy;
+	if (r->k->proxy_error) {
+		finish(r, 0, NULL, 0, r->k->proxy_error, NULL, 0);
+		return;
+	}
 	r->cred_gen = credential_generation(r->k->cred);
 	r->http = http_start(r->k->http, &o);
 }
@@ -238,13 +324,49 @@ static void on_start_timer(struct evloop *loop, void *ud)
 	start(r);
 }
 
+/* ms as Go's time.Duration String() writes it ("500ms", "5s", "1.5s", "1m0s", "1h0m0s"):
+ * client-go puts the client's timeout in the timeout query parameter that way. */
+void kclient_go_duration(long ms, char *out, size_t n)
+{
+	if (ms < 1000) {
+		snprintf(out, n, "%ldms", ms);
+		return;
+	}
+	long h = ms / 3600000, m = ms / 60000 % 60, s = ms / 1000 % 60, frac = ms % 1000;
+	char sec[32];
+	if (frac) {
+		snprintf(sec, sizeof sec, "%ld.%03ld", s, frac);
+		size_t l = strlen(sec);
+		while (sec[l - 1] == '0')
+			sec[--l] = 0;
+	} else {
+		snprintf(sec, sizeof sec, "%ld", s);
+	}
+	if (h)
+		snprintf(out, n, "%ldh%ldm%ss", h, m, sec);
+	else if (m)
+		snprintf(out, n, "%ldm%ss", m, sec);
+	else
+		snprintf(out, n, "%ss", sec);
+}
+
 struct kreq *kclient_request(struct kclient *k, const struct kreq_opts *o)
 {
 	struct kreq *r = xcalloc(1, sizeof *r);
 	r->k = k;
 	r->method = xstrdup(o->method ? o->method : "GET");
 	r->path = xstrdup(o->path);
-	r->url = xasprintf("%s%s", k->kc->server, o->path);
+	long rt = k->kc->request_timeout_ms;
+	if (rt > 0 && !o->on_data && !strstr(o->path, "timeout=")) {
+		/* --request-timeout: client-go's rest client sends it as ?timeout= and gives up
+		 * after it (rest/request.go). Streams (watches) keep their own limits. */
+		char d[48];
+		kclient_go_duration(rt, d, sizeof d);
+		r->url = xasprintf("%s%s%stimeout=%s", k->kc->server, o->path,
+		                   strchr(o->path, '?') ? "&" : "?", d);
+	} else {
+		r->url = xasprintf("%s%s", k->kc->server, o->path);
+	}
 	if (o->body) {
 		r->body = xmalloc(o->body_len + 1);
 		memcpy(r->body, o->body, o->body_len);
@@ -255,6 +377,8 @@ struct kreq *kclient_request(struct kclient *k, const struct kreq_opts *o)
 	r->accept = xstrdup_null(o->accept);
 	r->what = xstrdup_null(o->what);
 	r->timeout_ms = o->timeout_ms;
+	if (rt > 0 && !o->on_data && (r->timeout_ms <= 0 || rt < r->timeout_ms))
+		r->timeout_ms = rt;
 	r->idle_timeout_s = o->idle_timeout_s;
 	r->on_data = o->on_data;
 	r->on_headers = o->on_headers;
@@ -347,7 +471,8 @@ struct kreq *kclient_get_object(struct kclient *k, enum gt_kind kind, const char
 {
 	char *path = kclient_path(k, kind, ns, name);
 	char *what = object_what("get", kind, ns, name);
-	struct kreq_opts o = {.path = path, .what = what, .timeout_ms = 30000, .on_done = cb,
+	struct kreq_opts o = {.path = path, .what = what,
+	                      .timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS, .on_done = cb,
 	                      .ud = ud};
 	struct kreq *r = kclient_request(k, &o);
 	free(path);
@@ -372,7 +497,7 @@ struct kreq *kclient_patch(struct kclient *k, enum gt_kind kind, const char *ns,
 		.content_type = type == KPATCH_APPLY ? "application/apply-patch+yaml"
 		                                     : "application/merge-patch+json",
 		.what = what,
-		.timeout_ms = 30000,
+		.timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS,
 		.on_done = cb,
 		.ud = ud,
 	};
@@ -395,7 +520,8 @@ struct kreq *kclient_pod_proxy_get(struct kclient *k, const char *ns, const char
 	                    epod, port, path ? path : "");
 	char *what = xasprintf("scrape pod %s/%s:%d", ns, pod, port);
 	struct kreq_opts o = {.path = p, .accept = "text/plain;version=0.0.4;q=0.9,*/*;q=0.1",
-	                      .what = what, .timeout_ms = timeout_ms > 0 ? timeout_ms : 10000,
+	                      .what = what,
+	                      .timeout_ms = timeout_ms > 0 ? timeout_ms : GT_DEFAULT_SCRAPE_TIMEOUT_MS,
 	                      .on_done = cb, .ud = ud};
 	struct kreq *r = kclient_request(k, &o);
 	free(ens);

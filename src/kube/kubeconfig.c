@@ -558,6 +558,34 @@ static int load_impersonation(struct kubeconfig *kc, const json_t *u, const stru
 	return 0;
 }
 
+/* Impersonation values go into HTTP headers: a control character (a newline would start a
+ * header of its own) is refused, as Go's net/http refuses such a header value. */
+static bool header_safe(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static int check_impersonation(const struct kubeconfig *kc, char *err, size_t errlen)
+{
+	const char *bad = !header_safe(kc->impersonate_user) ? "as (--as)"
+	                  : !header_safe(kc->impersonate_uid) ? "as-uid (--as-uid)"
+	                                                      : NULL;
+	for (char **g = kc->impersonate_groups; !bad && g && *g; g++)
+		if (!header_safe(*g))
+			bad = "as-groups (--as-group)";
+	for (char **x = kc->impersonate_extra; !bad && x && *x; x++)
+		if (!header_safe(*x))
+			bad = "as-user-extra";
+	if (!bad)
+		return 0;
+	set_err(err, errlen, "user '%s': %s holds a control character, which cannot be sent in a "
+	        "header", kc->user_name, bad);
+	return -1;
+}
+
 /* kubectl's user flags over the user entry (client-go client_config.go getAuthInfo and
  * getUserIdentificationPartialConfig, v0.32): --token sets the token (a tokenFile of the
  * entry still wins when readable, as client-go's file token source does);
@@ -624,7 +652,35 @@ static int user_overrides(struct kubeconfig *kc, const struct kubeconfig_opts *o
 		kc->impersonate_groups = xcalloc(1, sizeof *kc->impersonate_groups);
 		kc->impersonate_extra = xcalloc(1, sizeof *kc->impersonate_extra);
 	}
-	return 0;
+	return check_impersonation(kc, err, errlen);
+}
+
+/* auth-provider oidc's config (client-go plugin/pkg/client/auth/oidc/oidc.go, v0.32). */
+static int load_oidc(struct kubeconfig *kc, const json_t *cfg, const struct kfile *f,
+                     const char *what, char *err, size_t errlen)
+{
+	struct kc_oidc *o = kc->oidc = xcalloc(1, sizeof *o);
+	const char *issuer = jstr(cfg, "idp-issuer-url"), *id = jstr(cfg, "client-id");
+	if (str_empty(issuer) || str_empty(id)) {
+		set_err(err, errlen, "%s in %s: auth-provider oidc: Must provide %s", what, f->path,
+		        str_empty(issuer) ? "idp-issuer-url" : "client-id");
+		return -1;
+	}
+	o->issuer_url = xstrdup(issuer);
+	o->client_id = xstrdup(id);
+	o->client_secret = xstrdup_null(jstr(cfg, "client-secret"));
+	o->refresh_token = xstrdup_null(str_empty(jstr(cfg, "refresh-token")) ? NULL
+	                                                                      : jstr(cfg, "refresh-token"));
+	o->id_token = xstrdup_null(str_empty(jstr(cfg, "id-token")) ? NULL : jstr(cfg, "id-token"));
+	if (!o->id_token && !o->refresh_token) {
+		set_err(err, errlen, "%s in %s: auth-provider oidc: No valid id-token, and cannot "
+		        "refresh without refresh-token", what, f->path);
+		return -1;
+	}
+	char w[400];
+	snprintf(w, sizeof w, "%s auth-provider oidc", what);
+	return load_pem(cfg, "idp-certificate-authority-data", "idp-certificate-authority", w, f,
+	                &o->idp_ca_pem, &o->idp_ca_len, err, errlen);
 }
 
 static int load_user(struct kubeconfig *kc, const json_t *u, const struct kfile *f, char *err,
@@ -707,14 +763,18 @@ static int load_user(struct kubeconfig *kc, const json_t *u, const struct kfile 
 		const char *name = jstr(ap, "name");
 		const char *idt = jstr(json_object_get(ap, "config"), "id-token");
 		kc->auth_provider = xstrdup(str_or(name, "unknown"));
-		if (str_empty(idt)) {
+		if (str_eq(name, "oidc")) {
+			if (load_oidc(kc, json_object_get(ap, "config"), f, what, err, errlen) < 0)
+				return -1;
+		} else if (str_empty(idt)) {
 			set_err(err, errlen,
 			        "%s in %s: auth-provider '%s' is no longer supported; use an exec "
 			        "credential plugin (e.g. gke-gcloud-auth-plugin, kubelogin)",
 			        what, f->path, kc->auth_provider);
 			return -1;
 		}
-		kc->token = xstrdup(idt);
+		if (!str_empty(idt))
+			kc->token = xstrdup(idt);
 	}
 	return 0;
 }
@@ -977,6 +1037,13 @@ static int finish(struct kset *ks, const struct kubeconfig_opts *o, struct kubec
 		kubeconfig_free(kc);
 		return -1;
 	}
+	if (kc->impersonate_user)
+		kc->identity = str_empty(kc->user_name)
+		                       ? xasprintf("%s (impersonated)", kc->impersonate_user)
+		                       : xasprintf("%s (impersonated by %s)", kc->impersonate_user,
+		                                   kc->user_name);
+	else
+		kc->identity = xstrdup(kc->user_name ? kc->user_name : "");
 	*out = kc;
 	return 0;
 }
@@ -1080,6 +1147,7 @@ void kubeconfig_free(struct kubeconfig *kc)
 		free(kc->oidc->idp_ca_pem);
 		free(kc->oidc);
 	}
+	free(kc->identity);
 	free(kc->impersonate_user);
 	free(kc->impersonate_uid);
 	free_list(kc->impersonate_groups);

@@ -13,28 +13,13 @@
 #include "gammatop/policy.h"
 #include "gammatop/str.h"
 
-const struct lint_code lint_codes[LINT_CODE_COUNT] = {
-#define X(id, code, sev, doc) [LINT_##id] = {code, sev, doc},
-	LINT_CODES(X)
-#undef X
-};
-
-/* The code entry named code ("StatusDisagrees"), or NULL. */
-const struct lint_code *lint_code_find(const char *code)
-{
-	for (size_t i = 0; i < LINT_CODE_COUNT; i++)
-		if (str_eq(lint_codes[i].code, code))
-			return &lint_codes[i];
-	return NULL;
-}
-
 static void lint_route(const struct gt_object *o, struct findings *out)
 {
 	const struct gt_route *r = &o->u.route;
 	char id[512], field[96];
 	object_id(o, id, sizeof id);
 	if (r->n_parents == 0 && !r->use_default_gateways)
-		findings_add(out, SEV_WARNING, LINT_CODE(NO_PARENTS), id, "spec.parentRefs",
+		findings_add(out, LINT_NO_PARENTS, id, "spec.parentRefs",
 		             "the route has no parentRefs: it attaches to no Gateway or Service; add a "
 		             "parentRef");
 	for (size_t i = 0; i < r->n_rules; i++) {
@@ -44,7 +29,7 @@ static void lint_route(const struct gt_object *o, struct findings *out)
 			weighted += rule->backends[b].weight > 0;
 		if (rule->n_backends > 0 && weighted == 0) {
 			snprintf(field, sizeof field, "spec.rules[%zu].backendRefs", i);
-			findings_add(out, SEV_WARNING, LINT_CODE(ALL_WEIGHTS_ZERO), id, field,
+			findings_add(out, LINT_ALL_WEIGHTS_ZERO, id, field,
 			             "every backendRef of the rule has weight 0: matching requests get "
 			             "HTTP 500; give at least one backend a weight");
 		}
@@ -57,7 +42,7 @@ static void lint_route(const struct gt_object *o, struct findings *out)
 			for (size_t k = 0; k < i; k++)
 				if (str_eq(r->rules[k].name, rule->name)) {
 					snprintf(field, sizeof field, "spec.rules[%zu].name", i);
-					findings_add(out, SEV_ERROR, LINT_CODE(DUPLICATE_RULE_NAME), id, field,
+					findings_add(out, LINT_DUPLICATE_RULE_NAME, id, field,
 					             "rule name %s is also the name of spec.rules[%zu]: rule names "
 					             "must be unique within a route",
 					             rule->name, k);
@@ -69,7 +54,7 @@ static void lint_route(const struct gt_object *o, struct findings *out)
 		for (size_t f = 0; f < rule->n_filters; f++)
 			if (str_eq(rule->filters[f].type, "RequestRedirect")) {
 				snprintf(field, sizeof field, "spec.rules[%zu].filters[%zu]", i, f);
-				findings_add(out, SEV_ERROR, LINT_CODE(REDIRECT_WITH_BACKENDS), id, field,
+				findings_add(out, LINT_REDIRECT_WITH_BACKENDS, id, field,
 				             "a RequestRedirect filter cannot be combined with backendRefs "
 				             "(the rule has %zu): remove one",
 				             rule->n_backends);
@@ -106,7 +91,7 @@ static void lint_retry_effect(const struct gt_topology *t, const struct topo_rou
 		snprintf(field, sizeof field, "spec.rules[%zu].retry", i);
 		if (mesh_attached && mesh_lacks_retry) {
 			object_id(o, id, sizeof id);
-			findings_add(out, SEV_WARNING, LINT_CODE(RETRY_NOT_SUPPORTED), id, field,
+			findings_add(out, LINT_RETRY_NOT_SUPPORTED, id, field,
 			             "the rule retries, but XMesh %s does not list HTTPRouteRetry in its "
 			             "supportedFeatures: the mesh may ignore the retry",
 			             str_or(t->meshes[0]->meta.name, "?"));
@@ -121,12 +106,12 @@ static void lint_retry_effect(const struct gt_topology *t, const struct topo_rou
 			char pid[512];
 			object_id(pol, pid, sizeof pid);
 			if (min == 0)
-				findings_add(out, SEV_WARNING, LINT_CODE(RETRY_BUDGET_TOO_SMALL), id, field,
+				findings_add(out, LINT_RETRY_BUDGET_TOO_SMALL, id, field,
 				             "backend %s: %s has a retry budget of 0%% and no minRetryRate: "
 				             "none of the rule's retries can take effect",
 				             str_or(tb->ref->name, "?"), pid);
 			else
-				findings_add(out, SEV_WARNING, LINT_CODE(RETRY_BUDGET_TOO_SMALL), id, field,
+				findings_add(out, LINT_RETRY_BUDGET_TOO_SMALL, id, field,
 				             "backend %s: %s has a retry budget of 0%%: only its minRetryRate "
 				             "(%d per %s) of retries can take effect, whatever the load",
 				             str_or(tb->ref->name, "?"), pid, min,

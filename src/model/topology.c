@@ -111,9 +111,10 @@ static void listener_refusal(struct build *b, const struct topo_listener *tl,
 		           "listener %s admits routes from namespaces matching its selector; "
 		           "namespace %s does not match%s",
 		           ln, object_ns(route),
-		           topology_ns_labels(b, object_ns(route)) ? ""
-		                                                   : " (no Namespace object: its labels "
-		                                                     "are unknown)");
+		           topology_ns_labels(b, object_ns(route))
+		                   ? ""
+		                   : " (no Namespace object: its labels "
+		                     "are unknown)");
 		break;
 	case GT_FROM_ALL:
 		buf_printf(out, "listener %s refuses the route", ln);
@@ -278,14 +279,14 @@ static void attach_to_listeners(struct build *b, const struct gt_object *route, 
 			tp->message = xasprintf("%s %s has no listener named %s", what, gid, ref->section_name);
 		else
 			tp->message = xasprintf("%s %s has no listener on port %d", what, gid, ref->port);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi), "%s",
-		             tp->message);
+		findings_add(&b->t->findings, LINT_NO_MATCHING_PARENT, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 	} else if (n_allowed == 0) {
 		tp->reason = "NotAllowedByListeners";
 		tp->message = xasprintf("no listener of %s %s admits this route: %s", what, gid,
 		                        buf_str(&refusals));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NOT_ALLOWED_BY_LISTENERS), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
-		             "%s", tp->message);
+		findings_add(&b->t->findings, LINT_NOT_ALLOWED_BY_LISTENERS, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 	} else {
 		tp->reason = "NoMatchingListenerHostname";
 		struct buf rh;
@@ -296,7 +297,7 @@ static void attach_to_listeners(struct build *b, const struct gt_object *route, 
 		                        "%s %s (%s)",
 		                        buf_str(&rh), what, gid, buf_str(&hosts));
 		buf_done(&rh);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_LISTENER_HOSTNAME), topology_rid(rid),
+		findings_add(&b->t->findings, LINT_NO_MATCHING_LISTENER_HOSTNAME, topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 	}
 	buf_done(&refusals);
@@ -316,7 +317,7 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("gateway %s/%s not found", ns, str_or(ref->name, ""));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
+		findings_add(&b->t->findings, LINT_PARENT_NOT_FOUND, topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "parentRef names gateway %s/%s, which does not exist", ns,
 		             str_or(ref->name, ""));
 		return;
@@ -342,7 +343,7 @@ static void resolve_listenerset_parent(struct build *b, const struct gt_object *
 			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("listenerset %s/%s not found", ns, str_or(ref->name, ""));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid),
+		findings_add(&b->t->findings, LINT_PARENT_NOT_FOUND, topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi),
 		             "parentRef names listenerset %s/%s, which does not exist", ns,
 		             str_or(ref->name, ""));
@@ -356,7 +357,7 @@ static void resolve_listenerset_parent(struct build *b, const struct gt_object *
 		tp->message = xasprintf("listenerset %s/%s is not attached to a gateway (%s: %s)", ns,
 		                        str_or(ref->name, ""), c ? c->reason : "?",
 		                        c && c->message ? c->message : "");
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid),
+		findings_add(&b->t->findings, LINT_NO_MATCHING_PARENT, topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 		return;
 	}
@@ -377,7 +378,7 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("service %s/%s not found", ns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
+		findings_add(&b->t->findings, LINT_PARENT_NOT_FOUND, topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "parentRef names service %s/%s, which does not exist", ns, name);
 		return;
 	}
@@ -394,8 +395,8 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 			tp->message = xasprintf("service %s/%s is headless (clusterIP: None): a mesh route "
 			                        "needs a ClusterIP Service as its parent",
 			                        ns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
-		             "%s", tp->message);
+		findings_add(&b->t->findings, LINT_INVALID_SERVICE_PARENT, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 		return;
 	}
 	if (ref->port || ref->section_name) {
@@ -420,8 +421,9 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 				           svc->ports[i].name ? svc->ports[i].name : "");
 			buf_puts(&m, svc->n_ports ? ")" : " none)");
 			tp->message = buf_steal(&m);
-			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
-			             "%s", tp->message);
+			findings_add(&b->t->findings, LINT_NO_MATCHING_PARENT, topology_rid(rid),
+			             topology_parent_field(field, sizeof field, pi), "%s",
+			             tp->message);
 			return;
 		}
 	}
@@ -463,7 +465,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		tb->message = xasprintf("backend kind %s%s%s is not a Service",
 		                        topology_is_core_group(br->group) ? "" : br->group,
 		                        topology_is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_KIND), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
+		findings_add(&b->t->findings, LINT_INVALID_KIND, topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "backendRef %s names kind %s%s%s: only core Services are supported", name,
 		             topology_is_core_group(br->group) ? "" : br->group,
 		             topology_is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
@@ -476,7 +478,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		tb->message = xasprintf("no ReferenceGrant in namespace %s lets %s from namespace %s "
 		                        "refer to service %s",
 		                        bns, kind_name(route->kind), object_ns(route), name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(REF_NOT_PERMITTED), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
+		findings_add(&b->t->findings, LINT_REF_NOT_PERMITTED, topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "%s: add a ReferenceGrant in %s (from: group %s, kind %s, namespace %s; to: "
 		             "kind Service)",
 		             tb->message, bns, GW_GROUP, kind_name(route->kind), object_ns(route));
@@ -488,7 +490,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 			return;
 		tb->reason = "BackendNotFound";
 		tb->message = xasprintf("service %s/%s not found", bns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(BACKEND_NOT_FOUND), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
+		findings_add(&b->t->findings, LINT_BACKEND_NOT_FOUND, topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "backendRef names service %s/%s, which does not exist", bns, name);
 		return;
 	}
@@ -499,9 +501,10 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 	if (br->port == 0) {
 		tb->reason = "MissingPort";
 		tb->message = xasprintf("backendRef to service %s/%s has no port", bns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(MISSING_PORT), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
-		             "backendRef to service %s/%s has no port: a Service backend needs one", bns,
-		             name);
+		findings_add(&b->t->findings, LINT_MISSING_PORT, topology_rid(rid),
+		             backend_field(field, sizeof field, rule_i, bi),
+		             "backendRef to service %s/%s has no port: a Service backend needs one",
+		             bns, name);
 		return;
 	}
 	tb->resolved = true;
@@ -512,7 +515,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		port_ok = svc->ports[i].port == br->port;
 	if (!port_ok) {
 		tb->message = xasprintf("service %s/%s has no port %d", bns, name, br->port);
-		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(BACKEND_PORT_NOT_FOUND), topology_rid(rid),
+		findings_add(&b->t->findings, LINT_BACKEND_PORT_NOT_FOUND, topology_rid(rid),
 		             backend_field(field, sizeof field, rule_i, bi), "service %s/%s has no port %d: traffic to this backend fails", bns,
 		             name, br->port);
 	} else {
@@ -616,7 +619,7 @@ static void build_route(struct build *b, size_t ri)
 			                        str_or(tp->ref->group, "?"));
 			char field[64];
 			snprintf(field, sizeof field, "spec.parentRefs[%zu].group", pi);
-			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT),
+			findings_add(&b->t->findings, LINT_INVALID_SERVICE_PARENT,
 			             topology_rid(&rid), field, "%s", tp->message);
 		} else {
 			mesh_only = false;
@@ -628,9 +631,8 @@ static void build_route(struct build *b, size_t ri)
 			                        str_or(tp->ref->kind, "?"));
 			char field[64];
 			snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
-			findings_add(&b->t->findings, SEV_INFO, LINT_CODE(UNSUPPORTED_PARENT),
-			             topology_rid(&rid), field,
-			             "%s: its attachment is not checked", tp->message);
+			findings_add(&b->t->findings, LINT_UNSUPPORTED_PARENT, topology_rid(&rid),
+			             field, "%s: its attachment is not checked", tp->message);
 		}
 		if (tp->attached)
 			tr->attached_any = true;
@@ -697,7 +699,7 @@ static void gateway_findings(struct build *b, const struct topo_gateway *tg)
 	char gid[512];
 	object_id(tg->obj, gid, sizeof gid);
 	if (!tg->klass)
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(GATEWAYCLASS_NOT_FOUND), gid,
+		findings_add(&b->t->findings, LINT_GATEWAYCLASS_NOT_FOUND, gid,
 		             "spec.gatewayClassName",
 		             "gateway names GatewayClass %s, which does not exist: no controller will "
 		             "program it",

@@ -54,7 +54,8 @@ struct build {
 	size_t *default_gws, n_default_gws; /* Gateways with defaultScope All (GEP-3793) */
 };
 
-/* The labels of Namespace ns (with kubernetes.io/metadata.name), NULL without its object. */
+/* The labels of Namespace ns, NULL when there is no such Namespace object
+ * (topology_rules.c, as the two below). */
 const struct gt_kvlist *topology_ns_labels(struct build *b, const char *ns);
 /* Does namespace ns match sel (its Namespace's labels; without a Namespace object, only
  * kubernetes.io/metadata.name is known)? */

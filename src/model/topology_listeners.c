@@ -476,7 +476,7 @@ static void listener_findings(struct build *b, const struct topo_listener *tl, c
 	snprintf(field, sizeof field, "spec.listeners[%zu]", i);
 	const char *ln = str_or(tl->listener->name, "?");
 	if (tl->reported_attached_routes >= 0 && tl->reported_attached_routes != tl->attached_routes)
-		findings_add(&b->t->findings, SEV_INFO, LINT_CODE(ATTACHED_ROUTES_DIFFER), oid, field,
+		findings_add(&b->t->findings, LINT_ATTACHED_ROUTES_DIFFER, oid, field,
 		             "listener %s: the controller reports %d attached routes, gammatop counts %d "
 		             "in the routes it can see",
 		             ln, tl->reported_attached_routes, tl->attached_routes);
@@ -488,7 +488,7 @@ static void listener_findings(struct build *b, const struct topo_listener *tl, c
 		const struct topo_condition *c = topo_conditions_find(&tl->conditions, types[k]);
 		if (!rep || !c || str_eq(rep, "Unknown") || str_eq(rep, c->status))
 			continue;
-		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(LISTENER_STATUS_DISAGREES), oid,
+		findings_add(&b->t->findings, LINT_LISTENER_STATUS_DISAGREES, oid,
 		             field, "listener %s: the controller reports %s %s, gammatop computes %s %s (%s)",
 		             ln, types[k], rep, c->status, c->reason, c->message ? c->message : "");
 	}
@@ -507,17 +507,17 @@ void topology_listeners_findings(struct build *b)
 			const struct topo_condition *c = topo_conditions_find(&tl->conditions, "Accepted");
 			const struct topo_condition *r = topo_conditions_find(&tl->conditions, "ResolvedRefs");
 			if (tg->klass && c && !tl->accepted)
-				findings_add(&t->findings, SEV_ERROR, LINT_CODE(LISTENER_NOT_ACCEPTED), oid,
+				findings_add(&t->findings, LINT_LISTENER_NOT_ACCEPTED, oid,
 				             "spec.listeners", "listener %s is not accepted: %s (%s)",
 				             str_or(tl->listener->name, "?"), c->reason, c->message);
 			else if (tg->klass && r && !tl->resolved_refs)
-				findings_add(&t->findings, SEV_ERROR, LINT_CODE(LISTENER_REFS_UNRESOLVED), oid,
+				findings_add(&t->findings, LINT_LISTENER_REFS_UNRESOLVED, oid,
 				             "spec.listeners", "listener %s: %s (%s)",
 				             str_or(tl->listener->name, "?"), r->reason, r->message);
 		}
 		const struct gt_gateway *g = &tg->obj->u.gw;
 		if (g->attached_listener_sets >= 0 && g->attached_listener_sets != tg->attached_listener_sets)
-			findings_add(&t->findings, SEV_INFO, LINT_CODE(ATTACHED_ROUTES_DIFFER), oid,
+			findings_add(&t->findings, LINT_ATTACHED_ROUTES_DIFFER, oid,
 			             "status.attachedListenerSets",
 			             "the controller reports %d attached ListenerSets, gammatop counts %d",
 			             g->attached_listener_sets, tg->attached_listener_sets);
@@ -529,14 +529,14 @@ void topology_listeners_findings(struct build *b)
 			listener_findings(b, &ls->listeners[i], oid, i);
 		const struct topo_condition *c = topo_conditions_find(&ls->conditions, "Accepted");
 		if (c && !ls->accepted)
-			findings_add(&t->findings, SEV_ERROR, LINT_CODE(LISTENERSET_NOT_ACCEPTED), oid,
-			             "spec.parentRef", "ListenerSet is not accepted: %s (%s)", c->reason,
-			             c->message);
+			findings_add(&t->findings, LINT_LISTENERSET_NOT_ACCEPTED, oid,
+			             "spec.parentRef", "ListenerSet is not accepted: %s (%s)",
+			             c->reason, c->message);
 		const char *rep = reported_status(&ls->obj->u.gw.conditions, "Accepted");
 		if (c && rep && !str_eq(rep, "Unknown") && !str_eq(rep, c->status))
-			findings_add(&t->findings, SEV_WARNING, LINT_CODE(LISTENER_STATUS_DISAGREES), oid,
+			findings_add(&t->findings, LINT_LISTENER_STATUS_DISAGREES, oid,
 			             "status.conditions",
-			             "the controller reports Accepted %s, gammatop computes %s %s (%s)", rep,
-			             c->status, c->reason, c->message);
+			             "the controller reports Accepted %s, gammatop computes %s %s (%s)",
+			             rep, c->status, c->reason, c->message);
 	}
 }

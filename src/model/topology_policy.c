@@ -227,15 +227,15 @@ static void policy_findings(struct build *b, const struct topo_policy *tp)
 	object_id(tp->obj, id, sizeof id);
 	const struct topo_condition *acc = topo_conditions_find(&tp->conditions, "Accepted");
 	if (!tp->accepted)
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(POLICY_NOT_ACCEPTED), id,
-		             "spec.targetRefs", "%s is not accepted: %s (%s)", kind_name(tp->obj->kind),
-		             acc->reason, acc->message);
+		findings_add(&b->t->findings, LINT_POLICY_NOT_ACCEPTED, id, "spec.targetRefs",
+		             "%s is not accepted: %s (%s)", kind_name(tp->obj->kind), acc->reason,
+		             acc->message);
 	const struct gt_policy *p = &tp->obj->u.pol;
 	for (size_t i = 0; i < tp->n_ancestors; i++) {
 		const struct topo_ancestor *a = &tp->ancestors[i];
 		if (!a->reported) {
 			if (p->n_ancestors > 0 && p->n_ancestors < TOPO_MAX_ANCESTORS)
-				findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(POLICY_STATUS_DISAGREES), id,
+				findings_add(&b->t->findings, LINT_POLICY_STATUS_DISAGREES, id,
 				             "status.ancestors",
 				             "no status for ancestor %s %s%s%s, which routes traffic to a target",
 				             a->kind, a->ns ? a->ns : "", a->ns ? "/" : "", a->name);
@@ -243,12 +243,13 @@ static void policy_findings(struct build *b, const struct topo_policy *tp)
 		}
 		const struct gt_condition *rc = conditions_find(&a->reported->conditions, "Accepted");
 		if (rc && !str_eq(rc->status, "Unknown") && !str_eq(rc->status, acc->status))
-			findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(POLICY_STATUS_DISAGREES), id,
+			findings_add(&b->t->findings, LINT_POLICY_STATUS_DISAGREES, id,
 			             "status.ancestors",
 			             "ancestor %s %s%s%s: the controller reports Accepted %s (%s), gammatop "
 			             "computes %s %s (%s)",
-			             a->kind, a->ns ? a->ns : "", a->ns ? "/" : "", a->name, rc->status,
-			             str_or(rc->reason, ""), acc->status, acc->reason, acc->message);
+			             a->kind, a->ns ? a->ns : "", a->ns ? "/" : "", a->name,
+			             rc->status, str_or(rc->reason, ""), acc->status, acc->reason,
+			             acc->message);
 	}
 	for (size_t r = 0; r < p->n_ancestors && tp->n_ancestors_all <= TOPO_MAX_ANCESTORS; r++) {
 		const struct gt_parent_ref *ref = &p->ancestors[r].ref;
@@ -256,11 +257,12 @@ static void policy_findings(struct build *b, const struct topo_policy *tp)
 		for (size_t i = 0; i < tp->n_ancestors && !known; i++)
 			known = ref_names(ref, &tp->ancestors[i]);
 		if (!known && (str_eq(ref->kind, "Gateway") || str_eq(ref->kind, "XMesh")))
-			findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(POLICY_STATUS_DISAGREES), id,
+			findings_add(&b->t->findings, LINT_POLICY_STATUS_DISAGREES, id,
 			             "status.ancestors",
 			             "status lists ancestor %s %s/%s, but no route gammatop sees sends "
 			             "traffic through it to a target",
-			             str_or(ref->kind, "?"), str_or(ref->namespace_, ""), str_or(ref->name, ""));
+			             str_or(ref->kind, "?"), str_or(ref->namespace_, ""),
+			             str_or(ref->name, ""));
 	}
 }
 

@@ -405,12 +405,24 @@ struct http_request *http_start(struct http_client *c, const struct http_opts *o
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->idle_timeout_s);
 	}
-	if (!o->no_gzip)
-		curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	if (!o->no_gzip) /* what Go's transport asks for (net/http transport.go: gzip only) */
+		curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip");
 	if (o->proxy && *o->proxy) {
 		/* an explicit proxy (kubeconfig proxy-url) applies to every host, as in kubectl */
-		curl_easy_setopt(e, CURLOPT_PROXY, o->proxy);
+		/* Go's SOCKS5 dialer (golang.org/x/net/internal/socks) hands the host NAME to the
+		 * proxy; curl's socks5:// would resolve it here, socks5h:// is Go's behaviour (the
+		 * scheme of the string wins over CURLOPT_PROXYTYPE, so it is rewritten) */
+		if (strncmp(o->proxy, "socks5://", 9) == 0) {
+			char *h = xasprintf("socks5h://%s", o->proxy + 9);
+			curl_easy_setopt(e, CURLOPT_PROXY, h);
+			explicit_bzero(h, strlen(h)); /* may hold user:password@ (curl has a copy) */
+			free(h);
+		} else {
+			curl_easy_setopt(e, CURLOPT_PROXY, o->proxy);
+		}
 		curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+	} else if (o->direct) {
+		curl_easy_setopt(e, CURLOPT_PROXY, ""); /* not curl's environment rules either */
 	}
 
 	if (o->body) {

@@ -25,17 +25,17 @@
 enum { COL_NAME, COL_POLICY, COL_TIMEOUT, COL_RETRY, COL_RPS, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"TOPOLOGY", 0, 30, false, false, 0},
-	{"POLICY", 16, 0, false, false, 1},
-	{"TIMEOUT", 7, 0, true, true, 2},
-	{"RETRY", 7, 0, true, true, 3},
-	{"RPS", 7, 0, true, true, 4},
+	{.title = "TOPOLOGY", .min = 30},
+	{.title = "POLICY", .width = 16, .drop = 1},
+	{.title = "TIMEOUT", .width = 7, .right = true, .numeric = true, .drop = 2},
+	{.title = "RETRY", .width = 7, .right = true, .numeric = true, .drop = 3},
+	{.title = "RPS", .width = 7, .right = true, .numeric = true, .drop = 4},
 };
 
 /* Without a telemetry source the figure columns would stay empty: leave them out. */
 static const struct grid_col cols_nofig[2] = {
-	{"TOPOLOGY", 0, 30, false, false, 0},
-	{"POLICY", 16, 0, false, false, 1},
+	{.title = "TOPOLOGY", .min = 30},
+	{.title = "POLICY", .width = 16, .drop = 1},
 };
 
 /* Row keys are paths ("gc/NAME/gateway/NS/NAME/l0/..."): stable across rebuilds. */
@@ -85,10 +85,11 @@ static void init(struct view *v)
 	v->grid.fill_ud = v;
 }
 
-static bool put_figures(struct view *v, struct grid_row *r, const char *route, int rule)
+static bool put_figures(struct view *v, struct grid_row *r, const struct topo_route *tr,
+                        int rule)
 {
 	struct route_figures f;
-	if (!console_figures_get(v->con, route, rule, &f))
+	if (!console_figures_of(v->con, tr, rule, 0, &f))
 		return false;
 	char b[32];
 	grid_set(r, COL_TIMEOUT, figfmt_timeout_elem(f.timeout_rate),
@@ -202,9 +203,7 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 	/* One pooled copy of ns and id for the route, its rules and backends. */
 	char *ns = r->ns = grid_pool_str(&v->grid, object_ns(tr->obj));
 	char *target = r->target = grid_pool_str(&v->grid, id);
-	/* Per-rule meshes (Envoy Gateway): a one-rule route shows its rule's figures. */
-	if (!put_figures(v, r, id, -1) && tr->n_rules == 1)
-		put_figures(v, r, id, 0);
+	put_figures(v, r, tr, -1); /* the one lookup: route, one-rule rule, or backend Services */
 	for (size_t i = 0; i < tr->n_rules; i++) {
 		const struct topo_rule *ru = &tr->rules[i];
 		char rk[1024];
@@ -215,7 +214,7 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 		rr->ns = ns; /* (r may have moved: the rows grow) */
 		rr->target = target;
 		rr->rule = (int)i;
-		put_figures(v, rr, id, (int)i);
+		put_figures(v, rr, tr, (int)i);
 		add_backends(v, ru, rk, ns, depth + 2, target);
 	}
 }

@@ -50,12 +50,14 @@ static void test_findings_sort(void **state)
 {
 	struct findings f;
 	findings_init(&f);
-	findings_add(&f, SEV_INFO, "NoStatus", "httproute/a/x", "spec.parentRefs[0]", "i");
-	findings_add(&f, SEV_ERROR, "B", "httproute/b/x", "spec.rules[10]", "e1");
-	findings_add(&f, SEV_ERROR, "B", "httproute/b/x", "spec.rules[2]", "e2");
-	findings_add(&f, SEV_WARNING, "W", "httproute/a/x", "", "w");
-	findings_add(&f, SEV_ERROR, "A", "httproute/b/x", "spec.rules[2]", "e3");
-	findings_add(&f, SEV_ERROR, "A", "httproute/a/x", NULL, "e4 %d \x1b[31m", 7);
+	/* By code id: the severity is the table's (NoStatus info, NoParents warning, the
+	 * others errors); BackendNotFound sorts before ParentNotFound. */
+	findings_add(&f, LINT_NO_STATUS, "httproute/a/x", "spec.parentRefs[0]", "i");
+	findings_add(&f, LINT_PARENT_NOT_FOUND, "httproute/b/x", "spec.rules[10]", "e1");
+	findings_add(&f, LINT_PARENT_NOT_FOUND, "httproute/b/x", "spec.rules[2]", "e2");
+	findings_add(&f, LINT_NO_PARENTS, "httproute/a/x", "", "w");
+	findings_add(&f, LINT_BACKEND_NOT_FOUND, "httproute/b/x", "spec.rules[2]", "e3");
+	findings_add(&f, LINT_BACKEND_NOT_FOUND, "httproute/a/x", NULL, "e4 %d \x1b[31m", 7);
 	findings_sort(&f);
 	static const char *want[] = {"e4 7 ?[31m", "e3", "e2", "e1", "w", "i"};
 	assert_int_equal(f.n, 6);

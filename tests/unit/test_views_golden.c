@@ -45,6 +45,9 @@ static const struct golden_case cases[] = {
 	{"route-detail-figures", "2/storefront<Enter><Enter>", true, true, false},
 	{"findings", "3", false, true, false},
 	{"help", "?", false, true, false},
+	{"paths", "P", false, true, false},
+	{"paths-figures", "P", true, false, false},
+	{"paths-route", "2/storefront<Enter><Enter>P", true, false, false},
 	{"too-small", "<Resize:20x6>", false, false, false},
 	{"back-from-small", "<Resize:20x6><Resize:80x24>j", false, false, false},
 	/* Gateway -> ListenerSet -> listener -> routes; TLS/TCP/UDP routes with their glyph */
