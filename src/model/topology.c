@@ -339,6 +339,8 @@ static void resolve_listenerset_parent(struct build *b, const struct gt_object *
 	tp->role = TOPO_GATEWAY;
 	size_t li;
 	if (!topology_index_get(&b->listenersets, ns, ref->name, &li)) {
+		if (not_read(b, GT_LISTENERSET, ns, ref->name, &tp->reason, &tp->message, &tp->unknown))
+			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("listenerset %s/%s not found", ns, str_or(ref->name, ""));
 		findings_add(&b->t->findings, LINT_PARENT_NOT_FOUND, topology_rid(rid),
