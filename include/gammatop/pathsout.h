@@ -22,18 +22,18 @@ struct json_t; /* jansson */
  * graph has one by that name, else the Service). Fills o (from paths_opts_default; its
  * route filter points into *keep, which the caller frees after the analysis) and entries
  * (room for one; *n_entries 0: automatic). Returns 0, or -1 with err naming the target. */
-int pathsout_select(struct callgraph *g, const char *target, struct paths_opts *o,
-                    char **keep, size_t *entries, size_t *n_entries, char *err, size_t errlen);
+int pathsout_select(struct callgraph *g, const char *target, struct paths_opts *o, char **keep,
+                    size_t *entries, size_t *n_entries, char *err, size_t errlen);
 
 /* One row of the tree: depth 0 is an entry, depth k the k-th hop of a path. */
 struct pathsout_row {
 	int depth;
-	char *label;   /* owned: tree lines and the node's label (sanitised) */
+	char *label;     /* owned: tree lines and the node's label (sanitised) */
 	size_t name_off; /* where the node's label starts in label (after the tree lines) */
-	size_t node;   /* the entry, or the hop's callee */
-	size_t path;   /* the first path (in r's order) through this row */
-	size_t hop;    /* hop index in that path (depth - 1; unused at depth 0) */
-	bool leaf;     /* a path ends here */
+	size_t node;     /* the entry, or the hop's callee */
+	size_t path;     /* the first path (in r's order) through this row */
+	size_t hop;      /* hop index in that path (depth - 1; unused at depth 0) */
+	bool leaf;       /* a path ends here */
 };
 
 /* The tree of r's paths, worst path first, common prefixes merged: rows in display order
@@ -44,8 +44,18 @@ void pathsout_rows_free(struct pathsout_row *rows, size_t n);
 
 /* Column texts of a row, for tables and the console: tree label, rule, timeouts, attempts,
  * rps, timeout share, retry share, worst amplification, observed amplification. */
-enum { PATHSOUT_PATH, PATHSOUT_RULE, PATHSOUT_TIMEOUT, PATHSOUT_ATTEMPTS, PATHSOUT_RPS,
-       PATHSOUT_TIMEOUTS, PATHSOUT_RETRIES, PATHSOUT_WORST, PATHSOUT_OBSERVED, PATHSOUT_NCOLS };
+enum {
+	PATHSOUT_PATH,
+	PATHSOUT_RULE,
+	PATHSOUT_TIMEOUT,
+	PATHSOUT_ATTEMPTS,
+	PATHSOUT_RPS,
+	PATHSOUT_TIMEOUTS,
+	PATHSOUT_RETRIES,
+	PATHSOUT_WORST,
+	PATHSOUT_OBSERVED,
+	PATHSOUT_NCOLS
+};
 #define PATHSOUT_CELL 256
 extern const char *const pathsout_headers[PATHSOUT_NCOLS];
 void pathsout_row_text(const struct callgraph *g, const struct paths_result *r,

@@ -15,7 +15,8 @@ struct console;
 struct view;
 struct route_recent;
 
-#define ROUTE_RECENT_WINDOW_MS (30 * 60000LL) /* how far back suspects look (as `changes
+#define ROUTE_RECENT_WINDOW_MS \
+	(30 * 60000LL) /* how far back suspects look (as `changes
                                                 * --suspects` by default) */
 
 /* For the route "httproute/NS/NAME" shown in view v (borrowed; it must free this before it

@@ -33,8 +33,9 @@ static const char summary[] =
 enum { OPT_SAMPLE = 300 };
 
 static const struct cmd_option paths_options[] = {
-	{"sample", 1, OPT_SAMPLE, "SECONDS", "telemetry by direct scrape: seconds between two "
-	 "scrapes (1..600)"},
+	{"sample", 1, OPT_SAMPLE, "SECONDS",
+         "telemetry by direct scrape: seconds between two "
+         "scrapes (1..600)"},
 	{NULL, 0, 0, NULL, NULL},
 };
 
@@ -94,9 +95,8 @@ static struct figures_set *telemetry(const struct cmd_opts *o, const struct path
 	return NULL;
 }
 
-static int write_doc(FILE *f, enum fmt fmt, const struct callgraph *g,
-                     const struct paths_result *r, const char *target,
-                     const struct figures_set *set, const struct cmd_source *src)
+static int write_doc(FILE *f, enum fmt fmt, const struct callgraph *g, const struct paths_result *r,
+                     const char *target, const struct figures_set *set, const struct cmd_source *src)
 {
 	struct buf b;
 	buf_init(&b);
@@ -120,7 +120,8 @@ static int write_doc(FILE *f, enum fmt fmt, const struct callgraph *g,
 		fputs(buf_str(&b), f);
 	} else {
 		if (!r->n) {
-			fprintf(stderr, "No call paths%s%s.\n", target ? " through " : "", target ? target : "");
+			fprintf(stderr, "No call paths%s%s.\n", target ? " through " : "",
+			        target ? target : "");
 		} else {
 			pathsout_table(g, r, false, &b);
 			fputs(buf_str(&b), f);
@@ -135,8 +136,7 @@ static int write_doc(FILE *f, enum fmt fmt, const struct callgraph *g,
 	return 0;
 }
 
-static int run(const struct cmd_opts *o, const struct paths_args *a, const char *target,
-               enum fmt fmt)
+static int run(const struct cmd_opts *o, const struct paths_args *a, const char *target, enum fmt fmt)
 {
 	struct cmd_source src;
 	int rc = cmd_source_open(o, &src);

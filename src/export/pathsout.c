@@ -43,8 +43,8 @@ static bool has_route(const struct callgraph *g, const char *id)
 	return false;
 }
 
-int pathsout_select(struct callgraph *g, const char *target, struct paths_opts *o,
-                    char **keep, size_t *entries, size_t *n_entries, char *err, size_t errlen)
+int pathsout_select(struct callgraph *g, const char *target, struct paths_opts *o, char **keep,
+                    size_t *entries, size_t *n_entries, char *err, size_t errlen)
 {
 	paths_opts_default(o);
 	*keep = NULL;
@@ -81,16 +81,20 @@ int pathsout_select(struct callgraph *g, const char *target, struct paths_opts *
 			}
 		}
 	} else {
-		snprintf(err, errlen, "'%s': expected a route (KIND/NS/NAME or NS/NAME) or a Service "
-		         "(service/NS/NAME)", target);
+		snprintf(err, errlen,
+		         "'%s': expected a route (KIND/NS/NAME or NS/NAME) or a Service "
+		         "(service/NS/NAME)",
+		         target);
 		goto out;
 	}
 	if (route) {
 		for (char *p = route; *p && *p != '/'; p++)
 			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 		if (!has_route(g, route)) {
-			snprintf(err, errlen, "%s governs no call: no such route, or it has no attached "
-			         "parent with a resolved backend", route);
+			snprintf(err, errlen,
+			         "%s governs no call: no such route, or it has no attached "
+			         "parent with a resolved backend",
+			         route);
 			goto out;
 		}
 		o->through_route = route;
@@ -100,8 +104,10 @@ int pathsout_select(struct callgraph *g, const char *target, struct paths_opts *
 	} else if (want_service) {
 		size_t node = callgraph_find_node(g, CG_SERVICE, ns, name);
 		if (node == CG_NONE) {
-			snprintf(err, errlen, "service/%s/%s is on no call path (no route reaches it and "
-			         "no telemetry says it calls or is called)", ns, name);
+			snprintf(err, errlen,
+			         "service/%s/%s is on no call path (no route reaches it and "
+			         "no telemetry says it calls or is called)",
+			         ns, name);
 			goto out;
 		}
 		entries[0] = node;
@@ -117,7 +123,7 @@ out:
 /* ---- the tree ---- */
 
 struct trie {
-	size_t edge;  /* CG_NONE at a root */
+	size_t edge; /* CG_NONE at a root */
 	size_t node;
 	size_t first, next; /* children, siblings (CG_NONE ends) */
 	size_t path, hop;
@@ -172,7 +178,9 @@ static void emit(struct emit *e, size_t i, int depth, const char *prefix, bool l
 	buf_init(&b);
 	if (depth > 0)
 		buf_printf(&b, "%s%s", prefix,
-		           e->ascii ? (last ? "`- " : "|- ") : (last ? "\xe2\x94\x94\xe2\x94\x80 " : "\xe2\x94\x9c\xe2\x94\x80 "));
+		           e->ascii ? (last ? "`- " : "|- ")
+		                    : (last ? "\xe2\x94\x94\xe2\x94\x80 "
+		                            : "\xe2\x94\x9c\xe2\x94\x80 "));
 	const struct cg_node *nd = &e->g->nodes[t->node];
 	size_t name_off = b.len;
 	char *lab = str_sanitize(str_or(nd->label, nd->id));
@@ -186,10 +194,11 @@ static void emit(struct emit *e, size_t i, int depth, const char *prefix, bool l
 		e->cap = e->cap ? e->cap * 2 : 32;
 		e->rows = xrealloc(e->rows, e->cap * sizeof *e->rows);
 	}
-	e->rows[e->n++] = (struct pathsout_row){depth, buf_steal(&b), name_off, t->node, t->path,
-	                                        t->hop, t->leaf};
+	e->rows[e->n++] = (struct pathsout_row){depth,   buf_steal(&b), name_off, t->node,
+	                                        t->path, t->hop,        t->leaf};
 	char *sub = depth == 0 ? xstrdup("")
-	                       : xasprintf("%s%s", prefix, last ? "   " : (e->ascii ? "|  " : "\xe2\x94\x82  "));
+	                       : xasprintf("%s%s", prefix,
+	                                   last ? "   " : (e->ascii ? "|  " : "\xe2\x94\x82  "));
 	for (size_t c = t->first; c != CG_NONE; c = e->tr->t[c].next)
 		emit(e, c, depth + 1, sub, e->tr->t[c].next == CG_NONE);
 	free(sub);
@@ -319,7 +328,8 @@ void pathsout_row_text(const struct callgraph *g, const struct paths_result *r,
 		const struct cg_policy *pol = &g->rules[h.rule].policy;
 		char a[32], b[32];
 		snprintf(cols[PATHSOUT_TIMEOUT], PATHSOUT_CELL, "%s/%s",
-		         pathsout_ms(pol->request_ms, a, sizeof a), pathsout_ms(pol->backend_ms, b, sizeof b));
+		         pathsout_ms(pol->request_ms, a, sizeof a),
+		         pathsout_ms(pol->backend_ms, b, sizeof b));
 		if (!pol->has_retry)
 			snprintf(cols[PATHSOUT_ATTEMPTS], PATHSOUT_CELL, "no retry");
 		else if (pol->attempts < 0)
@@ -345,7 +355,8 @@ void pathsout_row_text(const struct callgraph *g, const struct paths_result *r,
 	}
 	amp_text(h.amp_worst, exact, cols[PATHSOUT_WORST], PATHSOUT_CELL);
 	if (h.outlives)
-		strncat(cols[PATHSOUT_WORST], " !timeout", PATHSOUT_CELL - strlen(cols[PATHSOUT_WORST]) - 1);
+		strncat(cols[PATHSOUT_WORST], " !timeout",
+		        PATHSOUT_CELL - strlen(cols[PATHSOUT_WORST]) - 1);
 	size_t from = 0;
 	amp_text(path_observed_from(g, p, row->hop, &from), true, cols[PATHSOUT_OBSERVED], PATHSOUT_CELL);
 	if (from > 0 && strcmp(cols[PATHSOUT_OBSERVED], "unknown") != 0) { /* the entry is not measured */
@@ -411,27 +422,37 @@ json_t *pathsout_json(const struct callgraph *g, const struct paths_result *r)
 			struct path_hop h;
 			paths_hop(g, p, k, &h);
 			const struct cg_call *c = &g->calls[h.call];
-			json_t *hj = json_pack("{s:o, s:o, s:i, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
-			                       "from", node_json(g, h.from), "to", node_json(g, h.to),
-			                       "tries", h.tries, "triesExact", h.tries_exact,
-			                       "rps", num_or_null(c->rps),
-			                       "timeoutRate", num_or_null(isnan(c->rps) || c->rps <= 0 ? NAN : c->timeout_rps / c->rps),
-			                       "retryRate", num_or_null(isnan(c->rps) || c->rps <= 0 ? NAN : c->retry_rps / c->rps),
-			                       "ampWorst", num_or_null(h.amp_worst),
-			                       "ampBudgeted", num_or_null(h.amp_budgeted),
-			                       "ampObserved", num_or_null(path_observed(g, p, k)),
-			                       "spanMs", h.span_ms == PATHS_NO_LIMIT ? json_string("none") : ms_json(h.span_ms),
-			                       "outlivesCaller", h.outlives, "unsafeRetry", h.unsafe_retry);
+			json_t *hj = json_pack(
+				"{s:o, s:o, s:i, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}",
+				"from", node_json(g, h.from), "to", node_json(g, h.to), "tries",
+				h.tries, "triesExact", h.tries_exact, "rps", num_or_null(c->rps),
+				"timeoutRate",
+				num_or_null(isnan(c->rps) || c->rps <= 0 ? NAN
+			                                                 : c->timeout_rps / c->rps),
+				"retryRate",
+				num_or_null(isnan(c->rps) || c->rps <= 0 ? NAN
+			                                                 : c->retry_rps / c->rps),
+				"ampWorst", num_or_null(h.amp_worst), "ampBudgeted",
+				num_or_null(h.amp_budgeted), "ampObserved",
+				num_or_null(path_observed(g, p, k)), "spanMs",
+				h.span_ms == PATHS_NO_LIMIT ? json_string("none")
+							    : ms_json(h.span_ms),
+				"outlivesCaller", h.outlives, "unsafeRetry", h.unsafe_retry);
 			if (h.rule != CG_NONE) {
 				const struct cg_rule *ru = &g->rules[h.rule];
-				json_object_set_new(hj, "rule", json_pack("{s:s, s:i, s:o, s:s, s:o, s:o, s:o, s:o}",
-				                    "route", ru->route, "index", (int)ru->index, "name",
-				                    ru->name ? json_string(ru->name) : json_null(), "role",
-				                    topo_role_name(ru->role), "request", ms_json(ru->policy.request_ms),
-				                    "backendRequest", ms_json(ru->policy.backend_ms), "attempts",
-				                    !ru->policy.has_retry ? json_integer(0)
-				                    : ru->policy.attempts < 0 ? json_null() : json_integer(ru->policy.attempts),
-				                    "backoff", ms_json(ru->policy.backoff_ms)));
+				json_object_set_new(
+					hj, "rule",
+					json_pack("{s:s, s:i, s:o, s:s, s:o, s:o, s:o, s:o}",
+				                  "route", ru->route, "index", (int)ru->index, "name",
+				                  ru->name ? json_string(ru->name) : json_null(),
+				                  "role", topo_role_name(ru->role), "request",
+				                  ms_json(ru->policy.request_ms), "backendRequest",
+				                  ms_json(ru->policy.backend_ms), "attempts",
+				                  !ru->policy.has_retry ? json_integer(0)
+				                  : ru->policy.attempts < 0
+				                          ? json_null()
+				                          : json_integer(ru->policy.attempts),
+				                  "backoff", ms_json(ru->policy.backoff_ms)));
 			} else {
 				json_object_set_new(hj, "rule", json_null());
 			}
@@ -491,7 +512,8 @@ void pathsout_dot(const struct callgraph *g, const struct paths_result *r, struc
 				es[j].obs = obs;
 		}
 	}
-	buf_printf(out, "digraph gammatop_paths {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans\"];\n");
+	buf_printf(out,
+	           "digraph gammatop_paths {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans\"];\n");
 	for (size_t n = 0; n < g->n_nodes; n++) {
 		if (!node_on[n])
 			continue;
@@ -505,10 +527,12 @@ void pathsout_dot(const struct callgraph *g, const struct paths_result *r, struc
 		const struct cg_call *c = &g->calls[ed->call];
 		char rule[PATHSOUT_CELL];
 		rule_text(g, ed->rule, rule, sizeof rule);
-		int tries = ed->rule == CG_NONE ? 1 : cg_policy_tries(&g->rules[ed->rule].policy, NULL);
+		int tries =
+			ed->rule == CG_NONE ? 1 : cg_policy_tries(&g->rules[ed->rule].policy, NULL);
 		buf_printf(out, "  n%zu -> n%zu [label=\"", es[j].from, c->to);
 		dot_escape(out, rule);
-		buf_printf(out, "\\n%d tr%s, up to %.0fx", tries, tries == 1 ? "y" : "ies", es[j].amp);
+		buf_printf(out, "\\n%d tr%s, up to %.0fx", tries, tries == 1 ? "y" : "ies",
+		           es[j].amp);
 		if (!isnan(es[j].obs))
 			buf_printf(out, ", observed %.2fx", es[j].obs);
 		buf_printf(out, "\"%s];\n", es[j].amp > 10 ? ", color=red, penwidth=2" : "");

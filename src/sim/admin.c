@@ -95,17 +95,20 @@ bool admin_handle(struct sim *s, const struct request *rq, struct reply *rp)
 		struct traffic_expect e;
 		pthread_mutex_lock(&s->lock);
 		int rc = !s->traffic || !k || !ns || !name || (ru && !parse_int(ru, 0, 100000, &rule))
-		         ? -1 : traffic_expected(s->traffic, k, ns, name, (int)rule, &e);
+		                 ? -1
+		                 : traffic_expected(s->traffic, k, ns, name, (int)rule, &e);
 		if (rc < 0)
-			reply_status(rp, 404, "NotFound", NULL, "no traffic model for that kind, namespace, "
+			reply_status(rp, 404, "NotFound", NULL,
+			             "no traffic model for that kind, namespace, "
 			             "name and rule (or no traffic at all)");
 		else
-			reply_json(rp, 200, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "kind",
-			                              "SimTrafficExpect", "rps", e.rps, "successRate",
-			                              e.success_rate, "timeoutRate", e.timeout_rate,
-			                              "retryRate", e.retry_rate, "exhaustedPerSecond",
-			                              e.exhausted_per_s, "triesPerRequest",
-			                              e.tries_per_request, "linked", e.linked));
+			reply_json(rp, 200,
+			           json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "kind",
+			                     "SimTrafficExpect", "rps", e.rps, "successRate",
+			                     e.success_rate, "timeoutRate", e.timeout_rate,
+			                     "retryRate", e.retry_rate, "exhaustedPerSecond",
+			                     e.exhausted_per_s, "triesPerRequest",
+			                     e.tries_per_request, "linked", e.linked));
 		pthread_mutex_unlock(&s->lock);
 		return true;
 	}

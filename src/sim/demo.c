@@ -142,10 +142,13 @@ static void namespaces(struct sim *s)
 		{"inventory", "inventory", 8080}, {"inventory", "inventory-grpc", 9090},
 		{"shipping", "shipping", 8080}, {"recommendations", "recommendations", 8080},
 		{"search", "search", 8080}, {"search", "search-indexer", 8080}, {"accounts", "accounts", 8080},
-		{"cart", "basket", 8080}, {"inventory", "stock", 8080}, {"shipping", "warehouse", 8080},
 	};
 	for (size_t i = 0; i < sizeof svcs / sizeof *svcs; i++)
 		world_must_add(s, world_service(svcs[i].ns, svcs[i].name, svcs[i].port, svcs[i].name));
+	/* the call chain's Services (see the top of the file) */
+	world_must_add(s, world_service("cart", "basket", 8080, "basket"));
+	world_must_add(s, world_service("inventory", "stock", 8080, "stock"));
+	world_must_add(s, world_service("shipping", "warehouse", 8080, "warehouse"));
 }
 
 static void gateway(struct sim *s)
@@ -205,7 +208,8 @@ static void gateway_routes(struct sim *s)
 	                json_pack("[o]", world_gateway_parent("ingress", "storefront", "https")),
 	                json_pack("[s]", "shop.example.com"),
 	                json_pack("[o]", rule(json_pack("[o]", path_match("PathPrefix", "/basket")),
-	                                      one_backend("cart", "basket", 8080), "3500ms", "1s", 2, "503", "50ms")));
+	                                      one_backend("cart", "basket", 8080), "3500ms", "1s",
+	                                      2, "503", "50ms")));
 	traffic(r, "20", "p50=25ms,p99=300ms", "0.2");
 	world_must_add(s, r);
 	/* misbehaving: no ReferenceGrant in recommendations */
@@ -274,15 +278,15 @@ static void mesh_routes(struct sim *s)
 	 * rate the tries of the hop above */
 	r = world_route("HTTPRoute", "cart", "stock-from-cart",
 	                json_pack("[o]", world_service_parent("inventory", "stock", 8080)), NULL,
-	                json_pack("[o]", rule(NULL, one_backend("inventory", "stock", 8080), "1s", "300ms", 2,
-	                                      "503", "25ms")));
+	                json_pack("[o]", rule(NULL, one_backend("inventory", "stock", 8080), "1s",
+	                                      "300ms", 2, "503", "25ms")));
 	traffic(r, NULL, "p50=30ms,p99=250ms", "0.15");
 	world_annotate(r, "sim.gammatop.dev/rps-from", "HTTPRoute/shop/basket#0");
 	world_must_add(s, r);
 	r = world_route("HTTPRoute", "inventory", "warehouse-from-inventory",
 	                json_pack("[o]", world_service_parent("shipping", "warehouse", 8080)), NULL,
-	                json_pack("[o]", rule(NULL, one_backend("shipping", "warehouse", 8080), "3s", "1s", 2,
-	                                      "503", "100ms")));
+	                json_pack("[o]", rule(NULL, one_backend("shipping", "warehouse", 8080),
+	                                      "3s", "1s", 2, "503", "100ms")));
 	traffic(r, NULL, "p50=40ms,p99=400ms", "0.15");
 	world_annotate(r, "sim.gammatop.dev/rps-from", "HTTPRoute/cart/stock-from-cart#0");
 	world_must_add(s, r);

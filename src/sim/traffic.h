@@ -45,7 +45,7 @@ struct traffic_expect {
 	double retry_success_rate; /* retries that succeeded / retries (0 without retries) */
 	double exhausted_per_s;    /* retryable failures not retried because attempts ran out */
 	double tries_per_request;  /* tries sent (requests + retries) per client request */
-	bool linked;               /* rps follows another rule's tries (sim.gammatop.dev/rps-from) */
+	bool linked; /* rps follows another rule's tries (sim.gammatop.dev/rps-from) */
 };
 /* Fill out for rule `rule` of route kind/ns/name. Returns 0, or -1 when there is no such
  * route or rule. */

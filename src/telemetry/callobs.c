@@ -108,7 +108,8 @@ size_t callobs_apply_fn(struct callgraph *g, callobs_lookup lookup, void *ud)
 		in_calls[g->calls[c].to]++;
 	for (size_t c = 0; c < nc; c++) {
 		const struct cg_node *to = &g->nodes[g->calls[c].to];
-		if ((known[c] && !unknown[c]) || in_calls[g->calls[c].to] != 1 || to->kind != CG_SERVICE)
+		if ((known[c] && !unknown[c]) || in_calls[g->calls[c].to] != 1 ||
+		    to->kind != CG_SERVICE)
 			continue;
 		char id[1100];
 		snprintf(id, sizeof id, "service/%s/%s", to->ns, to->name);

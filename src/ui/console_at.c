@@ -75,7 +75,8 @@ static int parse_at(const char *arg, int64_t now, int64_t *at, char *err, size_t
 		uint64_t d;
 		char e[128];
 		if (duration_parse(arg + 1, &d, e, sizeof e) < 0 || !d) {
-			snprintf(err, errlen, ":at %s: %s", arg, d ? e : "expected a duration like -30m");
+			snprintf(err, errlen, ":at %s: %s", arg,
+			         d ? e : "expected a duration like -30m");
 			return -1;
 		}
 		*at = now - (int64_t)d;
@@ -83,8 +84,10 @@ static int parse_at(const char *arg, int64_t now, int64_t *at, char *err, size_t
 	}
 	time_t t;
 	if (time_parse_rfc3339(arg, &t) < 0) {
-		snprintf(err, errlen, ":at %s: expected RFC 3339 (2026-12-08T01:00:00Z), -DURATION "
-		         "(-30m) or now", arg);
+		snprintf(err, errlen,
+		         ":at %s: expected RFC 3339 (2026-12-08T01:00:00Z), -DURATION "
+		         "(-30m) or now",
+		         arg);
 		return -1;
 	}
 	*at = (int64_t)t * 1000;
@@ -116,7 +119,8 @@ bool console_at_command(struct console *c, const char *cmd, const char *arg)
 			console_message(c, false, "showing %s (read-only); :at now returns",
 			                time_rfc3339((time_t)(c->at_ms / 1000), ts, sizeof ts));
 		else
-			console_message(c, false, "showing now; :at TIME (RFC 3339 or -30m) shows the past");
+			console_message(c, false,
+			                "showing now; :at TIME (RFC 3339 or -30m) shows the past");
 		return true;
 	}
 	if (parse_at(arg, time_wall_ms(), &at, err, sizeof err) < 0 ||

@@ -72,12 +72,16 @@ char *edit_paths_effect(struct console *c, const char *route, int rule, const st
 		for (size_t i = 0; i < before.n; i++)
 			outlive_b += before.paths[i].n_outlive;
 		text = xasprintf("paths: this makes %s %s%.0fx worst case (now %s%.0fx)%s%s", clean,
-		                 a->exact ? "" : ">=", a->amp_worst, b->exact ? "" : ">=", b->amp_worst,
-		                 a->amp_worst > threshold ? ": over the RetryAmplification threshold (10x)"
-		                 : b->amp_worst > threshold ? ": below the RetryAmplification threshold" : "",
+		                 a->exact ? "" : ">=", a->amp_worst,
+		                 b->exact ? "" : ">=", b->amp_worst,
+		                 a->amp_worst > threshold
+		                         ? ": over the RetryAmplification threshold (10x)"
+		                 : b->amp_worst > threshold ? ": below the RetryAmplification threshold"
+		                                            : "",
 		                 outlive_a > outlive_b ? "; a callee can then outlive its caller's try "
 		                                         "(TimeoutBudgetExceeded)"
-		                 : outlive_a < outlive_b ? "; fixes a callee outliving its caller's try" : "");
+		                 : outlive_a < outlive_b ? "; fixes a callee outliving its caller's try"
+		                                         : "");
 		free(clean);
 	}
 	paths_result_done(&before);

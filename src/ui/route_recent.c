@@ -23,8 +23,8 @@
 /* The columns of the route detail (view_route.c). */
 enum { C_ITEM, C_VALUE, C_EXTRA };
 
-#define READ_MIN_MS 1000            /* journal reads at most once a second */
-#define EVENTS_EVERY_MS 30000       /* Events asked again after this long */
+#define READ_MIN_MS 1000               /* journal reads at most once a second */
+#define EVENTS_EVERY_MS 30000          /* Events asked again after this long */
 #define MARKS_SPAN_MS (24 * 3600000LL) /* the longest sparkline window of the detail */
 #define SUSPECTS_SHOWN 5
 #define EVENTS_SHOWN 8
@@ -34,17 +34,17 @@ struct route_recent {
 	char *id;       /* "httproute/NS/NAME" */
 	int kind;       /* enum gt_kind, -1 when id does not parse */
 	char *ns, *name;
-	char *cluster;  /* owned: the cluster key at the last read, NULL: none */
-	int64_t at_ms;  /* 0: now */
+	char *cluster; /* owned: the cluster key at the last read, NULL: none */
+	int64_t at_ms; /* 0: now */
 	/* the journal */
 	int64_t read_mono; /* when it was last read (monotonic), 0 never */
 	uint64_t timer;    /* pending re-read */
 	bool have_suspects;
 	struct suspects sus;
-	char *sus_err;     /* owned: why there are no suspects */
+	char *sus_err; /* owned: why there are no suspects */
 	struct suspects_marker *marks;
 	size_t n_marks;
-	char *who;         /* owned: the newest marker's text */
+	char *who; /* owned: the newest marker's text */
 	/* the Events */
 	struct kevents_req *req; /* pending, owned (cancelled on free) */
 	int64_t events_mono;     /* when they were last asked, 0 never */
@@ -152,7 +152,8 @@ static void read_journal(struct route_recent *rr)
 	rr->who = NULL;
 	struct cache *c = ui_edit_cache();
 	if (!c || !rr->cluster) {
-		set_str(&rr->sus_err, c ? "no cluster: no change journal" : "no cache: no change journal");
+		set_str(&rr->sus_err,
+		        c ? "no cluster: no change journal" : "no cache: no change journal");
 		return;
 	}
 	int64_t at = rr->at_ms ? rr->at_ms : time_wall_ms();
@@ -200,8 +201,8 @@ void route_recent_update(struct route_recent *rr, int64_t at_ms)
 		ask_events(rr);
 }
 
-static struct grid_row *add(struct route_recent *rr, int depth, const char *key,
-                            enum theme_elem e, const char *text)
+static struct grid_row *add(struct route_recent *rr, int depth, const char *key, enum theme_elem e,
+                            const char *text)
 {
 	struct grid_row *r = grid_add(&rr->v->grid, depth, key);
 	grid_set(r, C_ITEM, e, text);
@@ -209,8 +210,7 @@ static struct grid_row *add(struct route_recent *rr, int depth, const char *key,
 }
 
 /* "3m ago" (or "3m before" in the past), "~" when the time is approximate. */
-static const char *ago(const struct route_recent *rr, int64_t t_ms, bool approx, char *buf,
-                       size_t n)
+static const char *ago(const struct route_recent *rr, int64_t t_ms, bool approx, char *buf, size_t n)
 {
 	int64_t ref = rr->at_ms ? rr->at_ms : time_wall_ms();
 	char a[32];
@@ -249,7 +249,8 @@ static void suspect_rows(struct route_recent *rr)
 	if (s->have_shift) {
 		struct grid_row *r = add(rr, 1, "suspects/shift", THEME_DIM, "route figures");
 		figs_text(&b, s->then_fig, s->now_fig);
-		grid_setf(r, C_VALUE, THEME_NORMAL, "before the first change -> now: %s", buf_str(&b));
+		grid_setf(r, C_VALUE, THEME_NORMAL, "before the first change -> now: %s",
+		          buf_str(&b));
 	}
 	if (!s->n) {
 		struct grid_row *r = add(rr, 1, "suspects/empty", THEME_OK, "none");
@@ -284,11 +285,14 @@ static void suspect_rows(struct route_recent *rr)
 			if (!isnan(x->before[FIG_TIMEOUT]) && !isnan(x->after[FIG_TIMEOUT]))
 				grid_set(r, C_EXTRA,
 				         x->after[FIG_TIMEOUT] < x->before[FIG_TIMEOUT] ? THEME_OK
-				         : x->after[FIG_TIMEOUT] > x->before[FIG_TIMEOUT] ? THEME_ERROR
-				                                                          : THEME_DIM,
-				         x->after[FIG_TIMEOUT] < x->before[FIG_TIMEOUT] ? "timeouts fell"
-				         : x->after[FIG_TIMEOUT] > x->before[FIG_TIMEOUT] ? "timeouts rose"
-				                                                          : "no change");
+				         : x->after[FIG_TIMEOUT] > x->before[FIG_TIMEOUT]
+				                 ? THEME_ERROR
+				                 : THEME_DIM,
+				         x->after[FIG_TIMEOUT] < x->before[FIG_TIMEOUT]
+				                 ? "timeouts fell"
+				         : x->after[FIG_TIMEOUT] > x->before[FIG_TIMEOUT]
+				                 ? "timeouts rose"
+				                 : "no change");
 		}
 	}
 	if (s->n > SUSPECTS_SHOWN) {
@@ -317,7 +321,8 @@ static void event_rows(struct route_recent *rr)
 		struct grid_row *r = add(rr, 1, "events/none", THEME_DIM, "unknown");
 		grid_set(r, C_VALUE, rr->evs_err ? THEME_ERROR : THEME_DIM,
 		         rr->evs_err ? rr->evs_err
-		         : rr->req ? "asking the cluster..." : "no cluster to ask");
+		         : rr->req   ? "asking the cluster..."
+		                     : "no cluster to ask");
 		return;
 	}
 	if (!rr->evs.n) {
@@ -337,14 +342,16 @@ static void event_rows(struct route_recent *rr)
 		else
 			snprintf(a, sizeof a, "time unknown");
 		if (e->count > 1)
-			grid_setf(r, C_VALUE, THEME_NORMAL, "%s (x%d): %s", a, e->count, str_or(e->note, ""));
+			grid_setf(r, C_VALUE, THEME_NORMAL, "%s (x%d): %s", a, e->count,
+			          str_or(e->note, ""));
 		else
 			grid_setf(r, C_VALUE, THEME_NORMAL, "%s: %s", a, str_or(e->note, ""));
 		grid_set(r, C_EXTRA, THEME_DIM, str_or(e->controller, ""));
 	}
 	if (rr->evs.n > EVENTS_SHOWN) {
 		struct grid_row *r = add(rr, 1, "events/more", THEME_DIM, "...");
-		grid_setf(r, C_VALUE, THEME_DIM, "%zu more (kubectl events)", rr->evs.n - EVENTS_SHOWN);
+		grid_setf(r, C_VALUE, THEME_DIM, "%zu more (kubectl events)",
+		          rr->evs.n - EVENTS_SHOWN);
 	}
 }
 

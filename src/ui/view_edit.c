@@ -433,7 +433,8 @@ static struct view *open_view(struct console *c, const char *route, enum mode mo
 		return NULL;
 	}
 	if (c->at_ms) {
-		console_message(c, true, "showing the past (:at): edits are refused; :at now returns");
+		console_message(c, true,
+		                "showing the past (:at): edits are refused; :at now returns");
 		return NULL;
 	}
 	const char *slash = strchr(route, '/');

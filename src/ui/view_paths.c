@@ -79,19 +79,24 @@ static void refresh(struct view *v)
 		while (parent > 0 && rows[parent].depth >= rows[i].depth)
 			parent--;
 		keys[i] = rows[i].depth && parent < i
-		          ? xasprintf("%s>%s", keys[parent], g->nodes[rows[i].node].id)
-		          : xasprintf("%zu:%s", i, g->nodes[rows[i].node].id);
+		                  ? xasprintf("%s>%s", keys[parent], g->nodes[rows[i].node].id)
+		                  : xasprintf("%zu:%s", i, g->nodes[rows[i].node].id);
 		struct grid_row *r = grid_add(&v->grid, rows[i].depth, keys[i]);
 		const struct gt_path *p = &res.paths[rows[i].path];
 		struct path_hop h = {0};
 		if (rows[i].depth)
 			paths_hop(g, p, rows[i].hop, &h);
 		bool bad = rows[i].depth && h.amp_worst > po.threshold;
-		grid_set(r, 0, rows[i].depth ? THEME_SERVICE : THEME_GATEWAY, rows[i].label + rows[i].name_off);
+		grid_set(r, 0, rows[i].depth ? THEME_SERVICE : THEME_GATEWAY,
+		         rows[i].label + rows[i].name_off);
 		for (int c = 1; c < PATHSOUT_NCOLS; c++)
-			grid_set(r, c, c == PATHSOUT_WORST ? (bad || h.outlives ? THEME_ERROR : THEME_NORMAL)
-			               : c == PATHSOUT_RULE || c == PATHSOUT_TIMEOUT || c == PATHSOUT_ATTEMPTS
-			                   ? THEME_POLICY : str_eq(cells[c], "unknown") ? THEME_DIM : THEME_NORMAL,
+			grid_set(r, c,
+			         c == PATHSOUT_WORST
+			                 ? (bad || h.outlives ? THEME_ERROR : THEME_NORMAL)
+			         : c == PATHSOUT_RULE || c == PATHSOUT_TIMEOUT || c == PATHSOUT_ATTEMPTS
+			                 ? THEME_POLICY
+			         : str_eq(cells[c], "unknown") ? THEME_DIM
+			                                       : THEME_NORMAL,
 			         cells[c]);
 		if (rows[i].depth) {
 			grid_set_num(r, PATHSOUT_WORST, h.amp_worst);

@@ -129,7 +129,8 @@ static void add_marks(struct view *v, size_t n, const char *key, int depth)
 	int64_t to = v->con->at_ms ? v->con->at_ms : time_wall_ms();
 	if (n > CONSOLE_SPARK)
 		n = CONSOLE_SPARK;
-	size_t count = route_recent_marks(rv->recent, to - windows_ms[rv->window], to, n, marks, &who);
+	size_t count =
+		route_recent_marks(rv->recent, to - windows_ms[rv->window], to, n, marks, &who);
 	if (!count)
 		return;
 	char line[CONSOLE_SPARK * 4 + 1], k[96];
@@ -142,7 +143,8 @@ static void add_marks(struct view *v, size_t n, const char *key, int depth)
 	}
 	line[o] = 0;
 	snprintf(k, sizeof k, "%s/marks", key);
-	struct grid_row *r = row(v, depth, k, THEME_DIM, count > 1 ? "changes applied" : "change applied");
+	struct grid_row *r =
+		row(v, depth, k, THEME_DIM, count > 1 ? "changes applied" : "change applied");
 	grid_set(r, C_COMPUTED, THEME_WARN, line);
 	grid_set(r, C_REPORTED, THEME_DIM, who);
 }

@@ -303,8 +303,10 @@ int main(int argc, char **argv)
 		pathsout_dot(g, &res, &dot);
 		out.wall[r] = clock_ms(CLOCK_MONOTONIC) - w0;
 		out.cpu[r] = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
-		snprintf(out_extra, sizeof out_extra, " (%zu calls observed; %zu paths: table %zu, JSON %zu, "
-		         "DOT %zu bytes)", n, res.n, tbl.len, js ? strlen(js) : 0, dot.len);
+		snprintf(out_extra, sizeof out_extra,
+		         " (%zu calls observed; %zu paths: table %zu, JSON %zu, "
+		         "DOT %zu bytes)",
+		         n, res.n, tbl.len, js ? strlen(js) : 0, dot.len);
 		free(js);
 		json_decref(j);
 		buf_done(&tbl);

@@ -49,8 +49,10 @@ static struct callgraph *chain(size_t *calls)
 {
 	struct callgraph *g = callgraph_new();
 	size_t gw = callgraph_node(g, CG_GATEWAY, "edge", "gw");
-	size_t a = callgraph_node(g, CG_SERVICE, "a", "a"), na = callgraph_node(g, CG_NAMESPACE, "a", NULL);
-	size_t b = callgraph_node(g, CG_SERVICE, "b", "b"), nb = callgraph_node(g, CG_NAMESPACE, "b", NULL);
+	size_t a = callgraph_node(g, CG_SERVICE, "a", "a"),
+	       na = callgraph_node(g, CG_NAMESPACE, "a", NULL);
+	size_t b = callgraph_node(g, CG_SERVICE, "b", "b"),
+	       nb = callgraph_node(g, CG_NAMESPACE, "b", NULL);
 	size_t c = callgraph_node(g, CG_SERVICE, "c", "c");
 	struct cg_policy p0 = retry(2), p1 = retry(1), p2 = retry(0);
 	size_t r0 = callgraph_rule(g, "httproute/a/front", 0, NULL, TOPO_GATEWAY, gw, &p0);
@@ -73,7 +75,8 @@ static void test_rates(void **state)
 	/* front: 100 requests, 20 % of tries are retries -> 125 tries; to-b: the route's figures
 	 * (one rule); to-c: nothing */
 	const struct fig figs[] = {{"httproute/a/front", 0, 100, 0.2, 0.01},
-	                           {"httproute/a/to-b", -1, 125, 0.5, 0}, {NULL, 0, 0, 0, 0}};
+	                           {"httproute/a/to-b", -1, 125, 0.5, 0},
+	                           {NULL, 0, 0, 0, 0}};
 	assert_int_equal(callobs_apply_fn(g, lookup, (void *)figs), 2);
 	assert_true(fabs(g->calls[k[0]].rps - 125) < 1e-9);
 	assert_true(fabs(g->calls[k[0]].retry_rps - 25) < 1e-9);
@@ -81,7 +84,8 @@ static void test_rates(void **state)
 	assert_true(fabs(g->calls[k[1]].rps - 250) < 1e-9);
 	assert_true(isnan(g->calls[k[2]].rps)); /* unknown, not 0 */
 	callgraph_finish(g);
-	assert_true(fabs(callgraph_in_rps(g, callgraph_find_node(g, CG_GATEWAY, "edge", "gw")) - 100) < 1e-9);
+	assert_true(fabs(callgraph_in_rps(g, callgraph_find_node(g, CG_GATEWAY, "edge", "gw")) -
+	                 100) < 1e-9);
 
 	struct paths_result r;
 	paths_analyse(g, NULL, 0, NULL, &r);
@@ -90,11 +94,14 @@ static void test_rates(void **state)
 	/* the per-path observed amplification: 250 tries at b per 100 requests entering */
 	json_t *j = pathsout_json(g, &r);
 	json_t *hops = json_object_get(json_array_get(json_object_get(j, "paths"), 0), "hops");
-	assert_true(fabs(json_real_value(json_object_get(json_array_get(hops, 0), "ampObserved")) - 1.25) < 1e-9);
-	assert_true(fabs(json_real_value(json_object_get(json_array_get(hops, 1), "ampObserved")) - 2.5) < 1e-9);
+	assert_true(fabs(json_real_value(json_object_get(json_array_get(hops, 0), "ampObserved")) -
+	                 1.25) < 1e-9);
+	assert_true(fabs(json_real_value(json_object_get(json_array_get(hops, 1), "ampObserved")) -
+	                 2.5) < 1e-9);
 	assert_true(json_is_null(json_object_get(json_array_get(hops, 2), "ampObserved")));
 	assert_true(json_is_null(json_object_get(json_array_get(hops, 2), "rps")));
-	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(j, "paths"), 0), "ampObserved")));
+	assert_true(json_is_null(
+		json_object_get(json_array_get(json_object_get(j, "paths"), 0), "ampObserved")));
 	json_decref(j);
 	struct buf b;
 	buf_init(&b);
@@ -118,11 +125,13 @@ static void test_route_figures_need_one_rule(void **state)
 	(void)state;
 	struct callgraph *g = callgraph_new();
 	size_t gw = callgraph_node(g, CG_GATEWAY, "edge", "gw");
-	size_t a = callgraph_node(g, CG_SERVICE, "a", "a"), b = callgraph_node(g, CG_SERVICE, "a", "b");
+	size_t a = callgraph_node(g, CG_SERVICE, "a", "a"),
+	       b = callgraph_node(g, CG_SERVICE, "a", "b");
 	struct cg_policy p = retry(0);
 	size_t r0 = callgraph_rule(g, "httproute/a/two", 0, NULL, TOPO_GATEWAY, gw, &p);
 	size_t r1 = callgraph_rule(g, "httproute/a/two", 1, NULL, TOPO_GATEWAY, gw, &p);
-	size_t ca = callgraph_add_call(g, gw, a, CG_STATIC), cb = callgraph_add_call(g, gw, b, CG_STATIC);
+	size_t ca = callgraph_add_call(g, gw, a, CG_STATIC),
+	       cb = callgraph_add_call(g, gw, b, CG_STATIC);
 	callgraph_add_edge(g, ca, r0, 1);
 	callgraph_add_edge(g, cb, r1, 1);
 	/* Linkerd-style figures for the whole two-rule route: not attributable to a rule */
@@ -136,14 +145,18 @@ static void test_split_and_istio(void **state)
 {
 	(void)state;
 	struct callgraph *g = callgraph_new();
-	size_t g1 = callgraph_node(g, CG_GATEWAY, "edge", "one"), g2 = callgraph_node(g, CG_GATEWAY, "edge", "two");
-	size_t a = callgraph_node(g, CG_SERVICE, "a", "a"), canary = callgraph_node(g, CG_SERVICE, "a", "canary");
-	size_t any = callgraph_node(g, CG_ANY, NULL, NULL), s = callgraph_node(g, CG_SERVICE, "s", "solo");
+	size_t g1 = callgraph_node(g, CG_GATEWAY, "edge", "one"),
+	       g2 = callgraph_node(g, CG_GATEWAY, "edge", "two");
+	size_t a = callgraph_node(g, CG_SERVICE, "a", "a"),
+	       canary = callgraph_node(g, CG_SERVICE, "a", "canary");
+	size_t any = callgraph_node(g, CG_ANY, NULL, NULL),
+	       s = callgraph_node(g, CG_SERVICE, "s", "solo");
 	struct cg_policy p = retry(0);
 	/* one rule under two Gateways, 90/10 over two backends: 200 rps -> 90, 10 per Gateway */
 	size_t r1 = callgraph_rule(g, "httproute/a/split", 0, NULL, TOPO_GATEWAY, g1, &p);
 	size_t r2 = callgraph_rule(g, "httproute/a/split", 0, NULL, TOPO_GATEWAY, g2, &p);
-	size_t c1 = callgraph_add_call(g, g1, a, CG_STATIC), c2 = callgraph_add_call(g, g1, canary, CG_STATIC);
+	size_t c1 = callgraph_add_call(g, g1, a, CG_STATIC),
+	       c2 = callgraph_add_call(g, g1, canary, CG_STATIC);
 	size_t c3 = callgraph_add_call(g, g2, a, CG_STATIC);
 	callgraph_add_edge(g, c1, r1, 0.9);
 	callgraph_add_edge(g, c2, r1, 0.1);
@@ -153,7 +166,8 @@ static void test_split_and_istio(void **state)
 	size_t c4 = callgraph_add_call(g, any, s, CG_STATIC);
 	callgraph_add_edge(g, c4, rs, 1);
 	const struct fig figs[] = {{"httproute/a/split", 0, 200, 0, 0.5},
-	                           {"service/s/solo", -1, 40, NAN, 0.25}, {NULL, 0, 0, 0, 0}};
+	                           {"service/s/solo", -1, 40, NAN, 0.25},
+	                           {NULL, 0, 0, 0, 0}};
 	assert_int_equal(callobs_apply_fn(g, lookup, (void *)figs), 4);
 	assert_true(fabs(g->calls[c1].rps - 90) < 1e-9);
 	assert_true(fabs(g->calls[c2].rps - 10) < 1e-9);

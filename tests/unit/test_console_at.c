@@ -44,25 +44,26 @@ static json_t *service(void)
 {
 	return json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:{s:{}}}]},"
 	                 " s:{s:[{s:s, s:i}]}}",
-	                 "apiVersion", "v1", "kind", "Service", "metadata", "name", "api", "namespace",
-	                 "shop", "resourceVersion", "5", "managedFields", "manager", "helm",
-	                 "operation", "Update", "time", "2026-01-01T00:00:00Z", "fieldsType",
-	                 "FieldsV1", "fieldsV1", "f:spec", "spec", "ports", "name", "http", "port", 8080);
+	                 "apiVersion", "v1", "kind", "Service", "metadata", "name", "api",
+	                 "namespace", "shop", "resourceVersion", "5", "managedFields", "manager",
+	                 "helm", "operation", "Update", "time", "2026-01-01T00:00:00Z",
+	                 "fieldsType", "FieldsV1", "fieldsV1", "f:spec", "spec", "ports", "name",
+	                 "http", "port", 8080);
 }
 
 /* The GAMMA producer route shop/api as the API server sends it. */
 static json_t *route(const char *rv, int gen, const char *timeout, const char *manager,
                      const char *mtime)
 {
-	return json_pack(
-		"{s:s, s:s, s:{s:s, s:s, s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:{s:{}}}]},"
-		" s:{s:[{s:s, s:s, s:s, s:i}], s:[{s:[{s:s, s:i}], s:{s:s}}]}}",
-		"apiVersion", "gateway.networking.k8s.io/v1", "kind", "HTTPRoute", "metadata", "name",
-		"api", "namespace", "shop", "resourceVersion", rv, "generation", gen,
-		"creationTimestamp", "2026-01-01T00:00:00Z", "managedFields", "manager", manager,
-		"operation", "Update", "time", mtime, "fieldsType", "FieldsV1", "fieldsV1", "f:spec",
-		"spec", "parentRefs", "group", "", "kind", "Service", "name", "api", "port", 8080,
-		"rules", "backendRefs", "name", "api", "port", 8080, "timeouts", "request", timeout);
+	return json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:i, s:s, s:[{s:s, s:s, s:s, s:s, s:{s:{}}}]},"
+	                 " s:{s:[{s:s, s:s, s:s, s:i}], s:[{s:[{s:s, s:i}], s:{s:s}}]}}",
+	                 "apiVersion", "gateway.networking.k8s.io/v1", "kind", "HTTPRoute",
+	                 "metadata", "name", "api", "namespace", "shop", "resourceVersion", rv,
+	                 "generation", gen, "creationTimestamp", "2026-01-01T00:00:00Z",
+	                 "managedFields", "manager", manager, "operation", "Update", "time", mtime,
+	                 "fieldsType", "FieldsV1", "fieldsV1", "f:spec", "spec", "parentRefs",
+	                 "group", "", "kind", "Service", "name", "api", "port", 8080, "rules",
+	                 "backendRefs", "name", "api", "port", 8080, "timeouts", "request", timeout);
 }
 
 static const char *cluster = CL;
@@ -281,8 +282,7 @@ static void put_rate(const char *cl, int64_t t, double timeouts)
  * the cache with before / after timeouts per 100 around it, and the live store as the
  * journal has it now (as the reflectors would). Route detail with sparkline figures: the
  * screen (caller frees). */
-static char *scenario(const char *cl, const char *manager, bool audit, double before,
-                      double after)
+static char *scenario(const char *cl, const char *manager, bool audit, double before, double after)
 {
 	int64_t now = time_wall_ms();
 	char err[512];

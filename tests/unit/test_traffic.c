@@ -915,7 +915,8 @@ static void test_random_input(void **state)
 				snprintf(text, sizeof text, "p50=%dms,p99=%ds", (int)(rnd(&seed) % 900),
 				         (int)(rnd(&seed) % 9));
 			if (k == 3 && rnd(&seed) % 2) /* a link to itself, or to a rule it lacks */
-				snprintf(text, sizeof text, "HTTPRoute/default/f#%d", (int)(rnd(&seed) % 3));
+				snprintf(text, sizeof text, "HTTPRoute/default/f#%d",
+				         (int)(rnd(&seed) % 3));
 			json_object_set_new(ann, keys[k], json_string(text));
 		}
 		json_object_set_new(json_object_get(rule, "timeouts"), "request", random_value(&seed));
