@@ -11,3 +11,4 @@ EXTRA_DIST += tests/bench/bench-soak.sh
 
 # The change journal under churn (prints figures): tests/bench/bench-journal.sh [BUILDDIR]
 EXTRA_DIST += tests/bench/bench-journal.sh
+EXTRA_DIST += tests/bench/bench-complete.sh
