@@ -46,6 +46,5 @@ enum apierr_kind apierr_from_response(struct apierr *e, long status, const char 
 void apierr_done(struct apierr *e);
 /* True for errors worth retrying with backoff (transport, 429, 5xx). */
 bool apierr_retryable(const struct apierr *e);
-const char *apierr_kind_name(enum apierr_kind k);
 
 #endif

@@ -76,10 +76,6 @@ void cache_set_slot(struct cache *c, void *p, void (*free_fn)(void *));
 /* Schema version of the open database (CACHE_SCHEMA_VERSION after a successful open). */
 int cache_schema_version(struct cache *c);
 
-/* Run a statement list that changes the database inside BEGIN IMMEDIATE ... COMMIT,
- * retried while another process holds the write lock (up to the busy timeout).
- * Returns 0 or -1 with the SQLite message in err. */
-int cache_exec(struct cache *c, const char *sql, char *err, size_t errlen);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK for batched writes; 0 or -1 with a message in err. */
 int cache_begin(struct cache *c, char *err, size_t errlen);
 int cache_commit(struct cache *c, char *err, size_t errlen);

@@ -29,8 +29,8 @@ struct collector_config {
 	scrape_fetch_fn fetch;         /* the app's pod proxy GET (scrape path) */
 	void *fetch_ud;
 	const struct mesh_profile *profile; /* NULL: auto */
-	int64_t interval_ms;           /* 0: 15000 */
-	int64_t window_ms;             /* 0: 5 minutes */
+	int64_t interval_ms;                /* 0: GT_DEFAULT_COLLECT_INTERVAL_MS */
+	int64_t window_ms;                  /* 0: GT_DEFAULT_WINDOW_MS */
 	const char *scrape_source;     /* cache source name for scraping, e.g. "scrape prod" */
 };
 

@@ -25,6 +25,7 @@ struct route_figures {
 	double spark[CONSOLE_SPARK];         /* requests per second over the window, oldest first */
 	double spark_timeout[CONSOLE_SPARK]; /* timeout rate over the window, oldest first */
 	size_t n_spark;                      /* 0: no history */
+	const char *scope; /* "rule", "route" or "service" (figlookup.h): what the figures cover */
 };
 
 /* How a source is, for the colour of its part of the header. */
@@ -61,6 +62,7 @@ struct console_source {
 };
 
 struct view_entry;
+struct console;
 struct console_opts {
 	bool readonly, no_color, mouse;
 	const char *theme;     /* NAME or FILE, NULL: default */
@@ -70,6 +72,8 @@ struct console_opts {
 	/* The views it opens by name (borrowed, static; ui_views, view.h); at least one top. */
 	const struct view_entry *views;
 	size_t n_views;
+	/* More : commands (console_at_command: :at, :paths), or NULL: true when it ran cmd. */
+	bool (*command)(struct console *c, const char *cmd, const char *arg);
 };
 
 struct view;
@@ -104,8 +108,12 @@ struct console {
 	int64_t last_frame_us;      /* draw time of the last frame */
 	char *timings_path;         /* owned: $GAMMATOP_TIMINGS, or NULL */
 	int64_t window_ms;          /* telemetry window of the tables (--window, default 5m) */
+	int64_t at_ms;              /* :at TIME: the past shown, read-only (wall ms); 0: now */
+	struct gt_store *past;      /* owned: the store as it was at at_ms (journal_store_at), shown
+	                             * instead of store while at_ms is set; NULL: now */
 	const struct view_entry *views; /* borrowed: what console_open() finds by name */
 	size_t n_views;
+	bool (*command)(struct console *c, const char *cmd, const char *arg); /* console_opts */
 };
 
 /* A console over store (filled or being filled by the source), not yet on screen. Returns
@@ -152,9 +160,24 @@ void console_message(struct console *c, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Run a command line (":routes", "ns prod", ...) as typed after ':'. */
 void console_command(struct console *c, const char *line);
+/* `:at TIME` / `:paths [ROUTE]` (console_at.c; the app plugs it in as console_opts.command,
+ * so that console.c does not call into the file that calls it): true when cmd is one of
+ * them (done). */
+bool console_at_command(struct console *c, const char *cmd, const char *arg);
+/* The store the views show: the past one under :at, else the live one. */
+struct gt_store *console_store(struct console *c);
+/* Show the cluster as it was at at_ms (wall ms, from the change journal), or now (0).
+ * Returns 0, or -1 with err (no cache or journal, a time before the journal begins). */
+int console_set_at(struct console *c, int64_t at_ms, char *err, size_t errlen);
+
 /* The figures of rule of route over the console's window (rates) and the last hour
  * (sparklines); false when there is no source or it knows nothing. */
 bool console_figures_get(struct console *c, const char *route, int rule, struct route_figures *f);
+/* The figures of rule (-1: the whole route) of tr over window_ms (0: the console's window), by
+ * the one lookup every output uses (figlookup.h): its own, its route's, or its backend
+ * Services' (f->scope says which). False when the source knows nothing for it. */
+bool console_figures_of(struct console *c, const struct topo_route *tr, int rule,
+                        int64_t window_ms, struct route_figures *f);
 /* The same over window_ms. */
 bool console_figures_window(struct console *c, const char *route, int rule, int64_t window_ms,
                             struct route_figures *f);

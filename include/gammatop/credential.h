@@ -53,6 +53,10 @@ bool credential_logging_in(const struct credential *c);
  * does (device-code prompts), also when it has no terminal. Default: captured, shown only
  * when it fails. */
 void credential_set_stderr(struct credential *c, bool forward);
+/* The console: each line of a plugin's stderr (sanitised) goes to fn while it runs (NULL:
+ * captured again, shown only on failure). */
+typedef void (*credential_line_fn)(const char *line, void *ud);
+void credential_set_stderr_fn(struct credential *c, credential_line_fn fn, void *ud);
 /* Exec plugin time limit in ms (default 60000). */
 void credential_set_exec_timeout(struct credential *c, long ms);
 

@@ -194,7 +194,6 @@ const struct policy *edit_current(const struct edit *e);     /* policy in the ba
 const struct policy *edit_target(const struct edit *e);      /* policy after the change */
 const struct findings *edit_findings(const struct edit *e);  /* validation of the target */
 const char *edit_before_yaml(const struct edit *e);
-const char *edit_after_yaml(const struct edit *e);
 const char *edit_diff(const struct edit *e);  /* unified diff before -> after ("" if none) */
 const char *edit_patch(const struct edit *e); /* merge patch JSON sent to the server */
 /* After a rebase: unified diff "object we started from -> current object" without status,

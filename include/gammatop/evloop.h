@@ -31,7 +31,11 @@ uint64_t evloop_timer_add(struct evloop *loop, int64_t delay_ms, evloop_timer_cb
 /* Cancel a pending timer; unknown or fired ids are ignored. */
 void evloop_timer_cancel(struct evloop *loop, uint64_t id);
 
-/* Deliver signo to cb from the loop (through a self-pipe), not from the signal handler. */
+/* Deliver signo to cb from the loop (through a self-pipe), not from the signal handler.
+ * The self-pipe is the process's (made once, never closed); every loop that registers a
+ * signal watches it, so two loops can live side by side and freeing one leaves the other's
+ * signals working. A signal is delivered by the loop that reads it from the pipe, to the
+ * callbacks that loop registered for it. */
 int evloop_signal(struct evloop *loop, int signo, evloop_signal_cb cb, void *ud);
 
 /* Called after every iteration that dispatched something (the console draws here). */

@@ -78,6 +78,5 @@ const char *expo_label(const struct expo_sample *s, const char *name);
  * suffix of (_bucket, _sum, _count, _total, _created, _gsum, _gcount), or EXPO_UNTYPED. */
 enum expo_type expo_type_of(const struct expo_doc *d, const char *sample_name);
 
-const char *expo_type_name(enum expo_type t);
 
 #endif

@@ -1,7 +1,8 @@
 /* figsrc.h: the console's telemetry: a collector (telemetry layer) on the console's loop,
- * fed by Prometheus (--prometheus URL) or by scraping the mesh proxies through the API
- * server's pod proxy (the pods that carry prometheus.io/scrape annotations, listed again
- * every minute), its samples kept in the cache; and the console_figures interface on top:
+ * fed by Prometheus (--prometheus URL) or by scraping the mesh proxies (what to scrape and
+ * how to fetch a page come from the app — the same adapter `top` uses, src/app/podsource.c —
+ * and are listed again every minute), its samples kept in the cache; and the
+ * console_figures interface on top:
  * per-rule figures over the window, figures over any other window and sparklines from the
  * cache. Nothing is invented: what no source reported stays NAN. Heap object. */
 #ifndef GAMMATOP_FIGSRC_H
@@ -11,13 +12,24 @@
 
 #include "gammatop/console.h"
 #include "gammatop/evloop.h"
+#include "gammatop/scrape.h"
 
 struct cache;
-struct kcluster;
+
+/* The proxies to scrape, as the app provides them (the ui layer makes no Kubernetes calls):
+ * list(ud, done, dud) lists what to scrape, calling done(dud, targets, n, error) once, later;
+ * fetch is the scraper's fetch function. */
+typedef void (*figsrc_targets_fn)(void *dud, const struct scrape_target *t, size_t n,
+                                  const char *error);
+struct figsrc_pods {
+	void (*list)(void *ud, figsrc_targets_fn done, void *dud);
+	scrape_fetch_fn fetch;
+	void *ud;
+};
 
 struct figsrc_config {
 	struct evloop *loop;
-	struct kcluster *cluster;   /* scrape path: pods and pod proxy; NULL: Prometheus only */
+	struct figsrc_pods pods;    /* scrape path (list NULL: Prometheus only) */
 	const char *prometheus;     /* URL, or NULL to scrape */
 	const char *mesh;           /* "auto" (or NULL) or a profile name */
 	struct cache *cache;        /* the app's (borrowed; NULL: no history) */

@@ -1,5 +1,7 @@
 /* figures.h: the per-route hit rates an operator reads during an incident, computed from the
- * amounts a mesh reports over a window (samples.h): rps, successRate, timeoutRate, retryRate
+ * amounts a mesh reports over a window (samples.h): rps, successRate, timeoutRate (requests
+ * that ended in a timeout), tryTimeoutRate (tries that hit a per-try timeout, recovered or
+ * not: never summed with timeoutRate), retryRate
  * (retries / (requests + retries), as Linkerd's RETRIES column), retrySuccessRate,
  * retriesExhaustedRate, latencyP50Ms/P95Ms/P99Ms. A figure the mesh does not report, or that
  * has no requests to divide by, is NaN ("-" in tables, null in JSON). Every figure carries
@@ -19,14 +21,17 @@
 #include "gammatop/samples.h"
 #include "gammatop/strmap.h"
 
-/* X(id, JSON/CSV name, table header, kind) with kind r (ratio), q (per second), m (ms). */
+/* X(id, JSON/CSV name, table header, kind) with kind r (ratio), q (per second), m (ms). The one
+ * set of figure names: every table (top, routes, snapshot, the console) uses these headers,
+ * which never read like the policy columns TIMEOUTS and RETRY of `routes`. */
 #define FIGURES_LIST(X)                                             \
 	X(FIG_RPS, "rps", "RPS", 'q')                                   \
 	X(FIG_SUCCESS, "successRate", "SUCCESS", 'r')                   \
-	X(FIG_TIMEOUT, "timeoutRate", "TIMEOUTS", 'r')                  \
-	X(FIG_RETRY, "retryRate", "RETRIES", 'r')                       \
+	X(FIG_TIMEOUT, "timeoutRate", "TIMEOUT%", 'r')                  \
+	X(FIG_TRY_TIMEOUT, "tryTimeoutRate", "TRY-TMO%", 'r')           \
+	X(FIG_RETRY, "retryRate", "RETRY%", 'r')                        \
 	X(FIG_RETRY_SUCCESS, "retrySuccessRate", "RETRY-OK", 'r')       \
-	X(FIG_EXHAUSTED, "retriesExhaustedRate", "EXHAUSTED", 'r')      \
+	X(FIG_EXHAUSTED, "retriesExhaustedRate", "EXHAUST", 'r')        \
 	X(FIG_P50, "latencyP50Ms", "P50", 'm')                          \
 	X(FIG_P95, "latencyP95Ms", "P95", 'm')                          \
 	X(FIG_P99, "latencyP99Ms", "P99", 'm')
@@ -36,11 +41,13 @@ enum figure_id { FIGURES_LIST(FIGURES_ENUM) FIG_N };
 #undef FIGURES_ENUM
 
 const char *figures_name(enum figure_id id);   /* "timeoutRate" */
-const char *figures_header(enum figure_id id); /* "TIMEOUTS" */
+const char *figures_header(enum figure_id id); /* "TIMEOUT%" */
 /* The id of a figure by its name (case-insensitive, as `--sort timeoutRate`), or -1. */
 int figures_by_name(const char *name);
-/* Format v for a table: "12.5%" for ratios, "3.2" for rates, "45ms" for latencies, "-" for
- * NaN. Returns buf. */
+/* The one format of a figure, for every table and the console: ratios "12.5%" ("<0.1%" for
+ * a share below it, never "0.0%" for one that is not 0), rates "3.2", "120", "1.5k", "2.0M",
+ * latencies "45ms", "1.23s" (">max" above the largest bucket), "-" for unknown (NaN).
+ * Returns buf. */
 char *figures_format(enum figure_id id, double v, char *buf, size_t n);
 
 /* Compute every figure from the amounts in s (NaN where it cannot be known). */

@@ -25,10 +25,9 @@ struct findings {
 
 void findings_init(struct findings *f);
 void findings_done(struct findings *f);
-/* Append one finding; object, field and the formatted message are copied (field NULL
- * gives ""). code must be one of the static LINT_CODES strings. */
-void findings_add(struct findings *f, enum severity sev, const char *code, const char *object,
-                  const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Append a copy of one finding (as it is: its code and severity stay). Findings are added
+ * by code id with findings_add (lint.h, beside the table of codes). */
+void findings_push(struct findings *f, const struct finding *src);
 /* Sort by severity, then object, then field, then code (stable output for diffs). */
 void findings_sort(struct findings *f);
 /* How many findings of f have severity sev. */

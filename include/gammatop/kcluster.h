@@ -29,6 +29,11 @@ void kcluster_free(struct kcluster *c);
 /* Batch commands: exec credential plugins may use the terminal (see credential.h). */
 void kcluster_allow_terminal(struct kcluster *c, bool allowed);
 
+/* The console: an exec plugin's stderr lines (a device-code prompt) go to fn while it runs
+ * (see credential_set_stderr_fn); NULL stops that. */
+void kcluster_set_plugin_stderr(struct kcluster *c, void (*fn)(const char *line, void *ud),
+                                void *ud);
+
 /* Discovery, then the reflectors. Failed discovery is retried with backoff. */
 void kcluster_start(struct kcluster *c);
 

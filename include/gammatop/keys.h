@@ -37,7 +37,8 @@
 	X(EDIT, "edit the selected rule's timeouts and retry (inline form)")              \
 	X(EDIT_YAML, "edit the selected route as YAML in $KUBE_EDITOR/$EDITOR")          \
 	X(UNDO, "history: revert the selected change (conflict-safe, recorded)")         \
-	X(VIEW_HISTORY, "history of policy changes (:history)")
+	X(VIEW_HISTORY, "history of policy changes (:history)")                             \
+	X(VIEW_PATHS, "call chains (:paths); in route detail: the paths through the route")
 
 enum ui_action {
 #define X(id, doc) ACT_##id,
@@ -91,7 +92,8 @@ enum ui_action {
 	X(EDIT, 'e', "e")                                    \
 	X(EDIT_YAML, 'E', "E")                               \
 	X(UNDO, 'u', "u")                                    \
-	X(VIEW_HISTORY, 'H', "H")
+	X(VIEW_HISTORY, 'H', "H")                            \
+	X(VIEW_PATHS, 'P', "P")
 
 /* The action bound to key, or -1. */
 int keys_action(int key);

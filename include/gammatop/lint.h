@@ -49,6 +49,12 @@
 	X(RETRY_WITHOUT_TIMEOUTS, "RetryWithoutTimeouts", SEV_WARNING,                         \
 	  "Retries with no backendRequest timeout and request 0s: a hung backend is never "  \
 	  "retried and requests wait forever.")                                               \
+	/* Linkerd's retry annotations are retry.linkerd.io/http, grpc, limit and timeout, no    \
+	 * backoff (linkerd.io/2/reference/retries, Linkerd 2.16+).                             \
+	 * Found by the edit engine (edit.c), not by lint_run. */                               \
+	X(LINKERD_NO_BACKOFF, "LinkerdNoBackoff", SEV_ERROR,                                   \
+	  "An edit in Linkerd annotation mode sets a retry backoff: Linkerd has no annotation " \
+	  "for it (clear it, e.g. set --clear-backoff).")                                    \
 	X(DUPLICATE_RULE_NAME, "DuplicateRuleName", SEV_ERROR, "Two rules of a route share a name.") \
 	X(REDIRECT_WITH_BACKENDS, "RedirectWithBackends", SEV_ERROR,                           \
 	  "A rule with a RequestRedirect filter also has backendRefs.")                       \
@@ -57,7 +63,8 @@
 	X(BACKEND_PORT_NOT_FOUND, "BackendPortNotFound", SEV_WARNING,                          \
 	  "A backendRef's port is not a port of the Service: traffic to it fails.")           \
 	X(UNSUPPORTED_PARENT, "UnsupportedParent", SEV_INFO,                                   \
-	  "A parentRef names a kind gammatop does not evaluate (e.g. ListenerSet): its "       \
+	  "A parentRef names a kind gammatop does not evaluate (not Gateway, ListenerSet or "   \
+	  "Service): its "                                                                    \
 	  "attachment is not checked.")                                                       \
 	X(NO_PARENTS, "NoParents", SEV_WARNING,                                                \
 	  "The route has no parentRefs: it attaches to nothing and carries no traffic.")      \
@@ -76,7 +83,34 @@
 	  "that has given up.")                                                               \
 	X(NON_IDEMPOTENT_RETRY, "NonIdempotentRetry", SEV_WARNING,                             \
 	  "A rule that admits POST or PATCH (or any method) retries without retry codes: a "   \
-	  "request that failed after the backend processed it may be sent again.")
+	  "request that failed after the backend processed it may be sent again.")             \
+	X(LISTENER_NOT_ACCEPTED, "ListenerNotAccepted", SEV_ERROR,                             \
+	  "A Gateway listener is not accepted: an unsupported protocol, or a port and hostname " \
+	  "it shares with another listener (HostnameConflict, ProtocolConflict).")             \
+	X(LISTENER_REFS_UNRESOLVED, "ListenerRefsUnresolved", SEV_ERROR,                       \
+	  "A Gateway listener's references do not resolve: allowedRoutes.kinds its protocol "  \
+	  "cannot carry (InvalidRouteKinds), a certificateRef that is not a Secret "           \
+	  "(InvalidCertificateRef), or one in another namespace without a ReferenceGrant "    \
+	  "(RefNotPermitted).")                                                               \
+	X(LISTENERSET_NOT_ACCEPTED, "ListenerSetNotAccepted", SEV_ERROR,                       \
+	  "A ListenerSet is not accepted: its Gateway does not allow it (allowedListeners, "   \
+	  "default None), is missing or not accepted, or none of its listeners is valid.")     \
+	X(LISTENER_STATUS_DISAGREES, "ListenerStatusDisagrees", SEV_WARNING,                   \
+	  "A listener's or ListenerSet's reported condition (Accepted, ResolvedRefs, "         \
+	  "Conflicted) differs from what the spec implies.")                                   \
+	X(POLICY_NOT_ACCEPTED, "PolicyNotAccepted", SEV_ERROR,                                 \
+	  "A BackendTLSPolicy or XBackendTrafficPolicy is not accepted: its target is missing " \
+	  "or not a Service (TargetNotFound, Invalid), or an older policy targets the same "   \
+	  "Service (Conflicted).")                                                            \
+	X(POLICY_STATUS_DISAGREES, "PolicyStatusDisagrees", SEV_WARNING,                       \
+	  "A policy's reported ancestor status differs from what GEP-713 implies (Accepted, "  \
+	  "or an ancestor listed or missing).")                                               \
+	X(RETRY_BUDGET_TOO_SMALL, "RetryBudgetTooSmall", SEV_WARNING,                          \
+	  "The backend's XBackendTrafficPolicy retry budget is 0%: only its minRetryRate "      \
+	  "floor of the rule's retries can take effect (none when that is 0).")               \
+	X(RETRY_NOT_SUPPORTED, "RetryNotSupported", SEV_WARNING,                               \
+	  "A mesh route's rule retries, but the cluster's XMesh supportedFeatures lack "        \
+	  "HTTPRouteRetry: the mesh may ignore it.")
 
 enum lint_code_id {
 #define X(id, code, sev, doc) LINT_##id,
@@ -95,6 +129,12 @@ extern const struct lint_code lint_codes[LINT_CODE_COUNT];
 #define LINT_CODE(id) (lint_codes[LINT_##id].code)
 /* The entry of a code by its name ("StatusDisagrees"), or NULL. */
 const struct lint_code *lint_code_find(const char *code);
+
+/* Append a finding of code id (LINT_PARENT_NOT_FOUND, ...) with the code's name and severity
+ * from the table; object and field are copied (field NULL gives ""), the message is
+ * formatted and sanitised (it may quote cluster text). Implemented in findings.c. */
+void findings_add(struct findings *f, enum lint_code_id id, const char *object, const char *field,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Gather every finding: the topology's (attachment, references, status) and the policy
  * rules of every rule of every route. out is appended to and sorted. t may be NULL: one is

@@ -1,6 +1,7 @@
 /* object.h: typed Gateway API and core objects as gammatop models them: GatewayClass,
- * Gateway (+listeners), HTTPRoute/GRPCRoute (+rules), ReferenceGrant, Service, Namespace,
- * each with the status its controller reported. Built by decode.c from API JSON, owned by
+ * Gateway and ListenerSet (+listeners), HTTPRoute/GRPCRoute/TLSRoute/TCPRoute/UDPRoute
+ * (+rules), ReferenceGrant, BackendTLSPolicy, XBackendTrafficPolicy, XMesh, Service,
+ * Namespace, each with the status its controller reported (Gateway API v1.6.1). Built by decode.c from API JSON, owned by
  * the store. Strings are heap copies exactly as the cluster sent them (NOT sanitised: use
  * str_sanitize before printing to a terminal); NULL means "absent".
  *
@@ -17,6 +18,8 @@
 #include <stdint.h>
 
 #define GW_GROUP "gateway.networking.k8s.io"
+/* The experimental group of XBackendTrafficPolicy and XMesh (v1alpha1 in v1.6.1). */
+#define GW_X_GROUP "gateway.networking.x-k8s.io"
 
 enum gt_kind {
 	GT_GATEWAYCLASS,
@@ -26,6 +29,14 @@ enum gt_kind {
 	GT_REFERENCEGRANT,
 	GT_SERVICE,
 	GT_NAMESPACE,
+	/* Gateway API v1.5/v1.6 kinds; appended so that packed and cached kind numbers stay. */
+	GT_LISTENERSET,
+	GT_TLSROUTE,
+	GT_TCPROUTE,
+	GT_UDPROUTE,
+	GT_BACKENDTLSPOLICY,
+	GT_XBACKENDTRAFFICPOLICY,
+	GT_XMESH,
 	GT_KIND_COUNT
 };
 
@@ -40,7 +51,12 @@ const char *kind_version(enum gt_kind k);
 bool kind_namespaced(enum gt_kind k);
 /* By Kind name ("HTTPRoute") or id/resource ("httproute", "httproutes"); -1 if unknown. */
 int kind_from_name(const char *name);
+/* HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or UDPRoute. */
 bool kind_is_route(enum gt_kind k);
+/* TLSRoute, TCPRoute or UDPRoute: rules with backendRefs only (no matches, filters, timeouts). */
+bool kind_is_l4_route(enum gt_kind k);
+/* BackendTLSPolicy or XBackendTrafficPolicy (struct gt_policy). */
+bool kind_is_policy(enum gt_kind k);
 
 struct gt_kv {
 	char *key, *value;
@@ -96,6 +112,12 @@ struct gt_group_kind {
 	char *group, *kind; /* group defaults to GW_GROUP when absent */
 };
 
+/* A reference to an object by group, kind, namespace and name (certificateRefs,
+ * caCertificateRefs). group "" is core. */
+struct gt_object_ref {
+	char *group, *kind, *namespace_, *name;
+};
+
 struct gt_listener {
 	char *name, *hostname, *protocol; /* hostname NULL: any */
 	int port;
@@ -103,16 +125,34 @@ struct gt_listener {
 	struct gt_selector selector; /* for GT_FROM_SELECTOR */
 	struct gt_group_kind *kinds; /* allowedRoutes.kinds; n_kinds 0 = inferred from protocol */
 	size_t n_kinds;
+	bool has_tls;   /* tls present */
+	char *tls_mode; /* tls.mode: "Terminate" (default when tls is present) | "Passthrough" */
+	struct gt_object_ref *certs; /* tls.certificateRefs (namespace defaulted to the owner's) */
+	size_t n_certs;
+	bool has_tls_options; /* tls.options has entries (certificates may come from there) */
 };
 
 struct gt_listener_status {
 	char *name;
 	int attached_routes; /* -1 when absent */
 	struct gt_conditions conditions;
+	char **supported_kinds; /* status supportedKinds[].kind as reported */
+	size_t n_supported_kinds;
 };
 
+/* Gateway spec.allowedListeners.namespaces.from (GEP-1713): default None. */
+enum gt_allowed_listeners { GT_AL_NONE, GT_AL_SAME, GT_AL_ALL, GT_AL_SELECTOR };
+
+struct gt_parent_ref;
+
+/* A Gateway, or a ListenerSet (GT_LISTENERSET uses the same struct: listeners and listener
+ * status are alike; class_name and addresses stay empty, ls_parent is its spec.parentRef). */
 struct gt_gateway {
 	char *class_name;
+	enum gt_allowed_listeners allowed_listeners; /* Gateway only */
+	struct gt_selector allowed_listeners_selector; /* for GT_AL_SELECTOR */
+	struct gt_parent_ref *ls_parent; /* ListenerSet only: spec.parentRef (owned), else NULL */
+	bool default_scope_all; /* Gateway spec.defaultScope: All (GEP-3793, experimental) */
 	struct gt_listener *listeners;
 	size_t n_listeners;
 	char **addresses; /* status.addresses[].value */
@@ -120,6 +160,7 @@ struct gt_gateway {
 	struct gt_conditions conditions;
 	struct gt_listener_status *listener_status;
 	size_t n_listener_status;
+	int attached_listener_sets; /* Gateway status.attachedListenerSets, -1 when absent */
 };
 
 /* ---- Routes ---- */
@@ -193,6 +234,8 @@ struct gt_route_parent_status {
 	struct gt_conditions conditions;
 };
 
+/* Routes of every kind. TLSRoute/TCPRoute/UDPRoute rules hold backendRefs only (and a
+ * name); TCPRoute/UDPRoute have no hostnames. */
 struct gt_route {
 	char **hostnames;
 	size_t n_hostnames;
@@ -202,6 +245,7 @@ struct gt_route {
 	size_t n_rules;        /* default rule (match PathPrefix /), default_rule = true; a */
 	                       /* GRPCRoute's default rule has no matches (matches every call) */
 	bool default_rule;
+	bool use_default_gateways; /* spec.useDefaultGateways: All (GEP-3793, experimental) */
 	struct gt_route_parent_status *status;
 	size_t n_status;
 };
@@ -235,6 +279,42 @@ struct gt_service {
 	size_t n_ports;
 };
 
+/* ---- Policies: BackendTLSPolicy (v1) and XBackendTrafficPolicy (x-k8s v1alpha1) ---- */
+struct gt_policy_target {
+	char *group, *kind, *name; /* group "" is core; kind defaulted "Service" */
+	char *section_name;        /* NULL when unset */
+};
+
+struct gt_policy {
+	struct gt_policy_target *targets; /* spec.targetRefs */
+	size_t n_targets;
+	/* BackendTLSPolicy spec.validation */
+	struct gt_object_ref *ca_refs; /* caCertificateRefs (namespace = the policy's) */
+	size_t n_ca_refs;
+	char *well_known_ca; /* wellKnownCACertificates ("System"), NULL when unset */
+	char *hostname;      /* validation.hostname */
+	char **sans;         /* subjectAltNames[] as "Hostname:x" / "URI:x" */
+	size_t n_sans;
+	/* XBackendTrafficPolicy spec.retryConstraint (GEP-3388) and sessionPersistence */
+	bool has_retry_constraint;
+	int budget_percent;        /* retryConstraint.budget.percent, -1 when unset (CRD default 20) */
+	char *budget_interval;     /* retryConstraint.budget.interval (default 10s) */
+	int min_retry_count;       /* retryConstraint.minRetryRate.count, -1 when unset (default 10) */
+	char *min_retry_interval;  /* retryConstraint.minRetryRate.interval (default 1s) */
+	char *session_persistence; /* sessionPersistence.type (Cookie|Header), NULL when unset */
+	/* status.ancestors[]: ancestorRef (a ParentReference), controllerName, conditions */
+	struct gt_route_parent_status *ancestors;
+	size_t n_ancestors;
+};
+
+/* ---- XMesh (x-k8s v1alpha1, GEP-3949) ---- */
+struct gt_mesh {
+	char *controller_name, *description;
+	struct gt_conditions conditions;
+	char **features; /* status.supportedFeatures[].name */
+	size_t n_features;
+};
+
 /* ---- Namespace: only metadata (labels) matters ---- */
 
 struct gt_object {
@@ -244,10 +324,12 @@ struct gt_object {
 	struct gt_meta meta;
 	union {
 		struct gt_gatewayclass gc;
-		struct gt_gateway gw;
-		struct gt_route route; /* GT_HTTPROUTE and GT_GRPCROUTE */
+		struct gt_gateway gw;  /* GT_GATEWAY and GT_LISTENERSET */
+		struct gt_route route; /* every route kind (kind_is_route) */
 		struct gt_refgrant grant;
 		struct gt_service svc;
+		struct gt_policy pol; /* kind_is_policy */
+		struct gt_mesh mesh;  /* GT_XMESH */
 	} u;
 };
 

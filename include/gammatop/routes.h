@@ -43,6 +43,9 @@ struct routes_opts {
 	size_t n_figs; /* at most ROUTES_MAX_FIGURES */
 	routes_figures_fn figures;
 	void *figures_ud;
+	/* The cell text of figure i (index into fig_defs) — the app passes telemetry's one
+	 * formatter (figures_format); NULL: a plain default per kind. Returns buf. */
+	char *(*format)(size_t i, double v, char *buf, size_t n);
 };
 
 /* Append the table (header and one line per rule, sorted by namespace, route name, kind,

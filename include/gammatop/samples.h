@@ -15,7 +15,10 @@
 
 #define SAMPLES_MAX_BUCKETS 32
 
-/* The amounts a mesh reports, one bit each in sample_counts.have. */
+/* The amounts a mesh reports, one bit each in sample_counts.have. The cache stores these bits,
+ * so a component keeps its number: new ones go after SC_LATENCY (the histogram, not an amount).
+ * SC_TIMEOUTS counts requests that ended in a timeout; SC_TRY_TIMEOUTS counts tries that hit a
+ * per-try timeout (recovered by a retry or not) — never summed, doc/telemetry.md. */
 enum sample_component {
 	SC_REQUESTS,
 	SC_SUCCESSES,
@@ -25,6 +28,7 @@ enum sample_component {
 	SC_RETRY_SUCCESSES,
 	SC_EXHAUSTED,
 	SC_LATENCY,
+	SC_TRY_TIMEOUTS,
 	SC_N
 };
 #define SC_BIT(c) (1u << (c))
@@ -33,7 +37,7 @@ enum sample_component {
  * counts by upper bound le (milliseconds; the last is +Inf), like Prometheus `_bucket`. */
 struct sample_counts {
 	double seconds;
-	double v[SC_LATENCY]; /* indexed by enum sample_component below SC_LATENCY */
+	double v[SC_N]; /* indexed by enum sample_component (v[SC_LATENCY] is unused, 0) */
 	unsigned have;        /* SC_BIT of each component the source reported */
 	unsigned n_buckets;
 	double le[SAMPLES_MAX_BUCKETS];

@@ -31,6 +31,17 @@ int scrape_target_from(struct scrape_target *t, const char *ns, const char *pod,
                        size_t errlen);
 void scrape_target_done(struct scrape_target *t);
 
+/* The one discovery of what to scrape, for `top` and the console alike (podtargets.c): from
+ * a pod list's JSON (GET /api/v1/pods: every namespace — Linkerd's route metrics live in the
+ * calling pods wherever they run, Envoy Gateway's proxies in envoy-gateway-system; a
+ * namespace filter applies to routes, never to pods), every Running pod that asks to be
+ * scraped (prometheus.io annotations: Envoy Gateway's proxies, Istio's sidecars and
+ * waypoints) or whose Linkerd proxy has its admin port (container port "linkerd-admin").
+ * *out (free each with scrape_target_done, then the array) and *n. Returns 0, or -1 with err
+ * when the JSON is no pod list. */
+int scrape_targets_from_pods(const char *json, size_t len, struct scrape_target **out,
+                             size_t *n, char *err, size_t errlen);
+
 /* The fetch result handed back to the scraper: status 0 and error set on transport failure. */
 typedef void (*scrape_done_fn)(void *done_ud, long status, const char *body, size_t len,
                                const char *content_type, const char *error);
@@ -46,7 +57,6 @@ struct scraper *scraper_new(const struct mesh_profile *profile, scrape_fetch_fn 
 void scraper_free(struct scraper *s);
 /* Replace the targets (copied). */
 void scraper_set_targets(struct scraper *s, const struct scrape_target *t, size_t n);
-size_t scraper_target_count(const struct scraper *s);
 
 typedef void (*scraper_round_cb)(struct scraper *s, void *ud);
 /* Fetch every target (at most 16 at a time), fold each page into increases since the

@@ -23,10 +23,28 @@ enum topo_role { TOPO_GATEWAY, TOPO_PRODUCER, TOPO_CONSUMER, TOPO_OTHER };
 const char *topo_role_name(enum topo_role r); /* "gateway" | "producer" | "consumer" | "other" */
 
 /* One parentRef of a route, resolved. */
+/* A condition gammatop computes from the spec, to show beside the reported one. */
+struct topo_condition {
+	const char *type;   /* static: "Accepted", "Conflicted", "ResolvedRefs", ... */
+	const char *status; /* static: "True" | "False" | "Unknown" */
+	const char *reason; /* static */
+	char *message;      /* owned */
+};
+
+#define TOPO_MAX_CONDITIONS 4
+struct topo_conditions {
+	struct topo_condition items[TOPO_MAX_CONDITIONS];
+	size_t n;
+};
+/* The computed condition of this type, or NULL. */
+const struct topo_condition *topo_conditions_find(const struct topo_conditions *c,
+                                                  const char *type);
+
 struct topo_parent {
 	const struct gt_parent_ref *ref; /* inside the route (held) */
 	enum topo_role role;
-	const struct gt_object *target;  /* the Gateway or Service (held), NULL when missing */
+	const struct gt_object *target;  /* the Gateway, ListenerSet or Service (held), NULL when
+	                                  * missing */
 	bool attached;
 	bool unknown;       /* the target's namespace was not read (forbidden, or outside -n):
 	                     * attached cannot be computed; reason "Unknown" */
@@ -42,11 +60,17 @@ struct topo_parent {
 	bool disagrees; /* computed attached != reported Accepted (when reported) */
 	int reported_resolved; /* the reported ResolvedRefs: 1 True, 0 False, -1 Unknown/absent */
 	bool refs_disagree; /* reported ResolvedRefs contradicts the computed backendRefs */
+	bool defaulted; /* a default Gateway that claims the route (useDefaultGateways, GEP-3793);
+	                 * ref is then the topology's, not in the route's parentRefs */
 };
 
 struct topo_backend {
 	const struct gt_backend_ref *ref; /* inside the route */
 	const struct gt_object *service;  /* held; NULL when not found or not a Service */
+	/* The accepted policies that target the Service (held by t->policies; NULL: none): its
+	 * BackendTLSPolicy (TLS to the backend) and XBackendTrafficPolicy (retry budget, session
+	 * persistence). */
+	const struct gt_object *tls_policy, *traffic_policy;
 	bool resolved;
 	bool unknown;       /* the Service's or its grants' namespace was not read: reason
 	                     * "Unknown" (resolved cannot be computed) */
@@ -64,8 +88,11 @@ struct topo_rule {
 
 struct topo_route {
 	const struct gt_object *obj; /* held (a reference of the topology's) */
-	struct topo_parent *parents; /* owned */
+	struct topo_parent *parents; /* owned: its parentRefs, then the default Gateways that
+	                              * claim it */
 	size_t n_parents;
+	struct gt_parent_ref *default_refs; /* owned: the refs of defaulted parents */
+	size_t n_default_refs;
 	struct topo_rule *rules;     /* owned */
 	size_t n_rules;
 	bool attached_any; /* attached to at least one parent */
@@ -73,13 +100,24 @@ struct topo_route {
 	bool refs_resolved;
 };
 
+/* A listener of a Gateway or of a ListenerSet, judged as Gateway API v1.6.1 says
+ * (topology_listeners.c). */
 struct topo_listener {
-	const struct gt_listener *listener; /* inside the Gateway */
+	const struct gt_listener *listener; /* inside the Gateway or ListenerSet */
+	const struct gt_object *owner;      /* that Gateway or ListenerSet (held) */
 	size_t index;
-	int attached_routes;          /* computed */
+	int attached_routes;          /* computed: Accepted routes attached to it */
 	int reported_attached_routes; /* from status, -1 when absent */
 	size_t *routes;               /* owned: indices into topology->routes */
 	size_t n_routes;
+	const struct gt_listener_status *reported; /* its status.listeners entry, NULL: none */
+	/* computed */
+	const char *supported_kinds[3]; /* static kind names; what routes may attach */
+	size_t n_supported_kinds;
+	bool accepted, conflicted, resolved_refs, overlapping_tls;
+	bool passthrough, terminate; /* TLS Passthrough; HTTPS or TLS Terminate */
+	struct topo_conditions conditions; /* Accepted, Conflicted, ResolvedRefs[, Overlapping...] */
+	int precedence; /* in the Gateway's merged list: its own listeners first */
 };
 
 struct topo_gateway {
@@ -87,6 +125,40 @@ struct topo_gateway {
 	const struct gt_object *klass; /* its GatewayClass (one of classes), NULL when missing */
 	struct topo_listener *listeners; /* owned */
 	size_t n_listeners;
+	struct topo_conditions conditions; /* computed Accepted */
+	size_t *listenersets, n_listenersets; /* owned: indices into t->listenersets naming it */
+	int attached_listener_sets; /* computed: ListenerSets Accepted on it */
+};
+
+/* A ListenerSet (GEP-1713): its parent Gateway, whether that Gateway takes it, its
+ * listeners judged in the Gateway's merged list. */
+struct topo_listenerset {
+	const struct gt_object *obj; /* held */
+	long gateway;                /* index into t->gateways; -1: none */
+	bool accepted;
+	struct topo_conditions conditions; /* computed Accepted */
+	struct topo_listener *listeners;   /* owned (empty when the Gateway does not take it) */
+	size_t n_listeners;
+};
+
+/* A policy's computed status for one ancestor (GEP-713). */
+struct topo_ancestor {
+	const struct gt_object *obj; /* the Gateway (held), NULL for the mesh */
+	const char *kind;            /* "Gateway" | "XMesh" */
+	char *ns, *name;             /* owned (ns NULL for the mesh) */
+	const struct gt_route_parent_status *reported; /* in the policy; NULL: not reported */
+};
+
+#define TOPO_MAX_ANCESTORS 16 /* PolicyStatus.ancestors MaxItems (apis/v1/policy_types.go) */
+
+/* BackendTLSPolicy or XBackendTrafficPolicy (topology_policy.c). */
+struct topo_policy {
+	const struct gt_object *obj; /* held */
+	bool accepted, resolved_refs;
+	struct topo_conditions conditions; /* Accepted[, ResolvedRefs] for every ancestor */
+	struct topo_ancestor *ancestors;   /* owned: at most TOPO_MAX_ANCESTORS */
+	size_t n_ancestors;
+	size_t n_ancestors_all; /* before the limit */
 };
 
 struct topo_service {
@@ -107,6 +179,12 @@ struct gt_topology {
 	size_t n_services;
 	const struct gt_object **classes; /* held: the GatewayClasses, sorted by name */
 	size_t n_classes;
+	struct topo_listenerset *listenersets; /* sorted: namespace, name */
+	size_t n_listenersets;
+	struct topo_policy *policies; /* BackendTLSPolicies, then XBackendTrafficPolicies */
+	size_t n_policies;
+	const struct gt_object **meshes; /* held: the XMeshes, sorted by name */
+	size_t n_meshes;
 	struct findings findings; /* attachment, reference and status findings */
 };
 
@@ -129,6 +207,8 @@ const struct topo_gateway *topology_find_gateway(const struct gt_topology *t, co
                                                  const char *name);
 const struct topo_service *topology_find_service(const struct gt_topology *t, const char *ns,
                                                  const char *name);
+const struct topo_listenerset *topology_find_listenerset(const struct gt_topology *t,
+                                                         const char *ns, const char *name);
 
 /* Hostname intersection as the spec defines it (NULL/empty listener hostname matches all;
  * "*.example.com" covers "a.example.com" and "a.b.example.com"). Exposed for tests. */

@@ -27,10 +27,13 @@ struct ui_edit_env {
 	struct kclient *(*client)(void *ud);
 	struct cache *cache;    /* audit log and telemetry preview (the app's; NULL: none) */
 	const char *mesh;       /* --mesh, NULL: detect */
-	int64_t preview_window_ms; /* telemetry preview window (0: 15 minutes) */
+	int64_t preview_window_ms; /* telemetry preview window (0: GT_DEFAULT_PREVIEW_WINDOW_MS) */
 	/* Told after a change was applied and its outcome recorded (audit_id 0: not recorded),
 	 * e.g. to write the Event on the route; may be NULL. */
 	void (*applied)(const struct edit *e, int64_t audit_id, int64_t undo_of, void *ud);
+	/* The cache key of the current cluster (cache_cluster_key; caller frees), NULL when
+	 * there is none (a manifests console): whose change journal the views read. May be NULL. */
+	char *(*cluster_key)(void *ud);
 	void *ud;
 };
 
@@ -39,6 +42,10 @@ void ui_edit_set_env(struct console *c, const struct ui_edit_env *env);
 
 /* The cache of the environment (NULL: none could be opened). */
 struct cache *ui_edit_cache(void);
+/* The cluster client now (NULL: none), and the current cluster's key (caller frees; NULL:
+ * none), from the environment. */
+struct kclient *ui_edit_client(void);
+char *ui_edit_cluster_key(void);
 
 /* `e` on a rule: open the inline form for rule of route ("httproute/NS/NAME"; rule -1 = 0).
  * Refused with a status-bar message on a --readonly console or a kind without policy. */

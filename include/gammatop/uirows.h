@@ -23,6 +23,11 @@ void uirows_backend_text(const struct topo_backend *tb, bool ascii, struct buf *
 bool uirows_gateway_text(const struct topo_gateway *g, struct buf *out);
 /* "listener https HTTPS :443 *.example.com  routes 3 (reported 3)" */
 void uirows_listener_text(const struct topo_listener *tl, struct buf *out);
+/* "ListenerSet ns/name  Accepted" or "... not Accepted: NotAllowed"; false when not accepted. */
+bool uirows_listenerset_text(const struct topo_listenerset *s, struct buf *out);
+/* The glyph that marks a TLSRoute, TCPRoute or UDPRoute row (with a trailing space; "" for
+ * other kinds), ASCII "[tls] " etc. outside UTF-8. */
+const char *uirows_route_glyph(enum gt_kind k, bool ascii);
 /* "Service ns/name  :8080/http" */
 void uirows_service_text(const struct gt_object *svc, struct buf *out);
 /* "✓ Gateway ns/gw (listener https)" or "✗ Gateway ns/gw: NotAllowedByListeners: why" */

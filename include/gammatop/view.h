@@ -83,5 +83,6 @@ extern const struct view_ops view_routes_ops;
 extern const struct view_ops view_route_ops;    /* arg: "httproute/NS/NAME" */
 extern const struct view_ops view_findings_ops;
 extern const struct view_ops view_help_ops;
+extern const struct view_ops view_paths_ops;    /* arg: a route, "service/NS/NAME", or NULL */
 
 #endif

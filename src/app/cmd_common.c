@@ -16,6 +16,7 @@
 #include "cmd_flags.h"
 #include "gammatop/buf.h"
 #include "gammatop/cache.h"
+#include "gammatop/defaults.h"
 #include "gammatop/kubeconfig.h"
 #include "gammatop/log.h"
 #include "gammatop/str.h"
@@ -399,7 +400,7 @@ void cmd_opts_init(struct cmd_opts *o)
 	o->insecure_skip_tls_verify = -1;
 	o->disable_compression = -1;
 	o->mesh = "auto";
-	o->window = "5m";
+	o->window = GT_DEFAULT_WINDOW_TEXT;
 }
 
 int cmd_set_common(struct cmd_opts *o, const struct cmd_option *opt, const char *value)
@@ -658,7 +659,7 @@ struct cache *cmd_open_cache(const struct cmd_opts *o, char *err, size_t errlen)
 long cmd_timeout_ms(const struct cmd_opts *o)
 {
 	if (o->request_timeout_ms < 0)
-		return 30000; /* not given: gammatop's batch default */
+		return GT_DEFAULT_REQUEST_TIMEOUT_MS; /* not given: gammatop's batch default */
 	if (o->request_timeout_ms == 0 || o->request_timeout_ms > 24 * 3600 * 1000LL)
 		return 24 * 3600 * 1000L; /* kubectl's 0, "no time-out": a day bounds the waits */
 	return (long)o->request_timeout_ms;

@@ -20,6 +20,7 @@
 #include "gammatop/console.h"
 #include "gammatop/duration.h"
 #include "gammatop/figsrc.h"
+#include "podsource.h"
 #include "gammatop/cache.h"
 #include "gammatop/topocache.h"
 #include "gammatop/kcluster.h"
@@ -165,6 +166,7 @@ struct live {
 	struct console *con;
 	char *context_opt; /* owned: the context asked for by :ctx, NULL: the kubeconfig's */
 	struct figsrc *figs; /* owned: telemetry, NULL when off or failed */
+	struct podsource *pods; /* owned: the proxies figs scrapes (podsource.h), or NULL */
 	long cache_loaded; /* objects loaded from the cached topology, -1: none */
 	struct edit_settle *settle; /* owned: audit rows being settled, or NULL */
 	struct recorder *rec; /* owned: the change journal of the current cluster, or NULL */
@@ -246,6 +248,12 @@ static char *live_key(const struct live *lv)
 	return app.offline_key ? xstrdup(app.offline_key) : NULL;
 }
 
+/* ui_edit_env.cluster_key: whose change journal the console's views read. */
+static char *live_cluster_key(void *ud)
+{
+	return live_key(ud);
+}
+
 /* Load the cached topology before the first frame: packed objects (topocache.h) load 20,000
  * objects in tens of ms, so the first frame shows them and the live lists replace them kind by
  * kind as they arrive. Returns the save time (0: nothing cached). */
@@ -275,12 +283,21 @@ static int64_t start_cached_load(struct live *lv)
 	return at;
 }
 
+/* Stop telemetry: the pod source first (its pending requests are cancelled, calling nothing
+ * back), then the collector that was waiting for them. */
+static void telemetry_stop(struct live *lv)
+{
+	podsource_free(lv->pods);
+	lv->pods = NULL;
+	figsrc_free(lv->figs);
+	lv->figs = NULL;
+}
+
 /* (Re)start telemetry for the current cluster (or Prometheus alone). A failure is shown in
  * the status bar, never fatal: the console works without figures. */
 static void telemetry_start(struct live *lv)
 {
-	figsrc_free(lv->figs);
-	lv->figs = NULL;
+	telemetry_stop(lv);
 	if (lv->o->no_telemetry || (!lv->src->cluster && !lv->o->prometheus))
 		return;
 	uint64_t wms = 0;
@@ -288,8 +305,15 @@ static void telemetry_start(struct live *lv)
 	if (lv->o->window)
 		duration_parse(lv->o->window, &wms, err, sizeof err);
 	char *key = live_key(lv);
+	if (lv->src->cluster && !lv->o->prometheus)
+		lv->pods = podsource_new(kcluster_client(lv->src->cluster),
+		                         kcluster_namespace(lv->src->cluster)
+		                                 ? kcluster_namespace(lv->src->cluster)
+		                                 : kclient_config(kcluster_client(lv->src->cluster))
+		                                           ->namespace_);
 	struct figsrc_config fc = {
-		.loop = lv->src->loop, .cluster = lv->src->cluster, .prometheus = lv->o->prometheus,
+		.loop = lv->src->loop, .prometheus = lv->o->prometheus,
+		.pods = {lv->pods ? podsource_list : NULL, podsource_fetch, lv->pods},
 		.mesh = lv->o->mesh, .cache = app_cache_rw(lv->o),
 		.source_name = key ? key : lv->src->context, .window_ms = (int64_t)wms,
 	};
@@ -302,6 +326,13 @@ static void telemetry_start(struct live *lv)
 	figsrc_attach(lv->figs, lv->con);
 	if (figsrc_notice(lv->figs))
 		console_message(lv->con, false, "%s", figsrc_notice(lv->figs));
+}
+
+/* An exec plugin's stderr line (a device-code prompt) while it runs: on the status bar. */
+static void on_plugin_line(const char *line, void *ud)
+{
+	struct live *lv = ud;
+	console_message(lv->con, false, "exec plugin: %s", line);
 }
 
 static struct kcluster *live_connect(struct live *lv, const char *context, char *err, size_t n)
@@ -320,6 +351,8 @@ static struct kcluster *live_connect(struct live *lv, const char *context, char 
 	lv->src->server = xstrdup(kc->server);
 	lv->src->user = xstrdup(kc->identity);
 	lv->src->description = xasprintf("context %s", kc->context);
+	if (lv->con) /* :ctx, ctrl-r: the console is up */
+		kcluster_set_plugin_stderr(c, on_plugin_line, lv);
 	kcluster_start(c);
 	return c;
 }
@@ -345,8 +378,7 @@ static void live_refresh(void *ud)
 		console_message(lv->con, true, "%s", err);
 		return;
 	}
-	figsrc_free(lv->figs); /* it uses the old cluster's client */
-	lv->figs = NULL;
+	telemetry_stop(lv); /* it uses the old cluster's client */
 	edit_settle_free(lv->settle);
 	lv->settle = NULL;
 	recorder_free(lv->rec); /* it observes the old cluster's reflectors */
@@ -368,8 +400,7 @@ static int live_switch(void *ud, const char *ctx, char *err, size_t n)
 	struct kcluster *c = live_connect(lv, ctx, err, n);
 	if (!c)
 		return -1;
-	figsrc_free(lv->figs);
-	lv->figs = NULL;
+	telemetry_stop(lv);
 	console_set_figures(lv->con, &(struct console_figures){0});
 	edit_settle_free(lv->settle);
 	lv->settle = NULL;
@@ -583,7 +614,7 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	struct console_opts co = {
 		.readonly = o->readonly, .no_color = o->no_color, .theme = o->theme,
 		.ns = o->namespace_, .mouse = mouse_on || (m && !strcmp(m, "1")),
-		.views = ui_views, .n_views = ui_views_n,
+		.views = ui_views, .n_views = ui_views_n, .command = console_at_command,
 	};
 	uint64_t wms = 0;
 	char err[256];
@@ -619,6 +650,8 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		return EXIT_USAGE;
 	}
 	lv.con = con;
+	if (src->cluster)
+		kcluster_set_plugin_stderr(src->cluster, on_plugin_line, &lv);
 	if (lv.cache_loaded >= 0) {
 		console_timing(con, "cache_loaded", lv.cache_loaded);
 		console_timing(con, "cache_load_ms", load_ms);
@@ -628,7 +661,8 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 		pw = 0;
 	struct ui_edit_env ee = {.client = live_client, .cache = app_cache(o),
 	                         .mesh = o->mesh, .preview_window_ms = (int64_t)pw,
-	                         .applied = on_applied, .ud = &lv};
+	                         .applied = on_applied, .cluster_key = live_cluster_key,
+	                         .ud = &lv};
 	ui_edit_set_env(con, &ee);
 	if (app.note)
 		console_message(con, !app.cache, "%s", app.note);
@@ -656,13 +690,15 @@ int cmd_console_run(const struct cmd_opts *o, struct cmd_source *src, bool dump,
 	} else {
 		rc = console_run(con);
 	}
-	figsrc_free(lv.figs);
+	telemetry_stop(&lv);
 	edit_settle_free(lv.settle);
 	recorder_free(lv.rec);
 	events_cancel(&lv);
 	if (src->cluster && store_all_synced(src->store) &&
 	    store_count(src->store, GT_GATEWAYCLASS) + store_count(src->store, GT_SERVICE) > 0)
 		live_save(&lv); /* the state as the user last saw it */
+	if (src->cluster)
+		kcluster_set_plugin_stderr(src->cluster, NULL, NULL); /* lv ends here */
 	console_free(con);
 	free(lv.context_opt);
 	app_cache_close();

@@ -136,7 +136,7 @@ static int read_ready(int fd, struct sim *s, int timeout_ms, char *err, size_t e
 	}
 }
 
-static int sim_start(const char *path, struct sim *s, char *err, size_t errlen)
+static int sim_start(const char *path, const char *mesh, struct sim *s, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
 	s->pid = -1;
@@ -181,7 +181,7 @@ static int sim_start(const char *path, struct sim *s, char *err, size_t errlen)
 		close(out[1]);
 		setpgid(0, 0); /* the terminal's ^C goes to the console, which stops the sim itself */
 		execlp(path, path, "--demo", "--listen", "127.0.0.1", "--port", "0", "--metrics-port",
-		       "0", "--kubeconfig-out", s->kubeconfig, (char *)NULL);
+		       "0", "--mesh", mesh, "--kubeconfig-out", s->kubeconfig, (char *)NULL);
 		fprintf(stderr, "gammatop: cannot run %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
@@ -253,7 +253,9 @@ int cmd_demo(int argc, char **argv)
 	int first = cmd_parse(argc, argv, "gammatop demo [OPTIONS]",
 	                      "Start gammatop-sim with its demo world (gateways, mesh routes, live "
 	                      "traffic with timeouts and retries) on loopback ports and open the "
-	                      "console on it. The sim stops when the console exits.",
+	                      "console on it. --mesh linkerd (default), istio or envoy-gateway: "
+	                      "the proxies' metrics speak that mesh. The sim stops when the console "
+	                      "exits.",
 	                      demo_options, demo_opt, &d, &o);
 	if (first == -2)
 		return 0;
@@ -268,7 +270,15 @@ int cmd_demo(int argc, char **argv)
 	char *path = find_sim(d.sim);
 	struct sim sim;
 	char err[1024];
-	if (sim_start(path, &sim, err, sizeof err) < 0) {
+	/* --mesh: the sim's proxies speak that mesh (linkerd by default); the console reads it */
+	const char *mesh = o.mesh && strcmp(o.mesh, "auto") ? o.mesh : "linkerd";
+	if (strcmp(mesh, "linkerd") && strcmp(mesh, "istio") && strcmp(mesh, "envoy-gateway")) {
+		cmd_error("demo: --mesh %s: expected linkerd, istio or envoy-gateway", mesh);
+		free(path);
+		cmd_opts_done(&o);
+		return EXIT_USAGE;
+	}
+	if (sim_start(path, mesh, &sim, err, sizeof err) < 0) {
 		cmd_error("%s (%s)", err, path);
 		print_log_tail(sim.log);
 		sim_stop(&sim);

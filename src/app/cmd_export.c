@@ -36,7 +36,7 @@ int cmd_export_run(const struct cmd_export *x, int argc, char **argv)
 				rc = 0; /* the reader has gone (| head): the end, not an error */
 			else
 				rc = EXIT_USAGE;
-			cmd_abort_output(&o, f); /* an old --output file stays as it was */
+			cmd_abort_output(&o, f); /* an old --output-file file stays as it was */
 		} else if (cmd_close_output(&o, f) < 0) {
 			rc = EXIT_USAGE;
 		}

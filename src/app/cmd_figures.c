@@ -3,7 +3,6 @@
  * pod proxy, or from the cache alone (--offline). `top`, `snapshot` and `routes` use it. */
 #include "config.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +11,9 @@
 #include "cmd.h"
 #include "cmd_figures.h"
 #include "cmd_source.h"
+#include "podsource.h"
 #include "gammatop/cache.h"
+#include "gammatop/defaults.h"
 #include "gammatop/duration.h"
 #include "gammatop/figures.h"
 #include "gammatop/http.h"
@@ -70,97 +71,25 @@ static int from_prometheus(const struct cmd_opts *o, struct evloop *loop, const 
 	return rc < 0 ? EXIT_USAGE : 0;
 }
 
-struct proxy_job {
-	scrape_done_fn done;
-	void *done_ud;
+/* The pod list as podsource gives it, kept (the targets are copied). */
+struct listed {
+	bool done;
+	struct scrape_target *t;
+	size_t n;
+	char err[1024];
 };
 
-static void on_proxy(const struct kresponse *r, void *ud)
+static void on_listed(void *ud, const struct scrape_target *t, size_t n, const char *error)
 {
-	struct proxy_job *j = ud;
-	const char *err = r->status == 0 ? (r->err && r->err->message ? r->err->message
-	                                                               : "no answer")
-	                  : (r->status < 200 || r->status > 299) && r->err ? r->err->message
-	                                                                  : NULL;
-	j->done(j->done_ud, r->status, r->body ? r->body : "", r->body_len, NULL, err);
-	free(j);
-}
-
-static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn done, void *dud)
-{
-	struct proxy_job *j = xmalloc(sizeof *j);
-	*j = (struct proxy_job){done, dud};
-	kclient_pod_proxy_get(ud, t->ns, t->scheme, t->pod, t->port, t->path, 10000, on_proxy, j);
-}
-
-static const char *json_ann(void *ud, const char *key)
-{
-	return json_string_value(json_object_get(ud, key));
-}
-
-/* A meshed pod without prometheus.io annotations whose Linkerd proxy has its admin port
- * (named "linkerd-admin", as linkerd-viz's Prometheus finds it). */
-static bool linkerd_admin(json_t *pod, const char *ns, const char *name, struct scrape_target *t)
-{
-	size_t i, j;
-	json_t *c, *port;
-	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, c) {
-		json_array_foreach(json_object_get(c, "ports"), j, port) {
-			json_int_t p = json_integer_value(json_object_get(port, "containerPort"));
-			if (str_eq(json_string_value(json_object_get(port, "name")), "linkerd-admin") &&
-			    p > 0 && p < 65536) {
-				t->ns = xstrdup(ns);
-				t->pod = xstrdup(name);
-				t->port = (int)p;
-				t->path = xstrdup("/metrics");
-				t->scheme = xstrdup("http");
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-/* Pods asking to be scraped, from a pod list. */
-static size_t list_targets(struct kclient *k, const char *ns, struct scrape_target **out,
-                           char *err, size_t errlen, bool *forbidden)
-{
-	char *ens = ns ? http_escape(ns) : NULL;
-	char *path = ens ? xasprintf("/api/v1/namespaces/%s/pods", ens) : xstrdup("/api/v1/pods");
-	free(ens);
-	struct kreq_opts ko = {.path = path, .what = "list pods", .timeout_ms = 30000};
-	struct kresult res;
-	int rc = kclient_fetch(k, &ko, &res, 31000);
-	free(path);
-	size_t n = 0;
-	*out = NULL;
-	if (rc < 0) {
-		*forbidden = res.err.kind == APIERR_FORBIDDEN;
-		snprintf(err, errlen, "%s", res.err.message ? res.err.message : "cannot list pods");
-		kresult_done(&res);
-		return 0;
-	}
-	json_t *doc = json_loadb(res.body.data, res.body.len, 0, NULL);
-	json_t *items = json_object_get(doc, "items");
-	*out = xcalloc(json_array_size(items) + 1, sizeof **out);
-	size_t i;
-	json_t *pod;
-	json_array_foreach(items, i, pod) {
-		json_t *md = json_object_get(pod, "metadata");
-		const char *pns = json_string_value(json_object_get(md, "namespace")),
-		           *name = json_string_value(json_object_get(md, "name"));
-		const char *phase =
-			json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
-		if (!pns || !name || (phase && strcmp(phase, "Running")))
-			continue;
-		if (scrape_target_from(&(*out)[n], pns, name, json_ann,
-		                       json_object_get(md, "annotations"), NULL, 0) == 0 ||
-		    linkerd_admin(pod, pns, name, &(*out)[n]))
-			n++;
-	}
-	json_decref(doc);
-	kresult_done(&res);
-	return n;
+	struct listed *l = ud;
+	l->done = true;
+	if (error)
+		snprintf(l->err, sizeof l->err, "%s", error);
+	l->t = xcalloc(n + 1, sizeof *l->t);
+	for (size_t i = 0; i < n; i++)
+		l->t[i] = (struct scrape_target){xstrdup(t[i].ns), xstrdup(t[i].pod), t[i].port,
+		                                 xstrdup(t[i].path), xstrdup(t[i].scheme)};
+	l->n = n;
 }
 
 struct wait_round {
@@ -214,31 +143,32 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 		return EXIT_USAGE;
 	}
 	struct kclient *k = kcluster_client(src->cluster);
-	char err[1024] = "";
-	struct scrape_target *targets;
-	/* the pods of the namespace the routes were read in; a forbidden cluster-wide list
-	 * falls back to the context's namespace, as the reflectors do */
+	/* The proxies as the console finds them (podsource.h): pods of every namespace, whatever
+	 * -n says — Linkerd's route metrics live in the calling pods wherever they run, Envoy
+	 * Gateway's proxies in envoy-gateway-system; a forbidden cluster-wide list falls back to
+	 * the namespace the routes were read in (or the context's), said in a warning. */
 	const char *ns = kcluster_namespace(src->cluster);
-	bool forbidden = false;
-	size_t n = list_targets(k, ns, &targets, err, sizeof err, &forbidden);
-	if (!n && !ns && forbidden) {
-		ns = kclient_config(k)->namespace_;
-		cmd_error("warning: telemetry: listing pods in every namespace is forbidden; "
-		          "namespace %s only", ns);
-		free(targets);
-		n = list_targets(k, ns, &targets, err, sizeof err, &forbidden);
-	}
-	if (!n) {
-		cmd_error("telemetry: %s", *err ? err : "no pods to scrape (none is running with "
-		                                  "prometheus.io/scrape: \"true\")");
-		free(targets);
+	struct podsource *ps = podsource_new(k, ns ? ns : kclient_config(k)->namespace_);
+	struct listed l = {0};
+	podsource_list(ps, on_listed, &l);
+	int64_t deadline = time_mono_ms() + 35000;
+	while (!l.done && time_mono_ms() < deadline)
+		evloop_run_once(src->loop, 200);
+	if (podsource_note(ps))
+		cmd_error("warning: telemetry: %s", podsource_note(ps));
+	if (!l.n) {
+		cmd_error("telemetry: %s", *l.err ? l.err : !l.done ? "listing pods timed out"
+		                                  : "no pods to scrape (none is running with "
+		                                    "prometheus.io/scrape: \"true\")");
+		free(l.t);
+		podsource_free(ps);
 		return EXIT_USAGE;
 	}
-	struct scraper *s = scraper_new(p, pod_fetch, k);
-	scraper_set_targets(s, targets, n);
-	for (size_t i = 0; i < n; i++)
-		scrape_target_done(&targets[i]);
-	free(targets);
+	struct scraper *s = scraper_new(p, podsource_fetch, ps);
+	scraper_set_targets(s, l.t, l.n);
+	for (size_t i = 0; i < l.n; i++)
+		scrape_target_done(&l.t[i]);
+	free(l.t);
 	int rc = 0;
 	int64_t t0 = time_wall_ms();
 	if (run_round(s, src->loop) < 0 || scraper_ok_count(s) == 0 || !scraper_profile(s)) {
@@ -271,6 +201,7 @@ static int from_scrape(const struct cmd_opts *o, struct cmd_source *src,
 		add_acc(*out, scraper_acc(s), scope);
 		store_acc(o, source, scraper_acc(s), scope, t0);
 	}
+	podsource_free(ps); /* cancels what a timed-out round still waits for */
 	scraper_free(s);
 	return rc;
 }
@@ -373,7 +304,7 @@ int cmd_top_figures(const struct cmd_opts *o, struct cmd_source *src, int sample
 		duration_format(window_ms, range, sizeof range);
 		return from_prometheus(o, src->loop, range, p, org_id, out);
 	}
-	return from_scrape(o, src, p, sample_s > 0 ? sample_s : 10, out);
+	return from_scrape(o, src, p, sample_s > 0 ? sample_s : GT_DEFAULT_SAMPLE_S, out);
 }
 
 struct figures_set *cmd_source_figures(const struct cmd_opts *o, struct cmd_source *src,

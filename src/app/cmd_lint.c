@@ -162,7 +162,7 @@ static int run(const struct cmd_opts *o, bool json)
 	for (size_t i = 0; i < all.n; i++) {
 		const struct finding *x = &all.items[i];
 		if (!o->namespace_ || in_namespace(x, o->namespace_))
-			findings_add(&shown, x->severity, x->code, x->object, x->field, "%s", x->message);
+			findings_push(&shown, x);
 	}
 	FILE *f = cmd_open_output(o);
 	if (!f)

@@ -10,6 +10,7 @@
 #include "cmd_export.h"
 #include "cmd_source.h"
 #include "gammatop/buf.h"
+#include "gammatop/figlookup.h"
 #include "gammatop/figures.h"
 #include "gammatop/jsonout.h"
 #include "gammatop/routes.h"
@@ -24,7 +25,7 @@ static const char summary[] =
 	"RETRY is ATTEMPTSx BACKOFF CODES. Long cells are cut with an ellipsis in the table (never\n"
 	"in -o wide or -o json). -n NS shows one namespace (without the NAMESPACE column).\n"
 	"With --prometheus URL (or --offline, from the cache) the telemetry figures over\n"
-	"--window are added: SCOPE RPS SUCCESS TIMEOUT-HITS RETRY-RATE (-o wide: every figure).";
+	"--window are added: SCOPE RPS SUCCESS TIMEOUT% TRY-TMO% RETRY% (-o wide: every figure).";
 
 enum routes_fmt { FMT_TABLE, FMT_WIDE, FMT_JSON };
 
@@ -43,8 +44,7 @@ static int parse_format(const char *s, int *out)
 	return 0;
 }
 
-/* The telemetry figures as columns: the telemetry layer's list, with the two headers that
- * would read like the policy columns TIMEOUTS and RETRY renamed. */
+/* The telemetry figures as columns: the telemetry layer's list and headers. */
 #define FIG_DEF(id, name, header, kind) {name, header, kind, false},
 static struct routes_figure_def fig_defs[FIG_N] = {FIGURES_LIST(FIG_DEF)};
 #undef FIG_DEF
@@ -52,29 +52,22 @@ _Static_assert(FIG_N <= ROUTES_MAX_FIGURES, "routes.h holds too few figures");
 
 static void fig_defs_init(void)
 {
-	fig_defs[FIG_TIMEOUT].header = "TIMEOUT-HITS";
-	fig_defs[FIG_RETRY].header = "RETRY-RATE";
-	fig_defs[FIG_RETRY_SUCCESS].header = "RETRY-OK";
 	fig_defs[FIG_RPS].narrow = fig_defs[FIG_SUCCESS].narrow = true;
-	fig_defs[FIG_TIMEOUT].narrow = fig_defs[FIG_RETRY].narrow = true;
+	fig_defs[FIG_TIMEOUT].narrow = fig_defs[FIG_TRY_TIMEOUT].narrow = true;
+	fig_defs[FIG_RETRY].narrow = true;
 }
 
-/* The figures of a rule: per rule (Envoy Gateway), else per route (Linkerd), else per
- * Service of the rule's first backend that has figures (Istio measures services). */
+/* A figure's cell: fig_defs are FIGURES_LIST in order, so the index is the figure id. */
+static char *format_figure(size_t i, double v, char *buf, size_t n)
+{
+	return figures_format((enum figure_id)i, v, buf, n);
+}
+
+/* The figures of a rule (or of the route for rule -1), by the one lookup (figlookup.h). */
 static bool figures_of(const struct topo_route *r, size_t rule, struct routes_figures *f,
                        void *ud)
 {
-	const struct figures_set *set = ud;
-	char id[1024];
-	object_id(r->obj, id, sizeof id);
-	const struct figure *x = figures_set_find(set, id, (int)rule);
-	if (!x)
-		x = figures_set_find(set, id, -1);
-	for (size_t b = 0; !x && rule < r->n_rules && b < r->rules[rule].n_backends; b++) {
-		const struct gt_object *svc = r->rules[rule].backends[b].service;
-		if (svc)
-			x = figures_set_find(set, object_id(svc, id, sizeof id), -1);
-	}
+	const struct figure *x = figlookup_set(ud, r, (int)rule);
 	if (!x)
 		return false;
 	f->scope = x->scope;
@@ -94,6 +87,7 @@ static int write_routes(const struct cmd_opts *o, struct cmd_source *src, struct
 		ro.fig_defs = fig_defs;
 		ro.n_figs = FIG_N;
 		ro.figures = figures_of;
+		ro.format = format_figure;
 		ro.figures_ud = (void *)set;
 	}
 	if (fmt == FMT_JSON) {

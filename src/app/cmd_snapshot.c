@@ -11,6 +11,7 @@
 #include "cmd_journal.h"
 #include "cmd_source.h"
 #include "gammatop/buf.h"
+#include "gammatop/figlookup.h"
 #include "gammatop/figures.h"
 #include "gammatop/dot.h"
 #include "gammatop/lint.h"
@@ -55,23 +56,14 @@ static int parse_format(const char *s, int *out)
 	return 0;
 }
 
-/* The DOT note of a route: its figures per route (Linkerd), else those of its first rule
- * (Envoy Gateway), else those of the first backend Service (Istio), with the scope. */
+/* The DOT note of a route: its figures by the one lookup (figlookup.h), with the scope. */
 static bool route_note(const struct topo_route *r, struct buf *out, void *ud)
 {
-	const struct figures_set *set = ud;
-	char id[1024];
-	object_id(r->obj, id, sizeof id);
-	const struct figure *x = figures_set_find(set, id, -1);
-	if (!x)
-		x = figures_set_find(set, id, 0);
-	for (size_t b = 0; !x && r->n_rules && b < r->rules[0].n_backends; b++)
-		if (r->rules[0].backends[b].service)
-			x = figures_set_find(set, object_id(r->rules[0].backends[b].service, id, sizeof id), -1);
+	const struct figure *x = figlookup_set(ud, r, -1);
 	if (!x)
 		return false;
 	char rps[32], tmo[32], retry[32];
-	buf_printf(out, "%s rps | timeouts %s | retries %s (%s%s)",
+	buf_printf(out, "%s rps | timeout%% %s | retry%% %s (%s%s)",
 	           figures_format(FIG_RPS, x->f[FIG_RPS], rps, sizeof rps),
 	           figures_format(FIG_TIMEOUT, x->f[FIG_TIMEOUT], tmo, sizeof tmo),
 	           figures_format(FIG_RETRY, x->f[FIG_RETRY], retry, sizeof retry), x->scope,

@@ -56,7 +56,7 @@ static void print_notes(struct cmd_source *src, struct kcluster *c)
 	}
 }
 
-static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool wait)
+static int open_cluster(const struct cmd_opts *o, struct cmd_source *src)
 {
 	struct kubeconfig_opts ko = cmd_kubeconfig_opts(o);
 	char err[2048];
@@ -71,10 +71,6 @@ static int open_cluster(const struct cmd_opts *o, struct cmd_source *src, bool w
 	src->server = xstrdup(kc->server);
 	src->user = xstrdup(kc->identity); /* the impersonated user, when there is one */
 	src->description = xasprintf("context %s (%s)", kc->context, kc->server);
-	if (!wait) {
-		kcluster_start(c);
-		return 0;
-	}
 	kcluster_allow_terminal(c, true); /* a batch command: a plugin may prompt, as in kubectl */
 	long max_ms = cmd_timeout_ms(o);
 	if (kcluster_wait_synced(c, max_ms, err, sizeof err) < 0) {
@@ -92,17 +88,7 @@ int cmd_source_open(const struct cmd_opts *o, struct cmd_source *src)
 	src->loop = evloop_new();
 	if (o->n_manifests)
 		return open_manifests(o, src);
-	return open_cluster(o, src, true);
-}
-
-int cmd_source_start(const struct cmd_opts *o, struct cmd_source *src)
-{
-	memset(src, 0, sizeof *src);
-	src->store = store_new();
-	src->loop = evloop_new();
-	if (o->n_manifests)
-		return open_manifests(o, src);
-	return open_cluster(o, src, false);
+	return open_cluster(o, src);
 }
 
 void cmd_source_close(struct cmd_source *src)

@@ -7,26 +7,24 @@
 #include "gammatop/evloop.h"
 #include "gammatop/store.h"
 
+struct kcluster;
+
 struct cmd_source {
 	struct gt_store *store; /* owned */
 	struct evloop *loop;    /* owned */
 	char *description;      /* owned: "manifests: a.yaml" or "context prod (https://...)" */
 	char *context, *server; /* owned; NULL for manifests */
 	char *user;             /* owned: kubeconfig user name, NULL for manifests */
-	void *cluster;          /* the kube layer's connection, NULL for manifests */
+	struct kcluster *cluster; /* owned: the kube layer's connection, NULL for manifests */
 	size_t input_errors;    /* manifest documents or files that could not be read or decoded,
 	                         * or cluster objects the model could not decode (already
 	                         * reported on stderr); lint exits 2 when non-zero */
 };
 
 /* Fill src from o: manifests when given, else the cluster (waits until synced, at most
- * o->timeout_s). Returns 0, or EXIT_USAGE after printing an error that names the file,
+ * --request-timeout, cmd_timeout_ms). Returns 0, or EXIT_USAGE after printing an error that names the file,
  * context or server. */
 int cmd_source_open(const struct cmd_opts *o, struct cmd_source *src);
-/* Like cmd_source_open, but a cluster is only connected to, not waited for: discovery and
- * the reflectors run on src->loop and fill the store as the loop runs (the console shows
- * the per-kind sync state meanwhile). Kubeconfig errors still return EXIT_USAGE. */
-int cmd_source_start(const struct cmd_opts *o, struct cmd_source *src);
 void cmd_source_close(struct cmd_source *src);
 
 #endif

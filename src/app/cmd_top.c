@@ -23,19 +23,23 @@
 static const char usage[] =
 	"gammatop top [--window 5m] [--sort timeoutRate] [-o table|json|csv] [OPTIONS]";
 static const char summary[] =
-	"Rank routes by their hit rates over a window: RPS, SUCCESS, TIMEOUTS (share of requests\n"
-	"that hit a timeout), RETRIES (retries / (requests + retries)), RETRY-OK, EXHAUSTED and\n"
-	"latency P50/P95/P99. Figures come from --prometheus URL, or else from the mesh proxies\n"
+	"Rank routes by their hit rates over a window: RPS, SUCCESS, TIMEOUT% (share of requests\n"
+	"that ended in a timeout), TRY-TMO% (share of tries that hit a per-try timeout, a retry\n"
+	"may have recovered them; Envoy only), RETRY% (retries / (requests + retries)), RETRY-OK,\n"
+	"EXHAUST (retryable failures with no retry left: attempt limit or retry budget) and latency\n"
+	"P50/P95/P99; '-' is unknown (e.g. Linkerd retries of a route without a retry policy).\n"
+	"Figures come from --prometheus URL, or else from the mesh proxies of every namespace\n"
 	"scraped twice (--sample SECONDS apart) through the API server's pod proxy, or with\n"
 	"--offline from the cache alone (saying how old the data is). SCOPE says whether a figure\n"
-	"is per route, per rule (Envoy Gateway) or per destination service (Istio). Prometheus\n"
-	"credentials: GAMMATOP_PROMETHEUS_TOKEN (bearer) or GAMMATOP_PROMETHEUS_USER and\n"
+	"is per route (Linkerd), per rule (Envoy Gateway) or per destination service (Istio: all\n"
+	"routes to that Service together). doc/telemetry.md defines each figure per mesh.\n"
+	"Prometheus credentials: GAMMATOP_PROMETHEUS_TOKEN (bearer) or GAMMATOP_PROMETHEUS_USER and\n"
 	"GAMMATOP_PROMETHEUS_PASSWORD, --prometheus-org-id for X-Scope-OrgID.";
 
 enum { OPT_SORT = 300, OPT_SAMPLE, OPT_ORG };
 static const struct cmd_option options[] = {
 	{"sort", 1, OPT_SORT, "FIGURE", "sort by rps, successRate, timeoutRate (default), "
-	                                "retryRate, retrySuccessRate, retriesExhaustedRate, "
+	                                "tryTimeoutRate, retryRate, retrySuccessRate, retriesExhaustedRate, "
 	                                "latencyP50Ms, latencyP95Ms, latencyP99Ms"},
 	{"sample", 1, OPT_SAMPLE, "SECONDS", "direct scrape: seconds between the two scrapes "
 	                                     "(default 10)"},

@@ -15,5 +15,6 @@ int cmd_history(int argc, char **argv);
 int cmd_undo(int argc, char **argv);
 int cmd_changes(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_paths(int argc, char **argv);
 
 #endif

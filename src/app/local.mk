@@ -10,8 +10,8 @@ src_gammatop_SOURCES = src/app/main.c src/app/cmd.h src/app/commands.h src/app/c
 	src/app/cmd_watch.c src/app/cmd_top.c \
 	src/app/cmd_console.h src/app/cmd_console.c src/app/cmd_demo.c \
 	src/app/cmd_set.c src/app/cmd_history.c src/app/cmd_edit.h src/app/cmd_edit.c \
-	src/app/recorder.h src/app/recorder.c src/app/cmd_journal.h src/app/cmd_journal.c \
-	src/app/cmd_changes.c src/app/cmd_diff.c
+	src/app/recorder.h src/app/recorder.c src/app/podsource.h src/app/podsource.c src/app/cmd_journal.h src/app/cmd_journal.c \
+	src/app/cmd_changes.c src/app/cmd_diff.c src/app/cmd_paths.c
 src_gammatop_LDADD = $(GT_ALL_LDADD)
 
 # The change journal, time travel and postmortem diffs (issue 16): against the sim, real kubectl.
@@ -19,6 +19,10 @@ CHANGES_E2E = tests/e2e/changes-kubectl.sh tests/e2e/changes-timetravel.sh \
 	tests/e2e/changes-suspects.sh tests/e2e/changes-events.sh
 TESTS += $(CHANGES_E2E)
 EXTRA_DIST += $(CHANGES_E2E)
+
+# The call-chain view (issue 17): `paths` and lint on the sim's demo chain.
+TESTS += tests/e2e/paths-demo.sh
+EXTRA_DIST += tests/e2e/paths-demo.sh
 
 # kubectl's command line (issue 14): the pflag-compatible parser and its value parsers.
 check_PROGRAMS += tests/unit/test_cmd_flags

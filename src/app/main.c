@@ -29,6 +29,7 @@ static const struct cmd_entry commands[] = {
 	{"undo", cmd_undo, "revert one recorded change"},
 	{"changes", cmd_changes, "what changed, when and by whom (the change journal); suspects"},
 	{"diff", cmd_diff, "compare two snapshots or two times: topology, policy, figures"},
+	{"paths", cmd_paths, "call chains below a route or Service: timeouts, retries, amplification"},
 	{"completion", cmd_completion, "print the shell completion script (bash, zsh, fish)"},
 	{"version", cmd_version, "print gammatop's version"},
 };

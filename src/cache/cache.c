@@ -479,7 +479,10 @@ struct cache *cache_open_ro(const char *path, char **notice, char *err, size_t e
 			free(wal);
 			break;
 		}
-		if (attempt || rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+		/* Only a -shm that cannot be made (a directory we may not write) is a reason to read
+		 * the file as an immutable snapshot: that reading assumes no writer, so a busy or
+		 * locked database (another gammatop writing it) is an error, never read torn. */
+		if (attempt || (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY)) {
 			str_errf(err, errlen, "cannot read cache %s: %s", path,
 			         c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 			cache_close(c);
@@ -520,20 +523,6 @@ void cache_set_slot(struct cache *c, void *p, void (*free_fn)(void *))
 		c->slot_free(c->slot);
 	c->slot = p;
 	c->slot_free = free_fn;
-}
-
-int cache_exec(struct cache *c, const char *sql, char *err, size_t errlen)
-{
-	if (cache_begin(c, err, errlen) < 0)
-		return -1;
-	char *msg = NULL;
-	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		cache_error(c, "cannot write", err, errlen);
-		sqlite3_free(msg);
-		cache_rollback(c);
-		return -1;
-	}
-	return cache_commit(c, err, errlen);
 }
 
 int cache_begin(struct cache *c, char *err, size_t errlen)

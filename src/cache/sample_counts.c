@@ -29,7 +29,7 @@ void samples_counts_bucket(struct sample_counts *a, double le, double count)
 void samples_counts_add(struct sample_counts *a, const struct sample_counts *b)
 {
 	a->seconds += b->seconds;
-	for (int i = 0; i < SC_LATENCY; i++)
+	for (int i = 0; i < SC_N; i++)
 		a->v[i] += b->v[i];
 	a->have |= b->have;
 	if (a->n_buckets == b->n_buckets &&

@@ -1,4 +1,8 @@
-/* sampleblob.c: packing a sample row's amounts and histogram into one blob and back. */
+/* sampleblob.c: packing a sample row's amounts and histogram into one blob and back.
+ * Layout: 'S', varint have, kinds byte (bit i: value i is a double, values 0..7 = seconds and
+ * the amounts below SC_LATENCY), a second kinds byte only when have has a bit above
+ * SC_LATENCY (values 8.. = the amounts after it), the present values, then the histogram.
+ * Blobs written before those amounts existed have no such bit and read the same. */
 #include "config.h"
 
 #include "gammatop/sampleblob.h"
@@ -9,7 +13,11 @@
 #include <string.h>
 
 #define MAGIC 'S'
-#define N_VALUES (1 + SC_LATENCY) /* seconds, then the amounts */
+#define N_VALUES SC_N /* seconds, the amounts below SC_LATENCY, then those after it */
+#define HIGH_BITS (~0u << (SC_LATENCY + 1)) /* have bits of amounts after SC_LATENCY */
+
+/* The component stored as value i (i >= 1). */
+static int comp_of(int i) { return i <= SC_LATENCY ? i - 1 : i; }
 
 static size_t put_varint(unsigned char *p, uint64_t v)
 {
@@ -51,15 +59,17 @@ size_t sampleblob_encode(const struct sample_counts *s, unsigned char *out)
 	bool present[N_VALUES];
 	vals[0] = s->seconds;
 	present[0] = true;
-	for (int j = 0; j < SC_LATENCY; j++) {
-		vals[1 + j] = s->v[j];
-		present[1 + j] = (s->have & SC_BIT(j)) != 0;
+	for (int i = 1; i < N_VALUES; i++) {
+		vals[i] = s->v[comp_of(i)];
+		present[i] = (s->have & SC_BIT(comp_of(i))) != 0;
 	}
-	unsigned char kinds = 0; /* bit i: value i is a double */
+	unsigned kinds = 0; /* bit i: value i is a double */
 	for (int i = 0; i < N_VALUES; i++)
 		if (present[i] && !whole(vals[i]))
-			kinds |= (unsigned char)(1u << i);
-	out[len++] = kinds;
+			kinds |= 1u << i;
+	out[len++] = (unsigned char)(kinds & 0xff);
+	if (s->have & HIGH_BITS)
+		out[len++] = (unsigned char)(kinds >> 8);
 	for (int i = 0; i < N_VALUES; i++) {
 		if (!present[i])
 			continue;
@@ -114,10 +124,15 @@ static int parse(const void *blob, size_t n, struct parsed *r)
 	const unsigned char *p = blob, *end = p + n;
 	if (!blob || n < 3 || *p++ != MAGIC || get_varint(&p, end, &r->have) < 0 || p >= end)
 		return -1;
-	unsigned char kinds = *p++;
+	unsigned kinds = *p++;
+	if (r->have & HIGH_BITS) {
+		if (p >= end)
+			return -1;
+		kinds |= (unsigned)*p++ << 8;
+	}
 	for (int i = 0; i < N_VALUES; i++) {
 		r->vals[i] = 0;
-		if (i > 0 && !(r->have & SC_BIT(i - 1)))
+		if (i > 0 && !(r->have & SC_BIT(comp_of(i))))
 			continue;
 		if (kinds & (1u << i)) {
 			if (end - p < (long)sizeof(double))
@@ -186,8 +201,9 @@ int sampleblob_decode(const void *blob, size_t n, double sign, struct sample_cou
 	}
 	s->have = (unsigned)r.have;
 	s->seconds = sign * r.vals[0];
-	for (int j = 0; j < SC_LATENCY; j++)
-		s->v[j] = sign * r.vals[1 + j];
+	memset(s->v, 0, sizeof s->v);
+	for (int i = 1; i < N_VALUES; i++)
+		s->v[comp_of(i)] = sign * r.vals[i];
 	for (unsigned i = 0; i < r.nb; i++) {
 		s->le[i] = r.le[i];
 		s->bucket[i] = sign * r.cnt[i];
@@ -203,8 +219,8 @@ int sampleblob_add(const void *blob, size_t n, double sign, struct sample_counts
 		return -1;
 	acc->have |= (unsigned)r.have;
 	acc->seconds += sign * r.vals[0];
-	for (int j = 0; j < SC_LATENCY; j++)
-		acc->v[j] += sign * r.vals[1 + j];
+	for (int i = 1; i < N_VALUES; i++)
+		acc->v[comp_of(i)] += sign * r.vals[i];
 	if (acc->n_buckets == r.nb && !memcmp(acc->le, r.le, r.nb * sizeof r.le[0])) {
 		for (unsigned i = 0; i < r.nb; i++)
 			acc->bucket[i] += sign * r.cnt[i];

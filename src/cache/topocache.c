@@ -14,7 +14,7 @@
 #include "gammatop/timeutil.h"
 #include "gammatop/topocache.h"
 
-#define FORMAT_VERSION 3 /* a JSON header line, then one packed object per line (objpack.h) */
+#define FORMAT_VERSION 4 /* 4: the Gateway API v1.6 kinds; a JSON header line, then one packed object per line (objpack.h) */
 
 static void set_str(json_t *o, const char *key, const char *v)
 {

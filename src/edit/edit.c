@@ -14,6 +14,7 @@
 #include "gammatop/decode.h"
 #include "gammatop/edit.h"
 #include "gammatop/linediff.h"
+#include "gammatop/lint.h"
 #include "gammatop/manifest.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
@@ -312,7 +313,7 @@ static enum edit_state recompute(struct edit *e)
 	mesh_notes(e);
 	size_t errors = policy_validate(&e->target, e->id, (size_t)e->rule, &e->findings);
 	if (e->annotations && e->target.has_retry && e->target.has_backoff) {
-		findings_add(&e->findings, SEV_ERROR, "LinkerdNoBackoff", e->id,
+		findings_add(&e->findings, LINT_LINKERD_NO_BACKOFF, e->id,
 		             "metadata.annotations",
 		             "Linkerd has no annotation for retry backoff: clear it (--clear-backoff) "
 		             "in annotation mode");
@@ -453,8 +454,8 @@ enum edit_state edit_take_fetch(struct edit *e, long status, const char *body, s
 		return e->state = EDIT_FAILED;
 	}
 	if (e->kind != GT_HTTPROUTE) {
-		set_message(e, "%s: only HTTPRoute rules have timeouts and retry (GRPCRoute has "
-		               "neither in Gateway API)", e->id);
+		set_message(e, "%s: only HTTPRoute rules have timeouts and retry (GRPCRoute, TLSRoute, "
+		               "TCPRoute and UDPRoute have neither in Gateway API)", e->id);
 		json_decref(j);
 		e->err_kind = APIERR_NONE;
 		return e->state = EDIT_FAILED;
@@ -758,7 +759,6 @@ const struct policy *edit_current(const struct edit *e) { return &e->current; }
 const struct policy *edit_target(const struct edit *e) { return &e->target; }
 const struct findings *edit_findings(const struct edit *e) { return &e->findings; }
 const char *edit_before_yaml(const struct edit *e) { return e->base_yaml ? e->base_yaml : ""; }
-const char *edit_after_yaml(const struct edit *e) { return e->after_yaml ? e->after_yaml : ""; }
 const char *edit_diff(const struct edit *e) { return e->diff ? e->diff : ""; }
 const char *edit_patch(const struct edit *e) { return e->patch_text ? e->patch_text : ""; }
 const char *edit_meanwhile(const struct edit *e) { return e->meanwhile; }

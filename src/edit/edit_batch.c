@@ -284,7 +284,10 @@ int edit_batch_parse_route(const char *route, const char *default_ns, char **ns,
 			snprintf(err, errlen, "route '%.60s': %s", route,
 			         k == GT_GRPCROUTE ? "GRPCRoute rules have no timeouts or retry in "
 			                             "Gateway API; only HTTPRoute rules can be set"
-			                           : "expected [httproute/]NAMESPACE/NAME");
+			         : k >= 0 && kind_is_l4_route((enum gt_kind)k)
+			             ? "TLSRoute, TCPRoute and UDPRoute rules have only backendRefs (no "
+			               "timeouts or retry); only HTTPRoute rules can be set"
+			             : "expected [httproute/]NAMESPACE/NAME");
 			return -1;
 		}
 		r = slash + 1;

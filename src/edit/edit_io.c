@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "edit_int.h"
+#include "gammatop/defaults.h"
 #include "gammatop/edit.h"
 #include "gammatop/kclient.h"
 #include "gammatop/str.h"
@@ -107,7 +108,7 @@ static enum edit_state wait_for(struct kclient *k, struct edit *e, enum op op, s
 	if (!r)
 		return edit_state(e);
 	struct io_call *c = *edit_io_slot(e);
-	int64_t deadline = time_mono_ms() + (max_ms > 0 ? max_ms : 30000);
+	int64_t deadline = time_mono_ms() + (max_ms > 0 ? max_ms : GT_DEFAULT_REQUEST_TIMEOUT_MS);
 	while (!c->done) {
 		int64_t left = deadline - time_mono_ms();
 		if (left <= 0) {

@@ -19,6 +19,7 @@
 
 #include "gammatop/audit.h"
 #include "gammatop/buf.h"
+#include "gammatop/defaults.h"
 #include "gammatop/edit.h"
 #include "gammatop/kclient.h"
 #include "gammatop/str.h"
@@ -274,7 +275,8 @@ void edit_settle_run_sync(struct edit_settle *s, struct kclient *k, long timeout
 {
 	s->k = k;
 	s->cb = NULL;
-	int64_t deadline = time_mono_ms() + (timeout_ms > 0 ? timeout_ms : 30000);
+	int64_t deadline =
+		time_mono_ms() + (timeout_ms > 0 ? timeout_ms : GT_DEFAULT_REQUEST_TIMEOUT_MS);
 	ask_next(s);
 	while (!s->done) {
 		int64_t left = deadline - time_mono_ms();

@@ -233,6 +233,48 @@ static void gateways(struct dot_ctx *c)
 	}
 }
 
+/* ListenerSets (GEP-1713): a node under their Gateway (dashed red when it does not take
+ * them), with their own listeners. */
+static void listenersets(struct dot_ctx *c)
+{
+	for (size_t i = 0; i < c->t->n_listenersets; i++) {
+		const struct topo_listenerset *s = &c->t->listenersets[i];
+		const char *ns = object_ns(s->obj);
+		char id[24];
+		snprintf(id, sizeof id, "ls%zu", i);
+		struct buf b;
+		buf_init(&b);
+		node_begin(&b, id, "ListenerSet", s->obj->meta.name);
+		buf_puts(&b, "\", shape=box, style=rounded];\n");
+		add_node(c, ns, &b);
+		const struct topo_condition *acc = topo_conditions_find(&s->conditions, "Accepted");
+		const char *why = s->accepted ? NULL : acc ? acc->reason : "not accepted";
+		if (s->gateway >= 0 && (size_t)s->gateway < c->t->n_gateways)
+			buf_printf(&c->edges, "  gw%ld -> %s [arrowhead=none", s->gateway, id);
+		else
+			buf_printf(&c->edges, "  %s -> %s [arrowhead=none",
+			           missing_node(c, "Gateway",
+			                        s->obj->u.gw.ls_parent ? s->obj->u.gw.ls_parent->namespace_ : ns,
+			                        s->obj->u.gw.ls_parent ? s->obj->u.gw.ls_parent->name : "?",
+			                        "not found"),
+			           id);
+		edge_attrs_end(&c->edges, s->accepted, why);
+		for (size_t k = 0; k < s->n_listeners; k++) {
+			const struct gt_listener *l = s->listeners[k].listener;
+			buf_init(&b);
+			buf_printf(&b, "    ls%zu_l%zu [label=\"", i, k);
+			dot_escape(&b, str_or(l->name, "?"));
+			buf_puts(&b, "\\n");
+			dot_escape(&b, str_or(l->protocol, "?"));
+			buf_printf(&b, " :%d\\n", l->port);
+			dot_escape(&b, str_or(l->hostname, "*"));
+			buf_puts(&b, "\", shape=ellipse];\n");
+			add_node(c, ns, &b);
+			buf_printf(&c->edges, "  %s -> ls%zu_l%zu [arrowhead=none];\n", id, i, k);
+		}
+	}
+}
+
 /* Services any route refers to (as parent or backend); the others would only be clutter. */
 static void services(struct dot_ctx *c)
 {
@@ -273,6 +315,23 @@ static void route_parents(struct dot_ctx *c, const struct topo_route *r, const c
 		const struct topo_parent *p = &r->parents[i];
 		char target[32];
 		size_t gi = (size_t)-1, si = (size_t)-1;
+		if (p->target && p->target->kind == GT_LISTENERSET) {
+			const struct topo_listenerset *s = topology_find_listenerset(
+				c->t, object_ns(p->target), p->target->meta.name);
+			if (s) {
+				size_t li = (size_t)(s - c->t->listenersets);
+				if (p->attached && p->n_listeners) {
+					for (size_t k = 0; k < p->n_listeners; k++)
+						if (p->listeners[k] < s->n_listeners)
+							buf_printf(&c->edges, "  ls%zu_l%zu -> %s [dir=back];\n", li,
+							           p->listeners[k], rid);
+					continue;
+				}
+				buf_printf(&c->edges, "  ls%zu -> %s [dir=back", li, rid);
+				edge_attrs_end(&c->edges, p->attached, p->reason);
+				continue;
+			}
+		}
 		if (p->target && p->target->kind == GT_GATEWAY)
 			gi = index_of_gateway(c, p->target);
 		else if (p->target && p->target->kind == GT_SERVICE)
@@ -402,6 +461,7 @@ void dot_render_notes(struct gt_store *s, const struct gt_topology *t, dot_note_
 	c.svc_ix = ix_build(t->n_services, service_at, t);
 	classes(&c);
 	gateways(&c);
+	listenersets(&c);
 	services(&c);
 	routes(&c);
 	buf_puts(out, "digraph gammatop {\n"

@@ -7,7 +7,8 @@ src_export_libgtexport_a_SOURCES = \
 	src/export/table.c include/gammatop/table.h \
 	src/export/routes.c include/gammatop/routes.h \
 	src/export/yamlout.c include/gammatop/yamlout.h \
-	src/export/jsonout.c include/gammatop/jsonout.h
+	src/export/jsonout.c include/gammatop/jsonout.h \
+	src/export/pathsout.c include/gammatop/pathsout.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_snapshot tests/unit/test_dot tests/unit/test_table
@@ -21,9 +22,10 @@ tests_unit_test_table_LDADD = $(EXPORT_UNIT_LDADD)
 endif
 
 TESTS += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh \
-	tests/e2e/export-controls.sh
+	tests/e2e/export-controls.sh tests/e2e/gwapi-live.sh
 EXTRA_DIST += tests/e2e/export-manifests.sh tests/e2e/export-live.sh tests/e2e/export-telemetry.sh \
-	tests/e2e/export-controls.sh tests/fixtures/controls
+	tests/e2e/export-controls.sh tests/fixtures/controls tests/e2e/gwapi-live.sh \
+	tests/fixtures/conformance tests/fixtures/manifests-v16
 
 # The whole export path on hostile objects (see tests/fuzz/fuzz_export.c).
 check_PROGRAMS += tests/fuzz/fuzz_export

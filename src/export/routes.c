@@ -47,7 +47,9 @@ static const struct topo_route **sorted_routes(const struct gt_topology *t, cons
 void routes_parent_text(const struct topo_route *r, const struct topo_parent *p, struct buf *out)
 {
 	const struct gt_parent_ref *ref = p->ref;
-	if (p->role == TOPO_GATEWAY)
+	if (p->role == TOPO_GATEWAY && str_eq(ref->kind, "ListenerSet"))
+		buf_puts(out, "lset/");
+	else if (p->role == TOPO_GATEWAY)
 		buf_puts(out, "gw/");
 	else if (p->role == TOPO_PRODUCER || p->role == TOPO_CONSUMER)
 		buf_puts(out, "svc/");
@@ -60,6 +62,8 @@ void routes_parent_text(const struct topo_route *r, const struct topo_parent *p,
 		buf_printf(out, ":%s", ref->section_name);
 	if (ref->port)
 		buf_printf(out, ":%d", ref->port);
+	if (p->defaulted)
+		buf_putc(out, '*'); /* a default Gateway that claims the route (GEP-3793) */
 	if (!p->attached)
 		buf_putc(out, '!');
 }
@@ -79,6 +83,13 @@ void routes_backend_text(const struct topo_route *r, const struct topo_rule *rul
 		buf_printf(out, "(%d)", ref->weight);
 	if (!b->resolved)
 		buf_putc(out, '!');
+}
+
+/* GRPCRoute, TLSRoute, TCPRoute and UDPRoute rules have no timeouts or retry in Gateway API
+ * v1.6.1: said as "n/a", never as an empty cell that reads like "not set". */
+static bool has_no_policy(enum gt_kind k)
+{
+	return k == GT_GRPCROUTE || kind_is_l4_route(k);
 }
 
 void routes_timeouts_text(const struct gt_rule *rule, struct buf *out)
@@ -221,9 +232,13 @@ static void status_text(const json_t *probs, struct buf *out)
 }
 
 /* "97.5%" for a ratio, "12.34" for a rate, "45ms" for a latency; "-" when unknown. */
-static void figure_cell(struct table *t, const struct routes_figure_def *d, double v)
+static void figure_cell(struct table *t, const struct routes_opts *o, size_t i, double v)
 {
-	if (isnan(v) || isinf(v))
+	const struct routes_figure_def *d = &o->fig_defs[i];
+	char buf[64];
+	if (o->format)
+		table_add_cell(t, o->format(i, v, buf, sizeof buf));
+	else if (isnan(v) || isinf(v))
 		table_add_cell(t, "-");
 	else if (d->kind == 'r')
 		table_add_cellf(t, "%.1f%%", v * 100);
@@ -261,13 +276,13 @@ static void cell(struct table *t, struct buf *b)
 
 size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, struct buf *out)
 {
-	static const char *const base[] = {"NAMESPACE", "ROUTE", "RULE", "PARENTS", "BACKENDS",
-	                                   "TIMEOUTS", "RETRY"};
+	static const char *const base[] = {"NAMESPACE", "KIND",     "ROUTE",   "RULE",
+	                                   "PARENTS",   "BACKENDS", "TIMEOUTS", "RETRY"};
 	static const char *const wide[] = {"MATCHES", "HOSTNAMES", "STATUS"};
-	const char *headers[7 + 3 + 1 + ROUTES_MAX_FIGURES];
+	const char *headers[8 + 3 + 1 + ROUTES_MAX_FIGURES];
 	/* like kubectl: no NAMESPACE column when one namespace is asked for */
 	size_t skip = o->namespace_ ? 1 : 0, n = 0;
-	for (size_t i = skip; i < 7; i++)
+	for (size_t i = skip; i < 8; i++)
 		headers[n++] = base[i];
 	if (o->wide)
 		for (size_t i = 0; i < 3; i++)
@@ -280,9 +295,9 @@ size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, st
 			headers[n++] = o->fig_defs[i].header;
 	struct table *tab = table_new(headers, n);
 	if (!o->wide) {
-		table_set_max_width(tab, 3 - skip, MAX_PARENTS);
-		table_set_max_width(tab, 4 - skip, MAX_BACKENDS);
-		table_set_max_width(tab, 6 - skip, MAX_RETRY);
+		table_set_max_width(tab, 4 - skip, MAX_PARENTS);
+		table_set_max_width(tab, 5 - skip, MAX_BACKENDS);
+		table_set_max_width(tab, 7 - skip, MAX_RETRY);
 	}
 	for (size_t i = first_fig + 1; i < n; i++)
 		table_set_right(tab, i, true);
@@ -297,7 +312,8 @@ size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, st
 			table_add_row(tab);
 			if (!skip)
 				table_add_cell(tab, route_ns(r));
-			table_add_cellf(tab, "%s/%s", kind_id(r->obj->kind), str_or(r->obj->meta.name, "?"));
+			table_add_cell(tab, kind_name(r->obj->kind));
+			table_add_cell(tab, str_or(r->obj->meta.name, "?"));
 			if (rule->rule->name)
 				table_add_cellf(tab, "%zu:%s", rule->index, rule->rule->name);
 			else
@@ -306,10 +322,15 @@ size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, st
 			cell(tab, &b);
 			backends_text(r, rule, &b);
 			cell(tab, &b);
-			routes_timeouts_text(rule->rule, &b);
-			cell(tab, &b);
-			routes_retry_text(rule->rule, &b);
-			cell(tab, &b);
+			if (has_no_policy(r->obj->kind)) {
+				table_add_cell(tab, "n/a");
+				table_add_cell(tab, "n/a");
+			} else {
+				routes_timeouts_text(rule->rule, &b);
+				cell(tab, &b);
+				routes_retry_text(rule->rule, &b);
+				cell(tab, &b);
+			}
 			if (o->wide) {
 				matches_text(rule->rule, &b);
 				cell(tab, &b);
@@ -327,7 +348,7 @@ size_t routes_table(const struct gt_topology *t, const struct routes_opts *o, st
 				table_add_cell(tab, have ? str_or(f.scope, "-") : "-");
 				for (size_t x = 0; x < nf; x++)
 					if (fig_shown(o, x))
-						figure_cell(tab, &o->fig_defs[x], have ? f.value[x] : NAN);
+						figure_cell(tab, o, x, have ? f.value[x] : NAN);
 			}
 		}
 	}

@@ -185,6 +185,37 @@ static json_t *allowed_routes_json(const struct gt_listener *l)
 	return ar;
 }
 
+static json_t *parent_ref_json(const struct gt_parent_ref *r);
+
+/* Conditions gammatop computed (type, status, reason, message). */
+static json_t *computed_conditions_json(const struct topo_conditions *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *o = json_object();
+		put(o, "type", json_string(c->items[i].type));
+		put(o, "status", json_string(c->items[i].status));
+		put(o, "reason", json_string(c->items[i].reason));
+		put(o, "message", snapshot_string(c->items[i].message));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *object_refs_json(const struct gt_object_ref *r, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		put(o, "group", snapshot_string(r[i].group));
+		put(o, "kind", snapshot_string(r[i].kind));
+		put(o, "namespace", snapshot_string(r[i].namespace_));
+		put(o, "name", snapshot_string(r[i].name));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *listener_json(const struct gt_topology *t, const struct topo_listener *tl)
 {
 	const struct gt_listener *l = tl->listener;
@@ -194,10 +225,48 @@ static json_t *listener_json(const struct gt_topology *t, const struct topo_list
 	put(j, "protocol", snapshot_string(l->protocol));
 	put(j, "hostname", snapshot_string(l->hostname));
 	put(j, "allowedRoutes", allowed_routes_json(l));
+	json_t *tls = json_null();
+	if (l->has_tls) {
+		tls = json_object();
+		put(tls, "mode", snapshot_string(l->tls_mode));
+		put(tls, "certificateRefs", object_refs_json(l->certs, l->n_certs));
+	}
+	put(j, "tls", tls);
 	put(j, "attachedRoutes", json_integer(tl->attached_routes));
 	put(j, "reportedAttachedRoutes", opt_int(tl->reported_attached_routes, -1));
 	put(j, "routes", route_ids(t, tl->routes, tl->n_routes));
+	json_t *sk = json_array();
+	for (size_t i = 0; i < tl->n_supported_kinds; i++)
+		json_array_append_new(sk, json_string(tl->supported_kinds[i]));
+	put(j, "supportedKinds", sk);
+	put(j, "conditions", computed_conditions_json(&tl->conditions));
 	return j;
+}
+
+static json_t *listener_status_json(const struct gt_gateway *gw)
+{
+	json_t *lst = json_array();
+	for (size_t k = 0; k < gw->n_listener_status; k++) {
+		const struct gt_listener_status *x = &gw->listener_status[k];
+		json_t *o = json_object();
+		put(o, "name", snapshot_string(x->name));
+		put(o, "attachedRoutes", opt_int(x->attached_routes, -1));
+		put(o, "supportedKinds", string_array(x->supported_kinds, x->n_supported_kinds));
+		put(o, "conditions", conditions_json(&x->conditions));
+		json_array_append_new(lst, o);
+	}
+	return lst;
+}
+
+static const char *allowed_listeners_name(enum gt_allowed_listeners a)
+{
+	switch (a) {
+	case GT_AL_NONE: return "None";
+	case GT_AL_SAME: return "Same";
+	case GT_AL_ALL: return "All";
+	case GT_AL_SELECTOR: return "Selector";
+	}
+	return "None";
 }
 
 static json_t *gateway_json(const struct gt_topology *t, const struct topo_gateway *g)
@@ -208,21 +277,135 @@ static json_t *gateway_json(const struct gt_topology *t, const struct topo_gatew
 	put(j, "name", snapshot_string(g->obj->meta.name));
 	put(j, "gatewayClassName", snapshot_string(gw->class_name));
 	put(j, "addresses", string_array(gw->addresses, gw->n_addresses));
+	json_t *al = json_object();
+	put(al, "from", json_string(allowed_listeners_name(gw->allowed_listeners)));
+	put(al, "selector", gw->allowed_listeners == GT_AL_SELECTOR
+	                        ? selector_json(&gw->allowed_listeners_selector)
+	                        : json_null());
+	put(j, "allowedListeners", al);
+	put(j, "defaultScope", json_string(gw->default_scope_all ? "All" : "None"));
 	json_t *ls = json_array();
 	for (size_t k = 0; k < g->n_listeners; k++)
 		json_array_append_new(ls, listener_json(t, &g->listeners[k]));
 	put(j, "listeners", ls);
+	json_t *sets = json_array();
+	for (size_t k = 0; k < g->n_listenersets; k++)
+		if (g->listenersets[k] < t->n_listenersets)
+			json_array_append_new(sets, id_string(t->listenersets[g->listenersets[k]].obj));
+	put(j, "listenerSets", sets);
+	put(j, "attachedListenerSets", json_integer(g->attached_listener_sets));
+	put(j, "conditions", computed_conditions_json(&g->conditions));
 	json_t *st = status_conditions(&gw->conditions);
-	json_t *lst = json_array();
-	for (size_t k = 0; k < gw->n_listener_status; k++) {
-		const struct gt_listener_status *x = &gw->listener_status[k];
-		json_t *o = json_object();
-		put(o, "name", snapshot_string(x->name));
-		put(o, "attachedRoutes", opt_int(x->attached_routes, -1));
-		put(o, "conditions", conditions_json(&x->conditions));
-		json_array_append_new(lst, o);
+	put(st, "listeners", listener_status_json(gw));
+	put(st, "attachedListenerSets", opt_int(gw->attached_listener_sets, -1));
+	put(j, "status", st);
+	return j;
+}
+
+static json_t *listenerset_json(const struct gt_topology *t, const struct topo_listenerset *s)
+{
+	const struct gt_gateway *ls = &s->obj->u.gw;
+	json_t *j = json_object();
+	put(j, "namespace", snapshot_string(object_ns(s->obj)));
+	put(j, "name", snapshot_string(s->obj->meta.name));
+	json_t *pr = json_null();
+	if (ls->ls_parent) {
+		pr = json_object();
+		put(pr, "group", snapshot_string(ls->ls_parent->group));
+		put(pr, "kind", snapshot_string(ls->ls_parent->kind));
+		put(pr, "namespace", snapshot_string(ls->ls_parent->namespace_));
+		put(pr, "name", snapshot_string(ls->ls_parent->name));
 	}
-	put(st, "listeners", lst);
+	put(j, "parentRef", pr);
+	put(j, "gateway", s->gateway >= 0 && (size_t)s->gateway < t->n_gateways
+	                      ? id_string(t->gateways[s->gateway].obj)
+	                      : json_null());
+	put(j, "accepted", json_boolean(s->accepted));
+	put(j, "conditions", computed_conditions_json(&s->conditions));
+	json_t *a = json_array();
+	if (s->n_listeners) {
+		for (size_t k = 0; k < s->n_listeners; k++)
+			json_array_append_new(a, listener_json(t, &s->listeners[k]));
+	}
+	put(j, "listeners", a);
+	json_t *st = status_conditions(&ls->conditions);
+	put(st, "listeners", listener_status_json(ls));
+	put(j, "status", st);
+	return j;
+}
+
+static json_t *policy_json(const struct topo_policy *tp)
+{
+	const struct gt_policy *p = &tp->obj->u.pol;
+	json_t *j = json_object();
+	put(j, "kind", json_string(kind_name(tp->obj->kind)));
+	put(j, "namespace", snapshot_string(object_ns(tp->obj)));
+	put(j, "name", snapshot_string(tp->obj->meta.name));
+	json_t *ts = json_array();
+	for (size_t i = 0; i < p->n_targets; i++) {
+		json_t *o = json_object();
+		put(o, "group", snapshot_string(p->targets[i].group));
+		put(o, "kind", snapshot_string(p->targets[i].kind));
+		put(o, "name", snapshot_string(p->targets[i].name));
+		put(o, "sectionName", snapshot_string(p->targets[i].section_name));
+		json_array_append_new(ts, o);
+	}
+	put(j, "targetRefs", ts);
+	if (tp->obj->kind == GT_BACKENDTLSPOLICY) {
+		json_t *v = json_object();
+		put(v, "caCertificateRefs", object_refs_json(p->ca_refs, p->n_ca_refs));
+		put(v, "wellKnownCACertificates", snapshot_string(p->well_known_ca));
+		put(v, "hostname", snapshot_string(p->hostname));
+		put(v, "subjectAltNames", string_array(p->sans, p->n_sans));
+		put(j, "validation", v);
+	} else {
+		json_t *rc = json_null();
+		if (p->has_retry_constraint) {
+			rc = json_object();
+			put(rc, "budgetPercent", opt_int(p->budget_percent, -1));
+			put(rc, "budgetInterval", snapshot_string(p->budget_interval));
+			put(rc, "minRetryCount", opt_int(p->min_retry_count, -1));
+			put(rc, "minRetryInterval", snapshot_string(p->min_retry_interval));
+		}
+		put(j, "retryConstraint", rc);
+		put(j, "sessionPersistence", snapshot_string(p->session_persistence));
+	}
+	put(j, "accepted", json_boolean(tp->accepted));
+	put(j, "conditions", computed_conditions_json(&tp->conditions));
+	json_t *an = json_array();
+	for (size_t i = 0; i < tp->n_ancestors; i++) {
+		const struct topo_ancestor *a = &tp->ancestors[i];
+		json_t *o = json_object();
+		put(o, "kind", json_string(a->kind));
+		put(o, "namespace", snapshot_string(a->ns));
+		put(o, "name", snapshot_string(a->name));
+		put(o, "reported", a->reported ? conditions_json(&a->reported->conditions) : json_null());
+		json_array_append_new(an, o);
+	}
+	put(j, "ancestors", an);
+	put(j, "ancestorsBeyondLimit",
+	    json_integer((json_int_t)(tp->n_ancestors_all - tp->n_ancestors)));
+	json_t *st = json_array();
+	for (size_t i = 0; i < p->n_ancestors; i++) {
+		json_t *o = json_object();
+		put(o, "ancestorRef", parent_ref_json(&p->ancestors[i].ref));
+		put(o, "controllerName", snapshot_string(p->ancestors[i].controller_name));
+		put(o, "conditions", conditions_json(&p->ancestors[i].conditions));
+		json_array_append_new(st, o);
+	}
+	json_t *sto = json_object();
+	put(sto, "ancestors", st);
+	put(j, "status", sto);
+	return j;
+}
+
+static json_t *mesh_json(const struct gt_object *o)
+{
+	json_t *j = json_object();
+	put(j, "name", snapshot_string(o->meta.name));
+	put(j, "controllerName", snapshot_string(o->u.mesh.controller_name));
+	json_t *st = status_conditions(&o->u.mesh.conditions);
+	put(st, "supportedFeatures", string_array(o->u.mesh.features, o->u.mesh.n_features));
 	put(j, "status", st);
 	return j;
 }
@@ -284,7 +467,7 @@ json_t *snapshot_parents(const struct topo_route *r)
 		put(o, "reason", snapshot_string(p->reason));
 		put(o, "message", snapshot_string(p->message));
 		json_t *ls = json_array();
-		if (p->target && p->target->kind == GT_GATEWAY)
+		if (p->target && (p->target->kind == GT_GATEWAY || p->target->kind == GT_LISTENERSET))
 			for (size_t k = 0; k < p->n_listeners; k++)
 				if (p->listeners[k] < p->target->u.gw.n_listeners)
 					json_array_append_new(
@@ -300,6 +483,7 @@ json_t *snapshot_parents(const struct topo_route *r)
 		}
 		put(o, "reported", rep);
 		put(o, "disagrees", json_boolean(p->disagrees));
+		put(o, "defaulted", json_boolean(p->defaulted));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -356,6 +540,8 @@ static json_t *backend_json(const struct topo_backend *b)
 	put(o, "resolved", json_boolean(b->resolved));
 	put(o, "reason", snapshot_string(b->reason));
 	put(o, "message", snapshot_string(b->message));
+	put(o, "backendTLSPolicy", b->tls_policy ? id_string(b->tls_policy) : json_null());
+	put(o, "trafficPolicy", b->traffic_policy ? id_string(b->traffic_policy) : json_null());
 	return o;
 }
 
@@ -419,6 +605,7 @@ json_t *snapshot_route(const struct topo_route *r)
 	put(o, "namespace", snapshot_string(object_ns(obj)));
 	put(o, "name", snapshot_string(obj->meta.name));
 	put(o, "hostnames", string_array(obj->u.route.hostnames, obj->u.route.n_hostnames));
+	put(o, "useDefaultGateways", json_string(obj->u.route.use_default_gateways ? "All" : "None"));
 	put(o, "attached", json_boolean(r->attached_any));
 	put(o, "mesh", json_boolean(r->mesh));
 	put(o, "parents", snapshot_parents(r));
@@ -472,6 +659,10 @@ static void emit(const struct snapshot_input *in, struct sink *k)
 	for (size_t i = 0; i < in->topo->n_gateways; i++)
 		k->element(k, gateway_json(in->topo, &in->topo->gateways[i]));
 	k->array_end(k);
+	k->array_begin(k, "listenerSets");
+	for (size_t i = 0; i < in->topo->n_listenersets; i++)
+		k->element(k, listenerset_json(in->topo, &in->topo->listenersets[i]));
+	k->array_end(k);
 	k->array_begin(k, "services");
 	for (size_t i = 0; i < in->topo->n_services; i++)
 		k->element(k, service_json(in->topo, &in->topo->services[i]));
@@ -479,6 +670,14 @@ static void emit(const struct snapshot_input *in, struct sink *k)
 	k->array_begin(k, "routes");
 	for (size_t i = 0; i < in->topo->n_routes; i++)
 		k->element(k, snapshot_route(&in->topo->routes[i]));
+	k->array_end(k);
+	k->array_begin(k, "policies");
+	for (size_t i = 0; i < in->topo->n_policies; i++)
+		k->element(k, policy_json(&in->topo->policies[i]));
+	k->array_end(k);
+	k->array_begin(k, "meshes");
+	for (size_t i = 0; i < in->topo->n_meshes; i++)
+		k->element(k, mesh_json(in->topo->meshes[i]));
 	k->array_end(k);
 	k->array_begin(k, "findings");
 	for (size_t i = 0; in->findings && i < in->findings->n; i++)

@@ -10,17 +10,6 @@
 
 #define MAX_CAUSES 50
 
-static const char *const kind_names[] = {
-	"ok",       "transport", "credentials", "bad-request", "unauthorized", "forbidden", "not-found",
-	"conflict", "gone",      "unsupported", "invalid",      "too-many",  "server",
-	"other",
-};
-
-const char *apierr_kind_name(enum apierr_kind k)
-{
-	return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "?";
-}
-
 static enum apierr_kind kind_of(long status)
 {
 	if (status >= 200 && status < 300)

@@ -53,6 +53,8 @@ struct credential {
 	bool terminal;    /* batch: a plugin may use the terminal (interactiveMode allowing) */
 	bool interactive; /* the running plugin has the terminal */
 	bool forward_stderr; /* batch: copy a non-interactive plugin's stderr to ours, live */
+	credential_line_fn line_fn; /* else to this (the console's status bar), when set */
+	void *line_ud;
 	size_t err_shown;    /* bytes of err already copied */
 	/* a running plugin */
 	pid_t pid;
@@ -173,6 +175,13 @@ bool credential_logging_in(const struct credential *c)
 }
 
 void credential_set_stderr(struct credential *c, bool forward) { c->forward_stderr = forward; }
+
+void credential_set_stderr_fn(struct credential *c, credential_line_fn fn, void *ud)
+{
+	c->line_fn = fn;
+	c->line_ud = ud;
+	c->forward_stderr = fn != NULL;
+}
 
 void credential_set_exec_timeout(struct credential *c, long ms) { c->exec_timeout_ms = ms; }
 
@@ -420,7 +429,10 @@ static void forward_lines(struct credential *c, bool all)
 			return;
 		size_t n = nl ? (size_t)(nl - start) : avail;
 		char *line = xstrndup(start, n), *clean = str_sanitize(line);
-		fprintf(stderr, "%s\n", clean);
+		if (c->line_fn)
+			c->line_fn(clean, c->line_ud);
+		else
+			fprintf(stderr, "%s\n", clean);
 		free(line);
 		free(clean);
 		c->err_shown += n + (nl ? 1 : 0);

@@ -1,5 +1,8 @@
-/* discovery.c: find the served Gateway API versions per kind (see discovery.h). Both group
- * versions are asked for at once; 404 means the version is not served. */
+/* discovery.c: find the served Gateway API versions per kind (see discovery.h). Every group
+ * version is asked for at once; 404 means the version is not served. The experimental x-k8s
+ * group (XBackendTrafficPolicy, XMesh) is optional: any failure there means "not served",
+ * never a failed discovery. */
+#include "gammatop/defaults.h"
 #include "gammatop/discovery.h"
 #include "gammatop/log.h"
 #include "gammatop/str.h"
@@ -9,8 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const versions[] = {"v1", "v1beta1"};
-#define NVERSIONS 2
+static const struct {
+	const char *group, *version;
+	bool optional; /* a failure means "not served" */
+} versions[] = {
+	{GW_GROUP, "v1", false},
+	{GW_GROUP, "v1beta1", false},
+	{GW_X_GROUP, "v1alpha1", true},
+};
+#define NVERSIONS 3
 
 struct discovery;
 struct part {
@@ -45,19 +55,20 @@ static bool serves(const json_t *resources, const char *resource)
 
 static void apply(struct discovery *d)
 {
-	bool group = false;
-	for (int v = 0; v < NVERSIONS; v++)
-		group |= d->resources[v] != NULL;
 	for (int k = 0; k < GT_KIND_COUNT; k++) {
-		if (strcmp(kind_group(k), GW_GROUP) != 0)
+		if (!*kind_group(k))
 			continue;
+		bool group = false;
+		for (int v = 0; v < NVERSIONS; v++)
+			group |= d->resources[v] != NULL && !strcmp(versions[v].group, kind_group(k));
 		struct store_kind_state *st = store_kind_state(d->s, k);
 		int found = -1;
 		for (int v = 0; v < NVERSIONS && found < 0; v++)
-			if (d->resources[v] && serves(d->resources[v], kind_resource(k)))
+			if (d->resources[v] && !strcmp(versions[v].group, kind_group(k)) &&
+			    serves(d->resources[v], kind_resource(k)))
 				found = v;
 		if (found >= 0) {
-			kclient_set_version(d->k, k, versions[found]);
+			kclient_set_version(d->k, k, versions[found].version);
 			st->installed = true;
 			continue;
 		}
@@ -65,7 +76,7 @@ static void apply(struct discovery *d)
 		char *msg = group ? xasprintf("%s is not installed on this cluster", kind_name(k))
 		                  : xasprintf("%s is not installed on this cluster (no Gateway API "
 		                              "CRDs: group %s is not served)",
-		                              kind_name(k), GW_GROUP);
+		                              kind_name(k), kind_group(k));
 		store_set_error(d->s, k, msg);
 		log_info("discovery: %s", msg);
 		free(msg);
@@ -100,7 +111,7 @@ static void not_a_resource_list(struct discovery *d, int i, const char *body, si
 	d->err.code = 200;
 	d->err.message = xasprintf("discover %s/%s: the answer is not an APIResourceList (it "
 	                           "starts with \"%s\"%s)",
-	                           GW_GROUP, versions[i], t, len > n ? "..." : "");
+	                           versions[i].group, versions[i].version, t, len > n ? "..." : "");
 	free(t);
 }
 
@@ -115,10 +126,10 @@ static void on_part(const struct kresponse *r, void *ud)
 		json_t *res = json_object_get(j, "resources");
 		if (json_is_array(res))
 			d->resources[i] = json_incref(res);
-		else if (!d->failed) /* e.g. a proxy's page: do not call the CRDs missing */
+		else if (!d->failed && !versions[i].optional) /* e.g. a proxy's page: do not call the CRDs missing */
 			not_a_resource_list(d, i, r->body, r->body_len);
 		json_decref(j);
-	} else if (r->err->kind != APIERR_NOT_FOUND && !d->failed) {
+	} else if (r->err->kind != APIERR_NOT_FOUND && !d->failed && !versions[i].optional) {
 		d->failed = true;
 		d->err = *r->err;
 		d->err.reason = xstrdup_null(r->err->reason);
@@ -139,12 +150,13 @@ struct discovery *discovery_start(struct kclient *k, struct gt_store *s, discove
 	d->cb = cb;
 	d->ud = ud;
 	for (int v = 0; v < NVERSIONS; v++) {
-		char *path = xasprintf("/apis/%s/%s", GW_GROUP, versions[v]);
-		char *what = xasprintf("discover %s/%s", GW_GROUP, versions[v]);
+		char *path = xasprintf("/apis/%s/%s", versions[v].group, versions[v].version);
+		char *what = xasprintf("discover %s/%s", versions[v].group, versions[v].version);
 		struct part *p = &d->parts[v];
 		*p = (struct part){d, v};
-		struct kreq_opts o = {.path = path, .what = what, .timeout_ms = 30000,
-		                      .on_done = on_part, .ud = p};
+		struct kreq_opts o = {.path = path, .what = what,
+		                      .timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS, .on_done = on_part,
+		                      .ud = p};
 		d->req[v] = kclient_request(k, &o);
 		d->pending++;
 		free(path);

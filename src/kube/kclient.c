@@ -3,6 +3,7 @@
  * credential layer drop its cache and the request is sent once more. */
 #include "config.h"
 
+#include "gammatop/defaults.h"
 #include "gammatop/kclient.h"
 #include "gammatop/credential.h"
 #include "gammatop/http.h"
@@ -470,7 +471,8 @@ struct kreq *kclient_get_object(struct kclient *k, enum gt_kind kind, const char
 {
 	char *path = kclient_path(k, kind, ns, name);
 	char *what = object_what("get", kind, ns, name);
-	struct kreq_opts o = {.path = path, .what = what, .timeout_ms = 30000, .on_done = cb,
+	struct kreq_opts o = {.path = path, .what = what,
+	                      .timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS, .on_done = cb,
 	                      .ud = ud};
 	struct kreq *r = kclient_request(k, &o);
 	free(path);
@@ -495,7 +497,7 @@ struct kreq *kclient_patch(struct kclient *k, enum gt_kind kind, const char *ns,
 		.content_type = type == KPATCH_APPLY ? "application/apply-patch+yaml"
 		                                     : "application/merge-patch+json",
 		.what = what,
-		.timeout_ms = 30000,
+		.timeout_ms = GT_DEFAULT_REQUEST_TIMEOUT_MS,
 		.on_done = cb,
 		.ud = ud,
 	};
@@ -518,7 +520,8 @@ struct kreq *kclient_pod_proxy_get(struct kclient *k, const char *ns, const char
 	                    epod, port, path ? path : "");
 	char *what = xasprintf("scrape pod %s/%s:%d", ns, pod, port);
 	struct kreq_opts o = {.path = p, .accept = "text/plain;version=0.0.4;q=0.9,*/*;q=0.1",
-	                      .what = what, .timeout_ms = timeout_ms > 0 ? timeout_ms : 10000,
+	                      .what = what,
+	                      .timeout_ms = timeout_ms > 0 ? timeout_ms : GT_DEFAULT_SCRAPE_TIMEOUT_MS,
 	                      .on_done = cb, .ud = ud};
 	struct kreq *r = kclient_request(k, &o);
 	free(ens);

@@ -1,5 +1,6 @@
 /* kcluster.c: kubeconfig -> client -> discovery -> reflectors, for one store (see
  * kcluster.h). */
+#include "gammatop/defaults.h"
 #include "gammatop/kcluster.h"
 #include "gammatop/credential.h"
 #include "gammatop/discovery.h"
@@ -89,6 +90,12 @@ void kcluster_allow_terminal(struct kcluster *c, bool allowed)
 
 static void start_discovery(struct kcluster *c);
 
+void kcluster_set_plugin_stderr(struct kcluster *c, void (*fn)(const char *line, void *ud),
+                                void *ud)
+{
+	credential_set_stderr_fn(kclient_credential(c->k), fn, ud);
+}
+
 const char *kcluster_namespace(const struct kcluster *c) { return c->ns; }
 
 const char *kcluster_list_namespace(const struct kcluster *c, enum gt_kind kind)
@@ -176,7 +183,7 @@ bool kcluster_synced(const struct kcluster *c) { return sync_state((struct kclus
 int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errlen)
 {
 	kcluster_start(c);
-	int64_t deadline = time_mono_ms() + (max_ms > 0 ? max_ms : 30000);
+	int64_t deadline = time_mono_ms() + (max_ms > 0 ? max_ms : GT_DEFAULT_REQUEST_TIMEOUT_MS);
 	for (;;) {
 		if (sync_state(c))
 			return 0;
@@ -204,8 +211,9 @@ int kcluster_wait_synced(struct kcluster *c, long max_ms, char *err, size_t errl
 	}
 	/* Say which kinds are missing and why. */
 	size_t off = 0;
-	off += (size_t)snprintf(err, errlen, "not synced with %s within %ld s:",
-	                        kclient_config(c->k)->server, (max_ms > 0 ? max_ms : 30000) / 1000);
+	off += (size_t)snprintf(err, errlen,
+	                        "not synced with %s within %ld s:", kclient_config(c->k)->server,
+	                        (max_ms > 0 ? max_ms : GT_DEFAULT_REQUEST_TIMEOUT_MS) / 1000);
 	if (!c->discovered)
 		snprintf(err + off, off < errlen ? errlen - off : 0, " discovery did not finish%s%s",
 		         c->disc_error ? ": " : "", c->disc_error ? c->disc_error : "");

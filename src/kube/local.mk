@@ -15,9 +15,10 @@ src_kube_libgtkube_a_SOURCES = \
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr \
-	tests/unit/test_listscan tests/unit/test_kevents
+	tests/unit/test_listscan tests/unit/test_kevents tests/unit/test_oidc
 TESTS += tests/unit/test_kubeconfig tests/unit/test_watchsplit tests/unit/test_apierr \
-	tests/unit/test_listscan tests/unit/test_kevents
+	tests/unit/test_listscan tests/unit/test_kevents tests/unit/test_oidc
+tests_unit_test_oidc_LDADD = $(KUBE_UNIT_LDADD)
 tests_unit_test_kevents_LDADD = $(KUBE_UNIT_LDADD)
 tests_unit_test_listscan_LDADD = $(KUBE_UNIT_LDADD)
 tests_unit_test_kubeconfig_LDADD = $(KUBE_UNIT_LDADD)
@@ -26,9 +27,12 @@ tests_unit_test_apierr_LDADD = $(KUBE_UNIT_LDADD)
 endif
 
 check_PROGRAMS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fuzz/fuzz_apierr \
-	tests/fuzz/fuzz_listscan
+	tests/fuzz/fuzz_listscan tests/fuzz/fuzz_oidc
 TESTS += tests/fuzz/fuzz_kubeconfig tests/fuzz/fuzz_watchsplit tests/fuzz/fuzz_apierr \
-	tests/fuzz/fuzz_listscan
+	tests/fuzz/fuzz_listscan tests/fuzz/fuzz_oidc
+tests_fuzz_fuzz_oidc_SOURCES = tests/fuzz/fuzz_oidc.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_oidc_LDADD = $(GT_KUBE_LDADD)
+tests_fuzz_fuzz_oidc_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_listscan_SOURCES = tests/fuzz/fuzz_listscan.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_listscan_LDADD = $(GT_KUBE_LDADD)
 tests_fuzz_fuzz_listscan_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)

@@ -34,6 +34,7 @@ struct reflector {
 	uint64_t timer;        /* backoff */
 	char *rv;              /* owned: resourceVersion to watch from */
 	char *cont;            /* owned: continue token of the list in progress */
+	bool unpaged;          /* the next list in one request: a continue token expired */
 	struct gt_object **items; /* owned: objects of the list in progress */
 	size_t n_items, cap_items;
 	struct watchsplit ws;
@@ -378,9 +379,14 @@ static void on_page(const struct kresponse *resp, void *ud)
 	r->req = NULL;
 	if (resp->err) {
 		if (resp->err->kind == APIERR_GONE && r->cont) {
-			log_info("reflector %s: continue token expired, listing again",
+			/* As client-go's pager (FullListIfExpired, tools/pager/pager.go): the whole
+			 * list in one request. Paging again expires again, for ever, when the
+			 * server's history is shorter than a paged list takes (10,000 routes
+			 * churning 200/s against a history of 10,000 events). */
+			log_info("reflector %s: continue token expired, listing again in one request",
 			         kind_name(r->kind));
 			drop_items(r);
+			r->unpaged = true;
 			next_list(r);
 			return;
 		}
@@ -450,7 +456,8 @@ static void next_list(struct reflector *r)
 		r->skipped = 0;
 		free(r->skip_error);
 		r->skip_error = NULL;
-		path = xasprintf("%s?limit=%d", base, PAGE_LIMIT);
+		path = r->unpaged ? xstrdup(base) : xasprintf("%s?limit=%d", base, PAGE_LIMIT);
+		r->unpaged = false; /* this list only: the next one pages again */
 	}
 	char *what = xasprintf("list %s", kind_resource(r->kind));
 	struct kreq_opts o = {.path = path, .what = what, .timeout_ms = LIST_TIMEOUT_MS,

@@ -704,6 +704,14 @@ static void add_route(struct callgraph *g, const struct topo_route *tr)
 		size_t parent, caller;
 		switch (tp->role) {
 		case TOPO_GATEWAY:
+			if (tp->target->kind == GT_LISTENERSET) {
+				/* a ListenerSet's listeners are its Gateway's (GEP-1713) */
+				const struct gt_parent_ref *gp = tp->target->u.gw.ls_parent;
+				if (!gp)
+					continue;
+				parent = caller = callgraph_node(g, CG_GATEWAY, gp->namespace_, gp->name);
+				break;
+			}
 			parent = caller = callgraph_node(g, CG_GATEWAY, tp->target->meta.namespace_,
 			                                 tp->target->meta.name);
 			break;
@@ -751,5 +759,29 @@ struct callgraph *callgraph_from_topology(const struct gt_topology *t)
 		return g;
 	for (size_t i = 0; i < t->n_routes; i++)
 		add_route(g, &t->routes[i]);
+	/* Retry budgets (GEP-3388): each accepted XBackendTrafficPolicy with a retryConstraint on
+	 * the Services it targets, the CRD defaults where a field is unset. */
+	for (size_t i = 0; i < t->n_policies; i++) {
+		const struct topo_policy *tp = &t->policies[i];
+		const struct gt_policy *p = &tp->obj->u.pol;
+		if (tp->obj->kind != GT_XBACKENDTRAFFICPOLICY || !tp->accepted || !p->has_retry_constraint)
+			continue;
+		struct cg_budget b;
+		cg_budget_defaults(&b);
+		if (p->budget_percent >= 0)
+			b.percent = p->budget_percent;
+		if (duration_ms(p->budget_interval) > 0)
+			b.interval_ms = duration_ms(p->budget_interval);
+		if (p->min_retry_count >= 0)
+			b.min_count = p->min_retry_count;
+		if (duration_ms(p->min_retry_interval) > 0)
+			b.min_interval_ms = duration_ms(p->min_retry_interval);
+		for (size_t k = 0; k < p->n_targets; k++) {
+			size_t n = callgraph_find_node(g, CG_SERVICE, tp->obj->meta.namespace_,
+			                               p->targets[k].name);
+			if (n != CG_NONE && str_eq(p->targets[k].kind, "Service"))
+				callgraph_set_budget(g, n, &b);
+		}
+	}
 	return g;
 }

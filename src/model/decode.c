@@ -267,6 +267,10 @@ static void route(struct jf *c, const json_t *spec, const json_t *status, bool g
 {
 	size_t o = jf_push_key(c, "spec");
 	r->hostnames = jf_strv(c, spec, "hostnames", &r->n_hostnames);
+	char *use_default = NULL;
+	jf_str(c, spec, "useDefaultGateways", &use_default);
+	r->use_default_gateways = str_eq(use_default, "All");
+	free(use_default);
 	size_t n;
 	const json_t *l = jf_list(c, spec, "parentRefs", &n);
 	if (l && n) {
@@ -330,6 +334,36 @@ static void route(struct jf *c, const json_t *spec, const json_t *status, bool g
 
 /* ---- the other kinds ---- */
 
+/* A list of object references (certificateRefs, caCertificateRefs): group defaults to core,
+ * kind to def_kind, namespace to the object's own. */
+static void object_refs(struct jf *c, const json_t *obj, const char *key, const char *def_kind,
+                        struct gt_object_ref **out, size_t *n_out)
+{
+	size_t n;
+	const json_t *l = jf_list(c, obj, key, &n);
+	if (!l || !n)
+		return;
+	*out = xcalloc(n, sizeof **out);
+	*n_out = n;
+	size_t o = jf_push_key(c, key);
+	for (size_t i = 0; i < n && !c->failed; i++) {
+		size_t o2;
+		const json_t *j = jf_item(c, l, i, &o2);
+		struct gt_object_ref *r = &(*out)[i];
+		jf_str(c, j, "group", &r->group);
+		if (r->group && !strcmp(r->group, "core"))
+			r->group[0] = '\0';
+		jf_default(&r->group, "");
+		jf_str(c, j, "kind", &r->kind);
+		jf_default(&r->kind, def_kind);
+		jf_str(c, j, "namespace", &r->namespace_);
+		jf_default(&r->namespace_, c->ns);
+		jf_name(c, j, "name", &r->name);
+		jf_pop(c, o2);
+	}
+	jf_pop(c, o);
+}
+
 static void listener(struct jf *c, const json_t *j, struct gt_listener *l)
 {
 	jf_name(c, j, "name", &l->name);
@@ -372,12 +406,75 @@ static void listener(struct jf *c, const json_t *j, struct gt_listener *l)
 		jf_pop(c, o2);
 	}
 	jf_pop(c, o);
+	const json_t *tls = jf_obj(c, j, "tls");
+	if (tls) {
+		o = jf_push_key(c, "tls");
+		l->has_tls = true;
+		jf_str(c, tls, "mode", &l->tls_mode);
+		jf_default(&l->tls_mode, "Terminate"); /* the CRD default */
+		if (!c->failed && strcmp(l->tls_mode, "Terminate") && strcmp(l->tls_mode, "Passthrough"))
+			jf_fail_at(c, "mode", "expected Terminate or Passthrough");
+		object_refs(c, tls, "certificateRefs", "Secret", &l->certs, &l->n_certs);
+		const json_t *opts = jf_obj(c, tls, "options");
+		l->has_tls_options = opts && json_object_size(opts) > 0;
+		jf_pop(c, o);
+	}
 }
 
-static void gateway(struct jf *c, const json_t *spec, const json_t *status, struct gt_gateway *g)
+/* ListenerSet spec.parentRef (a ParentGatewayReference: group, kind, name, namespace). */
+static void ls_parent(struct jf *c, const json_t *spec, struct gt_gateway *g)
+{
+	const json_t *pr = jf_obj(c, spec, "parentRef");
+	if (!pr) {
+		if (!c->failed)
+			jf_fail_at(c, "parentRef", "required");
+		return;
+	}
+	size_t o = jf_push_key(c, "parentRef");
+	g->ls_parent = xcalloc(1, sizeof *g->ls_parent);
+	parent_ref(c, pr, g->ls_parent);
+	jf_pop(c, o);
+}
+
+/* Gateway spec.allowedListeners.namespaces (GEP-1713; default from: None). */
+static void allowed_listeners(struct jf *c, const json_t *spec, struct gt_gateway *g)
+{
+	const json_t *al = jf_obj(c, spec, "allowedListeners");
+	size_t o = jf_push_key(c, "allowedListeners");
+	const json_t *ns = jf_obj(c, al, "namespaces");
+	size_t o1 = jf_push_key(c, "namespaces");
+	char *from = NULL;
+	jf_str(c, ns, "from", &from);
+	if (!from || !strcmp(from, "None"))
+		g->allowed_listeners = GT_AL_NONE;
+	else if (!strcmp(from, "Same"))
+		g->allowed_listeners = GT_AL_SAME;
+	else if (!strcmp(from, "All"))
+		g->allowed_listeners = GT_AL_ALL;
+	else if (!strcmp(from, "Selector"))
+		g->allowed_listeners = GT_AL_SELECTOR;
+	else
+		jf_fail_at(c, "from", "expected None, Same, All or Selector");
+	free(from);
+	selector(c, ns, "selector", &g->allowed_listeners_selector);
+	jf_pop(c, o1);
+	jf_pop(c, o);
+}
+
+static void gateway(struct jf *c, const json_t *spec, const json_t *status, bool listenerset,
+                    struct gt_gateway *g)
 {
 	size_t o = jf_push_key(c, "spec"), n;
-	jf_str(c, spec, "gatewayClassName", &g->class_name);
+	if (listenerset) {
+		ls_parent(c, spec, g);
+	} else {
+		jf_str(c, spec, "gatewayClassName", &g->class_name);
+		allowed_listeners(c, spec, g);
+		char *scope = NULL;
+		jf_str(c, spec, "defaultScope", &scope);
+		g->default_scope_all = str_eq(scope, "All");
+		free(scope);
+	}
 	const json_t *l = jf_list(c, spec, "listeners", &n);
 	if (l && n) {
 		g->listeners = xcalloc(n, sizeof *g->listeners);
@@ -393,6 +490,8 @@ static void gateway(struct jf *c, const json_t *spec, const json_t *status, stru
 	jf_pop(c, o);
 	o = jf_push_key(c, "status");
 	conditions(c, status, &g->conditions);
+	g->attached_listener_sets = -1;
+	jf_int(c, status, "attachedListenerSets", 0, INT32_MAX, &g->attached_listener_sets);
 	l = jf_list(c, status, "addresses", &n);
 	if (l && n) {
 		g->addresses = xcalloc(n, sizeof *g->addresses);
@@ -419,6 +518,20 @@ static void gateway(struct jf *c, const json_t *spec, const json_t *status, stru
 			ls->attached_routes = -1;
 			jf_int(c, s, "attachedRoutes", 0, INT32_MAX, &ls->attached_routes);
 			conditions(c, s, &ls->conditions);
+			size_t nk;
+			const json_t *sk = jf_list(c, s, "supportedKinds", &nk);
+			if (sk && nk) {
+				ls->supported_kinds = xcalloc(nk, sizeof *ls->supported_kinds);
+				ls->n_supported_kinds = nk;
+				size_t o3 = jf_push_key(c, "supportedKinds");
+				for (size_t k = 0; k < nk && !c->failed; k++) {
+					size_t o4;
+					jf_str(c, jf_item(c, sk, k, &o4), "kind", &ls->supported_kinds[k]);
+					jf_default(&ls->supported_kinds[k], "");
+					jf_pop(c, o4);
+				}
+				jf_pop(c, o3);
+			}
 			jf_pop(c, o2);
 		}
 		jf_pop(c, o1);
@@ -526,6 +639,146 @@ static void service(struct jf *c, const json_t *spec, struct gt_service *s)
 	jf_pop(c, o);
 }
 
+/* status.ancestors of a policy (GEP-713 PolicyAncestorStatus). */
+static void ancestors(struct jf *c, const json_t *status, struct gt_policy *p)
+{
+	size_t o = jf_push_key(c, "status"), n;
+	const json_t *l = jf_list(c, status, "ancestors", &n);
+	if (l && n) {
+		p->ancestors = xcalloc(n, sizeof *p->ancestors);
+		p->n_ancestors = n;
+		size_t o1 = jf_push_key(c, "ancestors");
+		for (size_t i = 0; i < n && !c->failed; i++) {
+			size_t o2;
+			const json_t *a = jf_item(c, l, i, &o2);
+			const json_t *ref = jf_obj(c, a, "ancestorRef");
+			if (!c->failed && !ref)
+				jf_fail_at(c, "ancestorRef", "required");
+			size_t o3 = jf_push_key(c, "ancestorRef");
+			parent_ref(c, ref, &p->ancestors[i].ref);
+			jf_pop(c, o3);
+			jf_str(c, a, "controllerName", &p->ancestors[i].controller_name);
+			conditions(c, a, &p->ancestors[i].conditions);
+			jf_pop(c, o2);
+		}
+		jf_pop(c, o1);
+	}
+	jf_pop(c, o);
+}
+
+/* BackendTLSPolicy (apis/v1/backendtlspolicy_types.go, v1.6.1) and XBackendTrafficPolicy
+ * (apisx/v1alpha1/backendtrafficpolicy_types.go): targetRefs, then each kind's own fields. */
+static void policy(struct jf *c, const json_t *spec, const json_t *status, bool btls,
+                   struct gt_policy *p)
+{
+	size_t o = jf_push_key(c, "spec"), n;
+	const json_t *l = jf_list(c, spec, "targetRefs", &n);
+	if (l && n) {
+		p->targets = xcalloc(n, sizeof *p->targets);
+		p->n_targets = n;
+		size_t o1 = jf_push_key(c, "targetRefs");
+		for (size_t i = 0; i < n && !c->failed; i++) {
+			size_t o2;
+			const json_t *t = jf_item(c, l, i, &o2);
+			struct gt_policy_target *pt = &p->targets[i];
+			jf_str(c, t, "group", &pt->group);
+			if (pt->group && !strcmp(pt->group, "core"))
+				pt->group[0] = '\0';
+			jf_default(&pt->group, "");
+			jf_str(c, t, "kind", &pt->kind);
+			jf_default(&pt->kind, "Service");
+			jf_name(c, t, "name", &pt->name);
+			jf_str(c, t, "sectionName", &pt->section_name);
+			jf_pop(c, o2);
+		}
+		jf_pop(c, o1);
+	}
+	p->budget_percent = -1;
+	p->min_retry_count = -1;
+	if (btls) {
+		const json_t *v = jf_obj(c, spec, "validation");
+		size_t o1 = jf_push_key(c, "validation");
+		object_refs(c, v, "caCertificateRefs", "ConfigMap", &p->ca_refs, &p->n_ca_refs);
+		jf_str(c, v, "wellKnownCACertificates", &p->well_known_ca);
+		jf_str(c, v, "hostname", &p->hostname);
+		const json_t *sl = jf_list(c, v, "subjectAltNames", &n);
+		if (sl && n) {
+			p->sans = xcalloc(n, sizeof *p->sans);
+			p->n_sans = n;
+			size_t o2 = jf_push_key(c, "subjectAltNames");
+			for (size_t i = 0; i < n && !c->failed; i++) {
+				size_t o3;
+				const json_t *san = jf_item(c, sl, i, &o3);
+				char *type = NULL, *h = NULL, *u = NULL;
+				jf_str(c, san, "type", &type);
+				jf_str(c, san, "hostname", &h);
+				jf_str(c, san, "uri", &u);
+				p->sans[i] = xasprintf("%s:%s", str_or(type, "?"), h ? h : str_or(u, ""));
+				free(type);
+				free(h);
+				free(u);
+				jf_pop(c, o3);
+			}
+			jf_pop(c, o2);
+		}
+		jf_pop(c, o1);
+	} else {
+		const json_t *rc = jf_obj(c, spec, "retryConstraint");
+		if (rc) {
+			size_t o1 = jf_push_key(c, "retryConstraint");
+			p->has_retry_constraint = true;
+			const json_t *b = jf_obj(c, rc, "budget");
+			size_t o2 = jf_push_key(c, "budget");
+			jf_int(c, b, "percent", 0, 100, &p->budget_percent);
+			jf_str(c, b, "interval", &p->budget_interval);
+			jf_pop(c, o2);
+			const json_t *m = jf_obj(c, rc, "minRetryRate");
+			o2 = jf_push_key(c, "minRetryRate");
+			jf_int(c, m, "count", 0, 1000000, &p->min_retry_count);
+			jf_str(c, m, "interval", &p->min_retry_interval);
+			jf_pop(c, o2);
+			jf_pop(c, o1);
+		}
+		const json_t *sp = jf_obj(c, spec, "sessionPersistence");
+		size_t o1 = jf_push_key(c, "sessionPersistence");
+		jf_str(c, sp, "type", &p->session_persistence);
+		if (sp && !p->session_persistence)
+			p->session_persistence = xstrdup("Cookie"); /* the CRD default */
+		jf_pop(c, o1);
+	}
+	jf_pop(c, o);
+	ancestors(c, status, p);
+}
+
+/* XMesh (apisx/v1alpha1/mesh_types.go, GEP-3949): controllerName, supportedFeatures. */
+static void mesh(struct jf *c, const json_t *spec, const json_t *status, struct gt_mesh *m)
+{
+	size_t o = jf_push_key(c, "spec"), n;
+	jf_str(c, spec, "controllerName", &m->controller_name);
+	jf_str(c, spec, "description", &m->description);
+	jf_pop(c, o);
+	o = jf_push_key(c, "status");
+	conditions(c, status, &m->conditions);
+	const json_t *l = jf_list(c, status, "supportedFeatures", &n);
+	if (l && n) {
+		m->features = xcalloc(n, sizeof *m->features);
+		m->n_features = n;
+		size_t o1 = jf_push_key(c, "supportedFeatures");
+		for (size_t i = 0; i < n && !c->failed; i++) {
+			size_t o2;
+			const json_t *f = jf_item(c, l, i, &o2);
+			if (json_is_string(f)) /* older releases listed names */
+				m->features[i] = xstrdup(json_string_value(f));
+			else
+				jf_str(c, f, "name", &m->features[i]);
+			jf_default(&m->features[i], "");
+			jf_pop(c, o2);
+		}
+		jf_pop(c, o1);
+	}
+	jf_pop(c, o);
+}
+
 /* ---- the object ---- */
 
 /* Which modelled kind is (apiVersion, kind)? -1 when not modelled. */
@@ -535,12 +788,18 @@ static int modelled_kind(const char *api, const char *kind)
 	if (k < 0 || strcmp(kind, kind_name(k)))
 		return -1;
 	const char *slash = strchr(api, '/');
-	if (!kind_group(k)[0])
+	const char *group = kind_group(k);
+	if (!group[0])
 		return !slash && !strcmp(api, "v1") ? k : -1;
-	if (!slash || (size_t)(slash - api) != strlen(GW_GROUP) || strncmp(api, GW_GROUP, slash - api))
+	if (!slash || (size_t)(slash - api) != strlen(group) || strncmp(api, group, slash - api))
 		return -1;
 	const char *v = slash + 1;
-	return !strcmp(v, "v1") || !strcmp(v, "v1beta1") || !strcmp(v, "v1alpha2") ? k : -1;
+	/* Every version a v1.6.1 CRD serves or a recent release served (TLSRoute and
+	 * BackendTLSPolicy v1alpha3, the x-k8s kinds v1alpha1). */
+	return !strcmp(v, "v1") || !strcmp(v, "v1beta1") || !strcmp(v, "v1alpha2") ||
+	               !strcmp(v, "v1alpha3") || !strcmp(v, "v1alpha1")
+	           ? k
+	           : -1;
 }
 
 static void set_id(struct jf *c, enum gt_kind k, const char *ns, const char *name)
@@ -630,11 +889,18 @@ enum decode_result decode_object(const json_t *j, struct gt_object **out, char *
 		conditions(&c, status, &o->u.gc.conditions);
 		jf_pop(&c, p);
 		break;
-	case GT_GATEWAY: gateway(&c, spec, status, &o->u.gw); break;
+	case GT_GATEWAY: gateway(&c, spec, status, false, &o->u.gw); break;
+	case GT_LISTENERSET: gateway(&c, spec, status, true, &o->u.gw); break;
 	case GT_HTTPROUTE: route(&c, spec, status, false, &o->u.route); break;
 	case GT_GRPCROUTE: route(&c, spec, status, true, &o->u.route); break;
+	case GT_TLSROUTE:
+	case GT_TCPROUTE:
+	case GT_UDPROUTE: route(&c, spec, status, true, &o->u.route); break; /* no default path */
 	case GT_REFERENCEGRANT: grant(&c, spec, &o->u.grant); break;
 	case GT_SERVICE: service(&c, spec, &o->u.svc); break;
+	case GT_BACKENDTLSPOLICY: policy(&c, spec, status, true, &o->u.pol); break;
+	case GT_XBACKENDTRAFFICPOLICY: policy(&c, spec, status, false, &o->u.pol); break;
+	case GT_XMESH: mesh(&c, spec, status, &o->u.mesh); break;
 	default: break;
 	}
 	if (c.failed) {

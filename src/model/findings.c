@@ -1,5 +1,6 @@
 /* findings.c: the list of problems every output shows (severity, stable code, object, field,
- * message): adding with printf-style messages, stable sorting and counting. */
+ * message): adding by code id (the table of codes, LINT_CODES in lint.h, gives the code's
+ * name and severity) with printf-style messages, stable sorting and counting. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -8,8 +9,24 @@
 #include <string.h>
 
 #include "gammatop/findings.h"
+#include "gammatop/lint.h"
 #include "gammatop/str.h"
 #include "gammatop/xalloc.h"
+
+const struct lint_code lint_codes[LINT_CODE_COUNT] = {
+#define X(id, code, sev, doc) [LINT_##id] = {code, sev, doc},
+	LINT_CODES(X)
+#undef X
+};
+
+/* The code entry named code ("StatusDisagrees"), or NULL. */
+const struct lint_code *lint_code_find(const char *code)
+{
+	for (size_t i = 0; i < LINT_CODE_COUNT; i++)
+		if (str_eq(lint_codes[i].code, code))
+			return &lint_codes[i];
+	return NULL;
+}
 
 /* The printable name of a severity: "error", "warning" or "info". */
 const char *severity_name(enum severity s)
@@ -44,20 +61,17 @@ void findings_done(struct findings *f)
 	findings_init(f);
 }
 
-/* Append a finding. code must be static (from LINT_CODES); object and field are copied (NULL
+/* Append a finding of severity sev and static code; object and field are copied (NULL
  * gives ""); the message is formatted and sanitised, since it may quote cluster text. */
-void findings_add(struct findings *f, enum severity sev, const char *code, const char *object,
-                  const char *field, const char *fmt, ...)
+static void add_v(struct findings *f, enum severity sev, const char *code, const char *object,
+                  const char *field, const char *fmt, va_list ap)
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 16;
 		f->items = xreallocarray(f->items, f->cap, sizeof *f->items);
 	}
-	va_list ap;
-	va_start(ap, fmt);
 	char *raw = NULL;
 	int len = vasprintf(&raw, fmt, ap);
-	va_end(ap);
 	struct finding *it = &f->items[f->n++];
 	it->severity = sev;
 	it->code = code;
@@ -70,6 +84,30 @@ void findings_add(struct findings *f, enum severity sev, const char *code, const
 		it->message = str_sanitize(raw);
 		free(raw);
 	}
+}
+
+void findings_add(struct findings *f, enum lint_code_id id, const char *object, const char *field,
+                  const char *fmt, ...)
+{
+	const struct lint_code *c = &lint_codes[(unsigned)id < LINT_CODE_COUNT ? id : 0];
+	va_list ap;
+	va_start(ap, fmt);
+	add_v(f, c->severity, c->code, object, field, fmt, ap);
+	va_end(ap);
+}
+
+/* A finding copied as it is (its message was sanitised when it was made). */
+static void add_copy(struct findings *f, const struct finding *src, ...)
+{
+	va_list ap;
+	va_start(ap, src);
+	add_v(f, src->severity, src->code, src->object, src->field, "%s", ap);
+	va_end(ap);
+}
+
+void findings_push(struct findings *f, const struct finding *src)
+{
+	add_copy(f, src, src->message);
 }
 
 /* Compare field paths so that "spec.rules[2]" sorts before "spec.rules[10]": runs of digits
@@ -160,8 +198,6 @@ size_t findings_count(const struct findings *f, enum severity sev)
 /* Append a deep copy of every finding of src to dst. */
 void findings_append(struct findings *dst, const struct findings *src)
 {
-	for (size_t i = 0; i < src->n; i++) {
-		const struct finding *s = &src->items[i];
-		findings_add(dst, s->severity, s->code, s->object, s->field, "%s", s->message);
-	}
+	for (size_t i = 0; i < src->n; i++)
+		findings_push(dst, &src->items[i]);
 }

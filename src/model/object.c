@@ -24,6 +24,21 @@ static const struct {
 	                       "v1beta1", "refgrant", true},
 	[GT_SERVICE] = {"Service", "service", "services", "", "v1", "svc", true},
 	[GT_NAMESPACE] = {"Namespace", "namespace", "namespaces", "", "v1", "ns", false},
+	/* Gateway API v1.6.1 config/crd/standard: ListenerSet (Standard since v1.5), TLSRoute
+	 * (v1 since v1.5), TCPRoute and UDPRoute (v1 since v1.6), BackendTLSPolicy (v1) are all
+	 * served at v1 in both channels; the x-k8s group holds XBackendTrafficPolicy and XMesh
+	 * at v1alpha1 (config/crd/experimental only). Short names as the CRDs give them. */
+	[GT_LISTENERSET] = {"ListenerSet", "listenerset", "listenersets", GW_GROUP, "v1", "lset",
+	                    true},
+	[GT_TLSROUTE] = {"TLSRoute", "tlsroute", "tlsroutes", GW_GROUP, "v1", NULL, true},
+	[GT_TCPROUTE] = {"TCPRoute", "tcproute", "tcproutes", GW_GROUP, "v1", NULL, true},
+	[GT_UDPROUTE] = {"UDPRoute", "udproute", "udproutes", GW_GROUP, "v1", NULL, true},
+	[GT_BACKENDTLSPOLICY] = {"BackendTLSPolicy", "backendtlspolicy", "backendtlspolicies",
+	                         GW_GROUP, "v1", "btlspolicy", true},
+	[GT_XBACKENDTRAFFICPOLICY] = {"XBackendTrafficPolicy", "xbackendtrafficpolicy",
+	                              "xbackendtrafficpolicies", GW_X_GROUP, "v1alpha1", "xbtrafficpolicy",
+	                              true},
+	[GT_XMESH] = {"XMesh", "xmesh", "xmeshes", GW_X_GROUP, "v1alpha1", "mesh", false},
 };
 
 static bool kind_ok(enum gt_kind k) { return (unsigned)k < GT_KIND_COUNT; }
@@ -40,8 +55,21 @@ const char *kind_group(enum gt_kind k) { return kind_ok(k) ? kinds[k].group : ""
 const char *kind_version(enum gt_kind k) { return kind_ok(k) ? kinds[k].version : "v1"; }
 /* Namespaced kind? */
 bool kind_namespaced(enum gt_kind k) { return kind_ok(k) && kinds[k].namespaced; }
-/* HTTPRoute or GRPCRoute? */
-bool kind_is_route(enum gt_kind k) { return k == GT_HTTPROUTE || k == GT_GRPCROUTE; }
+/* Any route kind? */
+bool kind_is_route(enum gt_kind k)
+{
+	return k == GT_HTTPROUTE || k == GT_GRPCROUTE || kind_is_l4_route(k);
+}
+/* TLSRoute, TCPRoute, UDPRoute? */
+bool kind_is_l4_route(enum gt_kind k)
+{
+	return k == GT_TLSROUTE || k == GT_TCPROUTE || k == GT_UDPROUTE;
+}
+/* BackendTLSPolicy or XBackendTrafficPolicy? */
+bool kind_is_policy(enum gt_kind k)
+{
+	return k == GT_BACKENDTLSPOLICY || k == GT_XBACKENDTRAFFICPOLICY;
+}
 
 /* Case-insensitive match on Kind, id, plural resource or kubectl short name; -1 unknown. */
 int kind_from_name(const char *name)
@@ -188,9 +216,24 @@ static void route_done(struct gt_route *r)
 	free(r->status);
 }
 
+static void object_refs_free(struct gt_object_ref *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].group);
+		free(r[i].kind);
+		free(r[i].namespace_);
+		free(r[i].name);
+	}
+	free(r);
+}
+
 static void gateway_done(struct gt_gateway *g)
 {
 	free(g->class_name);
+	selector_done(&g->allowed_listeners_selector);
+	if (g->ls_parent)
+		parent_ref_done(g->ls_parent);
+	free(g->ls_parent);
 	for (size_t i = 0; i < g->n_listeners; i++) {
 		struct gt_listener *l = &g->listeners[i];
 		free(l->name);
@@ -202,6 +245,8 @@ static void gateway_done(struct gt_gateway *g)
 			free(l->kinds[k].kind);
 		}
 		free(l->kinds);
+		free(l->tls_mode);
+		object_refs_free(l->certs, l->n_certs);
 	}
 	free(g->listeners);
 	strv_free(g->addresses, g->n_addresses);
@@ -209,8 +254,41 @@ static void gateway_done(struct gt_gateway *g)
 	for (size_t i = 0; i < g->n_listener_status; i++) {
 		free(g->listener_status[i].name);
 		conditions_done(&g->listener_status[i].conditions);
+		strv_free(g->listener_status[i].supported_kinds, g->listener_status[i].n_supported_kinds);
 	}
 	free(g->listener_status);
+}
+
+static void policy_done(struct gt_policy *p)
+{
+	for (size_t i = 0; i < p->n_targets; i++) {
+		free(p->targets[i].group);
+		free(p->targets[i].kind);
+		free(p->targets[i].name);
+		free(p->targets[i].section_name);
+	}
+	free(p->targets);
+	object_refs_free(p->ca_refs, p->n_ca_refs);
+	free(p->well_known_ca);
+	free(p->hostname);
+	strv_free(p->sans, p->n_sans);
+	free(p->budget_interval);
+	free(p->min_retry_interval);
+	free(p->session_persistence);
+	for (size_t i = 0; i < p->n_ancestors; i++) {
+		parent_ref_done(&p->ancestors[i].ref);
+		free(p->ancestors[i].controller_name);
+		conditions_done(&p->ancestors[i].conditions);
+	}
+	free(p->ancestors);
+}
+
+static void mesh_done(struct gt_mesh *m)
+{
+	free(m->controller_name);
+	free(m->description);
+	conditions_done(&m->conditions);
+	strv_free(m->features, m->n_features);
 }
 
 static void grant_done(struct gt_refgrant *g)
@@ -265,11 +343,18 @@ static void destroy(struct gt_object *o)
 		free(o->u.gc.description);
 		conditions_done(&o->u.gc.conditions);
 		break;
-	case GT_GATEWAY: gateway_done(&o->u.gw); break;
+	case GT_GATEWAY:
+	case GT_LISTENERSET: gateway_done(&o->u.gw); break;
 	case GT_HTTPROUTE:
-	case GT_GRPCROUTE: route_done(&o->u.route); break;
+	case GT_GRPCROUTE:
+	case GT_TLSROUTE:
+	case GT_TCPROUTE:
+	case GT_UDPROUTE: route_done(&o->u.route); break;
 	case GT_REFERENCEGRANT: grant_done(&o->u.grant); break;
 	case GT_SERVICE: service_done(&o->u.svc); break;
+	case GT_BACKENDTLSPOLICY:
+	case GT_XBACKENDTRAFFICPOLICY: policy_done(&o->u.pol); break;
+	case GT_XMESH: mesh_done(&o->u.mesh); break;
 	default: break;
 	}
 	free(o->api_version);
@@ -431,9 +516,28 @@ static void route_clone(struct gt_route *r)
 	}
 }
 
+static struct gt_object_ref *object_refs_clone(const struct gt_object_ref *r, size_t n)
+{
+	struct gt_object_ref *c = dup_array(r, n, sizeof *r);
+	for (size_t i = 0; i < n; i++) {
+		DUP(c[i].group);
+		DUP(c[i].kind);
+		DUP(c[i].namespace_);
+		DUP(c[i].name);
+	}
+	return c;
+}
+
 static void gateway_clone(struct gt_gateway *g)
 {
 	DUP(g->class_name);
+	selector_clone(&g->allowed_listeners_selector);
+	if (g->ls_parent) {
+		struct gt_parent_ref *p = xmalloc(sizeof *p);
+		*p = *g->ls_parent;
+		parent_ref_clone(p);
+		g->ls_parent = p;
+	}
 	g->listeners = dup_array(g->listeners, g->n_listeners, sizeof *g->listeners);
 	for (size_t i = 0; i < g->n_listeners; i++) {
 		struct gt_listener *l = &g->listeners[i];
@@ -446,6 +550,8 @@ static void gateway_clone(struct gt_gateway *g)
 			DUP(l->kinds[k].group);
 			DUP(l->kinds[k].kind);
 		}
+		DUP(l->tls_mode);
+		l->certs = object_refs_clone(l->certs, l->n_certs);
 	}
 	g->addresses = strv_clone(g->addresses, g->n_addresses);
 	conditions_clone(&g->conditions);
@@ -454,7 +560,41 @@ static void gateway_clone(struct gt_gateway *g)
 	for (size_t i = 0; i < g->n_listener_status; i++) {
 		DUP(g->listener_status[i].name);
 		conditions_clone(&g->listener_status[i].conditions);
+		g->listener_status[i].supported_kinds = strv_clone(
+			g->listener_status[i].supported_kinds, g->listener_status[i].n_supported_kinds);
 	}
+}
+
+static void policy_clone(struct gt_policy *p)
+{
+	p->targets = dup_array(p->targets, p->n_targets, sizeof *p->targets);
+	for (size_t i = 0; i < p->n_targets; i++) {
+		DUP(p->targets[i].group);
+		DUP(p->targets[i].kind);
+		DUP(p->targets[i].name);
+		DUP(p->targets[i].section_name);
+	}
+	p->ca_refs = object_refs_clone(p->ca_refs, p->n_ca_refs);
+	DUP(p->well_known_ca);
+	DUP(p->hostname);
+	p->sans = strv_clone(p->sans, p->n_sans);
+	DUP(p->budget_interval);
+	DUP(p->min_retry_interval);
+	DUP(p->session_persistence);
+	p->ancestors = dup_array(p->ancestors, p->n_ancestors, sizeof *p->ancestors);
+	for (size_t i = 0; i < p->n_ancestors; i++) {
+		parent_ref_clone(&p->ancestors[i].ref);
+		DUP(p->ancestors[i].controller_name);
+		conditions_clone(&p->ancestors[i].conditions);
+	}
+}
+
+static void mesh_clone(struct gt_mesh *m)
+{
+	DUP(m->controller_name);
+	DUP(m->description);
+	conditions_clone(&m->conditions);
+	m->features = strv_clone(m->features, m->n_features);
 }
 
 static void grant_clone(struct gt_refgrant *g)
@@ -510,11 +650,18 @@ struct gt_object *object_clone(const struct gt_object *o)
 		DUP(c->u.gc.description);
 		conditions_clone(&c->u.gc.conditions);
 		break;
-	case GT_GATEWAY: gateway_clone(&c->u.gw); break;
+	case GT_GATEWAY:
+	case GT_LISTENERSET: gateway_clone(&c->u.gw); break;
 	case GT_HTTPROUTE:
-	case GT_GRPCROUTE: route_clone(&c->u.route); break;
+	case GT_GRPCROUTE:
+	case GT_TLSROUTE:
+	case GT_TCPROUTE:
+	case GT_UDPROUTE: route_clone(&c->u.route); break;
 	case GT_REFERENCEGRANT: grant_clone(&c->u.grant); break;
 	case GT_SERVICE: service_clone(&c->u.svc); break;
+	case GT_BACKENDTLSPOLICY:
+	case GT_XBACKENDTRAFFICPOLICY: policy_clone(&c->u.pol); break;
+	case GT_XMESH: mesh_clone(&c->u.mesh); break;
 	default: break;
 	}
 	return c;

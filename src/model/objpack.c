@@ -218,9 +218,41 @@ static void s_selector(struct pk *k, struct gt_selector *s)
 	}
 }
 
-static void s_gateway(struct pk *k, struct gt_gateway *g)
+static void s_parent_ref(struct pk *k, struct gt_parent_ref *p);
+
+static void s_object_refs(struct pk *k, struct gt_object_ref **r, size_t *n)
+{
+	S_ARR(k, *r, *n);
+	for (size_t i = 0; i < *n; i++) {
+		s_str(k, &(*r)[i].group);
+		s_str(k, &(*r)[i].kind);
+		s_str(k, &(*r)[i].namespace_);
+		s_str(k, &(*r)[i].name);
+	}
+}
+
+/* Gateway and ListenerSet (a ListenerSet has its parentRef, a Gateway allowedListeners). */
+static void s_gateway(struct pk *k, struct gt_gateway *g, bool listenerset)
 {
 	s_str(k, &g->class_name);
+	if (listenerset) {
+		bool has = g->ls_parent != NULL;
+		s_bool(k, &has);
+		if (READING(k) && has)
+			g->ls_parent = xcalloc(1, sizeof *g->ls_parent);
+		if (has)
+			s_parent_ref(k, g->ls_parent);
+	} else {
+		int al = (int)g->allowed_listeners;
+		s_int(k, &al);
+		if (READING(k)) {
+			if (al < GT_AL_NONE || al > GT_AL_SELECTOR)
+				bad(k, "an unknown allowedListeners.namespaces.from");
+			g->allowed_listeners = (enum gt_allowed_listeners)al;
+		}
+		s_selector(k, &g->allowed_listeners_selector);
+		s_bool(k, &g->default_scope_all);
+	}
 	S_ARR(k, g->listeners, g->n_listeners);
 	for (size_t i = 0; i < g->n_listeners; i++) {
 		struct gt_listener *l = &g->listeners[i];
@@ -241,14 +273,21 @@ static void s_gateway(struct pk *k, struct gt_gateway *g)
 			s_str(k, &l->kinds[j].group);
 			s_str(k, &l->kinds[j].kind);
 		}
+		s_bool(k, &l->has_tls);
+		s_str(k, &l->tls_mode);
+		s_object_refs(k, &l->certs, &l->n_certs);
+		s_bool(k, &l->has_tls_options);
 	}
 	s_strs(k, &g->addresses, &g->n_addresses);
 	s_conditions(k, &g->conditions);
+	s_int(k, &g->attached_listener_sets);
 	S_ARR(k, g->listener_status, g->n_listener_status);
 	for (size_t i = 0; i < g->n_listener_status; i++) {
 		s_str(k, &g->listener_status[i].name);
 		s_int(k, &g->listener_status[i].attached_routes);
 		s_conditions(k, &g->listener_status[i].conditions);
+		s_strs(k, &g->listener_status[i].supported_kinds,
+		       &g->listener_status[i].n_supported_kinds);
 	}
 }
 
@@ -329,12 +368,48 @@ static void s_route(struct pk *k, struct gt_route *r)
 	if (READING(k) && !r->n_rules)
 		bad(k, "a route without rules");
 	s_bool(k, &r->default_rule);
+	s_bool(k, &r->use_default_gateways);
 	S_ARR(k, r->status, r->n_status);
 	for (size_t i = 0; i < r->n_status; i++) {
 		s_parent_ref(k, &r->status[i].ref);
 		s_str(k, &r->status[i].controller_name);
 		s_conditions(k, &r->status[i].conditions);
 	}
+}
+
+static void s_policy(struct pk *k, struct gt_policy *p)
+{
+	S_ARR(k, p->targets, p->n_targets);
+	for (size_t i = 0; i < p->n_targets; i++) {
+		s_str(k, &p->targets[i].group);
+		s_str(k, &p->targets[i].kind);
+		s_str(k, &p->targets[i].name);
+		s_str(k, &p->targets[i].section_name);
+	}
+	s_object_refs(k, &p->ca_refs, &p->n_ca_refs);
+	s_str(k, &p->well_known_ca);
+	s_str(k, &p->hostname);
+	s_strs(k, &p->sans, &p->n_sans);
+	s_bool(k, &p->has_retry_constraint);
+	s_int(k, &p->budget_percent);
+	s_str(k, &p->budget_interval);
+	s_int(k, &p->min_retry_count);
+	s_str(k, &p->min_retry_interval);
+	s_str(k, &p->session_persistence);
+	S_ARR(k, p->ancestors, p->n_ancestors);
+	for (size_t i = 0; i < p->n_ancestors; i++) {
+		s_parent_ref(k, &p->ancestors[i].ref);
+		s_str(k, &p->ancestors[i].controller_name);
+		s_conditions(k, &p->ancestors[i].conditions);
+	}
+}
+
+static void s_mesh(struct pk *k, struct gt_mesh *m)
+{
+	s_str(k, &m->controller_name);
+	s_str(k, &m->description);
+	s_conditions(k, &m->conditions);
+	s_strs(k, &m->features, &m->n_features);
 }
 
 static void s_refgrant(struct pk *k, struct gt_refgrant *g)
@@ -380,11 +455,18 @@ static void s_body(struct pk *k, struct gt_object *o)
 		s_str(k, &o->u.gc.description);
 		s_conditions(k, &o->u.gc.conditions);
 		break;
-	case GT_GATEWAY: s_gateway(k, &o->u.gw); break;
+	case GT_GATEWAY: s_gateway(k, &o->u.gw, false); break;
+	case GT_LISTENERSET: s_gateway(k, &o->u.gw, true); break;
 	case GT_HTTPROUTE:
-	case GT_GRPCROUTE: s_route(k, &o->u.route); break;
+	case GT_GRPCROUTE:
+	case GT_TLSROUTE:
+	case GT_TCPROUTE:
+	case GT_UDPROUTE: s_route(k, &o->u.route); break;
 	case GT_REFERENCEGRANT: s_refgrant(k, &o->u.grant); break;
 	case GT_SERVICE: s_service(k, &o->u.svc); break;
+	case GT_BACKENDTLSPOLICY:
+	case GT_XBACKENDTRAFFICPOLICY: s_policy(k, &o->u.pol); break;
+	case GT_XMESH: s_mesh(k, &o->u.mesh); break;
 	default: break;
 	}
 }

@@ -247,8 +247,7 @@ static void find_amplification(const struct callgraph *g, const struct paths_res
 		paths_hops(g, p, h);
 		amplification_message(g, p, h, threshold, count[rule] - 1, msg, MSG);
 		field_of(g, rule, "retry.attempts", field, sizeof field);
-		findings_add(out, SEV_WARNING, LINT_CODE(RETRY_AMPLIFICATION), g->rules[rule].route,
-		             field, "%s", msg);
+		findings_add(out, LINT_RETRY_AMPLIFICATION, g->rules[rule].route, field, "%s", msg);
 	}
 	free(msg);
 	free(h);
@@ -366,8 +365,8 @@ static void find_timeouts(const struct callgraph *g, const struct paths_result *
 			         callers[rule] - 1, callers[rule] == 2 ? "" : "s");
 		}
 		field_of(g, rule, "timeouts", field, sizeof field);
-		findings_add(out, SEV_WARNING, LINT_CODE(TIMEOUT_BUDGET_EXCEEDED), g->rules[rule].route,
-		             field, "%s", msg);
+		findings_add(out, LINT_TIMEOUT_BUDGET_EXCEEDED, g->rules[rule].route, field, "%s",
+		             msg);
 	}
 	free(seen.k);
 	free(h);
@@ -430,8 +429,7 @@ static void find_unsafe(const struct callgraph *g, const struct paths_result *r,
 		add(msg, MSG, &at, "; fix: list the codes to retry (e.g. 503), or give POST and PATCH "
 		                   "their own rule without retry (method matches)");
 		field_of(g, i, "retry", field, sizeof field);
-		findings_add(out, SEV_WARNING, LINT_CODE(NON_IDEMPOTENT_RETRY), rule->route, field,
-		             "%s", msg);
+		findings_add(out, LINT_NON_IDEMPOTENT_RETRY, rule->route, field, "%s", msg);
 	}
 	free(msg);
 	free(first);

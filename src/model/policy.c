@@ -112,7 +112,7 @@ static bool check_duration(const char *value, const char *object_id, size_t ri, 
 		return true;
 	char field[96];
 	snprintf(field, sizeof field, "spec.rules[%zu].%s", ri, path);
-	findings_add(out, SEV_ERROR, LINT_CODE(INVALID_DURATION), object_id, field,
+	findings_add(out, LINT_INVALID_DURATION, object_id, field,
 	             "%s is not a valid duration: %s%s", path, err[0] ? err : value,
 	             strstr(err, "write") ? "" : " (write e.g. 500ms, 10s, 1m30s)");
 	return false;
@@ -152,7 +152,7 @@ size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
 	 * 1ms rule therefore always holds for a duration that parsed. */
 	if (req_ok && breq_ok && req != 0 && breq > req) {
 		snprintf(field, sizeof field, "spec.rules[%zu].timeouts.backendRequest", ri);
-		findings_add(out, SEV_ERROR, LINT_CODE(BACKEND_TIMEOUT_EXCEEDS_REQUEST), object_id,
+		findings_add(out, LINT_BACKEND_TIMEOUT_EXCEEDS_REQUEST, object_id,
 		             field,
 		             "backendRequest timeout %s is longer than the request timeout %s: the API "
 		             "server rejects this; lower backendRequest or raise request (or set "
@@ -163,7 +163,7 @@ size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
 	if (p->has_retry) {
 		if (p->attempts != -1 && p->attempts < 1) {
 			snprintf(field, sizeof field, "spec.rules[%zu].retry.attempts", ri);
-			findings_add(out, SEV_ERROR, LINT_CODE(RETRY_ATTEMPTS_INVALID), object_id, field,
+			findings_add(out, LINT_RETRY_ATTEMPTS_INVALID, object_id, field,
 			             "retry.attempts is %d: it must be at least 1 (remove the retry block "
 			             "to disable retries)",
 			             p->attempts);
@@ -171,13 +171,13 @@ size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
 		for (size_t i = 0; i < p->n_codes; i++) {
 			snprintf(field, sizeof field, "spec.rules[%zu].retry.codes[%zu]", ri, i);
 			if (p->codes[i] < 400 || p->codes[i] > 599) {
-				findings_add(out, SEV_ERROR, LINT_CODE(RETRY_CODE_OUT_OF_RANGE), object_id,
-				             field, "retry code %d is outside 400-599", p->codes[i]);
+				findings_add(out, LINT_RETRY_CODE_OUT_OF_RANGE, object_id, field,
+				             "retry code %d is outside 400-599", p->codes[i]);
 				continue;
 			}
 			for (size_t k = 0; k < i; k++)
 				if (p->codes[k] == p->codes[i]) {
-					findings_add(out, SEV_ERROR, LINT_CODE(RETRY_CODE_DUPLICATE), object_id,
+					findings_add(out, LINT_RETRY_CODE_DUPLICATE, object_id,
 					             field, "retry code %d is listed twice (also codes[%zu])",
 					             p->codes[i], k);
 					break;
@@ -186,7 +186,7 @@ size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
 
 		if (p->codes_truncated) {
 			snprintf(field, sizeof field, "spec.rules[%zu].retry.codes", ri);
-			findings_add(out, SEV_ERROR, LINT_CODE(RETRY_CODE_DUPLICATE), object_id, field,
+			findings_add(out, LINT_RETRY_CODE_DUPLICATE, object_id, field,
 			             "retry lists more than %d codes: only %d distinct codes 400-599 exist, "
 			             "so some are repeated or out of range",
 			             POLICY_MAX_CODES, POLICY_MAX_CODES);
@@ -197,7 +197,7 @@ size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
 		bool try_unknown = p->has_backend_request && !breq_ok;
 		if (!req_bounded && !try_bounded && !req_unknown && !try_unknown) {
 			snprintf(field, sizeof field, "spec.rules[%zu].retry", ri);
-			findings_add(out, SEV_WARNING, LINT_CODE(RETRY_WITHOUT_TIMEOUTS), object_id, field,
+			findings_add(out, LINT_RETRY_WITHOUT_TIMEOUTS, object_id, field,
 			             "retry is set but no timeout bounds a try (backendRequest %s, request "
 			             "%s): a hung backend is never retried and the request waits forever; "
 			             "set timeouts.backendRequest",
@@ -221,7 +221,7 @@ size_t policy_validate(const struct policy *p, const char *object_id, size_t ri,
 				duration_human(need, needs, sizeof needs);
 				duration_human(req, reqs, sizeof reqs);
 				snprintf(field, sizeof field, "spec.rules[%zu].retry.attempts", ri);
-				findings_add(out, SEV_WARNING, LINT_CODE(RETRIES_EXCEED_REQUEST_TIMEOUT),
+				findings_add(out, LINT_RETRIES_EXCEED_REQUEST_TIMEOUT,
 				             object_id, field,
 				             "%d retr%s of backendRequest %s%s%s need%s up to %s, more than the "
 				             "request timeout %s: %s; lower attempts or backendRequest, or "

@@ -21,24 +21,6 @@
 #include "topology_int.h"
 
 
-/* ---- the build context ---- */
-
-struct ns_labels {
-	struct gt_kvlist labels; /* the Namespace's labels + kubernetes.io/metadata.name */
-};
-
-struct build {
-	struct gt_topology *t;
-	const struct gt_store *s; /* for what was read where (store_kind_covers) */
-	struct topology_index gateways, services, namespaces, classes, grants;
-	const struct gt_object *const *grant_objs;
-	size_t n_grants;
-	const struct gt_object *const *class_objs;
-	const struct gt_object *const *ns_objs;
-	struct ns_labels *ns_labels;
-	size_t n_ns;
-};
-
 const char *topo_role_name(enum topo_role r)
 {
 	switch (r) {
@@ -54,32 +36,14 @@ const char *topo_role_name(enum topo_role r)
 	return "other";
 }
 
-/* Hostname intersection as the spec defines it: an absent hostname on either side matches
- * everything; "*.example.com" covers any name with at least one more label; two wildcards
- * intersect when one's suffix contains the other's. Case-insensitive (DNS). */
-bool topology_hostnames_intersect(const char *l, const char *r)
-{
-	if (str_empty(l) || str_empty(r))
-		return true;
-	bool lw = l[0] == '*' && l[1] == '.', rw = r[0] == '*' && r[1] == '.';
-	if (!lw && !rw)
-		return strcasecmp(l, r) == 0;
-	if (lw && rw) {
-		const char *ls = l + 1, *rs = r + 1; /* ".example.com" */
-		size_t ll = strlen(ls), rl = strlen(rs);
-		if (ll <= rl)
-			return strcasecmp(rs + (rl - ll), ls) == 0;
-		return strcasecmp(ls + (ll - rl), rs) == 0;
-	}
-	const char *wild = lw ? l + 1 : r + 1; /* ".example.com" */
-	const char *exact = lw ? r : l;
-	size_t wl = strlen(wild), el = strlen(exact);
-	return el > wl && strcasecmp(exact + (el - wl), wild) == 0;
-}
-
 static bool ref_is_gateway(const struct gt_parent_ref *r)
 {
 	return str_eq(r->kind, "Gateway") && str_eq(r->group, GW_GROUP);
+}
+
+static bool ref_is_listenerset(const struct gt_parent_ref *r)
+{
+	return str_eq(r->kind, "ListenerSet") && str_eq(r->group, GW_GROUP);
 }
 
 static bool ref_is_service(const struct gt_parent_ref *r)
@@ -89,59 +53,44 @@ static bool ref_is_service(const struct gt_parent_ref *r)
 
 /* ---- listeners: namespaces, kinds, hostnames ---- */
 
-static bool listener_allows_kind(const struct gt_listener *l, enum gt_kind kind)
+/* The kinds a listener takes are its computed supportedKinds (topology_listeners.c). */
+static bool listener_allows_kind(const struct topo_listener *tl, enum gt_kind kind)
 {
 	const char *kn = kind_name(kind);
-	if (l->n_kinds == 0) {
-		/* Inferred from the protocol: HTTP and HTTPS carry HTTPRoute and GRPCRoute. */
-		return str_eq(l->protocol, "HTTP") || str_eq(l->protocol, "HTTPS");
-	}
-	for (size_t i = 0; i < l->n_kinds; i++) {
-		const char *g = l->kinds[i].group ? l->kinds[i].group : GW_GROUP;
-		if (str_eq(g, GW_GROUP) && str_eq(l->kinds[i].kind, kn))
+	for (size_t i = 0; i < tl->n_supported_kinds; i++)
+		if (str_eq(tl->supported_kinds[i], kn))
 			return true;
-	}
 	return false;
 }
 
-static const struct gt_kvlist *ns_labels_of(struct build *b, const char *ns)
-{
-	size_t i;
-	if (topology_index_get(&b->namespaces, "", ns, &i))
-		return &b->ns_labels[i].labels;
-	return NULL;
-}
-
+/* allowedRoutes.namespaces: "Same" is the namespace of the listener's owner (the Gateway or
+ * the ListenerSet, GEP-1713). */
 static bool listener_allows_ns(struct build *b, const struct gt_listener *l,
-                               const struct gt_object *gw, const struct gt_object *route)
+                               const struct gt_object *owner, const struct gt_object *route)
 {
 	switch (l->from) {
 	case GT_FROM_ALL:
 		return true;
 	case GT_FROM_SAME:
-		return str_eq(object_ns(gw), object_ns(route));
-	case GT_FROM_SELECTOR: {
-		const struct gt_kvlist *labels = ns_labels_of(b, object_ns(route));
-		if (labels)
-			return selector_matches(&l->selector, labels);
-		/* No Namespace object: of its labels only the one the API server always sets is
-		 * known. */
-		struct gt_kv kv = {(char *)"kubernetes.io/metadata.name", (char *)object_ns(route)};
-		struct gt_kvlist only = {&kv, 1};
-		return selector_matches(&l->selector, &only);
-	}
+		return str_eq(object_ns(owner), object_ns(route));
+	case GT_FROM_SELECTOR:
+		return topology_ns_selected(b, &l->selector, object_ns(route));
 	}
 	return false;
 }
 
-/* Why listener l does not admit route, in words (into out). */
-static void listener_refusal(struct build *b, const struct gt_listener *l,
-                             const struct gt_object *gw, const struct gt_object *route,
+/* Why listener tl does not admit route, in words (into out). */
+static void listener_refusal(struct build *b, const struct topo_listener *tl,
+                             const struct gt_object *owner, const struct gt_object *route,
                              struct buf *out)
 {
+	const struct gt_listener *l = tl->listener;
 	const char *ln = str_or(l->name, "?");
-	if (!listener_allows_kind(l, route->kind)) {
-		if (l->n_kinds == 0) {
+	if (!listener_allows_kind(tl, route->kind)) {
+		if (tl->n_supported_kinds == 0) {
+			buf_printf(out, "listener %s (protocol %s) carries no route kind", ln,
+			           str_or(l->protocol, "?"));
+		} else if (l->n_kinds == 0) {
 			buf_printf(out, "listener %s (protocol %s) does not carry %s", ln,
 			           str_or(l->protocol, "?"), kind_name(route->kind));
 		} else {
@@ -152,20 +101,20 @@ static void listener_refusal(struct build *b, const struct gt_listener *l,
 		}
 		return;
 	}
-	(void)b;
 	switch (l->from) {
 	case GT_FROM_SAME:
 		buf_printf(out, "listener %s admits routes from namespace %s only (from: Same)", ln,
-		           object_ns(gw));
+		           object_ns(owner));
 		break;
 	case GT_FROM_SELECTOR:
 		buf_printf(out,
 		           "listener %s admits routes from namespaces matching its selector; "
 		           "namespace %s does not match%s",
 		           ln, object_ns(route),
-		           ns_labels_of(b, object_ns(route)) ? ""
-		                                                   : " (no Namespace object: its labels "
-		                                                     "are unknown)");
+		           topology_ns_labels(b, object_ns(route))
+		                   ? ""
+		                   : " (no Namespace object: its labels "
+		                     "are unknown)");
 		break;
 	case GT_FROM_ALL:
 		buf_printf(out, "listener %s refuses the route", ln);
@@ -249,6 +198,112 @@ static bool not_read(struct build *b, enum gt_kind kind, const char *ns, const c
 	return true;
 }
 
+/* Attach route through parentRef tp to the listeners of owner (a Gateway, or a ListenerSet
+ * its Gateway takes): sectionName and port pick listeners (NoMatchingParent when none), each
+ * must take the route's kind and namespace (NotAllowedByListeners) and share a hostname
+ * (NoMatchingListenerHostname, for HTTP, gRPC and TLS routes). A Gateway parentRef sees only
+ * the Gateway's own listeners, a ListenerSet parentRef only the ListenerSet's (GEP-1713,
+ * "Summary of Attachments"). */
+static void attach_to_listeners(struct build *b, const struct gt_object *route, size_t ri,
+                                size_t pi, struct topo_parent *tp, struct topology_rid *rid,
+                                const struct gt_object *owner, struct topo_listener *tls,
+                                size_t n_tls)
+{
+	const struct gt_parent_ref *ref = tp->ref;
+	const char *ns = topology_ref_ns(ref, route);
+	const char *what = owner->kind == GT_LISTENERSET ? "listenerset" : "gateway";
+	char field[64];
+	size_t n_selected = 0, n_allowed = 0;
+	struct buf refusals, hosts;
+	buf_init(&refusals);
+	buf_init(&hosts);
+	for (size_t li = 0; li < n_tls; li++) {
+		struct topo_listener *tl = &tls[li];
+		const struct gt_listener *l = tl->listener;
+		if (ref->section_name && !str_eq(ref->section_name, l->name))
+			continue;
+		if (ref->port && ref->port != l->port)
+			continue;
+		n_selected++;
+		if (!listener_allows_kind(tl, route->kind) || !listener_allows_ns(b, l, owner, route)) {
+			if (refusals.len < 400) {
+				if (refusals.len)
+					buf_puts(&refusals, "; ");
+				listener_refusal(b, tl, owner, route, &refusals);
+			}
+			continue;
+		}
+		n_allowed++;
+		if (!route_hosts_intersect(&route->u.route, l->hostname)) {
+			if (hosts.len < 300)
+				buf_printf(&hosts, "%s%s: %s", hosts.len ? ", " : "", str_or(l->name, "?"),
+				           l->hostname);
+			continue;
+		}
+		topology_push_index(&tp->listeners, &tp->n_listeners, li);
+		if (tl->n_routes == 0 || tl->routes[tl->n_routes - 1] != ri) {
+			topology_push_index(&tl->routes, &tl->n_routes, ri);
+			tl->attached_routes++;
+		}
+	}
+
+	if (tp->n_listeners == 1) { /* the common case, without printf */
+		tp->attached = true;
+		tp->reason = "Accepted";
+		tp->message = join("attached to ", what, " ", ns, "/", str_or(ref->name, ""),
+		                   ", listener ", str_or(tls[tp->listeners[0]].listener->name, "?"),
+		                   (char *)NULL);
+		buf_done(&refusals);
+		buf_done(&hosts);
+		return;
+	}
+	char gid[320];
+	snprintf(gid, sizeof gid, "%s/%s", ns, str_or(ref->name, ""));
+	if (tp->n_listeners > 0) {
+		tp->attached = true;
+		tp->reason = "Accepted";
+		struct buf m;
+		buf_init(&m);
+		buf_printf(&m, "attached to %s %s, listener%s ", what, gid, tp->n_listeners > 1 ? "s" : "");
+		for (size_t i = 0; i < tp->n_listeners; i++)
+			buf_printf(&m, "%s%s", i ? ", " : "", str_or(tls[tp->listeners[i]].listener->name, "?"));
+		tp->message = buf_steal(&m);
+	} else if (n_selected == 0) {
+		tp->reason = "NoMatchingParent";
+		if (n_tls == 0)
+			tp->message = xasprintf("%s %s has no listeners", what, gid);
+		else if (ref->section_name && ref->port)
+			tp->message = xasprintf("%s %s has no listener named %s on port %d", what, gid,
+			                        ref->section_name, ref->port);
+		else if (ref->section_name)
+			tp->message = xasprintf("%s %s has no listener named %s", what, gid, ref->section_name);
+		else
+			tp->message = xasprintf("%s %s has no listener on port %d", what, gid, ref->port);
+		findings_add(&b->t->findings, LINT_NO_MATCHING_PARENT, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
+	} else if (n_allowed == 0) {
+		tp->reason = "NotAllowedByListeners";
+		tp->message = xasprintf("no listener of %s %s admits this route: %s", what, gid,
+		                        buf_str(&refusals));
+		findings_add(&b->t->findings, LINT_NOT_ALLOWED_BY_LISTENERS, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
+	} else {
+		tp->reason = "NoMatchingListenerHostname";
+		struct buf rh;
+		buf_init(&rh);
+		for (size_t i = 0; i < route->u.route.n_hostnames && i < 8; i++)
+			buf_printf(&rh, "%s%s", i ? ", " : "", route->u.route.hostnames[i]);
+		tp->message = xasprintf("route hostnames (%s) intersect no hostname of the listeners of "
+		                        "%s %s (%s)",
+		                        buf_str(&rh), what, gid, buf_str(&hosts));
+		buf_done(&rh);
+		findings_add(&b->t->findings, LINT_NO_MATCHING_LISTENER_HOSTNAME, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
+	}
+	buf_done(&refusals);
+	buf_done(&hosts);
+}
+
 static void resolve_gateway_parent(struct build *b, const struct gt_object *route, size_t ri,
                                    size_t pi, struct topo_parent *tp, struct topology_rid *rid)
 {
@@ -262,104 +317,49 @@ static void resolve_gateway_parent(struct build *b, const struct gt_object *rout
 			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("gateway %s/%s not found", ns, str_or(ref->name, ""));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
+		findings_add(&b->t->findings, LINT_PARENT_NOT_FOUND, topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "parentRef names gateway %s/%s, which does not exist", ns,
 		             str_or(ref->name, ""));
 		return;
 	}
 	struct topo_gateway *tg = &b->t->gateways[gi];
-	const struct gt_object *gw = tg->obj;
-	const struct gt_gateway *g = &gw->u.gw;
-	tp->target = gw;
+	tp->target = tg->obj;
+	attach_to_listeners(b, route, ri, pi, tp, rid, tg->obj, tg->listeners, tg->n_listeners);
+}
 
-	size_t n_selected = 0, n_allowed = 0;
-	struct buf refusals, hosts;
-	buf_init(&refusals);
-	buf_init(&hosts);
-	for (size_t li = 0; li < g->n_listeners; li++) {
-		const struct gt_listener *l = &g->listeners[li];
-		if (ref->section_name && !str_eq(ref->section_name, l->name))
-			continue;
-		if (ref->port && ref->port != l->port)
-			continue;
-		n_selected++;
-		if (!listener_allows_kind(l, route->kind) || !listener_allows_ns(b, l, gw, route)) {
-			if (refusals.len < 400) {
-				if (refusals.len)
-					buf_puts(&refusals, "; ");
-				listener_refusal(b, l, gw, route, &refusals);
-			}
-			continue;
-		}
-		n_allowed++;
-		if (!route_hosts_intersect(&route->u.route, l->hostname)) {
-			if (hosts.len < 300)
-				buf_printf(&hosts, "%s%s: %s", hosts.len ? ", " : "", str_or(l->name, "?"),
-				           l->hostname);
-			continue;
-		}
-		topology_push_index(&tp->listeners, &tp->n_listeners, li);
-		struct topo_listener *tl = &tg->listeners[li];
-		if (tl->n_routes == 0 || tl->routes[tl->n_routes - 1] != ri) {
-			topology_push_index(&tl->routes, &tl->n_routes, ri);
-			tl->attached_routes++;
-		}
-	}
-
-	if (tp->n_listeners == 1) { /* the common case, without printf */
-		tp->attached = true;
-		tp->reason = "Accepted";
-		tp->message = join("attached to gateway ", ns, "/", str_or(ref->name, ""), ", listener ",
-		                   str_or(g->listeners[tp->listeners[0]].name, "?"), (char *)NULL);
-		buf_done(&refusals);
-		buf_done(&hosts);
+/* A ListenerSet parent: only a ListenerSet its Gateway takes has listeners to attach to (one
+ * it does not take gives NoMatchingParent: the spec leaves this open, the sim does so too). */
+static void resolve_listenerset_parent(struct build *b, const struct gt_object *route, size_t ri,
+                                       size_t pi, struct topo_parent *tp,
+                                       struct topology_rid *rid)
+{
+	const struct gt_parent_ref *ref = tp->ref;
+	const char *ns = topology_ref_ns(ref, route);
+	char field[64];
+	tp->role = TOPO_GATEWAY;
+	size_t li;
+	if (!topology_index_get(&b->listenersets, ns, ref->name, &li)) {
+		tp->reason = "NoMatchingParent";
+		tp->message = xasprintf("listenerset %s/%s not found", ns, str_or(ref->name, ""));
+		findings_add(&b->t->findings, LINT_PARENT_NOT_FOUND, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi),
+		             "parentRef names listenerset %s/%s, which does not exist", ns,
+		             str_or(ref->name, ""));
 		return;
 	}
-	char gid[320];
-	snprintf(gid, sizeof gid, "%s/%s", ns, str_or(ref->name, ""));
-	if (tp->n_listeners > 0) {
-		tp->attached = true;
-		tp->reason = "Accepted";
-		struct buf m;
-		buf_init(&m);
-		buf_printf(&m, "attached to gateway %s, listener%s ", gid, tp->n_listeners > 1 ? "s" : "");
-		for (size_t i = 0; i < tp->n_listeners; i++)
-			buf_printf(&m, "%s%s", i ? ", " : "", str_or(g->listeners[tp->listeners[i]].name, "?"));
-		tp->message = buf_steal(&m);
-	} else if (n_selected == 0) {
+	struct topo_listenerset *ls = &b->t->listenersets[li];
+	tp->target = ls->obj;
+	if (!ls->accepted && ls->n_listeners == 0) {
+		const struct topo_condition *c = topo_conditions_find(&ls->conditions, "Accepted");
 		tp->reason = "NoMatchingParent";
-		if (g->n_listeners == 0)
-			tp->message = xasprintf("gateway %s has no listeners", gid);
-		else if (ref->section_name && ref->port)
-			tp->message = xasprintf("gateway %s has no listener named %s on port %d", gid,
-			                        ref->section_name, ref->port);
-		else if (ref->section_name)
-			tp->message = xasprintf("gateway %s has no listener named %s", gid, ref->section_name);
-		else
-			tp->message = xasprintf("gateway %s has no listener on port %d", gid, ref->port);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi), "%s",
-		             tp->message);
-	} else if (n_allowed == 0) {
-		tp->reason = "NotAllowedByListeners";
-		tp->message = xasprintf("no listener of gateway %s admits this route: %s", gid,
-		                        buf_str(&refusals));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NOT_ALLOWED_BY_LISTENERS), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
-		             "%s", tp->message);
-	} else {
-		tp->reason = "NoMatchingListenerHostname";
-		struct buf rh;
-		buf_init(&rh);
-		for (size_t i = 0; i < route->u.route.n_hostnames && i < 8; i++)
-			buf_printf(&rh, "%s%s", i ? ", " : "", route->u.route.hostnames[i]);
-		tp->message = xasprintf("route hostnames (%s) intersect no hostname of the listeners of "
-		                        "gateway %s (%s)",
-		                        buf_str(&rh), gid, buf_str(&hosts));
-		buf_done(&rh);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_LISTENER_HOSTNAME), topology_rid(rid),
+		tp->message = xasprintf("listenerset %s/%s is not attached to a gateway (%s: %s)", ns,
+		                        str_or(ref->name, ""), c ? c->reason : "?",
+		                        c && c->message ? c->message : "");
+		findings_add(&b->t->findings, LINT_NO_MATCHING_PARENT, topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
+		return;
 	}
-	buf_done(&refusals);
-	buf_done(&hosts);
+	attach_to_listeners(b, route, ri, pi, tp, rid, ls->obj, ls->listeners, ls->n_listeners);
 }
 
 static void resolve_service_parent(struct build *b, const struct gt_object *route, size_t ri,
@@ -376,7 +376,7 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 			return;
 		tp->reason = "NoMatchingParent";
 		tp->message = xasprintf("service %s/%s not found", ns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(PARENT_NOT_FOUND), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
+		findings_add(&b->t->findings, LINT_PARENT_NOT_FOUND, topology_rid(rid), topology_parent_field(field, sizeof field, pi),
 		             "parentRef names service %s/%s, which does not exist", ns, name);
 		return;
 	}
@@ -393,8 +393,8 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 			tp->message = xasprintf("service %s/%s is headless (clusterIP: None): a mesh route "
 			                        "needs a ClusterIP Service as its parent",
 			                        ns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
-		             "%s", tp->message);
+		findings_add(&b->t->findings, LINT_INVALID_SERVICE_PARENT, topology_rid(rid),
+		             topology_parent_field(field, sizeof field, pi), "%s", tp->message);
 		return;
 	}
 	if (ref->port || ref->section_name) {
@@ -419,8 +419,9 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 				           svc->ports[i].name ? svc->ports[i].name : "");
 			buf_puts(&m, svc->n_ports ? ")" : " none)");
 			tp->message = buf_steal(&m);
-			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(NO_MATCHING_PARENT), topology_rid(rid), topology_parent_field(field, sizeof field, pi),
-			             "%s", tp->message);
+			findings_add(&b->t->findings, LINT_NO_MATCHING_PARENT, topology_rid(rid),
+			             topology_parent_field(field, sizeof field, pi), "%s",
+			             tp->message);
 			return;
 		}
 	}
@@ -445,23 +446,8 @@ static void resolve_service_parent(struct build *b, const struct gt_object *rout
 static bool grant_permits(struct build *b, const struct gt_object *route,
                           const struct gt_backend_ref *br, const char *bns)
 {
-	size_t start;
-	if (!topology_index_get(&b->grants, bns, "", &start))
-		return false;
-	const char *rns = object_ns(route), *rkind = kind_name(route->kind);
-	for (size_t gi = start; gi < b->n_grants && str_eq(object_ns(b->grant_objs[gi]), bns); gi++) {
-		const struct gt_refgrant *g = &b->grant_objs[gi]->u.grant;
-		bool from = false, to = false;
-		for (size_t i = 0; i < g->n_from && !from; i++)
-			from = str_eq(g->from[i].group, GW_GROUP) && str_eq(g->from[i].kind, rkind) &&
-			       str_eq(g->from[i].namespace_, rns);
-		for (size_t i = 0; i < g->n_to && from && !to; i++)
-			to = topology_is_core_group(g->to[i].group) && str_eq(g->to[i].kind, "Service") &&
-			     (str_empty(g->to[i].name) || str_eq(g->to[i].name, br->name));
-		if (from && to)
-			return true;
-	}
-	return false;
+	return topology_grant_permits(b, kind_name(route->kind), object_ns(route), "Service", bns,
+	                              br->name);
 }
 
 static void resolve_backend(struct build *b, const struct gt_object *route, bool mesh_only,
@@ -477,7 +463,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		tb->message = xasprintf("backend kind %s%s%s is not a Service",
 		                        topology_is_core_group(br->group) ? "" : br->group,
 		                        topology_is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_KIND), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
+		findings_add(&b->t->findings, LINT_INVALID_KIND, topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "backendRef %s names kind %s%s%s: only core Services are supported", name,
 		             topology_is_core_group(br->group) ? "" : br->group,
 		             topology_is_core_group(br->group) ? "" : "/", str_or(br->kind, "?"));
@@ -490,7 +476,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		tb->message = xasprintf("no ReferenceGrant in namespace %s lets %s from namespace %s "
 		                        "refer to service %s",
 		                        bns, kind_name(route->kind), object_ns(route), name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(REF_NOT_PERMITTED), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
+		findings_add(&b->t->findings, LINT_REF_NOT_PERMITTED, topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "%s: add a ReferenceGrant in %s (from: group %s, kind %s, namespace %s; to: "
 		             "kind Service)",
 		             tb->message, bns, GW_GROUP, kind_name(route->kind), object_ns(route));
@@ -502,7 +488,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 			return;
 		tb->reason = "BackendNotFound";
 		tb->message = xasprintf("service %s/%s not found", bns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(BACKEND_NOT_FOUND), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
+		findings_add(&b->t->findings, LINT_BACKEND_NOT_FOUND, topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
 		             "backendRef names service %s/%s, which does not exist", bns, name);
 		return;
 	}
@@ -513,9 +499,10 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 	if (br->port == 0) {
 		tb->reason = "MissingPort";
 		tb->message = xasprintf("backendRef to service %s/%s has no port", bns, name);
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(MISSING_PORT), topology_rid(rid), backend_field(field, sizeof field, rule_i, bi),
-		             "backendRef to service %s/%s has no port: a Service backend needs one", bns,
-		             name);
+		findings_add(&b->t->findings, LINT_MISSING_PORT, topology_rid(rid),
+		             backend_field(field, sizeof field, rule_i, bi),
+		             "backendRef to service %s/%s has no port: a Service backend needs one",
+		             bns, name);
 		return;
 	}
 	tb->resolved = true;
@@ -526,7 +513,7 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 		port_ok = svc->ports[i].port == br->port;
 	if (!port_ok) {
 		tb->message = xasprintf("service %s/%s has no port %d", bns, name, br->port);
-		findings_add(&b->t->findings, SEV_WARNING, LINT_CODE(BACKEND_PORT_NOT_FOUND), topology_rid(rid),
+		findings_add(&b->t->findings, LINT_BACKEND_PORT_NOT_FOUND, topology_rid(rid),
 		             backend_field(field, sizeof field, rule_i, bi), "service %s/%s has no port %d: traffic to this backend fails", bns,
 		             name, br->port);
 	} else {
@@ -538,6 +525,50 @@ static void resolve_backend(struct build *b, const struct gt_object *route, bool
 
 /* ---- routes ---- */
 
+/* Would default Gateway tg claim route (GEP-3793: "subject to the usual rules about which
+ * Routes a Gateway is allowed to claim")? Some listener takes its kind and namespace and
+ * shares a hostname. A Gateway the route names in its parentRefs is not claimed twice. */
+static bool default_claims(struct build *b, const struct gt_object *route,
+                           const struct topo_gateway *tg)
+{
+	const struct gt_route *r = &route->u.route;
+	for (size_t i = 0; i < r->n_parents; i++)
+		if (ref_is_gateway(&r->parents[i]) && str_eq(r->parents[i].name, tg->obj->meta.name) &&
+		    str_eq(topology_ref_ns(&r->parents[i], route), object_ns(tg->obj)))
+			return false;
+	for (size_t li = 0; li < tg->n_listeners; li++) {
+		const struct topo_listener *tl = &tg->listeners[li];
+		if (listener_allows_kind(tl, route->kind) &&
+		    listener_allows_ns(b, tl->listener, tg->obj, route) &&
+		    route_hosts_intersect(r, tl->listener->hostname))
+			return true;
+	}
+	return false;
+}
+
+/* The defaulted parents of a route with useDefaultGateways All: one per default Gateway that
+ * claims it, with a ref of the topology's own (group, kind, namespace, name). */
+static size_t default_parents(struct build *b, struct topo_route *tr)
+{
+	const struct gt_object *o = tr->obj;
+	if (!o->u.route.use_default_gateways || !b->n_default_gws)
+		return 0;
+	for (size_t k = 0; k < b->n_default_gws; k++) {
+		const struct topo_gateway *tg = &b->t->gateways[b->default_gws[k]];
+		if (!default_claims(b, o, tg))
+			continue;
+		tr->default_refs = xreallocarray(tr->default_refs, tr->n_default_refs + 1,
+		                                 sizeof *tr->default_refs);
+		struct gt_parent_ref *ref = &tr->default_refs[tr->n_default_refs++];
+		memset(ref, 0, sizeof *ref);
+		ref->group = xstrdup(GW_GROUP);
+		ref->kind = xstrdup("Gateway");
+		ref->namespace_ = xstrdup(object_ns(tg->obj));
+		ref->name = xstrdup(str_or(tg->obj->meta.name, ""));
+	}
+	return tr->n_default_refs;
+}
+
 static void build_route(struct build *b, size_t ri)
 {
 	struct topo_route *tr = &b->t->routes[ri];
@@ -546,8 +577,22 @@ static void build_route(struct build *b, size_t ri)
 	struct topology_rid rid = {.obj = o};
 
 	bool mesh_only = r->n_parents > 0;
-	tr->n_parents = r->n_parents;
-	tr->parents = xcalloc(r->n_parents ? r->n_parents : 1, sizeof *tr->parents);
+	size_t n_def = default_parents(b, tr);
+	tr->n_parents = r->n_parents + n_def;
+	tr->parents = xcalloc(tr->n_parents ? tr->n_parents : 1, sizeof *tr->parents);
+	if (n_def)
+		mesh_only = false;
+	for (size_t k = 0; k < n_def; k++) {
+		/* claimed, so attached: attach_to_listeners adds no finding */
+		struct topo_parent *tp = &tr->parents[r->n_parents + k];
+		tp->ref = &tr->default_refs[k];
+		tp->defaulted = true;
+		tp->reported_accepted = -1;
+		tp->reported_resolved = -1;
+		resolve_gateway_parent(b, o, ri, r->n_parents + k, tp, &rid);
+		if (tp->attached)
+			tr->attached_any = true;
+	}
 	for (size_t pi = 0; pi < r->n_parents; pi++) {
 		struct topo_parent *tp = &tr->parents[pi];
 		tp->ref = &r->parents[pi];
@@ -556,6 +601,9 @@ static void build_route(struct build *b, size_t ri)
 		if (ref_is_gateway(tp->ref)) {
 			mesh_only = false;
 			resolve_gateway_parent(b, o, ri, pi, tp, &rid);
+		} else if (ref_is_listenerset(tp->ref)) {
+			mesh_only = false;
+			resolve_listenerset_parent(b, o, ri, pi, tp, &rid);
 		} else if (ref_is_service(tp->ref)) {
 			tr->mesh = true;
 			resolve_service_parent(b, o, ri, pi, tp, &rid);
@@ -569,7 +617,7 @@ static void build_route(struct build *b, size_t ri)
 			                        str_or(tp->ref->group, "?"));
 			char field[64];
 			snprintf(field, sizeof field, "spec.parentRefs[%zu].group", pi);
-			findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(INVALID_SERVICE_PARENT),
+			findings_add(&b->t->findings, LINT_INVALID_SERVICE_PARENT,
 			             topology_rid(&rid), field, "%s", tp->message);
 		} else {
 			mesh_only = false;
@@ -581,9 +629,8 @@ static void build_route(struct build *b, size_t ri)
 			                        str_or(tp->ref->kind, "?"));
 			char field[64];
 			snprintf(field, sizeof field, "spec.parentRefs[%zu]", pi);
-			findings_add(&b->t->findings, SEV_INFO, LINT_CODE(UNSUPPORTED_PARENT),
-			             topology_rid(&rid), field,
-			             "%s: its attachment is not checked", tp->message);
+			findings_add(&b->t->findings, LINT_UNSUPPORTED_PARENT, topology_rid(&rid),
+			             field, "%s: its attachment is not checked", tp->message);
 		}
 		if (tp->attached)
 			tr->attached_any = true;
@@ -612,17 +659,26 @@ static void build_route(struct build *b, size_t ri)
 
 /* ---- gateways ---- */
 
-static bool listener_kinds_modelled(const struct gt_listener *l)
+/* A Gateway's or ListenerSet's listeners, with their reported status; judged later. */
+static void init_listeners(const struct gt_object *owner, struct topo_listener **out,
+                           size_t *n_out)
 {
-	if (l->n_kinds == 0)
-		return str_eq(l->protocol, "HTTP") || str_eq(l->protocol, "HTTPS");
-	for (size_t i = 0; i < l->n_kinds; i++) {
-		const char *g = l->kinds[i].group ? l->kinds[i].group : GW_GROUP;
-		if (!str_eq(g, GW_GROUP) ||
-		    !(str_eq(l->kinds[i].kind, "HTTPRoute") || str_eq(l->kinds[i].kind, "GRPCRoute")))
-			return false;
+	const struct gt_gateway *g = &owner->u.gw;
+	*n_out = g->n_listeners;
+	*out = xcalloc(g->n_listeners ? g->n_listeners : 1, sizeof **out);
+	for (size_t i = 0; i < g->n_listeners; i++) {
+		struct topo_listener *tl = &(*out)[i];
+		tl->listener = &g->listeners[i];
+		tl->owner = owner;
+		tl->index = i;
+		tl->reported_attached_routes = -1;
+		for (size_t k = 0; k < g->n_listener_status; k++)
+			if (str_eq(g->listener_status[k].name, g->listeners[i].name)) {
+				tl->reported = &g->listener_status[k];
+				tl->reported_attached_routes = g->listener_status[k].attached_routes;
+				break;
+			}
 	}
-	return true;
 }
 
 static void build_gateway(struct build *b, struct topo_gateway *tg)
@@ -631,19 +687,7 @@ static void build_gateway(struct build *b, struct topo_gateway *tg)
 	size_t ci;
 	if (g->class_name && topology_index_get(&b->classes, "", g->class_name, &ci))
 		tg->klass = b->class_objs[ci];
-	tg->n_listeners = g->n_listeners;
-	tg->listeners = xcalloc(g->n_listeners ? g->n_listeners : 1, sizeof *tg->listeners);
-	for (size_t i = 0; i < g->n_listeners; i++) {
-		struct topo_listener *tl = &tg->listeners[i];
-		tl->listener = &g->listeners[i];
-		tl->index = i;
-		tl->reported_attached_routes = -1;
-		for (size_t k = 0; k < g->n_listener_status; k++)
-			if (str_eq(g->listener_status[k].name, g->listeners[i].name)) {
-				tl->reported_attached_routes = g->listener_status[k].attached_routes;
-				break;
-			}
-	}
+	init_listeners(tg->obj, &tg->listeners, &tg->n_listeners);
 }
 
 /* Gateway-level findings, after every route has been placed on its listeners. */
@@ -653,25 +697,11 @@ static void gateway_findings(struct build *b, const struct topo_gateway *tg)
 	char gid[512];
 	object_id(tg->obj, gid, sizeof gid);
 	if (!tg->klass)
-		findings_add(&b->t->findings, SEV_ERROR, LINT_CODE(GATEWAYCLASS_NOT_FOUND), gid,
+		findings_add(&b->t->findings, LINT_GATEWAYCLASS_NOT_FOUND, gid,
 		             "spec.gatewayClassName",
 		             "gateway names GatewayClass %s, which does not exist: no controller will "
 		             "program it",
 		             str_or(g->class_name, "(none)"));
-	for (size_t i = 0; i < tg->n_listeners; i++) {
-		const struct topo_listener *tl = &tg->listeners[i];
-		if (tl->reported_attached_routes < 0 || tl->reported_attached_routes == tl->attached_routes)
-			continue;
-		if (!listener_kinds_modelled(tl->listener))
-			continue; /* it may carry TLSRoutes/TCPRoutes that gammatop does not count */
-		char field[64];
-		snprintf(field, sizeof field, "spec.listeners[%zu]", i);
-		findings_add(&b->t->findings, SEV_INFO, LINT_CODE(ATTACHED_ROUTES_DIFFER), gid, field,
-		             "listener %s: the controller reports %d attached routes, gammatop counts %d "
-		             "in the routes it can see",
-		             str_or(tl->listener->name, "?"), tl->reported_attached_routes,
-		             tl->attached_routes);
-	}
 }
 
 static void build_ns_labels(struct build *b)
@@ -712,20 +742,22 @@ struct gt_topology *topology_build(struct gt_store *s)
 	findings_init(&t->findings);
 	t->store_generation = store_generation(s);
 	struct build b = {.t = t, .s = s};
-	size_t n_gw, n_svc, n_cls, n_http, n_grpc;
+	size_t n_gw, n_svc, n_cls, n_ls;
+	b.default_gws = NULL;
+	b.n_default_gws = 0;
 	const struct gt_object *const *gws = store_list(s, GT_GATEWAY, &n_gw);
+	const struct gt_object *const *lss = store_list(s, GT_LISTENERSET, &n_ls);
 	const struct gt_object *const *svcs = store_list(s, GT_SERVICE, &n_svc);
 	b.class_objs = store_list(s, GT_GATEWAYCLASS, &n_cls);
 	b.ns_objs = store_list(s, GT_NAMESPACE, &b.n_ns);
 	b.grant_objs = store_list(s, GT_REFERENCEGRANT, &b.n_grants);
-	const struct gt_object *const *http = store_list(s, GT_HTTPROUTE, &n_http);
-	const struct gt_object *const *grpc = store_list(s, GT_GRPCROUTE, &n_grpc);
 
 	topology_index_init(&b.gateways, n_gw);
 	topology_index_init(&b.services, n_svc);
 	topology_index_init(&b.classes, n_cls);
 	topology_index_init(&b.namespaces, b.n_ns);
 	topology_index_init(&b.grants, b.n_grants);
+	topology_index_init(&b.listenersets, n_ls);
 	for (size_t i = 0; i < n_cls; i++)
 		topology_index_put(&b.classes, "", b.class_objs[i]->meta.name, i);
 	for (size_t i = 0; i < b.n_grants; i++) /* sorted by namespace: remember each run's start */
@@ -744,6 +776,9 @@ struct gt_topology *topology_build(struct gt_store *s)
 		topology_index_put(&b.gateways, object_ns(gws[i]), gws[i]->meta.name, i);
 		build_gateway(&b, &t->gateways[i]);
 	}
+	for (size_t i = 0; i < n_gw; i++)
+		if (gws[i]->u.gw.default_scope_all)
+			topology_push_index(&b.default_gws, &b.n_default_gws, i);
 	t->n_services = n_svc;
 	t->services = xcalloc(n_svc ? n_svc : 1, sizeof *t->services);
 	for (size_t i = 0; i < n_svc; i++) {
@@ -751,12 +786,37 @@ struct gt_topology *topology_build(struct gt_store *s)
 		topology_index_put(&b.services, object_ns(svcs[i]), svcs[i]->meta.name, i);
 	}
 
-	t->n_routes = n_http + n_grpc;
+	t->n_listenersets = n_ls;
+	t->listenersets = xcalloc(n_ls ? n_ls : 1, sizeof *t->listenersets);
+	for (size_t i = 0; i < n_ls; i++) {
+		t->listenersets[i].obj = object_ref(lss[i]);
+		t->listenersets[i].gateway = -1;
+		topology_index_put(&b.listenersets, object_ns(lss[i]), lss[i]->meta.name, i);
+	}
+	size_t n_meshes;
+	const struct gt_object *const *meshes = store_list(s, GT_XMESH, &n_meshes);
+	t->n_meshes = n_meshes;
+	t->meshes = xcalloc(n_meshes ? n_meshes : 1, sizeof *t->meshes);
+	for (size_t i = 0; i < n_meshes; i++)
+		t->meshes[i] = object_ref(meshes[i]);
+	topology_listeners_judge(&b);
+
+	/* Routes of every kind, in kind order (the order of enum gt_kind). */
+	t->n_routes = 0;
+	for (int k = 0; k < GT_KIND_COUNT; k++)
+		if (kind_is_route((enum gt_kind)k))
+			t->n_routes += store_count(s, (enum gt_kind)k);
 	t->routes = xcalloc(t->n_routes ? t->n_routes : 1, sizeof *t->routes);
-	for (size_t i = 0; i < n_http; i++)
-		t->routes[i].obj = object_ref(http[i]);
-	for (size_t i = 0; i < n_grpc; i++)
-		t->routes[n_http + i].obj = object_ref(grpc[i]);
+	size_t nr = 0;
+	for (int k = 0; k < GT_KIND_COUNT; k++) {
+		if (!kind_is_route((enum gt_kind)k))
+			continue;
+		size_t n;
+		const struct gt_object *const *list = store_list(s, (enum gt_kind)k, &n);
+		for (size_t i = 0; i < n && nr < t->n_routes; i++)
+			t->routes[nr++].obj = object_ref(list[i]);
+	}
+	t->n_routes = nr;
 	for (size_t i = 1; i < t->n_routes; i++) /* store_list order is already right: check */
 		if (route_cmp(&t->routes[i - 1], &t->routes[i]) > 0) {
 			qsort(t->routes, t->n_routes, sizeof *t->routes, route_cmp);
@@ -766,6 +826,8 @@ struct gt_topology *topology_build(struct gt_store *s)
 		build_route(&b, i);
 	for (size_t i = 0; i < n_gw; i++)
 		gateway_findings(&b, &t->gateways[i]);
+	topology_listeners_findings(&b);
+	topology_policies_build(&b, s);
 
 	for (size_t i = 0; i < b.n_ns; i++)
 		free(b.ns_labels[i].labels.items);
@@ -775,6 +837,8 @@ struct gt_topology *topology_build(struct gt_store *s)
 	topology_index_done(&b.classes);
 	topology_index_done(&b.namespaces);
 	topology_index_done(&b.grants);
+	topology_index_done(&b.listenersets);
+	free(b.default_gws);
 	findings_sort(&t->findings);
 	return t;
 }

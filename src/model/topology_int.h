@@ -34,6 +34,53 @@ bool topology_index_get(const struct topology_index *ix, const char *ns, const c
 /* Append v to a heap array of *n elements that grows at powers of two. */
 void topology_push_index(size_t **arr, size_t *n, size_t v);
 
+/* ---- the build context (topology.c), shared with topology_listeners.c and
+ * topology_policy.c ---- */
+
+struct ns_labels {
+	struct gt_kvlist labels; /* the Namespace's labels + kubernetes.io/metadata.name */
+};
+
+struct build {
+	struct gt_topology *t;
+	const struct gt_store *s; /* for what was read where (store_kind_covers) */
+	struct topology_index gateways, services, namespaces, classes, grants, listenersets;
+	const struct gt_object *const *grant_objs;
+	size_t n_grants;
+	const struct gt_object *const *class_objs;
+	const struct gt_object *const *ns_objs;
+	struct ns_labels *ns_labels;
+	size_t n_ns;
+	size_t *default_gws, n_default_gws; /* Gateways with defaultScope All (GEP-3793) */
+};
+
+/* The labels of Namespace ns, NULL when there is no such Namespace object
+ * (topology_rules.c, as the two below). */
+const struct gt_kvlist *topology_ns_labels(struct build *b, const char *ns);
+/* Does namespace ns match sel (its Namespace's labels; without a Namespace object, only
+ * kubernetes.io/metadata.name is known)? */
+bool topology_ns_selected(struct build *b, const struct gt_selector *sel, const char *ns);
+/* Does a ReferenceGrant in to_ns let from_kind (GW_GROUP) objects of from_ns refer to the
+ * to_kind (core group) object to_name? */
+bool topology_grant_permits(struct build *b, const char *from_kind, const char *from_ns,
+                            const char *to_kind, const char *to_ns, const char *to_name);
+/* Judge every Gateway's and ListenerSet's listeners (supportedKinds, Accepted, Conflicted,
+ * ResolvedRefs, OverlappingTLSConfig), which ListenerSets each Gateway takes, and the Accepted
+ * condition of Gateways and ListenerSets. Before routes are placed (topology_listeners.c). */
+void topology_listeners_judge(struct build *b);
+/* After routes are placed: attachedRoutes and AttachedListenerSets findings, reported versus
+ * computed listener, Gateway and ListenerSet conditions. */
+void topology_listeners_findings(struct build *b);
+/* Policies: targets, Accepted/ResolvedRefs, ancestors (GEP-713), the backends they apply to,
+ * and their findings. After routes are placed (topology_policy.c). */
+void topology_policies_build(struct build *b, struct gt_store *s);
+/* Precedence between objects of one kind: creationTimestamp (older first; absent last),
+ * then namespace, then name. <0: a comes first. */
+int topology_older(const struct gt_object *a, const struct gt_object *b);
+/* A computed condition into c (message printf-style). */
+void topology_cond(struct topo_conditions *c, const char *type, bool status, const char *reason,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* A route's id for findings ("httproute/ns/name"), made on first use: most routes have no
  * finding. */
 struct topology_rid {

@@ -18,6 +18,31 @@ long topology_live_count(void) { return live_topologies; }
 /* Called by topology_build for each new topology. */
 void topology_count_new(void) { live_topologies++; }
 
+static void conditions_free(struct topo_conditions *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->items[i].message);
+}
+
+static void listeners_free(struct topo_listener *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].routes);
+		conditions_free(&l[i].conditions);
+	}
+	free(l);
+}
+
+/* The computed condition of this type, or NULL. */
+const struct topo_condition *topo_conditions_find(const struct topo_conditions *c,
+                                                  const char *type)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		if (str_eq(c->items[i].type, type))
+			return &c->items[i];
+	return NULL;
+}
+
 /* One more reference. */
 struct gt_topology *topology_ref(struct gt_topology *t)
 {
@@ -44,6 +69,13 @@ void topology_free(struct gt_topology *t)
 			free(r->parents[p].listeners);
 		}
 		free(r->parents);
+		for (size_t k = 0; k < r->n_default_refs; k++) {
+			free(r->default_refs[k].group);
+			free(r->default_refs[k].kind);
+			free(r->default_refs[k].namespace_);
+			free(r->default_refs[k].name);
+		}
+		free(r->default_refs);
 		for (size_t k = 0; k < r->n_rules; k++) {
 			for (size_t bi = 0; bi < r->rules[k].n_backends; bi++)
 				free(r->rules[k].backends[bi].message);
@@ -53,12 +85,32 @@ void topology_free(struct gt_topology *t)
 	}
 	free(t->routes);
 	for (size_t i = 0; i < t->n_gateways; i++) {
-		for (size_t l = 0; l < t->gateways[i].n_listeners; l++)
-			free(t->gateways[i].listeners[l].routes);
-		free(t->gateways[i].listeners);
+		listeners_free(t->gateways[i].listeners, t->gateways[i].n_listeners);
+		conditions_free(&t->gateways[i].conditions);
+		free(t->gateways[i].listenersets);
 		object_unref(t->gateways[i].obj);
 	}
 	free(t->gateways);
+	for (size_t i = 0; i < t->n_listenersets; i++) {
+		listeners_free(t->listenersets[i].listeners, t->listenersets[i].n_listeners);
+		conditions_free(&t->listenersets[i].conditions);
+		object_unref(t->listenersets[i].obj);
+	}
+	free(t->listenersets);
+	for (size_t i = 0; i < t->n_policies; i++) {
+		struct topo_policy *p = &t->policies[i];
+		conditions_free(&p->conditions);
+		for (size_t a = 0; a < p->n_ancestors; a++) {
+			free(p->ancestors[a].ns);
+			free(p->ancestors[a].name);
+		}
+		free(p->ancestors);
+		object_unref(p->obj);
+	}
+	free(t->policies);
+	for (size_t i = 0; i < t->n_meshes; i++)
+		object_unref(t->meshes[i]);
+	free(t->meshes);
 	for (size_t i = 0; i < t->n_classes; i++)
 		object_unref(t->classes[i]);
 	free(t->classes);
@@ -131,6 +183,27 @@ const struct topo_service *topology_find_service(const struct gt_topology *t, co
 			c = strcmp(str_or(o->meta.name, ""), str_or(name, ""));
 		if (!c)
 			return &t->services[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The ListenerSet ns/name, or NULL (binary search: sorted by namespace, name). */
+const struct topo_listenerset *topology_find_listenerset(const struct gt_topology *t,
+                                                         const char *ns, const char *name)
+{
+	size_t lo = 0, hi = t->n_listenersets;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct gt_object *o = t->listenersets[mid].obj;
+		int c = strcmp(object_ns(o), str_or(ns, ""));
+		if (!c)
+			c = strcmp(str_or(o->meta.name, ""), str_or(name, ""));
+		if (!c)
+			return &t->listenersets[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else

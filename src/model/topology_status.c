@@ -61,7 +61,7 @@ static void compare_resolved(struct findings *out, const struct topo_route *tr, 
 				return;
 	if (tp->reported_resolved == 1 && bad) {
 		tp->refs_disagree = true;
-		findings_add(out, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), topology_rid(rid),
+		findings_add(out, LINT_STATUS_DISAGREES, topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi),
 		             "controller %s reports ResolvedRefs=True but gammatop finds "
 		             "spec.rules[%zu].backendRefs[%zu] unresolved (%s: %s)",
@@ -70,12 +70,12 @@ static void compare_resolved(struct findings *out, const struct topo_route *tr, 
 	           (str_eq(rr->reason, "RefNotPermitted") || str_eq(rr->reason, "BackendNotFound") ||
 	            str_eq(rr->reason, "InvalidKind"))) {
 		tp->refs_disagree = true;
-		findings_add(out, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), topology_rid(rid),
+		findings_add(out, LINT_STATUS_DISAGREES, topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi),
 		             "controller %s reports ResolvedRefs=False (%s%s%s) but gammatop resolves "
 		             "every backendRef of the route (the status may be stale)",
-		             ctl, str_or(rr->reason, "no reason"), str_empty(rr->message) ? "" : ": ",
-		             str_or(rr->message, ""));
+		             ctl, str_or(rr->reason, "no reason"),
+		             str_empty(rr->message) ? "" : ": ", str_or(rr->message, ""));
 	}
 }
 
@@ -103,7 +103,7 @@ void topology_match_status(struct findings *out, const struct topo_route *tr, si
 	bool evaluable = tp->role != TOPO_OTHER && !tp->unknown;
 	if (!best) {
 		if (tp->attached)
-			findings_add(out, SEV_INFO, LINT_CODE(NO_STATUS), topology_rid(rid),
+			findings_add(out, LINT_NO_STATUS, topology_rid(rid),
 			             topology_parent_field(field, sizeof field, pi),
 			             "no controller has reported status for parent %s %s/%s yet: the "
 			             "route may not be programmed",
@@ -123,15 +123,15 @@ void topology_match_status(struct findings *out, const struct topo_route *tr, si
 		return;
 	if (tp->attached != (tp->reported_accepted == 1)) {
 		tp->disagrees = true;
-		findings_add(out, SEV_WARNING, LINT_CODE(STATUS_DISAGREES), topology_rid(rid),
+		findings_add(out, LINT_STATUS_DISAGREES, topology_rid(rid),
 		             topology_parent_field(field, sizeof field, pi),
 		             "controller %s reports Accepted=%s (%s%s%s) but gammatop computes %s (%s: "
 		             "%s)",
 		             str_or(best->controller_name, "(unnamed)"),
-		             tp->reported_accepted ? "True" : "False", str_or(acc->reason, "no reason"),
-		             str_empty(acc->message) ? "" : ": ", str_or(acc->message, ""),
-		             tp->attached ? "attached" : "not attached", tp->reason,
-		             tp->message ? tp->message : "");
+		             tp->reported_accepted ? "True" : "False",
+		             str_or(acc->reason, "no reason"), str_empty(acc->message) ? "" : ": ",
+		             str_or(acc->message, ""), tp->attached ? "attached" : "not attached",
+		             tp->reason, tp->message ? tp->message : "");
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "traffic.h"
 #include "traffic_glue.h"
 
 void admin_churn_step(struct sim *s)
@@ -82,6 +83,29 @@ bool admin_handle(struct sim *s, const struct request *rq, struct reply *rp)
 	if (strcmp(p, "status") == 0) {
 		pthread_mutex_lock(&s->lock);
 		reply_json(rp, 200, status_doc(s));
+		pthread_mutex_unlock(&s->lock);
+		return true;
+	}
+	if (strcmp(p, "traffic") == 0) {
+		/* the traffic model's exact figures of one rule (tests compare what gammatop
+		 * measures from the metrics with them): ?kind=HTTPRoute&namespace=&name=&rule= */
+		const char *k = request_query(rq, "kind"), *ns = request_query(rq, "namespace");
+		const char *name = request_query(rq, "name"), *ru = request_query(rq, "rule");
+		long rule = 0;
+		struct traffic_expect e;
+		pthread_mutex_lock(&s->lock);
+		int rc = !s->traffic || !k || !ns || !name || (ru && !parse_int(ru, 0, 100000, &rule))
+		         ? -1 : traffic_expected(s->traffic, k, ns, name, (int)rule, &e);
+		if (rc < 0)
+			reply_status(rp, 404, "NotFound", NULL, "no traffic model for that kind, namespace, "
+			             "name and rule (or no traffic at all)");
+		else
+			reply_json(rp, 200, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "kind",
+			                              "SimTrafficExpect", "rps", e.rps, "successRate",
+			                              e.success_rate, "timeoutRate", e.timeout_rate,
+			                              "retryRate", e.retry_rate, "exhaustedPerSecond",
+			                              e.exhausted_per_s, "triesPerRequest",
+			                              e.tries_per_request, "linked", e.linked));
 		pthread_mutex_unlock(&s->lock);
 		return true;
 	}

@@ -486,6 +486,103 @@ static void do_delete_collection(struct sim *s, const struct request *rq, struct
 	                              "metadata", "resourceVersion", rvs, "items", items));
 }
 
+/* ---- --metrics-fixtures: exposition fixtures served as a pod's page ---- */
+
+struct fixture_hits {
+	char *key; /* "ns/pod" */
+	unsigned n;
+	struct fixture_hits *next;
+};
+
+void api_fixture_hits_free(struct sim *s)
+{
+	while (s->fixture_hits) {
+		struct fixture_hits *h = s->fixture_hits;
+		s->fixture_hits = h->next;
+		free(h->key);
+		free(h);
+	}
+}
+
+/* How many times ns/pod was scraped before (then counts this one); lock held. */
+static unsigned fixture_hit(struct sim *s, const char *ns, const char *pod)
+{
+	char key[512];
+	snprintf(key, sizeof key, "%s/%s", ns, pod);
+	struct fixture_hits *h = s->fixture_hits;
+	while (h && strcmp(h->key, key))
+		h = h->next;
+	if (!h) {
+		h = xcalloc(1, sizeof *h);
+		h->key = xstrdup(key);
+		h->next = s->fixture_hits;
+		s->fixture_hits = h;
+	}
+	return h->n++;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 65536, len = 0, got;
+	char *b = xmalloc(cap + 1);
+	while ((got = fread(b + len, 1, cap - len, f)) > 0) {
+		len += got;
+		if (len == cap)
+			b = xrealloc(b, (cap *= 2) + 1);
+	}
+	fclose(f);
+	b[len] = '\0';
+	return b;
+}
+
+/* Serve the fixture named by the pod's sim.gammatop.dev/metrics-fixture annotation (NAME of
+ * [a-z0-9-], no path), the page for this scrape: DIR/NAME.K.om or .prom, the last one again
+ * once they run out. False when the pod has no such annotation. */
+static bool serve_fixture(struct sim *s, const char *ns, const char *pod, struct reply *rp)
+{
+	if (!s->fixtures_dir)
+		return false;
+	char name[101] = "";
+	pthread_mutex_lock(&s->lock);
+	const json_t *o = objects_get(&s->objs, RES_POD, ns, pod);
+	const char *a = json_string_value(json_object_get(
+		json_object_get(json_object_get(o, "metadata"), "annotations"),
+		"sim.gammatop.dev/metrics-fixture"));
+	bool ok = a && *a && strlen(a) < sizeof name && strspn(a, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(a);
+	if (a && ok)
+		snprintf(name, sizeof name, "%s", a);
+	unsigned k = a && ok ? fixture_hit(s, ns, pod) : 0;
+	pthread_mutex_unlock(&s->lock);
+	if (!a)
+		return false;
+	if (!ok) {
+		reply_status(rp, 400, "BadRequest", NULL,
+		             "sim.gammatop.dev/metrics-fixture: a name of [a-z0-9-], at most 100");
+		return true;
+	}
+	for (long i = (long)k; i >= 0; i--) {
+		static const char *const ext[2] = {"om", "prom"};
+		static const char *const ctype[2] = {
+			"application/openmetrics-text; version=1.0.0; charset=utf-8",
+			"text/plain; version=0.0.4; charset=utf-8"};
+		for (int e = 0; e < 2; e++) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s/%s.%ld.%s", s->fixtures_dir, name, i, ext[e]);
+			char *text = slurp(path);
+			if (text) {
+				reply_text(rp, 200, ctype[e], text);
+				free(text);
+				return true;
+			}
+		}
+	}
+	reply_text(rp, 404, "text/plain", "no such metrics fixture\n");
+	return true;
+}
+
 /* GET .../pods/[scheme:]NAME[:PORT]/proxy/PATH: a proxy's metrics page. */
 static void do_proxy(struct sim *s, const struct request *rq, struct api_target *t,
                      struct reply *rp)
@@ -517,6 +614,8 @@ static void do_proxy(struct sim *s, const struct request *rq, struct api_target 
 		api_not_found(rp, RES_POD, name);
 		return;
 	}
+	if (serve_fixture(s, t->ns, name, rp)) /* any port and path: the fixture's proxy's */
+		return;
 	if (port != traffic_glue_proxy_port(s)) {
 		reply_status(rp, 503, "ServiceUnavailable", NULL,
 		             "error trying to reach service: dial tcp 10.42.0.1:%lld: connect: connection refused", port);

@@ -18,6 +18,8 @@ const char *api_qualified_kind(enum sim_res r, char *buf, size_t n);
 void api_not_found(struct reply *rp, enum sim_res r, const char *name);
 /* Add a Warning (299 - "text") to the reply, after the ones it has. */
 void api_add_warning(struct reply *rp, const char *text);
+/* Free the per-pod scrape counts of --metrics-fixtures (sim_done). */
+void api_fixture_hits_free(struct sim *s);
 /* Delete one object with its event (lock held); a new reference to its last state or NULL. */
 json_t *api_delete_object(struct sim *s, enum sim_res r, const char *ns, const char *name);
 

@@ -334,7 +334,8 @@ void controller_reconcile(struct sim *s)
 	if (rc.count)
 		controller_listeners_write(&rc);
 	controller_policy_reconcile(&rc);
-	if (full || s->dirty_pods)
+	/* With --metrics-fixtures the pages come from fixture pods only: no model proxy Pods. */
+	if ((full || s->dirty_pods) && !s->fixtures_dir)
 		reconcile_pods(s);
 	clear_dirty(s);
 	controller_listeners_free(&rc);

@@ -8,6 +8,18 @@
  *   shipping/shipping        the controller reports a wrong status (annotation)
  *   search/search-public     hostname matches no listener of the Gateway
  *   shop/admin               not allowed by the admin listener (namespace Same)
+ * and a call chain with nested retries and an inverted timeout (issue 17; the same shape
+ * as tests/fixtures/paths/paths-chain.yaml):
+ *   storefront Gateway --shop/basket (/basket: 3 tries, 1s per try)--> cart/basket
+ *     cart's workloads --cart/stock-from-cart (3 tries, 1s, 300ms per try)--> inventory/stock
+ *       inventory's workloads --inventory/warehouse-from-inventory (3 tries, 3s, 1s per try)
+ *         --> shipping/warehouse
+ *   27 requests at warehouse per request at the Gateway when every try fails
+ *   (RetryAmplification; shop/api's /api/cart rule reaches the same chain through cart),
+ *   and warehouse can take up to 3s while stock's caller gives up on each try after 300ms
+ *   (TimeoutBudgetExceeded). The traffic model chains the rates (sim.gammatop.dev/rps-from):
+ *   each hop receives the tries of the hop above, and every hop fails often enough (15-20%
+ *   503s) that the retries show in the metrics.
  * and the Gateway API v1.6 kinds: the storefront Gateway takes ListenerSets from the exposed
  * namespaces (allowedListeners); the payments team brings its own listeners in the
  * ListenerSet payments/payments-edge (a TLS passthrough listener for card data, an HTTPS one
@@ -68,8 +80,38 @@ static json_t *one_backend(const char *ns, const char *name, int port)
 	return json_pack("[o]", world_backend(ns, name, port, 1));
 }
 
+/* Linkerd reads its retry policy from the route's annotations, not from the rules' retry
+ * (and ignores backendRequest): give a route with a retry the annotations that say the same
+ * for the whole route, from its first rule with a retry, so the demo retries on every mesh. */
+static void linkerd_retry(json_t *route)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(json_object_get(route, "spec"), "rules"), i, r) {
+		json_t *re = json_object_get(r, "retry");
+		if (!json_is_object(re))
+			continue;
+		char lim[16], codes[128] = "";
+		snprintf(lim, sizeof lim, "%d", (int)json_integer_value(json_object_get(re, "attempts")));
+		size_t k;
+		json_t *c;
+		json_array_foreach(json_object_get(re, "codes"), k, c) {
+			size_t l = strlen(codes);
+			snprintf(codes + l, sizeof codes - l, "%s%d", l ? "," : "", (int)json_integer_value(c));
+		}
+		world_annotate(route, "retry.linkerd.io/http", *codes ? codes : "5xx");
+		world_annotate(route, "retry.linkerd.io/limit", lim);
+		const char *br = json_string_value(
+			json_object_get(json_object_get(r, "timeouts"), "backendRequest"));
+		if (br)
+			world_annotate(route, "retry.linkerd.io/timeout", br);
+		return;
+	}
+}
+
 static void traffic(json_t *route, const char *rps, const char *latency, const char *failure)
 {
+	linkerd_retry(route);
 	if (rps)
 		world_annotate(route, "sim.gammatop.dev/rps", rps);
 	if (latency)
@@ -100,6 +142,7 @@ static void namespaces(struct sim *s)
 		{"inventory", "inventory", 8080}, {"inventory", "inventory-grpc", 9090},
 		{"shipping", "shipping", 8080}, {"recommendations", "recommendations", 8080},
 		{"search", "search", 8080}, {"search", "search-indexer", 8080}, {"accounts", "accounts", 8080},
+		{"cart", "basket", 8080}, {"inventory", "stock", 8080}, {"shipping", "warehouse", 8080},
 	};
 	for (size_t i = 0; i < sizeof svcs / sizeof *svcs; i++)
 		world_must_add(s, world_service(svcs[i].ns, svcs[i].name, svcs[i].port, svcs[i].name));
@@ -156,6 +199,14 @@ static void gateway_routes(struct sim *s)
 	                          rule(json_pack("[o]", path_match("PathPrefix", "/api/search")),
 	                               one_backend("search", "search", 8080), "2s", NULL, 0, NULL, NULL)));
 	traffic(r, "0:80;1:25;2:6;3:40", "p50=20ms,p99=300ms;2:p50=180ms,p99=2s", "0.005");
+	world_must_add(s, r);
+	/* the head of the call chain (see the top of the file) */
+	r = world_route("HTTPRoute", "shop", "basket",
+	                json_pack("[o]", world_gateway_parent("ingress", "storefront", "https")),
+	                json_pack("[s]", "shop.example.com"),
+	                json_pack("[o]", rule(json_pack("[o]", path_match("PathPrefix", "/basket")),
+	                                      one_backend("cart", "basket", 8080), "3500ms", "1s", 2, "503", "50ms")));
+	traffic(r, "20", "p50=25ms,p99=300ms", "0.2");
 	world_must_add(s, r);
 	/* misbehaving: no ReferenceGrant in recommendations */
 	r = world_route("HTTPRoute", "shop", "recommendations-widget",
@@ -218,6 +269,22 @@ static void mesh_routes(struct sim *s)
 	                          "inventory.v1.Inventory", "method", "Reserve", "backendRefs",
 	                          one_backend(NULL, "inventory-grpc", 9090)));
 	traffic(r, "22", "p50=12ms,p99=160ms", "0.004");
+	world_must_add(s, r);
+	/* the call chain below /api/cart (see the top of the file): consumer routes, each hop's
+	 * rate the tries of the hop above */
+	r = world_route("HTTPRoute", "cart", "stock-from-cart",
+	                json_pack("[o]", world_service_parent("inventory", "stock", 8080)), NULL,
+	                json_pack("[o]", rule(NULL, one_backend("inventory", "stock", 8080), "1s", "300ms", 2,
+	                                      "503", "25ms")));
+	traffic(r, NULL, "p50=30ms,p99=250ms", "0.15");
+	world_annotate(r, "sim.gammatop.dev/rps-from", "HTTPRoute/shop/basket#0");
+	world_must_add(s, r);
+	r = world_route("HTTPRoute", "inventory", "warehouse-from-inventory",
+	                json_pack("[o]", world_service_parent("shipping", "warehouse", 8080)), NULL,
+	                json_pack("[o]", rule(NULL, one_backend("shipping", "warehouse", 8080), "3s", "1s", 2,
+	                                      "503", "100ms")));
+	traffic(r, NULL, "p50=40ms,p99=400ms", "0.15");
+	world_annotate(r, "sim.gammatop.dev/rps-from", "HTTPRoute/cart/stock-from-cart#0");
 	world_must_add(s, r);
 	/* shipping: the controller lies about it */
 	r = world_route("HTTPRoute", "shipping", "shipping",

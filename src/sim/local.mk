@@ -15,7 +15,6 @@ src_sim_libgtsim_a_SOURCES = src/sim/sim.h src/sim/sim.c src/sim/resource.c src/
 	src/sim/traffic_glue.c src/sim/traffic_glue.h \
 	src/sim/traffic.c src/sim/traffic.h src/sim/metrics.c \
 	src/sim/managed.c src/sim/events.c src/sim/rbac.c src/sim/rbac.h
-src_sim_libgtsim_a_CPPFLAGS = $(AM_CPPFLAGS) -DSIM_HAVE_TRAFFIC
 SIM_LDADD = src/sim/libgtsim.a src/model/libgtmodel.a src/util/libgtutil.a $(MHD_LIBS) $(GNUTLS_LIBS) \
 	$(YAML_LIBS) $(JANSSON_LIBS) $(OPENSSL_LIBS) -lpthread -lm $(LIBS)
 

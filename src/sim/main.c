@@ -136,7 +136,10 @@ static const char usage[] =
 "ConfigMaps as k8s does: 422 Invalid with field causes. `man gammatop-sim` has the status\n"
 "rules the controller follows.\n"
 "Pod proxy: GET /api/v1/namespaces/NS/pods/[http:]POD[:PORT]/proxy/metrics returns the\n"
-"metrics of the routes in NS.\n";
+"metrics of the routes in NS; with --metrics-fixtures DIR, a pod annotated\n"
+"sim.gammatop.dev/metrics-fixture: NAME serves DIR/NAME.K.om (OpenMetrics) or .prom\n"
+"(Prometheus text), K = how many times it was scraped before (the last one repeats);\n"
+"the traffic model's own proxy Pods are then not created.\n";
 
 static struct option long_opts[] = {
 	{"demo", no_argument, NULL, 'D'},
@@ -156,6 +159,7 @@ static struct option long_opts[] = {
 	{"kubeconfig-out", required_argument, NULL, 'k'},
 	{"channel", required_argument, NULL, 'c'},
 	{"mesh", required_argument, NULL, 'e'},
+	{"metrics-fixtures", required_argument, NULL, 'X'},
 	{"wrong-status", required_argument, NULL, 'w'},
 	{"seed", required_argument, NULL, 's'},
 	{"history", required_argument, NULL, 'H'},
@@ -334,6 +338,7 @@ int main(int argc, char **argv)
 				die("--channel: expected standard or experimental, not \"%s\"", optarg);
 			break;
 		case 'e': mesh = optarg; break;
+		case 'X': free(s->fixtures_dir); s->fixtures_dir = xstrdup(optarg); break;
 		case 'w': s->wrong_status[s->n_wrong_status++] = xstrdup(optarg); break;
 		case 's': s->seed = (uint64_t)num(optarg, 0, 0x7fffffffL, "--seed"); break;
 		case 'H': history = num(optarg, 1, 10000000, "--history"); break;

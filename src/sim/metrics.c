@@ -1,11 +1,13 @@
 /* metrics.c: renders the traffic model's counters (traffic.c) as mesh proxies expose them,
  * in Prometheus text format. Outcomes are those of traffic.h (TO_*).
  *
- * Linkerd (per route and parentRef; a rule's traffic is spread evenly over the route's
- * parentRefs, each parent's series carrying floor(route total / parents); routes without
- * parentRefs have no series; parent_port is the parentRef's port or 80, parent_group "core"
- * for group ""): text section first, then a trailing OpenMetrics-style section (TYPE names the
- * counter family without _total, UNIT lines) that ends with "# EOF", as the real proxy's does.
+ * Linkerd (linkerd2-proxy v2.366; per route and Service parentRef: Linkerd serves no route
+ * series for Gateway parents, and a route without a Service parent has none; the route's
+ * traffic is spread evenly over its Service parents, each carrying floor(total / parents);
+ * parent_port is the parentRef's port or 80, parent_group "core" for group ""): text section
+ * first, then a trailing OpenMetrics-style section (TYPE names the counter family without
+ * _total, UNIT lines, buckets le="1.0" as prometheus-client writes f64) that ends with
+ * "# EOF", as the real proxy's does.
  *   outbound_http_route_request_statuses_total{...,http_status,error}: "200" TO_OK; "503"
  *     TO_503 + TO_503_EXH; error="REQUEST_TIMEOUT" TO_RTO; error="RESPONSE_HEADERS_TIMEOUT"
  *     TO_PTO + TO_PTO_EXH (the request ended on a per-try timeout), http_status="" for errors
@@ -16,22 +18,31 @@
  *   [OM] outbound_http_route_backend_response_duration_seconds{...,backend_*}: latency of
  *     answered tries (same buckets as below)
  *   [OM] outbound_http_route_request_duration_seconds: client-perceived duration, buckets
- *     0.05, 0.5, 1, 10, +Inf
+ *     0.05, 0.5, 1.0, 10.0, +Inf
  *   [OM] outbound_http_route_retry_requests_total: retries sent; _retry_successes_total:
  *     retries answered 200; _retry_limit_exceeded_total: TO_503_EXH + TO_PTO_EXH;
- *     _retry_overflow_total: always 0 (no budget in the model)
- *   GRPCRoute: outbound_grpc_route_* with grpc_status "OK" / "UNAVAILABLE" instead.
+ *     _retry_overflow_total: always 0 (no budget in the model) — only for routes with a retry
+ *     policy (linkerd/http/retry creates them per request that has one)
+ *   GRPCRoute: outbound_grpc_route_* with grpc_status "OK" / "UNAVAILABLE", and "UNKNOWN" for
+ *     errors (labels.rs: an error without a gRPC status).
+ *   The policy behind these is Linkerd's (traffic.c: retry.linkerd.io annotations; HTTPRoute
+ *   retry and backendRequest ignored).
  * Envoy Gateway (per rule, envoy_cluster_name="httproute/<ns>/<name>/rule/<i>", grpcroute/...
- * for GRPCRoute; all parents together; Envoy counts tries, not client requests):
- *   envoy_cluster_upstream_rq_total: tries (requests + retries)
- *   envoy_cluster_upstream_rq_xx{envoy_response_code_class}: "2" tries answered 200; "5" tries
- *     answered 503 + per-try timeouts + tries cut by the request timeout (charged 504)
+ * for GRPCRoute; all parents together; as source/common/router/router.cc charges them):
+ *   envoy_cluster_upstream_rq_total: tries that got a connection (requests + retries, less
+ *     connect failures)
+ *   envoy_cluster_upstream_cx_connect_fail: with sim.gammatop.dev/backend-down, the failed
+ *     tries (no connection)
+ *   envoy_cluster_upstream_rq_xx{envoy_response_code_class}: each request once, as it ended:
+ *     "2" TO_OK; "5" TO_503 + TO_503_EXH (503) and TO_RTO + TO_PTO + TO_PTO_EXH (504)
  *   envoy_cluster_upstream_rq{envoy_response_code}: the same by code 200 / 503 / 504
  *   _rq_retry: retries; _rq_retry_success: retries answered 200; _rq_retry_limit_exceeded:
  *     TO_503_EXH + TO_PTO_EXH; _rq_retry_overflow: 0; _rq_timeout: TO_RTO (requests);
  *     _rq_per_try_timeout: tries cut by timeouts.backendRequest
  *   envoy_cluster_upstream_rq_time: latency (ms) of answered tries (timed-out tries excluded)
- * Istio (reporter="source", per destination service: every rule counts toward its first
+ * Istio (reporter="source" with source_workload="mesh-client", and reporter="destination" for
+ * every try the server's sidecar answered (200 / 503), which gammatop must not count again;
+ * per destination service: every rule counts toward its first
  * backendRef, rules without one are not shown; client requests, retries hidden):
  *   istio_requests_total{response_code,response_flags,grpc_response_status}: 200 "-" TO_OK;
  *     503 "-" TO_503; 503 "URX" TO_503_EXH; 504 "UT" TO_RTO + TO_PTO; 504 "UT,URX" TO_PTO_EXH
@@ -215,7 +226,8 @@ enum lk_fam { LK_STATUSES, LK_BACKENDS, LK_BACKEND_STATUSES, LK_BACKEND_DURATION
               LK_RETRY, LK_RETRY_OK, LK_RETRY_LIMIT, LK_RETRY_OVERFLOW };
 
 static const int lk_bounds[] = {5, 8, 9, 12}; /* 0.05s 0.5s 1s 10s in traffic_bounds_ms */
-static const char *const lk_le[] = {"0.05", "0.5", "1", "10"};
+/* as prometheus-client 0.24 (linkerd2-proxy v2.366) writes f64 bounds: "1.0", not "1" */
+static const char *const lk_le[] = {"0.05", "0.5", "1.0", "10.0"};
 
 /* A histogram in seconds from cumulative millisecond buckets cnt[first..], total, sum (ms). */
 static void lk_histogram(struct buf *out, const char *name, const char *labels,
@@ -252,8 +264,8 @@ static void lk_backend_rows(struct buf *out, const struct traffic *t,
 	static const struct { const char *status, *grpc_status, *error; int chan; } rows[] = {
 		{"200", "OK", "", TC_TRY_OK},
 		{"503", "UNAVAILABLE", "", TC_TRY_503},
-		{"", "", "RESPONSE_HEADERS_TIMEOUT", TC_TRY_PTO},
-		{"", "", "REQUEST_TIMEOUT", TC_TRY_CUT},
+		{"", "UNKNOWN", "RESPONSE_HEADERS_TIMEOUT", TC_TRY_PTO},
+		{"", "UNKNOWN", "REQUEST_TIMEOUT", TC_TRY_CUT},
 	};
 	struct buf e, e2;
 	buf_init(&e);
@@ -328,11 +340,12 @@ static void lk_family_rows(struct buf *out, struct traffic *t, bool grpc, const 
 		{"", "REQUEST_TIMEOUT", TO_RTO, -1},
 		{"", "RESPONSE_HEADERS_TIMEOUT", TO_PTO, TO_PTO_EXH},
 	};
+	/* labels.rs: an error without a gRPC status is grpc_status="UNKNOWN" */
 	static const struct lk_row grpc_rows[] = {
 		{"OK", "", TO_OK, -1},
 		{"UNAVAILABLE", "", TO_503, TO_503_EXH},
-		{"", "REQUEST_TIMEOUT", TO_RTO, -1},
-		{"", "RESPONSE_HEADERS_TIMEOUT", TO_PTO, TO_PTO_EXH},
+		{"UNKNOWN", "REQUEST_TIMEOUT", TO_RTO, -1},
+		{"UNKNOWN", "RESPONSE_HEADERS_TIMEOUT", TO_PTO, TO_PTO_EXH},
 	};
 	uint64_t cnt[TC_N], pot[TC_N];
 	double sums[TS_N];
@@ -343,9 +356,22 @@ static void lk_family_rows(struct buf *out, struct traffic *t, bool grpc, const 
 		const struct traffic_route *rt = t->routes[ri];
 		if (rt->grpc != grpc || !ns_match(rt->ns, ns) || rt->n_parents == 0)
 			continue;
+		bool retry = false;
+		for (size_t i = 0; i < rt->n_rules; i++)
+			retry |= rt->rules[i].retry;
+		if (!retry && fam >= LK_RETRY)
+			continue; /* linkerd/http/retry: no series without a retry policy */
+		/* Linkerd serves route metrics for Service parents only, never for Gateways: the
+		 * route's traffic is spread over its Service parents */
+		uint64_t P = 0;
+		for (size_t pi = 0; pi < rt->n_parents; pi++)
+			P += !strcmp(rt->parents[pi].kind, "Service");
+		if (!P)
+			continue;
 		route_totals(t, rt, cnt, sums, pot);
-		uint64_t P = rt->n_parents;
 		for (size_t pi = 0; pi < rt->n_parents; pi++) {
+			if (strcmp(rt->parents[pi].kind, "Service"))
+				continue;
 			lk_parent_labels(&l, rt, &rt->parents[pi]);
 			switch (fam) {
 			case LK_STATUSES:
@@ -440,26 +466,31 @@ static void render_linkerd(struct buf *out, struct traffic *t, const char *ns)
 
 /* ---- Envoy Gateway ---- */
 
-enum ev_fam { EV_RQ_TOTAL, EV_RQ_XX, EV_RQ, EV_RETRY, EV_RETRY_OK, EV_RETRY_LIMIT,
-              EV_RETRY_OVERFLOW, EV_TIMEOUT, EV_PER_TRY, EV_TIME };
+enum ev_fam { EV_RQ_TOTAL, EV_CX_CONNECT_FAIL, EV_RQ_XX, EV_RQ, EV_RETRY, EV_RETRY_OK,
+              EV_RETRY_LIMIT, EV_RETRY_OVERFLOW, EV_TIMEOUT, EV_PER_TRY, EV_TIME };
 
 static void ev_rows(struct buf *out, const char *name, const char *lbl, enum ev_fam fam,
-                    const uint64_t *c, const double *s)
+                    const uint64_t *c, const double *s, bool down)
 {
 	struct buf e;
 	char nm[200];
 	buf_init(&e);
+	/* router.cc charges each request once to upstream_rq_<code> when it ends (a retried try
+	 * goes to retry.upstream_rq_<code>); a local 503 after connect failures too */
+	uint64_t r503 = c[TC_OUT + TO_503] + c[TC_OUT + TO_503_EXH],
+	         r504 = c[TC_OUT + TO_RTO] + c[TC_OUT + TO_PTO] + c[TC_OUT + TO_PTO_EXH];
 	switch (fam) {
-	case EV_RQ_TOTAL: sample(out, name, lbl, NULL, c[TC_TRIES]); break;
+	/* only tries that got a connection (conn_pool_base.cc onPoolReady) */
+	case EV_RQ_TOTAL: sample(out, name, lbl, NULL, c[TC_TRIES] - (down ? c[TC_TRY_503] : 0)); break;
+	case EV_CX_CONNECT_FAIL: sample(out, name, lbl, NULL, down ? c[TC_TRY_503] : 0); break;
 	case EV_RQ_XX:
-		sample(out, name, "envoy_response_code_class=\"2\"", lbl, c[TC_TRY_OK]);
-		sample(out, name, "envoy_response_code_class=\"5\"", lbl,
-		       c[TC_TRY_503] + c[TC_TRY_PTO] + c[TC_TRY_CUT]);
+		sample(out, name, "envoy_response_code_class=\"2\"", lbl, c[TC_OUT + TO_OK]);
+		sample(out, name, "envoy_response_code_class=\"5\"", lbl, r503 + r504);
 		break;
 	case EV_RQ:
-		sample(out, name, "envoy_response_code=\"200\"", lbl, c[TC_TRY_OK]);
-		sample(out, name, "envoy_response_code=\"503\"", lbl, c[TC_TRY_503]);
-		sample(out, name, "envoy_response_code=\"504\"", lbl, c[TC_TRY_PTO] + c[TC_TRY_CUT]);
+		sample(out, name, "envoy_response_code=\"200\"", lbl, c[TC_OUT + TO_OK]);
+		sample(out, name, "envoy_response_code=\"503\"", lbl, r503);
+		sample(out, name, "envoy_response_code=\"504\"", lbl, r504);
 		break;
 	case EV_RETRY: sample(out, name, lbl, NULL, c[TC_RETRIES]); break;
 	case EV_RETRY_OK: sample(out, name, lbl, NULL, c[TC_RETRY_OK]); break;
@@ -495,6 +526,8 @@ static void render_envoy(struct buf *out, struct traffic *t, const char *ns)
 		const char *name, *type, *help;
 	} fams[] = {
 		{EV_RQ_TOTAL, "envoy_cluster_upstream_rq_total", "counter", "Total upstream requests"},
+		{EV_CX_CONNECT_FAIL, "envoy_cluster_upstream_cx_connect_fail", "counter",
+		 "Total connection failures"},
 		{EV_RQ_XX, "envoy_cluster_upstream_rq_xx", "counter", "Upstream responses by class"},
 		{EV_RQ, "envoy_cluster_upstream_rq", "counter", "Upstream responses by code"},
 		{EV_RETRY, "envoy_cluster_upstream_rq_retry", "counter", "Total request retries"},
@@ -531,7 +564,8 @@ static void render_envoy(struct buf *out, struct traffic *t, const char *ns)
 				put_escaped(&l, rt->name);
 				snprintf(cluster, sizeof cluster, "/rule/%zu\"", i);
 				buf_puts(&l, cluster);
-				ev_rows(out, fams[f].name, buf_str(&l), fams[f].fam, c, s);
+				ev_rows(out, fams[f].name, buf_str(&l), fams[f].fam, c, s,
+				        rt->rules[i].down);
 			}
 		}
 	}
@@ -614,6 +648,7 @@ static void render_istio(struct buf *out, struct traffic *t, const char *ns)
 					continue;
 				buf_reset(&l);
 				label(&l, "reporter", "source");
+				label(&l, "source_workload", "mesh-client");
 				label(&l, "destination_service", fqdn);
 				label(&l, "destination_service_name", svc->name);
 				label(&l, "destination_service_namespace", svc->ns);
@@ -641,6 +676,25 @@ static void render_istio(struct buf *out, struct traffic *t, const char *ns)
 				sample_f(out, "istio_request_duration_milliseconds_sum", buf_str(&l),
 				         s[TS_DUR + o1] + (o2 >= 0 ? s[TS_DUR + o2] : 0));
 				sample(out, "istio_request_duration_milliseconds_count", buf_str(&l), NULL, v);
+			}
+			/* The server's sidecar reports every try it answered (reporter=destination,
+			 * the client's workload as source): the same requests again, and retries. */
+			static const struct { const char *code, *grpc; int chan; } dest[] = {
+				{"200", "0", TC_TRY_OK}, {"503", "14", TC_TRY_503}};
+			for (size_t k = 0; fam == 0 && k < 2; k++) {
+				if (c[dest[k].chan] == 0 && pot[dest[k].chan] == 0)
+					continue;
+				buf_reset(&l);
+				label(&l, "reporter", "destination");
+				label(&l, "source_workload", "mesh-client");
+				label(&l, "destination_service", fqdn);
+				label(&l, "destination_service_name", svc->name);
+				label(&l, "destination_service_namespace", svc->ns);
+				label(&l, "request_protocol", grpc ? "grpc" : "http");
+				label(&l, "response_code", dest[k].code);
+				label(&l, "grpc_response_status", grpc ? dest[k].grpc : "");
+				label(&l, "response_flags", "-");
+				sample(out, "istio_requests_total", buf_str(&l), NULL, c[dest[k].chan]);
 			}
 			free(fqdn);
 			g = h;

@@ -2,6 +2,7 @@
  * waking the watches after a change. */
 #include "config.h"
 #include "sim.h"
+#include "api.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@ void sim_init(struct sim *s, size_t history)
 void sim_done(struct sim *s)
 {
 	traffic_glue_free(s);
+	free(s->fixtures_dir);
+	api_fixture_hits_free(s);
 	for (size_t i = 0; i < s->n_dirty; i++) {
 		free(s->dirty[i].ns);
 		free(s->dirty[i].name);

@@ -240,6 +240,10 @@ struct sim {
 	uint64_t churn_seq;
 	uint64_t seed;
 	bool verbose;
+	/* --metrics-fixtures DIR: pods annotated sim.gammatop.dev/metrics-fixture: NAME serve
+	 * DIR/NAME.K.{om,prom}, K the number of earlier scrapes of that pod (api.c) */
+	char *fixtures_dir;
+	struct fixture_hits *fixture_hits; /* owned list */
 };
 
 /* Set up s (zeroed, lock, store with history events, defaults: seed 1, bookmarks every 5 s).

@@ -8,12 +8,23 @@
  *                             default: p50 5..64 ms, p99 3..14 x p50, from the hash); a
  *                             log-normal with median p50 and 99th percentile p99
  *   sim.gammatop.dev/failure  per-try share answered 503, "0.05" or "5%" (default 0..2.9%)
+ *   sim.gammatop.dev/rps-from "HTTPRoute/NS/NAME#RULE": a call chain. The rule's client
+ *                             requests per second are the tries per second that rule sends
+ *                             (rps x tries per request): its callee calls on once per try it
+ *                             receives. Follows that rule's policy: when its retries change,
+ *                             this rule's rate changes with them (and so on down the chain).
+ *                             Overrides sim.gammatop.dev/rps while that rule exists.
+ *   sim.gammatop.dev/backend-down  "true": the failed tries are connection failures (no
+ *                             connection to the backend: Envoy's upstream_cx_connect_fail)
  * Unreadable values fall back to the default of that rule. The policy is the rule's own
  * spec: timeouts.request (R), timeouts.backendRequest (B) ("0s" or invalid: none), retry
  * (attempts, default 1, capped at 20; backoff, default 25ms, the constant pause before each
- * retry; codes, default 500-599: a 503 is retryable when 503 is listed). The same policy
- * is modelled for every mesh (a real Linkerd ignores `retry`, a real Istio retries twice
- * without one); the simulator stands for a mesh that honours the spec.
+ * retry; codes, default 500-599: a 503 is retryable when 503 is listed). With --mesh linkerd
+ * the policy is Linkerd's instead (struct traffic.linkerd_policy): retries from the
+ * retry.linkerd.io/http (or grpc), limit and timeout annotations, no backoff, the request
+ * timeout from timeouts.request or timeout.linkerd.io/request; HTTPRoute retry and
+ * backendRequest are ignored, as the real proxy ignores them. Istio and Envoy Gateway honour
+ * the spec (a real Istio retries twice without one: not modelled).
  *
  * One client request: try k starts at t (t = 0 for the first); its latency L is drawn from
  * the log-normal and it fails with the failure share. If B is set and L > B the try is a
@@ -271,6 +282,52 @@ static int64_t jduration(const json_t *obj, const char *key, int64_t def)
 	return (int64_t)ms;
 }
 
+/* Does a retry.linkerd.io/http value ("5xx", "503", "500-504", comma-separated) cover 503? */
+static bool covers_503(const char *v)
+{
+	while (v && *v) {
+		while (*v == ' ')
+			v++;
+		if (!strncmp(v, "5xx", 3))
+			return true;
+		char *end;
+		long a = strtol(v, &end, 10), b = a;
+		if (end != v && *end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (end != v && a <= 503 && 503 <= b)
+			return true;
+		v = strchr(v, ',');
+		if (v)
+			v++;
+	}
+	return false;
+}
+
+/* The policy as Linkerd reads it (struct traffic.linkerd_policy). */
+static void read_linkerd_policy(struct traffic_rule *r, const json_t *rule, const json_t *route)
+{
+	r->request_ms = jduration(json_object_get(rule, "timeouts"), "request", 0);
+	uint64_t ms;
+	const char *a = annotation(route, "timeout.linkerd.io/request");
+	if (a && duration_parse(a, &ms, NULL, 0) == 0)
+		r->request_ms = (int64_t)ms;
+	r->backend_ms = 0;
+	a = annotation(route, "retry.linkerd.io/timeout"); /* the per-try (response headers) timeout */
+	if (a && duration_parse(a, &ms, NULL, 0) == 0)
+		r->backend_ms = (int64_t)ms;
+	const char *http = annotation(route, "retry.linkerd.io/http"),
+	           *grpc = annotation(route, "retry.linkerd.io/grpc");
+	r->retry = http || grpc;
+	r->retry_503 = (http && covers_503(http)) || (grpc && strstr(grpc, "unavailable"));
+	r->attempts = DEFAULT_ATTEMPTS;
+	a = annotation(route, "retry.linkerd.io/limit");
+	char *end;
+	long lim = a ? strtol(a, &end, 10) : -1;
+	if (a && end != a && !*end && lim >= 0)
+		r->attempts = lim > MAX_ATTEMPTS ? MAX_ATTEMPTS : (int)lim;
+	r->backoff_ms = 0; /* Linkerd retries at once */
+}
+
 static void read_policy(struct traffic_rule *r, const json_t *rule)
 {
 	const json_t *to = json_object_get(rule, "timeouts");
@@ -521,6 +578,7 @@ static void route_free(struct traffic_route *rt)
 			free(be->group), free(be->kind), free(be->ns), free(be->name);
 		}
 		free(r->backends);
+		free(r->from_kind), free(r->from_ns), free(r->from_name);
 	}
 	free(rt->parents);
 	free(rt->rules);
@@ -535,6 +593,31 @@ static bool same_inputs(const struct traffic_rule *a, const struct traffic_rule 
 	       a->backend_ms == b->backend_ms && a->retry == b->retry &&
 	       a->retry_503 == b->retry_503 && a->attempts == b->attempts &&
 	       a->backoff_ms == b->backoff_ms;
+}
+
+/* "KIND/NS/NAME#RULE" into r's link (ignored when unreadable). */
+static void parse_link(struct traffic_rule *r, const char *v)
+{
+	char k[128], ns[254], name[254];
+	long rule;
+	if (sscanf(v, "%127[^/]/%253[^/]/%253[^#]#%ld", k, ns, name, &rule) != 4 || rule < 0)
+		return;
+	r->from_kind = xstrdup(k);
+	r->from_ns = xstrdup(ns);
+	r->from_name = xstrdup(name);
+	r->from_rule = rule;
+}
+
+/* The tries per second the rule r's link sends, NAN when it does not exist (yet). */
+static double linked_rps(const struct traffic *t, const struct traffic_rule *r)
+{
+	long at = route_find(t, r->from_kind, r->from_ns, r->from_name);
+	if (at < 0 || (size_t)r->from_rule >= t->routes[at]->n_rules)
+		return NAN;
+	const struct traffic_rule *up = &t->routes[at]->rules[r->from_rule];
+	if (up == r)
+		return NAN;
+	return up->rps * (double)up->share[TC_TRIES] / TRAFFIC_SAMPLES;
 }
 
 /* The rule's rate, latency and failure share; then its shares, simulated unless prev (the
@@ -561,6 +644,15 @@ static void rule_model(struct traffic *t, struct traffic_route *rt, const json_t
 		if (parse_number(val, &v, pct, pmul) && v >= 0 && v <= 1)
 			r->failure = v;
 	}
+	if (ann_for_rule(annotation(route, "sim.gammatop.dev/rps-from"), i, val, sizeof val))
+		parse_link(r, val);
+	if (r->from_kind) {
+		double up = linked_rps(t, r);
+		if (!isnan(up))
+			r->rps = up;
+	}
+	r->down = ann_for_rule(annotation(route, "sim.gammatop.dev/backend-down"), i, val,
+	                       sizeof val) && !strcmp(val, "true");
 	if (prev && same_inputs(r, prev)) {
 		memcpy(r->share, prev->share, sizeof r->share);
 		memcpy(r->share_sum, prev->share_sum, sizeof r->share_sum);
@@ -593,6 +685,46 @@ static void rule_carry_over(const struct traffic *t, struct traffic_rule *r,
 	double dt = t->clock > old->t0 ? (double)(t->clock - old->t0) : 0;
 	double req = old->carry + old->rps * dt / 1000.0;
 	r->carry = req - floor(req);
+}
+
+/* A new rate for r from now on: the counters so far are folded into its base (as
+ * rule_carry_over does for a changed rule), the shares stay. */
+static void rule_set_rps(const struct traffic *t, struct traffic_rule *r, double rps)
+{
+	struct traffic_rule old = *r;
+	memset(r->base, 0, sizeof r->base);
+	memset(r->base_sum, 0, sizeof r->base_sum);
+	traffic_rule_counts(t, &old, r->base, r->base_sum);
+	uint64_t n = rule_n(t, &old);
+	for (int c = 0; c < TC_N; c++)
+		r->rem[c] = (uint32_t)((old.rem[c] + n * old.share[c]) % TRAFFIC_SAMPLES);
+	double dt = t->clock > old.t0 ? (double)(t->clock - old.t0) : 0;
+	double req = old.carry + old.rps * dt / 1000.0;
+	r->carry = req - floor(req);
+	r->rps = rps;
+	r->t0 = t->clock;
+}
+
+/* Linked rules follow their upstream's tries; a chain settles in as many passes as it has
+ * hops (bounded: a cycle of links stops after 16). */
+static void relink(struct traffic *t)
+{
+	for (int pass = 0; pass < 16; pass++) {
+		bool moved = false;
+		for (size_t i = 0; i < t->n_routes; i++)
+			for (size_t k = 0; k < t->routes[i]->n_rules; k++) {
+				struct traffic_rule *r = &t->routes[i]->rules[k];
+				if (!r->from_kind)
+					continue;
+				double up = linked_rps(t, r);
+				if (isnan(up) || fabs(up - r->rps) < 1e-9 || up > 1e6)
+					continue;
+				rule_set_rps(t, r, up);
+				moved = true;
+			}
+		if (!moved)
+			return;
+	}
 }
 
 struct traffic *traffic_new(uint64_t seed)
@@ -646,7 +778,10 @@ void traffic_route_upsert(struct traffic *t, const json_t *route, int64_t now_ms
 	for (size_t i = 0; i < rt->n_rules; i++) {
 		struct traffic_rule *r = &rt->rules[i];
 		const json_t *rule = json_array_get(rules, i);
-		read_policy(r, rule);
+		if (t->linkerd_policy)
+			read_linkerd_policy(r, rule, route);
+		else
+			read_policy(r, rule);
 		read_backends(r, rule, rt->ns);
 		rule_model(t, rt, route, i, r, prev && i < prev->n_rules ? &prev->rules[i] : NULL);
 		r->t0 = t->clock;
@@ -658,6 +793,7 @@ void traffic_route_upsert(struct traffic *t, const json_t *route, int64_t now_ms
 			rule_carry_over(t, &rt->rules[i], &old->rules[i]);
 		route_free(old);
 		t->routes[at] = rt;
+		relink(t);
 		return;
 	}
 	size_t pos = (size_t)(-at - 1);
@@ -668,6 +804,7 @@ void traffic_route_upsert(struct traffic *t, const json_t *route, int64_t now_ms
 	memmove(&t->routes[pos + 1], &t->routes[pos], (t->n_routes - pos) * sizeof *t->routes);
 	t->routes[pos] = rt;
 	t->n_routes++;
+	relink(t);
 }
 
 void traffic_route_delete(struct traffic *t, const char *kind, const char *ns, const char *name,
@@ -695,6 +832,7 @@ int traffic_expected(struct traffic *t, const char *kind, const char *ns, const 
 		return -1;
 	const struct traffic_rule *r = &t->routes[at]->rules[rule];
 	const double N = TRAFFIC_SAMPLES;
+	memset(out, 0, sizeof *out); /* padding too: tests compare whole structs */
 	double retries = r->share[TC_RETRIES];
 	out->rps = r->rps;
 	out->success_rate = r->share[TC_OUT + TO_OK] / N;
@@ -704,5 +842,7 @@ int traffic_expected(struct traffic *t, const char *kind, const char *ns, const 
 	out->retry_rate = retries / (N + retries);
 	out->retry_success_rate = retries > 0 ? r->share[TC_RETRY_OK] / retries : 0;
 	out->exhausted_per_s = r->rps * r->share[TC_EXHAUSTED] / N;
+	out->tries_per_request = r->share[TC_TRIES] / N;
+	out->linked = r->from_kind != NULL;
 	return 0;
 }

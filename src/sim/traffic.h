@@ -44,6 +44,8 @@ struct traffic_expect {
 	double retry_rate;         /* retries / (requests + retries) */
 	double retry_success_rate; /* retries that succeeded / retries (0 without retries) */
 	double exhausted_per_s;    /* retryable failures not retried because attempts ran out */
+	double tries_per_request;  /* tries sent (requests + retries) per client request */
+	bool linked;               /* rps follows another rule's tries (sim.gammatop.dev/rps-from) */
 };
 /* Fill out for rule `rule` of route kind/ns/name. Returns 0, or -1 when there is no such
  * route or rule. */
@@ -101,10 +103,16 @@ struct traffic_rule {
 	double rps, p50_ms, p99_ms, failure;
 	int64_t request_ms, backend_ms; /* 0: no timeout */
 	bool retry, retry_503;
+	bool down; /* sim.gammatop.dev/backend-down: failed tries are connect failures */
 	int attempts;
 	int64_t backoff_ms;
 	struct traffic_backend *backends;
 	size_t n_backends;
+	/* sim.gammatop.dev/rps-from "KIND/NS/NAME#RULE": this rule's client requests are the
+	 * tries that rule sends (its callee's workload calls on through this rule once per try
+	 * it receives); NULL: rps is its own */
+	char *from_kind, *from_ns, *from_name;
+	long from_rule;
 	/* results of the sampled requests */
 	uint32_t share[TC_N];
 	double share_sum[TS_N];
@@ -128,6 +136,11 @@ struct traffic_route {
 struct traffic {
 	uint64_t seed;
 	int64_t clock;
+	/* The policy as Linkerd reads it (--mesh linkerd): retries from the route's
+	 * retry.linkerd.io/{http,limit,timeout} annotations, the request timeout from
+	 * timeouts.request (or timeout.linkerd.io/request); HTTPRoute retry and
+	 * timeouts.backendRequest are ignored. false: the spec as written (Istio, Envoy Gateway). */
+	bool linkerd_policy;
 	struct traffic_route **routes; /* owned; sorted by kind, namespace, name */
 	size_t n_routes, cap_routes;
 };

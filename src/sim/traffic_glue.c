@@ -6,9 +6,7 @@
 
 #include <string.h>
 
-#ifdef SIM_HAVE_TRAFFIC
 #include "traffic.h"
-#endif
 
 int traffic_glue_init(struct sim *s, const char *mesh)
 {
@@ -22,18 +20,15 @@ int traffic_glue_init(struct sim *s, const char *mesh)
 	else
 		return -1;
 	s->mesh = m;
-#ifdef SIM_HAVE_TRAFFIC
 	s->traffic = traffic_new(s->seed);
-#endif
+	s->traffic->linkerd_policy = m == 0;
 	return 0;
 }
 
 void traffic_glue_free(struct sim *s)
 {
-#ifdef SIM_HAVE_TRAFFIC
 	if (s->traffic)
 		traffic_free(s->traffic);
-#endif
 	s->traffic = NULL;
 }
 
@@ -41,7 +36,6 @@ void traffic_glue_route(struct sim *s, enum sim_res r, const json_t *obj, bool d
 {
 	if (r != RES_HTTPROUTE && r != RES_GRPCROUTE)
 		return;
-#ifdef SIM_HAVE_TRAFFIC
 	if (!s->traffic)
 		return;
 	if (deleted)
@@ -49,27 +43,16 @@ void traffic_glue_route(struct sim *s, enum sim_res r, const json_t *obj, bool d
 		                     meta_str(obj, "name"), time_wall_ms());
 	else
 		traffic_route_upsert(s->traffic, obj, time_wall_ms());
-#else
-	(void)s;
-	(void)obj;
-	(void)deleted;
-#endif
 }
 
 char *traffic_glue_render(struct sim *s, const char *ns)
 {
-#ifdef SIM_HAVE_TRAFFIC
 	if (!s->traffic)
 		return NULL;
 	pthread_mutex_lock(&s->lock);
 	char *text = traffic_render(s->traffic, (enum sim_mesh)s->mesh, ns, time_wall_ms());
 	pthread_mutex_unlock(&s->lock);
 	return text;
-#else
-	(void)s;
-	(void)ns;
-	return NULL;
-#endif
 }
 
 const char *traffic_glue_content_type(const struct sim *s)
@@ -90,10 +73,6 @@ const char *traffic_glue_proxy_path(const struct sim *s)
 
 void traffic_glue_tick(struct sim *s)
 {
-#ifdef SIM_HAVE_TRAFFIC
 	if (s->traffic)
 		traffic_advance(s->traffic, time_wall_ms());
-#else
-	(void)s;
-#endif
 }

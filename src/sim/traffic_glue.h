@@ -1,6 +1,5 @@
 /* traffic_glue.h: the sim's one door to the traffic model (traffic.h, helper-written): keeps
- * the model in step with route changes and renders metrics pages, taking the sim lock. Built
- * without the model (no SIM_HAVE_TRAFFIC), every call is a no-op and render returns NULL. */
+ * the model in step with route changes and renders metrics pages, taking the sim lock. */
 #ifndef GAMMATOP_SIM_TRAFFIC_GLUE_H
 #define GAMMATOP_SIM_TRAFFIC_GLUE_H
 #include "sim.h"

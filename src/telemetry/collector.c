@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gammatop/defaults.h"
 #include "gammatop/log.h"
 #include "gammatop/promsource.h"
 #include "gammatop/samples.h"
@@ -55,9 +56,9 @@ struct collector *collector_new(const struct collector_config *cfg)
 	live_collectors++;
 	c->cfg = *cfg;
 	if (c->cfg.interval_ms <= 0)
-		c->cfg.interval_ms = 15000;
+		c->cfg.interval_ms = GT_DEFAULT_COLLECT_INTERVAL_MS;
 	if (c->cfg.window_ms <= 0)
-		c->cfg.window_ms = 300000;
+		c->cfg.window_ms = GT_DEFAULT_WINDOW_MS;
 	c->profile = cfg->profile;
 	if (cfg->prometheus) {
 		c->source = xstrdup(promapi_describe(cfg->prometheus));
@@ -176,7 +177,7 @@ static void store(struct collector *c, const struct strmap *acc, int64_t t, doub
 		                               .scope = c->profile->scope, .counts = it->counts};
 		struct sample_counts *s = &rows[n].counts;
 		s->seconds = seconds;
-		for (int k = 0; k < SC_LATENCY; k++)
+		for (int k = 0; k < SC_N; k++)
 			s->v[k] *= scale;
 		for (unsigned b = 0; b < s->n_buckets; b++)
 			s->bucket[b] *= scale;

@@ -70,11 +70,6 @@ static const char *const type_names[] = {
 	[EXPO_INFO] = "info",
 };
 
-const char *expo_type_name(enum expo_type t)
-{
-	return (unsigned)t < sizeof type_names / sizeof type_names[0] ? type_names[t] : "?";
-}
-
 void expo_doc_init(struct expo_doc *d)
 {
 	memset(d, 0, sizeof *d);

@@ -38,13 +38,14 @@ char *figures_format(enum figure_id id, double v, char *buf, size_t n)
 	if (isnan(v) || id >= FIG_N)
 		snprintf(buf, n, "-");
 	else if (kinds[id] == 'r')
-		snprintf(buf, n, "%.1f%%", v * 100);
+		snprintf(buf, n, v > 0 && v < 0.001 ? "<0.1%%" : "%.1f%%", v * 100);
 	else if (kinds[id] == 'q')
-		snprintf(buf, n, v < 10 ? "%.2f" : "%.1f", v);
+		snprintf(buf, n, v >= 1e6 ? "%.1fM" : v >= 1e3 ? "%.1fk" : v >= 100 ? "%.0f" : "%.1f",
+		         v >= 1e6 ? v / 1e6 : v >= 1e3 ? v / 1e3 : v);
 	else if (isinf(v))
 		snprintf(buf, n, ">max");
 	else
-		snprintf(buf, n, v < 10 ? "%.1fms" : "%.0fms", v);
+		snprintf(buf, n, v >= 1000 ? "%.2fs" : "%.0fms", v >= 1000 ? v / 1000 : v);
 	return buf;
 }
 
@@ -71,6 +72,8 @@ void figures_compute(const struct sample_counts *s, double out[FIG_N])
 		out[FIG_SUCCESS] = 1 - s->v[SC_FAILURES] / req;
 	if (has(s, SC_REQUESTS) && has(s, SC_TIMEOUTS))
 		out[FIG_TIMEOUT] = ratio(s->v[SC_TIMEOUTS], req);
+	if (has(s, SC_REQUESTS) && has(s, SC_RETRIES) && has(s, SC_TRY_TIMEOUTS))
+		out[FIG_TRY_TIMEOUT] = ratio(s->v[SC_TRY_TIMEOUTS], req + s->v[SC_RETRIES]);
 	if (has(s, SC_REQUESTS) && has(s, SC_RETRIES))
 		out[FIG_RETRY] = ratio(s->v[SC_RETRIES], req + s->v[SC_RETRIES]);
 	if (has(s, SC_RETRIES) && has(s, SC_RETRY_SUCCESSES))

@@ -15,6 +15,8 @@
 #include "gammatop/exposition.h"
 #include "gammatop/xalloc.h"
 
+#define COMMA ,
+
 /* ---- route keys ---- */
 
 static int key_linkerd(mesh_label_fn get, const void *obj, char *route, size_t n, int *rule)
@@ -52,7 +54,8 @@ static int key_envoy_gateway(mesh_label_fn get, const void *obj, char *route, si
 	return snprintf(route, n, "%.*s", (int)(r - c), c) < (int)n ? 0 : -1;
 }
 
-/* destination_service_{namespace,name}, or an Envoy cluster "outbound|PORT|SUBSET|FQDN". */
+/* destination_service_{namespace,name}, or an Envoy cluster "outbound|PORT|SUBSET|FQDN"
+ * (sidecars) or "inbound-vip|PORT|PROTO|FQDN" (ambient waypoints). */
 static int key_istio(mesh_label_fn get, const void *obj, char *route, size_t n, int *rule)
 {
 	const char *ns = get(obj, "destination_service_namespace"),
@@ -60,7 +63,7 @@ static int key_istio(mesh_label_fn get, const void *obj, char *route, size_t n, 
 	*rule = -1;
 	if (ns && name && *ns && *name && strcmp(name, "unknown"))
 		return snprintf(route, n, "service/%s/%s", ns, name) < (int)n ? 0 : -1;
-	if (!cluster || strncmp(cluster, "outbound|", 9))
+	if (!cluster || (strncmp(cluster, "outbound|", 9) && strncmp(cluster, "inbound-vip|", 12)))
 		return -1;
 	const char *fqdn = strrchr(cluster, '|') + 1, *dot = strchr(fqdn, '.');
 	if (!dot || dot == fqdn)
@@ -77,42 +80,51 @@ static int key_istio(mesh_label_fn get, const void *obj, char *route, size_t n, 
 
 /* ---- the profiles ---- */
 
-#define LK_ROUTE_ERR "REQUEST_TIMEOUT|RESPONSE_HEADERS_TIMEOUT"
-#define ALL_BITS(extra)                                                                        \
-	(SC_BIT(SC_REQUESTS) | SC_BIT(SC_TIMEOUTS) | SC_BIT(SC_EXHAUSTED) | SC_BIT(SC_LATENCY) | \
-	 (extra))
+/* Each profile follows the proxy's own source; doc/telemetry.md names the file and version of
+ * every series used here and says when it increments. */
+
+/* linkerd2-proxy v2.366 linkerd/app/outbound/src/http/logical/policy/route/metrics/labels.rs:
+ * the `error` label values that mean the request ended in a timeout (request, response
+ * headers, response stream, idle). The response-headers timeout is the per-try timeout and is
+ * dropped on the last attempt (route/retry.rs), so each of these is a request's end. */
+#define LK_TIMEOUT_ERR "REQUEST_TIMEOUT|RESPONSE_HEADERS_TIMEOUT|RESPONSE_STREAM_TIMEOUT|IDLE_TIMEOUT"
+/* Components known (0 when no series moved) as soon as a key has requests. Retry series are
+ * not among them for Linkerd: the proxy creates them only for routes with a retry policy
+ * (linkerd/http/retry/src/lib.rs), so a route without one has unknown retries, never 0. */
+#define BASE_BITS (SC_BIT(SC_REQUESTS) | SC_BIT(SC_TIMEOUTS) | SC_BIT(SC_LATENCY))
+
+#define LK_SERIES(P, OK)                                                                       \
+	{SC_REQUESTS, P "_request_statuses_total", {{0}}, 1, 0},                                  \
+	{SC_SUCCESSES, P "_request_statuses_total", {{"error", MO_EQ, ""}, OK}, 1, 0},             \
+	{SC_TIMEOUTS, P "_request_statuses_total", {{"error", MO_RE, LK_TIMEOUT_ERR}}, 1, 0},      \
+	{SC_RETRIES, P "_retry_requests_total", {{0}}, 1, 0},                                     \
+	{SC_RETRY_SUCCESSES, P "_retry_successes_total", {{0}}, 1, 0},                            \
+	{SC_EXHAUSTED, P "_retry_limit_exceeded_total", {{0}}, 1, 0},                             \
+	{SC_EXHAUSTED, P "_retry_overflow_total", {{0}}, 1, 0},                                   \
+	{SC_LATENCY, P "_request_duration_seconds_bucket", {{0}}, 1, 0}
 
 static const struct mesh_profile linkerd = {
 	.name = "linkerd",
 	.scope = "route",
-	.about = "Linkerd proxy outbound_{http,grpc}_route_* metrics, per route (route_* labels)",
+	.about = "Linkerd proxy outbound_{http,grpc}_route_* metrics of the calling pods, per route "
+	         "(route_* labels; Service parents only)",
 	.detect_metric = "outbound_http_route_request_statuses_total",
 	.key_labels = "route_kind, route_namespace, route_name",
 	.key = key_linkerd,
 	.le_to_ms = 1000,
-	.have = ALL_BITS(SC_BIT(SC_SUCCESSES) | SC_BIT(SC_RETRIES) | SC_BIT(SC_RETRY_SUCCESSES)),
+	.have = BASE_BITS | SC_BIT(SC_SUCCESSES),
 	.series = {
-		{SC_REQUESTS, "outbound_http_route_request_statuses_total", {{0}}, 1, 0},
-		{SC_SUCCESSES, "outbound_http_route_request_statuses_total",
-		 {{"error", MO_EQ, ""}, {"http_status", MO_NRE, "5.."}}, 1, 0},
-		{SC_TIMEOUTS, "outbound_http_route_request_statuses_total",
-		 {{"error", MO_RE, LK_ROUTE_ERR}}, 1, 0},
-		{SC_RETRIES, "outbound_http_route_retry_requests_total", {{0}}, 1, 0},
-		{SC_RETRY_SUCCESSES, "outbound_http_route_retry_successes_total", {{0}}, 1, 0},
-		{SC_EXHAUSTED, "outbound_http_route_retry_limit_exceeded_total", {{0}}, 1, 0},
-		{SC_LATENCY, "outbound_http_route_request_duration_seconds_bucket", {{0}}, 1, 0},
-		{SC_REQUESTS, "outbound_grpc_route_request_statuses_total", {{0}}, 1, 0},
-		{SC_SUCCESSES, "outbound_grpc_route_request_statuses_total",
-		 {{"error", MO_EQ, ""}, {"grpc_status", MO_EQ, "OK"}}, 1, 0},
-		{SC_TIMEOUTS, "outbound_grpc_route_request_statuses_total",
-		 {{"error", MO_RE, LK_ROUTE_ERR}}, 1, 0},
-		{SC_RETRIES, "outbound_grpc_route_retry_requests_total", {{0}}, 1, 0},
-		{SC_RETRY_SUCCESSES, "outbound_grpc_route_retry_successes_total", {{0}}, 1, 0},
-		{SC_EXHAUSTED, "outbound_grpc_route_retry_limit_exceeded_total", {{0}}, 1, 0},
-		{SC_LATENCY, "outbound_grpc_route_request_duration_seconds_bucket", {{0}}, 1, 0},
+		LK_SERIES("outbound_http_route", {"http_status" COMMA MO_NRE COMMA "5.."}),
+		LK_SERIES("outbound_grpc_route", {"grpc_status" COMMA MO_EQ COMMA "OK"}),
 	},
 };
 
+/* Envoy (source/common/router/router.cc, v1.36): a client request is charged once to
+ * upstream_rq_<code> (upstream_rq_xx) when it ends — by the upstream's answer, or by the
+ * router's local reply after a connect failure, pending overflow or timeout
+ * (chargeUpstreamAbort) — while a try that is retried is charged to retry.upstream_rq_<code>
+ * instead. upstream_rq_total counts only tries that got a connection (conn_pool_base.cc), so
+ * the requests are the sum of upstream_rq_xx over every class. */
 static const struct mesh_profile envoy_gateway = {
 	.name = "envoy-gateway",
 	.scope = "rule",
@@ -122,24 +134,35 @@ static const struct mesh_profile envoy_gateway = {
 	.key_labels = "envoy_cluster_name",
 	.key = key_envoy_gateway,
 	.le_to_ms = 1,
-	.have = ALL_BITS(SC_BIT(SC_SUCCESSES) | SC_BIT(SC_RETRIES) | SC_BIT(SC_RETRY_SUCCESSES)),
+	.have = BASE_BITS | SC_BIT(SC_SUCCESSES) | SC_BIT(SC_TRY_TIMEOUTS) | SC_BIT(SC_RETRIES) |
+	        SC_BIT(SC_RETRY_SUCCESSES) | SC_BIT(SC_EXHAUSTED),
 	.series = {
-		/* Envoy counts tries: client requests are tries minus retries. */
-		{SC_REQUESTS, "envoy_cluster_upstream_rq_total", {{0}}, 1, 0},
-		{SC_REQUESTS, "envoy_cluster_upstream_rq_retry", {{0}}, -1, 0},
-		/* A request succeeds on exactly one try, so successful tries are successful requests. */
+		{SC_REQUESTS, "envoy_cluster_upstream_rq_xx", {{0}}, 1, 0},
 		{SC_SUCCESSES, "envoy_cluster_upstream_rq_xx",
 		 {{"envoy_response_code_class", MO_RE, "2|3|4"}}, 1, 0},
+		/* the route timeout: once per request that it ended */
 		{SC_TIMEOUTS, "envoy_cluster_upstream_rq_timeout", {{0}}, 1, 0},
-		{SC_TIMEOUTS, "envoy_cluster_upstream_rq_per_try_timeout", {{0}}, 1, 0},
+		/* per-try timeouts: once per try, whether a retry recovered it or not */
+		{SC_TRY_TIMEOUTS, "envoy_cluster_upstream_rq_per_try_timeout", {{0}}, 1, 0},
+		{SC_TRY_TIMEOUTS, "envoy_cluster_upstream_rq_per_try_idle_timeout", {{0}}, 1, 0},
 		{SC_RETRIES, "envoy_cluster_upstream_rq_retry", {{0}}, 1, 0},
 		{SC_RETRY_SUCCESSES, "envoy_cluster_upstream_rq_retry_success", {{0}}, 1, 0},
 		{SC_EXHAUSTED, "envoy_cluster_upstream_rq_retry_limit_exceeded", {{0}}, 1, 0},
+		{SC_EXHAUSTED, "envoy_cluster_upstream_rq_retry_overflow", {{0}}, 1, 0},
+		/* per request: from the downstream request's end to the final try's answer */
 		{SC_LATENCY, "envoy_cluster_upstream_rq_time_bucket", {{0}}, 1, 0},
 	},
 };
 
-#define IS_REPORTER {"reporter", MO_RE, "source|waypoint"}
+/* Istio (istio/proxy stats plugin, 1.2x): every proxy on the path reports a request, labelled
+ * reporter=source (client sidecar), waypoint (ambient) or destination (server sidecar). Count
+ * each request once: as its client side (source or waypoint) or, for clients without a proxy,
+ * as the destination's report whose peer is unknown. Retries exist only as Envoy cluster stats
+ * (outbound|PORT|SUBSET|FQDN for sidecars, inbound-vip|PORT|PROTO|FQDN for waypoints) when
+ * proxyStatsMatcher enables them. */
+#define IS_CLIENT {"reporter", MO_RE, "source|waypoint"}
+#define IS_DEST {"reporter", MO_EQ, "destination"}, {"source_workload", MO_EQ, "unknown"}
+#define IS_CLUSTERS {{"cluster_name", MO_RE, "(outbound|inbound-vip)[|].*"}}
 static const struct mesh_profile istio = {
 	.name = "istio",
 	.scope = "service",
@@ -148,21 +171,27 @@ static const struct mesh_profile istio = {
 	.key_labels = "destination_service_namespace, destination_service_name",
 	.key = key_istio,
 	.le_to_ms = 1,
-	.have = ALL_BITS(SC_BIT(SC_FAILURES)),
+	.have = BASE_BITS | SC_BIT(SC_FAILURES) | SC_BIT(SC_EXHAUSTED),
 	.series = {
-		{SC_REQUESTS, "istio_requests_total", {IS_REPORTER}, 1, 0},
-		{SC_FAILURES, "istio_requests_total", {IS_REPORTER, {"response_code", MO_RE, "5.."}},
+		{SC_REQUESTS, "istio_requests_total", {IS_CLIENT}, 1, 0},
+		{SC_REQUESTS, "istio_requests_total", {IS_DEST}, 1, 0},
+		{SC_FAILURES, "istio_requests_total", {IS_CLIENT, {"response_code", MO_RE, "5.."}},
 		 1, 0},
+		{SC_FAILURES, "istio_requests_total", {IS_DEST, {"response_code", MO_RE, "5.."}}, 1, 0},
+		/* Envoy flag UT: the request ended in a timeout (route or last try's per-try) */
 		{SC_TIMEOUTS, "istio_requests_total",
-		 {IS_REPORTER, {"response_flags", MO_RE, "(.*,)?UT(,.*)?"}}, 1, 0},
+		 {IS_CLIENT, {"response_flags", MO_RE, "(.*,)?UT(,.*)?"}}, 1, 0},
+		{SC_TIMEOUTS, "istio_requests_total",
+		 {IS_DEST, {"response_flags", MO_RE, "(.*,)?UT(,.*)?"}}, 1, 0},
 		{SC_EXHAUSTED, "istio_requests_total",
-		 {IS_REPORTER, {"response_flags", MO_RE, "(.*,)?URX(,.*)?"}}, 1, 0},
-		{SC_LATENCY, "istio_request_duration_milliseconds_bucket", {IS_REPORTER}, 1, 0},
-		/* Retries only when Envoy cluster stats are enabled (proxyStatsMatcher). */
-		{SC_RETRIES, "envoy_cluster_upstream_rq_retry",
-		 {{"cluster_name", MO_RE, "outbound[|].*"}}, 1, "cluster_name"},
-		{SC_RETRY_SUCCESSES, "envoy_cluster_upstream_rq_retry_success",
-		 {{"cluster_name", MO_RE, "outbound[|].*"}}, 1, "cluster_name"},
+		 {IS_CLIENT, {"response_flags", MO_RE, "(.*,)?URX(,.*)?"}}, 1, 0},
+		{SC_LATENCY, "istio_request_duration_milliseconds_bucket", {IS_CLIENT}, 1, 0},
+		{SC_LATENCY, "istio_request_duration_milliseconds_bucket", {IS_DEST}, 1, 0},
+		{SC_RETRIES, "envoy_cluster_upstream_rq_retry", IS_CLUSTERS, 1, "cluster_name"},
+		{SC_RETRY_SUCCESSES, "envoy_cluster_upstream_rq_retry_success", IS_CLUSTERS, 1,
+		 "cluster_name"},
+		{SC_TRY_TIMEOUTS, "envoy_cluster_upstream_rq_per_try_timeout", IS_CLUSTERS, 1,
+		 "cluster_name"},
 	},
 };
 
@@ -323,6 +352,11 @@ void mesh_acc_finish(struct strmap *acc, const struct mesh_profile *p, double se
 		it->counts.seconds = seconds;
 		if (it->counts.have & SC_BIT(SC_REQUESTS))
 			it->counts.have |= p->have;
+		/* Retry series come as a family (linkerd/http/retry/src/lib.rs creates requests,
+		 * successes, limit_exceeded and overflow together; Envoy's cluster stats likewise):
+		 * one of them seen means the others are known, 0 when they did not move. */
+		if (it->counts.have & SC_BIT(SC_RETRIES))
+			it->counts.have |= SC_BIT(SC_RETRY_SUCCESSES) | SC_BIT(SC_EXHAUSTED);
 		if (it->counts.v[SC_REQUESTS] < 0) /* retries counted before their tries */
 			it->counts.v[SC_REQUESTS] = 0;
 	}

@@ -2,6 +2,7 @@
  * POST queries on the net layer, and handing bodies to the promresult decoder. */
 #include "config.h"
 
+#include "gammatop/defaults.h"
 #include "gammatop/promapi.h"
 
 #include <ctype.h>
@@ -69,7 +70,7 @@ struct promapi *promapi_new(struct http_client *hc, const struct promapi_config 
 	}
 	struct promapi *p = xcalloc(1, sizeof *p);
 	p->hc = hc;
-	p->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 30000;
+	p->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : GT_DEFAULT_REQUEST_TIMEOUT_MS;
 	p->insecure = cfg->insecure;
 	size_t scheme_len = (size_t)(rest - url), ub, ue;
 	struct buf b;

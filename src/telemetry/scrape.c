@@ -158,7 +158,6 @@ void scraper_set_targets(struct scraper *s, const struct scrape_target *t, size_
 	s->n_targets = n;
 }
 
-size_t scraper_target_count(const struct scraper *s) { return s->n_targets; }
 const struct strmap *scraper_acc(const struct scraper *s) { return &s->acc; }
 double scraper_seconds(const struct scraper *s) { return s->seconds; }
 const struct mesh_profile *scraper_profile(const struct scraper *s) { return s->profile; }

@@ -12,6 +12,7 @@
 #include "gammatop/keys.h"
 #include "gammatop/screen.h"
 #include "gammatop/secret.h"
+#include "gammatop/timeutil.h"
 #include "gammatop/str.h"
 #include "gammatop/timeutil.h"
 #include "gammatop/view.h"
@@ -101,6 +102,12 @@ void chrome_draw_header(struct console *c, int y, int w)
 	screen_fill(y, 0, w, THEME_HEADER, 0);
 	char buf[512];
 	int x = screen_put(y, 0, w, THEME_HEADER, 0, " gammatop");
+	if (c->at_ms) { /* :at: the past, read-only, first so that it is never cut off */
+		char ts[40];
+		time_rfc3339((time_t)(c->at_ms / 1000), ts, sizeof ts);
+		snprintf(buf, sizeof buf, "PAST %s read-only (:at now)", ts);
+		x = segment(y, x, w, THEME_HEADER_BAD, buf);
+	}
 	if (c->src.context) {
 		snprintf(buf, sizeof buf, "ctx %s", c->src.context);
 		x = segment(y, x, w, THEME_HEADER, buf);

@@ -19,6 +19,8 @@
 #include "gammatop/chrome.h"
 #include "gammatop/collector.h"
 #include "gammatop/console.h"
+#include "gammatop/defaults.h"
+#include "gammatop/figlookup.h"
 #include "gammatop/keys.h"
 #include "gammatop/lint.h"
 #include "gammatop/log.h"
@@ -79,6 +81,7 @@ struct console *console_new(struct gt_store *store, struct evloop *loop,
 	diag_done(&d);
 	c->views = o->views;
 	c->n_views = o->n_views;
+	c->command = o->command;
 	c->store = store;
 	c->loop = loop;
 	c->src = *src;
@@ -89,7 +92,7 @@ struct console *console_new(struct gt_store *store, struct evloop *loop,
 	c->started_ms = time_mono_ms();
 	c->timings_path = xstrdup_null(getenv("GAMMATOP_TIMINGS"));
 	c->data_gen = 1;
-	c->window_ms = o->window_ms > 0 ? o->window_ms : 300000;
+	c->window_ms = o->window_ms > 0 ? o->window_ms : GT_DEFAULT_WINDOW_MS;
 	c->dirty = true;
 	store_add_listener(store, store_changed, c);
 	console_push(c, view_new(c->views[first].ops, c, NULL));
@@ -109,6 +112,7 @@ void console_free(struct console *c)
 	for (size_t i = 0; i < c->depth; i++)
 		view_free(c->stack[i]);
 	topology_free(c->topo);
+	store_free(c->past);
 	findings_done(&c->findings);
 	buf_done(&c->prompt_buf);
 	free(c->scope);
@@ -141,7 +145,7 @@ bool console_figures_window(struct console *c, const char *route, int rule, int6
 	memset(f, 0, sizeof *f);
 	f->rps = f->success = f->timeout_rate = f->retry_rate = NAN;
 	f->retry_success = f->exhausted = f->p95_ms = NAN;
-	if (!c->figs.get)
+	if (!c->figs.get || c->at_ms) /* in the past (:at) the live figures do not apply */
 		return false;
 	return c->figs.get(c->figs.ud, route, rule, window_ms, f);
 }
@@ -149,6 +153,32 @@ bool console_figures_window(struct console *c, const char *route, int rule, int6
 bool console_figures_get(struct console *c, const char *route, int rule, struct route_figures *f)
 {
 	return console_figures_window(c, route, rule, c->window_ms, f);
+}
+
+struct lookup_ud {
+	struct console *c;
+	int64_t window_ms;
+	struct route_figures *f;
+};
+
+static bool lookup_get(void *ud, const char *key, int rule)
+{
+	struct lookup_ud *l = ud;
+	return console_figures_window(l->c, key, rule, l->window_ms, l->f);
+}
+
+bool console_figures_of(struct console *c, const struct topo_route *tr, int rule,
+                        int64_t window_ms, struct route_figures *f)
+{
+	struct lookup_ud l = {c, window_ms > 0 ? window_ms : c->window_ms, f};
+	enum figscope s = figlookup(tr, rule, lookup_get, &l);
+	if (s == FIGSCOPE_NONE) {
+		console_figures_window(c, "", -1, 0, f); /* all unknown */
+		f->scope = NULL;
+		return false;
+	}
+	f->scope = figscope_name(s);
+	return true;
 }
 
 void console_message(struct console *c, bool error, const char *fmt, ...)
@@ -268,6 +298,10 @@ void console_command(struct console *c, const char *line)
 			console_message(c, true, "%s", err);
 		else
 			console_message(c, false, "switching to context %s", arg);
+	} else if (c->command && c->command(c, cmd, arg)) {
+		/* :at TIME, :paths (console_at.c) */
+	} else if (console_open(c, cmd)) {
+		/* any other view of the console's table, by its name (":edit", a new view) */
 	} else {
 		console_message(c, true, "unknown command ':%s' (try :help)", cmd);
 	}
@@ -381,6 +415,7 @@ static void global_action(struct console *c, int action)
 	case ACT_EDIT: console_open(c, "edit"); break;
 	case ACT_EDIT_YAML: console_open(c, "edit-yaml"); break;
 	case ACT_VIEW_HISTORY: console_open(c, "history"); break;
+	case ACT_VIEW_PATHS: console_open(c, "paths"); break;
 	case ACT_UNDO: console_message(c, true, "u reverts a change in the history (:history)"); break;
 	default: break;
 	}
@@ -462,6 +497,7 @@ static void live_counts(struct console *c)
 	size_t stored = 0;
 	for (int k = 0; k < GT_KIND_COUNT; k++)
 		stored += store_count(c->store, (enum gt_kind)k);
+	timing(c, "store_generation", (int64_t)store_generation(c->store)); /* changes applied */
 	timing(c, "live_objects", object_live_count());
 	timing(c, "store_objects", (int64_t)stored);
 	timing(c, "live_topologies", topology_live_count());
@@ -482,6 +518,11 @@ static void live_counts(struct console *c)
 	         (long long)held_free);
 }
 
+struct gt_store *console_store(struct console *c)
+{
+	return c->past ? c->past : c->store;
+}
+
 static void rebuild_due(struct evloop *loop, void *ud)
 {
 	struct console *c = ud;
@@ -495,7 +536,8 @@ static void rebuild_due(struct evloop *loop, void *ud)
  * its objects: see topology.h). */
 static void update_data(struct console *c, bool now_please)
 {
-	uint64_t gen = store_generation(c->store);
+	struct gt_store *store = console_store(c);
+	uint64_t gen = store_generation(store);
 	if (c->topo && gen == c->topo_store_gen)
 		return;
 	int64_t now = time_mono_ms();
@@ -515,7 +557,7 @@ static void update_data(struct console *c, bool now_please)
 	topology_free(c->topo);
 	findings_done(&c->findings);
 	findings_init(&c->findings);
-	c->topo = topology_build(c->store);
+	c->topo = topology_build(store);
 	c->findings_stale = true; /* lint runs when a view asks (console_findings) */
 	c->rebuilt_ms = time_mono_ms();
 	timing(c, "topology_ms", c->rebuilt_ms - t0);
@@ -531,7 +573,7 @@ const struct findings *console_findings(struct console *c)
 		int64_t t0 = time_mono_ms();
 		findings_done(&c->findings);
 		findings_init(&c->findings);
-		lint_run(c->store, c->topo, &c->findings);
+		lint_run(console_store(c), c->topo, &c->findings);
 		c->findings_stale = false;
 		timing(c, "lint_ms", time_mono_ms() - t0);
 	}

@@ -6,42 +6,22 @@
 #include <string.h>
 
 #include "gammatop/figfmt.h"
+#include "gammatop/figures.h"
 
+/* The console's texts are telemetry's one format (figures_format). */
 char *figfmt_percent(double r, char *buf, size_t n)
 {
-	if (isnan(r))
-		snprintf(buf, n, "-");
-	else if (r > 0 && r < 0.001)
-		snprintf(buf, n, "<0.1%%");
-	else
-		snprintf(buf, n, "%.1f%%", r * 100);
-	return buf;
+	return figures_format(FIG_SUCCESS, r, buf, n);
 }
 
 char *figfmt_rate(double v, char *buf, size_t n)
 {
-	if (isnan(v))
-		snprintf(buf, n, "-");
-	else if (v >= 1e6)
-		snprintf(buf, n, "%.1fM", v / 1e6);
-	else if (v >= 1e3)
-		snprintf(buf, n, "%.1fk", v / 1e3);
-	else if (v >= 100)
-		snprintf(buf, n, "%.0f", v);
-	else
-		snprintf(buf, n, "%.1f", v);
-	return buf;
+	return figures_format(FIG_RPS, v, buf, n);
 }
 
 char *figfmt_ms(double ms, char *buf, size_t n)
 {
-	if (isnan(ms))
-		snprintf(buf, n, "-");
-	else if (ms >= 1000)
-		snprintf(buf, n, "%.2fs", ms / 1000);
-	else
-		snprintf(buf, n, "%.0fms", ms);
-	return buf;
+	return figures_format(FIG_P95, ms, buf, n);
 }
 
 enum theme_elem figfmt_timeout_elem(double r)

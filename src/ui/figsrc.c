@@ -13,12 +13,10 @@
 
 #include "gammatop/cache.h"
 #include "gammatop/collector.h"
+#include "gammatop/defaults.h"
 #include "gammatop/figsrc.h"
-#include "gammatop/http.h"
 #include "gammatop/figures.h"
 #include "gammatop/http.h"
-#include "gammatop/kclient.h"
-#include "gammatop/kcluster.h"
 #include "gammatop/log.h"
 #include "gammatop/mesh.h"
 #include "gammatop/promapi.h"
@@ -46,15 +44,6 @@ struct window_cache {
 	struct strmap sparks;    /* "route\x1frule" -> struct spark_entry (owned) */
 };
 
-/* A pod proxy request the scraper is waiting for (cancelled by figsrc_free). */
-struct job {
-	struct figsrc *f;
-	struct kreq *req;
-	scrape_done_fn done;
-	void *done_ud;
-	struct job *next, *prev;
-};
-
 struct figsrc {
 	struct figsrc_config cfg; /* strings below are owned copies */
 	char *prometheus, *mesh, *source_name;
@@ -67,10 +56,9 @@ struct figsrc {
 	struct window_cache wins[MAX_WINDOWS];
 	char *status;             /* owned: the last header line */
 	uint64_t pods_timer;
-	struct kreq *pods_req;
+	bool listing;             /* a pod list is under way (its answer is due) */
 	bool discovered;          /* the first pod list answered (or Prometheus: nothing to list) */
 	char *pods_error;         /* owned: why the last pod list failed, or NULL */
-	struct job *jobs;
 	char *notice;             /* owned */
 };
 
@@ -82,43 +70,7 @@ static void window_reset(struct window_cache *w)
 	memset(w, 0, sizeof *w);
 }
 
-/* ---- scraping through the pod proxy ---- */
-
-static void on_proxy(const struct kresponse *r, void *ud)
-{
-	struct job *j = ud;
-	struct figsrc *f = j->f;
-	if (j->prev)
-		j->prev->next = j->next;
-	else
-		f->jobs = j->next;
-	if (j->next)
-		j->next->prev = j->prev;
-	const char *err = NULL;
-	if (r->status == 0)
-		err = r->err && r->err->message ? r->err->message : "no answer";
-	else if ((r->status < 200 || r->status > 299))
-		err = r->err && r->err->message ? r->err->message : "unexpected status";
-	j->done(j->done_ud, r->status, r->body ? r->body : "", r->body_len, NULL, err);
-	free(j);
-}
-
-static void pod_fetch(void *ud, const struct scrape_target *t, scrape_done_fn done, void *dud)
-{
-	struct figsrc *f = ud;
-	struct job *j = xcalloc(1, sizeof *j);
-	*j = (struct job){.f = f, .done = done, .done_ud = dud, .next = f->jobs};
-	if (f->jobs)
-		f->jobs->prev = j;
-	f->jobs = j;
-	j->req = kclient_pod_proxy_get(kcluster_client(f->cfg.cluster), t->ns, t->scheme,
-	                               t->pod, t->port, t->path, 10000, on_proxy, j);
-}
-
-static const char *json_ann(void *ud, const char *key)
-{
-	return json_string_value(json_object_get(ud, key));
-}
+/* ---- what to scrape, listed again every minute ---- */
 
 static void list_pods(struct figsrc *f);
 
@@ -130,10 +82,10 @@ static void pods_due(struct evloop *loop, void *ud)
 	list_pods(f);
 }
 
-static void on_pods(const struct kresponse *r, void *ud)
+static void on_pods(void *ud, const struct scrape_target *t, size_t n, const char *error)
 {
 	struct figsrc *f = ud;
-	f->pods_req = NULL;
+	f->listing = false;
 	f->pods_timer = evloop_timer_add(f->cfg.loop, PODS_EVERY_MS, pods_due, f);
 	/* The collector starts once the first discovery has finished: before, it would scrape
 	 * no pods and say "failing: no pods to scrape" until its next round (10-15 s). */
@@ -141,50 +93,20 @@ static void on_pods(const struct kresponse *r, void *ud)
 	f->discovered = true;
 	free(f->pods_error);
 	f->pods_error = NULL;
-	if (r->status < 200 || r->status > 299) {
-		f->pods_error = xstrdup(r->err && r->err->message ? r->err->message : "no answer");
-		log_warn("telemetry: cannot list pods: %s", f->pods_error);
-		if (first)
-			collector_start(f->col);
-		return;
+	if (error) {
+		f->pods_error = xstrdup(error);
+		log_warn("telemetry: cannot list pods: %s", error);
+	} else {
+		collector_set_targets(f->col, t, n);
 	}
-	json_t *doc = json_loadb(r->body ? r->body : "", r->body_len, 0, NULL);
-	json_t *items = json_object_get(doc, "items");
-	struct scrape_target *t = xcalloc(json_array_size(items) + 1, sizeof *t);
-	size_t n = 0, i;
-	json_t *pod;
-	json_array_foreach(items, i, pod) {
-		json_t *md = json_object_get(pod, "metadata");
-		const char *ns = json_string_value(json_object_get(md, "namespace"));
-		const char *name = json_string_value(json_object_get(md, "name"));
-		const char *phase =
-			json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
-		if (!ns || !name || (phase && strcmp(phase, "Running")))
-			continue;
-		if (scrape_target_from(&t[n], ns, name, json_ann, json_object_get(md, "annotations"),
-		                       NULL, 0) == 0)
-			n++;
-	}
-	collector_set_targets(f->col, t, n);
-	for (size_t k = 0; k < n; k++)
-		scrape_target_done(&t[k]);
-	free(t);
-	json_decref(doc);
 	if (first)
 		collector_start(f->col);
 }
 
 static void list_pods(struct figsrc *f)
 {
-	/* the namespace the routes are read in (kubectl's -n / context namespace), else all */
-	const char *ns = kcluster_namespace(f->cfg.cluster);
-	char *ens = ns ? http_escape(ns) : NULL;
-	char *path = ens ? xasprintf("/api/v1/namespaces/%s/pods", ens) : xstrdup("/api/v1/pods");
-	free(ens);
-	struct kreq_opts o = {.path = path, .what = "list pods", .timeout_ms = 30000,
-	                      .on_done = on_pods, .ud = f};
-	f->pods_req = kclient_request(kcluster_client(f->cfg.cluster), &o);
-	free(path);
+	f->listing = true;
+	f->cfg.pods.list(f->cfg.pods.ud, on_pods, f);
 }
 
 /* ---- figures for the console ---- */
@@ -366,7 +288,7 @@ struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t err
 	f->cfg.mesh = f->mesh;
 	f->cfg.source_name = f->source_name;
 	if (f->cfg.window_ms <= 0)
-		f->cfg.window_ms = 300000;
+		f->cfg.window_ms = GT_DEFAULT_WINDOW_MS;
 	const struct mesh_profile *profile = NULL;
 	if (f->mesh && strcmp(f->mesh, "auto") && !(profile = mesh_find(f->mesh))) {
 		snprintf(err, errlen, "--mesh %s: unknown mesh (use auto, %s)", f->mesh, mesh_names());
@@ -383,7 +305,7 @@ struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t err
 			figsrc_free(f);
 			return NULL;
 		}
-	} else if (!cfg->cluster) {
+	} else if (!cfg->pods.list || !cfg->pods.fetch) {
 		snprintf(err, errlen, "no telemetry source: give --prometheus URL or a cluster to scrape");
 		figsrc_free(f);
 		return NULL;
@@ -392,7 +314,7 @@ struct figsrc *figsrc_new(const struct figsrc_config *cfg, char *err, size_t err
 	char *scrape_source = xasprintf("scrape %s", str_or(f->source_name, "cluster"));
 	struct collector_config cc = {
 		.loop = cfg->loop, .cache = f->cache, .prometheus = f->prom,
-		.fetch = pod_fetch, .fetch_ud = f, .profile = profile,
+		.fetch = cfg->pods.fetch, .fetch_ud = cfg->pods.ud, .profile = profile,
 		.interval_ms = cfg->interval_ms, .window_ms = f->cfg.window_ms,
 		.scrape_source = scrape_source,
 	};
@@ -421,17 +343,9 @@ void figsrc_free(struct figsrc *f)
 {
 	if (!f)
 		return;
-	if (f->pods_req)
-		kreq_cancel(f->pods_req);
+	/* The app frees its pod source (cancelling what is pending) after this. */
 	if (f->pods_timer)
 		evloop_timer_cancel(f->cfg.loop, f->pods_timer);
-	while (f->jobs) { /* cancelled requests call nothing back */
-		struct job *j = f->jobs;
-		f->jobs = j->next;
-		if (j->req)
-			kreq_cancel(j->req);
-		free(j);
-	}
 	collector_free(f->col);
 	for (int i = 0; i < MAX_WINDOWS; i++)
 		window_reset(&f->wins[i]);

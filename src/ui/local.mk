@@ -12,6 +12,7 @@ src_ui_libgtui_a_SOURCES = \
 	src/ui/console.c include/gammatop/console.h \
 	src/ui/figsrc.c include/gammatop/figsrc.h \
 	src/ui/view_topology.c src/ui/view_routes.c src/ui/view_route.c \
+	src/ui/route_recent.c include/gammatop/route_recent.h src/ui/console_at.c src/ui/view_paths.c \
 	src/ui/view_findings.c src/ui/view_help.c
 nodist_src_ui_libgtui_a_SOURCES = src/ui/theme_default.c src/ui/theme_builtin.c
 CLEANFILES += src/ui/theme_default.c src/ui/theme_builtin.c
@@ -52,9 +53,10 @@ dist_gtthemes_DATA = themes/default.theme themes/light.theme themes/high-contras
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
-	tests/unit/test_topocache tests/unit/test_console_churn
+	tests/unit/test_topocache tests/unit/test_console_churn tests/unit/test_console_at
 TESTS += tests/unit/test_theme tests/unit/test_views tests/unit/test_views_golden \
-	tests/unit/test_topocache tests/unit/test_console_churn
+	tests/unit/test_topocache tests/unit/test_console_churn tests/unit/test_console_at
+tests_unit_test_console_at_LDADD = $(UI_UNIT_LDADD)
 tests_unit_test_console_churn_LDADD = $(UI_UNIT_LDADD)
 tests_unit_test_topocache_SOURCES = tests/unit/test_topocache.c tests/unit/manifest_fixture.h
 tests_unit_test_topocache_LDADD = $(UI_UNIT_LDADD)
@@ -65,8 +67,10 @@ endif
 EXTRA_DIST += tests/golden
 
 # End-to-end: the real console in tmux (skips without tmux).
-TESTS += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh tests/e2e/ui-telemetry-start.sh
-EXTRA_DIST += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh tests/e2e/ui-telemetry-start.sh
+TESTS += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh tests/e2e/ui-telemetry-start.sh \
+	tests/e2e/ui-suspects.sh tests/e2e/ui-demo-meshes.sh
+EXTRA_DIST += tests/e2e/ui-tmux.sh tests/e2e/ui-demo.sh tests/e2e/ui-telemetry-start.sh \
+	tests/e2e/ui-suspects.sh tests/e2e/ui-demo-meshes.sh
 
 # Fuzz target: the theme parser (and the key-script reader).
 check_PROGRAMS += tests/fuzz/fuzz_theme
@@ -82,7 +86,7 @@ tests_bench_bench_grid_LDADD = $(GT_UI_LDADD)
 
 # ---- the console's editing views (inline policy form, $EDITOR, history/undo) on top of the
 # edit layer, with their tests.
-src_ui_libgtui_a_SOURCES += src/ui/view_edit.c src/ui/view_edit_draw.c src/ui/view_edit_int.h src/ui/view_history.c src/ui/editor.c \
+src_ui_libgtui_a_SOURCES += src/ui/edit_paths.c src/ui/view_edit.c src/ui/view_edit_draw.c src/ui/view_edit_int.h src/ui/view_history.c src/ui/editor.c \
 	include/gammatop/ui_edit.h
 
 if HAVE_CMOCKA

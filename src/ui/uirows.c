@@ -32,6 +32,16 @@ static void put3(struct buf *out, const char *a, const char *b, const char *c)
 	buf_puts(out, c);
 }
 
+const char *uirows_route_glyph(enum gt_kind k, bool ascii)
+{
+	switch (k) {
+	case GT_TLSROUTE: return ascii ? "[tls] " : "\xe2\x97\x86 "; /* ◆ */
+	case GT_TCPROUTE: return ascii ? "[tcp] " : "\xe2\x87\x84 "; /* ⇄ */
+	case GT_UDPROUTE: return ascii ? "[udp] " : "\xe2\x87\xa2 "; /* ⇢ */
+	default: return "";
+	}
+}
+
 void uirows_route_text(const struct topo_route *tr, struct buf *out)
 {
 	const struct gt_object *o = tr->obj;
@@ -104,6 +114,10 @@ void uirows_rule_text(const struct gt_object *route, const struct topo_rule *ru,
 	buf_puts(out, "  ");
 	if (rule->n_matches)
 		uirows_match_text(route, &rule->matches[0], out);
+	else if (route->kind == GT_TLSROUTE)
+		buf_puts(out, "any connection with a route hostname as SNI");
+	else if (kind_is_l4_route(route->kind))
+		buf_puts(out, "any connection");
 	else
 		buf_puts(out, "any request");
 	if (rule->n_matches > 1) {
@@ -163,9 +177,33 @@ void uirows_listener_text(const struct topo_listener *tl, struct buf *out)
 	buf_printf(out, "listener %s %s :%d", str_or(l->name, "?"), str_or(l->protocol, "?"), l->port);
 	if (l->hostname)
 		buf_printf(out, " %s", l->hostname);
+	if (tl->passthrough)
+		buf_puts(out, " passthrough");
 	buf_printf(out, "  routes %d", tl->attached_routes);
 	if (tl->reported_attached_routes >= 0 && tl->reported_attached_routes != tl->attached_routes)
 		buf_printf(out, " (reported %d)", tl->reported_attached_routes);
+	const struct topo_condition *c = NULL;
+	if (!tl->accepted)
+		c = topo_conditions_find(&tl->conditions, "Accepted");
+	else if (!tl->resolved_refs)
+		c = topo_conditions_find(&tl->conditions, "ResolvedRefs");
+	if (c)
+		buf_printf(out, "  not %s: %s", c->type, c->reason);
+	else if (tl->overlapping_tls)
+		buf_puts(out, "  OverlappingTLSConfig");
+}
+
+bool uirows_listenerset_text(const struct topo_listenerset *s, struct buf *out)
+{
+	buf_printf(out, "ListenerSet %s/%s", object_ns(s->obj), str_or(s->obj->meta.name, "?"));
+	const struct topo_condition *c = topo_conditions_find(&s->conditions, "Accepted");
+	if (!c)
+		return true;
+	if (s->accepted && str_eq(c->reason, "Accepted"))
+		buf_puts(out, "  Accepted");
+	else
+		buf_printf(out, "  %s: %s", s->accepted ? "Accepted" : "not Accepted", c->reason);
+	return s->accepted;
 }
 
 void uirows_service_text(const struct gt_object *svc, struct buf *out)

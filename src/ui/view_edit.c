@@ -19,6 +19,7 @@
 #include "gammatop/buf.h"
 #include "gammatop/cache.h"
 #include "gammatop/console.h"
+#include "gammatop/defaults.h"
 #include "gammatop/edit.h"
 #include "gammatop/kclient.h"
 #include "gammatop/keys.h"
@@ -58,6 +59,16 @@ struct cache *ui_edit_cache(void)
 static struct kclient *client(void)
 {
 	return env.client ? env.client(env.ud) : NULL;
+}
+
+struct kclient *ui_edit_client(void)
+{
+	return client();
+}
+
+char *ui_edit_cluster_key(void)
+{
+	return env.cluster_key ? env.cluster_key(env.ud) : NULL;
 }
 
 /* ---- helpers ---- */
@@ -153,6 +164,9 @@ static void recompute(struct ed *d)
 	if (clr[F_CODES]) c.retry_codes = "";
 	else if (set[F_CODES]) c.retry_codes = t[F_CODES];
 	edit_set_change(d->e, &c);
+	free(d->paths);
+	d->paths = edit_paths_effect(d->con, edit_route_id(d->e), edit_rule_index(d->e),
+	                             edit_target(d->e));
 }
 
 static bool form_ok(struct ed *d)
@@ -171,7 +185,8 @@ static void refresh_preview(struct ed *d)
 	if (!c)
 		return;
 	d->preview = edit_preview_text(c, d->e,
-	                               env.preview_window_ms > 0 ? env.preview_window_ms : 900000);
+	                               env.preview_window_ms > 0 ? env.preview_window_ms
+	                                                         : GT_DEFAULT_PREVIEW_WINDOW_MS);
 }
 
 /* The audit row of the apply about to be sent (pending until record_outcome); a failure is
@@ -417,9 +432,15 @@ static struct view *open_view(struct console *c, const char *route, enum mode mo
 		console_message(c, true, "read-only console (--readonly): editing is disabled");
 		return NULL;
 	}
+	if (c->at_ms) {
+		console_message(c, true, "showing the past (:at): edits are refused; :at now returns");
+		return NULL;
+	}
 	const char *slash = strchr(route, '/');
 	if (!slash || strncmp(route, "httproute/", 10)) {
-		console_message(c, true, "%.*s: only HTTPRoute rules have timeouts and retry to edit",
+		/* GRPCRoute has no timeouts or retry; TLS/TCP/UDP routes have only backendRefs */
+		console_message(c, true, "%.*s: only HTTPRoute rules have timeouts and retry to edit "
+		                         "(Gateway API v1.6 gives this kind none); edit it with kubectl",
 		                slash ? (int)(slash - route) : (int)strlen(route), route);
 		return NULL;
 	}
@@ -478,6 +499,10 @@ void ui_edit_open_undo(struct console *c, int64_t id)
 		console_message(c, true, "read-only console (--readonly): undo is disabled");
 		return;
 	}
+	if (c->at_ms) {
+		console_message(c, true, "showing the past (:at): undo is refused; :at now returns");
+		return;
+	}
 	char err[512] = "";
 	struct cache *cache = env.cache;
 	struct audit_entry a;
@@ -513,8 +538,10 @@ void ui_edit_action(struct console *c, struct view *v, bool yaml)
 			route = p->target;
 			break;
 		}
-		if (p->target && (!strncmp(p->target, "grpcroute/", 10))) {
-			route = p->target;
+		if (p->target && (!strncmp(p->target, "grpcroute/", 10) ||
+		                  !strncmp(p->target, "tlsroute/", 9) || !strncmp(p->target, "tcproute/", 9) ||
+		                  !strncmp(p->target, "udproute/", 9))) {
+			route = p->target; /* refused with the reason when the form opens */
 			break;
 		}
 	}
@@ -685,8 +712,9 @@ static void init(struct view *v)
 	struct ed *d = xcalloc(1, sizeof *d);
 	for (int i = 0; i < NF; i++)
 		buf_init(&d->f[i].text);
+	d->con = v->con;
 	v->priv = d;
-	static const struct grid_col none[] = {{"", 0, 1, false, false, 0}};
+	static const struct grid_col none[] = {{.title = "", .min = 1}};
 	grid_init(&v->grid, none, 1, false);
 }
 
@@ -701,6 +729,7 @@ static void vfree(struct view *v)
 	for (int i = 0; i < NF; i++)
 		buf_done(&d->f[i].text);
 	free(d->preview);
+	free(d->paths);
 	free(d->doc_text);
 	audit_entry_done(&d->undo);
 	free(d);

@@ -150,6 +150,8 @@ static void build_lines(struct view *v, struct lines *l, int width)
 		add(l, THEME_ERROR, -1, "x %s", edit_message(d->e));
 	if (d->preview)
 		add_wrapped(l, THEME_POLICY, NULL, d->preview, width);
+	if (d->paths)
+		add_wrapped(l, THEME_WARN, NULL, d->paths, width);
 	if (edit_meanwhile(d->e) && *edit_meanwhile(d->e)) {
 		add(l, THEME_TITLE, -1, "changed meanwhile (by someone else):");
 		add_block(l, edit_meanwhile(d->e), true);

@@ -53,6 +53,8 @@ struct ed {
 	bool auto_apply;  /* re-apply on top: apply as soon as the dry-run passes */
 	bool no_client;   /* opened without a cluster: validate and preview only */
 	char *preview;    /* telemetry line, or NULL */
+	char *paths;      /* the change's effect on the call chains through the rule, or NULL */
+	struct console *con; /* borrowed: the console of the view */
 	char *doc_text;   /* M_DOC: the last edited text */
 	struct audit_entry undo; /* M_UNDO: the entry being reverted */
 	int64_t audit_id; /* the pending audit row of the apply in flight (0: none) */
@@ -64,6 +66,11 @@ static inline struct ed *ED(struct view *v)
 {
 	return v->priv;
 }
+
+struct policy;
+/* The effect of giving rule of route the policy target on the worst call path through it
+ * (edit_paths.c): a line for the form, or NULL when the rule governs no call. */
+char *edit_paths_effect(struct console *c, const char *route, int rule, const struct policy *target);
 
 /* Draw the form panel of v into the rectangle (the view's draw operation). */
 void view_edit_draw(struct view *v, int y, int x, int h, int w);

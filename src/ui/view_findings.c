@@ -15,11 +15,11 @@
 enum { C_SEV, C_CODE, C_OBJECT, C_FIELD, C_MESSAGE, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"SEVERITY", 8, 0, false, true, 0},
-	{"CODE", 26, 0, false, false, 3},
-	{"OBJECT", 0, 16, false, false, 1},
-	{"FIELD", 0, 10, false, false, 4},
-	{"MESSAGE", 0, 20, false, false, 2},
+	{.title = "SEVERITY", .width = 8, .numeric = true},
+	{.title = "CODE", .width = 26, .drop = 3},
+	{.title = "OBJECT", .min = 16, .drop = 1},
+	{.title = "FIELD", .min = 10, .drop = 4},
+	{.title = "MESSAGE", .min = 20, .drop = 2},
 };
 
 static void init(struct view *v) { grid_init(&v->grid, cols, NCOLS, false); }

@@ -12,8 +12,8 @@
 enum { C_KEYS, C_WHAT, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"KEYS", 22, 0, false, false, 0},
-	{"ACTION", 0, 20, false, false, 0},
+	{.title = "KEYS", .width = 22},
+	{.title = "ACTION", .min = 20},
 };
 
 static const char *const commands[][2] = {
@@ -22,6 +22,8 @@ static const char *const commands[][2] = {
 	{":findings", "the lint findings"},
 	{":ns NAME  :ns all", "limit every view to a namespace, or show all"},
 	{":ctx NAME", "switch kubeconfig context (cluster sources)"},
+	{":paths [ROUTE]", "call chains: timeouts, retries, amplification per hop"},
+	{":at TIME  :at now", "the past from the change journal (RFC 3339 or -30m), read-only"},
 	{":help", "this help"},
 	{":q", "quit"},
 	{"mouse", "with --mouse or GAMMATOP_MOUSE=1: click selects, double-click opens, wheel scrolls"},

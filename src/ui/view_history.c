@@ -25,15 +25,15 @@
 enum { C_ID, C_WHEN, C_CTX, C_USER, C_ROUTE, C_RULE, C_CHANGE, C_RESULT, C_NOTE, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"ID", 5, 0, true, true, 0},
-	{"WHEN", 19, 0, false, false, 4},
-	{"CONTEXT", 0, 8, false, false, 7},
-	{"USER", 0, 6, false, false, 8},
-	{"ROUTE", 0, 16, false, false, 0},
-	{"RULE", 4, 0, false, false, 3},
-	{"CHANGE", 0, 18, false, false, 0},
-	{"RESULT", 9, 0, false, false, 1},
-	{"NOTE", 0, 10, false, false, 5},
+	{.title = "ID", .width = 5, .right = true, .numeric = true},
+	{.title = "WHEN", .width = 19, .drop = 4},
+	{.title = "CONTEXT", .min = 8, .drop = 7},
+	{.title = "USER", .min = 6, .drop = 8},
+	{.title = "ROUTE", .min = 16},
+	{.title = "RULE", .width = 4, .drop = 3},
+	{.title = "CHANGE", .min = 18},
+	{.title = "RESULT", .width = 9, .drop = 1},
+	{.title = "NOTE", .min = 10, .drop = 5},
 };
 
 struct hist {

@@ -13,7 +13,9 @@
 #include "gammatop/figfmt.h"
 #include "gammatop/keys.h"
 #include "gammatop/policy.h"
+#include "gammatop/route_recent.h"
 #include "gammatop/str.h"
+#include "gammatop/timeutil.h"
 #include "gammatop/uirows.h"
 #include "gammatop/view.h"
 #include "gammatop/xalloc.h"
@@ -21,9 +23,9 @@
 enum { C_ITEM, C_COMPUTED, C_REPORTED, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"ROUTE", 0, 24, false, false, 0},
-	{"COMPUTED / VALUE", 0, 16, false, false, 0},
-	{"REPORTED", 0, 12, false, false, 0},
+	{.title = "ROUTE", .min = 24},
+	{.title = "COMPUTED / VALUE", .min = 16},
+	{.title = "REPORTED", .min = 12},
 };
 
 static const int64_t windows_ms[] = {300000, 3600000, 6 * 3600000, 24 * 3600000};
@@ -32,19 +34,27 @@ static const char *const window_names[] = {"5m", "1h", "6h", "24h"};
 
 struct route_view {
 	size_t window; /* index into windows_ms */
+	struct route_recent *recent; /* suspects, change markers, Events (owned) */
 };
 
 static void init(struct view *v)
 {
 	grid_init(&v->grid, cols, NCOLS, true);
-	v->priv = xcalloc(1, sizeof(struct route_view));
+	struct route_view *rv = xcalloc(1, sizeof(struct route_view));
+	v->priv = rv;
+	rv->recent = route_recent_new(v, v->arg);
 	/* The breadcrumb is the route's namespace/name. */
 	const char *slash = v->arg ? strchr(v->arg, '/') : NULL;
 	free(v->title);
 	v->title = xstrdup(slash ? slash + 1 : str_or(v->arg, "route"));
 }
 
-static void release(struct view *v) { free(v->priv); }
+static void release(struct view *v)
+{
+	struct route_view *rv = v->priv;
+	route_recent_free(rv->recent); /* cancels its Events request and timer */
+	free(rv);
+}
 
 static struct grid_row *row(struct view *v, int depth, const char *key, enum theme_elem e,
                             const char *text)
@@ -109,15 +119,43 @@ static void add_parents(struct view *v, const struct topo_route *tr)
 		row(v, 1, "parent-none", THEME_WARN, "no parentRefs: attached nowhere");
 }
 
+/* Under the sparklines: where a change to the route or what it depends on was applied
+ * (one mark per step, aligned with the sparkline's points), and by whom. */
+static void add_marks(struct view *v, size_t n, const char *key, int depth)
+{
+	struct route_view *rv = v->priv;
+	bool marks[CONSOLE_SPARK];
+	const char *who;
+	int64_t to = v->con->at_ms ? v->con->at_ms : time_wall_ms();
+	if (n > CONSOLE_SPARK)
+		n = CONSOLE_SPARK;
+	size_t count = route_recent_marks(rv->recent, to - windows_ms[rv->window], to, n, marks, &who);
+	if (!count)
+		return;
+	char line[CONSOLE_SPARK * 4 + 1], k[96];
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *m = !marks[i] ? " " : v->con->ascii ? "^" : "\xe2\x96\xb2"; /* ▲ */
+		size_t ml = strlen(m);
+		memcpy(line + o, m, ml);
+		o += ml;
+	}
+	line[o] = 0;
+	snprintf(k, sizeof k, "%s/marks", key);
+	struct grid_row *r = row(v, depth, k, THEME_DIM, count > 1 ? "changes applied" : "change applied");
+	grid_set(r, C_COMPUTED, THEME_WARN, line);
+	grid_set(r, C_REPORTED, THEME_DIM, who);
+}
+
 /* The figures of rule (-1: the whole route) under key, at depth. */
-static void add_figures(struct view *v, const char *id, int rule, const char *key, int depth,
-                        bool route_has_figures)
+static void add_figures(struct view *v, const struct topo_route *tr, int rule, const char *key,
+                        int depth, bool route_has_figures)
 {
 	struct route_view *rv = v->priv;
 	struct route_figures f;
 	char k[96], a[32], b[32], c[32];
 	snprintf(k, sizeof k, "%s/fig", key);
-	if (!console_figures_window(v->con, id, rule, windows_ms[rv->window], &f)) {
+	if (!console_figures_of(v->con, tr, rule, windows_ms[rv->window], &f)) {
 		if (rule < 0)
 			return;
 		struct grid_row *r = row(v, depth, k, THEME_DIM, "figures");
@@ -128,8 +166,11 @@ static void add_figures(struct view *v, const char *id, int rule, const char *ke
 		return;
 	}
 	struct grid_row *r = row(v, depth, k, rule < 0 ? THEME_GROUP : THEME_NORMAL, "");
-	grid_setf(r, C_ITEM, rule < 0 ? THEME_GROUP : THEME_NORMAL, "%s over %s (w: window)",
-	          rule < 0 ? "Figures of the route" : "figures", window_names[rv->window]);
+	grid_setf(r, C_ITEM, rule < 0 ? THEME_GROUP : THEME_NORMAL, "%s over %s (w: window)%s",
+	          rule < 0 ? "Figures of the route" : "figures", window_names[rv->window],
+	          !strcmp(f.scope, "service")
+	                  ? "  per backend Service: every route to it counts (the mesh has no route label)"
+	                  : "");
 	depth = rule < 0 ? 0 : depth;
 	grid_setf(r, C_COMPUTED, THEME_NORMAL, "rps %s  success %s  p95 %s", figfmt_rate(f.rps, a, sizeof a),
 	          figfmt_percent(f.success, b, sizeof b), figfmt_ms(f.p95_ms, c, sizeof c));
@@ -149,14 +190,24 @@ static void add_figures(struct view *v, const char *id, int rule, const char *ke
 		r = row(v, depth + 1, k, THEME_DIM, "timeout rate");
 		grid_set(r, C_COMPUTED, THEME_SPARK,
 		         figfmt_spark(f.spark_timeout, f.n_spark, v->con->ascii, s, sizeof s));
+		add_marks(v, f.n_spark, key, depth + 1);
 	}
 }
 
-static void add_policy(struct view *v, const struct gt_rule *rule, const char *key)
+static void add_policy(struct view *v, enum gt_kind kind, const struct gt_rule *rule,
+                       const char *key)
 {
 	char k[96];
 	snprintf(k, sizeof k, "%s/timeouts", key);
 	struct grid_row *r = row(v, 1, k, THEME_NORMAL, "timeouts");
+	if (kind != GT_HTTPROUTE) { /* said plainly where an operator looks for them */
+		grid_setf(r, C_COMPUTED, THEME_DIM,
+		          "none: %s rules have no timeouts or retry in Gateway API v1.6%s", kind_name(kind),
+		          kind == GT_GRPCROUTE ? " (deadlines are the client's, or the implementation's "
+		                                 "own policy)"
+		                               : "");
+		return;
+	}
 	if (rule->has_timeouts)
 		grid_setf(r, C_COMPUTED, THEME_POLICY, "request %s  backendRequest %s",
 		          str_or(rule->timeouts.request, "-"), str_or(rule->timeouts.backend_request, "-"));
@@ -225,12 +276,33 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 		else
 			grid_setf(r, C_COMPUTED, THEME_ERROR, "weight %d  %s%s%s", tb->ref->weight,
 			          str_or(tb->reason, "?"), tb->message ? ": " : "", tb->message ? tb->message : "");
+		/* the policies the backend is under (BackendTLSPolicy, XBackendTrafficPolicy) */
+		if (tb->tls_policy) {
+			const struct gt_policy *tp = &tb->tls_policy->u.pol;
+			char pk[128];
+			snprintf(pk, sizeof pk, "%s/tls", k);
+			struct grid_row *pr = row(v, 2, pk, THEME_NORMAL, "backend TLS");
+			grid_setf(pr, C_COMPUTED, THEME_POLICY, "BackendTLSPolicy %s  hostname %s",
+			          str_or(tb->tls_policy->meta.name, "?"), str_or(tp->hostname, "-"));
+		}
+		if (tb->traffic_policy && tb->traffic_policy->u.pol.has_retry_constraint) {
+			const struct gt_policy *tp = &tb->traffic_policy->u.pol;
+			char pk[128];
+			snprintf(pk, sizeof pk, "%s/budget", k);
+			struct grid_row *pr = row(v, 2, pk, THEME_NORMAL, "retry budget");
+			/* GEP-3388 CRD defaults where unset: 20% per 10s, at least 10 per 1s */
+			grid_setf(pr, C_COMPUTED, THEME_POLICY, "%d%% per %s, at least %d per %s  (%s)",
+			          tp->budget_percent >= 0 ? tp->budget_percent : 20,
+			          str_or(tp->budget_interval, "10s"),
+			          tp->min_retry_count >= 0 ? tp->min_retry_count : 10,
+			          str_or(tp->min_retry_interval, "1s"), str_or(tb->traffic_policy->meta.name, "?"));
+		}
 	}
 	if (!ru->n_backends)
 		row(v, 1, strcat(strcpy(k, key), "/nob"), THEME_DIM, "no backends");
 	buf_done(&b);
-	add_policy(v, ru->rule, key);
-	add_figures(v, id, (int)i, key, 1, route_has_figures);
+	add_policy(v, tr->obj->kind, ru->rule, key);
+	add_figures(v, tr, (int)i, key, 1, route_has_figures);
 }
 
 static void add_findings(struct view *v, const char *id)
@@ -282,6 +354,8 @@ static void refresh(struct view *v)
 		row(v, 0, "gone", THEME_WARN, "this route no longer exists (Esc: back)");
 		return;
 	}
+	struct route_view *rv = v->priv;
+	route_recent_update(rv->recent, v->con->at_ms);
 	const struct gt_object *o = tr->obj;
 	struct grid_row *h = grid_add(&v->grid, 0, "route");
 	struct buf b;
@@ -296,10 +370,12 @@ static void refresh(struct view *v)
 	buf_done(&b);
 	add_parents(v, tr);
 	struct route_figures rf;
-	bool route_figs = console_figures_window(v->con, v->arg, -1,
-	                                         windows_ms[((struct route_view *)v->priv)->window], &rf);
+	/* Figures of the route as a whole only where the mesh measures routes (Linkerd). */
+	bool route_figs = console_figures_of(v->con, tr, -1, windows_ms[rv->window], &rf) &&
+	                  !strcmp(rf.scope, "route");
 	if (route_figs)
-		add_figures(v, v->arg, -1, "route", 0, true);
+		add_figures(v, tr, -1, "route", 0, true);
+	route_recent_rows(rv->recent);
 	for (size_t i = 0; i < tr->n_rules; i++)
 		add_rule(v, tr, v->arg, i, route_figs);
 	add_findings(v, v->arg);
@@ -308,6 +384,10 @@ static void refresh(struct view *v)
 
 static bool key(struct view *v, int action)
 {
+	if (action == ACT_VIEW_PATHS) { /* the call chains through this route */
+		console_push(v->con, view_new(&view_paths_ops, v->con, v->arg));
+		return true;
+	}
 	if (action != ACT_WINDOW)
 		return false;
 	struct route_view *rv = v->priv;

@@ -22,20 +22,20 @@ enum { C_NS, C_ROUTE, C_RULE, C_PARENTS, C_TIMEOUTS, C_RETRY, C_RPS, C_SUCCESS, 
 /* Narrow terminals drop the columns with the highest drop value first: the timeout rate
  * (the default sort) stays longest. */
 static const struct grid_col cols[NCOLS] = {
-	{"NAMESPACE", 12, 0, false, false, 3},
-	{"ROUTE", 0, 14, false, false, 0},
-	{"RULE", 6, 0, false, false, 2},
-	{"PARENTS", 0, 10, false, false, 7},
-	{"TIMEOUTS", 11, 0, false, false, 5},
-	{"RETRY", 9, 0, false, false, 6},
-	{"RPS", 6, 0, true, true, 4},
-	{"SUCCESS", 7, 0, true, true, 8},
-	{"TIMEOUT%", 9, 0, true, true, 1},
-	{"RETRY%", 8, 0, true, true, 2},
-	{"RETRY-OK", 8, 0, true, true, 9},
-	{"EXHAUST", 7, 0, true, true, 9},
-	{"P95", 6, 0, true, true, 8},
-	{"RPS 1H", CONSOLE_SPARK, 0, false, false, 10},
+	{.title = "NAMESPACE", .width = 12, .drop = 3},
+	{.title = "ROUTE", .min = 14},
+	{.title = "RULE", .width = 6, .drop = 2},
+	{.title = "PARENTS", .min = 10, .drop = 7},
+	{.title = "TIMEOUTS", .width = 11, .drop = 5},
+	{.title = "RETRY", .width = 9, .drop = 6},
+	{.title = "RPS", .width = 6, .right = true, .numeric = true, .drop = 4},
+	{.title = "SUCCESS", .width = 7, .right = true, .numeric = true, .drop = 8},
+	{.title = "TIMEOUT%", .width = 9, .right = true, .numeric = true, .drop = 1},
+	{.title = "RETRY%", .width = 8, .right = true, .numeric = true, .drop = 2},
+	{.title = "RETRY-OK", .width = 8, .right = true, .numeric = true, .drop = 9},
+	{.title = "EXHAUST", .width = 7, .right = true, .numeric = true, .drop = 9},
+	{.title = "P95", .width = 6, .right = true, .numeric = true, .drop = 8},
+	{.title = "RPS 1H", .width = CONSOLE_SPARK, .drop = 10},
 };
 
 static void init(struct view *v)
@@ -78,8 +78,14 @@ static struct grid_row *add_row(struct view *v, const struct topo_route *tr, con
 	r->target = xstrdup(id);
 	r->ns = xstrdup(object_ns(tr->obj));
 	grid_set(r, C_NS, THEME_DIM, object_ns(tr->obj));
-	grid_setf(r, C_ROUTE, tr->attached_any ? THEME_ROUTE : THEME_WARN, "%s%s",
-	          tr->obj->kind == GT_GRPCROUTE ? "grpc:" : "", str_or(tr->obj->meta.name, "?"));
+	/* the kind as a prefix (HTTPRoute has none): grpc:, tls:, tcp:, udp: */
+	const char *kp = tr->obj->kind == GT_GRPCROUTE  ? "grpc:"
+	                 : tr->obj->kind == GT_TLSROUTE ? "tls:"
+	                 : tr->obj->kind == GT_TCPROUTE ? "tcp:"
+	                 : tr->obj->kind == GT_UDPROUTE ? "udp:"
+	                                                : "";
+	grid_setf(r, C_ROUTE, tr->attached_any ? THEME_ROUTE : THEME_WARN, "%s%s", kp,
+	          str_or(tr->obj->meta.name, "?"));
 	struct buf b;
 	buf_init(&b);
 	parents_text(tr, &b);
@@ -108,7 +114,8 @@ static void put_figures(struct view *v, struct grid_row *r, const struct route_f
 static void add_route_total(struct view *v, const struct topo_route *tr, const char *id)
 {
 	struct route_figures f;
-	if (tr->n_rules < 2 || !console_figures_get(v->con, id, -1, &f))
+	if (tr->n_rules < 2 || !console_figures_of(v->con, tr, -1, 0, &f) ||
+	    strcmp(f.scope, "route"))
 		return;
 	char key[600];
 	snprintf(key, sizeof key, "%s#*", id);
@@ -131,12 +138,18 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 		grid_setf(r, C_RULE, THEME_RULE, "%zu", i);
 	struct policy p;
 	policy_from_rule(rule, &p);
-	if (p.has_request || p.has_backend_request)
+	if (tr->obj->kind != GT_HTTPROUTE) {
+		/* GRPCRoute, TLSRoute, TCPRoute, UDPRoute: no timeouts or retry in Gateway API v1.6 */
+		grid_set(r, C_TIMEOUTS, THEME_DIM, "n/a");
+		grid_set(r, C_RETRY, THEME_DIM, "n/a");
+	} else if (p.has_request || p.has_backend_request)
 		grid_setf(r, C_TIMEOUTS, THEME_POLICY, "%s/%s", p.has_request ? p.request : "-",
 		          p.has_backend_request ? p.backend_request : "-");
 	else
 		grid_set(r, C_TIMEOUTS, THEME_DIM, "-");
-	if (p.has_retry) {
+	if (tr->obj->kind != GT_HTTPROUTE) {
+		/* said above */
+	} else if (p.has_retry) {
 		char a[16] = "?";
 		if (p.attempts >= 0)
 			snprintf(a, sizeof a, "%d", p.attempts);
@@ -146,14 +159,19 @@ static void add_rule(struct view *v, const struct topo_route *tr, const char *id
 		grid_set(r, C_RETRY, THEME_DIM, "-");
 	}
 	struct route_figures f;
-	/* A mesh that reports per route (Linkerd) has no per-rule figures: a one-rule route
-	 * shows the route's; a rule of a longer route shows none rather than someone else's. */
-	bool have = console_figures_get(v->con, id, (int)i, &f) ||
-	            (tr->n_rules == 1 && console_figures_get(v->con, id, -1, &f));
-	if (!have) {
+	/* The one lookup (figlookup.h): a per-route mesh (Linkerd) gives a one-rule route the
+	 * route's figures and a rule of a longer route none rather than someone else's; a
+	 * per-service mesh (Istio) gives the rule its backend Service's, marked "svc". */
+	if (!console_figures_of(v->con, tr, (int)i, 0, &f)) {
 		for (int c = C_RPS; c <= C_P95; c++)
 			grid_set(r, (size_t)c, THEME_DIM, "-");
 		return;
+	}
+	if (!strcmp(f.scope, "service")) {
+		if (rule->name)
+			grid_setf(r, C_RULE, THEME_RULE, "%s svc", rule->name);
+		else
+			grid_setf(r, C_RULE, THEME_RULE, "%zu svc", i);
 	}
 	put_figures(v, r, &f);
 }

@@ -1,5 +1,6 @@
 /* view_topology.c: the topology tree: GatewayClass → Gateway → listener → routes → rules →
- * backends (north-south), Service → producer/consumer routes → rules → backends (east-west,
+ * backends, and Gateway → ListenerSet → listener → routes (north-south; TLS, TCP and UDP
+ * routes marked with their own glyph), Service → producer/consumer routes → rules → backends (east-west,
  * GAMMA), and the routes attached nowhere with the reason for each parent. Route and rule
  * lines carry their policy and current timeout/retry rates, coloured by health. */
 #include "config.h"
@@ -24,17 +25,17 @@
 enum { COL_NAME, COL_POLICY, COL_TIMEOUT, COL_RETRY, COL_RPS, NCOLS };
 
 static const struct grid_col cols[NCOLS] = {
-	{"TOPOLOGY", 0, 30, false, false, 0},
-	{"POLICY", 16, 0, false, false, 1},
-	{"TIMEOUT", 7, 0, true, true, 2},
-	{"RETRY", 7, 0, true, true, 3},
-	{"RPS", 7, 0, true, true, 4},
+	{.title = "TOPOLOGY", .min = 30},
+	{.title = "POLICY", .width = 16, .drop = 1},
+	{.title = "TIMEOUT", .width = 7, .right = true, .numeric = true, .drop = 2},
+	{.title = "RETRY", .width = 7, .right = true, .numeric = true, .drop = 3},
+	{.title = "RPS", .width = 7, .right = true, .numeric = true, .drop = 4},
 };
 
 /* Without a telemetry source the figure columns would stay empty: leave them out. */
 static const struct grid_col cols_nofig[2] = {
-	{"TOPOLOGY", 0, 30, false, false, 0},
-	{"POLICY", 16, 0, false, false, 1},
+	{.title = "TOPOLOGY", .min = 30},
+	{.title = "POLICY", .width = 16, .drop = 1},
 };
 
 /* Row keys are paths ("gc/NAME/gateway/NS/NAME/l0/..."): stable across rebuilds. */
@@ -84,10 +85,11 @@ static void init(struct view *v)
 	v->grid.fill_ud = v;
 }
 
-static bool put_figures(struct view *v, struct grid_row *r, const char *route, int rule)
+static bool put_figures(struct view *v, struct grid_row *r, const struct topo_route *tr,
+                        int rule)
 {
 	struct route_figures f;
-	if (!console_figures_get(v->con, route, rule, &f))
+	if (!console_figures_of(v->con, tr, rule, 0, &f))
 		return false;
 	char b[32];
 	grid_set(r, COL_TIMEOUT, figfmt_timeout_elem(f.timeout_rate),
@@ -151,8 +153,14 @@ static void fill_row(struct grid_row *r, const void *data, int kind, void *ud)
 	buf_init(&t);
 	if (kind == LAZY_ROUTE) {
 		const struct topo_route *tr = data;
+		buf_puts(&t, uirows_route_glyph(tr->obj->kind, ascii));
 		uirows_route_text(tr, &t);
 		grid_set(r, COL_NAME, tr->attached_any ? THEME_ROUTE : THEME_WARN, buf_str(&t));
+		if (kind_is_l4_route(tr->obj->kind)) { /* no timeouts or retry to summarise */
+			grid_set(r, COL_POLICY, THEME_DIM, "n/a");
+			buf_done(&t);
+			return;
+		}
 		char one[1][96], (*sum)[96] = tr->n_rules > 1 ? xcalloc(tr->n_rules, sizeof *sum) : one;
 		for (size_t i = 0; i < tr->n_rules; i++)
 			rule_summary(&tr->rules[i], ascii, sum[i], sizeof sum[i]);
@@ -166,6 +174,11 @@ static void fill_row(struct grid_row *r, const void *data, int kind, void *ud)
 		const struct topo_rule *ru = &tr->rules[r->rule];
 		uirows_rule_text(tr->obj, ru, &t);
 		grid_set(r, COL_NAME, THEME_RULE, buf_str(&t));
+		if (kind_is_l4_route(tr->obj->kind)) {
+			grid_set(r, COL_POLICY, THEME_DIM, "n/a");
+			buf_done(&t);
+			return;
+		}
 		char ps[96];
 		rule_summary(ru, ascii, ps, sizeof ps);
 		grid_set(r, COL_POLICY, THEME_POLICY, ps);
@@ -190,9 +203,7 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 	/* One pooled copy of ns and id for the route, its rules and backends. */
 	char *ns = r->ns = grid_pool_str(&v->grid, object_ns(tr->obj));
 	char *target = r->target = grid_pool_str(&v->grid, id);
-	/* Per-rule meshes (Envoy Gateway): a one-rule route shows its rule's figures. */
-	if (!put_figures(v, r, id, -1) && tr->n_rules == 1)
-		put_figures(v, r, id, 0);
+	put_figures(v, r, tr, -1); /* the one lookup: route, one-rule rule, or backend Services */
 	for (size_t i = 0; i < tr->n_rules; i++) {
 		const struct topo_rule *ru = &tr->rules[i];
 		char rk[1024];
@@ -203,8 +214,54 @@ static void add_route(struct view *v, const struct topo_route *tr, const char *p
 		rr->ns = ns; /* (r may have moved: the rows grow) */
 		rr->target = target;
 		rr->rule = (int)i;
-		put_figures(v, rr, id, (int)i);
+		put_figures(v, rr, tr, (int)i);
 		add_backends(v, ru, rk, ns, depth + 2, target);
+	}
+}
+
+static void add_listeners(struct view *v, const struct gt_topology *topo,
+                          const struct topo_listener *ls, size_t n, const char *key,
+                          const char *id, const char *ns, int depth)
+{
+	for (size_t l = 0; l < n; l++) {
+		const struct topo_listener *tl = &ls[l];
+		char lk[1024];
+		key_index(lk, sizeof lk, key, 'l', l);
+		struct grid_row *lr = grid_add(&v->grid, depth, lk);
+		struct buf lt;
+		buf_init(&lt);
+		uirows_listener_text(tl, &lt);
+		grid_set(lr, COL_NAME, tl->accepted && tl->resolved_refs ? THEME_LISTENER : THEME_WARN,
+		         buf_str(&lt));
+		buf_done(&lt);
+		lr->ns = xstrdup(ns);
+		lr->target = xstrdup(id);
+		for (size_t i = 0; i < tl->n_routes; i++)
+			if (tl->routes[i] < topo->n_routes)
+				add_route(v, &topo->routes[tl->routes[i]], lk, depth + 1);
+	}
+}
+
+/* The ListenerSets naming Gateway g (GEP-1713), each with its listeners and their routes. */
+static void add_listenersets(struct view *v, const struct gt_topology *topo,
+                             const struct topo_gateway *g, const char *key, int depth)
+{
+	for (size_t k = 0; k < g->n_listenersets; k++) {
+		if (g->listenersets[k] >= topo->n_listenersets)
+			continue;
+		const struct topo_listenerset *s = &topo->listenersets[g->listenersets[k]];
+		char id[512], sk[1024];
+		object_id(s->obj, id, sizeof id);
+		key_join(sk, sizeof sk, key, id);
+		struct grid_row *r = grid_add(&v->grid, depth, sk);
+		struct buf t;
+		buf_init(&t);
+		bool ok = uirows_listenerset_text(s, &t);
+		grid_set(r, COL_NAME, ok ? THEME_GATEWAY : THEME_WARN, buf_str(&t));
+		buf_done(&t);
+		r->ns = xstrdup(object_ns(s->obj));
+		r->target = xstrdup(id);
+		add_listeners(v, topo, s->listeners, s->n_listeners, sk, id, object_ns(s->obj), depth + 1);
 	}
 }
 
@@ -222,22 +279,8 @@ static void add_gateway(struct view *v, const struct gt_topology *topo,
 	buf_done(&t);
 	r->ns = xstrdup(object_ns(g->obj));
 	r->target = xstrdup(id);
-	for (size_t l = 0; l < g->n_listeners; l++) {
-		const struct topo_listener *tl = &g->listeners[l];
-		char lk[1024];
-		key_index(lk, sizeof lk, key, 'l', l);
-		struct grid_row *lr = grid_add(&v->grid, depth + 1, lk);
-		struct buf lt;
-		buf_init(&lt);
-		uirows_listener_text(tl, &lt);
-		grid_set(lr, COL_NAME, THEME_LISTENER, buf_str(&lt));
-		buf_done(&lt);
-		lr->ns = xstrdup(object_ns(g->obj));
-		lr->target = xstrdup(id);
-		for (size_t i = 0; i < tl->n_routes; i++)
-			if (tl->routes[i] < topo->n_routes)
-				add_route(v, &topo->routes[tl->routes[i]], lk, depth + 2);
-	}
+	add_listeners(v, topo, g->listeners, g->n_listeners, key, id, object_ns(g->obj), depth + 1);
+	add_listenersets(v, topo, g, key, depth + 1);
 }
 
 static void add_north_south(struct view *v, const struct gt_topology *topo)
@@ -363,22 +406,28 @@ static void refresh(struct view *v)
 	}
 }
 
+/* A row that stands for a route (of any kind): "httproute/...", "tlsroute/...". */
+static bool route_target(const char *t)
+{
+	const char *slash = t ? strchr(t, '/') : NULL;
+	if (!slash || (size_t)(slash - t) >= 32)
+		return false;
+	char kind[32];
+	memcpy(kind, t, (size_t)(slash - t));
+	kind[slash - t] = '\0';
+	int k = kind_from_name(kind);
+	return k >= 0 && kind_is_route((enum gt_kind)k);
+}
+
 static void open_row(struct view *v, struct grid_row *r)
 {
-	if (r->target && (str_starts(r->target, "httproute/") || str_starts(r->target, "grpcroute/")) &&
-	    !r->has_children) {
-		console_push(v->con, view_new(&view_route_ops, v->con, r->target));
-		return;
-	}
-	if (r->target && (str_starts(r->target, "httproute/") || str_starts(r->target, "grpcroute/")) &&
-	    r->rule < 0) {
+	if (route_target(r->target) && (!r->has_children || r->rule < 0)) {
 		console_push(v->con, view_new(&view_route_ops, v->con, r->target));
 		return;
 	}
 	if (r->has_children)
 		grid_action(&v->grid, r->expanded ? ACT_COLLAPSE : ACT_EXPAND);
-	else if (r->target && (str_starts(r->target, "httproute/") ||
-	                       str_starts(r->target, "grpcroute/")))
+	else if (route_target(r->target))
 		console_push(v->con, view_new(&view_route_ops, v->con, r->target));
 }
 

@@ -32,5 +32,6 @@ const struct view_entry ui_views[] = {
 	{.name = "history", .open = open_history},
 	{.name = "edit", .open = open_edit},
 	{.name = "edit-yaml", .open = open_edit_yaml},
+	{.name = "paths", .ops = &view_paths_ops}, /* :paths [ROUTE] (console_at.c) and P */
 };
 const size_t ui_views_n = sizeof ui_views / sizeof ui_views[0];

@@ -39,6 +39,7 @@ struct evloop {
 	uint64_t next_id;
 	struct sigwatch sigs[16];
 	size_t nsigs;
+	bool watching_sigs; /* sig_pipe[0] is among this loop's watches */
 	evloop_hook_cb after;
 	void *after_ud;
 	bool stopped;
@@ -46,6 +47,9 @@ struct evloop {
 	size_t cappfds;
 };
 
+/* The signal self-pipe is the process's, as signal dispositions are: made by the first
+ * evloop_signal() and never closed (close-on-exec), so no loop's end takes it from another.
+ * Each loop that registers a signal watches its read end and delivers what it registered. */
 static int sig_pipe[2] = {-1, -1};
 
 static void sig_handler(int signo)
@@ -72,11 +76,6 @@ void evloop_free(struct evloop *l)
 		return;
 	for (size_t i = 0; i < l->nsigs; i++)
 		signal(l->sigs[i].signo, SIG_DFL);
-	if (l->nsigs && sig_pipe[0] >= 0) {
-		close(sig_pipe[0]);
-		close(sig_pipe[1]);
-		sig_pipe[0] = sig_pipe[1] = -1;
-	}
 	free(l->watches);
 	free(l->timers);
 	free(l->pfds);
@@ -153,7 +152,10 @@ int evloop_signal(struct evloop *l, int signo, evloop_signal_cb cb, void *ud)
 			fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
 			fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
 		}
+	}
+	if (!l->watching_sigs) {
 		evloop_watch_fd(l, sig_pipe[0], EV_READ, sig_readable, NULL);
+		l->watching_sigs = true;
 	}
 	l->sigs[l->nsigs++] = (struct sigwatch){signo, cb, ud};
 	struct sigaction sa;

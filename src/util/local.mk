@@ -10,7 +10,8 @@ src_util_libgtutil_a_SOURCES = \
 	src/util/duration.c include/gammatop/duration.h \
 	src/util/timeutil.c include/gammatop/timeutil.h \
 	src/util/evloop.c include/gammatop/evloop.h \
-	src/util/strmap.c include/gammatop/strmap.h
+	src/util/strmap.c include/gammatop/strmap.h \
+	include/gammatop/defaults.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_str tests/unit/test_duration tests/unit/test_evloop \

@@ -12,8 +12,8 @@
 # topologies still hold; topos: topologies alive, at most two) and its heap (malloc's bytes
 # in use, and free but held: fragmentation), from the same file; the resident size split
 # into anonymous (the heap) and file-backed (the cache database SQLite maps).
-# The console has no counter of the watch events it applied: the sim's count of changes made
-# is printed instead. Then q must exit 0. It prints figures; the one judgement is the exit
+# Events applied: the console's store generation (one per object added, replaced or deleted,
+# from the timings file at each rebuild) beside the sim's count of changes made. Then q must exit 0. It prints figures; the one judgement is the exit
 # status when the console died or q failed (1).
 # Usage: GT_BUILDDIR=build GT_SRCDIR=. sh tests/bench/bench-soak.sh
 #   SOAK_SECS=1800 SAMPLE_SECS=30 CHURN=200
@@ -71,10 +71,11 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; }
 RV0=$(rv)
 F0=$(count frame_us)
 B0=$(count topology_ms)
+G0=$(last store_generation | sed 's/?/0/')
 SIM_T0=$(cpu_ticks "$SIM_PID")
 echo "world: $GEN, churn $CHURN/s; console pid $SOAK_PID synced and scraping $(( $(date +%s) - launch )) s after launch"
 echo "edit form on httproute $NS/$ROUTE; :ns $NS"
-printf '%6s %9s %8s %8s %9s %8s %7s %9s %9s %8s %6s %9s %9s\n' t_s rss_MiB anon_MiB file_MiB cpu_s cpu_% frames rebuilds events objects topos heap_MiB hfree_MiB
+printf '%6s %9s %8s %8s %9s %8s %7s %9s %9s %8s %6s %9s %9s %9s\n' t_s rss_MiB anon_MiB file_MiB cpu_s cpu_% frames rebuilds events objects topos heap_MiB hfree_MiB applied
 sampler() {
 	_t0=$(date +%s)
 	_c0=$(cpu_ticks "$SOAK_PID")
@@ -90,8 +91,9 @@ sampler() {
 		awk -v t="$_el" -v r="$_rss" -v c="$_c" -v c0="$_c0" -v hz="$HZ" -v f="$(( $(count frame_us) - F0 ))" \
 			-v b="$(( $(count topology_ms) - B0 ))" -v e="$_ev" -v o="$(last live_objects)" \
 			-v tp="$(last live_topologies)" -v an="${_anon:-0}" -v fi="${_file:-0}" \
-			-v hu="$(last heap_used_kib)" -v hf="$(last heap_free_kib)" 'BEGIN {
-			printf "%6d %9.1f %8.1f %8.1f %9.1f %8.1f %7d %9d %9d %8s %6s %9s %9s\n", t, r / 1024, an / 1024, fi / 1024, c / hz, t ? 100 * (c - c0) / hz / t : 0, f, b, e, o, tp, hu == "?" ? "?" : sprintf("%.1f", hu / 1024), hf == "?" ? "?" : sprintf("%.1f", hf / 1024) }' |
+			-v hu="$(last heap_used_kib)" -v hf="$(last heap_free_kib)" \
+			-v ap="$(( $(last store_generation | sed 's/?/0/') - G0 ))" 'BEGIN {
+			printf "%6d %9.1f %8.1f %8.1f %9.1f %8.1f %7d %9d %9d %8s %6s %9s %9s %9d\n", t, r / 1024, an / 1024, fi / 1024, c / hz, t ? 100 * (c - c0) / hz / t : 0, f, b, e, o, tp, hu == "?" ? "?" : sprintf("%.1f", hu / 1024), hf == "?" ? "?" : sprintf("%.1f", hf / 1024), ap }' |
 			tee -a "$T/samples"
 		sleep "$SAMPLE"
 	done
@@ -113,6 +115,7 @@ sim_end=$(cpu_ticks "$SIM_PID")
 rss_end=$(awk '/^VmRSS:/ {print $2}' "/proc/$SOAK_PID/status")
 hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SOAK_PID/status")
 events=$(( $(rv) - RV0 ))
+applied=$(( $(last store_generation | sed 's/?/0/') - G0 ))
 frames=$(( $(count frame_us) - F0 ))
 rebuilds=$(( $(count topology_ms) - B0 ))
 keys Escape Escape Escape 1
@@ -135,7 +138,7 @@ awk 'BEGIN { n = 0 } { an[n] = $3; fi[n] = $4; hu[n] = $12; hf[n++] = $13 } END 
 	printf "malloc: in use %.1f -> %.1f MiB, free but held %.1f -> %.1f MiB (first third -> last third)\n", ha / k, hb / k, ga / k, gb / k }' "$T/samples"
 awk -v c="$c_end" -v s="$sim_end" -v s0="$SIM_T0" -v hz="$HZ" -v t="$(( $(date +%s) - launch ))" -v w="$elapsed" 'BEGIN {
 	printf "CPU: console %.1f s (utime+stime) over %d s since launch (%.1f%% of one core); the sim %.1f s over the soak\n", c / hz, t, 100 * c / hz / t, (s - s0) / hz }'
-echo "events: the sim made $events changes during the soak ($(awk -v e="$events" -v w="$elapsed" 'BEGIN {printf "%.0f", e / w}')/s); the console has no counter of the events it applied"
+echo "events: the sim made $events changes during the soak ($(awk -v e="$events" -v w="$elapsed" 'BEGIN {printf "%.0f", e / w}')/s); the console applied $applied to its store (its generation at the last rebuild: one per object added, replaced or deleted)"
 echo "frames drawn: $frames; topology rebuilds: $rebuilds"
 echo "q: $status"
 if [ -n "$(soak_reports)" ]; then soak_reports; fail "sanitizer report"; fi

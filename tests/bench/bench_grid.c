@@ -14,7 +14,7 @@
 #include "gammatop/grid.h"
 #include "gammatop/keys.h"
 
-static const struct grid_col cols[] = {{"TOPOLOGY", 0, 30, false, false, 0}};
+static const struct grid_col cols[] = {{.title = "TOPOLOGY", .min = 30}};
 
 static double clock_ms(clockid_t id)
 {

@@ -5,7 +5,10 @@
  * next tier (six tiers, 1 in 1,000 pointing back up: cycles), with retries of 0-2 and timeouts.
  * Half the calls get an observed rate and a tenth of the Services a retry budget, as the
  * telemetry layer would add them. The paths are analysed with the default caps, lint's, and
- * a large one (the chains fan out far beyond any cap). Prints figures; asserts nothing.
+ * a large one (the chains fan out far beyond any cap). Also what `gammatop paths` and the
+ * console add on top: the per-rule telemetry join (callobs, every rule with figures) and the
+ * tree table, JSON and DOT of the default-sized result (pathsout). Prints figures; asserts
+ * nothing.
  * Usage: bench_paths [ROUTES [SERVICES [RUNS]]]. */
 #include "config.h"
 
@@ -16,7 +19,11 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "gammatop/callgraph.h"
+#include "gammatop/callobs.h"
+#include "gammatop/pathsout.h"
 #include "gammatop/decode.h"
 #include "gammatop/lint.h"
 #include "gammatop/paths.h"
@@ -160,6 +167,20 @@ static void telemetry(struct callgraph *g)
 	}
 }
 
+/* Deterministic per-rule figures: every rule reports 1-500 rps, retry share 0-20 %. */
+static bool rule_figures(const char *route, int rule, double f[3], void *ud)
+{
+	(void)ud;
+	unsigned h = 2166136261u;
+	for (const char *p = route; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h ^= (unsigned)rule * 2654435761u;
+	f[CALLOBS_RPS] = 1 + h % 500;
+	f[CALLOBS_RETRY] = (double)(h % 21) / 100.0;
+	f[CALLOBS_TIMEOUT] = (double)(h % 7) / 100.0;
+	return true;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -260,7 +281,40 @@ int main(int argc, char **argv)
 		snprintf(lint_extra, sizeof lint_extra, " (%zu findings)", f.n);
 		findings_done(&f);
 	}
+	/* what `paths` and the console add: the telemetry join and the three outputs */
+	static struct stat join, out;
+	char out_extra[160];
+	for (int r = 0; r < runs; r++) {
+		struct callgraph *g = callgraph_from_topology(t);
+		double w0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+		size_t n = callobs_apply_fn(g, rule_figures, NULL);
+		join.wall[r] = clock_ms(CLOCK_MONOTONIC) - w0;
+		join.cpu[r] = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
+		struct paths_result res;
+		paths_analyse(g, NULL, 0, &opts[0], &res);
+		w0 = clock_ms(CLOCK_MONOTONIC);
+		c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+		struct buf tbl, dot;
+		buf_init(&tbl);
+		buf_init(&dot);
+		pathsout_table(g, &res, false, &tbl);
+		json_t *j = pathsout_json(g, &res);
+		char *js = json_dumps(j, JSON_COMPACT);
+		pathsout_dot(g, &res, &dot);
+		out.wall[r] = clock_ms(CLOCK_MONOTONIC) - w0;
+		out.cpu[r] = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
+		snprintf(out_extra, sizeof out_extra, " (%zu calls observed; %zu paths: table %zu, JSON %zu, "
+		         "DOT %zu bytes)", n, res.n, tbl.len, js ? strlen(js) : 0, dot.len);
+		free(js);
+		json_decref(j);
+		buf_done(&tbl);
+		buf_done(&dot);
+		paths_result_done(&res);
+		callgraph_free(g);
+	}
 	report("callgraph_from_topology + telemetry + finish", &build, runs, build_extra);
+	report("callobs_apply_fn (per-rule figures onto calls)", &join, runs, "");
+	report("pathsout table + json + dot (1,000 paths)", &out, runs, out_extra);
 	for (int k = 0; k < 3; k++)
 		report(names[k], &analyse[k], runs, extra[k]);
 	report("paths_findings (on the lint-sized result)", &findings, runs, find_extra);

@@ -32,7 +32,7 @@ check_snapshot() {
 	jq -e '.apiVersion == "gammatop.dev/v1" and .kind == "Snapshot"' "$T/$2.json" >/dev/null ||
 		fail "$2: snapshot JSON does not parse or has the wrong apiVersion/kind"
 	jq -e '[keys_unsorted[]] == ["apiVersion","kind","generatedAt","source","gatewayClasses",
-		"gateways","services","routes","findings"]' "$T/$2.json" >/dev/null ||
+		"gateways","listenerSets","services","routes","policies","meshes","findings"]' "$T/$2.json" >/dev/null ||
 		fail "$2: top-level keys differ: $(jq -c keys_unsorted "$T/$2.json")"
 	jq -e '.generatedAt | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")' \
 		"$T/$2.json" >/dev/null || fail "$2: generatedAt is not RFC 3339"
@@ -42,7 +42,7 @@ check_snapshot() {
 			and has("parents") and has("rules") and has("status"))
 		and all(.routes[].parents[]; has("kind") and has("namespace") and has("name")
 			and has("sectionName") and has("port") and has("attached") and has("reason")
-			and has("listeners") and (.role | IN("gateway","producer","consumer")))
+			and has("listeners") and (.role | IN("gateway","producer","consumer","other")))
 		and all(.routes[].rules[]; has("index") and has("name") and has("matches")
 			and has("backends") and (.timeouts | has("request") and has("backendRequest"))
 			and (.retry | has("attempts") and has("backoff") and has("codes")))
@@ -85,7 +85,7 @@ ok "snapshot output is deterministic"
 
 # routes
 "$GAMMATOP" routes -f "$FIX" >"$T/routes.txt" || fail "routes failed"
-head -1 "$T/routes.txt" | grep -Eq '^NAMESPACE +ROUTE +RULE +PARENTS +BACKENDS +TIMEOUTS +RETRY$' ||
+head -1 "$T/routes.txt" | grep -Eq '^NAMESPACE +KIND +ROUTE +RULE +PARENTS +BACKENDS +TIMEOUTS +RETRY$' ||
 	fail "routes header: $(head -1 "$T/routes.txt")"
 rules=$(jq '[.routes[].rules[]] | length' "$T/fixtures.json")
 [ "$(($(wc -l <"$T/routes.txt") - 1))" -eq "$rules" ] || fail "routes: $(wc -l <"$T/routes.txt") lines for $rules rules"

@@ -4,7 +4,8 @@
 # the process's stderr): the prompt reaches the user's stderr while the plugin still waits,
 # KUBERNETES_EXEC_INFO says interactive false without a terminal, and a login longer than
 # --request-timeout does not fail the command (kubectl's discovery retries after it). A
-# plugin that hangs silently is still a hang (kube-exec.sh).
+# plugin that hangs silently is still a hang (kube-exec.sh). The console shows the prompt on its
+# status bar.
 . "$GT_SRCDIR/tests/e2e/lib.sh"
 . "$GT_SRCDIR/tests/e2e/kube-lib.sh"
 KUBECTL=/usr/lib/google-cloud-sdk/bin/kubectl.1.32
@@ -56,7 +57,7 @@ fi
 # gammatop: the prompt must be on stderr before the plugin finishes: watch the file.
 start=$(date +%s)
 g=$(run gammatop)
-[ "$g" = "$want" ] || { cat "$T/gammatop.err" >&2; fail "gammatop: '$g', expected '$want'${KUBECTL:+ (kubectl's)}"; }
+[ "$g" = "$want" ] || { cat "$T/gammatop.err" >&2; fail "gammatop: '$g', expected '$want'${KUBECTL:+ (as kubectl)}"; }
 [ "$(( $(date +%s) - start ))" -ge 4 ] || fail "the login did not take its 4 s?"
 grep -q '^shop ' "$T/gammatop.out" || fail "no routes after the login"
 ok "a 4 s device-code login with --request-timeout 2: prompt shown, exit 0${KUBECTL:+, as kubectl 1.32}"
@@ -71,3 +72,13 @@ sleep 1.5
 grep -q 'To sign in' "$T/live.err" || fail "the prompt is not shown while the plugin waits"
 wait $pid
 ok "the prompt reaches stderr while the plugin waits"
+
+# The console owns the terminal: the prompt goes to its status bar while the plugin waits.
+export PLUGIN_MARK="$T/mark.console"
+GAMMATOP_HEADLESS=160x20 GAMMATOP_KEYS='<Wait:2500>' XDG_CACHE_HOME="$T/cache" \
+	timeout 60 "$GAMMATOP" console --kubeconfig "$T/kc" --no-telemetry --dump-screen \
+	</dev/null >"$T/screen" 2>"$T/console.err" || { cat "$T/console.err" >&2; fail "console"; }
+grep -q 'exec plugin: To sign in, open https://device.example.test/ and enter ABCD-1234' "$T/screen" ||
+	{ cat "$T/screen" >&2; fail "the console does not show the plugin's prompt"; }
+grep -q 'To sign in' "$T/console.err" && fail "the console let the plugin write over its screen"
+ok "console: the plugin's prompt is on the status bar, not over the screen"

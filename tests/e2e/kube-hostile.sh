@@ -43,7 +43,7 @@ expect garbage lint 2 "it starts with \"<html>?]0;owned??[2J proxy says hi</html
 
 hostile types
 expect types routes 0 "HTTPRoute: 3 object(s) could not be read and are left out; the first: "
-grep -q 'httproute/evil?\[31m' "$T/out" || { cat "$T/out" >&2; fail "types: the good route is missing"; }
+grep -q 'HTTPRoute   evil?\[31m' "$T/out" || { cat "$T/out" >&2; fail "types: the good route is missing"; }
 expect types lint 2 "lint: 3 input problem(s) reported above"
 expect types "snapshot -o json" 0 "could not be read"
 grep -q '"inputErrors": 3' "$T/out" || fail "types: the snapshot does not count the skipped objects"

@@ -3,7 +3,8 @@
 # 127.0.0.1 (kube-probe.py, in front of gammatop-sim): the Impersonate-* headers of a
 # kubeconfig's as/as-uid/as-groups/as-user-extra (the sim then acts as that user: its RBAC
 # applies and its log names both users); Accept-Encoding with and without
-# disable-compression; the bearer token when both token and tokenFile are set (the file wins).
+# disable-compression; the bearer token when both token and tokenFile are set (the file wins);
+# a write under --as (the audit log names the impersonated user); ?timeout= of --request-timeout.
 # Without kubectl the expected headers are client-go's, written out (v0.32
 # transport/round_trippers.go).
 . "$GT_SRCDIR/tests/e2e/lib.sh"
@@ -111,3 +112,38 @@ kc both "" "    token: tok-wrong
 printf 'Accept-Encoding: gzip\nAuthorization: Bearer tok-admin\n' >"$T/both.expect"
 compare both "$T/both.expect"
 ok "token + tokenFile: the file wins"
+
+# 4. A write under impersonation (--as, kubectl's flag): the PATCH carries Impersonate-User,
+# the sim applies it as alice, and gammatop's audit log names alice, impersonated by u.
+kc adm "" "    token: tok-admin"
+: >"$T/probe.log"
+XDG_CACHE_HOME="$T/cache" timeout 60 "$GAMMATOP" set --kubeconfig "$T/adm.kc" --as alice \
+	httproute/shop/api --rule 0 --timeouts-request 7s --yes >"$T/set.out" 2>&1 ||
+	{ cat "$T/set.out" >&2; fail "set --as alice"; }
+grep '^PATCH ' "$T/probe.log" | grep -v 'dryRun' | grep -q 'Impersonate-User: alice' ||
+	{ cat "$T/probe.log" >&2; fail "the PATCH did not carry Impersonate-User: alice"; }
+XDG_CACHE_HOME="$T/cache" "$GAMMATOP" history --kubeconfig "$T/adm.kc" -o json >"$T/hist.json" 2>&1 ||
+	fail "history: $(cat "$T/hist.json")"
+grep -q '"user": *"alice (impersonated by u)"' "$T/hist.json" ||
+	{ cat "$T/hist.json" >&2; fail "the audit log does not name the impersonated user"; }
+grep -q 'PATCH .*/namespaces/shop/httproutes/api.*(user alice impersonated by token-admin)' "$T/sim.err" ||
+	fail "the sim did not apply the PATCH as alice"
+ok "set --as alice: PATCH with Impersonate-User, applied as alice, audit user 'alice (impersonated by u)'"
+
+# 5. --request-timeout: the list carries ?timeout= in Go's duration form, as kubectl's.
+tq() { grep -v 'watch=' "$T/probe.log" | cut -f1 | grep '/httproutes?' | grep -o 'timeout=[^&]*' | sort -u; }
+for d in 5s 90s; do
+	if [ -n "$KUBECTL" ]; then
+		: >"$T/probe.log"
+		"$KUBECTL" --kubeconfig "$T/adm.kc" --request-timeout "$d" get httproutes >/dev/null 2>&1 ||
+			fail "kubectl --request-timeout $d"
+		want=$(tq)
+	else
+		want="timeout=$( [ "$d" = 90s ] && echo 1m30s || echo "$d")"
+	fi
+	: >"$T/probe.log"
+	timeout 60 "$GAMMATOP" routes --kubeconfig "$T/adm.kc" --request-timeout "$d" >/dev/null 2>&1 ||
+		fail "gammatop --request-timeout $d"
+	[ "$(tq)" = "$want" ] || fail "--request-timeout $d: gammatop sends '$(tq)', kubectl '$want'"
+	ok "--request-timeout $d: $want on the list${KUBECTL:+, as kubectl 1.32}"
+done

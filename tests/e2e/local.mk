@@ -18,5 +18,8 @@ EXTRA_DIST += tests/e2e/app-secrets.sh tests/e2e/app-output.sh
 TESTS += tests/e2e/layers.sh tests/e2e/layers-planted.sh
 EXTRA_DIST += tests/e2e/layers.sh tests/e2e/layers-planted.sh scripts/check-layers \
 	scripts/include-cycles
+# The style of the lines a change adds (scripts/check-format, .clang-format).
+TESTS += tests/e2e/format.sh
+EXTRA_DIST += tests/e2e/format.sh scripts/check-format .clang-format
 TESTS += tests/e2e/ui-soak.sh
 EXTRA_DIST += tests/e2e/ui-soak.sh

@@ -1,7 +1,8 @@
 /* fuzz_topology.c: a JSON array of Kubernetes objects (hostile: anything decode accepts) goes
  * through the store, topology_build and lint_run, and each element through the merge patch
  * builder and RFC 7386 application. Must never crash or leak, and the topology must keep its
- * invariants (attached parents say Accepted, listener counts match the routes on them). */
+ * invariants (attached parents say Accepted, listener counts match the routes on them,
+ * every listener, ListenerSet and policy has a computed Accepted, at most 16 ancestors). */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,6 +46,22 @@ static void check(const struct gt_topology *t)
 			if ((size_t)tl->attached_routes != tl->n_routes)
 				abort();
 		}
+	for (size_t g = 0; g < t->n_listenersets; g++) {
+		const struct topo_listenerset *ls = &t->listenersets[g];
+		if (!topo_conditions_find(&ls->conditions, "Accepted"))
+			abort();
+		if (ls->gateway >= (long)t->n_gateways || (ls->accepted && ls->gateway < 0))
+			abort();
+		for (size_t l = 0; l < ls->n_listeners; l++)
+			if ((size_t)ls->listeners[l].attached_routes != ls->listeners[l].n_routes ||
+			    !topo_conditions_find(&ls->listeners[l].conditions, "Accepted"))
+				abort();
+	}
+	for (size_t p = 0; p < t->n_policies; p++)
+		if (t->policies[p].n_ancestors > TOPO_MAX_ANCESTORS ||
+		    t->policies[p].n_ancestors > t->policies[p].n_ancestors_all ||
+		    !topo_conditions_find(&t->policies[p].conditions, "Accepted"))
+			abort();
 	for (size_t i = 1; i < t->findings.n; i++)
 		if (t->findings.items[i - 1].severity > t->findings.items[i].severity)
 			abort();

@@ -14,7 +14,7 @@
 
 /* Decode one object written as JSON with single quotes (each ' becomes ") and put it in s;
  * fails the test, with the decoder's message and the text, when it does not decode. */
-static void sq_put(struct gt_store *s, const char *sq)
+static inline void sq_put(struct gt_store *s, const char *sq)
 {
 	char *text = xstrdup(sq);
 	for (char *p = text; *p; p++)

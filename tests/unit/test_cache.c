@@ -20,6 +20,7 @@
 
 #include "gammatop/audit.h"
 #include "gammatop/cache.h"
+#include "gammatop/sampleblob.h"
 #include "gammatop/samples.h"
 
 static char dir[256];
@@ -433,6 +434,38 @@ static void test_blob_roundtrip(void **state)
 	cache_close(c);
 }
 
+/* Amounts after SC_LATENCY (SC_TRY_TIMEOUTS) round-trip through a blob; a blob written
+ * before they existed (one kinds byte) still reads the same. */
+static void test_blob_new_amounts(void **state)
+{
+	(void)state;
+	struct sample_counts s = {.seconds = 15,
+	                          .have = SC_BIT(SC_REQUESTS) | SC_BIT(SC_TRY_TIMEOUTS) |
+	                                  SC_BIT(SC_EXHAUSTED)};
+	s.v[SC_REQUESTS] = 1000;
+	s.v[SC_EXHAUSTED] = 2.5;
+	s.v[SC_TRY_TIMEOUTS] = 12.25;
+	unsigned char blob[SAMPLEBLOB_MAX];
+	size_t n = sampleblob_encode(&s, blob);
+	struct sample_counts got;
+	assert_int_equal(sampleblob_decode(blob, n, 1, &got), 0);
+	assert_true(got.have == s.have && got.seconds == 15);
+	assert_true(got.v[SC_REQUESTS] == 1000 && got.v[SC_EXHAUSTED] == 2.5 &&
+	            got.v[SC_TRY_TIMEOUTS] == 12.25);
+	struct sample_counts acc = {0};
+	assert_int_equal(sampleblob_add(blob, n, -1, &acc), 0);
+	assert_true(acc.v[SC_TRY_TIMEOUTS] == -12.25);
+	/* the old layout: 'S', have = requests|exhausted, kinds 0, seconds 15, requests 100,
+	 * exhausted 3 (zigzag varints), no histogram */
+	const unsigned char old[] = {'S', 0x41, 0x00, 0x1e, 0xc8, 0x01, 0x06, 0x00};
+	assert_int_equal(sampleblob_decode(old, sizeof old, 1, &got), 0);
+	assert_true(got.seconds == 15 && got.v[SC_REQUESTS] == 100 && got.v[SC_EXHAUSTED] == 3 &&
+	            got.v[SC_TRY_TIMEOUTS] == 0 && !(got.have & SC_BIT(SC_TRY_TIMEOUTS)));
+	/* a blob claiming a new amount but cut before its second kinds byte is damaged */
+	const unsigned char cut[] = {'S', 0x81, 0x02};
+	assert_int_equal(sampleblob_decode(cut, sizeof cut, 1, &got), -1);
+}
+
 static void test_counts_buckets(void **state)
 {
 	(void)state;
@@ -720,7 +753,7 @@ int main(void)
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_disk_full),
 		cmocka_unit_test(test_newer_audit_readable),
-		cmocka_unit_test(test_blob_roundtrip),
+		cmocka_unit_test(test_blob_roundtrip), cmocka_unit_test(test_blob_new_amounts),
 		cmocka_unit_test(test_samples_rollup_retention),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -323,7 +323,8 @@ static void test_skipped(void **state)
 	(void)state;
 	static const char *cases[][2] = {
 		{"{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}", "ConfigMap"},
-		{"{\"apiVersion\":\"gateway.networking.k8s.io/v1alpha2\",\"kind\":\"TCPRoute\",\"metadata\":{\"name\":\"x\"}}", "TCPRoute"},
+		{"{\"apiVersion\":\"gateway.networking.x-k8s.io/v1alpha1\",\"kind\":\"XBackend\",\"metadata\":{\"name\":\"x\"}}", "XBackend"},
+		{"{\"apiVersion\":\"gateway.networking.x-k8s.io/v1alpha1\",\"kind\":\"TCPRoute\",\"metadata\":{\"name\":\"x\"}}", "TCPRoute"},
 		{"{\"apiVersion\":\"networking.istio.io/v1\",\"kind\":\"Gateway\",\"metadata\":{\"name\":\"x\"}}", "networking.istio.io"},
 		{"{\"apiVersion\":\"gateway.networking.k8s.io/v9\",\"kind\":\"HTTPRoute\"}", "HTTPRoute"},
 		{"{\"apiVersion\":\"serving.knative.dev/v1\",\"kind\":\"Service\"}", "Service"},

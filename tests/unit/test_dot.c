@@ -257,9 +257,46 @@ static void test_empty_store(void **state)
 	store_free(s);
 }
 
+/* A ListenerSet: its node hangs off its Gateway; a route attached through it starts at the
+ * ListenerSet's listener; one the Gateway does not take is drawn dashed with the reason. */
+static void test_listenerset(void **state)
+{
+	(void)state;
+	struct gt_store *s = fixture_store();
+	assert_null(fixture_put(s,
+		"{'apiVersion':'gateway.networking.k8s.io/v1','kind':'Gateway','metadata':{'name':'edge',"
+		"'namespace':'infra'},'spec':{'gatewayClassName':'eg','allowedListeners':{'namespaces':"
+		"{'from':'All'}},'listeners':[{'name':'http','port':80,'protocol':'HTTP'}]}}"));
+	assert_null(fixture_put(s,
+		"{'apiVersion':'gateway.networking.k8s.io/v1','kind':'ListenerSet','metadata':{'name':'ls',"
+		"'namespace':'shop'},'spec':{'parentRef':{'name':'edge','namespace':'infra'},"
+		"'listeners':[{'name':'app','port':8080,'protocol':'HTTP','hostname':'app.example.com'}]}}"));
+	assert_null(fixture_put(s,
+		"{'apiVersion':'gateway.networking.k8s.io/v1','kind':'ListenerSet','metadata':{'name':'no',"
+		"'namespace':'shop'},'spec':{'parentRef':{'name':'main','namespace':'infra'},"
+		"'listeners':[{'name':'x','port':9090,'protocol':'HTTP'}]}}"));
+	assert_null(fixture_put(s,
+		"{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':'viasets',"
+		"'namespace':'shop'},'spec':{'parentRefs':[{'kind':'ListenerSet','name':'ls'}],"
+		"'rules':[{'backendRefs':[{'name':'web','port':8080}]}]}}"));
+	struct gt_topology *t = topology_build(s);
+	struct buf b;
+	buf_init(&b);
+	dot_render(s, t, &b);
+	const char *d = buf_str(&b);
+	assert_non_null(strstr(d, "\"ListenerSet\\nls\""));
+	assert_non_null(strstr(d, "ls0_l0 [label=\"app\\nHTTP :8080\\napp.example.com\""));
+	assert_non_null(strstr(d, "ls0_l0 -> r"));         /* the route hangs off the listener */
+	assert_non_null(strstr(d, "-> ls1 [arrowhead=none, label=\"NotAllowed\", style=dashed"));
+	buf_done(&b);
+	topology_free(t);
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_listenerset),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_hostile_labels),

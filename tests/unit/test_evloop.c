@@ -77,6 +77,35 @@ static void test_signal(void **state)
 	evloop_free(l);
 }
 
+/* The self-pipe is the process's: a second loop that registers signals while the first
+ * lives gets its signals too, and freeing the first does not take the pipe from it. */
+static void test_signal_two_loops(void **state)
+{
+	(void)state;
+	struct evloop *a = evloop_new(), *b = evloop_new();
+	int got_a = 0, got_b = 0;
+	assert_int_equal(evloop_signal(a, SIGUSR1, on_sig, &got_a), 0);
+	assert_int_equal(evloop_signal(b, SIGUSR2, on_sig, &got_b), 0);
+	raise(SIGUSR2);
+	assert_true(evloop_run_once(b, 1000) > 0);
+	assert_int_equal(got_b, SIGUSR2);
+	evloop_free(a);
+	got_b = 0;
+	raise(SIGUSR2);
+	assert_true(evloop_run_once(b, 1000) > 0);
+	assert_int_equal(got_b, SIGUSR2);
+	assert_int_equal(got_a, 0);
+	evloop_free(b);
+	/* A loop made after both were freed still gets its signals. */
+	struct evloop *c = evloop_new();
+	int got_c = 0;
+	assert_int_equal(evloop_signal(c, SIGUSR1, on_sig, &got_c), 0);
+	raise(SIGUSR1);
+	evloop_run(c);
+	assert_int_equal(got_c, SIGUSR1);
+	evloop_free(c);
+}
+
 static void set_flag(struct evloop *l, void *ud) { *(bool *)ud = true; }
 
 /* run_until returns as soon as the flag is set, or false once max_ms have passed. */
@@ -99,6 +128,7 @@ int main(void)
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_fd),
 		cmocka_unit_test(test_signal),
+		cmocka_unit_test(test_signal_two_loops),
 		cmocka_unit_test(test_run_until),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,12 +50,14 @@ static void test_findings_sort(void **state)
 {
 	struct findings f;
 	findings_init(&f);
-	findings_add(&f, SEV_INFO, "NoStatus", "httproute/a/x", "spec.parentRefs[0]", "i");
-	findings_add(&f, SEV_ERROR, "B", "httproute/b/x", "spec.rules[10]", "e1");
-	findings_add(&f, SEV_ERROR, "B", "httproute/b/x", "spec.rules[2]", "e2");
-	findings_add(&f, SEV_WARNING, "W", "httproute/a/x", "", "w");
-	findings_add(&f, SEV_ERROR, "A", "httproute/b/x", "spec.rules[2]", "e3");
-	findings_add(&f, SEV_ERROR, "A", "httproute/a/x", NULL, "e4 %d \x1b[31m", 7);
+	/* By code id: the severity is the table's (NoStatus info, NoParents warning, the
+	 * others errors); BackendNotFound sorts before ParentNotFound. */
+	findings_add(&f, LINT_NO_STATUS, "httproute/a/x", "spec.parentRefs[0]", "i");
+	findings_add(&f, LINT_PARENT_NOT_FOUND, "httproute/b/x", "spec.rules[10]", "e1");
+	findings_add(&f, LINT_PARENT_NOT_FOUND, "httproute/b/x", "spec.rules[2]", "e2");
+	findings_add(&f, LINT_NO_PARENTS, "httproute/a/x", "", "w");
+	findings_add(&f, LINT_BACKEND_NOT_FOUND, "httproute/b/x", "spec.rules[2]", "e3");
+	findings_add(&f, LINT_BACKEND_NOT_FOUND, "httproute/a/x", NULL, "e4 %d \x1b[31m", 7);
 	findings_sort(&f);
 	static const char *want[] = {"e4 7 ?[31m", "e3", "e2", "e1", "w", "i"};
 	assert_int_equal(f.n, 6);
@@ -276,10 +278,63 @@ static void test_upstream_conformance(void **state)
 	store_free(s);
 }
 
+/* The v1.6 codes: listeners, ListenerSets, policies, retry budgets, the mesh's features. */
+static void test_v16_codes(void **state)
+{
+	(void)state;
+	struct gt_store *s = store_new();
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'GatewayClass','metadata':{'name':'gc'},"
+	          "'spec':{'controllerName':'x/y'}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'Gateway','metadata':{'name':'gw',"
+	          "'namespace':'infra'},'spec':{'gatewayClassName':'gc','listeners':["
+	          "{'name':'web','port':80,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':'All'}}},"
+	          "{'name':'raw','port':80,'protocol':'TCP'},"
+	          "{'name':'odd','port':81,'protocol':'SCTP'}]},"
+	          "'status':{'listeners':[{'name':'odd','attachedRoutes':0,'conditions':[{'type':'Accepted',"
+	          "'status':'True','reason':'Accepted'}]}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'ListenerSet','metadata':{'name':'ls',"
+	          "'namespace':'app'},'spec':{'parentRef':{'name':'gw','namespace':'infra'},"
+	          "'listeners':[{'name':'x','port':8080,'protocol':'HTTP'}]}}");
+	sq_put(s, "{'apiVersion':'v1','kind':'Service','metadata':{'name':'api','namespace':'app'},"
+	          "'spec':{'ports':[{'port':80}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':'m',"
+	          "'namespace':'app'},'spec':{'parentRefs':[{'group':'','kind':'Service','name':'api'}],"
+	          "'rules':[{'backendRefs':[{'name':'api','port':80}],'retry':{'attempts':2}}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.x-k8s.io/v1alpha1','kind':'XBackendTrafficPolicy',"
+	          "'metadata':{'name':'b','namespace':'app'},'spec':{'targetRefs':[{'group':'','kind':"
+	          "'Service','name':'api'}],'retryConstraint':{'budget':{'percent':0},'minRetryRate':"
+	          "{'count':0,'interval':'1s'}}}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.x-k8s.io/v1alpha1','kind':'XBackendTrafficPolicy',"
+	          "'metadata':{'name':'ghost','namespace':'app'},'spec':{'targetRefs':[{'group':'',"
+	          "'kind':'Service','name':'nope'}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.x-k8s.io/v1alpha1','kind':'XMesh','metadata':{'name':'m'},"
+	          "'spec':{'controllerName':'x/y'},'status':{'supportedFeatures':[{'name':'Mesh'}]}}");
+	struct findings f;
+	findings_init(&f);
+	lint_run(s, NULL, &f);
+	const struct finding *x = finding_find(&f, "ListenerNotAccepted", "gateway/infra/gw", "spec.listeners");
+	assert_non_null(x);
+	assert_non_null(strstr(x->message, "ProtocolConflict"));
+	assert_non_null(finding_find(&f, "ListenerStatusDisagrees", "gateway/infra/gw", "spec.listeners[2]"));
+	x = finding_find(&f, "ListenerSetNotAccepted", "listenerset/app/ls", "spec.parentRef");
+	assert_non_null(x);
+	assert_non_null(strstr(x->message, "NotAllowed"));
+	x = finding_find(&f, "PolicyNotAccepted", "xbackendtrafficpolicy/app/ghost", "spec.targetRefs");
+	assert_non_null(x);
+	assert_non_null(strstr(x->message, "TargetNotFound"));
+	x = finding_find(&f, "RetryBudgetTooSmall", "httproute/app/m", "spec.rules[0].retry");
+	assert_non_null(x);
+	assert_non_null(strstr(x->message, "none of the rule's retries"));
+	assert_non_null(finding_find(&f, "RetryNotSupported", "httproute/app/m", "spec.rules[0].retry"));
+	findings_done(&f);
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_v16_codes),
 		cmocka_unit_test(test_findings_sort),
 		cmocka_unit_test(test_rule_checks),
 		cmocka_unit_test(test_fixtures),

@@ -24,6 +24,15 @@ static void test_kinds(void **state)
 		{GT_REFERENCEGRANT, "ReferenceGrant", "referencegrant", "referencegrants", GW_GROUP, "v1beta1", true},
 		{GT_SERVICE, "Service", "service", "services", "", "v1", true},
 		{GT_NAMESPACE, "Namespace", "namespace", "namespaces", "", "v1", false},
+		/* gateway-api v1.6.1 config/crd: group, served version, scope of each CRD */
+		{GT_LISTENERSET, "ListenerSet", "listenerset", "listenersets", GW_GROUP, "v1", true},
+		{GT_TLSROUTE, "TLSRoute", "tlsroute", "tlsroutes", GW_GROUP, "v1", true},
+		{GT_TCPROUTE, "TCPRoute", "tcproute", "tcproutes", GW_GROUP, "v1", true},
+		{GT_UDPROUTE, "UDPRoute", "udproute", "udproutes", GW_GROUP, "v1", true},
+		{GT_BACKENDTLSPOLICY, "BackendTLSPolicy", "backendtlspolicy", "backendtlspolicies", GW_GROUP, "v1", true},
+		{GT_XBACKENDTRAFFICPOLICY, "XBackendTrafficPolicy", "xbackendtrafficpolicy", "xbackendtrafficpolicies",
+		 GW_X_GROUP, "v1alpha1", true},
+		{GT_XMESH, "XMesh", "xmesh", "xmeshes", GW_X_GROUP, "v1alpha1", false},
 	};
 	assert_int_equal(sizeof t / sizeof t[0], GT_KIND_COUNT);
 	for (size_t i = 0; i < GT_KIND_COUNT; i++) {
@@ -38,6 +47,11 @@ static void test_kinds(void **state)
 		assert_int_equal(kind_from_name(t[i].resource), t[i].k);
 	}
 	assert_int_equal(kind_from_name("svc"), GT_SERVICE);
+	assert_int_equal(kind_from_name("lset"), GT_LISTENERSET);
+	assert_int_equal(kind_from_name("btlspolicy"), GT_BACKENDTLSPOLICY);
+	assert_true(kind_is_route(GT_TLSROUTE) && kind_is_route(GT_UDPROUTE) && kind_is_l4_route(GT_TCPROUTE));
+	assert_false(kind_is_l4_route(GT_HTTPROUTE) || kind_is_route(GT_LISTENERSET));
+	assert_true(kind_is_policy(GT_XBACKENDTRAFFICPOLICY) && !kind_is_policy(GT_XMESH));
 	assert_int_equal(kind_from_name("HTTPROUTES"), GT_HTTPROUTE);
 	assert_int_equal(kind_from_name("ConfigMap"), -1);
 	assert_int_equal(kind_from_name(NULL), -1);

@@ -145,7 +145,7 @@ static void test_damaged(void **state)
 	assert_int_equal(objpack_read(&p, ok + strlen(ok), ok, &o, NULL, 0), 0);
 	assert_string_equal(o->meta.name, "ns");
 	object_free(o);
-	expect_bad("7,~2:ns~~~~0,0,0,\n", "unknown kind");
+	expect_bad("14,~2:ns~~~~0,0,0,\n", "unknown kind"); /* GT_KIND_COUNT */
 	expect_bad("99999999999999999999999,", "unknown kind");
 	expect_bad("6,~2:ns~~~~0,0,0,", "does not end");
 	expect_bad("6,~2:ns~~~~0,0,0,x", "does not end");

@@ -115,7 +115,10 @@ static void test_figures(void **state)
 	assert_true(isnan(f[FIG_SUCCESS]));
 	char buf[32];
 	assert_string_equal(figures_format(FIG_TIMEOUT, 0.125, buf, sizeof buf), "12.5%");
-	assert_string_equal(figures_format(FIG_P99, 1234.4, buf, sizeof buf), "1234ms");
+	assert_string_equal(figures_format(FIG_P99, 1234.4, buf, sizeof buf), "1.23s");
+	assert_string_equal(figures_format(FIG_P50, 5.4, buf, sizeof buf), "5ms");
+	assert_string_equal(figures_format(FIG_RETRY, 0.0004, buf, sizeof buf), "<0.1%");
+	assert_string_equal(figures_format(FIG_RPS, 1500, buf, sizeof buf), "1.5k");
 	assert_string_equal(figures_format(FIG_RPS, NAN, buf, sizeof buf), "-");
 	assert_int_equal(figures_by_name("timeoutrate"), FIG_TIMEOUT);
 	assert_int_equal(figures_by_name("bogus"), -1);

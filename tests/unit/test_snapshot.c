@@ -96,9 +96,9 @@ static void test_top_level(void **state)
 	struct snap s;
 	snap_build(&s, fixture_store());
 	static const char *const top[] = {"apiVersion", "kind", "generatedAt", "source",
-	                                  "gatewayClasses", "gateways", "services", "routes",
-	                                  "findings"};
-	assert_keys(s.doc, top, 9, "snapshot");
+	                                  "gatewayClasses", "gateways", "listenerSets", "services",
+	                                  "routes", "policies", "meshes", "findings"};
+	assert_keys(s.doc, top, 12, "snapshot");
 	assert_string_equal(sget(s.doc, "apiVersion"), "gammatop.dev/v1");
 	assert_string_equal(sget(s.doc, "kind"), "Snapshot");
 	assert_string_equal(sget(s.doc, "generatedAt"), "2023-11-14T22:13:20Z");

@@ -161,11 +161,11 @@ static void test_routes_table(void **state)
 	struct r r;
 	r_build(&r, &o);
 	const char *s = buf_str(&r.out);
-	assert_true(str_starts(s, "NAMESPACE   ROUTE"));
+	assert_true(str_starts(s, "NAMESPACE   KIND"));
 	const char *hdr = line_with(s, "NAMESPACE");
-	const char *cols[] = {"ROUTE", "RULE", "PARENTS", "BACKENDS", "TIMEOUTS", "RETRY"};
+	const char *cols[] = {"KIND", "ROUTE", "RULE", "PARENTS", "BACKENDS", "TIMEOUTS", "RETRY"};
 	const char *prev = hdr;
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < 7; i++) {
 		const char *c = strstr(hdr, cols[i]);
 		assert_non_null(c);
 		assert_true(c > prev);
@@ -174,25 +174,27 @@ static void test_routes_table(void **state)
 	assert_null(strstr(s, "MATCHES"));
 	assert_int_equal(lines(s), 1 + 5); /* header + 5 rules */
 	size_t route_col = (size_t)(strstr(hdr, "ROUTE") - hdr);
-	const char *web = line_with(s, "httproute/web ");
-	assert_int_equal((size_t)(strstr(web, "httproute/web") - web), route_col);
+	size_t kind_col = (size_t)(strstr(hdr, "KIND") - hdr);
+	const char *web = line_with(s, "HTTPRoute   web ");
+	assert_int_equal((size_t)(strstr(web, "web ") - web), route_col);
+	assert_int_equal((size_t)(strstr(web, "HTTPRoute") - web), kind_col);
 	assert_non_null(strstr(web, "0:main"));
 	assert_non_null(strstr(web, "gw/infra/main:http "));
 	assert_non_null(strstr(web, "web:8080(90),canary:8080(10)!"));
 	assert_non_null(strstr(web, "10s/2s"));
 	assert_non_null(strstr(web, "3x 100ms 502,503"));
-	const char *orphan = line_with(s, "httproute/orphan");
+	const char *orphan = line_with(s, " orphan ");
 	assert_non_null(strstr(orphan, "gw/missing-gw!"));
 	assert_non_null(strstr(orphan, "<none>")); /* no timeouts */
-	const char *mesh = line_with(s, "httproute/api-mesh");
+	const char *mesh = line_with(s, " api-mesh ");
 	assert_non_null(strstr(mesh, "svc/api:80"));
 	assert_non_null(strstr(mesh, "3s/-"));
 	/* sorted by namespace then name: api-mesh, ev..., orphan, web */
 	assert_true(strstr(s, "api-mesh") < strstr(s, "orphan"));
-	assert_true(strstr(s, "orphan") < strstr(s, "httproute/web"));
+	assert_true(strstr(s, "orphan") < strstr(s, "HTTPRoute   web "));
 	/* the hostile route: sanitised, never a raw ESC or newline inside a row */
 	assert_null(strchr(s, '\x1b'));
-	const char *ev = line_with(s, "httproute/ev\"il??[31mred\\");
+	const char *ev = line_with(s, "ev\"il??[31mred\\");
 	assert_non_null(ev);
 	r_done(&r);
 }
@@ -214,7 +216,7 @@ static void test_routes_wide(void **state)
 	assert_true(str_ends(web0, "BackendNotFound"));
 	const char *web1 = line_with(s, "exact:/health");
 	assert_true(str_ends(web1, "OK"));
-	const char *orphan = line_with(s, "httproute/orphan");
+	const char *orphan = line_with(s, " orphan ");
 	assert_non_null(strstr(orphan, "   *   ")); /* any hostname, matches everything */
 	r_done(&r);
 }
@@ -236,14 +238,14 @@ static void test_routes_truncation(void **state)
 	buf_init(&b);
 	struct routes_opts o = {.ascii = false};
 	routes_table(t, &o, &b);
-	const char *line = line_with(buf_str(&b), "httproute/many");
+	const char *line = line_with(buf_str(&b), " many ");
 	assert_non_null(strstr(line, "backend-number-one:8080(1)!,"));
 	assert_non_null(strstr(line, "\xe2\x80\xa6"));
 	assert_null(strstr(line, "backend-number-four-the-last"));
 	buf_reset(&b);
 	o.wide = true;
 	routes_table(t, &o, &b);
-	line = line_with(buf_str(&b), "httproute/many");
+	line = line_with(buf_str(&b), " many ");
 	assert_non_null(strstr(line, "backend-number-four-the-last:8080(1)!"));
 	assert_null(strstr(line, "\xe2\x80\xa6"));
 	json_t *j = routes_json(t, &o);
@@ -295,8 +297,8 @@ static void test_routes_json(void **state)
 	buf_init(&b);
 	o.namespace_ = "default";
 	routes_table(t, &o, &b);
-	assert_true(str_starts(buf_str(&b), "ROUTE "));
-	assert_true(str_starts(line_with(buf_str(&b), "httproute/web "), "httproute/web "));
+	assert_true(str_starts(buf_str(&b), "KIND "));
+	assert_true(str_starts(line_with(buf_str(&b), " web "), "HTTPRoute   web "));
 	buf_done(&b);
 	o.namespace_ = "nowhere";
 	doc = routes_json(t, &o);
@@ -346,7 +348,7 @@ static void test_routes_figures(void **state)
 	const char *web0 = line_with(s, "0:main");
 	if (!str_ends(web0, "   route   12.50     97.5%           2.0%            -"))
 		fail_msg("row: '%s'", web0);
-	const char *orphan = line_with(s, "httproute/orphan");
+	const char *orphan = line_with(s, " orphan ");
 	if (!str_ends(orphan, "   -           -         -              -            -"))
 		fail_msg("row: '%s'", orphan);
 	/* wide: every figure */

@@ -75,7 +75,8 @@ static void gateway_world(struct gt_store *s)
 	          "'metadata':{'name':'gw','namespace':'infra'},'spec':{'gatewayClassName':'gc',"
 	          "'listeners':["
 	          "{'name':'http','port':80,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':'All'}}},"
-	          "{'name':'https','port':443,'protocol':'HTTPS','hostname':'*.example.com'},"
+	          "{'name':'https','port':443,'protocol':'HTTPS','hostname':'*.example.com',"
+	          "'tls':{'certificateRefs':[{'name':'cert'}]}},"
 	          "{'name':'sel','port':8080,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':"
 	          "'Selector','selector':{'matchLabels':{'env':'prod'}}}}},"
 	          "{'name':'byname','port':8082,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':"
@@ -653,9 +654,111 @@ static void test_generated(void **state)
 	store_free(s);
 }
 
+/* Default Gateways (GEP-3793, experimental): a route with useDefaultGateways All is claimed
+ * by every Gateway with defaultScope All whose listeners take it, as if it named them; a
+ * Gateway it names is not claimed twice; routes without the field are left alone. */
+static void test_default_gateways(void **state)
+{
+	(void)state;
+	struct gt_store *s = store_new();
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'GatewayClass','metadata':{'name':'gc'},"
+	          "'spec':{'controllerName':'example.com/gc'}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'Gateway','metadata':{'name':'d1',"
+	          "'namespace':'infra'},'spec':{'gatewayClassName':'gc','defaultScope':'All','listeners':"
+	          "[{'name':'http','port':80,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':'All'}}}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'Gateway','metadata':{'name':'d2',"
+	          "'namespace':'infra'},'spec':{'gatewayClassName':'gc','defaultScope':'All','listeners':"
+	          "[{'name':'http','port':80,'protocol':'HTTP'}]}}"); /* from: Same: takes no app route */
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'Gateway','metadata':{'name':'plain',"
+	          "'namespace':'infra'},'spec':{'gatewayClassName':'gc','listeners':"
+	          "[{'name':'http','port':80,'protocol':'HTTP','allowedRoutes':{'namespaces':{'from':'All'}}}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':'dflt',"
+	          "'namespace':'app'},'spec':{'useDefaultGateways':'All'}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':'both',"
+	          "'namespace':'app'},'spec':{'useDefaultGateways':'All','parentRefs':[{'name':'d1',"
+	          "'namespace':'infra'}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':'none',"
+	          "'namespace':'app'},'spec':{'parentRefs':[{'name':'plain','namespace':'infra'}]}}");
+	struct gt_topology *t = topology_build(s);
+	const struct topo_route *r = topology_find_route(t, GT_HTTPROUTE, "app", "dflt");
+	assert_non_null(r);
+	assert_int_equal(r->n_parents, 1);
+	assert_true(r->parents[0].defaulted && r->parents[0].attached);
+	assert_string_equal(r->parents[0].ref->name, "d1");
+	r = topology_find_route(t, GT_HTTPROUTE, "app", "both");
+	assert_int_equal(r->n_parents, 1); /* d1 named: not claimed twice */
+	assert_false(r->parents[0].defaulted);
+	r = topology_find_route(t, GT_HTTPROUTE, "app", "none");
+	assert_int_equal(r->n_parents, 1);
+	const struct topo_gateway *g = topology_find_gateway(t, "infra", "d1");
+	assert_int_equal(g->listeners[0].attached_routes, 2);
+	assert_non_null(topo_conditions_find(&g->conditions, "DefaultGateway"));
+	assert_null(topo_conditions_find(&topology_find_gateway(t, "infra", "plain")->conditions,
+	                                 "DefaultGateway"));
+	struct findings f; /* lint: a defaulted route without parentRefs is no NoParents case */
+	findings_init(&f);
+	lint_run(s, t, &f);
+	assert_non_null(finding_find(&f, "NoStatus", "httproute/app/none", NULL)); /* lint ran */
+	assert_null(finding_find(&f, "NoParents", "httproute/app/dflt", NULL));
+	findings_done(&f);
+	topology_free(t);
+	store_free(s);
+}
+
+/* The policies a backend is under: a BackendTLSPolicy with a sectionName only on that port
+ * of the Service; an XBackendTrafficPolicy on every port; a policy that is not accepted on
+ * none; ancestors are the Gateways of the routes that send traffic to the target. */
+static void test_backend_policies(void **state)
+{
+	(void)state;
+	struct gt_store *s = store_new();
+	gateway_world(s);
+	sq_put(s, "{'apiVersion':'v1','kind':'Service','metadata':{'name':'db','namespace':'app'},"
+	          "'spec':{'ports':[{'name':'tls','port':443},{'name':'pg','port':5432}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'HTTPRoute','metadata':{'name':'r',"
+	          "'namespace':'app'},'spec':{'parentRefs':[{'name':'gw','namespace':'infra','sectionName':"
+	          "'http'}],'rules':[{'backendRefs':[{'name':'db','port':443},{'name':'db','port':5432}]}]}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.k8s.io/v1','kind':'BackendTLSPolicy','metadata':"
+	          "{'name':'t','namespace':'app'},'spec':{'targetRefs':[{'group':'','kind':'Service',"
+	          "'name':'db','sectionName':'tls'}],'validation':{'wellKnownCACertificates':'System',"
+	          "'hostname':'db.example.com'}}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.x-k8s.io/v1alpha1','kind':'XBackendTrafficPolicy',"
+	          "'metadata':{'name':'b','namespace':'app'},'spec':{'targetRefs':[{'group':'','kind':"
+	          "'Service','name':'db'}],'retryConstraint':{'budget':{'percent':30}}}}");
+	sq_put(s, "{'apiVersion':'gateway.networking.x-k8s.io/v1alpha1','kind':'XBackendTrafficPolicy',"
+	          "'metadata':{'name':'bad','namespace':'app'},'spec':{'targetRefs':[{'group':'apps','kind':"
+	          "'Deployment','name':'db'}]}}");
+	struct gt_topology *t = topology_build(s);
+	const struct topo_route *r = topology_find_route(t, GT_HTTPROUTE, "app", "r");
+	assert_non_null(r);
+	const struct topo_backend *b443 = &r->rules[0].backends[0], *b5432 = &r->rules[0].backends[1];
+	assert_non_null(b443->tls_policy);
+	assert_string_equal(b443->tls_policy->meta.name, "t");
+	assert_null(b5432->tls_policy);
+	assert_string_equal(b443->traffic_policy->meta.name, "b");
+	assert_string_equal(b5432->traffic_policy->meta.name, "b");
+	assert_int_equal(t->n_policies, 3);
+	for (size_t i = 0; i < t->n_policies; i++) {
+		const struct topo_policy *p = &t->policies[i];
+		if (str_eq(p->obj->meta.name, "bad")) {
+			assert_false(p->accepted);
+			assert_string_equal(topo_conditions_find(&p->conditions, "Accepted")->reason, "Invalid");
+			continue;
+		}
+		assert_true(p->accepted);
+		assert_int_equal(p->n_ancestors, 1);
+		assert_string_equal(p->ancestors[0].kind, "Gateway");
+		assert_string_equal(p->ancestors[0].name, "gw");
+	}
+	topology_free(t);
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_gateways),
+		cmocka_unit_test(test_backend_policies),
 		cmocka_unit_test(test_hostnames),
 		cmocka_unit_test(test_gateway_parents),
 		cmocka_unit_test(test_listener_counts),

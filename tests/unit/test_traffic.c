@@ -382,13 +382,14 @@ static void test_expected_vs_counters(void **state)
 	near(retries, want_retries, 0.01, "linkerd retries");
 	near(rok, want_retries * e0.retry_success_rate, 0.01, "linkerd retry successes");
 	near(exh, e0.exhausted_per_s * secs, 0.01, "linkerd exhausted");
-	/* both parents carry half the traffic each */
+	/* Linkerd serves route series for the Service parent only, never for the Gateway
+	 * (linkerd2-proxy: outbound policy routes are per Service/EgressNetwork parent) */
 	near(page_sum(&lk, "outbound_http_route_request_statuses_total", R, "parent_kind=\"Service\"",
 	              "parent_group=\"core\"", "parent_port=\"8080\"", NULL),
-	     req / 2, 0.001, "service parent share");
-	near(page_sum(&lk, "outbound_http_route_request_statuses_total", R, "parent_kind=\"Gateway\"",
-	              "parent_port=\"80\"", "parent_section_name=\"http\"", NULL),
-	     req / 2, 0.001, "gateway parent share");
+	     req, 0.001, "service parent carries the route");
+	assert_true(page_sum(&lk, "outbound_http_route_request_statuses_total", R,
+	                     "parent_kind=\"Gateway\"", NULL) == 0);
+
 	/* backend tries split 3:1 by weight in rule 0 */
 	double bw = page_sum(&lk, "outbound_http_route_backend_requests_total", R,
 	                     "backend_name=\"web\"", NULL);
@@ -432,8 +433,13 @@ static void test_expected_vs_counters(void **state)
 	struct page is;
 	page_of(t, SIM_MESH_ISTIO, NULL, HOUR_MS, &is);
 	const char *S = "destination_service=\"web.shop.svc.cluster.local\"";
-	near(page_sum(&is, "istio_requests_total", S, NULL), e0.rps * secs, 0.01, "istio requests");
-	near(page_sum(&is, "istio_requests_total", S, "response_code=\"200\"", NULL),
+	const char *SRC = "reporter=\"source\"";
+	near(page_sum(&is, "istio_requests_total", S, SRC, NULL), e0.rps * secs, 0.01,
+	     "istio requests");
+	/* the server's sidecar reports the tries again, as reporter=destination */
+	assert_true(page_sum(&is, "istio_requests_total", S, "reporter=\"destination\"", NULL) >=
+	            e0.rps * secs * 0.99);
+	near(page_sum(&is, "istio_requests_total", S, SRC, "response_code=\"200\"", NULL),
 	     e0.rps * secs * e0.success_rate, 0.01, "istio 200s");
 	near(page_sum(&is, "istio_requests_total", S, "URX", NULL), e0.exhausted_per_s * secs, 0.01,
 	     "istio URX");
@@ -475,7 +481,7 @@ static void test_analytic(void **state)
 	       "{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"l\",\"annotations\":{"
 	       "\"sim.gammatop.dev/failure\":\"0\",\"sim.gammatop.dev/rps\":\"100\","
 	       "\"sim.gammatop.dev/latency\":\"p50=40ms,p99=900ms\"}},"
-	       "\"spec\":{\"parentRefs\":[{\"name\":\"g\"}],\"rules\":[{}]}}",
+	       "\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"g\"}],\"rules\":[{}]}}",
 	       0);
 	struct page pg;
 	page_of(t, SIM_MESH_LINKERD, NULL, 600000, &pg);
@@ -484,7 +490,7 @@ static void test_analytic(void **state)
 	double fast = page_sum(&pg, "outbound_http_route_request_duration_seconds_bucket", L,
 	                       "le=\"0.05\"", NULL);
 	double slow1 = all - page_sum(&pg, "outbound_http_route_request_duration_seconds_bucket", L,
-	                              "le=\"1\"", NULL);
+	                              "le=\"1.0\"", NULL);
 	near(all, 100 * 600, 1e-9, "latency route requests");
 	near(fast / all, 1 - lognormal_tail(40, 900, 50), 0.05, "share within 50ms");
 	near(slow1 / all, lognormal_tail(40, 900, 1000), 0.5, "share above 1s");
@@ -498,7 +504,7 @@ static void test_analytic(void **state)
 	"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"slow\",\"namespace\":\"n\"," \
 	"\"annotations\":{\"sim.gammatop.dev/latency\":\"p50=400ms,p99=4s\"," \
 	"\"sim.gammatop.dev/failure\":\"%s\"}}," \
-	"\"spec\":{\"parentRefs\":[{\"name\":\"gw\"}],\"rules\":[{\"backendRefs\":[{\"name\":\"s\"}]%s}]}}"
+	"\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"gw\"}],\"rules\":[{\"backendRefs\":[{\"name\":\"s\"}]%s}]}}"
 
 static void slow(struct traffic *t, const char *failure, const char *policy, int64_t now)
 {
@@ -646,7 +652,7 @@ static void test_defaults_and_hostile(void **state)
 		"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"\"}}",
 		"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"q\\\"uo\\\\te\\nnl\\u0001\","
 		"\"namespace\":\"n\\\"s\",\"annotations\":{\"sim.gammatop.dev/rps\":7}},"
-		"\"spec\":{\"hostnames\":[\"h\\\"\\\\\\n\"],\"parentRefs\":[{\"name\":\"g\\\"w\","
+		"\"spec\":{\"hostnames\":[\"h\\\"\\\\\\n\"],\"parentRefs\":[{\"kind\":\"Service\",\"name\":\"g\\\"w\","
 		"\"port\":\"80\"},{\"name\":5},7],"
 		"\"rules\":[{\"backendRefs\":[{\"name\":\"b\\\\\",\"weight\":-4},{\"weight\":1},3],"
 		"\"timeouts\":{\"request\":\"1.5s\",\"backendRequest\":7},"
@@ -656,7 +662,7 @@ static void test_defaults_and_hostile(void **state)
 		"{\"rules\":{\"not\":\"an array\"},\"parentRefs\":\"x\"}}",
 		"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"z\",\"annotations\":"
 		"{\"sim.gammatop.dev/failure\":\"1\",\"sim.gammatop.dev/rps\":\"1000000\"}},"
-		"\"spec\":{\"parentRefs\":[{\"name\":\"g\"}],\"rules\":[{\"backendRefs\":[{\"name\":\"z\"}],"
+		"\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"g\"}],\"rules\":[{\"backendRefs\":[{\"name\":\"z\"}],"
 		"\"retry\":{\"attempts\":100000}}]}}",
 	};
 	struct traffic *t = traffic_new(1);
@@ -708,10 +714,11 @@ static void test_istio_per_service(void **state)
 	struct page is;
 	page_of(t, SIM_MESH_ISTIO, "b", 100000, &is);
 	near(page_sum(&is, "istio_requests_total", "destination_service_name=\"svc\"",
-	              "destination_service_namespace=\"b\"", NULL),
+	              "destination_service_namespace=\"b\"", "reporter=\"source\"", NULL),
 	     40 * 100, 0.01, "istio sums routes per service");
 	near(page_sum(&is, "istio_request_duration_milliseconds_count", NULL),
-	     page_sum(&is, "istio_requests_total", NULL), 1e-9, "istio histogram count");
+	     page_sum(&is, "istio_requests_total", "reporter=\"source\"", NULL), 1e-9,
+	     "istio histogram count");
 	page_free(&is);
 	traffic_free(t);
 }
@@ -805,6 +812,55 @@ static void test_upstream(void **state)
 	traffic_free(c.t);
 }
 
+/* A call chain (sim.gammatop.dev/rps-from): each hop's requests are the tries of the hop
+ * above; a retry change upstream moves the rates below it from then on, counters stay
+ * monotonic; a link to a missing or unreadable rule leaves the rule's own rate. */
+#define CHAIN_ROUTE(NAME, RPS, FROM, ATTEMPTS)                                                  \
+	"{\"kind\":\"HTTPRoute\",\"metadata\":{\"namespace\":\"c\",\"name\":\"" NAME "\","     \
+	"\"annotations\":{\"sim.gammatop.dev/rps\":\"" RPS "\",\"sim.gammatop.dev/failure\":\"0.3\","   \
+	"\"sim.gammatop.dev/rps-from\":\"" FROM "\"}},\"spec\":{\"rules\":[{\"backendRefs\":"        \
+	"[{\"name\":\"" NAME "\",\"port\":80}]" ATTEMPTS "}]}}"
+#define RETRY2 ",\"retry\":{\"attempts\":2,\"codes\":[503]}"
+
+static void test_chain_link(void **state)
+{
+	(void)state;
+	struct traffic *t = traffic_new(7);
+	/* the downstream first: its upstream does not exist yet, so its own rate applies */
+	upsert(t, CHAIN_ROUTE("b", "5", "HTTPRoute/c/a#0", RETRY2), 1000);
+	struct traffic_expect a, b, c;
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "b", 0, &b), 0);
+	assert_true(b.linked);
+	assert_true(b.rps == 5);
+	upsert(t, CHAIN_ROUTE("a", "10", "garbage", RETRY2), 1000);
+	upsert(t, CHAIN_ROUTE("c", "7", "HTTPRoute/c/b#0", ""), 1000);
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "a", 0, &a), 0);
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "b", 0, &b), 0);
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "c", 0, &c), 0);
+	assert_false(a.linked); /* an unreadable link is ignored */
+	assert_true(a.rps == 10);
+	assert_true(a.tries_per_request > 1.2); /* 30% 503s, retried twice */
+	assert_true(fabs(b.rps - a.rps * a.tries_per_request) < 1e-9);
+	assert_true(fabs(c.rps - b.rps * b.tries_per_request) < 1e-9);
+	assert_true(c.tries_per_request == 1); /* no retry on the last hop */
+	/* counters: c's requests over an hour are a's tries times b's tries per request */
+	struct page pg;
+	page_of(t, SIM_MESH_ENVOY_GATEWAY, NULL, 1000 + HOUR_MS, &pg);
+	page_free(&pg);
+	/* the upstream stops retrying: the rates below follow, counters keep growing */
+	upsert(t, CHAIN_ROUTE("a", "10", "garbage", ""), 1000 + HOUR_MS);
+	struct traffic_expect b2, c2;
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "b", 0, &b2), 0);
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "c", "c", 0, &c2), 0);
+	assert_true(fabs(b2.rps - 10) < 1e-9);
+	assert_true(c2.rps < c.rps);
+	assert_true(fabs(c2.rps - b2.rps * b2.tries_per_request) < 1e-9);
+	page_of(t, SIM_MESH_ENVOY_GATEWAY, NULL, 1000 + 2 * HOUR_MS, &pg);
+	assert_true(pg.n > 0);
+	page_free(&pg);
+	traffic_free(t);
+}
+
 /* Random annotation text and random policy values of random types (a fixed seed, so the
  * test is repeatable): the model never crashes, its figures stay in range, pages stay valid. */
 static uint64_t rnd(uint64_t *s)
@@ -842,22 +898,24 @@ static void test_random_input(void **state)
 {
 	(void)state;
 	static const char *const keys[] = {"sim.gammatop.dev/rps", "sim.gammatop.dev/latency",
-	                                   "sim.gammatop.dev/failure"};
+	                                   "sim.gammatop.dev/failure", "sim.gammatop.dev/rps-from"};
 	uint64_t seed = 12345;
 	struct traffic *t = traffic_new(3);
 	for (int it = 0; it < 400; it++) {
 		json_t *j = route_json(
 			"{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"f\",\"annotations\":{}},"
-			"\"spec\":{\"parentRefs\":[{\"name\":\"g\"}],\"rules\":[{\"backendRefs\":"
+			"\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"g\"}],\"rules\":[{\"backendRefs\":"
 			"[{\"name\":\"b\"}],\"timeouts\":{},\"retry\":{}}]}}");
 		json_t *ann = json_object_get(json_object_get(j, "metadata"), "annotations");
 		json_t *rule = json_array_get(json_object_get(json_object_get(j, "spec"), "rules"), 0);
-		for (size_t k = 0; k < 3; k++) {
+		for (size_t k = 0; k < 4; k++) {
 			char text[48];
 			random_text(&seed, text, sizeof text);
 			if (k == 1 && rnd(&seed) % 2)
 				snprintf(text, sizeof text, "p50=%dms,p99=%ds", (int)(rnd(&seed) % 900),
 				         (int)(rnd(&seed) % 9));
+			if (k == 3 && rnd(&seed) % 2) /* a link to itself, or to a rule it lacks */
+				snprintf(text, sizeof text, "HTTPRoute/default/f#%d", (int)(rnd(&seed) % 3));
 			json_object_set_new(ann, keys[k], json_string(text));
 		}
 		json_object_set_new(json_object_get(rule, "timeouts"), "request", random_value(&seed));
@@ -887,13 +945,43 @@ static void test_random_input(void **state)
 	traffic_free(t);
 }
 
+/* --mesh linkerd: the policy is Linkerd's — retries from retry.linkerd.io annotations, the
+ * HTTPRoute retry and backendRequest ignored (as the real proxy ignores them). */
+static void test_linkerd_policy(void **state)
+{
+	(void)state;
+	struct traffic *t = traffic_new(5);
+	t->linkerd_policy = true;
+	upsert(t,
+	       "{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"spec\",\"annotations\":{"
+	       "\"sim.gammatop.dev/failure\":\"0.2\",\"sim.gammatop.dev/rps\":\"10\"}},"
+	       "\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"s\"}],"
+	       "\"rules\":[{\"retry\":{\"attempts\":2,\"codes\":[503]}}]}}",
+	       0);
+	upsert(t,
+	       "{\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"ann\",\"annotations\":{"
+	       "\"sim.gammatop.dev/failure\":\"0.2\",\"sim.gammatop.dev/rps\":\"10\","
+	       "\"retry.linkerd.io/http\":\"5xx\",\"retry.linkerd.io/limit\":\"2\"}},"
+	       "\"spec\":{\"parentRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"s\"}],"
+	       "\"rules\":[{}]}}",
+	       0);
+	struct traffic_expect e;
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "default", "spec", 0, &e), 0);
+	assert_true(e.retry_rate == 0); /* HTTPRoute retry: not Linkerd's */
+	near(e.success_rate, 0.8, 0.05, "no retries: the failures reach the client");
+	assert_int_equal(traffic_expected(t, "HTTPRoute", "default", "ann", 0, &e), 0);
+	near(e.retry_rate, 0.24 / 1.24, 0.08, "retry.linkerd.io: retried twice");
+	near(e.success_rate, 1 - 0.008, 0.01, "retried success");
+	traffic_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_monotonic),
 		cmocka_unit_test(test_expected_vs_counters),
-		cmocka_unit_test(test_analytic),
+		cmocka_unit_test(test_analytic), cmocka_unit_test(test_linkerd_policy),
 		cmocka_unit_test(test_timeout_policy),
 		cmocka_unit_test(test_retry_policy),
 		cmocka_unit_test(test_grpc),
@@ -902,6 +990,7 @@ int main(void)
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_random_input),
 		cmocka_unit_test(test_upstream),
+		cmocka_unit_test(test_chain_link),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,7 +63,7 @@ static char *line(int y)
 	return out;
 }
 
-static const struct grid_col tree_cols[] = {{"NAME", 0, 10, false, false, 0}};
+static const struct grid_col tree_cols[] = {{.title = "NAME", .min = 10}};
 
 /* a ─ b ─ c, a ─ d; e ─ f */
 static void build_tree(struct grid *g)
@@ -290,9 +290,9 @@ static void test_toggle_all(void **state)
 }
 
 static const struct grid_col table_cols[] = {
-	{"NAME", 8, 0, false, false, 0},
-	{"RATE", 6, 0, true, true, 0},
-	{"NOTE", 0, 4, false, false, 0},
+	{.title = "NAME", .width = 8},
+	{.title = "RATE", .width = 6, .right = true, .numeric = true},
+	{.title = "NOTE", .min = 4},
 };
 
 static void test_table(void **state)

@@ -29,23 +29,34 @@ struct golden_case {
 	const char *keys;
 	bool figures; /* plug in the test figures source */
 	bool both_sizes;
+	bool v16; /* the store also holds tests/fixtures/manifests-v16 (Gateway API v1.6 kinds) */
 };
 
 static const struct golden_case cases[] = {
-	{"topology", "", false, true},
-	{"topology-collapsed", "*", false, true},
-	{"topology-filter", "/checkout<Enter>", false, true},
-	{"topology-ns", ":ns mesh-clients<Enter>", false, true},
-	{"topology-unattached", "G", false, true},
-	{"routes", "2", false, true},
-	{"routes-figures", "2", true, true},
-	{"routes-sort-name", "2<lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt>", false, false},
-	{"route-detail", "2/storefront<Enter><Enter>", false, true},
-	{"route-detail-figures", "2/storefront<Enter><Enter>", true, true},
-	{"findings", "3", false, true},
-	{"help", "?", false, true},
-	{"too-small", "<Resize:20x6>", false, false},
-	{"back-from-small", "<Resize:20x6><Resize:80x24>j", false, false},
+	{"topology", "", false, true, false},
+	{"topology-collapsed", "*", false, true, false},
+	{"topology-filter", "/checkout<Enter>", false, true, false},
+	{"topology-ns", ":ns mesh-clients<Enter>", false, true, false},
+	{"topology-unattached", "G", false, true, false},
+	{"routes", "2", false, true, false},
+	{"routes-figures", "2", true, true, false},
+	{"routes-sort-name", "2<lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt><lt>", false, false, false},
+	{"route-detail", "2/storefront<Enter><Enter>", false, true, false},
+	{"route-detail-figures", "2/storefront<Enter><Enter>", true, true, false},
+	{"findings", "3", false, true, false},
+	{"help", "?", false, true, false},
+	{"paths", "P", false, true, false},
+	{"paths-figures", "P", true, false, false},
+	{"paths-route", "2/storefront<Enter><Enter>P", true, false, false},
+	{"too-small", "<Resize:20x6>", false, false, false},
+	{"back-from-small", "<Resize:20x6><Resize:80x24>j", false, false, false},
+	/* Gateway -> ListenerSet -> listener -> routes; TLS/TCP/UDP routes with their glyph */
+	{"topology-v16", ":ns team-a<Enter>", false, true, true},
+	{"topology-v16-edge", "/edge<Enter>", false, true, true},
+	{"route-detail-tls", "2/db-tls<Enter><Enter>", false, false, true},
+	/* a route on a ListenerSet whose backend has a retry budget of 0% */
+	{"route-detail-budget", ":ns team-a<Enter>2<Enter>", false, false, true},
+	{"routes-v16", "2:ns team-a<Enter>", false, false, true},
 };
 
 /* Deterministic figures for the test: derived from the route name and rule, never from a
@@ -166,14 +177,35 @@ static void check(struct gt_store *store, const struct golden_case *gc, int cols
 	free(got);
 }
 
+static struct gt_store *load(bool v16)
+{
+	struct gt_store *store = store_new();
+	char dir[1024], dir16[1024];
+	snprintf(dir, sizeof dir, "%s/tests/fixtures/manifests", srcdir());
+	snprintf(dir16, sizeof dir16, "%s/tests/fixtures/manifests-v16", srcdir());
+	struct diag d;
+	diag_init(&d);
+	const char *paths[] = {dir, dir16};
+	int n = manifest_load_store(store, paths, v16 ? 2 : 1, &d);
+	diag_done(&d);
+	if (n <= 0) {
+		store_free(store);
+		return NULL;
+	}
+	return store;
+}
+
 static void test_golden(void **state)
 {
-	struct gt_store *store = *state;
+	struct gt_store *store = *state, *store16 = load(true);
+	assert_non_null(store16);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		check(store, &cases[i], 80, 24);
+		struct gt_store *s = cases[i].v16 ? store16 : store;
+		check(s, &cases[i], 80, 24);
 		if (cases[i].both_sizes)
-			check(store, &cases[i], 200, 50);
+			check(s, &cases[i], 200, 50);
 	}
+	store_free(store16);
 }
 
 /* The same screen twice gives the same text (nothing depends on time or addresses). */
