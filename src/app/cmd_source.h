@@ -22,7 +22,7 @@ struct cmd_source {
 };
 
 /* Fill src from o: manifests when given, else the cluster (waits until synced, at most
- * o->timeout_s). Returns 0, or EXIT_USAGE after printing an error that names the file,
+ * --request-timeout, cmd_timeout_ms). Returns 0, or EXIT_USAGE after printing an error that names the file,
  * context or server. */
 int cmd_source_open(const struct cmd_opts *o, struct cmd_source *src);
 void cmd_source_close(struct cmd_source *src);

@@ -10,6 +10,7 @@ EXTRA_DIST += tests/bench/bench-soak.sh
 
 # The change journal under churn (prints figures): tests/bench/bench-journal.sh [BUILDDIR]
 EXTRA_DIST += tests/bench/bench-journal.sh
+EXTRA_DIST += tests/bench/bench-complete.sh
 
 # One proxy page of 100,000 series parsed and folded (prints figures, asserts nothing):
 # tests/bench/bench_scrape [SERIES [RUNS]]
