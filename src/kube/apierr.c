@@ -73,7 +73,12 @@ enum apierr_kind apierr_from_response(struct apierr *e, long status, const char 
 		buf_printf(&b, "%s: ", what);
 	if (e->kind == APIERR_TRANSPORT) {
 		char *t = san(transport_error), *s = san(server);
-		buf_printf(&b, "cannot reach the API server%s%s: %s", s ? " at " : "", s ? s : "", t);
+		/* a server that took the connection and said nothing is not unreachable */
+		bool silent = transport_error && strstr(transport_error, "timed out") &&
+		              strstr(transport_error, " 0 bytes received");
+		buf_printf(&b, "%s%s%s: %s",
+		           silent ? "no answer in time from the API server" : "cannot reach the API server",
+		           s ? " at " : "", s ? s : "", t);
 		free(t);
 		free(s);
 		e->message = buf_steal(&b);
