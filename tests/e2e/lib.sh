@@ -78,18 +78,14 @@ stop_sim() {
 	wait "$SIM_PID"
 }
 
-start_prometheus() {
-	cat >"$T/prometheus.yml" <<EOF
-global: {scrape_interval: 1s, evaluation_interval: 1s}
-scrape_configs:
-  - job_name: sim
-    static_configs: [{targets: ['$1']}]
-EOF
+# run_prometheus CONFIG: a real Prometheus on a free 127.0.0.1 port with that configuration;
+# sets PROM (its URL) and PROM_PID, or fails the test.
+run_prometheus() {
 	PROM=""
 	for _try in 1 2 3 4 5; do
 		_port=$(( 20000 + ($$ * 7 + _try * 7919) % 40000 ))
 		curl -s -o /dev/null "http://127.0.0.1:$_port/" && continue
-		prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
+		prometheus --config.file="$1" --storage.tsdb.path="$T/tsdb" \
 			--web.listen-address="127.0.0.1:$_port" >"$T/prometheus.log" 2>&1 &
 		PROM_PID=$!
 		gt_track "$PROM_PID"
@@ -100,6 +96,16 @@ EOF
 		kill "$PROM_PID" 2>/dev/null
 	done
 	[ -n "$PROM" ] || { tail -5 "$T/prometheus.log" >&2; fail "prometheus did not start"; }
+}
+
+start_prometheus() {
+	cat >"$T/prometheus.yml" <<EOF
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: sim
+    static_configs: [{targets: ['$1']}]
+EOF
+	run_prometheus "$T/prometheus.yml"
 	wait_for "curl -sf '$PROM/api/v1/query?query=up' | grep -q '\"1\"'" 20 ||
 		fail "prometheus: no successful scrape of $1"
 }

@@ -258,21 +258,7 @@ printf '%s\n%s\n%s\n' "$LK_PODS" "$EG_PODS" "$IS_PODS" >"$T/pods"
 		echo "    static_configs: [{targets: ['127.0.0.1:$SIM_PORT'], labels: {pod: $b}}]"
 	done <"$T/pods"
 } >"$T/prom-fixtures.yml"
-PROM=""
-for _try in 1 2 3 4 5; do
-	_port=$(( 20000 + ($$ * 7 + _try * 7919) % 40000 ))
-	curl -s -o /dev/null "http://127.0.0.1:$_port/" && continue
-	prometheus --config.file="$T/prom-fixtures.yml" --storage.tsdb.path="$T/tsdb" \
-		--web.listen-address="127.0.0.1:$_port" >"$T/prometheus.log" 2>&1 &
-	PROM_PID=$!
-	gt_track "$PROM_PID"
-	if wait_for "curl -sf http://127.0.0.1:$_port/-/ready" 20; then
-		PROM="http://127.0.0.1:$_port"
-		break
-	fi
-	kill "$PROM_PID" 2>/dev/null
-done
-[ -n "$PROM" ] || { tail -5 "$T/prometheus.log" >&2; fail "prometheus did not start"; }
+run_prometheus "$T/prom-fixtures.yml"
 wait_for "[ \$(curl -sf '$PROM/api/v1/query?query=count(up==1)' | jq -r '.data.result[0].value[1] // 0') -eq 6 ]" 30 ||
 	fail "prometheus: not every fixture pod is scraped: $(curl -s "$PROM/api/v1/targets" | head -c 2000)"
 sleep 12 # a dozen samples of page .1 after the one of page .0
